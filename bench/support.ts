@@ -1,0 +1,67 @@
+import autocannon from 'autocannon'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { openDatabase, type Database } from '../src/db/client.js'
+import { migrate } from '../src/db/migrate.js'
+
+/** Shared bench plumbing: a throw-away PostgreSQL database and an autocannon run reduced to the figures we report. */
+export async function freshPostgres(): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL
+  if (!adminUrl) throw new Error('Benchmarks run on real PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test')
+  const name = `bzr_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 20 })
+  await migrate(database)
+  return {
+    database, url: url.toString(),
+    drop: async () => {
+      await database.close()
+      const c = new pg.Client({ connectionString: adminUrl })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    },
+  }
+}
+
+export interface Figures { name: string; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number }
+
+export async function load(name: string, options: autocannon.Options): Promise<Figures> {
+  const result = await autocannon({ connections: 20, duration: Number(process.env.BENCH_SECONDS ?? 8), ...options })
+  return {
+    name, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99,
+    non2xx: result.non2xx, errors: result.errors,
+  }
+}
+
+/** In-process loop with `concurrency` workers, for floors that are not HTTP (raw SQL). */
+export async function loop(name: string, concurrency: number, seconds: number, work: () => Promise<unknown>): Promise<Figures> {
+  const latencies: number[] = []
+  const until = performance.now() + seconds * 1000
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) {
+      const started = performance.now()
+      await work()
+      latencies.push(performance.now() - started)
+    }
+  }))
+  latencies.sort((a, b) => a - b)
+  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2))
+  return { name, requestsPerSecond: Math.round(latencies.length / seconds), p50: at(0.5), p99: at(0.99), non2xx: 0, errors: 0 }
+}
+
+export function report(title: string, rows: Figures[], ratios: [string, string, string][]) {
+  const byName = new Map(rows.map((r) => [r.name, r]))
+  console.log(`\n${title}`)
+  console.table(rows.map((r) => ({ target: r.name, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50, 'p99 ms': r.p99, non2xx: r.non2xx, errors: r.errors })))
+  for (const [label, a, b] of ratios) {
+    const x = byName.get(a)!
+    const y = byName.get(b)!
+    console.log(`${label}: throughput ${(x.requestsPerSecond / y.requestsPerSecond).toFixed(2)}×, p99 ${(x.p99 / Math.max(y.p99, 0.01)).toFixed(2)}×`)
+  }
+}

@@ -1,0 +1,67 @@
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { randomUUID } from 'node:crypto'
+import type { Database } from './db/client.js'
+import { databasePlugin } from './db/plugin.js'
+import { authPlugin } from './http/auth.js'
+import { registerErrorHandling } from './http/errors.js'
+import { ProblemSchema } from './http/problem.js'
+import { registerValidation } from './http/validation.js'
+import { openapiPlugin } from './http/openapi.js'
+import { healthRoutes } from './modules/health/routes.js'
+import { adminRoutes } from './modules/admin/routes.js'
+import { reasonCodeRoutes } from './modules/reason-codes/routes.js'
+import { referralRoutes } from './modules/referrals/routes.js'
+import { caseRoutes } from './modules/cases/routes.js'
+import { documentRoutes } from './modules/documents/routes.js'
+import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
+import { schedulingRoutes } from './modules/scheduling/routes.js'
+
+export interface AppOptions {
+  database: Database
+  logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance']
+  bodyLimitBytes?: number
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+/** Builds the HTTP application on an open database. Never listens: the server (or a test's inject) does. */
+export async function buildApp(options: AppOptions) {
+  const loggerOption = options.logger && typeof (options.logger as { child?: unknown }).child === 'function'
+    ? { loggerInstance: options.logger as FastifyServerOptions['loggerInstance'] }
+    : { logger: (options.logger ?? false) as FastifyServerOptions['logger'] }
+  const app = Fastify({
+    ...loggerOption,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    // A client's own request id is kept (when it looks like one) so logs can be joined across systems.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  // JSON only: a text/plain body is refused with 415 rather than parsed into a string.
+  app.removeContentTypeParser('text/plain')
+  registerValidation(app)
+  registerErrorHandling(app)
+  app.addSchema(ProblemSchema)
+
+  await app.register(databasePlugin, { database: options.database })
+  await app.register(openapiPlugin)
+  await app.register(authPlugin)
+  await app.register(healthRoutes)
+  await app.register(adminRoutes, { prefix: '/v1' })
+  await app.register(reasonCodeRoutes, { prefix: '/v1' })
+  await app.register(referralRoutes, { prefix: '/v1' })
+  await app.register(caseRoutes, { prefix: '/v1' })
+  await app.register(documentRoutes, { prefix: '/v1' })
+  await app.register(recurrencePreviewRoutes, { prefix: '/v1' })
+  await app.register(schedulingRoutes, { prefix: '/v1' })
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

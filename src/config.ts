@@ -1,0 +1,51 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+/** Environment → typed configuration. Invalid values stop the process with one clear message. */
+const ConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  host: Type.String({ minLength: 1 }),
+  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  dataDir: Type.String({ minLength: 1 }),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  seedDemo: Type.Boolean(),
+})
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {}
+
+const integer = (raw: string | undefined, fallback: number, name: string): number => {
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`)
+  return Number(raw)
+}
+
+const boolean = (raw: string | undefined, fallback: boolean, name: string): boolean => {
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes'].includes(raw)) return true
+  if (['0', 'false', 'no'].includes(raw)) return false
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = {
+    port: integer(env.PORT, 3000, 'PORT'),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || './data',
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimitBytes: integer(env.BODY_LIMIT_BYTES, 1024 * 1024, 'BODY_LIMIT_BYTES'),
+    seedDemo: boolean(env.SEED_DEMO, true, 'SEED_DEMO'),
+  }
+  if (config.databaseUrl === undefined) delete (config as Partial<typeof config>).databaseUrl
+  const first = Value.Errors(ConfigSchema, config).First()
+  if (first) {
+    const names: Record<string, string> = {
+      '/port': 'PORT', '/host': 'HOST', '/databaseUrl': 'DATABASE_URL', '/dataDir': 'DATA_DIR',
+      '/logLevel': 'LOG_LEVEL', '/bodyLimitBytes': 'BODY_LIMIT_BYTES',
+    }
+    throw new ConfigError(`${names[first.path] ?? first.path}: ${first.message} (got ${JSON.stringify(first.value)})`)
+  }
+  return config as Config
+}

@@ -1,0 +1,123 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import { sql, type SQL } from 'drizzle-orm'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import pg from 'pg'
+import * as schema from './schema.js'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+/** Anything queries can run on: the database or an open transaction. */
+export type Queryable = Db | Tx
+
+export interface Database {
+  db: Db
+  kind: 'pglite' | 'pg'
+  /** The pg pool, when on PostgreSQL (migrations take a dedicated connection from it). */
+  pool?: pg.Pool
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export type DatabaseTarget =
+  | { databaseUrl: string; poolSize?: number }
+  | { dataDir: string } // embedded PGlite persisted on disk
+  | { memory: true } // embedded PGlite in memory (tests)
+
+export class DataDirLockedError extends Error {}
+
+// PGlite must always be opened with the same extensions, or the catalogue and the files disagree.
+const pgliteExtensions = { btree_gist }
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if ('databaseUrl' in target) return openPg(target.databaseUrl, target.poolSize ?? 10)
+  if ('dataDir' in target) {
+    const dir = resolve(target.dataDir)
+    const release = lockDataDir(dir)
+    try {
+      return await openPglite(await PGlite.create(join(dir, 'pgdata'), { extensions: pgliteExtensions }), release)
+    } catch (error) {
+      release()
+      throw error
+    }
+  }
+  return openPglite(await PGlite.create({ extensions: pgliteExtensions }), () => {})
+}
+
+async function openPglite(client: PGlite, release: () => void): Promise<Database> {
+  const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Db
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => { await client.query('select 1') },
+    close: async () => {
+      try { if (!client.closed) await client.close() } finally { release() }
+    },
+  }
+}
+
+async function openPg(connectionString: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 })
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => {})
+  const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db
+  return {
+    db,
+    kind: 'pg',
+    pool,
+    ping: async () => { await db.execute(sql`select 1`) },
+    close: () => pool.end(),
+  }
+}
+
+/**
+ * PGlite is a single-process database: a second process opening the same files would corrupt them.
+ * A lock file holding our pid guards the directory; a lock left by a dead process is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, 'bezoekruimte.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        rmSync(path, { force: true })
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const holder = Number(readFileSync(path, 'utf8').trim())
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+        throw new DataDirLockedError(
+          `The data directory ${dir} is in use by another Bezoekruimte process (pid ${holder}). ` +
+          'Stop that process, or set DATA_DIR to another directory, or DATABASE_URL to use PostgreSQL.',
+        )
+      }
+      rmSync(path, { force: true }) // stale lock of a process that is gone
+    }
+  }
+  throw new DataDirLockedError(`Could not lock the data directory ${dir}`)
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Raw SQL for what drizzle cannot express (ranges, exclusion constraints); same shape on both drivers. */
+export async function rawRows<T>(db: Queryable, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows
+}

@@ -1,0 +1,24 @@
+import { Type } from '@sinclair/typebox'
+
+/** Small schemas every area uses. */
+export const Uuid = Type.String({ format: 'uuid', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })
+export const IdParams = Type.Object({ id: Uuid })
+export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
+export const LocalDate = Type.String({ format: 'date', examples: ['2026-03-07'] })
+export const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', examples: ['09:00'] })
+export const Language = Type.Union([Type.Literal('nl'), Type.Literal('fr'), Type.Literal('en'), Type.Literal('de')], { examples: ['nl'] })
+export const NonEmpty = (maxLength = 200, examples?: string[]) => Type.String({ minLength: 1, maxLength, ...(examples ? { examples } : {}) })
+
+const Interval = Type.Object({ from: ClockTime, to: ClockTime }, { additionalProperties: false })
+const Day = Type.Optional(Type.Array(Interval, { maxItems: 6 }))
+export const WeeklyHoursSchema = Type.Object(
+  { mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day },
+  { additionalProperties: false, examples: [{ wed: [{ from: '13:00', to: '18:00' }], sat: [{ from: '09:00', to: '17:00' }] }] },
+)
+
+/** Ids and timestamps every stored record carries. */
+export const Stored = {
+  id: Uuid,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+}

@@ -1,0 +1,118 @@
+import { Type } from '@sinclair/typebox'
+import { ROLES } from '../../http/auth.js'
+import { LocalDate, NonEmpty, Stored, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
+
+const Active = Type.Boolean({ description: 'false once deactivated', examples: [true] })
+const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone', examples: ['Europe/Brussels'] })
+const JudicialDistrict = NonEmpty(100, ['Antwerpen'])
+
+export const CentreSettingsSchema = Type.Object({
+  plannedDurationMonths: Type.Integer({ minimum: 1, maximum: 36, examples: [6], description: 'Planned end after activation' }),
+  stagger: Type.Object({
+    firstToArrive: Type.Union([Type.Literal('visiting'), Type.Literal('residing')], { examples: ['visiting'] }),
+    arrivalGapMinutes: Type.Integer({ minimum: 0, maximum: 120, examples: [15] }),
+    departureGapMinutes: Type.Integer({ minimum: 0, maximum: 120, examples: [15] }),
+  }, { additionalProperties: false }),
+  holidayOptOuts: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20, description: 'Belgian public holidays on which this centre stays open', examples: [['armistice']] }),
+  reportableObservations: Type.Boolean({ description: 'Whether reports may include observations marked reportable', examples: [true] }),
+}, { additionalProperties: false })
+
+export const Centre = Type.Object({
+  ...Stored,
+  name: Type.String({ examples: ['CAW Antwerpen – Bezoekruimte'] }),
+  settings: CentreSettingsSchema,
+  active: Active,
+})
+
+export const CentreCreate = Type.Object({
+  name: NonEmpty(200, ['CAW Antwerpen – Bezoekruimte']),
+  settings: Type.Optional(Type.Partial(CentreSettingsSchema, { additionalProperties: false })),
+}, { additionalProperties: false })
+
+export const CentreCreated = Type.Object({
+  ...Centre.properties,
+  adminToken: Type.Object({ id: Uuid, token: Type.String({ examples: ['bzr_…'] }) }, { description: 'An admin token for the new centre, shown once' }),
+})
+
+export const CentreUpdate = Type.Partial(CentreCreate, { additionalProperties: false })
+
+const Closure = Type.Object({
+  from: LocalDate, to: LocalDate,
+  reason: Type.Optional(Type.String({ maxLength: 200, examples: ['Kerstverlof'] })),
+}, { additionalProperties: false })
+
+const siteFields = {
+  name: NonEmpty(200, ['Bezoekruimte Antwerpen-Centrum']),
+  address: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { examples: ['Lange Gasthuisstraat 1, 2000 Antwerpen'] })),
+  timeZone: TimeZone,
+  judicialDistrict: JudicialDistrict,
+  openingHours: WeeklyHoursSchema,
+  closures: Type.Array(Closure, { maxItems: 200, examples: [[{ from: '2026-12-24', to: '2027-01-01', reason: 'Kerstverlof' }]] }),
+}
+export const Site = Type.Object({ ...Stored, centreId: Uuid, ...siteFields, address: Type.Union([Type.String(), Type.Null()]), active: Active })
+export const SiteCreate = Type.Object({ ...siteFields, closures: Type.Optional(siteFields.closures) }, { additionalProperties: false })
+export const SiteUpdate = Type.Partial(SiteCreate, { additionalProperties: false })
+
+const roomFields = {
+  siteId: Uuid,
+  name: NonEmpty(200, ['Speelkamer 1']),
+  capacity: Type.Integer({ minimum: 1, maximum: 20, default: 1, description: 'Families at once', examples: [1] }),
+  features: Type.Array(Type.String({ maxLength: 60 }), { maxItems: 30, examples: [['one-way mirror', 'toys 0-6']] }),
+}
+export const Room = Type.Object({ ...Stored, centreId: Uuid, ...roomFields, active: Active })
+export const RoomCreate = Type.Object({ ...roomFields, capacity: Type.Optional(roomFields.capacity), features: Type.Optional(roomFields.features) }, { additionalProperties: false })
+export const RoomUpdate = Type.Partial(Type.Object({ name: roomFields.name, capacity: roomFields.capacity, features: roomFields.features }), { additionalProperties: false })
+export const RoomFilters = Type.Object({ siteId: Type.Optional(Uuid) })
+
+const counsellorFields = {
+  name: NonEmpty(200, ['An Peeters']),
+  email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()], { examples: ['an.peeters@caw.example'] })),
+  languages: Type.Array(Type.String({ minLength: 2, maxLength: 8 }), { maxItems: 10, examples: [['nl', 'fr']] }),
+  workingHours: WeeklyHoursSchema,
+}
+export const Counsellor = Type.Object({ ...Stored, centreId: Uuid, ...counsellorFields, email: Type.Union([Type.String(), Type.Null()]), active: Active })
+export const CounsellorCreate = Type.Object({ ...counsellorFields, languages: Type.Optional(counsellorFields.languages) }, { additionalProperties: false })
+export const CounsellorUpdate = Type.Partial(CounsellorCreate, { additionalProperties: false })
+
+export const Absence = Type.Object({
+  id: Uuid, counsellorId: Uuid, from: Timestamp, until: Timestamp,
+  reason: Type.Union([Type.String(), Type.Null()], { examples: ['Verlof'] }), createdAt: Timestamp,
+})
+export const AbsenceCreate = Type.Object({
+  from: Timestamp, until: Timestamp,
+  reason: Type.Optional(Type.String({ maxLength: 200, examples: ['Verlof'] })),
+}, { additionalProperties: false })
+
+const courtFields = {
+  name: NonEmpty(200, ['Familierechtbank Antwerpen']),
+  judicialDistrict: JudicialDistrict,
+}
+export const Court = Type.Object({ ...Stored, ...courtFields, active: Active })
+export const CourtCreate = Type.Object(courtFields, { additionalProperties: false })
+export const CourtUpdate = Type.Partial(CourtCreate, { additionalProperties: false })
+
+const Role = Type.Union(ROLES.map((r) => Type.Literal(r)), { examples: ['staff'] })
+export const Token = Type.Object({
+  id: Uuid, role: Role,
+  centreId: Type.Union([Uuid, Type.Null()]), courtId: Type.Union([Uuid, Type.Null()]),
+  counsellorId: Type.Union([Uuid, Type.Null()]),
+  label: Type.Union([Type.String(), Type.Null()], { examples: ['Front desk'] }),
+  createdAt: Timestamp,
+  revokedAt: Type.Union([Timestamp, Type.Null()]),
+  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+})
+export const TokenCreate = Type.Object({
+  role: Role,
+  label: Type.Optional(Type.String({ maxLength: 100, examples: ['Front desk'] })),
+  courtId: Type.Optional(Uuid),
+  counsellorId: Type.Optional(Uuid),
+}, { additionalProperties: false, examples: [{ role: 'clerk', courtId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', label: 'Griffie familierechtbank' }] })
+export const TokenCreated = Type.Object({ ...Token.properties, token: Type.String({ description: 'The secret, shown once', examples: ['bzr_…'] }) })
+
+export const AuditEvent = Type.Object({
+  id: Uuid, at: Timestamp,
+  actorTokenId: Type.Union([Uuid, Type.Null()]), actorRole: Type.String({ examples: ['admin'] }),
+  action: Type.String({ examples: ['site.created'] }), entityType: Type.String({ examples: ['site'] }),
+  entityId: Type.Union([Uuid, Type.Null()]), requestId: Type.Union([Type.String(), Type.Null()]),
+})
+export const AuditQuery = Type.Object({ entityType: Type.Optional(Type.String({ maxLength: 60 })), entityId: Type.Optional(Uuid) })

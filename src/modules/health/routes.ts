@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import { Problem, problemResponses } from '../../http/problem.js'
+
+const Health = Type.Object({ status: Type.Literal('ok', { examples: ['ok'] }) })
+
+export async function healthRoutes(app: FastifyInstance) {
+  app.get('/health/live', {
+    schema: { summary: 'Liveness: the process answers', tags: ['Health'], security: [], response: { 200: Health } },
+  }, async () => ({ status: 'ok' as const }))
+
+  app.get('/health/ready', {
+    schema: {
+      summary: 'Readiness: the database answers', tags: ['Health'], security: [],
+      response: { 200: Health, 503: problemResponses(503)[503]! },
+    },
+  }, async () => {
+    try {
+      await app.database.ping()
+    } catch {
+      throw new Problem(503, 'database-unavailable', 'Service Unavailable', 'The database does not answer; retry in a few seconds.', {}, { 'retry-after': '5' })
+    }
+    return { status: 'ok' as const }
+  })
+}

@@ -1,0 +1,69 @@
+import closeWithGrace from 'close-with-grace'
+import pino from 'pino'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { DataDirLockedError, openDatabase } from './db/client.js'
+import { migrate } from './db/migrate.js'
+import { isEmpty, setupCentre } from './db/seed.js'
+
+/** Entry point: configuration → database → migrations → (first run) demo seed → HTTP. */
+async function main() {
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Invalid configuration: ${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+
+  const logger = pino({
+    level: config.logLevel,
+    // Tokens travel in headers; fastify's request serializer never logs headers, and this keeps it so.
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+  })
+
+  let database
+  try {
+    database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir })
+    await migrate(database)
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    logger.fatal({ err: error }, 'could not open or migrate the database')
+    await database?.close().catch(() => {})
+    process.exit(1)
+  }
+
+  let banner: string | undefined
+  if (!config.databaseUrl && config.seedDemo && (await isEmpty(database.db))) {
+    const result = await setupCentre(database.db, { centreName: 'Demo centre', demo: true })
+    banner = [
+      '',
+      '  Bezoekruimte is set up with a demo centre on the embedded database.',
+      `  Admin token (shown this once; keep it): ${result.adminToken}`,
+      `  Demo ids: ${JSON.stringify({ centreId: result.centreId, ...result.demo })}`,
+      '',
+    ].join('\n')
+  }
+
+  const app = await buildApp({ database, logger, bodyLimitBytes: config.bodyLimitBytes })
+
+  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error')
+    else logger.info({ signal }, 'shutting down')
+    await app.close() // stops accepting, waits for in-flight requests
+    await database.close()
+  })
+
+  const address = await app.listen({ port: config.port, host: config.host })
+  if (banner) process.stdout.write(`${banner}\n`)
+  process.stdout.write(`  Bezoekruimte listening on ${address} — API docs at ${address}/docs (database: ${database.kind === 'pg' ? 'PostgreSQL' : `embedded, ${config.dataDir}`})\n`)
+}
+
+await main()

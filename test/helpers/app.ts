@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { buildApp, type App } from '../../src/app.js'
+import { openDatabase, type Database } from '../../src/db/client.js'
+import { migrate } from '../../src/db/migrate.js'
+import { setupCentre, type SetupResult } from '../../src/db/seed.js'
+import { createToken, type Role } from '../../src/http/auth.js'
+
+export const onPostgres = Boolean(process.env.DATABASE_URL)
+
+interface Tap { teardown(fn: () => unknown): void }
+
+/**
+ * A fresh database for one test file: PGlite in memory, or, with DATABASE_URL set, a new PostgreSQL
+ * database created for this file and dropped after it (so files run in parallel).
+ */
+export async function openTestDatabase(t: Tap, poolSize = 10): Promise<Database & { url?: string }> {
+  const adminUrl = process.env.DATABASE_URL
+  if (!adminUrl) {
+    const database = await openDatabase({ memory: true })
+    await migrate(database)
+    t.teardown(() => database.close())
+    return database
+  }
+  const name = `bzr_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize })
+  await migrate(database)
+  t.teardown(async () => {
+    await database.close()
+    const dropper = new pg.Client({ connectionString: adminUrl })
+    await dropper.connect()
+    await dropper.query(`drop database if exists ${name} with (force)`)
+    await dropper.end()
+  })
+  return { ...database, url: url.toString() }
+}
+
+export interface TestContext {
+  app: App
+  database: Database
+  /** A centre set up with demo data and its admin token. */
+  centre: SetupResult & { demo: NonNullable<SetupResult['demo']> }
+}
+
+/** Builds the app on a fresh database with one demo centre. */
+export async function buildTestApp(t: Tap, options: { logger?: unknown; poolSize?: number } = {}): Promise<TestContext> {
+  const database = await openTestDatabase(t, options.poolSize)
+  const app = await buildApp({ database, logger: options.logger as never })
+  t.teardown(() => app.close())
+  const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true })
+  return { app, database, centre: centre as TestContext['centre'] }
+}
+
+/** Issues a token directly in the database (tests only). */
+export async function tokenFor(database: Database, role: Role, scope: { centreId?: string; courtId?: string; counsellorId?: string }) {
+  const { row, secret } = await createToken(database.db, { role, ...scope })
+  return { id: row.id, token: secret }
+}
+
+export interface Call {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: string
+  token?: string
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+/** inject with a bearer token and a parsed JSON body. */
+export async function call(app: App, { method = 'GET', url, token, body, headers = {} }: Call) {
+  const response = await app.inject({
+    method, url,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    ...(body === undefined ? {} : typeof body === 'string' || Buffer.isBuffer(body) ? { payload: body } : { payload: body as object }),
+  })
+  let json: any
+  try { json = response.json() } catch { json = undefined }
+  return { status: response.statusCode, json, headers: response.headers, body: response.body }
+}
+
+// ── Referrals and cases through HTTP (issue 3) ───────────────────────────────────────────────
+
+/** A complete court-ordered referral for the demo centre; `overrides` replace top-level fields. */
+export function referralBody(centre: TestContext['centre'], overrides: Record<string, unknown> = {}) {
+  return {
+    centreId: centre.centreId, source: 'court', legalFramework: 'court_ordered', courtId: centre.demo.courtId,
+    courtReference: '24/1234/A', decisionDate: '2026-02-10', hearingDate: '2026-09-15',
+    requested: { kind: 'supervised_visit', frequency: 'every two weeks', durationMinutes: 120, notes: 'Start slowly.' },
+    reason: 'Contact broken for two years after the separation.',
+    parties: [
+      { role: 'child', givenName: 'Lena', familyName: 'Vermeulen', birthDate: '2019-05-02', language: 'nl' },
+      { role: 'visiting_parent', givenName: 'Tom', familyName: 'Vermeulen', birthDate: '1987-01-20', language: 'nl',
+        contact: { phone: '+32 470 11 22 33', email: 'tom@example.be', address: 'Kerkstraat 1, 2000 Antwerpen' }, confidentialAddress: false },
+      { role: 'residing_parent', givenName: 'Sofie', familyName: 'Janssens', birthDate: '1989-07-14', language: 'nl',
+        contact: { phone: '+32 470 44 55 66', address: 'Geheime Dreef 9, 2018 Antwerpen' }, confidentialAddress: true },
+    ],
+    ...overrides,
+  }
+}
+
+export interface AcceptedCase {
+  referralId: string
+  caseId: string
+  staff: string
+  clerk: string
+  child: string
+  visiting: string
+  residing: string
+}
+
+/** A clerk of the demo court submits the referral, staff accept it: a case in intake. */
+export async function acceptedCase(ctx: TestContext, overrides: Record<string, unknown> = {}): Promise<AcceptedCase> {
+  const { app, database, centre } = ctx
+  const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
+  const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
+  const submitted = await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: referralBody(centre, overrides) })
+  if (submitted.status !== 201) throw new Error(`referral not submitted: ${submitted.body}`)
+  const accepted = await call(app, { method: 'POST', url: `/v1/referrals/${submitted.json.id}/accept`, token: staff, body: { leadCounsellorId: centre.demo.counsellorIds[0], siteId: centre.demo.siteId } })
+  if (accepted.status !== 201) throw new Error(`referral not accepted: ${accepted.body}`)
+  const partyOf = (role: string) => accepted.json.case.parties.find((p: { role: string }) => p.role === role).id as string
+  return { referralId: submitted.json.id, caseId: accepted.json.caseId, staff, clerk, child: partyOf('child'), visiting: partyOf('visiting_parent'), residing: partyOf('residing_parent') }
+}
+
+/** Intakes, document signatures and a signed agreement for every adult party; `skip` leaves steps out. */
+export async function completeIntake(ctx: TestContext, c: AcceptedCase, skip: { intakeOf?: string; documentOf?: { partyId: string; kind: 'houseRules' | 'information' }; agreementOf?: string; agreement?: boolean } = {}) {
+  const { app, centre } = ctx
+  const post = async (url: string, body: unknown, expected = 201) => {
+    const response = await call(app, { method: url.endsWith('/agreement') ? 'PUT' : 'POST', url, token: c.staff, body })
+    if (response.status !== expected) throw new Error(`${url}: ${response.status} ${response.body}`)
+    return response.json
+  }
+  const signedAt = new Date(Date.now() - 60_000).toISOString()
+  for (const partyId of [c.visiting, c.residing]) {
+    if (skip.intakeOf !== partyId) await post(`/v1/cases/${c.caseId}/intakes`, { partyId, heldAt: signedAt, counsellorId: centre.demo.counsellorIds[0], summary: 'Intake held.' })
+    for (const kind of ['houseRules', 'information'] as const) {
+      if (skip.documentOf?.partyId === partyId && skip.documentOf.kind === kind) continue
+      await post(`/v1/cases/${c.caseId}/signatures`, { partyId, documentId: centre.demo.documentIds[kind], method: 'paper', signedAt })
+    }
+  }
+  if (skip.agreement) return
+  await post(`/v1/cases/${c.caseId}/agreement`, { kinds: ['supervised_visit'], frequency: 'every two weeks', durationMinutes: 90, maxVisits: 3 })
+  for (const partyId of [c.visiting, c.residing]) {
+    if (skip.agreementOf !== partyId) await post(`/v1/cases/${c.caseId}/agreement/signatures`, { partyId, signedAt })
+  }
+}

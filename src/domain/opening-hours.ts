@@ -1,0 +1,120 @@
+/**
+ * Pure checks of a reserved span against a site's opening hours and closures,
+ * both expressed in the site's local time. Spans are half-open [start, end), like
+ * the reservations' tstzrange: a span ending at exactly midnight does not touch
+ * the next day.
+ */
+import { IANAZone } from 'luxon'
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
+
+export interface OpeningInterval {
+  /** 'HH:mm' local */
+  from: string
+  /** 'HH:mm' local; '24:00' means until midnight */
+  to: string
+}
+
+export type WeeklyHours = { [weekday in Weekday]?: OpeningInterval[] }
+
+/** Inclusive local dates 'YYYY-MM-DD'. */
+export interface DateRange {
+  from: string
+  to: string
+}
+
+/** Index = JavaScript's getUTCDay(). */
+const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
+const MINUTE_MS = 60_000
+const DAY_MS = 86_400_000
+
+function requireZone(timeZone: string): IANAZone {
+  if (!IANAZone.isValidZone(timeZone)) {
+    throw new RangeError(`timeZone must be an IANA time zone such as 'Europe/Brussels', got ${JSON.stringify(timeZone)}`)
+  }
+  return IANAZone.create(timeZone)
+}
+
+function requireSpan(spanStart: Date, spanEnd: Date): void {
+  if (!(spanStart instanceof Date) || Number.isNaN(spanStart.getTime())) throw new RangeError('spanStart must be a valid Date')
+  if (!(spanEnd instanceof Date) || Number.isNaN(spanEnd.getTime())) throw new RangeError('spanEnd must be a valid Date')
+  if (spanEnd < spanStart) throw new RangeError('spanEnd must not be before spanStart')
+}
+
+/** The instant's local wall time, as a Date whose UTC fields are the local fields. */
+function toLocal(instant: Date, zone: IANAZone): Date {
+  return new Date(instant.getTime() + zone.offset(instant.getTime()) * MINUTE_MS)
+}
+
+function dateOf(local: Date): string {
+  return local.toISOString().slice(0, 10)
+}
+
+/** Minutes since local midnight, fractional when there are seconds. */
+function minuteOfDay(local: Date): number {
+  return (local.getTime() - Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate())) / MINUTE_MS
+}
+
+function parseClock(value: string, allowMidnightEnd: boolean): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(value)
+  const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN
+  const valid = m !== null && Number(m[2]) < 60 && (minutes < 1440 || (allowMidnightEnd && minutes === 1440))
+  if (!valid) throw new RangeError(`opening hours must be 'HH:mm' (00:00-23:59, or 24:00 as an end), got ${JSON.stringify(value)}`)
+  return minutes
+}
+
+function parseDate(value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  if (!m || dateOf(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))) !== value) {
+    throw new RangeError(`dates must be calendar dates 'YYYY-MM-DD', got ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+/**
+ * The local dates a span touches, in order. An empty span touches the date of
+ * its start; otherwise the end is exclusive.
+ */
+export function localDatesOf(spanStart: Date, spanEnd: Date, timeZone: string): string[] {
+  const zone = requireZone(timeZone)
+  requireSpan(spanStart, spanEnd)
+  const lastInstant = spanEnd > spanStart ? new Date(spanEnd.getTime() - 1) : spanStart
+  const first = Date.parse(dateOf(toLocal(spanStart, zone)))
+  const last = Date.parse(dateOf(toLocal(lastInstant, zone)))
+  const dates: string[] = []
+  for (let day = first; day <= last; day += DAY_MS) dates.push(dateOf(new Date(day)))
+  return dates
+}
+
+/**
+ * True when the whole span, in the site's local time, lies inside one opening
+ * interval of its local day. A span crossing midnight is never inside (a span
+ * ending at exactly midnight ends at '24:00' of its day).
+ */
+export function withinWeeklyHours(hours: WeeklyHours, spanStart: Date, spanEnd: Date, timeZone: string): boolean {
+  const zone = requireZone(timeZone)
+  requireSpan(spanStart, spanEnd)
+  const [date, ...more] = localDatesOf(spanStart, spanEnd, timeZone)
+  if (more.length > 0) return false
+  const localStart = toLocal(spanStart, zone)
+  const from = minuteOfDay(localStart)
+  // The end may be the next midnight, which localDatesOf already counts as this day.
+  const to = from + (toLocal(spanEnd, zone).getTime() - localStart.getTime()) / MINUTE_MS
+  const intervals = hours[WEEKDAYS[new Date(Date.parse(date)).getUTCDay()]] ?? []
+  return intervals.some((interval) => {
+    const open = parseClock(interval.from, false)
+    const close = parseClock(interval.to, true)
+    if (close <= open) throw new RangeError(`an opening interval must end after it starts, got ${interval.from}-${interval.to}`)
+    return open <= from && to <= close
+  })
+}
+
+/** True if any local date the span touches lies within one of the (inclusive) ranges, e.g. closures. */
+export function overlapsDateRanges(ranges: DateRange[], spanStart: Date, spanEnd: Date, timeZone: string): boolean {
+  const parsed = ranges.map((r) => {
+    if (parseDate(r.from) > parseDate(r.to)) throw new RangeError(`a date range must not end before it starts, got ${r.from}..${r.to}`)
+    return r
+  })
+  const dates = localDatesOf(spanStart, spanEnd, timeZone)
+  return parsed.some((r) => dates.some((d) => r.from <= d && d <= r.to))
+}

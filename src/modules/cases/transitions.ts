@@ -1,0 +1,135 @@
+import type { FastifyRequest } from 'fastify'
+import { and, eq, isNull } from 'drizzle-orm'
+import { DateTime } from 'luxon'
+import type { Queryable, Tx } from '../../db/client.js'
+import { cases, centres, sites, suspensions } from '../../db/schema.js'
+import { endingCategories } from '../../domain/reason-codes.js'
+import { audit } from '../../http/audit.js'
+import { badRequest, conflict } from '../../http/problem.js'
+import { requireReason } from '../reason-codes/queries.js'
+import { nextCaseStatus, type CaseRow } from './access.js'
+import { loadReadiness } from './readiness.js'
+import { addEvent } from './views.js'
+
+/**
+ * Case state changes. Each takes the case row already locked FOR UPDATE by the caller's
+ * transaction, so work belonging to the same change (e.g. cancelling the visits inside a
+ * suspension) can be added in that transaction.
+ */
+
+const DEFAULT_TIME_ZONE = 'Europe/Brussels'
+
+const invalidField = (pointer: string, detail: string) =>
+  badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }] })
+
+/** The case's local calendar: its site's time zone, else the Belgian one. */
+export async function caseTimeZone(db: Queryable, row: CaseRow): Promise<string> {
+  if (!row.siteId) return DEFAULT_TIME_ZONE
+  const [site] = await db.select({ timeZone: sites.timeZone }).from(sites).where(eq(sites.id, row.siteId))
+  return site?.timeZone ?? DEFAULT_TIME_ZONE
+}
+
+export const localDate = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!
+
+async function update(tx: Tx, row: CaseRow, values: Partial<typeof cases.$inferInsert>) {
+  const [updated] = await tx.update(cases).set(values).where(eq(cases.id, row.id)).returning()
+  return updated!
+}
+
+const record = (tx: Tx, request: FastifyRequest, row: CaseRow, action: string) =>
+  audit(tx, request, { action: `case.${action}`, entityType: 'case', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
+
+/** intake → active, when every requirement is met; the planned end follows the centre's setting. */
+export async function activateCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow) {
+  const status = nextCaseStatus(caseRow, 'activate')
+  const readiness = await loadReadiness(tx, caseRow.id)
+  if (!readiness.ready) {
+    const count = readiness.missing.length
+    throw conflict('case-not-ready', `The case cannot be activated: ${count} requirement${count === 1 ? ' is' : 's are'} missing (see missing[]).`, { missing: readiness.missing })
+  }
+  const [centre] = await tx.select({ settings: centres.settings }).from(centres).where(eq(centres.id, caseRow.centreId))
+  const now = new Date()
+  const today = localDate(now, await caseTimeZone(tx, caseRow))
+  const plannedEndDate = DateTime.fromISO(today).plus({ months: centre!.settings.plannedDurationMonths }).toISODate()!
+  const updated = await update(tx, caseRow, { status, activatedAt: now, plannedEndDate })
+  const event = await addEvent(tx, request, caseRow.id, { type: 'activated', data: { plannedEndDate } })
+  await record(tx, request, caseRow, 'activated')
+  return { case: updated, event }
+}
+
+/** A later planned end, with an explanation and optionally a coded (extension) reason. */
+export async function extendCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow, body: { plannedEndDate: string; explanation: string; reasonCode?: string }) {
+  const status = nextCaseStatus(caseRow, 'extend')
+  const previous = caseRow.plannedEndDate
+  if (previous && body.plannedEndDate <= previous) throw invalidField('/plannedEndDate', `must be after the current planned end ${previous}`)
+  const reasonCategory = body.reasonCode ? await requireReason(tx, caseRow.centreId, ['extension'], body.reasonCode) : null
+  const updated = await update(tx, caseRow, { status, plannedEndDate: body.plannedEndDate })
+  const event = await addEvent(tx, request, caseRow.id, {
+    type: 'extended', reasonCategory, reasonCode: body.reasonCode ?? null, explanation: body.explanation,
+    data: { previousPlannedEndDate: previous, plannedEndDate: body.plannedEndDate },
+  })
+  await record(tx, request, caseRow, 'extended')
+  return { case: updated, event }
+}
+
+export interface SuspendBody { reasonCode: string; explanation: string; from: string; until?: string }
+
+/** active → suspended for [from, until); no visits are held or booked in that period. */
+export async function suspendCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow, body: SuspendBody) {
+  const status = nextCaseStatus(caseRow, 'suspend')
+  if (body.until !== undefined && body.until <= body.from) throw invalidField('/until', `must be after from (${body.from}); it is the first day visits may take place again`)
+  const reasonCategory = await requireReason(tx, caseRow.centreId, ['suspension'], body.reasonCode)
+  const [suspension] = await tx.insert(suspensions).values({
+    caseId: caseRow.id, fromDate: body.from, untilDate: body.until ?? null, reasonCode: body.reasonCode, explanation: body.explanation,
+  }).returning()
+  const updated = await update(tx, caseRow, { status })
+  const event = await addEvent(tx, request, caseRow.id, {
+    type: 'suspended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
+    data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null },
+  })
+  await record(tx, request, caseRow, 'suspended')
+  return { case: updated, suspension: suspension!, event }
+}
+
+/**
+ * suspended → active. The open suspension ends today (its `until` is brought forward if it was
+ * later or open), so visits can be booked again from today.
+ */
+export async function resumeCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow, body: { explanation: string }) {
+  const status = nextCaseStatus(caseRow, 'resume')
+  const now = new Date()
+  const today = localDate(now, await caseTimeZone(tx, caseRow))
+  const open = await tx.select().from(suspensions).where(and(eq(suspensions.caseId, caseRow.id), isNull(suspensions.resumedAt)))
+  for (const suspension of open) {
+    // A suspension that has not started yet is left empty: [from, from).
+    const until = suspension.untilDate && suspension.untilDate <= today ? suspension.untilDate : (today < suspension.fromDate ? suspension.fromDate : today)
+    await tx.update(suspensions).set({ resumedAt: now, untilDate: until }).where(eq(suspensions.id, suspension.id))
+  }
+  const updated = await update(tx, caseRow, { status })
+  const event = await addEvent(tx, request, caseRow.id, {
+    type: 'resumed', explanation: body.explanation, data: { suspensionIds: open.map((s) => s.id), until: today },
+  })
+  await record(tx, request, caseRow, 'resumed')
+  return { case: updated, event }
+}
+
+export interface EndBody { reasonCode: string; explanation: string; effectiveDate: string }
+
+/**
+ * → ended, with an ending reason; from intake a refusal reason is accepted too (refusal after
+ * intake). No visit takes place after the effective date.
+ */
+export async function endCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow, body: EndBody) {
+  const status = nextCaseStatus(caseRow, 'end')
+  const created = localDate(caseRow.createdAt, await caseTimeZone(tx, caseRow))
+  if (body.effectiveDate < created) throw invalidField('/effectiveDate', `must not be before the case was opened (${created})`)
+  const reasonCategory = await requireReason(tx, caseRow.centreId, endingCategories(caseRow.status), body.reasonCode)
+  const refusedAfterIntake = caseRow.status === 'intake'
+  const updated = await update(tx, caseRow, { status, endedAt: new Date(), endEffectiveDate: body.effectiveDate })
+  const event = await addEvent(tx, request, caseRow.id, {
+    type: 'ended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
+    data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status },
+  })
+  await record(tx, request, caseRow, 'ended')
+  return { case: updated, event }
+}

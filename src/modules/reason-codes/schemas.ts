@@ -1,0 +1,44 @@
+import { Type } from '@sinclair/typebox'
+import { REASON_CATEGORIES } from '../../db/schema.js'
+import { REASON_CODE_PATTERN } from '../../domain/reason-codes.js'
+import { NonEmpty, Timestamp, Uuid } from '../../http/schemas.js'
+
+export const ReasonCategorySchema = Type.Union(REASON_CATEGORIES.map((c) => Type.Literal(c)), { examples: ['suspension'] })
+
+const LabelText = (example: string) => NonEmpty(200, [example])
+export const Labels = Type.Object({
+  nl: LabelText('Geen capaciteit'),
+  fr: LabelText('Pas de capacité'),
+  en: LabelText('No capacity'),
+}, { additionalProperties: false })
+
+/** A coded reason as shown with a decision: the code, its category and its labels. */
+export const Reason = Type.Object({
+  category: ReasonCategorySchema,
+  code: Type.String({ examples: ['no_capacity'] }),
+  label: Labels,
+})
+export const NullableReason = Type.Union([Reason, Type.Null()])
+
+export const ReasonCode = Type.Object({
+  id: Uuid,
+  category: ReasonCategorySchema,
+  code: Type.String({ examples: ['no_capacity'] }),
+  centreId: Type.Union([Uuid, Type.Null()], { description: 'null for the shared catalogue; else the centre that added it' }),
+  label: Labels,
+  active: Type.Boolean({ examples: [true] }),
+  createdAt: Timestamp,
+})
+
+export const ReasonCodeQuery = Type.Object({
+  category: Type.Optional(ReasonCategorySchema),
+})
+
+export const ReasonCodeCreate = Type.Object({
+  category: ReasonCategorySchema,
+  code: Type.String({ pattern: REASON_CODE_PATTERN, minLength: 2, maxLength: 60, examples: ['court_hearing_postponed'] }),
+  label: Labels,
+}, {
+  additionalProperties: false,
+  examples: [{ category: 'suspension', code: 'court_hearing_postponed', label: { nl: 'Zitting uitgesteld', fr: 'Audience reportée', en: 'Court hearing postponed' } }],
+})

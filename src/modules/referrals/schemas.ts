@@ -1,0 +1,135 @@
+import { Type } from '@sinclair/typebox'
+import { REFERRAL_ACTIONS } from '../../domain/referral-lifecycle.js'
+import { LocalDate, NonEmpty, Timestamp, Uuid } from '../../http/schemas.js'
+import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerParty } from '../cases/schemas.js'
+import { VisitKindSchema } from '../documents/schemas.js'
+import { NullableReason } from '../reason-codes/schemas.js'
+import { LanguageSchema, Nullable, StringEnum } from './fields.js'
+
+export const REFERRAL_SOURCES = ['court', 'justice_house', 'lawyer', 'youth_services', 'self', 'other'] as const
+export const LEGAL_FRAMEWORKS = ['court_ordered', 'voluntary'] as const
+export const REFERRAL_STATUSES = ['submitted', 'waitlisted', 'accepted', 'refused', 'returned', 'withdrawn'] as const
+export const ReferralStatusSchema = StringEnum(REFERRAL_STATUSES, { examples: ['waitlisted'] })
+const ID_EXAMPLE = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'
+
+/** What the referrer asks for. Advisory only: the service decides the modalities. */
+export const Requested = Type.Object({
+  kind: Type.Optional(VisitKindSchema),
+  frequency: Type.Optional(Type.String({ maxLength: 200, examples: ['every two weeks'] })),
+  durationMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 480, examples: [120] })),
+  notes: Type.Optional(Type.String({ maxLength: 4000, examples: ['The child has not seen her father for two years.'] })),
+}, { additionalProperties: false })
+
+export const PartyCreate = Type.Object({
+  role: PartyRoleSchema,
+  givenName: Type.Optional(NonEmpty(100, ['Lena'])),
+  familyName: NonEmpty(200, ['Peeters']),
+  birthDate: Type.Optional(LocalDate),
+  language: LanguageSchema,
+  contact: Type.Optional(Contact),
+  confidentialAddress: Type.Optional(Type.Boolean({ default: false, examples: [false] })),
+}, { additionalProperties: false })
+
+const referralExample = {
+  centreId: ID_EXAMPLE, source: 'court', legalFramework: 'court_ordered',
+  courtId: ID_EXAMPLE, courtReference: '24/1234/A', decisionDate: '2026-02-10', hearingDate: '2026-09-15',
+  requested: { kind: 'supervised_visit', frequency: 'every two weeks', durationMinutes: 120 },
+  reason: 'Contact broken for two years after the separation.',
+  parties: [
+    { role: 'child', givenName: 'Lena', familyName: 'Peeters', birthDate: '2019-05-02', language: 'nl' },
+    { role: 'visiting_parent', givenName: 'Tom', familyName: 'Peeters', birthDate: '1987-01-20', language: 'nl', contact: { phone: '+32 470 12 34 56' }, confidentialAddress: false },
+    { role: 'residing_parent', givenName: 'Sofie', familyName: 'Janssens', birthDate: '1989-07-14', language: 'nl', confidentialAddress: true },
+  ],
+}
+
+export const ReferralCreate = Type.Object({
+  centreId: { ...Uuid, description: 'The centre asked to take the family on' },
+  source: StringEnum(REFERRAL_SOURCES, { description: 'Who refers; a clerk’s referral is always `court`', examples: ['court'] }),
+  legalFramework: StringEnum(LEGAL_FRAMEWORKS, { examples: ['court_ordered'] }),
+  courtId: Type.Optional({ ...Uuid, description: 'Forced to the clerk’s own court for clerk tokens' }),
+  courtReference: Type.Optional(NonEmpty(60, ['24/1234/A'])),
+  decisionDate: Type.Optional(LocalDate),
+  hearingDate: Type.Optional(LocalDate),
+  requested: Type.Optional(Requested),
+  reason: NonEmpty(4000, ['Contact broken for two years after the separation.']),
+  parties: Type.Array(PartyCreate, { maxItems: 30, description: 'At least one child and one visiting party' }),
+}, {
+  additionalProperties: false,
+  description: 'Court-ordered referrals need courtReference (roll number) and decisionDate.',
+  examples: [referralExample],
+})
+
+export const WaitingList = Type.Object({
+  position: Type.Integer({ minimum: 1, description: 'Place on the centre’s waiting list, in submission order', examples: [3] }),
+  daysWaiting: Type.Integer({ minimum: 0, description: 'Whole days since submission', examples: [41] }),
+})
+
+const referralFields = {
+  id: Uuid,
+  centreId: Uuid,
+  source: StringEnum(REFERRAL_SOURCES, { examples: ['court'] }),
+  legalFramework: StringEnum(LEGAL_FRAMEWORKS, { examples: ['court_ordered'] }),
+  courtId: Nullable(Uuid),
+  courtReference: Nullable(Type.String({ examples: ['24/1234/A'] })),
+  decisionDate: Nullable(Type.String({ format: 'date', examples: ['2026-02-10'] })),
+  hearingDate: Nullable(Type.String({ format: 'date', examples: ['2026-09-15'] })),
+  requested: Requested,
+  reason: Type.String({ description: 'The reason for the referral', examples: ['Contact broken for two years after the separation.'] }),
+  status: ReferralStatusSchema,
+  statusReason: NullableReason,
+  statusExplanation: Nullable(Type.String({ examples: ['No place before September; please refer to CAW Gent.'] })),
+  missingItems: Nullable(Type.Array(Type.String(), { description: 'For a return: what the referrer must complete', examples: [['decision of 10 February']] })),
+  submittedAt: Timestamp,
+  waitlistedAt: Nullable(Timestamp),
+  decidedAt: Nullable(Timestamp),
+  waitingList: Nullable(WaitingList),
+  caseId: Nullable(Uuid),
+  case: Nullable(CaseOutcome),
+}
+
+export const ReferrerReferral = Type.Object({ ...referralFields, parties: Type.Array(ReferrerParty) })
+export const Referral = Type.Object({
+  ...referralFields,
+  parties: Type.Array(Party),
+  allowedActions: Type.Array(StringEnum(REFERRAL_ACTIONS), { examples: [['accept', 'refuse', 'return', 'withdraw']] }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+
+export const ReferralQuery = Type.Object({
+  status: Type.Optional({ ...ReferralStatusSchema, description: '`waitlisted` gives the waiting list, with position and days waiting' }),
+})
+
+// ── Transitions ──────────────────────────────────────────────────────────────────────────────
+
+const Explanation = (example: string) => Type.String({ minLength: 1, maxLength: 4000, examples: [example] })
+
+export const WaitlistBody = Type.Object({
+  explanation: Type.Optional(Explanation('Complete; no place before September.')),
+}, { additionalProperties: false, examples: [{ explanation: 'Complete; no place before September.' }] })
+
+export const AcceptBody = Type.Object({
+  leadCounsellorId: Uuid,
+  siteId: Type.Optional(Uuid),
+}, { additionalProperties: false, examples: [{ leadCounsellorId: ID_EXAMPLE, siteId: ID_EXAMPLE }] })
+
+export const RefuseBody = Type.Object({
+  reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['no_capacity'] }),
+  explanation: Explanation('No place before September; please refer to CAW Gent.'),
+}, { additionalProperties: false, examples: [{ reasonCode: 'no_capacity', explanation: 'No place before September; please refer to CAW Gent.' }] })
+
+export const ReturnBody = Type.Object({
+  reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['incomplete_referral'] }),
+  explanation: Explanation('The court decision is not attached.'),
+  missingItems: Type.Optional(Type.Array(NonEmpty(500), { maxItems: 30, description: 'What the referrer must complete; required for incomplete_referral', examples: [['decision of 10 February']] })),
+}, { additionalProperties: false, examples: [{ reasonCode: 'incomplete_referral', explanation: 'The court decision is not attached.', missingItems: ['decision of 10 February'] }] })
+
+export const WithdrawBody = Type.Object({
+  explanation: Type.Optional(Explanation('The parents reached an agreement at the hearing.')),
+}, { additionalProperties: false, examples: [{ explanation: 'The parents reached an agreement at the hearing.' }] })
+
+export const Accepted = Type.Object({
+  caseId: Uuid,
+  referral: Referral,
+  case: Case,
+}, { description: 'The case was created in status intake' })

@@ -1,0 +1,350 @@
+import { and, count, eq, gt, gte, inArray, ne, notInArray, sql } from 'drizzle-orm'
+import { DateTime } from 'luxon'
+import { rawRows, type Queryable, type Tx } from '../../db/client.js'
+import {
+  centres, counsellorAbsences, counsellors, parties, rooms, sites, suspensions, visits,
+  type CaseStatus, type StaggerSettings, type VisitKind,
+} from '../../db/schema.js'
+import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
+import { computeStagger, type PartySide } from '../../domain/stagger.js'
+import { databaseErrorOf } from '../../http/errors.js'
+import { audit } from '../../http/audit.js'
+import type { Actor } from '../../http/auth.js'
+import { badRequest, conflict, notFound } from '../../http/problem.js'
+import { inCentre } from '../../http/scope.js'
+import { lockCase, type CaseRow } from '../cases/access.js'
+import { currentAgreement, loadReadiness } from '../cases/readiness.js'
+
+export interface BookingRequest {
+  kind: VisitKind
+  roomId?: string
+  counsellorIds: string[]
+  /** For a conversation: the parties invited (default: every adult party). */
+  partyIds?: string[]
+  durationMinutes: number
+  stagger?: Partial<StaggerSettings>
+}
+
+/** What one booking request works with: loaded once, inside the transaction, after the case row is locked. */
+export interface BookingContext {
+  caseRow: CaseRow
+  request: BookingRequest
+  timeZone: string
+  siteId: string | null
+  room: { id: string; capacity: number } | null
+  stagger: StaggerSettings
+  people: { partyId: string; side: PartySide | 'child' }[]
+  rules: BookingRules
+  /** Visits already counting against the agreement's maxVisits. */
+  visitsCounted: number
+  /** Visits created since then count against maxVisits (the current agreement's creation); null without a limit. */
+  agreementSince?: Date | null
+}
+
+const ADULT_SIDE: Record<string, PartySide | 'child'> = {
+  child: 'child',
+  visiting_parent: 'visiting', visiting_grandparent: 'visiting', visiting_sibling: 'visiting', visiting_third_party: 'visiting',
+  residing_parent: 'residing', residing_other: 'residing',
+}
+
+const field = (pointer: string, detail: string) => badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }] })
+
+/** A case may only be booked when it is active and every adult has signed what is in force (the booking gate). */
+async function checkGate(tx: Tx, caseRow: CaseRow, kind: VisitKind) {
+  const bookable: CaseStatus[] = kind === 'conversation' ? ['intake', 'active', 'suspended'] : ['active', 'suspended']
+  if (caseRow.status === 'ended') throw conflict('case-ended', 'The case has ended; nothing can be booked for it.')
+  // Intake and evaluation conversations need no signatures (DESIGN.md §1: they are how parties get to sign).
+  if (kind === 'conversation') return
+  const readiness = await loadReadiness(tx, caseRow.id, { checkIntake: false })
+  if (!bookable.includes(caseRow.status) || !readiness.ready) {
+    const missing = readiness.missing
+    const what = missing.map((m) => `party ${m.partyId} has not signed the ${m.requirement.replace('_', ' ')}${m.version ? ` (version ${m.version})` : ''}`)
+    throw conflict('booking-gate',
+      caseRow.status === 'intake'
+        ? `The case is still in intake: activate it before booking visits${what.length ? `; ${what.join('; ')}` : ''}.`
+        : `No visit can be booked until every adult party has signed the documents in force and the agreement: ${what.join('; ')}.`,
+      { missing, caseStatus: caseRow.status })
+  }
+}
+
+/** Locks the case, applies the gate and loads what the rules need. Absences ending before `absencesFrom` cannot matter. */
+export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
+  const caseRow = await lockCase(tx, actor, caseId)
+  if (actor.centreId !== caseRow.centreId) throw notFound('case', caseId)
+  await checkGate(tx, caseRow, request.kind)
+
+  const [centre] = await tx.select({ settings: centres.settings }).from(centres).where(eq(centres.id, caseRow.centreId))
+  const stagger = { ...centre!.settings.stagger, ...request.stagger }
+
+  // Room and site: an outside visit has no room; its times are in the case's (or the centre's first) site's zone.
+  let room: BookingContext['room'] = null
+  let siteId = caseRow.siteId
+  if (request.kind === 'outside_visit') {
+    if (request.roomId) throw field('/roomId', 'must be absent for an outside visit (it takes place outside the centre)')
+  } else {
+    if (!request.roomId) throw field('/roomId', `is required for a ${request.kind}`)
+    const [roomRow] = await tx.select().from(rooms).where(and(eq(rooms.id, request.roomId), inCentre(rooms.centreId, actor)))
+    if (!roomRow) throw notFound('room', request.roomId)
+    if (!roomRow.active) throw field('/roomId', 'is a deactivated room')
+    room = { id: roomRow.id, capacity: roomRow.capacity }
+    siteId = roomRow.siteId
+  }
+  const [site] = siteId
+    ? await tx.select().from(sites).where(eq(sites.id, siteId))
+    : await tx.select().from(sites).where(and(eq(sites.centreId, caseRow.centreId), eq(sites.active, true))).orderBy(sites.id).limit(1)
+  if (!site) throw conflict('no-site', 'The centre has no site to take the time zone from; create a site first.')
+
+  if (new Set(request.counsellorIds).size !== request.counsellorIds.length) throw field('/counsellorIds', 'lists a counsellor twice')
+  const counsellorRows = await tx.select().from(counsellors)
+    .where(and(inArray(counsellors.id, request.counsellorIds), inCentre(counsellors.centreId, actor)))
+  for (const id of request.counsellorIds) {
+    const row = counsellorRows.find((c) => c.id === id)
+    if (!row) throw notFound('counsellor', id)
+    if (!row.active) throw field('/counsellorIds', `names a deactivated counsellor (${id})`)
+  }
+  const absences = await tx.select().from(counsellorAbsences).where(and(
+    inArray(counsellorAbsences.counsellorId, request.counsellorIds),
+    gt(counsellorAbsences.endsAt, absencesFrom),
+  ))
+
+  const caseParties = await tx.select({ id: parties.id, role: parties.role }).from(parties).where(eq(parties.caseId, caseRow.id)).orderBy(parties.id)
+  let people = caseParties.map((p) => ({ partyId: p.id, side: ADULT_SIDE[p.role]! }))
+  if (request.kind === 'conversation') {
+    const invited = request.partyIds ?? caseParties.filter((p) => p.role !== 'child').map((p) => p.id)
+    invited.forEach((id, i) => { if (!caseParties.some((p) => p.id === id)) throw field(`/partyIds/${i}`, 'is not a party of this case') })
+    people = people.filter((p) => invited.includes(p.partyId))
+  } else if (request.partyIds) {
+    throw field('/partyIds', 'only applies to a conversation: a visit involves every party of the case')
+  }
+
+  const caseRules = await loadCaseRules(tx, caseRow, request.kind, site.timeZone)
+  const rules: BookingRules = {
+    kind: request.kind,
+    timeZone: site.timeZone,
+    site: request.kind === 'outside_visit' ? undefined : { openingHours: site.openingHours, closures: site.closures, holidayOptOuts: centre!.settings.holidayOptOuts },
+    counsellors: counsellorRows.map((c) => ({
+      id: c.id, workingHours: c.workingHours,
+      absences: absences.filter((a) => a.counsellorId === c.id).map((a) => ({ from: a.startsAt, until: a.endsAt })),
+    })),
+    plannedEndDate: caseRow.plannedEndDate,
+    suspensions: caseRules.suspensions,
+    agreement: caseRules.agreement,
+  }
+  const { visitsCounted, agreementSince } = caseRules
+  return { caseRow, request, timeZone: site.timeZone, siteId: site.id, room, stagger, people, rules, visitsCounted, agreementSince }
+}
+
+const minDate = (a: string | null, b: string) => (a !== null && a < b ? a : b)
+
+/**
+ * The case's own limits for a booking of `kind`: its suspensions (as local date ranges in `timeZone`),
+ * the agreement's kinds, validUntil and maxVisits, and how many visits already count against
+ * maxVisits. Reads only: the booking locks the case first, availability does not.
+ */
+export async function loadCaseRules(db: Queryable, caseRow: CaseRow, kind: VisitKind, timeZone: string): Promise<{
+  agreement: BookingRules['agreement']; suspensions: BookingRules['suspensions']; visitsCounted: number; agreementSince: Date | null
+}> {
+  const agreement = kind === 'conversation' ? null : await currentAgreement(db, caseRow.id)
+  let visitsCounted = 0
+  if (agreement?.maxVisits != null) {
+    const [row] = await db.select({ n: count() }).from(visits).where(and(
+      eq(visits.caseId, caseRow.id), ne(visits.kind, 'conversation'),
+      notInArray(visits.status, ['cancelled', 'entered-in-error']), gte(visits.createdAt, agreement.createdAt),
+    ))
+    visitsCounted = row!.n
+  }
+  const suspensionRows = await db.select().from(suspensions).where(eq(suspensions.caseId, caseRow.id))
+  return {
+    agreement: agreement && { kinds: agreement.kinds, validUntil: agreement.validUntil, maxVisits: agreement.maxVisits },
+    // A suspension resumed early ends on the day it was resumed.
+    suspensions: suspensionRows.map((s) => ({
+      from: s.fromDate,
+      until: s.resumedAt ? minDate(s.untilDate, DateTime.fromJSDate(s.resumedAt, { zone: timeZone }).toISODate()!) : s.untilDate,
+    })),
+    visitsCounted,
+    agreementSince: agreement?.maxVisits != null ? agreement.createdAt : null,
+  }
+}
+
+/** The case's people (children included) with the side they are on, in a stable order. */
+export async function casePeople(db: Queryable, caseId: string): Promise<{ partyId: string; role: string; side: PartySide | 'child' }[]> {
+  const rows = await db.select({ id: parties.id, role: parties.role }).from(parties).where(eq(parties.caseId, caseId)).orderBy(parties.id)
+  return rows.map((p) => ({ partyId: p.id, role: p.role, side: ADULT_SIDE[p.role]! }))
+}
+
+export interface PlannedVisit extends Slot {
+  arrivals: { partyId: string; arriveAt: Date; leaveAt: Date }[]
+}
+
+export function planVisit(ctx: BookingContext, start: Date): PlannedVisit {
+  const staggered = computeStagger({
+    kind: ctx.request.kind, start, durationMinutes: ctx.request.durationMinutes, stagger: ctx.stagger,
+    parties: ctx.people.filter((p): p is { partyId: string; side: PartySide } => p.side !== 'child'),
+  })
+  return staggered
+}
+
+interface ReservationRow { resource_kind: 'room' | 'counsellor' | 'party'; resource_id: string; place: number; visit_id: string }
+
+/** Overlapping active reservations of the visit's resources; the room is busy only when all its places are taken. */
+async function findOverlaps(tx: Tx, ctx: BookingContext, slot: Slot, ignoreVisitId?: string): Promise<{ reasons: BookingReason[]; freePlace: number | null }> {
+  const resourceIds = [...(ctx.room ? [ctx.room.id] : []), ...ctx.request.counsellorIds, ...ctx.people.map((p) => p.partyId)]
+  const rows = await rawRows<ReservationRow>(tx, sql`
+    select resource_kind, resource_id, place, visit_id from reservations
+    where active and resource_id in (${sql.join(resourceIds.map((id) => sql`${id}::uuid`), sql`, `)})
+      and during && tstzrange(${slot.spanStart.toISOString()}::timestamptz, ${slot.spanEnd.toISOString()}::timestamptz, '[)')
+      ${ignoreVisitId ? sql`and visit_id <> ${ignoreVisitId}` : sql``}
+    order by resource_kind, place`)
+  const reasons: BookingReason[] = []
+  let freePlace: number | null = null
+  if (ctx.room) {
+    const taken = new Set(rows.filter((r) => r.resource_kind === 'room').map((r) => r.place))
+    for (let place = 1; place <= ctx.room.capacity; place++) if (!taken.has(place)) { freePlace = place; break }
+    if (freePlace === null) {
+      for (const r of rows.filter((r) => r.resource_kind === 'room')) {
+        reasons.push({ code: 'room_busy', resourceId: r.resource_id, visitId: r.visit_id, detail: 'the room is booked then' })
+      }
+    }
+  }
+  for (const r of rows.filter((r) => r.resource_kind !== 'room')) {
+    reasons.push(r.resource_kind === 'counsellor'
+      ? { code: 'counsellor_busy', resourceId: r.resource_id, visitId: r.visit_id, detail: 'the counsellor supervises another visit then' }
+      : { code: 'party_busy', resourceId: r.resource_id, visitId: r.visit_id, detail: 'a party of this case has another visit then' })
+  }
+  return { reasons, freePlace }
+}
+
+export interface Skipped { start: Date; reasons: BookingReason[] }
+
+const MAX_PLACE_ATTEMPTS = 3
+
+/** The `conflicts[]` of a 409 booking problem: one entry per reason, with the resource kind. */
+export function conflictsOf(skipped: Skipped[]) {
+  return skipped.flatMap((s) => s.reasons.map((r) => ({ start: s.start.toISOString(), ...r, resourceKind: resourceKindOf(r.code) })))
+}
+export type VisitRow = typeof visits.$inferSelect
+
+/** Inserts the visit and its reservations; the exclusion constraint is the final word on overlaps. */
+async function insertVisit(tx: Tx, ctx: BookingContext, planned: PlannedVisit, place: number | null, seriesId: string | null): Promise<VisitRow> {
+  const [visit] = await tx.insert(visits).values({
+    centreId: ctx.caseRow.centreId, caseId: ctx.caseRow.id, seriesId, siteId: ctx.siteId, roomId: ctx.room?.id ?? null,
+    counsellorIds: ctx.request.counsellorIds, partyIds: ctx.people.map((p) => p.partyId), kind: ctx.request.kind, timeZone: ctx.timeZone,
+    startsAt: planned.start, endsAt: planned.end, spanStart: planned.spanStart, spanEnd: planned.spanEnd,
+    arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
+  }).returning()
+  await reserve(tx, visit!, ctx, place)
+  return visit!
+}
+
+export async function reserve(tx: Tx, visit: VisitRow, ctx: BookingContext, place: number | null) {
+  const during = `[${visit.spanStart.toISOString()},${visit.spanEnd.toISOString()})`
+  const resources: [string, string, number][] = [
+    ...(ctx.room ? [['room', ctx.room.id, place ?? 1] as [string, string, number]] : []),
+    ...ctx.request.counsellorIds.map((id) => ['counsellor', id, 1] as [string, string, number]),
+    ...ctx.people.map((p) => ['party', p.partyId, 1] as [string, string, number]),
+  ]
+  const values = sql.join(resources.map(([kind, id, p]) => sql`(${kind}, ${id}::uuid, ${p}, ${during}::tstzrange, ${visit.id}::uuid)`), sql`, `)
+  await tx.execute(sql`insert into reservations (resource_kind, resource_id, place, during, visit_id) values ${values}`)
+}
+
+/** Frees a visit's reservations (cancelled, moved, entered in error). */
+export async function releaseReservations(tx: Tx, visitIds: string[]) {
+  if (visitIds.length === 0) return
+  await tx.execute(sql`update reservations set active = false where active and visit_id in (${sql.join(visitIds.map((id) => sql`${id}::uuid`), sql`, `)})`)
+}
+
+/**
+ * Books the occurrences in order. Each one is judged by the calendar rules and the existing
+ * reservations, then inserted in a savepoint; a concurrent booking that wins the race surfaces as
+ * an exclusion violation and the occurrence is skipped with the reasons found afterwards.
+ * `reject`: any unbookable occurrence makes the whole request a 409 (the transaction rolls back).
+ */
+export async function bookOccurrences(tx: Tx, request: { actor: Actor; id: string }, ctx: BookingContext, starts: Date[], options: { onConflict: 'reject' | 'skip'; dryRun: boolean; seriesId: string | null }) {
+  const booked: (VisitRow | (PlannedVisit & { id: null }))[] = []
+  const skipped: Skipped[] = []
+  let counted = ctx.visitsCounted
+  for (const start of starts) {
+    const planned = planVisit(ctx, start)
+    const reasons = checkSlot(ctx.rules, planned, counted)
+    const overlaps = await findOverlaps(tx, ctx, planned)
+    reasons.push(...overlaps.reasons)
+    if (reasons.length > 0 || (options.onConflict === 'reject' && skipped.length > 0)) {
+      if (reasons.length > 0) skipped.push({ start, reasons })
+      continue
+    }
+    if (options.dryRun) {
+      booked.push({ ...planned, id: null })
+      counted++
+      continue
+    }
+    // A concurrent booking may take the room place we picked (an exclusion violation): look again and,
+    // while another place of the room is still free, try that one.
+    let place = overlaps.freePlace
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const visit = await tx.transaction((savepoint) => insertVisit(savepoint as Tx, ctx, planned, place, options.seriesId))
+        await audit(tx, request, { action: 'visit.booked', entityType: 'visit', entityId: visit.id })
+        booked.push(visit)
+        counted++
+        break
+      } catch (error) {
+        if (databaseErrorOf(error)?.code !== '23P01') throw error
+        const after = await findOverlaps(tx, ctx, planned)
+        if (after.reasons.length === 0 && attempt < MAX_PLACE_ATTEMPTS) { place = after.freePlace; continue }
+        skipped.push({ start, reasons: after.reasons.length ? after.reasons : [{ code: 'room_busy', detail: 'taken by a concurrent booking' }] })
+        break
+      }
+    }
+  }
+  if (options.onConflict === 'reject' && skipped.length > 0) {
+    throw conflict('booking-conflict',
+      `${skipped.length} of ${starts.length} occurrence(s) cannot be booked; nothing was booked. ` +
+      skipped.slice(0, 5).map((s) => `${s.start.toISOString()}: ${s.reasons.map((r) => r.detail).join(', ')}`).join('; '),
+      { conflicts: conflictsOf(skipped) })
+  }
+  return { booked, skipped }
+}
+
+export function resourceKindOf(code: BookingReason['code']): string | undefined {
+  return { room_busy: 'room', counsellor_busy: 'counsellor', party_busy: 'party', counsellor_absent: 'counsellor' }[code as string]
+}
+
+/**
+ * Re-plans a booked visit in the caller's transaction (which holds the case row lock and the visit
+ * row lock): its reservations are freed, the new slot is judged by every rule as a new booking would
+ * be (the visit itself does not count against its own slot or against maxVisits), and the visit is
+ * updated and re-reserved with its version bumped. A conflict is a 409 with `conflicts[]`.
+ */
+export async function rebookVisit(tx: Tx, ctx: BookingContext, visit: VisitRow, start: Date): Promise<VisitRow> {
+  await releaseReservations(tx, [visit.id])
+  const planned = planVisit(ctx, start)
+  const countsItself = ctx.agreementSince != null && visit.kind !== 'conversation' && visit.createdAt >= ctx.agreementSince
+  const reasons = checkSlot(ctx.rules, planned, ctx.visitsCounted - (countsItself ? 1 : 0))
+  const overlaps = await findOverlaps(tx, ctx, planned, visit.id)
+  reasons.push(...overlaps.reasons)
+  const refuse = (found: BookingReason[]) => conflict('booking-conflict',
+    `The visit cannot move to ${start.toISOString()}: ${found.map((r) => r.detail).join(', ')}. Nothing was changed.`,
+    { conflicts: conflictsOf([{ start, reasons: found }]) })
+  if (reasons.length > 0) throw refuse(reasons)
+  let place = overlaps.freePlace
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await tx.transaction(async (savepoint) => {
+        const [row] = await savepoint.update(visits).set({
+          siteId: ctx.siteId, roomId: ctx.room?.id ?? null, counsellorIds: ctx.request.counsellorIds,
+          partyIds: ctx.people.map((p) => p.partyId), timeZone: ctx.timeZone,
+          startsAt: planned.start, endsAt: planned.end, spanStart: planned.spanStart, spanEnd: planned.spanEnd,
+          arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
+          version: sql`${visits.version} + 1`, updatedAt: new Date(),
+        }).where(eq(visits.id, visit.id)).returning()
+        await reserve(savepoint as Tx, row!, ctx, place)
+        return row!
+      })
+    } catch (error) {
+      if (databaseErrorOf(error)?.code !== '23P01') throw error
+      const after = await findOverlaps(tx, ctx, planned, visit.id)
+      if (after.reasons.length === 0 && attempt < MAX_PLACE_ATTEMPTS) { place = after.freePlace; continue }
+      throw refuse(after.reasons.length ? after.reasons : [{ code: 'room_busy', detail: 'taken by a concurrent booking' }])
+    }
+  }
+}

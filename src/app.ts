@@ -16,6 +16,7 @@ import { caseRoutes } from './modules/cases/routes.js'
 import { documentRoutes } from './modules/documents/routes.js'
 import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
 import { schedulingRoutes } from './modules/scheduling/routes.js'
+import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
 
 export interface AppOptions {
   database: Database
@@ -61,6 +62,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(documentRoutes, { prefix: '/v1' })
   await app.register(recurrencePreviewRoutes, { prefix: '/v1' })
   await app.register(schedulingRoutes, { prefix: '/v1' })
+  await app.register(visitChangeRoutes, { prefix: '/v1' })
   return app
 }
 

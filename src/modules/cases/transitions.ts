@@ -7,6 +7,7 @@ import { endingCategories } from '../../domain/reason-codes.js'
 import { audit } from '../../http/audit.js'
 import { badRequest, conflict } from '../../http/problem.js'
 import { requireReason } from '../reason-codes/queries.js'
+import { cancelFutureVisits, cancelVisitsInSuspension } from '../scheduling/cancellation.js'
 import { nextCaseStatus, type CaseRow } from './access.js'
 import { loadReadiness } from './readiness.js'
 import { addEvent } from './views.js'
@@ -83,9 +84,12 @@ export async function suspendCase(tx: Tx, request: FastifyRequest, caseRow: Case
     caseId: caseRow.id, fromDate: body.from, untilDate: body.until ?? null, reasonCode: body.reasonCode, explanation: body.explanation,
   }).returning()
   const updated = await update(tx, caseRow, { status })
+  // Same transaction, case row locked: a booking racing this suspension either lands before (and is
+  // cancelled here) or waits for the lock and is then refused by the suspension rule.
+  const cancelledVisitIds = await cancelVisitsInSuspension(tx, request, caseRow.id, { from: body.from, until: body.until ?? null }, await caseTimeZone(tx, caseRow))
   const event = await addEvent(tx, request, caseRow.id, {
     type: 'suspended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
-    data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null },
+    data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null, cancelledVisitIds },
   })
   await record(tx, request, caseRow, 'suspended')
   return { case: updated, suspension: suspension!, event }
@@ -125,10 +129,12 @@ export async function endCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow,
   if (body.effectiveDate < created) throw invalidField('/effectiveDate', `must not be before the case was opened (${created})`)
   const reasonCategory = await requireReason(tx, caseRow.centreId, endingCategories(caseRow.status), body.reasonCode)
   const refusedAfterIntake = caseRow.status === 'intake'
-  const updated = await update(tx, caseRow, { status, endedAt: new Date(), endEffectiveDate: body.effectiveDate })
+  const endedAt = new Date()
+  const updated = await update(tx, caseRow, { status, endedAt, endEffectiveDate: body.effectiveDate })
+  const cancelledVisitIds = await cancelFutureVisits(tx, request, caseRow.id, endedAt)
   const event = await addEvent(tx, request, caseRow.id, {
     type: 'ended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
-    data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status },
+    data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status, cancelledVisitIds },
   })
   await record(tx, request, caseRow, 'ended')
   return { case: updated, event }

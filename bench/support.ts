@@ -50,9 +50,36 @@ export async function loop(name: string, concurrency: number, seconds: number, w
       latencies.push(performance.now() - started)
     }
   }))
-  latencies.sort((a, b) => a - b)
-  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2))
+  const at = percentiles(latencies)
   return { name, requestsPerSecond: Math.round(latencies.length / seconds), p50: at(0.5), p99: at(0.99), non2xx: 0, errors: 0 }
+}
+
+function percentiles(latencies: number[]) {
+  latencies.sort((a, b) => a - b)
+  return (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2))
+}
+
+/**
+ * A fixed amount of work (`count` jobs, e.g. bookings, which cannot be repeated like a read) on
+ * `concurrency` workers; throughput is jobs per second of wall time. `work` answers whether the job
+ * succeeded; failures are reported as non2xx.
+ */
+export async function fixed(name: string, concurrency: number, count: number, work: (i: number) => Promise<boolean>): Promise<Figures & { seconds: number }> {
+  const latencies: number[] = []
+  let next = 0
+  let failures = 0
+  const started = performance.now()
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const i = next++
+      const begun = performance.now()
+      if (!(await work(i))) failures++
+      latencies.push(performance.now() - begun)
+    }
+  }))
+  const seconds = (performance.now() - started) / 1000
+  const at = percentiles(latencies)
+  return { name, requestsPerSecond: Math.round(count / seconds), p50: at(0.5), p99: at(0.99), non2xx: failures, errors: 0, seconds }
 }
 
 export function report(title: string, rows: Figures[], ratios: [string, string, string][]) {

@@ -134,6 +134,17 @@ export function holidayOn(
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
   const valid = m !== null && isoDate(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) === date
   if (!m || !valid) throw new RangeError(`date must be a calendar date 'YYYY-MM-DD', got ${JSON.stringify(date)}`)
-  const found = belgianHolidays(Number(m[1])).find((h) => h.date === date && !optedOut.includes(h.code))
-  return found && { code: found.code, names: found.names }
+  const found = holidaysOf(Number(m[1])).find((h) => h.date === date && !optedOut.includes(h.code))
+  return found && { code: found.code, names: { ...found.names } }
+}
+
+// holidayOn runs for every slot an availability request judges: each year is computed once.
+const byYear = new Map<number, readonly Holiday[]>()
+function holidaysOf(year: number): readonly Holiday[] {
+  let holidays = byYear.get(year)
+  if (!holidays) {
+    holidays = belgianHolidays(year)
+    byYear.set(year, holidays)
+  }
+  return holidays
 }

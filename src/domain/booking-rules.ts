@@ -72,13 +72,18 @@ export function checkSlot(rules: BookingRules, slot: Slot, visitsCounted: number
       reasons.push({ code: 'outside_opening_hours', detail: 'outside the site\'s opening hours' })
     }
   }
-  for (const counsellor of rules.counsellors) {
-    if (!withinWeeklyHours(counsellor.workingHours, slot.spanStart, slot.spanEnd, timeZone)) {
-      reasons.push({ code: 'counsellor_absent', resourceId: counsellor.id, detail: 'outside the counsellor\'s working hours' })
-    }
-    if (counsellor.absences.some((a) => a.from < slot.spanEnd && a.until > slot.spanStart)) {
-      reasons.push({ code: 'counsellor_absent', resourceId: counsellor.id, detail: 'the counsellor is absent' })
-    }
+  for (const counsellor of rules.counsellors) reasons.push(...counsellorReasons(counsellor, slot, timeZone))
+  return reasons
+}
+
+/** Whether one counsellor can supervise the span: inside their working hours and not absent. */
+export function counsellorReasons(counsellor: BookingRules['counsellors'][number], slot: Slot, timeZone: string): BookingReason[] {
+  const reasons: BookingReason[] = []
+  if (!withinWeeklyHours(counsellor.workingHours, slot.spanStart, slot.spanEnd, timeZone)) {
+    reasons.push({ code: 'counsellor_absent', resourceId: counsellor.id, detail: 'outside the counsellor\'s working hours' })
+  }
+  if (counsellor.absences.some((a) => a.from < slot.spanEnd && a.until > slot.spanStart)) {
+    reasons.push({ code: 'counsellor_absent', resourceId: counsellor.id, detail: 'the counsellor is absent' })
   }
   return reasons
 }

@@ -4,7 +4,7 @@
  * the reservations' tstzrange: a span ending at exactly midnight does not touch
  * the next day.
  */
-import { IANAZone } from 'luxon'
+import { zoneNamed, type Zone } from './zones.js'
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
 
@@ -28,11 +28,10 @@ const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 
 const MINUTE_MS = 60_000
 const DAY_MS = 86_400_000
 
-function requireZone(timeZone: string): IANAZone {
-  if (!IANAZone.isValidZone(timeZone)) {
-    throw new RangeError(`timeZone must be an IANA time zone such as 'Europe/Brussels', got ${JSON.stringify(timeZone)}`)
-  }
-  return IANAZone.create(timeZone)
+function requireZone(timeZone: string): Zone {
+  const zone = zoneNamed(timeZone)
+  if (!zone) throw new RangeError(`timeZone must be an IANA time zone such as 'Europe/Brussels', got ${JSON.stringify(timeZone)}`)
+  return zone
 }
 
 function requireSpan(spanStart: Date, spanEnd: Date): void {
@@ -42,7 +41,7 @@ function requireSpan(spanStart: Date, spanEnd: Date): void {
 }
 
 /** The instant's local wall time, as a Date whose UTC fields are the local fields. */
-function toLocal(instant: Date, zone: IANAZone): Date {
+function toLocal(instant: Date, zone: Zone): Date {
   return new Date(instant.getTime() + zone.offset(instant.getTime()) * MINUTE_MS)
 }
 

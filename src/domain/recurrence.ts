@@ -13,7 +13,7 @@
  */
 import rrule from 'rrule'
 import type { Options, Weekday } from 'rrule'
-import { IANAZone } from 'luxon'
+import { zoneNamed, type Zone } from './zones.js'
 
 // Named ESM imports of rrule fail at run time (CJS package): use the default export.
 const { RRule } = rrule
@@ -155,14 +155,15 @@ function floatingToWall(d: Date): Wall {
 // ---------------------------------------------------------------------------
 // Zone conversion
 
-function requireZone(timeZone: unknown): IANAZone {
-  if (typeof timeZone !== 'string' || !IANAZone.isValidZone(timeZone)) {
+function requireZone(timeZone: unknown): Zone {
+  const zone = typeof timeZone === 'string' ? zoneNamed(timeZone) : undefined
+  if (!zone) {
     throw new RecurrenceError(
       `timeZone must be an IANA time zone such as 'Europe/Brussels', got ${JSON.stringify(timeZone)}`,
       'timeZone',
     )
   }
-  return IANAZone.create(timeZone)
+  return zone
 }
 
 type Resolution = 'exact' | 'gap' | 'ambiguous'
@@ -177,7 +178,7 @@ type Resolution = 'exact' | 'gap' | 'ambiguous'
  * too, but resolves ambiguous times to the LATER instant (02:30+01:00 instead of
  * 02:30+02:00 in Europe/Brussels), which is not what we want.
  */
-function resolveWall(w: Wall, zone: IANAZone): { instant: number; resolution: Resolution } {
+function resolveWall(w: Wall, zone: Zone): { instant: number; resolution: Resolution } {
   const asUtc = wallToFloating(w).getTime()
   // Offsets around the wall time: DST transitions are far more than a day apart,
   // so these cover every offset that can apply to it.
@@ -194,12 +195,12 @@ function resolveWall(w: Wall, zone: IANAZone): { instant: number; resolution: Re
   return { instant: instants[0], resolution: instants.length > 1 ? 'ambiguous' : 'exact' }
 }
 
-function instantToWall(instant: number, zone: IANAZone): Wall {
+function instantToWall(instant: number, zone: Zone): Wall {
   return floatingToWall(new Date(instant + zone.offset(instant) * MINUTE_MS))
 }
 
 /** RFC 3339 with the zone's numeric offset, e.g. '2026-03-07T10:00:00+01:00'. */
-function formatRfc3339(instant: number, zone: IANAZone): string {
+function formatRfc3339(instant: number, zone: Zone): string {
   const offset = zone.offset(instant)
   const w = instantToWall(instant, zone)
   const sign = offset < 0 ? '-' : '+'
@@ -207,7 +208,7 @@ function formatRfc3339(instant: number, zone: IANAZone): string {
   return `${minuteKey(w)}:${pad(w.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }
 
-function dstWarning(nominal: Wall, resolution: Resolution, instant: number, zone: IANAZone): RecurrenceWarning | undefined {
+function dstWarning(nominal: Wall, resolution: Resolution, instant: number, zone: Zone): RecurrenceWarning | undefined {
   const local = minuteKey(nominal)
   if (resolution === 'gap') {
     return {

@@ -28,3 +28,35 @@ t.test('a weekly series is booked with staggered arrivals, DST-correct', async (
   t.equal(gated.status, 409)
   t.ok(gated.json.missing.length >= 6, JSON.stringify(gated.json.missing))
 })
+
+t.test('a supervised handover: drop-off, the counsellor keeps the child, then pick-up; the span covers it all', async (t) => {
+  const { app, database, centre } = await buildTestApp(t)
+  const [a, b] = [await createCase(database, centre), await createCase(database, centre)]
+  const handover = { kind: 'supervised_handover', roomId: centre.demo.roomIds[0], counsellorIds: [centre.demo.counsellorIds[0]], durationMinutes: 15 }
+  const book = (caseId: string, body: Record<string, unknown>) => call(app, { method: 'POST', url: `/v1/cases/${caseId}/visits`, token: centre.adminToken, body: { ...handover, ...body } })
+  const arrivalsOf = (visit: { arrivals: { partyId: string; arriveAt: string; leaveAt: string }[] }, c: { visiting: string; residing: string }) =>
+    Object.fromEntries(visit.arrivals.map((x) => [x.partyId === c.visiting ? 'visiting' : 'residing', `${x.arriveAt.slice(11, 16)}–${x.leaveAt.slice(11, 16)}`]))
+
+  const first = await book(a.caseId, { start: '2027-03-10T17:00' })
+  t.equal(first.status, 201, first.body)
+  t.same(arrivalsOf(first.json, a), { visiting: '17:00–17:15', residing: '17:30–17:45' }, 'centre default: visiting drops off, residing picks up 15 minutes later')
+  t.same([first.json.start, first.json.end], ['2027-03-10T17:00:00+01:00', '2027-03-10T17:15:00+01:00'])
+
+  const during = await book(b.caseId, { start: '2027-03-10T17:30' })
+  t.equal(during.status, 409, 'the room and counsellor stay reserved until the pick-up ends')
+  t.match(during.json.conflicts, [{ code: 'room_busy', visitId: first.json.id }, { code: 'counsellor_busy', visitId: first.json.id }])
+  t.equal((await book(b.caseId, { start: '2027-03-10T17:45' })).status, 201, 'free from the end of the pick-up')
+
+  const reversed = await book(a.caseId, { start: '2027-03-11T10:00', stagger: { firstToArrive: 'residing', arrivalGapMinutes: 20, departureGapMinutes: 10 } })
+  t.equal(reversed.status, 201, reversed.body)
+  t.same(arrivalsOf(reversed.json, a), { residing: '10:00–10:15', visiting: '10:35–10:45' })
+
+  // Moving it keeps its own staggering.
+  const moved = await call(app, { method: 'PATCH', url: `/v1/visits/${reversed.json.id}`, token: centre.adminToken, headers: { 'if-match': '"1"' }, body: { start: '2027-03-11T14:00' } })
+  t.equal(moved.status, 200, moved.body)
+  t.same(arrivalsOf(moved.json, a), { residing: '14:00–14:15', visiting: '14:35–14:45' })
+
+  const late = await book(a.caseId, { start: '2027-03-11T19:30' })
+  t.equal(late.status, 409, 'the pick-up would end after closing time')
+  t.match(late.json.conflicts, [{ code: 'outside_opening_hours' }])
+})

@@ -50,7 +50,7 @@ const ADULT_SIDE: Record<string, PartySide | 'child'> = {
 const field = (pointer: string, detail: string) => badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }] })
 
 /** A case may only be booked when it is active and every adult has signed what is in force (the booking gate). */
-async function checkGate(tx: Tx, caseRow: CaseRow, kind: VisitKind) {
+export async function checkGate(tx: Queryable, caseRow: CaseRow, kind: VisitKind) {
   const bookable: CaseStatus[] = kind === 'conversation' ? ['intake', 'active', 'suspended'] : ['active', 'suspended']
   if (caseRow.status === 'ended') throw conflict('case-ended', 'The case has ended; nothing can be booked for it.')
   // Intake and evaluation conversations need no signatures (DESIGN.md §1: they are how parties get to sign).
@@ -219,8 +219,12 @@ export interface Skipped { start: Date; reasons: BookingReason[] }
 const MAX_PLACE_ATTEMPTS = 3
 
 /** The `conflicts[]` of a 409 booking problem: one entry per reason, with the resource kind. */
-export function conflictsOf(skipped: Skipped[]) {
-  return skipped.flatMap((s) => s.reasons.map((r) => ({ start: s.start.toISOString(), ...r, resourceKind: resourceKindOf(r.code) })))
+export function conflictsOf(skipped: Skipped[], timeZone: string) {
+  // Starts with the site's offset, as skipped[] and the visits show them.
+  return skipped.flatMap((s) => {
+    const start = DateTime.fromJSDate(s.start, { zone: timeZone }).toISO({ suppressMilliseconds: true })!
+    return s.reasons.map((r) => ({ start, ...r, resourceKind: resourceKindOf(r.code) }))
+  })
 }
 export type VisitRow = typeof visits.$inferSelect
 
@@ -268,11 +272,12 @@ export async function bookOccurrences(tx: Tx, request: { actor: Actor; id: strin
     const reasons = checkSlot(ctx.rules, planned, counted)
     const overlaps = await findOverlaps(tx, ctx, planned)
     reasons.push(...overlaps.reasons)
-    if (reasons.length > 0 || (options.onConflict === 'reject' && skipped.length > 0)) {
-      if (reasons.length > 0) skipped.push({ start, reasons })
+    if (reasons.length > 0) {
+      skipped.push({ start, reasons })
       continue
     }
-    if (options.dryRun) {
+    // Rejected anyway: judge the rest as if this one were booked, so that every conflict (maxVisits too) is listed.
+    if (options.dryRun || (options.onConflict === 'reject' && skipped.length > 0)) {
       booked.push({ ...planned, id: null })
       counted++
       continue
@@ -300,7 +305,7 @@ export async function bookOccurrences(tx: Tx, request: { actor: Actor; id: strin
     throw conflict('booking-conflict',
       `${skipped.length} of ${starts.length} occurrence(s) cannot be booked; nothing was booked. ` +
       skipped.slice(0, 5).map((s) => `${s.start.toISOString()}: ${s.reasons.map((r) => r.detail).join(', ')}`).join('; '),
-      { conflicts: conflictsOf(skipped) })
+      { conflicts: conflictsOf(skipped, ctx.timeZone) })
   }
   return { booked, skipped }
 }
@@ -324,7 +329,7 @@ export async function rebookVisit(tx: Tx, ctx: BookingContext, visit: VisitRow, 
   reasons.push(...overlaps.reasons)
   const refuse = (found: BookingReason[]) => conflict('booking-conflict',
     `The visit cannot move to ${start.toISOString()}: ${found.map((r) => r.detail).join(', ')}. Nothing was changed.`,
-    { conflicts: conflictsOf([{ start, reasons: found }]) })
+    { conflicts: conflictsOf([{ start, reasons: found }], ctx.timeZone) })
   if (reasons.length > 0) throw refuse(reasons)
   let place = overlaps.freePlace
   for (let attempt = 0; ; attempt++) {

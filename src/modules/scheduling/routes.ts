@@ -11,9 +11,10 @@ import { badRequest, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { bookOccurrences, prepareBooking, type BookingRequest, type PlannedVisit, type VisitRow } from './booking.js'
+import { availabilityRoutes } from './availability-routes.js'
 import * as S from './schemas.js'
 
-const formatIn = (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true })!
+export const formatIn = (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true })!
 
 /** A visit as the API shows it: instants with the site's offset. */
 export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context?: { caseId: string; seriesId: string | null; kind: string; siteId: string | null; roomId: string | null; counsellorIds: string[]; partyIds: string[]; timeZone: string }) {
@@ -67,6 +68,9 @@ const visitCursor = {
 }
 
 export async function schedulingRoutes(app: FastifyInstance) {
+  // Registered here (a child plugin inherits the /v1 prefix) so that app.ts lists one scheduling module.
+  await app.register(availabilityRoutes)
+
   app.post('/cases/:id/series', {
     config: { roles: ['admin', 'staff'] },
     schema: {

@@ -1,0 +1,150 @@
+import t from 'tap'
+import { BusyCalendar, findFreeSlots, type AvailabilityInput } from '../../src/domain/availability.js'
+import type { BookingRules } from '../../src/domain/booking-rules.js'
+import type { WeeklyHours } from '../../src/domain/opening-hours.js'
+import { localToInstant } from '../../src/domain/recurrence.js'
+import { computeStagger } from '../../src/domain/stagger.js'
+
+const BRUSSELS = 'Europe/Brussels'
+const at = (local: string) => localToInstant(local, BRUSSELS).instant
+const ms = (local: string) => at(local).getTime()
+const ROOM = '00000000-0000-4000-8000-00000000000a'
+const ROOM_2 = '00000000-0000-4000-8000-00000000000b'
+const C1 = '00000000-0000-4000-8000-000000000001'
+const C2 = '00000000-0000-4000-8000-000000000002'
+
+const day = (from: string, to: string) => [{ from, to }]
+const saturdayMorning: WeeklyHours = { sat: day('09:00', '12:00') }
+const allDay: WeeklyHours = { mon: day('00:00', '24:00'), tue: day('00:00', '24:00'), wed: day('00:00', '24:00'), thu: day('00:00', '24:00'), fri: day('00:00', '24:00'), sat: day('00:00', '24:00'), sun: day('00:00', '24:00') }
+
+function rules(overrides: Partial<BookingRules> = {}): BookingRules {
+  return {
+    kind: 'supervised_visit', timeZone: BRUSSELS,
+    site: { openingHours: saturdayMorning, closures: [], holidayOptOuts: [] },
+    counsellors: [{ id: C1, workingHours: allDay, absences: [] }],
+    plannedEndDate: null, suspensions: [], agreement: null,
+    ...overrides,
+  }
+}
+
+/** 60-minute contacts with 15 minutes of staggering on either side, on Saturday 6 March 2027. */
+function input(overrides: Partial<AvailabilityInput> = {}): AvailabilityInput {
+  return {
+    rules: rules(), visitsCounted: 0, from: at('2027-03-06T00:00'), to: at('2027-03-07T00:00'), stepMinutes: 30,
+    plan: (start) => computeStagger({
+      kind: 'supervised_visit', start, durationMinutes: 60,
+      stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 15, departureGapMinutes: 15 },
+      parties: [{ partyId: 'v', side: 'visiting' }, { partyId: 'r', side: 'residing' }],
+    }),
+    rooms: [{ id: ROOM, capacity: 1, busy: [] }],
+    counsellorBusy: new Map(), partyBusy: [], limit: 100,
+    ...overrides,
+  }
+}
+const starts = (result: ReturnType<typeof findFreeSlots>) => result.slots.map((s) => `${s.start.toISOString()} ${s.roomId}`)
+const localStarts = (result: ReturnType<typeof findFreeSlots>) => result.slots.map((s) => s.start.getTime())
+
+t.test('BusyCalendar: half-open overlap by binary search over merged spans', async (t) => {
+  const busy = new BusyCalendar([{ start: 10, end: 20 }, { start: 40, end: 50 }, { start: 15, end: 30 }, { start: 5, end: 5 }])
+  t.notOk(busy.overlaps(0, 10), 'ends exactly where a span starts')
+  t.ok(busy.overlaps(0, 11))
+  t.ok(busy.overlaps(25, 26), 'inside the merged 10–30')
+  t.notOk(busy.overlaps(30, 40), 'the gap between spans')
+  t.ok(busy.overlaps(29, 41))
+  t.notOk(busy.overlaps(50, 60))
+  t.notOk(new BusyCalendar([]).overlaps(0, 1e15))
+})
+
+t.test('every start whose staggered span fits the opening hours, on the step grid', async (t) => {
+  const result = findFreeSlots(input())
+  // Open 09:00–12:00; span = start − 15 min … start + 75 min → starts 09:15 … 10:45; grid of 30 → 09:30, 10:00, 10:30.
+  t.same(localStarts(result), [ms('2027-03-06T09:30'), ms('2027-03-06T10:00'), ms('2027-03-06T10:30')])
+  t.equal(result.more, false)
+  const first = result.slots[0]!
+  t.same({ roomId: first.roomId, place: first.place, counsellorIds: first.counsellorIds }, { roomId: ROOM, place: 1, counsellorIds: [C1] })
+  t.same([first.spanStart, first.spanEnd], [at('2027-03-06T09:15'), at('2027-03-06T10:45')])
+  t.equal(findFreeSlots(input({ stepMinutes: 15 })).slots.length, 7, '09:15 … 10:45 on a 15-minute grid')
+})
+
+t.test('the window bounds the starts: from inclusive, to exclusive', async (t) => {
+  t.same(localStarts(findFreeSlots(input({ from: at('2027-03-06T10:00'), to: at('2027-03-06T10:30') }))), [ms('2027-03-06T10:00')])
+  t.same(findFreeSlots(input({ from: at('2027-03-07T00:00'), to: at('2027-03-08T00:00') })).slots, [], 'Sunday: the site is closed')
+})
+
+t.test('room places: a room is free while one of its places is', async (t) => {
+  const busy = [{ place: 1, start: ms('2027-03-06T09:00'), end: ms('2027-03-06T10:15') }]
+  t.same(localStarts(findFreeSlots(input({ rooms: [{ id: ROOM, capacity: 1, busy }] }))), [ms('2027-03-06T10:30')], 'capacity 1: only once the span (from 10:15) clears it')
+  const two = findFreeSlots(input({ rooms: [{ id: ROOM, capacity: 2, busy }] }))
+  t.same(two.slots.map((s) => s.place), [2, 2, 1], 'capacity 2: the second place while the first is taken')
+  t.same(findFreeSlots(input({ rooms: [{ id: ROOM, capacity: 2, busy: [...busy, { ...busy[0]!, place: 2 }] }] })).slots.length, 1)
+})
+
+t.test('counsellors: busy, absent or off duty are left out; no counsellor free, no slot', async (t) => {
+  const r = rules({
+    counsellors: [
+      { id: C1, workingHours: allDay, absences: [{ from: at('2027-03-06T10:00'), until: at('2027-03-06T10:10') }] },
+      { id: C2, workingHours: { sat: day('10:00', '12:00') }, absences: [] },
+    ],
+  })
+  const result = findFreeSlots(input({ rules: r, counsellorBusy: new Map([[C2, [{ start: ms('2027-03-06T11:00'), end: ms('2027-03-06T11:30') }]]]) }))
+  // 09:30 (span 09:15–10:45): C1 absent 10:00–10:10, C2 off duty before 10:00 → nothing.
+  // 10:00 (span 09:45–11:15): C1 absent, C2 off duty before 10:00 → nothing.
+  // 10:30 (span 10:15–11:45): C1 free; C2 busy 11:00–11:30 → C1 only.
+  t.same(result.slots.map((s) => [s.start.getTime(), s.counsellorIds]), [[ms('2027-03-06T10:30'), [C1]]])
+})
+
+t.test('the case\'s rules and people', async (t) => {
+  const partyBusy = [{ start: ms('2027-03-06T09:00'), end: ms('2027-03-06T09:20') }]
+  t.same(localStarts(findFreeSlots(input({ partyBusy }))), [ms('2027-03-06T10:00'), ms('2027-03-06T10:30')], 'a party\'s other visit')
+  t.same(findFreeSlots(input({ rules: rules({ suspensions: [{ from: '2027-03-01', until: null }] }) })).slots, [], 'suspended')
+  t.same(findFreeSlots(input({ rules: rules({ plannedEndDate: '2027-03-05' }) })).slots, [], 'after the planned end')
+  t.same(findFreeSlots(input({ rules: rules({ agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: 2 } }), visitsCounted: 2 })).slots, [], 'maxVisits reached')
+  t.same(findFreeSlots(input({ rules: rules({ agreement: { kinds: ['supervised_handover'], validUntil: null, maxVisits: null } }) })).slots, [], 'kind not covered')
+  t.same(findFreeSlots(input({ rules: rules({ site: { openingHours: saturdayMorning, closures: [{ from: '2027-03-06', to: '2027-03-06' }], holidayOptOuts: [] } }) })).slots, [], 'closure')
+})
+
+t.test('public holidays close the site unless the centre opted out', async (t) => {
+  // Easter Monday 29 March 2027.
+  const monday: WeeklyHours = { mon: day('09:00', '12:00') }
+  const window = { from: at('2027-03-29T00:00'), to: at('2027-03-30T00:00') }
+  t.same(findFreeSlots(input({ ...window, rules: rules({ site: { openingHours: monday, closures: [], holidayOptOuts: [] } }) })).slots, [])
+  t.equal(findFreeSlots(input({ ...window, rules: rules({ site: { openingHours: monday, closures: [], holidayOptOuts: ['easter_monday'] } }) })).slots.length, 3)
+})
+
+t.test('several rooms, one page at a time', async (t) => {
+  const rooms = [{ id: ROOM_2, capacity: 1, busy: [] }, { id: ROOM, capacity: 1, busy: [] }]
+  const all = findFreeSlots(input({ rooms }))
+  t.same(starts(all).length, 6)
+  t.same(all.slots.slice(0, 2).map((s) => s.roomId), [ROOM, ROOM_2], 'rooms by id within one start')
+  const page1 = findFreeSlots(input({ rooms, limit: 3 }))
+  t.equal(page1.more, true)
+  const last = page1.slots[2]!
+  const page2 = findFreeSlots(input({ rooms, limit: 3, after: { start: last.start, roomId: last.roomId } }))
+  t.equal(page2.more, false)
+  t.same([...starts(page1), ...starts(page2)], starts(all), 'the pages together are the whole list, once')
+  const exact = findFreeSlots(input({ rooms, limit: 6 }))
+  t.equal(exact.more, false, 'a full last page has no next page')
+})
+
+t.test('an outside visit: no room; starts come from the counsellors\' hours', async (t) => {
+  const result = findFreeSlots(input({
+    rules: rules({ kind: 'outside_visit', site: undefined, counsellors: [{ id: C1, workingHours: { sat: day('14:00', '16:00') }, absences: [] }] }),
+    rooms: null,
+  }))
+  t.same(result.slots.map((s) => [s.start.getTime(), s.roomId, s.place]), [[ms('2027-03-06T14:30'), null, null]])
+})
+
+t.test('DST: starts stay on the local grid and a start in the gap is not listed twice', async (t) => {
+  // 28 March 2027: 02:00 → 03:00 in Brussels.
+  const result = findFreeSlots(input({
+    rules: rules({ site: { openingHours: allDay, closures: [], holidayOptOuts: ['easter_sunday'] } }),
+    from: at('2027-03-28T01:00'), to: at('2027-03-28T04:30'), stepMinutes: 30,
+    plan: (start) => computeStagger({ kind: 'conversation', start, durationMinutes: 30, stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 0, departureGapMinutes: 0 }, parties: [] }),
+  }))
+  t.same(result.slots.map((s) => s.start.toISOString()), [
+    '2027-03-28T00:00:00.000Z', '2027-03-28T00:30:00.000Z', // 01:00, 01:30 +01:00
+    '2027-03-28T01:00:00.000Z', '2027-03-28T01:30:00.000Z', // 02:00→03:00, 02:30→03:30 +02:00
+    '2027-03-28T02:00:00.000Z', // 04:00 +02:00
+  ])
+  t.throws(() => findFreeSlots(input({ stepMinutes: 0 })), RangeError)
+})

@@ -125,7 +125,8 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
     id: room.id,
     places: Array.from({ length: room.capacity }, (_, i) => new BusyCalendar(room.busy.filter((b) => b.place === i + 1))),
   }))
-  const roomOrder = rooms ? [...rooms].sort((a, b) => a.id.localeCompare(b.id)) : null
+  // Plain string order, the same the cursor compares with.
+  const roomOrder = rooms ? [...rooms].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : null
 
   const from = input.from.getTime()
   const to = input.to.getTime()

@@ -183,18 +183,7 @@ async function checkReservations(t: Assert, pool: pg.Pool) {
   t.equal(beyond!.n, 0, 'no room place beyond the room\'s capacity')
 }
 
-/**
- * POSTs a series, retrying a 503 `retry` problem (a deadlock between series transactions, see the
- * todo below) as the API tells clients to. Counts the retries.
- */
-async function postSeries(api: Api, request: Call, tally: { retries: number }): Promise<Reply> {
-  for (let attempt = 1; ; attempt++) {
-    const reply = await api(request)
-    if (reply.status !== 503 || !String(reply.json?.type).endsWith(':retry') || attempt === 10) return reply
-    tally.retries++
-    await sleep(20 + Math.random() * 100)
-  }
-}
+const isRetry = (reply: Reply) => reply.status === 503 && String(reply.json?.type).endsWith(':retry')
 
 /**
  * 20 weekly series (COUNT=8, skip mode) on one room, gated so they all start together: Tuesdays from
@@ -211,11 +200,18 @@ async function seriesRace(t: Assert, apis: Api[], pool: pg.Pool, centre: Centre,
       kind: 'supervised_visit', roomId, counsellorIds: [counsellorIds[i]], start, durationMinutes: 90, rrule: 'FREQ=WEEKLY;COUNT=8', onConflict: 'skip',
     } })
   }
-  const tally = { retries: 0 }
   const held = await gate(pool)
-  const pending = requests.map((r, i) => postSeries(apis[i % apis.length]!, r, tally))
+  const pending = requests.map((r, i) => apis[i % apis.length]!(r))
   t.equal(await held.openWhen(20), 20, `${label}: all 20 series were queued at the gate`)
-  const responses = await Promise.all(pending)
+  // A 503 `retry` is a deadlock between series transactions (see DEADLOCK_TODO); the API tells clients
+  // to retry. Retrying after the race, one request at a time, cannot deadlock again.
+  const responses: Reply[] = []
+  let retries = 0
+  for (const [i, first] of (await Promise.all(pending)).entries()) {
+    let reply = first
+    for (let attempt = 0; isRetry(reply) && attempt < 3; attempt++, retries++) reply = await apis[i % apis.length]!(requests[i]!)
+    responses.push(reply)
+  }
   t.same(responses.map((r) => r.status), Array(20).fill(201), `${label}: every series request is answered 201 (skip mode)`)
   const bookedIds = responses.flatMap((r) => (r.json?.visits ?? []).map((v: { id: string }) => v.id))
   const skipped = responses.flatMap((r) => r.json?.skipped ?? [])
@@ -230,8 +226,8 @@ async function seriesRace(t: Assert, apis: Api[], pool: pg.Pool, centre: Centre,
     where v.room_id = $1 and v.status = 'booked' group by 1 order by 1`, [roomId])
   t.equal(perWeek.length, 11, `${label}: every asked-for Tuesday has a visit`)
   t.ok(perWeek.every((w) => w.n === capacity && w.places.every((p, i) => p === i + 1)), `${label}: each Tuesday holds exactly ${capacity} visit(s), on places 1..${capacity}: ${JSON.stringify(perWeek)}`)
-  t.comment(`${label}: ${bookedIds.length} occurrences booked, ${skipped.length} skipped; ${tally.retries} request(s) answered 503 retry (deadlock) and retried`)
-  return tally.retries
+  t.comment(`${label}: ${bookedIds.length} occurrences booked, ${skipped.length} skipped; ${retries} request(s) answered 503 retry (deadlock) and were retried after the race`)
+  return retries
 }
 
 /** A known src defect (reported): series transactions deadlock on each other's uncommitted reservations. */

@@ -71,7 +71,8 @@ async function openPg(connectionString: string, max: number): Promise<Database> 
     kind: 'pg',
     pool,
     ping: async () => { await db.execute(sql`select 1`) },
-    close: () => pool.end(),
+    // Idempotent, like the PGlite close: shutdown paths and test teardowns may both close.
+    close: async () => { if (!pool.ended) await pool.end() },
   }
 }
 

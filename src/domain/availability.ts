@@ -74,7 +74,6 @@ export interface FreeSlot extends StaggeredVisit {
   counsellorIds: string[]
 }
 
-const MINUTE_MS = 60_000
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 const pad = (n: number) => String(n).padStart(2, '0')
 const clock = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`

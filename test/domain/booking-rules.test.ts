@@ -57,7 +57,6 @@ const withSite = (site: Partial<NonNullable<BookingRules['site']>>) =>
   rules({ site: { openingHours, closures: [], holidayOptOuts: [], ...site } })
 
 const codes = (reasons: BookingReason[]) => reasons.map((r) => r.code)
-const only = (reasons: BookingReason[], code: BookingReason['code']) => reasons.filter((r) => r.code === code)
 
 const CLEAN = '2026-03-07T10:00' // Saturday, +01:00
 

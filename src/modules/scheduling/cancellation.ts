@@ -8,22 +8,28 @@ import { releaseReservations } from './booking.js'
 
 type Who = { actor: Actor; id: string }
 
+export interface Cancellation { reasonCode: string; explanation: string | null }
+
 /**
- * Cancels booked visits of a case and frees their reservations, in the caller's transaction (which
- * holds the case row lock, so no booking can slip in between). Returns the cancelled visit ids.
+ * The one way booked visits are cancelled by the centre: the visits matching `which` that are still
+ * booked and start in the window are cancelled and their reservations freed, in the caller's
+ * transaction (which holds the case row lock, so no booking can slip in between). Returns the
+ * cancelled visit ids in start order.
  */
-async function cancelBooked(tx: Tx, who: Who, caseId: string, window: { from?: Date; until?: Date }, reasonCode: 'case_suspended' | 'case_ended', explanation: string) {
+export async function cancelBookedVisits(tx: Tx, who: Who, which: { caseId: string } | { seriesId: string }, window: { from?: Date; until?: Date }, reason: Cancellation) {
   const cancelled = await tx.update(visits).set({
-    status: 'cancelled', cancelledBy: 'centre', cancelReasonCode: reasonCode, cancelExplanation: explanation,
+    status: 'cancelled', cancelledBy: 'centre', cancelReasonCode: reason.reasonCode, cancelExplanation: reason.explanation,
     cancelledAt: new Date(), version: sql`${visits.version} + 1`,
   }).where(and(
-    eq(visits.caseId, caseId), eq(visits.status, 'booked'),
+    'caseId' in which ? eq(visits.caseId, which.caseId) : eq(visits.seriesId, which.seriesId),
+    eq(visits.status, 'booked'),
     window.from ? gte(visits.startsAt, window.from) : undefined,
     window.until ? lt(visits.startsAt, window.until) : undefined,
-  )).returning({ id: visits.id })
+  )).returning({ id: visits.id, startsAt: visits.startsAt })
+  cancelled.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id))
   const ids = cancelled.map((v) => v.id)
   await releaseReservations(tx, ids)
-  for (const id of ids) await audit(tx, who, { action: `visit.cancelled.${reasonCode}`, entityType: 'visit', entityId: id })
+  for (const id of ids) await audit(tx, who, { action: `visit.cancelled.${reason.reasonCode}`, entityType: 'visit', entityId: id })
   return ids
 }
 
@@ -31,14 +37,14 @@ const startOfLocalDay = (date: string, timeZone: string) => DateTime.fromISO(dat
 
 /** A suspension [from, until) cancels the booked visits whose contact starts inside it (reason case_suspended). */
 export function cancelVisitsInSuspension(tx: Tx, who: Who, caseId: string, period: { from: string; until: string | null }, timeZone: string) {
-  return cancelBooked(tx, who, caseId, {
+  return cancelBookedVisits(tx, who, { caseId }, {
     from: startOfLocalDay(period.from, timeZone),
     until: period.until ? startOfLocalDay(period.until, timeZone) : undefined,
-  }, 'case_suspended', `The case is suspended from ${period.from}${period.until ? ` until ${period.until}` : ''}.`)
+  }, { reasonCode: 'case_suspended', explanation: `The case is suspended from ${period.from}${period.until ? ` until ${period.until}` : ''}.` })
 }
 
 /** Ending a case cancels every visit still to come (reason case_ended). */
 export function cancelFutureVisits(tx: Tx, who: Who, caseId: string, now = new Date()) {
-  return cancelBooked(tx, who, caseId, { from: new Date(now.getTime() + 1) }, 'case_ended', 'The case has ended.')
+  return cancelBookedVisits(tx, who, { caseId }, { from: new Date(now.getTime() + 1) }, { reasonCode: 'case_ended', explanation: 'The case has ended.' })
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { and, eq, gte, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
 import { series, visits, type StaggerSettings } from '../../db/schema.js'
@@ -13,8 +13,9 @@ import { IdParams, Timestamp, Uuid } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { lockCase } from '../cases/access.js'
 import { availableReasons } from '../reason-codes/queries.js'
-import { prepareBooking, rebookVisit, releaseReservations, type BookingContext, type BookingRequest, type VisitRow } from './booking.js'
+import { prepareBooking, rebookVisit, type BookingContext, type BookingRequest, type VisitRow } from './booking.js'
 import { visitView } from './routes.js'
+import { cancelBookedVisits } from './cancellation.js'
 import { LocalOrInstant, StaggerSchema, Visit } from './schemas.js'
 
 // ── Schemas ─────────────────────────────────────────────────────────────────────────────────────
@@ -203,18 +204,10 @@ export async function visitChangeRoutes(app: FastifyInstance) {
       if (Number.isNaN(from.getTime())) {
         throw badRequest('The request query is invalid: /from is not a real date.', { errors: [{ in: 'query', pointer: '/from', detail: 'is not a real date' }] })
       }
-      const cancelled = await tx.update(visits).set({
-        status: 'cancelled', cancelledBy: 'centre', cancelReasonCode: reasonCode, cancelExplanation: q.explanation ?? null,
-        cancelledAt: new Date(), version: sql`${visits.version} + 1`,
-      }).where(and(eq(visits.seriesId, id), eq(visits.status, 'booked'), gte(visits.startsAt, from)))
-        .returning({ id: visits.id, startsAt: visits.startsAt })
-      cancelled.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id))
-      const ids = cancelled.map((v) => v.id)
-      await releaseReservations(tx, ids)
+      const ids = await cancelBookedVisits(tx, request, { seriesId: id }, { from }, { reasonCode, explanation: q.explanation ?? null })
       const endedFrom = row.endedFrom && row.endedFrom < from ? row.endedFrom : from
       await tx.update(series).set({ endedFrom }).where(eq(series.id, id))
       await audit(tx, request, { action: 'series.ended', entityType: 'series', entityId: id })
-      for (const visitId of ids) await audit(tx, request, { action: 'visit.cancelled', entityType: 'visit', entityId: visitId })
       return { seriesId: id, endedFrom: DateTime.fromJSDate(endedFrom, { zone: row.timeZone }).toISO({ suppressMilliseconds: true })!, cancelled: ids }
     })
   })

@@ -90,3 +90,26 @@ t.test('ending cancels every future visit and closes the case to bookings', asyn
   const dry = await s.series(a.caseId, { start: '2027-06-16T10:00', rrule: 'FREQ=WEEKLY;COUNT=2', dryRun: true })
   t.equal(dry.status, 409, 'nor a dry run')
 })
+
+t.test('a suspension dated back leaves visits already past alone and cancels the ones to come', async (t) => {
+  const c = await createCase(database, centre)
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
+  // The nearest past and future days the site is open and no holiday falls on.
+  const bookFirstFree = async (offsets: number[]) => {
+    for (const offset of offsets) {
+      const response = await s.book(c.caseId, { start: `${day(offset)}T14:00`, roomId: s.room2, counsellorIds: [s.counsellor2] })
+      if (response.status === 201) return response.json
+    }
+    throw new Error('no bookable day found')
+  }
+  const past = await bookFirstFree([-3, -4, -5, -6, -7, -8, -9])
+  const future = await bookFirstFree([5, 6, 7, 8, 9, 10, 11])
+
+  const suspended = await transition(c.caseId, 'suspend', { reasonCode: 'illness', explanation: 'Recorded late.', from: day(-14), until: day(30) })
+  t.equal(suspended.status, 200, suspended.body)
+  t.same(suspended.json.status, 'suspended')
+  const byId = new Map((await s.visitsOf(c.caseId)).map((v) => [v.id, v]))
+  t.equal(byId.get(past.id)?.status, 'booked', 'the past visit is history, not cancelled')
+  t.equal(byId.get(future.id)?.status, 'cancelled')
+  t.equal(byId.get(future.id)?.cancelReasonCode, 'case_suspended')
+})

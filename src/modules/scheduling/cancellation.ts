@@ -35,10 +35,14 @@ export async function cancelBookedVisits(tx: Tx, who: Who, which: { caseId: stri
 
 const startOfLocalDay = (date: string, timeZone: string) => DateTime.fromISO(date, { zone: timeZone }).startOf('day').toJSDate()
 
-/** A suspension [from, until) cancels the booked visits whose contact starts inside it (reason case_suspended). */
-export function cancelVisitsInSuspension(tx: Tx, who: Who, caseId: string, period: { from: string; until: string | null }, timeZone: string) {
+/**
+ * A suspension [from, until) cancels the booked visits whose contact starts inside it (reason
+ * case_suspended). A suspension dated back leaves visits already past alone: they are history.
+ */
+export function cancelVisitsInSuspension(tx: Tx, who: Who, caseId: string, period: { from: string; until: string | null }, timeZone: string, now = new Date()) {
+  const from = startOfLocalDay(period.from, timeZone)
   return cancelBookedVisits(tx, who, { caseId }, {
-    from: startOfLocalDay(period.from, timeZone),
+    from: from > now ? from : now,
     until: period.until ? startOfLocalDay(period.until, timeZone) : undefined,
   }, { reasonCode: 'case_suspended', explanation: `The case is suspended from ${period.from}${period.until ? ` until ${period.until}` : ''}.` })
 }

@@ -145,7 +145,9 @@ export async function schedulingRoutes(app: FastifyInstance) {
     const [row] = await app.db.select().from(series).where(and(eq(series.id, id), inCentre(series.centreId, request.actor)))
     if (!row) throw notFound('series', id)
     const rows = await app.db.select().from(visits).where(eq(visits.seriesId, id)).orderBy(asc(visits.startsAt))
-    return { ...row, visits: rows.map((v) => visitView(v)) }
+    // Instants with the series' own offset, like its visits.
+    const endedFrom = row.endedFrom ? formatIn(row.endedFrom, row.timeZone) : null
+    return { ...row, endedFrom, createdAt: formatIn(row.createdAt, row.timeZone), visits: rows.map((v) => visitView(v)) }
   })
 
   app.get('/visits/:id', {

@@ -131,7 +131,21 @@ export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, reque
     agreement: caseRules.agreement,
   }
   const { visitsCounted, agreementSince } = caseRules
+  await lockResources(tx, [...(room ? [room.id] : []), ...request.counsellorIds])
   return { caseRow, request, timeZone: site.timeZone, siteId: site.id, room, stagger, people, rules, visitsCounted, agreementSince }
+}
+
+/**
+ * Serialises bookings of the same room or counsellor for the rest of the transaction. The exclusion
+ * constraint alone already forbids overlaps, but two series inserting many reservations at once wait
+ * on each other's uncommitted rows in opposite orders and deadlock (one then fails after
+ * deadlock_timeout). Taking these locks in one global order, after the case lock and before the first
+ * insert, rules that out. The case's people need no lock: the case row lock covers them.
+ */
+async function lockResources(tx: Tx, resourceIds: string[]) {
+  for (const id of [...new Set(resourceIds)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`)
+  }
 }
 
 const minDate = (a: string | null, b: string) => (a !== null && a < b ? a : b)

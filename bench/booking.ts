@@ -134,6 +134,8 @@ try {
     await load('GET /v1/visits site-week', { url: visitsUrl, headers: auth, connections: CONCURRENCY, duration: SECONDS }),
     await load('fastify + raw SELECT via pg', { url: rawSqlUrl, connections: CONCURRENCY, duration: SECONDS }),
     await loop('raw SELECT via pg (no HTTP)', CONCURRENCY, SECONDS, () => pool.query(visitsSql, visitsParams)),
+    // One client: the latency a person at a form sees, without queueing behind other requests.
+    await load('GET /v1/visits site-week, 1 client', { url: visitsUrl, headers: auth, connections: 1, duration: SECONDS / 2 }),
   ]
   // GET /v1/availability was written alongside this bench: measure it when the route is there.
   const month = `siteId=${siteId}&from=2028-03-01&to=2028-04-01&durationMinutes=90`
@@ -142,7 +144,10 @@ try {
     const probe = await fetch(`${base}/v1/availability?${month}`, { headers: auth })
     const body = await probe.json() as { items?: unknown[] }
     availabilityNote = `availability: one site-month (${month.replace(siteId, '…')}) answers ${probe.status} with ${body.items?.length ?? 0} slots on its first page (default limit)`
-    if (probe.status === 200) reads.push(await load('GET /v1/availability site-month', { url: `${base}/v1/availability?${month}`, headers: auth, connections: CONCURRENCY, duration: SECONDS }))
+    if (probe.status === 200) {
+      reads.push(await load('GET /v1/availability site-month', { url: `${base}/v1/availability?${month}`, headers: auth, connections: CONCURRENCY, duration: SECONDS }))
+      reads.push(await load('GET /v1/availability site-month, 1 client', { url: `${base}/v1/availability?${month}`, headers: auth, connections: 1, duration: SECONDS / 2 }))
+    }
     else availabilityNote += `: ${JSON.stringify(body).slice(0, 300)}`
   }
 

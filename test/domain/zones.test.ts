@@ -24,3 +24,22 @@ t.test('the cached offset equals luxon\'s at every minute around DST transitions
   t.equal(zoneNamed('Europe/Brussels')!.name, 'Europe/Brussels')
   t.equal(zoneNamed('Mars/Olympus_Mons'), undefined)
 })
+
+t.test('formatInstant writes what luxon writes, across DST and odd offsets', async (t) => {
+  const { DateTime } = await import('luxon')
+  const { formatInstant } = await import('../../src/domain/zones.js')
+  const zones = ['Europe/Brussels', 'America/New_York', 'America/St_Johns', 'Asia/Kathmandu', 'UTC', 'Pacific/Chatham']
+  let mismatches = 0
+  for (const name of zones) {
+    for (let i = 0; i < 2000; i++) {
+      // Every ~4.4 hours through 2026, with and without milliseconds.
+      const instant = new Date(Date.parse('2026-01-01T00:00:00Z') + i * 15_767_000 + (i % 3 === 0 ? 123 : 0))
+      if (formatInstant(instant, name) !== DateTime.fromJSDate(instant, { zone: name }).toISO({ suppressMilliseconds: true })) mismatches++
+    }
+  }
+  t.equal(mismatches, 0)
+  t.equal(formatInstant(new Date('2026-03-29T08:00:00Z'), 'Europe/Brussels'), '2026-03-29T10:00:00+02:00')
+  t.equal(formatInstant(new Date('2026-03-28T09:00:00.500Z'), 'Europe/Brussels'), '2026-03-28T10:00:00.500+01:00')
+  t.equal(formatInstant(new Date('2026-07-01T12:00:00Z'), 'America/New_York'), '2026-07-01T08:00:00-04:00')
+  t.throws(() => formatInstant(new Date(), 'Mars/Olympus_Mons'), RangeError)
+})

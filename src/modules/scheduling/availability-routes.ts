@@ -14,7 +14,7 @@ import { Timestamp, Uuid } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { findCase } from '../cases/access.js'
 import { casePeople, checkGate, loadCaseRules } from './booking.js'
-import { formatIn } from './routes.js'
+import { formatInstant } from '../../domain/zones.js'
 import { VisitKindSchema } from './schemas.js'
 
 /** The longest window one request may search: a month view of a booking form. */
@@ -219,9 +219,9 @@ export async function availabilityRoutes(app: FastifyInstance) {
     const last = slots[slots.length - 1]
     return {
       items: slots.map((s) => ({
-        start: formatIn(s.start, zone), end: formatIn(s.end, zone), spanStart: formatIn(s.spanStart, zone), spanEnd: formatIn(s.spanEnd, zone),
+        start: formatInstant(s.start, zone), end: formatInstant(s.end, zone), spanStart: formatInstant(s.spanStart, zone), spanEnd: formatInstant(s.spanEnd, zone),
         roomId: s.roomId, counsellorIds: s.counsellorIds,
-        ...(q.caseId && { arrivals: s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatIn(a.arriveAt, zone), leaveAt: formatIn(a.leaveAt, zone) })) }),
+        ...(q.caseId && { arrivals: s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) })) }),
       })),
       nextCursor: more && last ? cursorOf(last.start, last.roomId) : null,
       timeZone: zone,

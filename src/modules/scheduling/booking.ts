@@ -12,6 +12,7 @@ import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
 import { badRequest, conflict, notFound } from '../../http/problem.js'
 import { inCentre } from '../../http/scope.js'
+import { formatInstant } from '../../domain/zones.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
 import { currentAgreement, loadReadiness } from '../cases/readiness.js'
 
@@ -236,7 +237,7 @@ const MAX_PLACE_ATTEMPTS = 3
 export function conflictsOf(skipped: Skipped[], timeZone: string) {
   // Starts with the site's offset, as skipped[] and the visits show them.
   return skipped.flatMap((s) => {
-    const start = DateTime.fromJSDate(s.start, { zone: timeZone }).toISO({ suppressMilliseconds: true })!
+    const start = formatInstant(s.start, timeZone)
     return s.reasons.map((r) => ({ start, ...r, resourceKind: resourceKindOf(r.code) }))
   })
 }

@@ -11,6 +11,7 @@ import { audit } from '../../http/audit.js'
 import { badRequest, conflict, notFound, Problem, problemResponses } from '../../http/problem.js'
 import { IdParams, Timestamp, Uuid } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
+import { formatInstant } from '../../domain/zones.js'
 import { lockCase } from '../cases/access.js'
 import { availableReasons } from '../reason-codes/queries.js'
 import { prepareBooking, rebookVisit, type BookingContext, type BookingRequest, type VisitRow } from './booking.js'
@@ -208,7 +209,7 @@ export async function visitChangeRoutes(app: FastifyInstance) {
       const endedFrom = row.endedFrom && row.endedFrom < from ? row.endedFrom : from
       await tx.update(series).set({ endedFrom }).where(eq(series.id, id))
       await audit(tx, request, { action: 'series.ended', entityType: 'series', entityId: id })
-      return { seriesId: id, endedFrom: DateTime.fromJSDate(endedFrom, { zone: row.timeZone }).toISO({ suppressMilliseconds: true })!, cancelled: ids }
+      return { seriesId: id, endedFrom: formatInstant(endedFrom, row.timeZone), cancelled: ids }
     })
   })
 }

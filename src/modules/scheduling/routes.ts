@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { cases, series, visits } from '../../db/schema.js'
+import { formatInstant } from '../../domain/zones.js'
 import { expandRecurrence, localToInstant, RecurrenceError } from '../../domain/recurrence.js'
 import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
@@ -14,7 +15,6 @@ import { bookOccurrences, prepareBooking, type BookingRequest, type PlannedVisit
 import { availabilityRoutes } from './availability-routes.js'
 import * as S from './schemas.js'
 
-export const formatIn = (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true })!
 
 /** A visit as the API shows it: instants with the site's offset. */
 export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context?: { caseId: string; seriesId: string | null; kind: string; siteId: string | null; roomId: string | null; counsellorIds: string[]; partyIds: string[]; timeZone: string }) {
@@ -22,8 +22,8 @@ export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context
     const c = context!
     return {
       id: null, caseId: c.caseId, seriesId: c.seriesId, kind: c.kind, siteId: c.siteId, roomId: c.roomId, counsellorIds: c.counsellorIds, partyIds: c.partyIds,
-      start: formatIn(row.start, c.timeZone), end: formatIn(row.end, c.timeZone), status: 'booked',
-      arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatIn(a.arriveAt, c.timeZone), leaveAt: formatIn(a.leaveAt, c.timeZone) })),
+      start: formatInstant(row.start, c.timeZone), end: formatInstant(row.end, c.timeZone), status: 'booked',
+      arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, c.timeZone), leaveAt: formatInstant(a.leaveAt, c.timeZone) })),
       cancelledBy: null, cancelReasonCode: null, cancelExplanation: null, version: 0,
     }
   }
@@ -31,8 +31,8 @@ export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context
   return {
     id: row.id, caseId: row.caseId, seriesId: row.seriesId, kind: row.kind, siteId: row.siteId, roomId: row.roomId,
     counsellorIds: row.counsellorIds, partyIds: row.partyIds,
-    start: formatIn(row.startsAt, zone), end: formatIn(row.endsAt, zone), status: row.status,
-    arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatIn(new Date(a.arriveAt), zone), leaveAt: formatIn(new Date(a.leaveAt), zone) })),
+    start: formatInstant(row.startsAt, zone), end: formatInstant(row.endsAt, zone), status: row.status,
+    arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(new Date(a.arriveAt), zone), leaveAt: formatInstant(new Date(a.leaveAt), zone) })),
     cancelledBy: row.cancelledBy, cancelReasonCode: row.cancelReasonCode, cancelExplanation: row.cancelExplanation, version: row.version,
   }
 }
@@ -109,7 +109,7 @@ export async function schedulingRoutes(app: FastifyInstance) {
       return {
         seriesId, dryRun: body.dryRun,
         visits: booked.map((v) => visitView(v, context)),
-        skipped: skipped.map((s) => ({ start: formatIn(s.start, ctx.timeZone), reasons: s.reasons })),
+        skipped: skipped.map((s) => ({ start: formatInstant(s.start, ctx.timeZone), reasons: s.reasons })),
         warnings: expansion.warnings,
       }
     })
@@ -146,8 +146,8 @@ export async function schedulingRoutes(app: FastifyInstance) {
     if (!row) throw notFound('series', id)
     const rows = await app.db.select().from(visits).where(eq(visits.seriesId, id)).orderBy(asc(visits.startsAt))
     // Instants with the series' own offset, like its visits.
-    const endedFrom = row.endedFrom ? formatIn(row.endedFrom, row.timeZone) : null
-    return { ...row, endedFrom, createdAt: formatIn(row.createdAt, row.timeZone), visits: rows.map((v) => visitView(v)) }
+    const endedFrom = row.endedFrom ? formatInstant(row.endedFrom, row.timeZone) : null
+    return { ...row, endedFrom, createdAt: formatInstant(row.createdAt, row.timeZone), visits: rows.map((v) => visitView(v)) }
   })
 
   app.get('/visits/:id', {

@@ -1,32 +1,12 @@
 import autocannon from 'autocannon'
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
-import { openDatabase, type Database } from '../src/db/client.js'
-import { migrate } from '../src/db/migrate.js'
+import type { Database } from '../src/db/client.js'
+import { scratchDatabase } from '../test/helpers/scratch-database.js'
 
 /** Shared bench plumbing: a throw-away PostgreSQL database and an autocannon run reduced to the figures we report. */
 export async function freshPostgres(): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.DATABASE_URL
   if (!adminUrl) throw new Error('Benchmarks run on real PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test')
-  const name = `bzr_bench_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 20 })
-  await migrate(database)
-  return {
-    database, url: url.toString(),
-    drop: async () => {
-      await database.close()
-      const c = new pg.Client({ connectionString: adminUrl })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
-    },
-  }
+  return scratchDatabase(adminUrl, 'bzr_bench', 20)
 }
 
 export interface Figures { name: string; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number }

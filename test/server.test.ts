@@ -1,43 +1,15 @@
 import t from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
+import { listening, start, stop } from './helpers/processes.js'
 
 // These tests run the real entry points as a person would (`npm start`, `npm run cli`), as child processes.
-const root = new URL('..', import.meta.url).pathname
 const embeddedEnv = (dataDir: string, extra: Record<string, string> = {}) => {
   const env: Record<string, string> = { ...process.env as Record<string, string>, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...extra }
   if (!('DATABASE_URL' in extra)) delete env.DATABASE_URL
-  delete env.TAP; delete env.NODE_OPTIONS
   return env
-}
-
-interface Running { child: ChildProcess; output: () => string; exited: Promise<number | null> }
-
-function start(script: 'server' | 'cli', env: Record<string, string>, args: string[] = []): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout!.on('data', (d) => { output += d })
-  child.stderr!.on('data', (d) => { output += d })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, output: () => output, exited }
-}
-
-async function listening(server: Running): Promise<string> {
-  for (let i = 0; i < 300; i++) {
-    const match = /listening on (http:\/\/[\d.:]+)/.exec(server.output())
-    if (match) return match[1]!
-    if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`server did not start: ${server.output()}`)
-}
-
-async function stop(server: Running) {
-  server.child.kill('SIGTERM')
-  return server.exited
 }
 
 t.test('npm start on a cold data directory: ready, seeded once, data kept across restarts, one process per directory', async (t) => {

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { buildApp, type App } from '../../src/app.js'
 import { openDatabase, type Database } from '../../src/db/client.js'
 import { migrate } from '../../src/db/migrate.js'
+import { scratchDatabase } from './scratch-database.js'
 import { setupCentre, type SetupResult } from '../../src/db/seed.js'
 import { createToken, type Role } from '../../src/http/auth.js'
 
@@ -22,23 +21,9 @@ export async function openTestDatabase(t: Tap, poolSize = 10): Promise<Database 
     t.teardown(() => database.close())
     return database
   }
-  const name = `bzr_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const database = await openDatabase({ databaseUrl: url.toString(), poolSize })
-  await migrate(database)
-  t.teardown(async () => {
-    await database.close()
-    const dropper = new pg.Client({ connectionString: adminUrl })
-    await dropper.connect()
-    await dropper.query(`drop database if exists ${name} with (force)`)
-    await dropper.end()
-  })
-  return { ...database, url: url.toString() }
+  const { database, url, drop } = await scratchDatabase(adminUrl, 'bzr_test', poolSize)
+  t.teardown(drop)
+  return { ...database, url }
 }
 
 export interface TestContext {

@@ -1,10 +1,10 @@
 import t from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
 import type pg from 'pg'
 import type { App } from '../../src/app.js'
 import type { SetupResult } from '../../src/db/seed.js'
 import { buildTestApp, call, onPostgres, openTestDatabase, type Call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
+import { listening, start, stop, type Running } from '../helpers/processes.js'
 
 /**
  * The booking guarantees of DESIGN.md §2 under real concurrency: many connections racing in
@@ -350,31 +350,9 @@ t.test('c: POST /v1/cases/{id}/suspend racing bookings never leaves a booked vis
 
 // ── Two real API processes on one database ──────────────────────────────────────────────────────
 
-const root = new URL('../..', import.meta.url).pathname
-
-interface Child { child: ChildProcess; output: () => string; exited: Promise<number | null> }
-
-/** `node --import tsx src/<script>.ts` with the test database, outside tap's instrumentation. */
-function run(script: 'server' | 'cli', databaseUrl: string, args: string[] = []): Child {
-  const env: Record<string, string> = { ...process.env as Record<string, string>, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
-  delete env.TAP; delete env.NODE_OPTIONS
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout!.on('data', (d) => { output += d })
-  child.stderr!.on('data', (d) => { output += d })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, output: () => output, exited }
-}
-
-async function listening(server: Child): Promise<string> {
-  for (let i = 0; i < 300; i++) {
-    const match = /listening on (http:\/\/[\d.:]+)/.exec(server.output())
-    if (match) return match[1]!
-    if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`)
-    await sleep(100)
-  }
-  throw new Error(`server did not start: ${server.output()}`)
-}
+/** A process on the test database, quiet unless something goes wrong. */
+const run = (script: 'server' | 'cli', databaseUrl: string, args: string[] = []): Running =>
+  start(script, { ...process.env as Record<string, string>, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, args)
 
 t.test('d: two API processes on one database give the same guarantees', { skip }, async (t) => {
   const database = await openTestDatabase(t, 5)
@@ -384,7 +362,7 @@ t.test('d: two API processes on one database give the same guarantees', { skip }
   const cli = run('cli', database.url!, ['setup', '--centre-name', 'Centre A', '--demo'])
   const servers = [run('server', database.url!), run('server', database.url!)]
   // Stopped before the database is dropped (teardowns run after this test body).
-  const stopAll = async () => { for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGTERM'); return Promise.all(servers.map((s) => s.exited)) }
+  const stopAll = () => Promise.all(servers.map((s) => (s.child.exitCode === null ? stop(s) : s.exited)))
   t.teardown(stopAll)
   try {
     t.equal(await cli.exited, 0, `cli setup succeeded ${cli.output().slice(0, 300)}`)

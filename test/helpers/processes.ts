@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+
+/** The real entry points (`npm start`, `npm run cli`) as child processes, as a person or operator runs them. */
+const root = new URL('../..', import.meta.url).pathname
+
+export interface Running { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+
+/** `node --import tsx src/<script>.ts` with `env` (tap's own instrumentation left out), output collected. */
+export function start(script: 'server' | 'cli', env: Record<string, string>, args: string[] = []): Running {
+  const clean = { ...env }
+  delete clean.TAP; delete clean.NODE_OPTIONS
+  const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], { cwd: root, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (d) => { output += d })
+  child.stderr!.on('data', (d) => { output += d })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => output, exited }
+}
+
+/** The server's base URL once its log says it listens (PORT=0 picks a free port). */
+export async function listening(server: Running): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    const match = /listening on (http:\/\/[\d.:]+)/.exec(server.output())
+    if (match) return match[1]!
+    if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`server did not start: ${server.output()}`)
+}
+
+/** SIGTERM, as an orchestrator stops it; resolves to the exit status. */
+export async function stop(server: Running) {
+  server.child.kill('SIGTERM')
+  return server.exited
+}

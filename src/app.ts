@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from './db/client.js'
 import { databasePlugin } from './db/plugin.js'
 import { authPlugin } from './http/auth.js'
-import { registerErrorHandling } from './http/errors.js'
+import { frameworkErrors, registerErrorHandling } from './http/errors.js'
 import { ProblemSchema } from './http/problem.js'
 import { registerValidation } from './http/validation.js'
 import { openapiPlugin } from './http/openapi.js'
@@ -40,6 +40,7 @@ export async function buildApp(options: AppOptions) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addHook('onSend', async (request, reply) => {

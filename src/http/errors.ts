@@ -116,6 +116,17 @@ export function sendProblem(reply: FastifyReply, body: ProblemBody, headers: Rec
     .send({ ...body, instance: reply.request.url, requestId: reply.request.id })
 }
 
+/**
+ * Errors the router raises before any route or error handler runs (a URL that does not decode, a
+ * path segment over the router's length limit): problem+json like every other error.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? 'A path segment is too long to be an id (ids are UUIDs); check the URL.'
+    : 'The URL is not valid: a path segment does not decode (check its percent-encoding).'
+  return sendProblem(reply, { type: problemType('bad-url'), title: 'Bad Request', status: 400, detail })
+}
+
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { body, headers } = toProblem(error, request)

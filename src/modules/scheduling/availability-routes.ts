@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
-import { DateTime } from 'luxon'
 import { rawRows } from '../../db/client.js'
 import { centres, counsellorAbsences, counsellors, rooms, sites } from '../../db/schema.js'
 import { findFreeSlots, type Span } from '../../domain/availability.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
-import { localToInstant } from '../../domain/recurrence.js'
 import { computeStagger, type PartySide } from '../../domain/stagger.js'
 import { PageQuery } from '../../http/pagination.js'
 import { badRequest, notFound, problemResponses } from '../../http/problem.js'
@@ -15,6 +13,7 @@ import { inCentre } from '../../http/scope.js'
 import { findCase } from '../cases/access.js'
 import { casePeople, checkGate, loadCaseRules } from './booking.js'
 import { formatInstant } from '../../domain/zones.js'
+import { parseTime } from './times.js'
 import { VisitKindSchema } from './schemas.js'
 
 /** The longest window one request may search: a month view of a booking form. */
@@ -76,15 +75,6 @@ export const AvailabilityPage = Type.Object({
 const queryError = (pointer: string, detail: string) =>
   badRequest(`The request query is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'query', pointer, detail }] })
 
-/** A local date (start of that day), a local wall time or an instant, in the site's zone. */
-function parseBound(value: string, zone: string, pointer: string): Date {
-  const instant = /^\d{4}-\d{2}-\d{2}$/.test(value)
-    ? DateTime.fromISO(value, { zone }).startOf('day').toJSDate()
-    : /(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : localToInstant(value, zone).instant
-  if (Number.isNaN(instant.getTime())) throw queryError(pointer, 'is not a real date and time')
-  return instant
-}
-
 const cursorOf = (start: Date, roomId: string | null) => Buffer.from(`${start.toISOString()}|${roomId ?? '-'}`).toString('base64url')
 function afterOf(cursor: string): { start: Date; roomId: string | null } {
   const [at, room] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
@@ -115,8 +105,8 @@ export async function availabilityRoutes(app: FastifyInstance) {
     const [site] = await db.select().from(sites).where(and(eq(sites.id, q.siteId), inCentre(sites.centreId, actor)))
     if (!site) throw notFound('site', q.siteId)
     const zone = site.timeZone
-    const from = parseBound(q.from, zone, '/from')
-    const to = parseBound(q.to, zone, '/to')
+    const from = parseTime(q.from, zone, { in: 'query', pointer: '/from', dates: true })
+    const to = parseTime(q.to, zone, { in: 'query', pointer: '/to', dates: true })
     if (to <= from) throw queryError('/to', 'must be after from')
     if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS) throw queryError('/to', `must be at most ${MAX_WINDOW_DAYS} days after from; ask for the next period in another request`)
     const after = q.cursor ? afterOf(q.cursor) : undefined

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { and, eq } from 'drizzle-orm'
-import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
 import { series, visits, type StaggerSettings } from '../../db/schema.js'
-import { localToInstant } from '../../domain/recurrence.js'
 import { checkReason, reasonDefect, REASON_CATALOGUE } from '../../domain/reason-codes.js'
 import type { PartySide } from '../../domain/stagger.js'
 import { audit } from '../../http/audit.js'
@@ -17,6 +15,7 @@ import { availableReasons } from '../reason-codes/queries.js'
 import { prepareBooking, rebookVisit, type BookingContext, type BookingRequest, type VisitRow } from './booking.js'
 import { visitView } from './routes.js'
 import { cancelBookedVisits } from './cancellation.js'
+import { absencesFrom, parseTime } from './times.js'
 import { LocalOrInstant, StaggerSchema, Visit } from './schemas.js'
 
 // ── Schemas ─────────────────────────────────────────────────────────────────────────────────────
@@ -55,17 +54,6 @@ export const SeriesEnded = Type.Object({
 })
 
 // ── Helpers ─────────────────────────────────────────────────────────────────────────────────────
-
-const hasOffset = (value: string) => /(Z|[+-]\d{2}:\d{2})$/.test(value)
-
-/** A local wall time in `zone`, or an instant with an offset. */
-function parseStart(value: string, zone: string, where: 'body' | 'query', pointer: string): Date {
-  const instant = hasOffset(value) ? new Date(value) : localToInstant(value, zone).instant
-  if (Number.isNaN(instant.getTime())) {
-    throw badRequest(`The request ${where} is invalid: ${pointer} is not a real date and time.`, { errors: [{ in: where, pointer, detail: 'is not a real date and time' }] })
-  }
-  return instant
-}
 
 /** Entity tags of an If-Match header: '*' or the versions listed (`"3"`, `W/"3"`, lists). */
 function ifMatchVersions(header: string): '*' | string[] {
@@ -122,8 +110,6 @@ async function requireCancellationReason(db: Queryable, centreId: string, code: 
   throw badRequest(`The request query is invalid: /reasonCode ${detail}.`, { errors: [{ in: 'query', pointer: '/reasonCode', detail }], allowedCodes: result.allowed })
 }
 
-// Absences that could matter: anything ending after two days before the (new) start.
-const absencesFrom = (start: Date) => new Date(start.getTime() - 2 * 86_400_000)
 
 // ── Routes ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -160,9 +146,9 @@ export async function visitChangeRoutes(app: FastifyInstance) {
         durationMinutes: body.durationMinutes ?? Math.round((current.endsAt.getTime() - current.startsAt.getTime()) / 60_000),
       }
       // A local start is read in the zone of the site the visit will be at; a rough instant first, for the absences to load.
-      const roughStart = body.start ? parseStart(body.start, current.timeZone, 'body', '/start') : current.startsAt
+      const roughStart = body.start ? parseTime(body.start, current.timeZone, { in: 'body', pointer: '/start' }) : current.startsAt
       const ctx = await prepareBooking(tx, request.actor, current.caseId, bookingRequest, absencesFrom(roughStart))
-      const start = body.start ? parseStart(body.start, ctx.timeZone, 'body', '/start') : current.startsAt
+      const start = body.start ? parseTime(body.start, ctx.timeZone, { in: 'body', pointer: '/start' }) : current.startsAt
 
       // Under the case lock, lock the visit and check again: a concurrent change must not be overwritten.
       const [locked] = await tx.select().from(visits).where(eq(visits.id, id)).for('update')
@@ -197,14 +183,7 @@ export async function visitChangeRoutes(app: FastifyInstance) {
       // The case row lock orders this with bookings, suspensions and endings of the same case.
       await lockCase(tx, request.actor, row.caseId)
       await requireCancellationReason(tx, row.centreId, reasonCode)
-      const from = !q.from
-        ? new Date()
-        : /^\d{4}-\d{2}-\d{2}$/.test(q.from)
-          ? DateTime.fromISO(q.from, { zone: row.timeZone }).startOf('day').toJSDate()
-          : parseStart(q.from, row.timeZone, 'query', '/from')
-      if (Number.isNaN(from.getTime())) {
-        throw badRequest('The request query is invalid: /from is not a real date.', { errors: [{ in: 'query', pointer: '/from', detail: 'is not a real date' }] })
-      }
+      const from = q.from ? parseTime(q.from, row.timeZone, { in: 'query', pointer: '/from', dates: true }) : new Date()
       const ids = await cancelBookedVisits(tx, request, { seriesId: id }, { from }, { reasonCode, explanation: q.explanation ?? null })
       const endedFrom = row.endedFrom && row.endedFrom < from ? row.endedFrom : from
       await tx.update(series).set({ endedFrom }).where(eq(series.id, id))

@@ -4,7 +4,7 @@ import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { cases, series, visits } from '../../db/schema.js'
 import { formatInstant } from '../../domain/zones.js'
-import { expandRecurrence, localToInstant, RecurrenceError } from '../../domain/recurrence.js'
+import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
 import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
 import { Page, PageQuery } from '../../http/pagination.js'
@@ -14,6 +14,7 @@ import { inCentre } from '../../http/scope.js'
 import { bookOccurrences, prepareBooking, type BookingRequest, type PlannedVisit, type VisitRow } from './booking.js'
 import { availabilityRoutes } from './availability-routes.js'
 import * as S from './schemas.js'
+import { absencesFrom, parseTime } from './times.js'
 
 
 /** A visit as the API shows it: instants with the site's offset. */
@@ -52,8 +53,6 @@ const bookingRequest = (body: S.BookingBody): BookingRequest => ({
 const recurrenceProblem = (error: RecurrenceError) =>
   badRequest(`The recurrence is invalid: ${error.message}`, { errors: [{ in: 'body', pointer: `/${error.field}`, detail: error.message }] })
 
-// Absences that could matter: anything ending after the day before the first occurrence.
-const dayBefore = (local: string) => new Date(Date.parse(`${local.slice(0, 10)}T00:00:00Z`) - 2 * 86_400_000)
 
 /** Keyset cursor for visits, which are listed by start time. */
 const visitCursor = {
@@ -83,7 +82,9 @@ export async function schedulingRoutes(app: FastifyInstance) {
     const { id } = request.params as { id: string }
     const body = request.body as S.SeriesBody
     const result = await app.db.transaction(async (tx) => {
-      const ctx = await prepareBooking(tx, request.actor, id, bookingRequest(body), dayBefore(body.start))
+      // Read in UTC first only to bound the absences to load; the site's zone is known after.
+      const roughStart = parseTime(body.start, 'UTC', { in: 'body', pointer: '/start' })
+      const ctx = await prepareBooking(tx, request.actor, id, bookingRequest(body), absencesFrom(roughStart))
       let expansion
       try {
         expansion = expandRecurrence({
@@ -127,10 +128,9 @@ export async function schedulingRoutes(app: FastifyInstance) {
     const { id } = request.params as { id: string }
     const body = request.body as S.VisitBody
     const visit = await app.db.transaction(async (tx) => {
-      const hasOffset = /(Z|[+-]\d{2}:\d{2})$/.test(body.start)
-      const ctx = await prepareBooking(tx, request.actor, id, bookingRequest(body), dayBefore(body.start))
-      const start = hasOffset ? new Date(body.start) : localToInstant(body.start, ctx.timeZone).instant
-      if (Number.isNaN(start.getTime())) throw badRequest('The request body is invalid: /start is not a real date and time.', { errors: [{ in: 'body', pointer: '/start', detail: 'is not a real date and time' }] })
+      const roughStart = parseTime(body.start, 'UTC', { in: 'body', pointer: '/start' })
+      const ctx = await prepareBooking(tx, request.actor, id, bookingRequest(body), absencesFrom(roughStart))
+      const start = parseTime(body.start, ctx.timeZone, { in: 'body', pointer: '/start' })
       const { booked } = await bookOccurrences(tx, request, ctx, [start], { onConflict: 'reject', dryRun: false, seriesId: null })
       return booked[0] as VisitRow
     })

@@ -7,6 +7,7 @@
  */
 import t, { type Test as Tap } from 'tap'
 import type { App } from '../../src/app.js'
+import { auditEvents } from '../../src/db/schema.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 
@@ -38,7 +39,7 @@ async function setUp(t: Tap) {
     courts: centre.demo.courtId, tokens: spareToken.id, referrals: referral.json.id, cases: c.caseId,
     series: booked.json.seriesId, visits: booked.json.visits[0].id,
   }
-  return { app, tokens: [token, clerk], realId }
+  return { app, database, tokens: [token, clerk], realId }
 }
 
 const HOSTILE_IDS = ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%00', '..%2F..%2Fetc', 'x'.repeat(300)]
@@ -83,7 +84,8 @@ function plausibleBody(schema: any): Record<string, unknown> {
 const pathFor = (path: string, id: string) => path.replace(/\{id\}/g, id)
 
 t.test('no request a client can make is answered 500; every error is problem+json with a detail', async (t) => {
-  const { app, tokens, realId } = await setUp(t)
+  const { app, database, tokens, realId } = await setUp(t)
+  const changed: { requestId: string; label: string }[] = []
   const idFor = (path: string) => realId[path.split('/')[2]!] ?? HOSTILE_IDS[0]!
   const failures: string[] = []
   let sent = 0
@@ -97,6 +99,8 @@ t.test('no request a client can make is answered 500; every error is problem+jso
       ...(body === undefined ? {} : { payload: raw ? (body as string) : JSON.stringify(body) }),
     })
     const label = `${method} ${url.slice(0, 120)} ${body === undefined ? '' : String(raw ? body : JSON.stringify(body)).slice(0, 120)}`
+    const readOnly = method === 'GET' || url.startsWith('/v1/recurrence/preview') || (body as { dryRun?: boolean } | undefined)?.dryRun === true
+    if (response.statusCode < 300 && !readOnly) changed.push({ requestId: String(response.headers['x-request-id']), label })
     if (response.statusCode >= 500 && response.statusCode !== 503) failures.push(`${response.statusCode} ${label}: ${response.body.slice(0, 200)}`)
     if (response.statusCode >= 400) {
       const type = String(response.headers['content-type'])
@@ -125,4 +129,9 @@ t.test('no request a client can make is answered 500; every error is problem+jso
   }
   t.ok(sent > 6000, `${sent} requests sent`)
   t.same(failures, [], 'no 500 and no error without a problem detail')
+
+  // Every change that succeeded left an audit event carrying its request id.
+  const audited = new Set((await database.db.select({ requestId: auditEvents.requestId }).from(auditEvents)).map((a) => a.requestId))
+  t.ok(changed.length > 50, `${changed.length} requests changed something`)
+  t.same(changed.filter((c) => !audited.has(c.requestId)).map((c) => c.label), [], 'every successful change is audited')
 })

@@ -356,6 +356,8 @@ export const visits = pgTable('visits', {
   updatedAt: updatedAt(),
 }, (t) => [
   index().on(t.centreId, t.startsAt),
+  // A site's calendar (GET /v1/visits?siteId=), the commonest read.
+  index().on(t.siteId, t.startsAt),
   index().on(t.caseId, t.startsAt),
   index().on(t.roomId, t.startsAt),
   index().on(t.seriesId),

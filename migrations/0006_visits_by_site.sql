@@ -1,0 +1,1 @@
+CREATE INDEX "visits_site_id_starts_at_index" ON "visits" USING btree ("site_id","starts_at");

@@ -79,7 +79,7 @@ async function seedDemo(tx: Queryable, centreId: string): Promise<DemoIds> {
   const houseRules = await publishDocument(tx, centreId, { kind: 'house_rules', language: 'nl', effectiveFrom, title: 'Huishoudelijk reglement', body: DEMO_HOUSE_RULES })
   const information = await publishDocument(tx, centreId, { kind: 'information', language: 'nl', effectiveFrom, title: 'Informatie over de bezoekruimte', body: DEMO_INFORMATION })
   for (const [entityType, rows] of [['site', [site!]], ['room', roomRows], ['counsellor', counsellorRows], ['court', [court!]], ['document', [houseRules, information]]] as const) {
-    for (const row of rows) await audit(tx, system, { action: `${entityType}.created`, entityType, entityId: row.id, centreId })
+    await audit(tx, system, rows.map((row) => ({ action: `${entityType}.created`, entityType, entityId: row.id, centreId })))
   }
   return {
     siteId: site!.id, roomIds: roomRows.map((r) => r.id), counsellorIds: counsellorRows.map((c) => c.id), courtId: court!.id,

@@ -15,8 +15,10 @@ export interface AuditEntry {
  * Records who changed what, in the caller's transaction so the audit trail and the change commit
  * together. Never put personal data here: ids and action names only.
  */
-export async function audit(tx: Queryable, who: FastifyRequest | { actor: Actor; id?: string }, entry: AuditEntry) {
-  await tx.insert(auditEvents).values({
+export async function audit(tx: Queryable, who: FastifyRequest | { actor: Actor; id?: string }, entries: AuditEntry | AuditEntry[]) {
+  const list = Array.isArray(entries) ? entries : [entries]
+  if (list.length === 0) return
+  await tx.insert(auditEvents).values(list.map((entry) => ({
     actorTokenId: who.actor.tokenId,
     actorRole: who.actor.role,
     action: entry.action,
@@ -25,5 +27,5 @@ export async function audit(tx: Queryable, who: FastifyRequest | { actor: Actor;
     centreId: entry.centreId ?? who.actor.centreId,
     courtId: entry.courtId ?? who.actor.courtId,
     requestId: who.id ?? null,
-  })
+  })))
 }

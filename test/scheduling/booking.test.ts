@@ -60,3 +60,18 @@ t.test('a supervised handover: drop-off, the counsellor keeps the child, then pi
   t.equal(late.status, 409, 'the pick-up would end after closing time')
   t.match(late.json.conflicts, [{ code: 'outside_opening_hours' }])
 })
+
+t.test('occurrences of one request that overlap each other: the later one is skipped, in a dry run too', async (t) => {
+  const { app, database, centre } = await buildTestApp(t)
+  const c = await createCase(database, centre)
+  const body = (extra: Record<string, unknown>) => ({
+    kind: 'supervised_visit', roomId: centre.demo.roomIds[1], counsellorIds: [centre.demo.counsellorIds[0]],
+    start: '2027-03-03T10:00', durationMinutes: 90, rrule: 'FREQ=DAILY;COUNT=1', rdates: ['2027-03-03T11:00', '2027-03-04T10:00'], onConflict: 'skip', ...extra,
+  })
+  for (const dryRun of [true, false]) {
+    const response = await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/series`, token: centre.adminToken, body: body({ dryRun }) })
+    t.equal(response.status, dryRun ? 200 : 201, response.body)
+    t.same(response.json.visits.map((v: { start: string }) => v.start), ['2027-03-03T10:00:00+01:00', '2027-03-04T10:00:00+01:00'], `dryRun ${dryRun}`)
+    t.match(response.json.skipped, [{ start: '2027-03-03T11:00:00+01:00', reasons: [{ code: 'party_busy', detail: 'overlaps another occurrence of this request' }] }])
+  }
+})

@@ -7,7 +7,6 @@ import {
 } from '../../db/schema.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { computeStagger, type PartySide } from '../../domain/stagger.js'
-import { databaseErrorOf } from '../../http/errors.js'
 import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
 import { badRequest, conflict, notFound } from '../../http/problem.js'
@@ -201,15 +200,28 @@ export function planVisit(ctx: BookingContext, start: Date): PlannedVisit {
 
 interface ReservationRow { resource_kind: 'room' | 'counsellor' | 'party'; resource_id: string; place: number; visit_id: string }
 
-/** Overlapping active reservations of the visit's resources; the room is busy only when all its places are taken. */
-async function findOverlaps(tx: Tx, ctx: BookingContext, slot: Slot, ignoreVisitId?: string): Promise<{ reasons: BookingReason[]; freePlace: number | null }> {
+interface Overlaps { reasons: BookingReason[]; freePlace: number | null }
+
+/**
+ * For each slot, the active reservations of the visit's resources overlapping its span (one query for
+ * all slots) and the first free place of the room; the room is busy only when all its places are taken.
+ * The caller holds the case lock and the room and counsellor locks, so nothing can change in between.
+ */
+async function overlapsOf(tx: Tx, ctx: BookingContext, slots: Slot[], ignoreVisitId?: string): Promise<Overlaps[]> {
+  if (slots.length === 0) return []
   const resourceIds = [...(ctx.room ? [ctx.room.id] : []), ...ctx.request.counsellorIds, ...ctx.people.map((p) => p.partyId)]
-  const rows = await rawRows<ReservationRow>(tx, sql`
-    select resource_kind, resource_id, place, visit_id from reservations
-    where active and resource_id in (${sql.join(resourceIds.map((id) => sql`${id}::uuid`), sql`, `)})
-      and during && tstzrange(${slot.spanStart.toISOString()}::timestamptz, ${slot.spanEnd.toISOString()}::timestamptz, '[)')
-      ${ignoreVisitId ? sql`and visit_id <> ${ignoreVisitId}` : sql``}
-    order by resource_kind, place`)
+  const spans = sql.join(slots.map((slot, i) => sql`(${i}::int, tstzrange(${slot.spanStart.toISOString()}::timestamptz, ${slot.spanEnd.toISOString()}::timestamptz, '[)'))`), sql`, `)
+  const rows = await rawRows<ReservationRow & { slot: number }>(tx, sql`
+    select s.slot, r.resource_kind, r.resource_id, r.place, r.visit_id
+    from (values ${spans}) as s(slot, span)
+    join reservations r on r.active and r.during && s.span
+      and r.resource_id in (${sql.join(resourceIds.map((id) => sql`${id}::uuid`), sql`, `)})
+      ${ignoreVisitId ? sql`and r.visit_id <> ${ignoreVisitId}` : sql``}
+    order by s.slot, r.resource_kind, r.place`)
+  return slots.map((_, i) => judgeOverlaps(ctx, rows.filter((r) => r.slot === i)))
+}
+
+function judgeOverlaps(ctx: BookingContext, rows: ReservationRow[]): Overlaps {
   const reasons: BookingReason[] = []
   let freePlace: number | null = null
   if (ctx.room) {
@@ -231,8 +243,6 @@ async function findOverlaps(tx: Tx, ctx: BookingContext, slot: Slot, ignoreVisit
 
 export interface Skipped { start: Date; reasons: BookingReason[] }
 
-const MAX_PLACE_ATTEMPTS = 3
-
 /** The `conflicts[]` of a 409 booking problem: one entry per reason, with the resource kind. */
 export function conflictsOf(skipped: Skipped[], timeZone: string) {
   // Starts with the site's offset, as skipped[] and the visits show them.
@@ -243,27 +253,38 @@ export function conflictsOf(skipped: Skipped[], timeZone: string) {
 }
 export type VisitRow = typeof visits.$inferSelect
 
-/** Inserts the visit and its reservations; the exclusion constraint is the final word on overlaps. */
-async function insertVisit(tx: Tx, ctx: BookingContext, planned: PlannedVisit, place: number | null, seriesId: string | null): Promise<VisitRow> {
-  const [visit] = await tx.insert(visits).values({
-    centreId: ctx.caseRow.centreId, caseId: ctx.caseRow.id, seriesId, siteId: ctx.siteId, roomId: ctx.room?.id ?? null,
-    counsellorIds: ctx.request.counsellorIds, partyIds: ctx.people.map((p) => p.partyId), kind: ctx.request.kind, timeZone: ctx.timeZone,
-    startsAt: planned.start, endsAt: planned.end, spanStart: planned.spanStart, spanEnd: planned.spanEnd,
-    arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
-  }).returning()
-  await reserve(tx, visit!, ctx, place)
-  return visit!
+const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({
+  siteId: ctx.siteId, roomId: ctx.room?.id ?? null, counsellorIds: ctx.request.counsellorIds,
+  partyIds: ctx.people.map((p) => p.partyId), kind: ctx.request.kind, timeZone: ctx.timeZone,
+  startsAt: planned.start, endsAt: planned.end, spanStart: planned.spanStart, spanEnd: planned.spanEnd,
+  arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
+})
+
+/** Inserts the visits and their reservations in two statements; the exclusion constraint is the final word on overlaps. */
+async function insertVisits(tx: Tx, ctx: BookingContext, accepted: { planned: PlannedVisit; place: number | null }[], seriesId: string | null): Promise<VisitRow[]> {
+  if (accepted.length === 0) return []
+  const rows = await tx.insert(visits).values(accepted.map(({ planned }) => ({
+    centreId: ctx.caseRow.centreId, caseId: ctx.caseRow.id, seriesId, ...visitValues(ctx, planned),
+  }))).returning()
+  // Matched by start (distinct within one request), not by the order RETURNING happens to give.
+  const byStart = new Map(rows.map((row) => [row.startsAt.getTime(), row]))
+  const inserted = accepted.map(({ planned }) => byStart.get(planned.start.getTime())!)
+  await reserve(tx, ctx, inserted.map((visit, i) => ({ visit, place: accepted[i]!.place })))
+  return inserted
 }
 
-export async function reserve(tx: Tx, visit: VisitRow, ctx: BookingContext, place: number | null) {
-  const during = `[${visit.spanStart.toISOString()},${visit.spanEnd.toISOString()})`
-  const resources: [string, string, number][] = [
-    ...(ctx.room ? [['room', ctx.room.id, place ?? 1] as [string, string, number]] : []),
-    ...ctx.request.counsellorIds.map((id) => ['counsellor', id, 1] as [string, string, number]),
-    ...ctx.people.map((p) => ['party', p.partyId, 1] as [string, string, number]),
-  ]
-  const values = sql.join(resources.map(([kind, id, p]) => sql`(${kind}, ${id}::uuid, ${p}, ${during}::tstzrange, ${visit.id}::uuid)`), sql`, `)
-  await tx.execute(sql`insert into reservations (resource_kind, resource_id, place, during, visit_id) values ${values}`)
+/** Reserves each visit's room place, counsellors and the case's people for its whole span. */
+async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; place: number | null }[]) {
+  const values = booked.flatMap(({ visit, place }) => {
+    const during = `[${visit.spanStart.toISOString()},${visit.spanEnd.toISOString()})`
+    const resources: [string, string, number][] = [
+      ...(ctx.room ? [['room', ctx.room.id, place ?? 1] as [string, string, number]] : []),
+      ...ctx.request.counsellorIds.map((id) => ['counsellor', id, 1] as [string, string, number]),
+      ...ctx.people.map((p) => ['party', p.partyId, 1] as [string, string, number]),
+    ]
+    return resources.map(([kind, id, p]) => sql`(${kind}, ${id}::uuid, ${p}, ${during}::tstzrange, ${visit.id}::uuid)`)
+  })
+  await tx.execute(sql`insert into reservations (resource_kind, resource_id, place, during, visit_id) values ${sql.join(values, sql`, `)}`)
 }
 
 /** Frees a visit's reservations (cancelled, moved, entered in error). */
@@ -273,55 +294,42 @@ export async function releaseReservations(tx: Tx, visitIds: string[]) {
 }
 
 /**
- * Books the occurrences in order. Each one is judged by the calendar rules and the existing
- * reservations, then inserted in a savepoint; a concurrent booking that wins the race surfaces as
- * an exclusion violation and the occurrence is skipped with the reasons found afterwards.
- * `reject`: any unbookable occurrence makes the whole request a 409 (the transaction rolls back).
+ * Books the occurrences in order, each judged by the calendar rules, the existing reservations (read
+ * once for all of them) and the occurrences accepted before it in this request; the accepted ones are
+ * then written in a few statements. The caller's locks (case, room, counsellors) keep the reservations
+ * read here current until commit; should the exclusion constraint still object, the whole request is
+ * a 409 and nothing is written.
+ * `reject`: any unbookable occurrence makes the whole request a 409 listing every conflict.
  */
 export async function bookOccurrences(tx: Tx, request: { actor: Actor; id: string }, ctx: BookingContext, starts: Date[], options: { onConflict: 'reject' | 'skip'; dryRun: boolean; seriesId: string | null }) {
-  const booked: (VisitRow | (PlannedVisit & { id: null }))[] = []
+  const plans = starts.map((start) => planVisit(ctx, start))
+  const overlaps = await overlapsOf(tx, ctx, plans)
+  const accepted: { planned: PlannedVisit; place: number | null }[] = []
   const skipped: Skipped[] = []
   let counted = ctx.visitsCounted
-  for (const start of starts) {
-    const planned = planVisit(ctx, start)
+  plans.forEach((planned, i) => {
     const reasons = checkSlot(ctx.rules, planned, counted)
-    const overlaps = await findOverlaps(tx, ctx, planned)
-    reasons.push(...overlaps.reasons)
-    if (reasons.length > 0) {
-      skipped.push({ start, reasons })
-      continue
+    reasons.push(...overlaps[i]!.reasons)
+    // The same people are in every occurrence: one overlapping an earlier one of this request is busy.
+    if (accepted.some((a) => a.planned.spanStart < planned.spanEnd && a.planned.spanEnd > planned.spanStart)) {
+      reasons.push({ code: 'party_busy', detail: 'overlaps another occurrence of this request' })
     }
-    // Rejected anyway: judge the rest as if this one were booked, so that every conflict (maxVisits too) is listed.
-    if (options.dryRun || (options.onConflict === 'reject' && skipped.length > 0)) {
-      booked.push({ ...planned, id: null })
+    if (reasons.length > 0) skipped.push({ start: planned.start, reasons })
+    else {
+      accepted.push({ planned, place: overlaps[i]!.freePlace })
+      // Rejected or not, the rest is judged as if this one were booked, so every conflict (maxVisits too) is listed.
       counted++
-      continue
     }
-    // A concurrent booking may take the room place we picked (an exclusion violation): look again and,
-    // while another place of the room is still free, try that one.
-    let place = overlaps.freePlace
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const visit = await tx.transaction((savepoint) => insertVisit(savepoint as Tx, ctx, planned, place, options.seriesId))
-        await audit(tx, request, { action: 'visit.booked', entityType: 'visit', entityId: visit.id })
-        booked.push(visit)
-        counted++
-        break
-      } catch (error) {
-        if (databaseErrorOf(error)?.code !== '23P01') throw error
-        const after = await findOverlaps(tx, ctx, planned)
-        if (after.reasons.length === 0 && attempt < MAX_PLACE_ATTEMPTS) { place = after.freePlace; continue }
-        skipped.push({ start, reasons: after.reasons.length ? after.reasons : [{ code: 'room_busy', detail: 'taken by a concurrent booking' }] })
-        break
-      }
-    }
-  }
+  })
   if (options.onConflict === 'reject' && skipped.length > 0) {
     throw conflict('booking-conflict',
       `${skipped.length} of ${starts.length} occurrence(s) cannot be booked; nothing was booked. ` +
-      skipped.slice(0, 5).map((s) => `${s.start.toISOString()}: ${s.reasons.map((r) => r.detail).join(', ')}`).join('; '),
+      skipped.slice(0, 5).map((s) => `${formatInstant(s.start, ctx.timeZone)}: ${s.reasons.map((r) => r.detail).join(', ')}`).join('; '),
       { conflicts: conflictsOf(skipped, ctx.timeZone) })
   }
+  if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null as null })), skipped }
+  const booked = await insertVisits(tx, ctx, accepted, options.seriesId)
+  await audit(tx, request, booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })))
   return { booked, skipped }
 }
 
@@ -340,31 +348,15 @@ export async function rebookVisit(tx: Tx, ctx: BookingContext, visit: VisitRow, 
   const planned = planVisit(ctx, start)
   const countsItself = ctx.agreementSince != null && visit.kind !== 'conversation' && visit.createdAt >= ctx.agreementSince
   const reasons = checkSlot(ctx.rules, planned, ctx.visitsCounted - (countsItself ? 1 : 0))
-  const overlaps = await findOverlaps(tx, ctx, planned, visit.id)
-  reasons.push(...overlaps.reasons)
-  const refuse = (found: BookingReason[]) => conflict('booking-conflict',
-    `The visit cannot move to ${start.toISOString()}: ${found.map((r) => r.detail).join(', ')}. Nothing was changed.`,
-    { conflicts: conflictsOf([{ start, reasons: found }], ctx.timeZone) })
-  if (reasons.length > 0) throw refuse(reasons)
-  let place = overlaps.freePlace
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await tx.transaction(async (savepoint) => {
-        const [row] = await savepoint.update(visits).set({
-          siteId: ctx.siteId, roomId: ctx.room?.id ?? null, counsellorIds: ctx.request.counsellorIds,
-          partyIds: ctx.people.map((p) => p.partyId), timeZone: ctx.timeZone,
-          startsAt: planned.start, endsAt: planned.end, spanStart: planned.spanStart, spanEnd: planned.spanEnd,
-          arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
-          version: sql`${visits.version} + 1`, updatedAt: new Date(),
-        }).where(eq(visits.id, visit.id)).returning()
-        await reserve(savepoint as Tx, row!, ctx, place)
-        return row!
-      })
-    } catch (error) {
-      if (databaseErrorOf(error)?.code !== '23P01') throw error
-      const after = await findOverlaps(tx, ctx, planned, visit.id)
-      if (after.reasons.length === 0 && attempt < MAX_PLACE_ATTEMPTS) { place = after.freePlace; continue }
-      throw refuse(after.reasons.length ? after.reasons : [{ code: 'room_busy', detail: 'taken by a concurrent booking' }])
-    }
+  const [overlaps] = await overlapsOf(tx, ctx, [planned], visit.id)
+  reasons.push(...overlaps!.reasons)
+  if (reasons.length > 0) {
+    throw conflict('booking-conflict',
+      `The visit cannot move to ${formatInstant(start, ctx.timeZone)}: ${reasons.map((r) => r.detail).join(', ')}. Nothing was changed.`,
+      { conflicts: conflictsOf([{ start, reasons }], ctx.timeZone) })
   }
+  const [row] = await tx.update(visits).set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: new Date() })
+    .where(eq(visits.id, visit.id)).returning()
+  await reserve(tx, ctx, [{ visit: row!, place: overlaps!.freePlace }])
+  return row!
 }

@@ -29,7 +29,7 @@ export async function cancelBookedVisits(tx: Tx, who: Who, which: { caseId: stri
   cancelled.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id))
   const ids = cancelled.map((v) => v.id)
   await releaseReservations(tx, ids)
-  for (const id of ids) await audit(tx, who, { action: `visit.cancelled.${reason.reasonCode}`, entityType: 'visit', entityId: id })
+  await audit(tx, who, ids.map((id) => ({ action: `visit.cancelled.${reason.reasonCode}`, entityType: 'visit', entityId: id })))
   return ids
 }
 

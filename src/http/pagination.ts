@@ -21,10 +21,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * Keyset condition on a time-ordered uuid column (ids are UUIDv7), or undefined for the first page.
  * `order` is the list's order on that column: 'desc' lists newest first.
  */
+/** A cursor this service did not issue (or that was altered): start the list again. */
+export const invalidCursor = () =>
+  badRequest('The cursor is not one this service issued; start again without it.', { errors: [{ in: 'query', pointer: '/cursor', detail: 'unknown cursor' }] })
+
 export function afterCursor(column: PgColumn, cursor: string | undefined, order: 'asc' | 'desc' = 'asc'): SQL | undefined {
   if (cursor === undefined) return undefined
   const id = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!UUID.test(id)) throw badRequest('The cursor is not one this service issued; start again without it.', { errors: [{ in: 'query', pointer: '/cursor', detail: 'unknown cursor' }] })
+  if (!UUID.test(id)) throw invalidCursor()
   return order === 'asc' ? gt(column, id) : lt(column, id)
 }
 

@@ -25,6 +25,9 @@ export const problemType = (slug: string) => `urn:bezoekruimte:problem:${slug}`
 
 export const badRequest = (detail: string, extensions?: Record<string, unknown>) =>
   new Problem(400, 'bad-request', 'Bad Request', detail, extensions)
+/** A 400 naming one field of the body or query by JSON pointer, in the words every validation error uses. */
+export const invalidInput = (where: 'body' | 'query', pointer: string, detail: string, extensions: Record<string, unknown> = {}) =>
+  badRequest(`The request ${where} is invalid: ${pointer} ${detail}.`, { errors: [{ in: where, pointer, detail }], ...extensions })
 export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail)
 /** Unknown, or outside the caller's scope: the two are indistinguishable on purpose. */
 export const notFound = (what: string, id?: string) =>

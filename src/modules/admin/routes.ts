@@ -8,15 +8,14 @@ import { withDefaults } from '../../domain/centre-settings.js'
 import { audit } from '../../http/audit.js'
 import { createToken, type Actor } from '../../http/auth.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { badRequest, notFound, problemResponses } from '../../http/problem.js'
+import { invalidInput, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre, inCourt } from '../../http/scope.js'
 import { registerReferenceResource } from './resource.js'
 import * as S from './schemas.js'
 
 
-const invalidField = (pointer: string, detail: string) =>
-  badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }] })
+const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
 function checkWeeklyHours(field: string, hours: Record<string, { from: string; to: string }[] | undefined> | undefined) {
   for (const [day, intervals] of Object.entries(hours ?? {})) {

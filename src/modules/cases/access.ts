@@ -6,7 +6,7 @@ import { cases, parties, referrals } from '../../db/schema.js'
 import { caseTransition, type CaseAction } from '../../domain/case-lifecycle.js'
 import type { Transition } from '../../domain/referral-lifecycle.js'
 import type { Actor } from '../../http/auth.js'
-import { badRequest, conflict, notFound } from '../../http/problem.js'
+import { invalidInput, conflict, notFound } from '../../http/problem.js'
 import { inCentre, inCourt } from '../../http/scope.js'
 
 /**
@@ -50,6 +50,13 @@ export async function lockCase(tx: Tx, actor: Actor, id: string) {
 
 export type CaseRow = typeof cases.$inferSelect
 
+/** Locks the case to record an intake, a signature or an agreement: allowed until the case has ended. */
+export async function lockCaseForRecording(tx: Tx, actor: Actor, id: string) {
+  const row = await lockCase(tx, actor, id)
+  nextCaseStatus(row, 'record')
+  return row
+}
+
 /** A refused transition as a 409 naming the current status and the actions that are allowed. */
 export function invalidTransition<S extends string, A extends string>(result: Extract<Transition<S, A>, { ok: false }>) {
   return conflict('invalid-transition', result.message, { currentStatus: result.current, allowedActions: result.allowed })
@@ -71,7 +78,7 @@ export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId
   if (!party) throw notFound('party of this case', partyId)
   if (party.role === 'child') {
     const detail = 'is a child; intakes, signatures and agreements are for the adult parties'
-    throw badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }] })
+    throw invalidInput('body', pointer, detail)
   }
   return party
 }

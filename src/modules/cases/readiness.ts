@@ -29,22 +29,24 @@ export async function currentAgreement(db: Queryable, caseId: string) {
   return { ...agreement, signatures: signed }
 }
 
+export type CurrentAgreement = Awaited<ReturnType<typeof currentAgreement>>
+
 /**
  * Loads what a case needs before contact and assesses it (see domain/readiness.ts). Documents are
  * those in force at `at` (default now), so a new version in force makes earlier signatures
- * insufficient. The booking gate calls this inside its transaction with checkIntake false.
+ * insufficient. The booking gate calls this inside its transaction with checkIntake false. A caller
+ * that already read the current agreement passes it, so it is not read twice.
  */
-export async function loadReadiness(db: Queryable, caseId: string, options: { at?: Date; checkIntake?: boolean } = {}): Promise<{ ready: boolean; missing: MissingRequirement[] }> {
+export async function loadReadiness(db: Queryable, caseRow: Pick<typeof cases.$inferSelect, 'id' | 'centreId'>, options: { at?: Date; checkIntake?: boolean; agreement?: CurrentAgreement } = {}): Promise<{ ready: boolean; missing: MissingRequirement[] }> {
   const at = options.at ?? new Date()
-  const [caseRow] = await db.select({ centreId: cases.centreId }).from(cases).where(eq(cases.id, caseId))
-  if (!caseRow) throw new Error(`loadReadiness: no case ${caseId}`)
+  const caseId = caseRow.id
   // Sequential on purpose: inside a transaction these share one connection.
   const adults = await db.select({ id: parties.id, language: parties.language }).from(parties)
     .where(and(eq(parties.caseId, caseId), ne(parties.role, 'child'))).orderBy(parties.id)
   const intakeRows = await db.select({ partyId: intakes.partyId }).from(intakes).where(eq(intakes.caseId, caseId))
   const inForce = await documentsEffectiveAt(db, caseRow.centreId, at)
   const signed = await db.select({ partyId: signatures.partyId, documentId: signatures.documentId }).from(signatures).where(eq(signatures.caseId, caseId))
-  const agreement = await currentAgreement(db, caseId)
+  const agreement = options.agreement !== undefined ? options.agreement : await currentAgreement(db, caseId)
   const documentsInForce = adults.flatMap((party) => (['house_rules', 'information'] as const).flatMap((kind) => {
     const document = documentInForceFor(inForce, kind, party.language)
     return document ? [{ partyId: party.id, kind, documentId: document.id, version: document.version }] : []

@@ -5,10 +5,10 @@ import type { Tx } from '../../db/client.js'
 import { caseEvents, cases, counsellors, intakes } from '../../db/schema.js'
 import { audit } from '../../http/audit.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { badRequest, notFound, problemResponses } from '../../http/problem.js'
+import { invalidInput, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
-import { caseScope, findCase, lockCase, nextCaseStatus, requireAdultParty, seesReferrerView, sendView, type CaseRow } from './access.js'
+import { caseScope, findCase, lockCase, lockCaseForRecording, requireAdultParty, seesReferrerView, sendView, type CaseRow } from './access.js'
 import { loadReadiness } from './readiness.js'
 import * as S from './schemas.js'
 import { activateCase, endCase, extendCase, resumeCase, suspendCase, type EndBody, type SuspendBody } from './transitions.js'
@@ -29,7 +29,7 @@ const emptyBodyAllowed = async (request: FastifyRequest) => { request.body ??= {
 export function requirePast(value: string, pointer: string): Date {
   const instant = new Date(value)
   if (instant.getTime() > Date.now() + 60_000) {
-    throw badRequest(`The request body is invalid: ${pointer} must not be in the future.`, { errors: [{ in: 'body', pointer, detail: 'must not be in the future' }] })
+    throw invalidInput('body', pointer, 'must not be in the future')
   }
   return instant
 }
@@ -75,7 +75,7 @@ export async function caseRoutes(app: FastifyInstance) {
     },
   }, async (request) => {
     const row = await findCase(app.db, request.actor, (request.params as { id: string }).id)
-    return loadReadiness(app.db, row.id)
+    return loadReadiness(app.db, row)
   })
 
   app.get('/cases/:id/events', {
@@ -111,8 +111,7 @@ export async function caseRoutes(app: FastifyInstance) {
     const body = request.body as { partyId: string; heldAt: string; counsellorId: string; summary?: string }
     const heldAt = requirePast(body.heldAt, '/heldAt')
     const intake = await app.db.transaction(async (tx) => {
-      const row = await lockCase(tx, request.actor, (request.params as { id: string }).id)
-      nextCaseStatus(row, 'record')
+      const row = await lockCaseForRecording(tx, request.actor, (request.params as { id: string }).id)
       await requireAdultParty(tx, row, body.partyId)
       const [counsellor] = await tx.select({ id: counsellors.id }).from(counsellors)
         .where(and(eq(counsellors.id, body.counsellorId), inCentre(counsellors.centreId, request.actor)))

@@ -5,7 +5,7 @@ import type { Queryable, Tx } from '../../db/client.js'
 import { cases, centres, sites, suspensions } from '../../db/schema.js'
 import { endingCategories } from '../../domain/reason-codes.js'
 import { audit } from '../../http/audit.js'
-import { badRequest, conflict } from '../../http/problem.js'
+import { invalidInput, conflict } from '../../http/problem.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { cancelFutureVisits, cancelVisitsInSuspension } from '../scheduling/cancellation.js'
 import { nextCaseStatus, type CaseRow } from './access.js'
@@ -20,8 +20,7 @@ import { addEvent } from './views.js'
 
 const DEFAULT_TIME_ZONE = 'Europe/Brussels'
 
-const invalidField = (pointer: string, detail: string) =>
-  badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }] })
+const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
 /** The case's local calendar: its site's time zone, else the Belgian one. */
 export async function caseTimeZone(db: Queryable, row: CaseRow): Promise<string> {
@@ -43,7 +42,7 @@ const record = (tx: Tx, request: FastifyRequest, row: CaseRow, action: string) =
 /** intake → active, when every requirement is met; the planned end follows the centre's setting. */
 export async function activateCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow) {
   const status = nextCaseStatus(caseRow, 'activate')
-  const readiness = await loadReadiness(tx, caseRow.id)
+  const readiness = await loadReadiness(tx, caseRow)
   if (!readiness.ready) {
     const count = readiness.missing.length
     throw conflict('case-not-ready', `The case cannot be activated: ${count} requirement${count === 1 ? ' is' : 's are'} missing (see missing[]).`, { missing: readiness.missing })

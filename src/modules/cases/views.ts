@@ -102,7 +102,7 @@ export async function renderCase(db: Queryable, row: CaseRow, referrerView: bool
     parties: partyRows.map(partyView),
     intakes: intakeRows,
     agreement: agreement && agreementView(agreement),
-    readiness: await loadReadiness(db, row.id),
+    readiness: await loadReadiness(db, row, { agreement }),
     allowedActions: allowedCaseActions(row.status),
   }
 }

@@ -5,10 +5,10 @@ import { agreementSignatures, agreements, documents, signatures, type Authorised
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
 import { audit } from '../../http/audit.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { badRequest, conflict, notFound, problemResponses } from '../../http/problem.js'
+import { invalidInput, conflict, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
-import { lockCase, nextCaseStatus, requireAdultParty } from '../cases/access.js'
+import { lockCaseForRecording, requireAdultParty } from '../cases/access.js'
 import { currentAgreement } from '../cases/readiness.js'
 import { requirePast } from '../cases/routes.js'
 import { caseTimeZone, localDate } from '../cases/transitions.js'
@@ -19,8 +19,7 @@ import { publishDocument } from './versions.js'
 const READ_ROLES = ['admin', 'staff', 'counsellor'] as const
 const WRITE_ROLES = ['admin', 'staff'] as const
 
-const invalidField = (pointer: string, detail: string) =>
-  badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }] })
+const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
 interface AgreementBody {
   kinds: string[]; frequency?: string; rrule?: string; durationMinutes?: number; validUntil?: string
@@ -83,8 +82,7 @@ export async function documentRoutes(app: FastifyInstance) {
     const body = request.body as { partyId: string; documentId: string; method: 'paper' | 'in_person' | 'e_id'; signedAt: string }
     const signedAt = requirePast(body.signedAt, '/signedAt')
     const signature = await app.db.transaction(async (tx) => {
-      const row = await lockCase(tx, request.actor, (request.params as { id: string }).id)
-      nextCaseStatus(row, 'record')
+      const row = await lockCaseForRecording(tx, request.actor, (request.params as { id: string }).id)
       await requireAdultParty(tx, row, body.partyId)
       const [document] = await tx.select().from(documents).where(and(eq(documents.id, body.documentId), eq(documents.centreId, row.centreId)))
       if (!document) throw notFound('document', body.documentId)
@@ -111,8 +109,7 @@ export async function documentRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const body = request.body as AgreementBody
     const agreement = await app.db.transaction(async (tx) => {
-      const row = await lockCase(tx, request.actor, (request.params as { id: string }).id)
-      nextCaseStatus(row, 'record')
+      const row = await lockCaseForRecording(tx, request.actor, (request.params as { id: string }).id)
       const timeZone = await caseTimeZone(tx, row)
       const today = localDate(new Date(), timeZone)
       if (body.validUntil !== undefined && body.validUntil < today) throw invalidField('/validUntil', `must not be in the past (today is ${today})`)
@@ -147,8 +144,7 @@ export async function documentRoutes(app: FastifyInstance) {
     const body = request.body as { partyId: string; signedAt: string; version?: number }
     const signedAt = requirePast(body.signedAt, '/signedAt')
     const signed = await app.db.transaction(async (tx) => {
-      const row = await lockCase(tx, request.actor, (request.params as { id: string }).id)
-      nextCaseStatus(row, 'record')
+      const row = await lockCaseForRecording(tx, request.actor, (request.params as { id: string }).id)
       await requireAdultParty(tx, row, body.partyId)
       const agreement = await currentAgreement(tx, row.id)
       if (!agreement) throw conflict('no-agreement', 'The case has no agreement yet; draw one up with PUT /v1/cases/{id}/agreement first.')

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { and, desc, eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { centres, documents, type DocumentKind } from '../../db/schema.js'
-import { badRequest } from '../../http/problem.js'
+import { invalidInput } from '../../http/problem.js'
 
 export const contentSha256 = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex')
 
@@ -20,7 +20,7 @@ export async function publishDocument(tx: Queryable, centreId: string, version: 
   // Versions come into force in order, so the highest version in force is also the latest.
   if (latest && version.effectiveFrom < latest.effectiveFrom) {
     const detail = `must not be before version ${latest.version}'s (${latest.effectiveFrom.toISOString()})`
-    throw badRequest(`The request body is invalid: /effectiveFrom ${detail}.`, { errors: [{ in: 'body', pointer: '/effectiveFrom', detail }] })
+    throw invalidInput('body', '/effectiveFrom', detail)
   }
   const [row] = await tx.insert(documents).values({
     centreId, kind: version.kind, language: version.language, version: (latest?.version ?? 0) + 1,

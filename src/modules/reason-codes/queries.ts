@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, or, type SQL } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { reasonCodes, type ReasonCategory } from '../../db/schema.js'
 import { checkReason, reasonDefect, type AvailableReason } from '../../domain/reason-codes.js'
-import { badRequest } from '../../http/problem.js'
+import { invalidInput } from '../../http/problem.js'
 
 /** Codes a centre may use: the shared catalogue and the centre's own (none for a court-scoped caller). */
 export const usableBy = (centreId: string | null): SQL =>
@@ -18,11 +18,10 @@ export async function availableReasons(db: Queryable, centreId: string, categori
  * Checks a given reason code against the categories allowed where it is given; a code outside
  * them is a 400 naming the field and the codes that are allowed. Returns the code's category.
  */
-export async function requireReason(db: Queryable, centreId: string, categories: readonly ReasonCategory[], code: string, pointer = '/reasonCode'): Promise<ReasonCategory> {
+export async function requireReason(db: Queryable, centreId: string, categories: readonly ReasonCategory[], code: string, at: { in: 'body' | 'query'; pointer: string } = { in: 'body', pointer: '/reasonCode' }): Promise<ReasonCategory> {
   const result = checkReason(code, categories, await availableReasons(db, centreId, categories))
   if (result.ok) return result.category
-  const detail = reasonDefect(code, categories, result.allowed)
-  throw badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }], allowedCodes: result.allowed })
+  throw invalidInput(at.in, at.pointer, reasonDefect(code, categories, result.allowed), { allowedCodes: result.allowed })
 }
 
 export interface ReasonRef { category: ReasonCategory | null; code: string | null }

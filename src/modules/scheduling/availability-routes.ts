@@ -7,7 +7,7 @@ import { findFreeSlots, type Span } from '../../domain/availability.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
 import { computeStagger, type PartySide } from '../../domain/stagger.js'
 import { PageQuery } from '../../http/pagination.js'
-import { badRequest, notFound, problemResponses } from '../../http/problem.js'
+import { invalidInput, notFound, problemResponses } from '../../http/problem.js'
 import { Timestamp, Uuid } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { findCase } from '../cases/access.js'
@@ -72,8 +72,7 @@ export const AvailabilityPage = Type.Object({
   }],
 })
 
-const queryError = (pointer: string, detail: string) =>
-  badRequest(`The request query is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'query', pointer, detail }] })
+const queryError = (pointer: string, detail: string) => invalidInput('query', pointer, detail)
 
 const cursorOf = (start: Date, roomId: string | null) => Buffer.from(`${start.toISOString()}|${roomId ?? '-'}`).toString('base64url')
 function afterOf(cursor: string): { start: Date; roomId: string | null } {
@@ -148,8 +147,7 @@ export async function availabilityRoutes(app: FastifyInstance) {
     let plannedEndDate: string | null = null
     if (q.caseId) {
       const caseRow = await findCase(db, actor, q.caseId)
-      await checkGate(db, caseRow, q.kind)
-      caseRules = await loadCaseRules(db, caseRow, q.kind, zone)
+      caseRules = await loadCaseRules(db, caseRow, q.kind, zone, await checkGate(db, caseRow, q.kind))
       plannedEndDate = caseRow.plannedEndDate
       const all = await casePeople(db, caseRow.id)
       // A conversation is with the adults (as a booking invites them by default); a visit involves everyone.

@@ -9,11 +9,11 @@ import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../
 import { computeStagger, type PartySide } from '../../domain/stagger.js'
 import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
-import { badRequest, conflict, notFound } from '../../http/problem.js'
+import { invalidInput, conflict, notFound } from '../../http/problem.js'
 import { inCentre } from '../../http/scope.js'
 import { formatInstant } from '../../domain/zones.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
-import { currentAgreement, loadReadiness } from '../cases/readiness.js'
+import { currentAgreement, loadReadiness, type CurrentAgreement } from '../cases/readiness.js'
 
 export interface BookingRequest {
   kind: VisitKind
@@ -47,15 +47,19 @@ const ADULT_SIDE: Record<string, PartySide | 'child'> = {
   residing_parent: 'residing', residing_other: 'residing',
 }
 
-const field = (pointer: string, detail: string) => badRequest(`The request body is invalid: ${pointer} ${detail}.`, { errors: [{ in: 'body', pointer, detail }] })
+const field = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
-/** A case may only be booked when it is active and every adult has signed what is in force (the booking gate). */
-export async function checkGate(tx: Queryable, caseRow: CaseRow, kind: VisitKind) {
+/**
+ * A case may only be booked when it is active and every adult has signed what is in force (the booking
+ * gate). Returns the current agreement it read (null for a conversation, which needs none), for the rules.
+ */
+export async function checkGate(tx: Queryable, caseRow: CaseRow, kind: VisitKind): Promise<CurrentAgreement> {
   const bookable: CaseStatus[] = kind === 'conversation' ? ['intake', 'active', 'suspended'] : ['active', 'suspended']
   if (caseRow.status === 'ended') throw conflict('case-ended', 'The case has ended; nothing can be booked for it.')
   // Intake and evaluation conversations need no signatures (DESIGN.md §1: they are how parties get to sign).
-  if (kind === 'conversation') return
-  const readiness = await loadReadiness(tx, caseRow.id, { checkIntake: false })
+  if (kind === 'conversation') return null
+  const agreement = await currentAgreement(tx, caseRow.id)
+  const readiness = await loadReadiness(tx, caseRow, { checkIntake: false, agreement })
   if (!bookable.includes(caseRow.status) || !readiness.ready) {
     const missing = readiness.missing
     const what = missing.map((m) => `party ${m.partyId} has not signed the ${m.requirement.replace('_', ' ')}${m.version ? ` (version ${m.version})` : ''}`)
@@ -65,13 +69,14 @@ export async function checkGate(tx: Queryable, caseRow: CaseRow, kind: VisitKind
         : `No visit can be booked until every adult party has signed the documents in force and the agreement: ${what.join('; ')}.`,
       { missing, caseStatus: caseRow.status })
   }
+  return agreement
 }
 
 /** Locks the case, applies the gate and loads what the rules need. Absences ending before `absencesFrom` cannot matter. */
 export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
   const caseRow = await lockCase(tx, actor, caseId)
   if (actor.centreId !== caseRow.centreId) throw notFound('case', caseId)
-  await checkGate(tx, caseRow, request.kind)
+  const agreement = await checkGate(tx, caseRow, request.kind)
 
   const [centre] = await tx.select({ settings: centres.settings }).from(centres).where(eq(centres.id, caseRow.centreId))
   const stagger = { ...centre!.settings.stagger, ...request.stagger }
@@ -107,17 +112,17 @@ export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, reque
     gt(counsellorAbsences.endsAt, absencesFrom),
   ))
 
-  const caseParties = await tx.select({ id: parties.id, role: parties.role }).from(parties).where(eq(parties.caseId, caseRow.id)).orderBy(parties.id)
-  let people = caseParties.map((p) => ({ partyId: p.id, side: ADULT_SIDE[p.role]! }))
+  const caseParties = await casePeople(tx, caseRow.id)
+  let people = caseParties.map(({ partyId, side }) => ({ partyId, side }))
   if (request.kind === 'conversation') {
-    const invited = request.partyIds ?? caseParties.filter((p) => p.role !== 'child').map((p) => p.id)
-    invited.forEach((id, i) => { if (!caseParties.some((p) => p.id === id)) throw field(`/partyIds/${i}`, 'is not a party of this case') })
+    const invited = request.partyIds ?? caseParties.filter((p) => p.side !== 'child').map((p) => p.partyId)
+    invited.forEach((id, i) => { if (!caseParties.some((p) => p.partyId === id)) throw field(`/partyIds/${i}`, 'is not a party of this case') })
     people = people.filter((p) => invited.includes(p.partyId))
   } else if (request.partyIds) {
     throw field('/partyIds', 'only applies to a conversation: a visit involves every party of the case')
   }
 
-  const caseRules = await loadCaseRules(tx, caseRow, request.kind, site.timeZone)
+  const caseRules = await loadCaseRules(tx, caseRow, request.kind, site.timeZone, agreement)
   const rules: BookingRules = {
     kind: request.kind,
     timeZone: site.timeZone,
@@ -152,13 +157,13 @@ const minDate = (a: string | null, b: string) => (a !== null && a < b ? a : b)
 
 /**
  * The case's own limits for a booking of `kind`: its suspensions (as local date ranges in `timeZone`),
- * the agreement's kinds, validUntil and maxVisits, and how many visits already count against
- * maxVisits. Reads only: the booking locks the case first, availability does not.
+ * the agreement's kinds, validUntil and maxVisits (`current`, as the gate read it), and how many visits
+ * already count against maxVisits. Reads only: the booking locks the case first, availability does not.
  */
-export async function loadCaseRules(db: Queryable, caseRow: CaseRow, kind: VisitKind, timeZone: string): Promise<{
+export async function loadCaseRules(db: Queryable, caseRow: CaseRow, kind: VisitKind, timeZone: string, current: CurrentAgreement): Promise<{
   agreement: BookingRules['agreement']; suspensions: BookingRules['suspensions']; visitsCounted: number; agreementSince: Date | null
 }> {
-  const agreement = kind === 'conversation' ? null : await currentAgreement(db, caseRow.id)
+  const agreement = kind === 'conversation' ? null : current
   let visitsCounted = 0
   if (agreement?.maxVisits != null) {
     const [row] = await db.select({ n: count() }).from(visits).where(and(

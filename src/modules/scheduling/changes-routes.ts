@@ -1,17 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { and, eq } from 'drizzle-orm'
-import type { Queryable } from '../../db/client.js'
 import { series, visits, type StaggerSettings } from '../../db/schema.js'
-import { checkReason, reasonDefect, REASON_CATALOGUE } from '../../domain/reason-codes.js'
 import type { PartySide } from '../../domain/stagger.js'
 import { audit } from '../../http/audit.js'
-import { badRequest, conflict, notFound, Problem, problemResponses } from '../../http/problem.js'
+import { conflict, notFound, Problem, problemResponses } from '../../http/problem.js'
 import { IdParams, Timestamp, Uuid } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { formatInstant } from '../../domain/zones.js'
 import { lockCase } from '../cases/access.js'
-import { availableReasons } from '../reason-codes/queries.js'
+import { requireReason } from '../reason-codes/queries.js'
 import { prepareBooking, rebookVisit, type BookingContext, type BookingRequest, type VisitRow } from './booking.js'
 import { visitView } from './routes.js'
 import { cancelBookedVisits } from './cancellation.js'
@@ -97,20 +95,6 @@ export function staggerOfVisit(visit: VisitRow, people: BookingContext['people']
   return { firstToArrive: firstSide, arrivalGapMinutes: minutes(visit.startsAt, first.arriveAt), departureGapMinutes: minutes(first.leaveAt, visit.endsAt) }
 }
 
-/**
- * A cancellation reason the centre may use. The shared catalogue lives in the reason_codes table;
- * where it has not been seeded, the built-in catalogue of DESIGN.md §1 stands in.
- */
-async function requireCancellationReason(db: Queryable, centreId: string, code: string) {
-  const fromTable = await availableReasons(db, centreId, ['cancellation'])
-  const available = fromTable.length > 0 ? fromTable : REASON_CATALOGUE.cancellation.map((c) => ({ category: 'cancellation' as const, code: c }))
-  const result = checkReason(code, ['cancellation'], available)
-  if (result.ok) return
-  const detail = reasonDefect(code, ['cancellation'], result.allowed)
-  throw badRequest(`The request query is invalid: /reasonCode ${detail}.`, { errors: [{ in: 'query', pointer: '/reasonCode', detail }], allowedCodes: result.allowed })
-}
-
-
 // ── Routes ──────────────────────────────────────────────────────────────────────────────────────
 
 export async function visitChangeRoutes(app: FastifyInstance) {
@@ -182,7 +166,7 @@ export async function visitChangeRoutes(app: FastifyInstance) {
       if (!row) throw notFound('series', id)
       // The case row lock orders this with bookings, suspensions and endings of the same case.
       await lockCase(tx, request.actor, row.caseId)
-      await requireCancellationReason(tx, row.centreId, reasonCode)
+      await requireReason(tx, row.centreId, ['cancellation'], reasonCode, { in: 'query', pointer: '/reasonCode' })
       const from = q.from ? parseTime(q.from, row.timeZone, { in: 'query', pointer: '/from', dates: true }) : new Date()
       const ids = await cancelBookedVisits(tx, request, { seriesId: id }, { from }, { reasonCode, explanation: q.explanation ?? null })
       const endedFrom = row.endedFrom && row.endedFrom < from ? row.endedFrom : from

@@ -7,7 +7,7 @@ import { formatInstant } from '../../domain/zones.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
 import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
-import { Page, PageQuery } from '../../http/pagination.js'
+import { invalidCursor, Page, PageQuery } from '../../http/pagination.js'
 import { badRequest, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
@@ -59,9 +59,7 @@ const visitCursor = {
   encode: (row: VisitRow) => Buffer.from(`${row.startsAt.toISOString()}|${row.id}`).toString('base64url'),
   decode(cursor: string): SQL {
     const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
-      throw badRequest('The cursor is not one this service issued; start again without it.', { errors: [{ in: 'query', pointer: '/cursor', detail: 'unknown cursor' }] })
-    }
+    if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw invalidCursor()
     return or(gt(visits.startsAt, new Date(at)), and(eq(visits.startsAt, new Date(at)), gt(visits.id, id)))!
   },
 }

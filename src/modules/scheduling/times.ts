@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { localToInstant, RecurrenceError } from '../../domain/recurrence.js'
-import { badRequest } from '../../http/problem.js'
+import { invalidInput } from '../../http/problem.js'
 
 const DAY_MS = 86_400_000
 const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/
@@ -22,8 +22,7 @@ export function parseTime(value: string, zone: string, at: { in: 'body' | 'query
     instant = new Date(Number.NaN)
   }
   if (Number.isNaN(instant.getTime())) {
-    const detail = 'is not a real date and time'
-    throw badRequest(`The request ${at.in} is invalid: ${at.pointer} ${detail}.`, { errors: [{ in: at.in, pointer: at.pointer, detail }] })
+    throw invalidInput(at.in, at.pointer, 'is not a real date and time')
   }
   return instant
 }

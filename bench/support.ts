@@ -1,6 +1,6 @@
 import autocannon from 'autocannon'
 import type { Database } from '../src/db/client.js'
-import { scratchDatabase } from '../test/helpers/scratch-database.js'
+import { scratchDatabase } from '../test/helpers/databases.js'
 
 /** Shared bench plumbing: a throw-away PostgreSQL database and an autocannon run reduced to the figures we report. */
 export async function freshPostgres(): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {

@@ -19,6 +19,8 @@ export interface Database {
   kind: 'pglite' | 'pg'
   /** The pg pool, when on PostgreSQL (migrations take a dedicated connection from it). */
   pool?: pg.Pool
+  /** The embedded client, when on PGlite (tests dump it as a template). */
+  pglite?: PGlite
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -27,7 +29,7 @@ export interface Database {
 export type DatabaseTarget =
   | { databaseUrl: string; poolSize?: number }
   | { dataDir: string } // embedded PGlite persisted on disk
-  | { memory: true } // embedded PGlite in memory (tests)
+  | { memory: true; template?: Blob } // embedded PGlite in memory (tests), optionally from a dumped data directory
 
 export class DataDirLockedError extends Error {}
 
@@ -46,7 +48,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       throw error
     }
   }
-  return openPglite(await PGlite.create({ extensions: pgliteExtensions }), () => {})
+  // A template (a migrated data directory dumped by a test helper) spares initdb and the migrations.
+  return openPglite(await PGlite.create({ extensions: pgliteExtensions, ...(target.template ? { loadDataDir: target.template } : {}) }), () => {})
 }
 
 async function openPglite(client: PGlite, release: () => void): Promise<Database> {
@@ -54,6 +57,7 @@ async function openPglite(client: PGlite, release: () => void): Promise<Database
   return {
     db,
     kind: 'pglite',
+    pglite: client,
     ping: async () => { await client.query('select 1') },
     close: async () => {
       try { if (!client.closed) await client.close() } finally { release() }

@@ -1,7 +1,6 @@
 import { buildApp, type App } from '../../src/app.js'
-import { openDatabase, type Database } from '../../src/db/client.js'
-import { migrate } from '../../src/db/migrate.js'
-import { scratchDatabase } from './scratch-database.js'
+import type { Database } from '../../src/db/client.js'
+import { pgliteDatabase, scratchDatabase } from './databases.js'
 import { setupCentre, type SetupResult } from '../../src/db/seed.js'
 import { createToken, type Role } from '../../src/http/auth.js'
 
@@ -16,8 +15,7 @@ interface Tap { teardown(fn: () => unknown): void }
 export async function openTestDatabase(t: Tap, poolSize = 10): Promise<Database & { url?: string }> {
   const adminUrl = process.env.DATABASE_URL
   if (!adminUrl) {
-    const database = await openDatabase({ memory: true })
-    await migrate(database)
+    const database = await pgliteDatabase()
     t.teardown(() => database.close())
     return database
   }

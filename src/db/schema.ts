@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { boolean, check, index, unique, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
+import type { CaseStatus, DocumentKind, LegalFramework, PartyRole, PartySide, ReasonCategory, ReferralSource, ReferralStatus, Role, SignatureMethod, VisitKind, VisitStatus } from '../domain/vocabulary.js'
 
 // Ids are UUIDv7: time-ordered, so keyset pagination on the id alone lists in creation order.
 const id = () => uuid().primaryKey().$defaultFn(() => uuidv7())
@@ -11,7 +12,7 @@ export type WeeklyHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' |
 export interface Closure { from: string; to: string; reason?: string }
 export interface CentreSettings {
   plannedDurationMonths: number
-  stagger: { firstToArrive: 'visiting' | 'residing'; arrivalGapMinutes: number; departureGapMinutes: number }
+  stagger: { firstToArrive: PartySide; arrivalGapMinutes: number; departureGapMinutes: number }
   holidayOptOuts: string[]
   reportableObservations: boolean
 }
@@ -84,7 +85,7 @@ export const courts = pgTable('courts', {
 
 export const apiTokens = pgTable('api_tokens', {
   id: id(),
-  role: text().$type<'admin' | 'staff' | 'counsellor' | 'clerk' | 'integration'>().notNull(),
+  role: text().$type<Role>().notNull(),
   centreId: uuid().references(() => centres.id),
   courtId: uuid().references(() => courts.id),
   // A counsellor token acts as one counsellor: writes only on visits they supervise.
@@ -116,9 +117,6 @@ export const auditEvents = pgTable('audit_events', {
 
 // ── Referrals, cases, documents, agreements (issue 3) ─────────────────────────────────────────
 
-export const REASON_CATEGORIES = ['refusal', 'return', 'suspension', 'ending', 'cancellation', 'extension'] as const
-export type ReasonCategory = (typeof REASON_CATEGORIES)[number]
-
 /** The coded reasons of DESIGN.md §1; centre_id null = the shared catalogue, else a centre's own code. */
 export const reasonCodes = pgTable('reason_codes', {
   id: id(),
@@ -132,14 +130,13 @@ export const reasonCodes = pgTable('reason_codes', {
   createdAt: createdAt(),
 }, (t) => [unique('reason_codes_unique').on(t.category, t.code, t.centreId).nullsNotDistinct()])
 
-export type ReferralStatus = 'submitted' | 'waitlisted' | 'accepted' | 'refused' | 'returned' | 'withdrawn'
 export interface RequestedModalities { kind?: string; frequency?: string; durationMinutes?: number; notes?: string }
 
 export const referrals = pgTable('referrals', {
   id: id(),
   centreId: uuid().notNull().references(() => centres.id),
-  source: text().$type<'court' | 'justice_house' | 'lawyer' | 'youth_services' | 'self' | 'other'>().notNull(),
-  legalFramework: text().$type<'court_ordered' | 'voluntary'>().notNull(),
+  source: text().$type<ReferralSource>().notNull(),
+  legalFramework: text().$type<LegalFramework>().notNull(),
   courtId: uuid().references(() => courts.id),
   courtReference: text(),
   decisionDate: text(), // 'YYYY-MM-DD'
@@ -160,11 +157,8 @@ export const referrals = pgTable('referrals', {
   updatedAt: updatedAt(),
 }, (t) => [index().on(t.centreId, t.status), index().on(t.courtId)])
 
-export const PARTY_ROLES = ['child', 'visiting_parent', 'visiting_grandparent', 'visiting_sibling', 'visiting_third_party', 'residing_parent', 'residing_other'] as const
-export type PartyRole = (typeof PARTY_ROLES)[number]
 export interface PartyContact { phone?: string; email?: string; address?: string }
 
-export type CaseStatus = 'intake' | 'active' | 'suspended' | 'ended'
 
 export const cases = pgTable('cases', {
   id: id(),
@@ -234,7 +228,6 @@ export const intakes = pgTable('intakes', {
   createdAt: createdAt(),
 }, (t) => [index().on(t.caseId)])
 
-export type DocumentKind = 'house_rules' | 'information'
 
 /** Versioned texts parties sign; a version is immutable once created. */
 export const documents = pgTable('documents', {
@@ -255,7 +248,7 @@ export const signatures = pgTable('signatures', {
   caseId: uuid().notNull().references(() => cases.id),
   partyId: uuid().notNull().references(() => parties.id),
   documentId: uuid().notNull().references(() => documents.id),
-  method: text().$type<'paper' | 'in_person' | 'e_id'>().notNull(),
+  method: text().$type<SignatureMethod>().notNull(),
   signedAt: timestamp({ withTimezone: true }).notNull(),
   recordedByTokenId: uuid(),
   createdAt: createdAt(),
@@ -268,7 +261,7 @@ export const agreements = pgTable('agreements', {
   id: id(),
   caseId: uuid().notNull().references(() => cases.id),
   version: integer().notNull(),
-  kinds: jsonb().$type<string[]>().notNull(),
+  kinds: jsonb().$type<VisitKind[]>().notNull(),
   frequency: text(),
   rrule: text(),
   durationMinutes: integer(),
@@ -301,9 +294,7 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
 
 // ── Scheduling (issue 4) ──────────────────────────────────────────────────────────────────────
 
-export type VisitKind = 'supervised_visit' | 'supervised_handover' | 'outside_visit' | 'conversation'
-export type VisitStatus = 'booked' | 'arrived' | 'fulfilled' | 'cancelled' | 'noshow' | 'interrupted' | 'entered-in-error'
-export interface StaggerSettings { firstToArrive: 'visiting' | 'residing'; arrivalGapMinutes: number; departureGapMinutes: number }
+export interface StaggerSettings { firstToArrive: PartySide; arrivalGapMinutes: number; departureGapMinutes: number }
 export interface Arrival { partyId: string; arriveAt: string; leaveAt: string }
 
 /** A recurrence rule in a case's wall-clock time that booked visits. */

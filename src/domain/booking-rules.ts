@@ -1,7 +1,7 @@
 import { holidayOn, type HolidayCode } from './belgian-holidays.js'
 import { instantToLocal } from './recurrence.js'
 import { localDatesOf, overlapsDateRanges, withinWeeklyHours, type DateRange, type WeeklyHours } from './opening-hours.js'
-import type { VisitKind } from './stagger.js'
+import type { VisitKind } from './vocabulary.js'
 
 /** Why an occurrence cannot be booked (DESIGN.md §3 skip/conflict codes). */
 export type BookingConflictCode =

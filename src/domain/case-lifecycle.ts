@@ -1,4 +1,4 @@
-import type { CaseStatus } from '../db/schema.js'
+import type { CaseStatus } from './vocabulary.js'
 import { refusedMessage, type Transition } from './referral-lifecycle.js'
 
 /**

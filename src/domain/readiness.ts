@@ -3,12 +3,12 @@
  * signed the version in force of the house rules and of the information document, and signed the
  * case's current agreement. Used by activation and by the booking gate (with checkIntake false).
  */
-export type Requirement = 'intake' | 'house_rules' | 'information' | 'agreement'
+import { DOCUMENT_KINDS, type DocumentKind } from './vocabulary.js'
+
+export type Requirement = 'intake' | DocumentKind | 'agreement'
 
 export interface MissingRequirement { partyId: string; requirement: Requirement; documentId?: string; version?: number }
 
-export type DocumentKindRequirement = 'house_rules' | 'information'
-const DOCUMENT_KINDS: readonly DocumentKindRequirement[] = ['house_rules', 'information']
 
 export function assessReadiness(input: {
   adultPartyIds: string[]

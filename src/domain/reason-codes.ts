@@ -1,4 +1,4 @@
-import type { CaseStatus, ReasonCategory } from '../db/schema.js'
+import type { CaseStatus, ReasonCategory } from './vocabulary.js'
 
 /**
  * The shared catalogue of coded reasons (DESIGN.md §1), seeded by migration 0005 with labels in

@@ -1,4 +1,4 @@
-import type { ReferralStatus } from '../db/schema.js'
+import type { ReferralStatus } from './vocabulary.js'
 
 /**
  * Referral lifecycle (DESIGN.md §1): submitted → waitlisted → accepted, or refused / returned /

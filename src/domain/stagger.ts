@@ -4,9 +4,7 @@
  * reserved for the whole span, from the first arrival to the last departure.
  */
 
-export type VisitKind = 'supervised_visit' | 'supervised_handover' | 'outside_visit' | 'conversation'
-
-export type PartySide = 'visiting' | 'residing'
+import { VISIT_KINDS, type PartySide, type VisitKind } from './vocabulary.js'
 
 export interface StaggerRule {
   firstToArrive: PartySide
@@ -33,7 +31,6 @@ export interface StaggeredVisit {
 export const MAX_DURATION_MINUTES = 1440
 export const MAX_GAP_MINUTES = 240
 
-const VISIT_KINDS: readonly VisitKind[] = ['supervised_visit', 'supervised_handover', 'outside_visit', 'conversation']
 const MINUTE_MS = 60_000
 
 function requireMinutes(name: string, value: number, min: number, max: number): void {

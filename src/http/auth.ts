@@ -6,8 +6,8 @@ import { apiTokens } from '../db/schema.js'
 import type { Queryable } from '../db/client.js'
 import { Problem, forbidden } from './problem.js'
 
-export const ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
-export type Role = (typeof ROLES)[number]
+import { type Role } from '../domain/vocabulary.js'
+export { ROLES, type Role } from '../domain/vocabulary.js'
 
 /** Who is calling, and the one centre or court their token is scoped to. */
 export interface Actor {

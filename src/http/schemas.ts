@@ -1,12 +1,24 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type SchemaOptions, type TSchema } from '@sinclair/typebox'
+import { DOCUMENT_KINDS, LANGUAGES, PARTY_SIDES, VISIT_KINDS, VISIT_STATUSES } from '../domain/vocabulary.js'
 
 /** Small schemas every area uses. */
+
+/** A string enum as `{ type: 'string', enum }`: one clear validation error, a plain enum in OpenAPI. */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: SchemaOptions = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
 export const Uuid = Type.String({ format: 'uuid', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })
 export const IdParams = Type.Object({ id: Uuid })
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
 export const LocalDate = Type.String({ format: 'date', examples: ['2026-03-07'] })
 export const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', examples: ['09:00'] })
-export const Language = Type.Union([Type.Literal('nl'), Type.Literal('fr'), Type.Literal('en'), Type.Literal('de')], { examples: ['nl'] })
+export const LanguageSchema = StringEnum(LANGUAGES, { examples: ['nl'] })
+export const VisitKindSchema = StringEnum(VISIT_KINDS, { examples: ['supervised_visit'] })
+export const VisitStatusSchema = StringEnum(VISIT_STATUSES, { examples: ['booked'] })
+export const DocumentKindSchema = StringEnum(DOCUMENT_KINDS, { examples: ['house_rules'] })
+export const PartySideSchema = StringEnum(PARTY_SIDES, { examples: ['visiting'] })
 export const NonEmpty = (maxLength = 200, examples?: string[]) => Type.String({ minLength: 1, maxLength, ...(examples ? { examples } : {}) })
 
 const Interval = Type.Object({ from: ClockTime, to: ClockTime }, { additionalProperties: false })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { CaseStatus } from '../../src/db/schema.js'
+import type { CaseStatus } from '../../src/domain/vocabulary.js'
 import { allowedCaseActions, CASE_ACTIONS, caseTransition, type CaseAction } from '../../src/domain/case-lifecycle.js'
 
 const STATUSES: CaseStatus[] = ['intake', 'active', 'suspended', 'ended']

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import type { CaseStatus, ReasonCategory } from '../../src/db/schema.js'
-import { REASON_CATEGORIES } from '../../src/db/schema.js'
+import type { CaseStatus, ReasonCategory } from '../../src/domain/vocabulary.js'
+import { REASON_CATEGORIES } from '../../src/domain/vocabulary.js'
 import { checkReason, endingCategories, REASON_CATALOGUE, REASON_CODE_PATTERN, reasonDefect, type AvailableReason } from '../../src/domain/reason-codes.js'
 
 // DESIGN.md §1, verbatim: the catalogue must not drift from the shared design.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { ReferralStatus } from '../../src/db/schema.js'
+import type { ReferralStatus } from '../../src/domain/vocabulary.js'
 import { allowedReferralActions, REFERRAL_ACTIONS, referralTransition, refusedMessage, type ReferralAction } from '../../src/domain/referral-lifecycle.js'
 
 const STATUSES: ReferralStatus[] = ['submitted', 'waitlisted', 'accepted', 'refused', 'returned', 'withdrawn']

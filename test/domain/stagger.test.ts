@@ -1,5 +1,6 @@
 import t from 'tap'
-import { computeStagger, type PartySide, type StaggerRule, type VisitKind } from '../../src/domain/stagger.js'
+import { computeStagger, type StaggerRule } from '../../src/domain/stagger.js'
+import type { PartySide, VisitKind } from '../../src/domain/vocabulary.js'
 
 const start = new Date('2026-03-07T09:00:00Z')
 const at = (hhmm: string) => new Date(`2026-03-07T${hhmm}:00Z`)

@@ -1,7 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm'
 import { createHash } from 'node:crypto'
 import type { Database } from '../../src/db/client.js'
-import { agreementSignatures, agreements, cases, documents, parties, referrals, signatures, type CaseStatus } from '../../src/db/schema.js'
+import { agreementSignatures, agreements, cases, documents, parties, referrals, signatures } from '../../src/db/schema.js'
+import type { CaseStatus, VisitKind } from '../../src/domain/vocabulary.js'
 
 export interface CaseFixture {
   caseId: string
@@ -32,7 +33,7 @@ export async function createCase(database: Database, centre: { centreId: string;
   status?: CaseStatus
   plannedEndDate?: string | null
   signed?: boolean
-  agreement?: { kinds?: string[]; validUntil?: string | null; maxVisits?: number | null }
+  agreement?: { kinds?: VisitKind[]; validUntil?: string | null; maxVisits?: number | null }
 } = {}): Promise<CaseFixture> {
   const db = database.db
   const [referral] = await db.insert(referrals).values({

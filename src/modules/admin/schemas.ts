@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { ROLES } from '../../http/auth.js'
-import { LocalDate, NonEmpty, Stored, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
+import { LocalDate, NonEmpty, PartySideSchema, Stored, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
 
 const Active = Type.Boolean({ description: 'false once deactivated', examples: [true] })
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone', examples: ['Europe/Brussels'] })
@@ -9,7 +9,7 @@ const JudicialDistrict = NonEmpty(100, ['Antwerpen'])
 export const CentreSettingsSchema = Type.Object({
   plannedDurationMonths: Type.Integer({ minimum: 1, maximum: 36, examples: [6], description: 'Planned end after activation' }),
   stagger: Type.Object({
-    firstToArrive: Type.Union([Type.Literal('visiting'), Type.Literal('residing')], { examples: ['visiting'] }),
+    firstToArrive: PartySideSchema,
     arrivalGapMinutes: Type.Integer({ minimum: 0, maximum: 120, examples: [15] }),
     departureGapMinutes: Type.Integer({ minimum: 0, maximum: 120, examples: [15] }),
   }, { additionalProperties: false }),

@@ -1,6 +1,7 @@
 import { and, desc, eq, lte, ne } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { agreementSignatures, agreements, cases, documents, intakes, parties, signatures, type DocumentKind } from '../../db/schema.js'
+import { agreementSignatures, agreements, cases, documents, intakes, parties, signatures } from '../../db/schema.js'
+import { type DocumentKind } from '../../domain/vocabulary.js'
 import { assessReadiness, type MissingRequirement } from '../../domain/readiness.js'
 
 type DocumentRow = Pick<typeof documents.$inferSelect, 'id' | 'kind' | 'language' | 'version' | 'effectiveFrom'>

@@ -1,12 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { PARTY_ROLES } from '../../db/schema.js'
+import { CASE_STATUSES, PARTY_ROLES } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
-import { LocalDate, Timestamp, Uuid } from '../../http/schemas.js'
+import { LanguageSchema, LocalDate, Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { Agreement } from '../documents/schemas.js'
 import { NullableReason } from '../reason-codes/schemas.js'
-import { LanguageSchema, Nullable, StringEnum } from '../referrals/fields.js'
-
-export const CASE_STATUSES = ['intake', 'active', 'suspended', 'ended'] as const
 export const CaseStatusSchema = StringEnum(CASE_STATUSES, { examples: ['active'] })
 const NullableDate = Nullable(Type.String({ format: 'date', examples: ['2026-09-30'] }))
 const NullableTimestamp = Nullable(Timestamp)

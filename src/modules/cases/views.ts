@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { caseEvents, intakes, parties, referrals, suspensions, type ReasonCategory } from '../../db/schema.js'
+import { caseEvents, intakes, parties, referrals, suspensions } from '../../db/schema.js'
+import { type ReasonCategory } from '../../domain/vocabulary.js'
 import { allowedCaseActions } from '../../domain/case-lifecycle.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/queries.js'
 import { REFERRER_EVENT_TYPES } from './schemas.js'

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm'
-import { agreementSignatures, agreements, documents, signatures, type AuthorisedVisitor, type DocumentKind } from '../../db/schema.js'
+import { agreementSignatures, agreements, documents, signatures, type AuthorisedVisitor } from '../../db/schema.js'
+import type { DocumentKind, VisitKind } from '../../domain/vocabulary.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
 import { audit } from '../../http/audit.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
@@ -22,7 +23,7 @@ const WRITE_ROLES = ['admin', 'staff'] as const
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
 interface AgreementBody {
-  kinds: string[]; frequency?: string; rrule?: string; durationMinutes?: number; validUntil?: string
+  kinds: VisitKind[]; frequency?: string; rrule?: string; durationMinutes?: number; validUntil?: string
   maxVisits?: number; conditions?: string[]; authorisedVisitors?: AuthorisedVisitor[]
 }
 

@@ -1,12 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { LocalDate, NonEmpty, Timestamp, Uuid } from '../../http/schemas.js'
-import { LanguageSchema, Nullable, StringEnum } from '../referrals/fields.js'
-
-export const DOCUMENT_KINDS = ['house_rules', 'information'] as const
-export const DocumentKindSchema = StringEnum(DOCUMENT_KINDS, { examples: ['house_rules'] })
-export const VISIT_KINDS = ['supervised_visit', 'supervised_handover', 'outside_visit', 'conversation'] as const
-export const VisitKindSchema = StringEnum(VISIT_KINDS, { examples: ['supervised_visit'] })
-export const SIGNATURE_METHODS = ['paper', 'in_person', 'e_id'] as const
+import { SIGNATURE_METHODS } from '../../domain/vocabulary.js'
+import { DocumentKindSchema, LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Timestamp, Uuid, VisitKindSchema } from '../../http/schemas.js'
 
 export const Document = Type.Object({
   id: Uuid,

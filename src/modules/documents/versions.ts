@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { and, desc, eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { centres, documents, type DocumentKind } from '../../db/schema.js'
+import { centres, documents } from '../../db/schema.js'
+import { type DocumentKind } from '../../domain/vocabulary.js'
 import { invalidInput } from '../../http/problem.js'
 
 export const contentSha256 = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex')

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, or, type SQL } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { reasonCodes, type ReasonCategory } from '../../db/schema.js'
+import { reasonCodes } from '../../db/schema.js'
+import { type ReasonCategory } from '../../domain/vocabulary.js'
 import { checkReason, reasonDefect, type AvailableReason } from '../../domain/reason-codes.js'
 import { invalidInput } from '../../http/problem.js'
 

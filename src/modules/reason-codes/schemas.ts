@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { REASON_CATEGORIES } from '../../db/schema.js'
+import { REASON_CATEGORIES } from '../../domain/vocabulary.js'
 import { REASON_CODE_PATTERN } from '../../domain/reason-codes.js'
-import { NonEmpty, Timestamp, Uuid } from '../../http/schemas.js'
+import { NonEmpty, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
-export const ReasonCategorySchema = Type.Union(REASON_CATEGORIES.map((c) => Type.Literal(c)), { examples: ['suspension'] })
+export const ReasonCategorySchema = StringEnum(REASON_CATEGORIES, { examples: ['suspension'] })
 
 const LabelText = (example: string) => NonEmpty(200, [example])
 export const Labels = Type.Object({

@@ -1,14 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import { REFERRAL_ACTIONS } from '../../domain/referral-lifecycle.js'
-import { LocalDate, NonEmpty, Timestamp, Uuid } from '../../http/schemas.js'
+import { LEGAL_FRAMEWORKS, REFERRAL_SOURCES, REFERRAL_STATUSES } from '../../domain/vocabulary.js'
+import { LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Timestamp, Uuid, VisitKindSchema } from '../../http/schemas.js'
 import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerParty } from '../cases/schemas.js'
-import { VisitKindSchema } from '../documents/schemas.js'
 import { NullableReason } from '../reason-codes/schemas.js'
-import { LanguageSchema, Nullable, StringEnum } from './fields.js'
-
-export const REFERRAL_SOURCES = ['court', 'justice_house', 'lawyer', 'youth_services', 'self', 'other'] as const
-export const LEGAL_FRAMEWORKS = ['court_ordered', 'voluntary'] as const
-export const REFERRAL_STATUSES = ['submitted', 'waitlisted', 'accepted', 'refused', 'returned', 'withdrawn'] as const
 export const ReferralStatusSchema = StringEnum(REFERRAL_STATUSES, { examples: ['waitlisted'] })
 const ID_EXAMPLE = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'
 

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import { VISITING_ROLES } from '../../domain/vocabulary.js'
 
 /**
  * The checks on a referral that a JSON schema cannot express. They produce issues in the shape of
@@ -8,7 +9,6 @@ import type { FastifyRequest } from 'fastify'
  */
 export interface Issue { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }
 
-const VISITING_ROLES = ['visiting_parent', 'visiting_grandparent', 'visiting_sibling', 'visiting_third_party']
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
 const issue = (instancePath: string, message: string): Issue => ({ instancePath, message, keyword: 'referral', params: {} })
@@ -22,7 +22,7 @@ export function referralIssues(body: unknown, context: { today: string; byClerk:
   if (Array.isArray(b.parties)) {
     const roles = b.parties.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>).role : undefined))
     if (!roles.includes('child')) issues.push(issue('/parties', 'must include at least one child'))
-    if (!roles.some((r) => VISITING_ROLES.includes(r as string))) {
+    if (!roles.some((r) => (VISITING_ROLES as readonly unknown[]).includes(r))) {
       issues.push(issue('/parties', `must include at least one visiting party (${VISITING_ROLES.join(', ')})`))
     }
     b.parties.forEach((p, i) => {

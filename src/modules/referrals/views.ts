@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { cases, parties, referrals, type ReasonCategory, type ReferralStatus } from '../../db/schema.js'
+import { cases, parties, referrals } from '../../db/schema.js'
+import { type ReasonCategory, type ReferralStatus } from '../../domain/vocabulary.js'
 import { allowedReferralActions } from '../../domain/referral-lifecycle.js'
 import { caseOutcomes, partyView, referrerPartyView } from '../cases/views.js'
 import { reasonResolver } from '../reason-codes/queries.js'

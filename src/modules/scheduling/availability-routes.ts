@@ -5,16 +5,16 @@ import { rawRows } from '../../db/client.js'
 import { centres, counsellorAbsences, counsellors, rooms, sites } from '../../db/schema.js'
 import { findFreeSlots, type Span } from '../../domain/availability.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
-import { computeStagger, type PartySide } from '../../domain/stagger.js'
+import { computeStagger } from '../../domain/stagger.js'
+import { VISIT_KINDS, type PartySide } from '../../domain/vocabulary.js'
 import { PageQuery } from '../../http/pagination.js'
 import { invalidInput, notFound, problemResponses } from '../../http/problem.js'
-import { Timestamp, Uuid } from '../../http/schemas.js'
+import { PartySideSchema, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { findCase } from '../cases/access.js'
 import { casePeople, checkGate, loadCaseRules } from './booking.js'
 import { formatInstant } from '../../domain/zones.js'
 import { parseTime } from './times.js'
-import { VisitKindSchema } from './schemas.js'
 
 /** The longest window one request may search: a month view of a booking form. */
 export const MAX_WINDOW_DAYS = 31
@@ -33,12 +33,12 @@ export const AvailabilityQuery = Type.Object({
   from: { ...DateOrInstant, description: `First possible start (inclusive). ${DateOrInstant.description}`, examples: ['2027-03-01'] },
   to: { ...DateOrInstant, description: `Starts before this (exclusive); at most ${MAX_WINDOW_DAYS} days after from. ${DateOrInstant.description}`, examples: ['2027-04-01'] },
   durationMinutes: Type.Integer({ minimum: 5, maximum: 720, description: 'Length of the contact itself (the staggering comes around it)', examples: [90] }),
-  kind: Type.Union([...VisitKindSchema.anyOf], { default: 'supervised_visit', description: 'An outside visit uses no room: only counsellors are searched', examples: ['supervised_visit'] }),
+  kind: StringEnum(VISIT_KINDS, { default: 'supervised_visit', description: 'An outside visit uses no room: only counsellors are searched', examples: ['supervised_visit'] }),
   roomId: Type.Optional({ ...Uuid, description: 'Only this room (default: every active room of the site)' }),
   counsellorId: Type.Optional({ ...Uuid, description: 'Only this counsellor (default: every active counsellor of the centre)' }),
   caseId: Type.Optional({ ...Uuid, description: 'Judge the slots for this case too: its people\'s other visits, suspensions, planned end, agreement and the booking gate (409 with `missing[]`)' }),
   stepMinutes: Type.Union([5, 10, 15, 20, 30, 60].map((n) => Type.Literal(n)), { default: 15, description: 'Starts lie on this grid of the local clock', examples: [15] }),
-  firstToArrive: Type.Optional(Type.Union([Type.Literal('visiting'), Type.Literal('residing')], { description: 'Staggering; default the centre\'s setting', examples: ['visiting'] })),
+  firstToArrive: Type.Optional({ ...PartySideSchema, description: 'Staggering; default the centre\'s setting' }),
   arrivalGapMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 120, examples: [15] })),
   departureGapMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 120, examples: [15] })),
   limit: { ...PageQuery.properties.limit, description: 'Slots per page (1–200)' },

@@ -1,12 +1,11 @@
 import { and, count, eq, gt, gte, inArray, ne, notInArray, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { rawRows, type Queryable, type Tx } from '../../db/client.js'
-import {
-  centres, counsellorAbsences, counsellors, parties, rooms, sites, suspensions, visits,
-  type CaseStatus, type StaggerSettings, type VisitKind,
-} from '../../db/schema.js'
+import { centres, counsellorAbsences, counsellors, parties, rooms, sites, suspensions, visits, type StaggerSettings } from '../../db/schema.js'
+import { type CaseStatus, type VisitKind } from '../../domain/vocabulary.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
-import { computeStagger, type PartySide } from '../../domain/stagger.js'
+import { computeStagger } from '../../domain/stagger.js'
+import type { PartySide } from '../../domain/vocabulary.js'
 import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
 import { invalidInput, conflict, notFound } from '../../http/problem.js'

@@ -1,19 +1,11 @@
 import { Type } from '@sinclair/typebox'
-import { Timestamp, Uuid } from '../../http/schemas.js'
-
-export const VisitKindSchema = Type.Union([
-  Type.Literal('supervised_visit'), Type.Literal('supervised_handover'), Type.Literal('outside_visit'), Type.Literal('conversation'),
-], { examples: ['supervised_visit'] })
-export const VisitStatusSchema = Type.Union([
-  Type.Literal('booked'), Type.Literal('arrived'), Type.Literal('fulfilled'), Type.Literal('cancelled'),
-  Type.Literal('noshow'), Type.Literal('interrupted'), Type.Literal('entered-in-error'),
-], { examples: ['booked'] })
+import { PartySideSchema, Timestamp, Uuid, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
 export const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$', description: 'Wall-clock time in the site\'s zone, no offset', examples: ['2026-03-07T10:00'] })
 /** A local wall-clock time, or an instant with an offset. */
 export const LocalOrInstant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$', description: 'Local wall-clock time in the site\'s zone, or an RFC 3339 instant', examples: ['2026-03-07T10:00'] })
 
 export const StaggerSchema = Type.Object({
-  firstToArrive: Type.Optional(Type.Union([Type.Literal('visiting'), Type.Literal('residing')], { examples: ['visiting'] })),
+  firstToArrive: Type.Optional(PartySideSchema),
   arrivalGapMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 120, examples: [15] })),
   departureGapMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 120, examples: [15] })),
 }, { additionalProperties: false, description: 'Defaults from the centre\'s settings' })

@@ -1,0 +1,50 @@
+/**
+ * The domain's enumerations, defined once. The database schema, the HTTP schemas and the OpenAPI
+ * document all derive from these lists; add a value here and every layer knows it.
+ */
+
+/** Who a token speaks for (see the trust model in the README). */
+export const ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
+export type Role = (typeof ROLES)[number]
+
+/** Languages parties are served in, and documents and reports are written in. */
+export const LANGUAGES = ['nl', 'fr', 'en', 'de'] as const
+export type Language = (typeof LANGUAGES)[number]
+
+export const REFERRAL_SOURCES = ['court', 'justice_house', 'lawyer', 'youth_services', 'self', 'other'] as const
+export type ReferralSource = (typeof REFERRAL_SOURCES)[number]
+
+/** A court order makes a case fee-exempt; a voluntary one may pay a contribution. */
+export const LEGAL_FRAMEWORKS = ['court_ordered', 'voluntary'] as const
+export type LegalFramework = (typeof LEGAL_FRAMEWORKS)[number]
+
+export const REFERRAL_STATUSES = ['submitted', 'waitlisted', 'accepted', 'refused', 'returned', 'withdrawn'] as const
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
+
+export const CASE_STATUSES = ['intake', 'active', 'suspended', 'ended'] as const
+export type CaseStatus = (typeof CASE_STATUSES)[number]
+
+export const PARTY_ROLES = ['child', 'visiting_parent', 'visiting_grandparent', 'visiting_sibling', 'visiting_third_party', 'residing_parent', 'residing_other'] as const
+export type PartyRole = (typeof PARTY_ROLES)[number]
+/** The roles of those who come to see the child (the side with the right to contact). */
+export const VISITING_ROLES = ['visiting_parent', 'visiting_grandparent', 'visiting_sibling', 'visiting_third_party'] as const satisfies readonly PartyRole[]
+
+export const DOCUMENT_KINDS = ['house_rules', 'information'] as const
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number]
+
+export const SIGNATURE_METHODS = ['paper', 'in_person', 'e_id'] as const
+export type SignatureMethod = (typeof SIGNATURE_METHODS)[number]
+
+export const REASON_CATEGORIES = ['refusal', 'return', 'suspension', 'ending', 'cancellation', 'extension'] as const
+export type ReasonCategory = (typeof REASON_CATEGORIES)[number]
+
+export const VISIT_KINDS = ['supervised_visit', 'supervised_handover', 'outside_visit', 'conversation'] as const
+export type VisitKind = (typeof VISIT_KINDS)[number]
+
+/** Aligned with HL7 FHIR Appointment statuses. */
+export const VISIT_STATUSES = ['booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'interrupted', 'entered-in-error'] as const
+export type VisitStatus = (typeof VISIT_STATUSES)[number]
+
+/** Which side of a case arrives first (and leaves last) around a staggered contact. */
+export const PARTY_SIDES = ['visiting', 'residing'] as const
+export type PartySide = (typeof PARTY_SIDES)[number]

@@ -7,7 +7,7 @@ import { findFreeSlots, type Span } from '../../domain/availability.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
 import { computeStagger } from '../../domain/stagger.js'
 import { VISIT_KINDS, type PartySide } from '../../domain/vocabulary.js'
-import { PageQuery } from '../../http/pagination.js'
+import { cursorParts, decodeCursor, encodeCursor, PageQuery } from '../../http/pagination.js'
 import { invalidInput, notFound, problemResponses } from '../../http/problem.js'
 import { PartySideSchema, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
@@ -74,10 +74,10 @@ export const AvailabilityPage = Type.Object({
 
 const queryError = (pointer: string, detail: string) => invalidInput('query', pointer, detail)
 
-const cursorOf = (start: Date, roomId: string | null) => Buffer.from(`${start.toISOString()}|${roomId ?? '-'}`).toString('base64url')
+// Slots are listed by start and room; an outside visit's slots have no room ('-').
+const cursorOf = (start: Date, roomId: string | null) => encodeCursor(start.toISOString(), roomId ?? '-')
 function afterOf(cursor: string): { start: Date; roomId: string | null } {
-  const [at, room] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-  if (!at || !room || Number.isNaN(Date.parse(at)) || !(room === '-' || /^[0-9a-f-]{36}$/.test(room))) throw queryError('/cursor', 'is not a cursor this service issued; start again without it')
+  const [at, room] = decodeCursor(cursor, [cursorParts.instant, (part) => part === '-' || cursorParts.uuid(part)]) as [string, string]
   return { start: new Date(at), roomId: room === '-' ? null : room }
 }
 

@@ -7,7 +7,7 @@ import { formatInstant } from '../../domain/zones.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
 import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
-import { invalidCursor, Page, PageQuery } from '../../http/pagination.js'
+import { cursorParts, decodeCursor, encodeCursor, Page, PageQuery } from '../../http/pagination.js'
 import { badRequest, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
@@ -56,10 +56,9 @@ const recurrenceProblem = (error: RecurrenceError) =>
 
 /** Keyset cursor for visits, which are listed by start time. */
 const visitCursor = {
-  encode: (row: VisitRow) => Buffer.from(`${row.startsAt.toISOString()}|${row.id}`).toString('base64url'),
+  encode: (row: VisitRow) => encodeCursor(row.startsAt.toISOString(), row.id),
   decode(cursor: string): SQL {
-    const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw invalidCursor()
+    const [at, id] = decodeCursor(cursor, [cursorParts.instant, cursorParts.uuid]) as [string, string]
     return or(gt(visits.startsAt, new Date(at)), and(eq(visits.startsAt, new Date(at)), gt(visits.id, id)))!
   },
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, index, unique, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, customType, index, unique, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
-import type { CaseStatus, DocumentKind, LegalFramework, PartyRole, PartySide, ReasonCategory, ReferralSource, ReferralStatus, Role, SignatureMethod, VisitKind, VisitStatus } from '../domain/vocabulary.js'
+import type { CaseStatus, DocumentKind, ResourceKind, LegalFramework, PartyRole, PartySide, ReasonCategory, ReferralSource, ReferralStatus, Role, SignatureMethod, VisitKind, VisitStatus } from '../domain/vocabulary.js'
 
 // Ids are UUIDv7: time-ordered, so keyset pagination on the id alone lists in creation order.
 const id = () => uuid().primaryKey().$defaultFn(() => uuidv7())
@@ -353,4 +353,39 @@ export const visits = pgTable('visits', {
   index().on(t.roomId, t.startsAt),
   index().on(t.seriesId),
   check('visits_ordered', sql`${t.endsAt} > ${t.startsAt} and ${t.spanStart} <= ${t.startsAt} and ${t.spanEnd} >= ${t.endsAt}`),
+])
+
+/** A half-open span of time, `[from, to)`: PostgreSQL's tstzrange, which the exclusion constraint compares. */
+export interface Span { from: Date; to: Date }
+const tstzrange = customType<{ data: Span; driverData: string }>({
+  dataType: () => 'tstzrange',
+  toDriver: (span) => `[${span.from.toISOString()},${span.to.toISOString()})`,
+  fromDriver(value) {
+    const [from, to] = value.slice(1, -1).split(',').map((bound) => new Date(bound.replace(/^"|"$/g, '')))
+    return { from: from!, to: to! }
+  },
+})
+
+/**
+ * Rooms, counsellors and the case's people are resources; a visit reserves each of them for its
+ * whole staggered span. A room of capacity N has places 1..N. Double booking is made impossible by
+ * PostgreSQL, not by this service: the exclusion constraint
+ *   EXCLUDE USING gist (resource_id WITH =, place WITH =, during WITH &&) WHERE (active)
+ * lives in migrations/0004_reservations.sql (drizzle cannot declare exclusion constraints), so
+ * overlapping active reservations fail whatever number of API processes race.
+ */
+export const reservations = pgTable('reservations', {
+  id: uuid().primaryKey().defaultRandom(),
+  resourceKind: text().$type<ResourceKind>().notNull(),
+  resourceId: uuid().notNull(),
+  place: integer().notNull().default(1),
+  during: tstzrange().notNull(),
+  visitId: uuid().notNull().references(() => visits.id),
+  /** A freed reservation (visit cancelled, moved, no-show) stays as history but no longer blocks. */
+  active: boolean().notNull().default(true),
+}, (t) => [
+  index('reservations_visit_idx').on(t.visitId),
+  check('reservations_resource_kind_check', sql`${t.resourceKind} in ('room', 'counsellor', 'party')`),
+  check('reservations_place_check', sql`${t.place} >= 1`),
+  check('reservations_during_check', sql`not isempty(${t.during})`),
 ])

@@ -48,3 +48,7 @@ export type VisitStatus = (typeof VISIT_STATUSES)[number]
 /** Which side of a case arrives first (and leaves last) around a staggered contact. */
 export const PARTY_SIDES = ['visiting', 'residing'] as const
 export type PartySide = (typeof PARTY_SIDES)[number]
+
+/** What a reservation holds: a room place, a counsellor or a person of the case. */
+export const RESOURCE_KINDS = ['room', 'counsellor', 'party'] as const
+export type ResourceKind = (typeof RESOURCE_KINDS)[number]

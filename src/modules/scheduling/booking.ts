@@ -1,11 +1,10 @@
 import { and, count, eq, gt, gte, inArray, ne, notInArray, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { rawRows, type Queryable, type Tx } from '../../db/client.js'
-import { centres, counsellorAbsences, counsellors, parties, rooms, sites, suspensions, visits, type StaggerSettings } from '../../db/schema.js'
-import { type CaseStatus, type VisitKind } from '../../domain/vocabulary.js'
+import { centres, counsellorAbsences, counsellors, parties, reservations, rooms, sites, suspensions, visits, type StaggerSettings } from '../../db/schema.js'
+import type { CaseStatus, PartySide, VisitKind } from '../../domain/vocabulary.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { computeStagger } from '../../domain/stagger.js'
-import type { PartySide } from '../../domain/vocabulary.js'
 import { audit } from '../../http/audit.js'
 import type { Actor } from '../../http/auth.js'
 import { invalidInput, conflict, notFound } from '../../http/problem.js'
@@ -279,22 +278,22 @@ async function insertVisits(tx: Tx, ctx: BookingContext, accepted: { planned: Pl
 
 /** Reserves each visit's room place, counsellors and the case's people for its whole span. */
 async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; place: number | null }[]) {
-  const values = booked.flatMap(({ visit, place }) => {
-    const during = `[${visit.spanStart.toISOString()},${visit.spanEnd.toISOString()})`
-    const resources: [string, string, number][] = [
-      ...(ctx.room ? [['room', ctx.room.id, place ?? 1] as [string, string, number]] : []),
-      ...ctx.request.counsellorIds.map((id) => ['counsellor', id, 1] as [string, string, number]),
-      ...ctx.people.map((p) => ['party', p.partyId, 1] as [string, string, number]),
+  const rows = booked.flatMap(({ visit, place }) => {
+    const during = { from: visit.spanStart, to: visit.spanEnd }
+    const at = { during, visitId: visit.id }
+    return [
+      ...(ctx.room ? [{ resourceKind: 'room' as const, resourceId: ctx.room.id, place: place ?? 1, ...at }] : []),
+      ...ctx.request.counsellorIds.map((id) => ({ resourceKind: 'counsellor' as const, resourceId: id, ...at })),
+      ...ctx.people.map((p) => ({ resourceKind: 'party' as const, resourceId: p.partyId, ...at })),
     ]
-    return resources.map(([kind, id, p]) => sql`(${kind}, ${id}::uuid, ${p}, ${during}::tstzrange, ${visit.id}::uuid)`)
   })
-  await tx.execute(sql`insert into reservations (resource_kind, resource_id, place, during, visit_id) values ${sql.join(values, sql`, `)}`)
+  await tx.insert(reservations).values(rows)
 }
 
 /** Frees a visit's reservations (cancelled, moved, entered in error). */
 export async function releaseReservations(tx: Tx, visitIds: string[]) {
   if (visitIds.length === 0) return
-  await tx.execute(sql`update reservations set active = false where active and visit_id in (${sql.join(visitIds.map((id) => sql`${id}::uuid`), sql`, `)})`)
+  await tx.update(reservations).set({ active: false }).where(and(eq(reservations.active, true), inArray(reservations.visitId, visitIds)))
 }
 
 /**

@@ -20,12 +20,12 @@ t.test('npm start on a cold data directory: ready, seeded once, data kept across
   t.match(first.output(), /\/docs/, 'banner names the docs')
   const token = /(bzr_[A-Za-z0-9_-]+)/.exec(first.output())![1]
   t.equal((await fetch(`${base}/health/ready`)).status, 200)
-  const court = await fetch(`${base}/v1/courts`, {
+  const counsellor = await fetch(`${base}/v1/counsellors`, {
     method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Familierechtbank Brugge', judicialDistrict: 'West-Vlaanderen' }),
+    body: JSON.stringify({ name: 'Sara Peeters', workingHours: { wed: [{ from: '12:00', to: '19:00' }] } }),
   })
-  t.equal(court.status, 201)
-  const courtId = (await court.json()).id
+  t.equal(counsellor.status, 201)
+  const counsellorId = (await counsellor.json()).id
 
   const second = start('server', embeddedEnv(dataDir))
   t.not(await second.exited, 0, 'a second process on the same DATA_DIR fails')
@@ -38,7 +38,7 @@ t.test('npm start on a cold data directory: ready, seeded once, data kept across
   const again = start('server', embeddedEnv(dataDir))
   const base2 = await listening(again)
   t.notMatch(again.output(), /Admin token/, 'the seed does not run twice')
-  const read = await fetch(`${base2}/v1/courts/${courtId}`, { headers: { authorization: `Bearer ${token}` } })
+  const read = await fetch(`${base2}/v1/counsellors/${counsellorId}`, { headers: { authorization: `Bearer ${token}` } })
   t.equal(read.status, 200, 'data created before the restart is there, and so is the token')
   t.equal(await stop(again), 0)
 })

@@ -75,7 +75,7 @@ t.test('the CLI: setup, token create, token revoke — one JSON line each', asyn
   t.match(wrong.output, /clerk token is scoped to a court/)
   const usage = await run('frobnicate')
   t.equal(usage.code, 1)
-  t.match(usage.output, /usage:/)
+  t.match(usage.output, /unknown command "frobnicate"; run "npm run cli -- help"/)
 })
 
 t.test('with DATABASE_URL the service never seeds', { skip: onPostgres ? false : 'needs PostgreSQL (DATABASE_URL); runs in the PostgreSQL pass of CI' }, async (t) => {
@@ -83,6 +83,7 @@ t.test('with DATABASE_URL the service never seeds', { skip: onPostgres ? false :
   const server = start('server', embeddedEnv(mkdtempSync(join(tmpdir(), 'bzr-pg-')), { DATABASE_URL: (database as { url?: string }).url! }))
   const base = await listening(server)
   t.notMatch(server.output(), /Admin token/)
+  t.match(server.output(), /no centre yet[\s\S]*npm run --silent cli -- setup --centre-name/, 'it says what to run next')
   t.equal((await fetch(`${base}/health/ready`)).status, 200)
   t.equal(await stop(server), 0)
 })

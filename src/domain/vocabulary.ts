@@ -4,7 +4,7 @@
  */
 
 /** Who a token speaks for (see the trust model in the README). */
-export const ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
+export const ROLES = ['operator', 'admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
 export type Role = (typeof ROLES)[number]
 
 /** Languages parties are served in, and documents and reports are written in. */

@@ -3,7 +3,8 @@ import type { Queryable } from '../../db/client.js'
 import { cases, parties, referrals } from '../../db/schema.js'
 import { type ReasonCategory, type ReferralStatus } from '../../domain/vocabulary.js'
 import { allowedReferralActions } from '../../domain/referral-lifecycle.js'
-import { caseOutcomes, partyView, referrerPartyView } from '../cases/views.js'
+import { caseOutcomes, partyView } from '../cases/views.js'
+import { referrerPartyView } from '../referrer-view/view.js'
 import { reasonResolver } from '../reason-codes/queries.js'
 
 export type ReferralRow = typeof referrals.$inferSelect

@@ -39,6 +39,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.post('/centres', {
     config: { roles: ['admin'] },
     schema: {
+      operationId: 'createCentre',
       summary: 'Set up a new centre (returns an admin token for it, once)', tags: ['Centres'],
       description: 'Any admin may set up a neighbouring centre; the new centre is a separate scope and the caller does not see it.',
       body: S.CentreCreate, response: { 201: S.CentreCreated, ...problemResponses(413, 415) },
@@ -57,7 +58,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get('/centres', {
     config: { roles: ['admin', 'staff', 'counsellor'] },
-    schema: { summary: 'List the centres in your scope (your own)', tags: ['Centres'], querystring: PageQuery, response: { 200: Page(S.Centre), ...problemResponses() } },
+    schema: { operationId: 'listCentres', summary: 'List the centres in your scope (your own)', tags: ['Centres'], querystring: PageQuery, response: { 200: Page(S.Centre), ...problemResponses() } },
   }, async (request) => {
     const { limit, cursor } = request.query as PageQuery
     const rows = await app.db.select().from(centres)
@@ -67,7 +68,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get('/centres/:id', {
     config: { roles: ['admin', 'staff', 'counsellor'] },
-    schema: { summary: 'Read a centre', tags: ['Centres'], params: IdParams, response: { 200: S.Centre, ...problemResponses(404) } },
+    schema: { operationId: 'getCentre', summary: 'Read a centre', tags: ['Centres'], params: IdParams, response: { 200: S.Centre, ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     const [row] = await app.db.select().from(centres).where(and(eq(centres.id, id), inCentre(centres.id, request.actor)))
@@ -77,7 +78,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.patch('/centres/:id', {
     config: { roles: ['admin'] },
-    schema: { summary: 'Update a centre’s name or settings', tags: ['Centres'], params: IdParams, body: S.CentreUpdate, response: { 200: S.Centre, ...problemResponses(404, 413, 415) } },
+    schema: { operationId: 'updateCentre', summary: 'Update a centre’s name or settings', tags: ['Centres'], params: IdParams, body: S.CentreUpdate, response: { 200: S.Centre, ...problemResponses(404, 413, 415) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     const body = request.body as { name?: string; settings?: Record<string, unknown> }
@@ -151,6 +152,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.post('/counsellors/:id/absences', {
     config: { roles: ['admin', 'staff'] },
     schema: {
+      operationId: 'createAbsence',
       summary: 'Record a counsellor’s absence (no visits are booked with them then)', tags: ['Counsellors'],
       params: IdParams, body: S.AbsenceCreate, response: { 201: S.Absence, ...problemResponses(404, 413, 415) },
     },
@@ -171,7 +173,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get('/counsellors/:id/absences', {
     config: { roles: ['admin', 'staff', 'counsellor'] },
-    schema: { summary: 'List a counsellor’s absences', tags: ['Counsellors'], params: IdParams, querystring: PageQuery, response: { 200: Page(S.Absence), ...problemResponses(404) } },
+    schema: { operationId: 'listAbsences', summary: 'List a counsellor’s absences', tags: ['Counsellors'], params: IdParams, querystring: PageQuery, response: { 200: Page(S.Absence), ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     const { limit, cursor } = request.query as PageQuery
@@ -190,6 +192,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.post('/tokens', {
     config: { roles: ['admin'] },
     schema: {
+      operationId: 'issueToken',
       summary: 'Issue an API token (the secret is returned once)', tags: ['Tokens'],
       description: 'admin, staff and integration tokens are scoped to your centre; counsellor tokens need counsellorId (one of your counsellors); clerk tokens, and integration tokens given a courtId, are scoped to that court.',
       body: S.TokenCreate, response: { 201: S.TokenCreated, ...problemResponses(404, 413, 415) },
@@ -221,7 +224,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get('/tokens', {
     config: { roles: ['admin'] },
-    schema: { summary: 'List the tokens your centre issued (never their secrets)', tags: ['Tokens'], querystring: PageQuery, response: { 200: Page(S.Token), ...problemResponses() } },
+    schema: { operationId: 'listTokens', summary: 'List the tokens your centre issued (never their secrets)', tags: ['Tokens'], querystring: PageQuery, response: { 200: Page(S.Token), ...problemResponses() } },
   }, async (request) => {
     const { limit, cursor } = request.query as PageQuery
     const rows = await app.db.select().from(apiTokens)
@@ -231,7 +234,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.delete('/tokens/:id', {
     config: { roles: ['admin'] },
-    schema: { summary: 'Revoke a token (it stops working at once)', tags: ['Tokens'], params: IdParams, response: { 200: S.Token, ...problemResponses(404) } },
+    schema: { operationId: 'revokeToken', summary: 'Revoke a token (it stops working at once)', tags: ['Tokens'], params: IdParams, response: { 200: S.Token, ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     return app.db.transaction(async (tx) => {
@@ -252,6 +255,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.get('/audit', {
     config: { roles: ['admin'] },
     schema: {
+      operationId: 'listAuditEvents',
       summary: 'Audit trail of your centre’s changes, newest first', tags: ['Audit'],
       querystring: Type.Object({ ...PageQuery.properties, ...S.AuditQuery.properties }),
       response: { 200: Page(S.AuditEvent), ...problemResponses() },

@@ -17,6 +17,13 @@ const SHOWN: Record<string, RegExp> = {
   from: DATE_OR_TIME, to: DATE_OR_TIME, date: DATE_OR_TIME,
 }
 
+/** The fixed words of every route's path (`v1`, `cases`, `check-in`, …), gathered as routes are added. */
+const routeWords = new Set<string>()
+
+/** An unmatched path as far as it is made of route words and ids; anything else (a name typed into a URL) is masked. */
+const maskedPath = (path: string) => path.slice(0, 300).split('/')
+  .map((segment) => (segment === '' || routeWords.has(segment) || ID.test(segment) ? segment : '…')).join('/')
+
 function shownValue(key: string, value: string): string {
   const allowed = SHOWN[key] ?? (key.endsWith('Id') ? ID : undefined)
   return allowed?.test(value) ? value : '(hidden)'
@@ -29,8 +36,7 @@ export function requestForLog(request: FastifyRequest) {
   for (const [key, value] of new URLSearchParams(search ?? '')) query[key.slice(0, 64)] = shownValue(key, value)
   return {
     method: request.method,
-    // The pattern when a route matched; otherwise the path, whose segments are ids or a typo.
-    url: request.routeOptions?.url ?? path.slice(0, 200),
+    url: request.routeOptions?.url ?? maskedPath(path),
     ...(search !== undefined ? { query } : {}),
     remoteAddress: request.ip,
   }
@@ -59,6 +65,9 @@ export const logSerializers = {
  * server's, or a test's), and refuses tokens in the query string before anything else runs.
  */
 export const loggingPlugin = fp(async (app: FastifyInstance) => {
+  app.addHook('onRoute', (route) => {
+    for (const segment of route.url.split('/')) if (segment && !segment.startsWith(':') && !segment.includes('*')) routeWords.add(segment)
+  })
   app.addHook('onRequest', async (request) => {
     if (new URLSearchParams(request.url.split('?', 2)[1] ?? '').has('access_token')) {
       // A URL ends up in proxies' logs and browser histories: a token there must be replaced, so it is not accepted.

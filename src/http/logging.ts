@@ -43,14 +43,15 @@ export function requestForLog(request: FastifyRequest) {
 }
 
 /** A failed query's message lists its parameters (names, phone numbers): those stay out of the log. */
+const HIDDEN_KEYS = new Set(['params', 'parameters', 'detail'])
 const PARAMS = /\nparams: [\s\S]*?(?=\n {4}at |$)/g
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(PARAMS, '\nparams: (hidden)')
   if (!value || typeof value !== 'object' || depth > 5) return value
   const copy: Record<string, unknown> = Array.isArray(value) ? [] as never : {}
   for (const [key, item] of Object.entries(value)) {
-    // PostgreSQL's `detail` repeats the offending values ("Key (email)=(…) already exists").
-    if (key !== 'detail' && key !== 'parameters') copy[key] = scrub(item, depth + 1)
+    // drizzle keeps the values in `params`; PostgreSQL's `detail` repeats them ("Key (email)=(…) already exists").
+    if (!HIDDEN_KEYS.has(key)) copy[key] = scrub(item, depth + 1)
   }
   return copy
 }

@@ -183,3 +183,20 @@ t.test('headers over the size limit → 431 problem+json (and other malformed HT
   t.match(garbage, /^HTTP\/1\.1 400 /)
   t.match(garbage, /application\/problem\+json/i)
 })
+
+t.test('a failed query is logged with its SQL, never its parameters', async (t) => {
+  const lines: string[] = []
+  const { default: pino } = await import('pino')
+  const { DrizzleQueryError } = await import('drizzle-orm')
+  const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(line) } })
+  const { app } = await buildTestApp(t, { logger })
+  app.get('/failing-query', async () => {
+    const cause = Object.assign(new Error('invalid input'), { code: 'XX000', detail: 'Key (phone)=(+32 470 11 22 33) is odd.' })
+    throw new DrizzleQueryError('insert into "parties" ("family_name", "phone") values ($1, $2)', ['Vermeulen', '+32 470 11 22 33\nsecond line'], cause)
+  })
+  const response = await app.inject({ method: 'GET', url: '/failing-query' })
+  t.equal(response.statusCode, 500)
+  const log = lines.join('\n')
+  t.match(log, /insert into \\"parties\\"/, 'the SQL is there to debug with')
+  t.notMatch(log, /Vermeulen|470 11 22 33|second line/, 'the parameters and the database’s detail are not')
+})

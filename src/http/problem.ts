@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 
 /**
  * An RFC 9457 problem. Thrown anywhere in a request, rendered as application/problem+json by the
@@ -23,11 +23,24 @@ export class Problem extends Error {
 
 export const problemType = (slug: string) => `urn:bezoekruimte:problem:${slug}`
 
+export type FieldError = { in: 'body' | 'query' | 'path' | 'headers'; pointer: string; detail: string }
+
+/**
+ * A 400 naming each bad field by JSON pointer. Schema errors, hand-made checks and the input
+ * hygiene checks all answer this one type, so a client handles every field error one way.
+ */
+export const validationProblem = (errors: FieldError[], extensions: Record<string, unknown> = {}) => {
+  const where = [...new Set(errors.map((e) => e.in))].join(' and ')
+  const summary = errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')
+  return new Problem(400, 'validation', 'Bad Request', `The request ${where} is invalid: ${summary}.`, { errors, ...extensions })
+}
+
+/** A 400 that is not about one field (or whose fields are listed in `errors`: then it is a validation problem). */
 export const badRequest = (detail: string, extensions?: Record<string, unknown>) =>
-  new Problem(400, 'bad-request', 'Bad Request', detail, extensions)
+  new Problem(400, extensions?.errors ? 'validation' : 'bad-request', 'Bad Request', detail, extensions)
 /** A 400 naming one field of the body or query by JSON pointer, in the words every validation error uses. */
 export const invalidInput = (where: 'body' | 'query', pointer: string, detail: string, extensions: Record<string, unknown> = {}) =>
-  badRequest(`The request ${where} is invalid: ${pointer} ${detail}.`, { errors: [{ in: where, pointer, detail }], ...extensions })
+  validationProblem([{ in: where, pointer, detail }], extensions)
 export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail)
 /** Unknown, or outside the caller's scope: the two are indistinguishable on purpose. */
 export const notFound = (what: string, id?: string) =>
@@ -54,7 +67,7 @@ export const ProblemSchema = Type.Object({
 const problemRef = Type.Ref(ProblemSchema)
 
 const statusDescriptions: Record<number, string> = {
-  400: 'Invalid input (problem+json; `errors[]` names each field)',
+  400: 'Invalid input (`errors[]` names each field)',
   401: 'Missing, unknown or revoked token',
   403: 'Role not allowed',
   404: 'Unknown, or not in your scope',
@@ -63,11 +76,19 @@ const statusDescriptions: Record<number, string> = {
   413: 'Body too large',
   415: 'Unsupported content type',
   422: 'Well-formed but not allowed',
+  428: 'If-Match required',
+  500: 'Unexpected error on our side; logged with the request id',
   503: 'Database unavailable; retry later',
 }
 
-/** Problem responses for a route's schema, keyed by status; every authenticated route gets 401/403/404/503. */
-export function problemResponses(...statuses: number[]): Record<number, TSchema> {
-  const all = new Set([400, 401, 403, 503, ...statuses])
-  return Object.fromEntries([...all].sort().map((status) => [status, { ...problemRef, description: statusDescriptions[status] ?? 'Problem' }]))
+/** One documented problem response: the shared schema, under its own media type. */
+export const problemResponse = (status: number) => ({
+  description: statusDescriptions[status] ?? 'Problem',
+  content: { 'application/problem+json': { schema: problemRef } },
+})
+
+/** Problem responses for a route's schema, keyed by status; every route gets 400/401/403/500/503. */
+export function problemResponses(...statuses: number[]): Record<number, ReturnType<typeof problemResponse>> {
+  const all = new Set([400, 401, 403, 500, 503, ...statuses])
+  return Object.fromEntries([...all].sort((a, b) => a - b).map((status) => [status, problemResponse(status)]))
 }

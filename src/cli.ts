@@ -5,8 +5,10 @@ import { DataDirLockedError, openDatabase, type Database } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { apiTokens, centres, counsellors, courts } from './db/schema.js'
 import { setupCentre } from './db/seed.js'
-import { audit } from './http/audit.js'
-import { createToken, ROLES, systemActor, type Role } from './http/auth.js'
+import { audit } from './modules/audit/service.js'
+import { createToken } from './modules/tokens/service.js'
+import { ROLES, type Role } from './domain/vocabulary.js'
+import { systemActor } from './domain/actor.js'
 
 /**
  * The operator's commands: the installation's centres, courts and tokens. Each prints exactly one
@@ -27,7 +29,6 @@ const usage = `usage: npm run --silent cli -- COMMAND
   token revoke ID
   help                                    this text`
 
-const system = { actor: systemActor }
 
 type Command =
   | { name: 'help' }
@@ -92,7 +93,7 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
     case 'court create':
       return db.transaction(async (tx) => {
         const [court] = await tx.insert(courts).values({ name: command.courtName, judicialDistrict: command.district }).returning()
-        await audit(tx, system, { action: 'court.created', entityType: 'court', entityId: court!.id, courtId: court!.id })
+        await audit(tx, systemActor, { action: 'court.created', entityType: 'court', entityId: court!.id, courtId: court!.id })
         return { id: court!.id, name: court!.name, judicialDistrict: court!.judicialDistrict, active: court!.active }
       })
     case 'token create': {
@@ -103,7 +104,7 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
         if (counsellor && !(await tx.select({ id: counsellors.id }).from(counsellors)
           .where(and(eq(counsellors.id, counsellor), eq(counsellors.centreId, centre!))).catch(() => [])).length) throw new UsageError(`no counsellor ${counsellor} in that centre`)
         const { row, secret } = await createToken(tx, { role, centreId: centre, courtId: court, counsellorId: counsellor, label })
-        await audit(tx, system, { action: 'token.created', entityType: 'token', entityId: row.id, centreId: centre ?? null, courtId: court ?? null })
+        await audit(tx, systemActor, { action: 'token.created', entityType: 'token', entityId: row.id, centreId: centre ?? null, courtId: court ?? null })
         return { id: row.id, token: secret }
       })
     }
@@ -112,7 +113,7 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
         const [row] = await tx.select().from(apiTokens).where(eq(apiTokens.id, command.id)).catch(() => [])
         if (!row) throw new UsageError(`no token ${command.id}`)
         await tx.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, command.id), isNull(apiTokens.revokedAt)))
-        await audit(tx, system, { action: 'token.revoked', entityType: 'token', entityId: command.id, centreId: row.centreId, courtId: row.courtId })
+        await audit(tx, systemActor, { action: 'token.revoked', entityType: 'token', entityId: command.id, centreId: row.centreId, courtId: row.courtId })
         return { id: command.id, revoked: true }
       })
   }

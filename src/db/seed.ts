@@ -1,7 +1,8 @@
 import { count } from 'drizzle-orm'
 import { withDefaults } from '../domain/centre-settings.js'
-import { audit } from '../http/audit.js'
-import { createToken, systemActor } from '../http/auth.js'
+import { audit } from '../modules/audit/service.js'
+import { createToken } from '../modules/tokens/service.js'
+import { systemActor } from '../domain/actor.js'
 import type { Db, Queryable } from './client.js'
 import { centres, counsellors, courts, rooms, sites } from './schema.js'
 import { publishDocument } from '../modules/documents/versions.js'
@@ -21,16 +22,15 @@ export interface SetupResult {
   demo?: DemoIds
 }
 
-const system = { actor: systemActor }
 
 /** Creates a centre with its first admin token, and with `demo` a site, rooms, counsellors and a court to try things with. */
 export async function setupCentre(db: Db, options: { centreName: string; demo: boolean }): Promise<SetupResult> {
   return db.transaction(async (tx) => {
     const [centre] = await tx.insert(centres).values({ name: options.centreName, settings: withDefaults(undefined) }).returning()
     const centreId = centre!.id
-    await audit(tx, system, { action: 'centre.created', entityType: 'centre', entityId: centreId, centreId })
+    await audit(tx, systemActor, { action: 'centre.created', entityType: 'centre', entityId: centreId, centreId })
     const { row: token, secret } = await createToken(tx, { role: 'admin', centreId, label: 'initial admin' })
-    await audit(tx, system, { action: 'token.created', entityType: 'token', entityId: token.id, centreId })
+    await audit(tx, systemActor, { action: 'token.created', entityType: 'token', entityId: token.id, centreId })
     const result: SetupResult = { centreId, adminToken: secret }
     if (options.demo) result.demo = await seedDemo(tx, centreId)
     return result
@@ -79,7 +79,7 @@ async function seedDemo(tx: Queryable, centreId: string): Promise<DemoIds> {
   const houseRules = await publishDocument(tx, centreId, { kind: 'house_rules', language: 'nl', effectiveFrom, title: 'Huishoudelijk reglement', body: DEMO_HOUSE_RULES })
   const information = await publishDocument(tx, centreId, { kind: 'information', language: 'nl', effectiveFrom, title: 'Informatie over de bezoekruimte', body: DEMO_INFORMATION })
   for (const [entityType, rows] of [['site', [site!]], ['room', roomRows], ['counsellor', counsellorRows], ['court', [court!]], ['document', [houseRules, information]]] as const) {
-    await audit(tx, system, rows.map((row) => ({ action: `${entityType}.created`, entityType, entityId: row.id, centreId })))
+    await audit(tx, systemActor, rows.map((row) => ({ action: `${entityType}.created`, entityType, entityId: row.id, centreId })))
   }
   return {
     siteId: site!.id, roomIds: roomRows.map((r) => r.id), counsellorIds: counsellorRows.map((c) => c.id), courtId: court!.id,

@@ -23,11 +23,22 @@ export class DomainError extends Error {
   }
 }
 
-export interface FieldError { in: 'body' | 'query' | 'path'; pointer: string; detail: string }
+export type FieldError = { in: 'body' | 'query' | 'path' | 'headers'; pointer: string; detail: string }
 
-/** Bad input naming one field by JSON pointer, in the words every validation error uses. */
+/**
+ * Bad input naming each bad field by JSON pointer. Schema errors, hand-made checks and the input
+ * hygiene checks all answer this one code, so a client handles every field error one way.
+ */
+export const invalidFields = (errors: FieldError[], extensions: Record<string, unknown> = {}) => {
+  const where = [...new Set(errors.map((e) => e.in))].join(' and ')
+  const summary = errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')
+  return new DomainError('invalid', 'validation', `The request ${where} is invalid: ${summary}.`, { errors, ...extensions })
+}
+/** Bad input naming one field, in the words every validation error uses. */
 export const invalidInput = (where: FieldError['in'], pointer: string, detail: string, extensions: Record<string, unknown> = {}) =>
-  new DomainError('invalid', 'validation', `The request ${where} is invalid: ${pointer} ${detail}.`, { errors: [{ in: where, pointer, detail }], ...extensions })
+  invalidFields([{ in: where, pointer, detail }], extensions)
+/** Bad input that is not about one field. */
+export const invalidRequest = (detail: string) => new DomainError('invalid', 'bad-request', detail)
 export const notAllowed = (detail: string) => new DomainError('not_allowed', 'forbidden', detail)
 /** Unknown, or outside the caller's scope: the two are indistinguishable on purpose. */
 export const notFound = (what: string, id?: string) =>

@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DrizzleQueryError } from 'drizzle-orm'
 import type { Socket } from 'node:net'
 import type { ErrorObject } from 'ajv'
-import { Problem, problemType, validationProblem, type FieldError } from './problem.js'
+import { DomainError, invalidFields, type DomainErrorKind, type FieldError } from '../domain/errors.js'
+import { Problem, problemType } from './problem.js'
 
 interface DatabaseErrorLike { code?: string; constraint?: string; message: string }
 
@@ -41,6 +42,12 @@ const titles: Record<number, string> = {
   431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
   503: 'Service Unavailable',
 }
+
+const statusOf: Record<DomainErrorKind, number> = { invalid: 400, not_allowed: 403, not_found: 404, conflict: 409, unprocessable: 422 }
+
+/** The one place a domain refusal becomes an HTTP problem. */
+export const problemFromDomain = (error: DomainError) =>
+  new Problem(statusOf[error.kind], error.code, titles[statusOf[error.kind]]!, error.detail, error.extensions)
 
 const problemOf = (problem: Problem) => ({
   body: { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, ...problem.extensions } as ProblemBody,
@@ -100,10 +107,11 @@ function toProblem(error: FastifyError, request: FastifyRequest): { body: Proble
   })
 
   if (error instanceof Problem) return problemOf(error)
+  if (error instanceof DomainError) return problemOf(problemFromDomain(error))
   if (error.validation) {
     const part = error.validationContext ?? 'body'
     const where = (part === 'querystring' ? 'query' : part === 'params' ? 'path' : part) as FieldError['in']
-    return problemOf(validationProblem(fieldErrors(error.validation as ErrorObject[], where)))
+    return problemOf(problemFromDomain(invalidFields(fieldErrors(error.validation as ErrorObject[], where))))
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox'
 import { and, eq } from 'drizzle-orm'
 import type { Tx } from '../db/client.js'
 import { idempotencyKeys } from '../db/schema.js'
-import { unprocessable } from './problem.js'
+import { unprocessable } from '../domain/errors.js'
 
 /** The request header, documented on the routes that honour it. */
 export const IdempotencyHeaders = Type.Object({

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import pino from 'pino'
-import { Problem } from './problem.js'
+import { unauthorized } from './problem.js'
 
 /**
  * What the request log may hold: the route's pattern (never the path a client typed: it can hold
@@ -72,9 +72,7 @@ export const loggingPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onRequest', async (request) => {
     if (new URLSearchParams(request.url.split('?', 2)[1] ?? '').has('access_token')) {
       // A URL ends up in proxies' logs and browser histories: a token there must be replaced, so it is not accepted.
-      throw new Problem(401, 'unauthorized', 'Unauthorized',
-        'A token in the query string (access_token) is not accepted; send it as "Authorization: Bearer <token>", and revoke this one: it has been exposed.',
-        {}, { 'www-authenticate': 'Bearer realm="bezoekruimte"' })
+      throw unauthorized('A token in the query string (access_token) is not accepted; send it as "Authorization: Bearer <token>", and revoke this one: it has been exposed.')
     }
   })
 }, { name: 'logging' })

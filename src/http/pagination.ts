@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { gt, lt, type SQL } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
-import { badRequest } from './problem.js'
+import { invalidInput } from '../domain/errors.js'
 
 export const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Page size (1–200)' }),
@@ -17,7 +17,7 @@ export const Page = <T extends TSchema>(item: T) =>
 
 /** A cursor this service did not issue (or that was altered): start the list again. */
 export const invalidCursor = () =>
-  badRequest('The cursor is not one this service issued; start again without it.', { errors: [{ in: 'query', pointer: '/cursor', detail: 'unknown cursor' }] })
+  invalidInput('query', '/cursor', 'is not a cursor this service issued; start again without it')
 
 /**
  * Keyset pagination, the one way every list pages. A cursor is the sort key of the last item of a

@@ -1,6 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
-import type { Actor } from './auth.js'
+import type { Actor } from '../domain/actor.js'
 
 /**
  * Scope conditions: every query for scoped records goes through one of these, so a token can only

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { localToInstant, RecurrenceError } from '../domain/recurrence.js'
-import { invalidInput } from './problem.js'
+import { invalidInput } from '../domain/errors.js'
 
 /**
  * The one reader of times that clients send. The `date-time` format of every schema and every

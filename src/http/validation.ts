@@ -1,7 +1,7 @@
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
-import { validationProblem, type FieldError } from './problem.js'
+import { invalidFields, type FieldError } from '../domain/errors.js'
 import { isInstant } from './times.js'
 
 /**
@@ -67,6 +67,6 @@ export function registerValidation(app: FastifyInstance) {
     findBadText(request.params, 'path', '', found)
     findBadText(request.query, 'query', '', found)
     findBadText(request.body, 'body', '', found)
-    if (found.length) throw validationProblem(found)
+    if (found.length) throw invalidFields(found)
   })
 }

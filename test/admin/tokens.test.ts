@@ -1,7 +1,7 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { apiTokens } from '../../src/db/schema.js'
-import { hashSecret } from '../../src/http/auth.js'
+import { hashSecret } from '../../src/modules/tokens/service.js'
 import { setupCentre } from '../../src/db/seed.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 

@@ -9,7 +9,7 @@ import { eq, sql } from 'drizzle-orm'
 import { migrationsFolder } from '../../src/db/migrate.js'
 import { apiTokens, auditEvents } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/db/seed.js'
-import { createToken } from '../../src/http/auth.js'
+import { createToken } from '../../src/modules/tokens/service.js'
 import { openTestDatabase } from '../helpers/app.js'
 
 const database = await openTestDatabase(t)

@@ -2,7 +2,8 @@ import { buildApp, type App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { pgliteDatabase, scratchDatabase } from './databases.js'
 import { setupCentre, type SetupResult } from '../../src/db/seed.js'
-import { createToken, type Role } from '../../src/http/auth.js'
+import { createToken } from '../../src/modules/tokens/service.js'
+import { type Role } from '../../src/domain/vocabulary.js'
 
 export const onPostgres = Boolean(process.env.DATABASE_URL)
 

@@ -3,10 +3,12 @@ import type { TObject, TSchema } from '@sinclair/typebox'
 import { and, asc, eq, type SQL } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Queryable } from '../../db/client.js'
-import type { Actor, Role } from '../../http/auth.js'
-import { audit } from '../../http/audit.js'
+import type { Actor } from '../../domain/actor.js'
+import type { Role } from '../../domain/vocabulary.js'
+import { audit } from '../audit/service.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { notFound, problemResponses } from '../../http/problem.js'
+import { problemResponses } from '../../http/problem.js'
+import { notFound } from '../../domain/errors.js'
 import { IdParams } from '../../http/schemas.js'
 
 type Row = Record<string, unknown> & { id: string }
@@ -49,7 +51,7 @@ export function registerReferenceResource(app: FastifyInstance, r: ReferenceReso
     return row
   }
   const record = (tx: Queryable, request: FastifyRequest, action: string, row: Row) =>
-    audit(tx, request, { action: `${r.entityType}.${action}`, entityType: r.entityType, entityId: row.id, ...r.auditScope?.(row) })
+    audit(tx, request.actor, { action: `${r.entityType}.${action}`, entityType: r.entityType, entityId: row.id, ...r.auditScope?.(row) })
 
   app.post(base, {
     config: { roles: r.writeRoles },

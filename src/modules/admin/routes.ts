@@ -5,10 +5,12 @@ import { DateTime, IANAZone } from 'luxon'
 import { apiTokens, auditEvents, centres, counsellorAbsences, counsellors, courts, rooms, sites } from '../../db/schema.js'
 import type { Queryable } from '../../db/client.js'
 import { withDefaults } from '../../domain/centre-settings.js'
-import { audit } from '../../http/audit.js'
-import { createToken, OPERATOR_ONLY, type Actor } from '../../http/auth.js'
+import { audit } from '../audit/service.js'
+import { createToken } from '../tokens/service.js'
+import { OPERATOR_ONLY, type Actor } from '../../domain/actor.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { forbidden, invalidInput, notFound, problemResponses } from '../../http/problem.js'
+import { problemResponses } from '../../http/problem.js'
+import { invalidInput, notAllowed, notFound } from '../../domain/errors.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre, inCourt } from '../../http/scope.js'
 import { registerReferenceResource } from './resource.js'
@@ -52,8 +54,8 @@ export async function adminRoutes(app: FastifyInstance) {
     const created = await app.db.transaction(async (tx) => {
       const [centre] = await tx.insert(centres).values({ name: body.name, settings: withDefaults(body.settings) }).returning()
       const { row, secret } = await createToken(tx, { role: 'admin', centreId: centre!.id, label: 'initial admin' })
-      await audit(tx, request, { action: 'centre.created', entityType: 'centre', entityId: centre!.id, centreId: centre!.id })
-      await audit(tx, request, { action: 'token.created', entityType: 'token', entityId: row.id, centreId: centre!.id })
+      await audit(tx, request.actor, { action: 'centre.created', entityType: 'centre', entityId: centre!.id, centreId: centre!.id })
+      await audit(tx, request.actor, { action: 'token.created', entityType: 'token', entityId: row.id, centreId: centre!.id })
       return { ...centre!, adminToken: { id: row.id, token: secret } }
     })
     return reply.code(201).send(created)
@@ -91,7 +93,7 @@ export async function adminRoutes(app: FastifyInstance) {
       const [updated] = await tx.update(centres)
         .set({ name: body.name ?? row.name, settings: withDefaults(body.settings, row.settings) })
         .where(eq(centres.id, id)).returning()
-      await audit(tx, request, { action: 'centre.updated', entityType: 'centre', entityId: id })
+      await audit(tx, request.actor, { action: 'centre.updated', entityType: 'centre', entityId: id })
       return updated!
     })
   })
@@ -169,7 +171,7 @@ export async function adminRoutes(app: FastifyInstance) {
     const absence = await app.db.transaction(async (tx) => {
       const counsellor = await counsellorInScope(tx, request.actor, id)
       const [row] = await tx.insert(counsellorAbsences).values({ centreId: counsellor.centreId, counsellorId: id, startsAt, endsAt, reason: body.reason ?? null }).returning()
-      await audit(tx, request, { action: 'counsellor_absence.created', entityType: 'counsellor_absence', entityId: row!.id })
+      await audit(tx, request.actor, { action: 'counsellor_absence.created', entityType: 'counsellor_absence', entityId: row!.id })
       return row!
     })
     return reply.code(201).send(absenceView(absence))
@@ -210,8 +212,8 @@ export async function adminRoutes(app: FastifyInstance) {
     const actor = request.actor
     const byOperator = actor.role === 'operator'
     const courtScoped = body.role === 'clerk' || (body.role === 'integration' && (body.courtId !== undefined || byOperator))
-    if (courtScoped && !byOperator) throw forbidden(`A centre's admin may not issue a ${body.role} token for a court. ${OPERATOR_ONLY}`)
-    if (!courtScoped && byOperator) throw forbidden(`The operator issues court-scoped tokens only (clerk, or integration with a courtId); a ${body.role} token is issued by its centre's admin, or with the CLI.`)
+    if (courtScoped && !byOperator) throw notAllowed(`A centre's admin may not issue a ${body.role} token for a court. ${OPERATOR_ONLY}`)
+    if (!courtScoped && byOperator) throw notAllowed(`The operator issues court-scoped tokens only (clerk, or integration with a courtId); a ${body.role} token is issued by its centre's admin, or with the CLI.`)
     if (courtScoped && !body.courtId) throw invalidField('/courtId', `is required for a ${body.role} token of a court`)
     if (body.courtId && !courtScoped) throw invalidField('/courtId', `does not apply to a ${body.role} token`)
     if (body.role === 'counsellor' && !body.counsellorId) throw invalidField('/counsellorId', 'is required for a counsellor token')
@@ -227,7 +229,7 @@ export async function adminRoutes(app: FastifyInstance) {
         centreId: courtScoped ? null : actor.centreId, courtId: courtScoped ? body.courtId! : null,
         counsellorId: body.counsellorId, issuedByCentreId: actor.centreId,
       })
-      await audit(tx, request, { action: 'token.created', entityType: 'token', entityId: row.id, courtId: row.courtId })
+      await audit(tx, request.actor, { action: 'token.created', entityType: 'token', entityId: row.id, courtId: row.courtId })
       return { ...row, token: secret }
     })
     return reply.code(201).send(created)
@@ -252,7 +254,7 @@ export async function adminRoutes(app: FastifyInstance) {
       const [row] = await tx.update(apiTokens).set({ revokedAt: new Date() })
         .where(and(eq(apiTokens.id, id), tokensInScope(request.actor), isNull(apiTokens.revokedAt))).returning()
       if (row) {
-        await audit(tx, request, { action: 'token.revoked', entityType: 'token', entityId: id })
+        await audit(tx, request.actor, { action: 'token.revoked', entityType: 'token', entityId: id })
         return row
       }
       // Revoking twice is harmless: answer with the token as it is.

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { ISSUABLE_ROLES, ROLES } from '../../http/auth.js'
+import { ISSUABLE_ROLES } from '../../domain/actor.js'
+import { ROLES } from '../../domain/vocabulary.js'
 import { LocalDate, NonEmpty, PartySideSchema, Stored, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
 
 const Active = Type.Boolean({ description: 'false once deactivated', examples: [true] })

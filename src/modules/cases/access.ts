@@ -3,8 +3,8 @@ import type { Queryable, Tx } from '../../db/client.js'
 import { cases, parties, referrals } from '../../db/schema.js'
 import { caseTransition, type CaseAction } from '../../domain/case-lifecycle.js'
 import type { Transition } from '../../domain/referral-lifecycle.js'
-import type { Actor } from '../../http/auth.js'
-import { invalidInput, conflict, notFound } from '../../http/problem.js'
+import type { Actor } from '../../domain/actor.js'
+import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { inCentre, inCourt } from '../../http/scope.js'
 
 /** A token is scoped to one centre or to one court (never both). */

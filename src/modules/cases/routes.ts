@@ -3,9 +3,10 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
 import { caseEvents, cases, counsellors, intakes } from '../../db/schema.js'
-import { audit } from '../../http/audit.js'
+import { audit } from '../audit/service.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { invalidInput, notFound, problemResponses } from '../../http/problem.js'
+import { problemResponses } from '../../http/problem.js'
+import { invalidInput, notFound } from '../../domain/errors.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { seesReferrerView, sendView } from '../referrer-view/view.js'
@@ -125,8 +126,8 @@ export async function caseRoutes(app: FastifyInstance) {
       const [created] = await tx.insert(intakes).values({
         caseId: row.id, partyId: body.partyId, heldAt, counsellorId: body.counsellorId, summary: body.summary ?? null,
       }).returning()
-      await addEvent(tx, request, row.id, { type: 'intake_recorded', data: { intakeId: created!.id, partyId: body.partyId, heldAt: heldAt.toISOString() } })
-      await audit(tx, request, { action: 'intake.recorded', entityType: 'intake', entityId: created!.id, centreId: row.centreId })
+      await addEvent(tx, request.actor, row.id, { type: 'intake_recorded', data: { intakeId: created!.id, partyId: body.partyId, heldAt: heldAt.toISOString() } })
+      await audit(tx, request.actor, { action: 'intake.recorded', entityType: 'intake', entityId: created!.id, centreId: row.centreId })
       return created!
     })
     return reply.code(201).send(intake)

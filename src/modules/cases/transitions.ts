@@ -4,8 +4,8 @@ import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
 import { cases, centres, sites, suspensions } from '../../db/schema.js'
 import { endingCategories } from '../../domain/reason-codes.js'
-import { audit } from '../../http/audit.js'
-import { invalidInput, conflict } from '../../http/problem.js'
+import { audit } from '../audit/service.js'
+import { conflict, invalidInput } from '../../domain/errors.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { cancelFutureVisits, cancelVisitsInSuspension } from '../scheduling/cancellation.js'
 import { nextCaseStatus, type CaseRow } from './access.js'
@@ -37,7 +37,7 @@ async function update(tx: Tx, row: CaseRow, values: Partial<typeof cases.$inferI
 }
 
 const record = (tx: Tx, request: FastifyRequest, row: CaseRow, action: string) =>
-  audit(tx, request, { action: `case.${action}`, entityType: 'case', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
+  audit(tx, request.actor, { action: `case.${action}`, entityType: 'case', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
 
 /** intake → active, when every requirement is met; the planned end follows the centre's setting. */
 export async function activateCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow) {
@@ -52,7 +52,7 @@ export async function activateCase(tx: Tx, request: FastifyRequest, caseRow: Cas
   const today = localDate(now, await caseTimeZone(tx, caseRow))
   const plannedEndDate = DateTime.fromISO(today).plus({ months: centre!.settings.plannedDurationMonths }).toISODate()!
   const updated = await update(tx, caseRow, { status, activatedAt: now, plannedEndDate })
-  const event = await addEvent(tx, request, caseRow.id, { type: 'activated', data: { plannedEndDate } })
+  const event = await addEvent(tx, request.actor, caseRow.id, { type: 'activated', data: { plannedEndDate } })
   await record(tx, request, caseRow, 'activated')
   return { case: updated, event }
 }
@@ -64,7 +64,7 @@ export async function extendCase(tx: Tx, request: FastifyRequest, caseRow: CaseR
   if (previous && body.plannedEndDate <= previous) throw invalidField('/plannedEndDate', `must be after the current planned end ${previous}`)
   const reasonCategory = body.reasonCode ? await requireReason(tx, caseRow.centreId, ['extension'], body.reasonCode) : null
   const updated = await update(tx, caseRow, { status, plannedEndDate: body.plannedEndDate })
-  const event = await addEvent(tx, request, caseRow.id, {
+  const event = await addEvent(tx, request.actor, caseRow.id, {
     type: 'extended', reasonCategory, reasonCode: body.reasonCode ?? null, explanation: body.explanation,
     data: { previousPlannedEndDate: previous, plannedEndDate: body.plannedEndDate },
   })
@@ -85,8 +85,8 @@ export async function suspendCase(tx: Tx, request: FastifyRequest, caseRow: Case
   const updated = await update(tx, caseRow, { status })
   // Same transaction, case row locked: a booking racing this suspension either lands before (and is
   // cancelled here) or waits for the lock and is then refused by the suspension rule.
-  const cancelledVisitIds = await cancelVisitsInSuspension(tx, request, caseRow.id, { from: body.from, until: body.until ?? null }, await caseTimeZone(tx, caseRow))
-  const event = await addEvent(tx, request, caseRow.id, {
+  const cancelledVisitIds = await cancelVisitsInSuspension(tx, request.actor, caseRow.id, { from: body.from, until: body.until ?? null }, await caseTimeZone(tx, caseRow))
+  const event = await addEvent(tx, request.actor, caseRow.id, {
     type: 'suspended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
     data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null, cancelledVisitIds },
   })
@@ -109,7 +109,7 @@ export async function resumeCase(tx: Tx, request: FastifyRequest, caseRow: CaseR
     await tx.update(suspensions).set({ resumedAt: now, untilDate: until }).where(eq(suspensions.id, suspension.id))
   }
   const updated = await update(tx, caseRow, { status })
-  const event = await addEvent(tx, request, caseRow.id, {
+  const event = await addEvent(tx, request.actor, caseRow.id, {
     type: 'resumed', explanation: body.explanation, data: { suspensionIds: open.map((s) => s.id), until: today },
   })
   await record(tx, request, caseRow, 'resumed')
@@ -130,8 +130,8 @@ export async function endCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow,
   const refusedAfterIntake = caseRow.status === 'intake'
   const endedAt = new Date()
   const updated = await update(tx, caseRow, { status, endedAt, endEffectiveDate: body.effectiveDate })
-  const cancelledVisitIds = await cancelFutureVisits(tx, request, caseRow.id, endedAt)
-  const event = await addEvent(tx, request, caseRow.id, {
+  const cancelledVisitIds = await cancelFutureVisits(tx, request.actor, caseRow.id, endedAt)
+  const event = await addEvent(tx, request.actor, caseRow.id, {
     type: 'ended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
     data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status, cancelledVisitIds },
   })

@@ -1,3 +1,4 @@
+import type { Actor } from '../../domain/actor.js'
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { caseEvents, intakes, parties, referrals, suspensions } from '../../db/schema.js'
@@ -132,11 +133,11 @@ export async function renderEvents(db: Queryable, centreId: string, rows: EventR
 }
 
 /** Adds a case event (the case's own history; the audit trail is separate). */
-export async function addEvent(db: Queryable, who: { actor: { tokenId: string | null; role: string } }, caseId: string, event: {
+export async function addEvent(db: Queryable, actor: Actor, caseId: string, event: {
   type: string; reasonCategory?: ReasonCategory | null; reasonCode?: string | null; explanation?: string | null; data?: Record<string, unknown>
 }) {
   const [row] = await db.insert(caseEvents).values({
-    caseId, type: event.type, actorTokenId: who.actor.tokenId, actorRole: who.actor.role,
+    caseId, type: event.type, actorTokenId: actor.tokenId, actorRole: actor.role,
     reasonCategory: event.reasonCategory ?? null, reasonCode: event.reasonCode ?? null,
     explanation: event.explanation ?? null, data: event.data ?? {},
   }).returning()

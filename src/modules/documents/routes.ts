@@ -4,9 +4,10 @@ import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm'
 import { agreementSignatures, agreements, documents, signatures, type AuthorisedVisitor } from '../../db/schema.js'
 import type { DocumentKind, VisitKind } from '../../domain/vocabulary.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
-import { audit } from '../../http/audit.js'
+import { audit } from '../audit/service.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { invalidInput, conflict, notFound, problemResponses } from '../../http/problem.js'
+import { problemResponses } from '../../http/problem.js'
+import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { lockCaseForRecording, requireAdultParty } from '../cases/access.js'
@@ -41,7 +42,7 @@ export async function documentRoutes(app: FastifyInstance) {
     const effectiveFrom = body.effectiveFrom ? new Date(body.effectiveFrom) : new Date()
     const created = await app.db.transaction(async (tx) => {
       const row = await publishDocument(tx, request.actor.centreId!, { ...body, effectiveFrom })
-      await audit(tx, request, { action: 'document.created', entityType: 'document', entityId: row.id })
+      await audit(tx, request.actor, { action: 'document.created', entityType: 'document', entityId: row.id })
       return row
     })
     return reply.code(201).send(created)
@@ -96,8 +97,8 @@ export async function documentRoutes(app: FastifyInstance) {
       const [created] = await tx.insert(signatures).values({
         caseId: row.id, partyId: body.partyId, documentId: document.id, method: body.method, signedAt, recordedByTokenId: request.actor.tokenId,
       }).returning()
-      await addEvent(tx, request, row.id, { type: 'document_signed', data: { signatureId: created!.id, partyId: body.partyId, documentId: document.id, kind: document.kind, version: document.version } })
-      await audit(tx, request, { action: 'signature.recorded', entityType: 'signature', entityId: created!.id, centreId: row.centreId })
+      await addEvent(tx, request.actor, row.id, { type: 'document_signed', data: { signatureId: created!.id, partyId: body.partyId, documentId: document.id, kind: document.kind, version: document.version } })
+      await audit(tx, request.actor, { action: 'signature.recorded', entityType: 'signature', entityId: created!.id, centreId: row.centreId })
       return { ...created!, kind: document.kind, version: document.version }
     })
     return reply.code(201).send(signature)
@@ -132,8 +133,8 @@ export async function documentRoutes(app: FastifyInstance) {
         durationMinutes: body.durationMinutes ?? null, validUntil: body.validUntil ?? null, maxVisits: body.maxVisits ?? null,
         conditions: body.conditions ?? [], authorisedVisitors: body.authorisedVisitors ?? [],
       }).returning()
-      await addEvent(tx, request, row.id, { type: 'agreement_updated', data: { agreementId: created!.id, version: created!.version } })
-      await audit(tx, request, { action: 'agreement.created', entityType: 'agreement', entityId: created!.id, centreId: row.centreId })
+      await addEvent(tx, request.actor, row.id, { type: 'agreement_updated', data: { agreementId: created!.id, version: created!.version } })
+      await audit(tx, request.actor, { action: 'agreement.created', entityType: 'agreement', entityId: created!.id, centreId: row.centreId })
       return agreementView({ ...created!, signatures: [] })
     })
     return reply.code(agreement.version === 1 ? 201 : 200).send(agreement)
@@ -161,8 +162,8 @@ export async function documentRoutes(app: FastifyInstance) {
         throw conflict('already-signed', `This party already signed agreement version ${agreement.version}.`)
       }
       const [created] = await tx.insert(agreementSignatures).values({ agreementId: agreement.id, partyId: body.partyId, signedAt, recordedByTokenId: request.actor.tokenId }).returning()
-      await addEvent(tx, request, row.id, { type: 'agreement_signed', data: { agreementId: agreement.id, version: agreement.version, partyId: body.partyId } })
-      await audit(tx, request, { action: 'agreement.signed', entityType: 'agreement', entityId: agreement.id, centreId: row.centreId })
+      await addEvent(tx, request.actor, row.id, { type: 'agreement_signed', data: { agreementId: agreement.id, version: agreement.version, partyId: body.partyId } })
+      await audit(tx, request.actor, { action: 'agreement.signed', entityType: 'agreement', entityId: agreement.id, centreId: row.centreId })
       return { agreementId: agreement.id, version: agreement.version, partyId: body.partyId, signedAt: created!.signedAt, recordedByTokenId: created!.recordedByTokenId }
     })
     return reply.code(201).send(signed)

@@ -3,7 +3,7 @@ import { and, desc, eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { centres, documents } from '../../db/schema.js'
 import { type DocumentKind } from '../../domain/vocabulary.js'
-import { invalidInput } from '../../http/problem.js'
+import { invalidInput } from '../../domain/errors.js'
 
 export const contentSha256 = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex')
 

@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/client.js'
 import { reasonCodes } from '../../db/schema.js'
 import { type ReasonCategory } from '../../domain/vocabulary.js'
 import { checkReason, reasonDefect, type AvailableReason } from '../../domain/reason-codes.js'
-import { invalidInput } from '../../http/problem.js'
+import { invalidInput } from '../../domain/errors.js'
 
 /** Codes a centre may use: the shared catalogue and the centre's own (none for a court-scoped caller). */
 export const usableBy = (centreId: string | null): SQL =>

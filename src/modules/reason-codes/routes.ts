@@ -3,10 +3,11 @@ import { Type } from '@sinclair/typebox'
 import { and, asc, eq, isNull, or } from 'drizzle-orm'
 import { reasonCodes } from '../../db/schema.js'
 import { type ReasonCategory } from '../../domain/vocabulary.js'
-import { audit } from '../../http/audit.js'
-import { ROLES } from '../../http/auth.js'
+import { audit } from '../audit/service.js'
+import { ROLES } from '../../domain/vocabulary.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { conflict, problemResponses } from '../../http/problem.js'
+import { problemResponses } from '../../http/problem.js'
+import { conflict } from '../../domain/errors.js'
 import { usableBy } from './queries.js'
 import * as S from './schemas.js'
 
@@ -57,7 +58,7 @@ export async function reasonCodeRoutes(app: FastifyInstance) {
         category: body.category, code: body.code, centreId,
         labelNl: body.label.nl, labelFr: body.label.fr, labelEn: body.label.en,
       }).returning()
-      await audit(tx, request, { action: 'reason_code.created', entityType: 'reason_code', entityId: row!.id })
+      await audit(tx, request.actor, { action: 'reason_code.created', entityType: 'reason_code', entityId: row!.id })
       return row!
     })
     return reply.code(201).send(view(created))

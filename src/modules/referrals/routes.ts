@@ -5,11 +5,12 @@ import type { Tx } from '../../db/client.js'
 import { cases, centres, counsellors, courts, parties, referrals, sites, type PartyContact, type RequestedModalities } from '../../db/schema.js'
 import { type PartyRole } from '../../domain/vocabulary.js'
 import { referralTransition, type ReferralAction } from '../../domain/referral-lifecycle.js'
-import { audit } from '../../http/audit.js'
-import type { Role } from '../../http/auth.js'
+import { audit } from '../audit/service.js'
+import type { Role } from '../../domain/vocabulary.js'
 import { IdempotencyHeaders, REPLAYED_HEADER, runIdempotent } from '../../http/idempotency.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { badRequest, notFound, problemResponses, unprocessable } from '../../http/problem.js'
+import { problemResponses } from '../../http/problem.js'
+import { invalidInput, notFound, unprocessable } from '../../domain/errors.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { invalidTransition, referralScope } from '../cases/access.js'
@@ -57,7 +58,7 @@ async function lockReferral(tx: Tx, request: FastifyRequest, action: ReferralAct
 }
 
 const recordAudit = (tx: Tx, request: FastifyRequest, row: ReferralRow, action: string) =>
-  audit(tx, request, { action: `referral.${action}`, entityType: 'referral', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
+  audit(tx, request.actor, { action: `referral.${action}`, entityType: 'referral', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
 
 export async function referralRoutes(app: FastifyInstance) {
   app.post('/referrals', {
@@ -191,8 +192,7 @@ export async function referralRoutes(app: FastifyInstance) {
     summary: 'Return the referral to the referrer (with a return reason and what is missing)', description: 'The referrer completes it and submits again.',
     check: (body) => {
       if (body.reasonCode === 'incomplete_referral' && !body.missingItems?.length) {
-        throw badRequest('The request body is invalid: /missingItems must list what is missing when the reason is incomplete_referral.',
-          { errors: [{ in: 'body', pointer: '/missingItems', detail: 'must list what is missing when the reason is incomplete_referral' }] })
+        throw invalidInput('body', '/missingItems', 'must list what is missing when the reason is incomplete_referral')
       }
     },
     apply: async (tx, _request, row, _next, body) => {
@@ -235,9 +235,9 @@ export async function referralRoutes(app: FastifyInstance) {
       }).returning()
       await tx.update(parties).set({ caseId: caseRow!.id }).where(eq(parties.referralId, row.id))
       const [updated] = await tx.update(referrals).set({ status: 'accepted', decidedAt: new Date(), caseId: caseRow!.id }).where(eq(referrals.id, row.id)).returning()
-      await addEvent(tx, request, caseRow!.id, { type: 'created', data: { referralId: row.id, leadCounsellorId: body.leadCounsellorId } })
+      await addEvent(tx, request.actor, caseRow!.id, { type: 'created', data: { referralId: row.id, leadCounsellorId: body.leadCounsellorId } })
       await recordAudit(tx, request, updated!, 'accepted')
-      await audit(tx, request, { action: 'case.created', entityType: 'case', entityId: caseRow!.id, centreId: row.centreId, courtId: row.courtId })
+      await audit(tx, request.actor, { action: 'case.created', entityType: 'case', entityId: caseRow!.id, centreId: row.centreId, courtId: row.courtId })
       const [referral] = await renderReferrals(tx, [updated!], false)
       return { caseId: caseRow!.id, referral, case: await renderCase(tx, caseRow!, false) }
     })

@@ -5,9 +5,9 @@ import { centres, counsellorAbsences, counsellors, parties, reservations, rooms,
 import type { CaseStatus, PartySide, VisitKind } from '../../domain/vocabulary.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { computeStagger } from '../../domain/stagger.js'
-import { audit } from '../../http/audit.js'
-import type { Actor } from '../../http/auth.js'
-import { invalidInput, conflict, notFound } from '../../http/problem.js'
+import { audit } from '../audit/service.js'
+import type { Actor } from '../../domain/actor.js'
+import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { inCentre } from '../../http/scope.js'
 import { formatInstant } from '../../domain/zones.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
@@ -304,7 +304,7 @@ export async function releaseReservations(tx: Tx, visitIds: string[]) {
  * a 409 and nothing is written.
  * `reject`: any unbookable occurrence makes the whole request a 409 listing every conflict.
  */
-export async function bookOccurrences(tx: Tx, request: { actor: Actor; id: string }, ctx: BookingContext, starts: Date[], options: { onConflict: 'reject' | 'skip'; dryRun: boolean; seriesId: string | null }) {
+export async function bookOccurrences(tx: Tx, actor: Actor, ctx: BookingContext, starts: Date[], options: { onConflict: 'reject' | 'skip'; dryRun: boolean; seriesId: string | null }) {
   const plans = starts.map((start) => planVisit(ctx, start))
   const overlaps = await overlapsOf(tx, ctx, plans)
   const accepted: { planned: PlannedVisit; place: number | null }[] = []
@@ -332,7 +332,7 @@ export async function bookOccurrences(tx: Tx, request: { actor: Actor; id: strin
   }
   if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null as null })), skipped }
   const booked = await insertVisits(tx, ctx, accepted, options.seriesId)
-  await audit(tx, request, booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })))
+  await audit(tx, actor, booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })))
   return { booked, skipped }
 }
 

@@ -2,11 +2,11 @@ import { and, eq, gte, lt, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Tx } from '../../db/client.js'
 import { visits } from '../../db/schema.js'
-import { audit } from '../../http/audit.js'
-import type { Actor } from '../../http/auth.js'
+import { audit } from '../audit/service.js'
+import type { Actor } from '../../domain/actor.js'
 import { releaseReservations } from './booking.js'
 
-type Who = { actor: Actor; id: string }
+
 
 export interface Cancellation { reasonCode: string; explanation: string | null }
 
@@ -16,7 +16,7 @@ export interface Cancellation { reasonCode: string; explanation: string | null }
  * transaction (which holds the case row lock, so no booking can slip in between). Returns the
  * cancelled visit ids in start order.
  */
-export async function cancelBookedVisits(tx: Tx, who: Who, which: { caseId: string } | { seriesId: string }, window: { from?: Date; until?: Date }, reason: Cancellation) {
+export async function cancelBookedVisits(tx: Tx, actor: Actor, which: { caseId: string } | { seriesId: string }, window: { from?: Date; until?: Date }, reason: Cancellation) {
   const cancelled = await tx.update(visits).set({
     status: 'cancelled', cancelledBy: 'centre', cancelReasonCode: reason.reasonCode, cancelExplanation: reason.explanation,
     cancelledAt: new Date(), version: sql`${visits.version} + 1`,
@@ -29,7 +29,7 @@ export async function cancelBookedVisits(tx: Tx, who: Who, which: { caseId: stri
   cancelled.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id))
   const ids = cancelled.map((v) => v.id)
   await releaseReservations(tx, ids)
-  await audit(tx, who, ids.map((id) => ({ action: `visit.cancelled.${reason.reasonCode}`, entityType: 'visit', entityId: id })))
+  await audit(tx, actor, ids.map((id) => ({ action: `visit.cancelled.${reason.reasonCode}`, entityType: 'visit', entityId: id })))
   return ids
 }
 
@@ -39,16 +39,16 @@ const startOfLocalDay = (date: string, timeZone: string) => DateTime.fromISO(dat
  * A suspension [from, until) cancels the booked visits whose contact starts inside it (reason
  * case_suspended). A suspension dated back leaves visits already past alone: they are history.
  */
-export function cancelVisitsInSuspension(tx: Tx, who: Who, caseId: string, period: { from: string; until: string | null }, timeZone: string, now = new Date()) {
+export function cancelVisitsInSuspension(tx: Tx, actor: Actor, caseId: string, period: { from: string; until: string | null }, timeZone: string, now = new Date()) {
   const from = startOfLocalDay(period.from, timeZone)
-  return cancelBookedVisits(tx, who, { caseId }, {
+  return cancelBookedVisits(tx, actor, { caseId }, {
     from: from > now ? from : now,
     until: period.until ? startOfLocalDay(period.until, timeZone) : undefined,
   }, { reasonCode: 'case_suspended', explanation: `The case is suspended from ${period.from}${period.until ? ` until ${period.until}` : ''}.` })
 }
 
 /** Ending a case cancels every visit still to come (reason case_ended). */
-export function cancelFutureVisits(tx: Tx, who: Who, caseId: string, now = new Date()) {
-  return cancelBookedVisits(tx, who, { caseId }, { from: new Date(now.getTime() + 1) }, { reasonCode: 'case_ended', explanation: 'The case has ended.' })
+export function cancelFutureVisits(tx: Tx, actor: Actor, caseId: string, now = new Date()) {
+  return cancelBookedVisits(tx, actor, { caseId }, { from: new Date(now.getTime() + 1) }, { reasonCode: 'case_ended', explanation: 'The case has ended.' })
 }
 

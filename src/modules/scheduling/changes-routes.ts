@@ -3,8 +3,9 @@ import { Type, type Static } from '@sinclair/typebox'
 import { and, eq } from 'drizzle-orm'
 import { series, visits, type StaggerSettings } from '../../db/schema.js'
 import type { PartySide } from '../../domain/vocabulary.js'
-import { audit } from '../../http/audit.js'
-import { conflict, notFound, Problem, problemResponses } from '../../http/problem.js'
+import { audit } from '../audit/service.js'
+import { Problem, problemResponses } from '../../http/problem.js'
+import { conflict, notFound } from '../../domain/errors.js'
 import { IdParams, Timestamp, Uuid } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { formatInstant } from '../../domain/zones.js'
@@ -142,7 +143,7 @@ export async function visitChangeRoutes(app: FastifyInstance) {
       ctx.stagger = { ...ctx.stagger, ...staggerOfVisit(locked!, ctx.people), ...body.stagger }
 
       const row = await rebookVisit(tx, ctx, locked!, start)
-      await audit(tx, request, { action: 'visit.updated', entityType: 'visit', entityId: row.id })
+      await audit(tx, request.actor, { action: 'visit.updated', entityType: 'visit', entityId: row.id })
       return row
     })
     return reply.header('etag', `"${updated.version}"`).send(visitView(updated))
@@ -171,10 +172,10 @@ export async function visitChangeRoutes(app: FastifyInstance) {
       await lockCase(tx, request.actor, row.caseId)
       await requireReason(tx, row.centreId, ['cancellation'], reasonCode, { in: 'query', pointer: '/reasonCode' })
       const from = q.from ? parseTime(q.from, row.timeZone, { in: 'query', pointer: '/from', dates: true }) : new Date()
-      const ids = await cancelBookedVisits(tx, request, { seriesId: id }, { from }, { reasonCode, explanation: q.explanation ?? null })
+      const ids = await cancelBookedVisits(tx, request.actor, { seriesId: id }, { from }, { reasonCode, explanation: q.explanation ?? null })
       const endedFrom = row.endedFrom && row.endedFrom < from ? row.endedFrom : from
       await tx.update(series).set({ endedFrom }).where(eq(series.id, id))
-      await audit(tx, request, { action: 'series.ended', entityType: 'series', entityId: id })
+      await audit(tx, request.actor, { action: 'series.ended', entityType: 'series', entityId: id })
       return { seriesId: id, endedFrom: formatInstant(endedFrom, row.timeZone), cancelled: ids }
     })
   })

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { DEFAULT_MAX_OCCURRENCES, expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
-import { badRequest, problemResponses } from '../../http/problem.js'
+import { problemResponses } from '../../http/problem.js'
+import { invalidInput } from '../../domain/errors.js'
 
 const LocalDateTime = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$',
@@ -69,7 +70,7 @@ export async function recurrencePreviewRoutes(app: FastifyInstance) {
       return { occurrences: occurrences.map((o) => ({ start: o.start })), warnings }
     } catch (error) {
       if (!(error instanceof RecurrenceError)) throw error
-      throw badRequest(error.message, { errors: [{ in: 'body', pointer: `/${error.field}`, detail: error.message }] })
+      throw invalidInput('body', `/${error.field}`, error.message)
     }
   })
 }

@@ -5,10 +5,11 @@ import { DateTime } from 'luxon'
 import { series, visits } from '../../db/schema.js'
 import { formatInstant } from '../../domain/zones.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
-import { audit } from '../../http/audit.js'
-import type { Actor } from '../../http/auth.js'
+import { audit } from '../audit/service.js'
+import type { Actor } from '../../domain/actor.js'
 import { cursorParts, decodeCursor, encodeCursor, Page, PageQuery } from '../../http/pagination.js'
-import { badRequest, notFound, problemResponses } from '../../http/problem.js'
+import { problemResponses } from '../../http/problem.js'
+import { invalidInput, notFound } from '../../domain/errors.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
 import { ReferrerVisit } from '../referrer-view/schemas.js'
@@ -58,7 +59,7 @@ const bookingRequest = (body: S.BookingBody): BookingRequest => ({
 })
 
 const recurrenceProblem = (error: RecurrenceError) =>
-  badRequest(`The recurrence is invalid: ${error.message}`, { errors: [{ in: 'body', pointer: `/${error.field}`, detail: error.message }] })
+  invalidInput('body', `/${error.field}`, error.message)
 
 
 /** Keyset cursor for visits, which are listed by start time. */
@@ -108,9 +109,9 @@ export async function schedulingRoutes(app: FastifyInstance) {
           exdates: body.exdates ?? [], stagger: ctx.stagger,
         }).returning()
         seriesId = row!.id
-        await audit(tx, request, { action: 'series.created', entityType: 'series', entityId: seriesId })
+        await audit(tx, request.actor, { action: 'series.created', entityType: 'series', entityId: seriesId })
       }
-      const { booked, skipped } = await bookOccurrences(tx, request, ctx, expansion.occurrences.map((o) => o.instant), { onConflict: body.onConflict, dryRun: body.dryRun, seriesId })
+      const { booked, skipped } = await bookOccurrences(tx, request.actor, ctx, expansion.occurrences.map((o) => o.instant), { onConflict: body.onConflict, dryRun: body.dryRun, seriesId })
       const context = { caseId: id, seriesId, kind: body.kind, siteId: ctx.siteId, roomId: ctx.room?.id ?? null, counsellorIds: body.counsellorIds, partyIds: ctx.people.map((p) => p.partyId), timeZone: ctx.timeZone }
       return {
         seriesId, dryRun: body.dryRun,
@@ -137,7 +138,7 @@ export async function schedulingRoutes(app: FastifyInstance) {
       const roughStart = parseTime(body.start, 'UTC', { in: 'body', pointer: '/start' })
       const ctx = await prepareBooking(tx, request.actor, id, bookingRequest(body), absencesFrom(roughStart))
       const start = parseTime(body.start, ctx.timeZone, { in: 'body', pointer: '/start' })
-      const { booked } = await bookOccurrences(tx, request, ctx, [start], { onConflict: 'reject', dryRun: false, seriesId: null })
+      const { booked } = await bookOccurrences(tx, request.actor, ctx, [start], { onConflict: 'reject', dryRun: false, seriesId: null })
       return booked[0] as VisitRow
     })
     return reply.code(201).header('etag', `"${visit.version}"`).send(visitView(visit))

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from './clock.js'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { randomUUID } from 'node:crypto'
@@ -20,10 +21,16 @@ import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
 import { schedulingRoutes } from './modules/scheduling/routes.js'
 import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
 
+declare module 'fastify' {
+  interface FastifyInstance { clock: Clock }
+}
+
 export interface AppOptions {
   database: Database
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance']
   bodyLimitBytes?: number
+  /** What "now" is for the services; the system clock unless a test sets one. */
+  clock?: Clock
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -59,6 +66,7 @@ export async function buildApp(options: AppOptions) {
   app.addSchema(ProblemSchema)
   app.addSchema(ReferrerVisit) // named in the OpenAPI document: the court's shape of a visit
 
+  app.decorate('clock', options.clock ?? systemClock)
   await app.register(databasePlugin, { database: options.database })
   await app.register(openapiPlugin)
   await app.register(authPlugin)

@@ -11,7 +11,13 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 
 export const Uuid = Type.String({ format: 'uuid', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })
 export const IdParams = Type.Object({ id: Uuid })
+/** An instant a client sends (RFC 3339 with offset). */
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
+/**
+ * An instant in a response: a Date from the database (serialised as RFC 3339 in UTC) or a string
+ * already formatted in a site's zone. Typed so that services can return either without a cast.
+ */
+export const Instant = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
 export const LocalDate = Type.String({ format: 'date', examples: ['2026-03-07'] })
 export const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', examples: ['09:00'] })
 export const LanguageSchema = StringEnum(LANGUAGES, { examples: ['nl'] })
@@ -31,6 +37,6 @@ export const WeeklyHoursSchema = Type.Object(
 /** Ids and timestamps every stored record carries. */
 export const Stored = {
   id: Uuid,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: Instant,
+  updatedAt: Instant,
 }

@@ -1,7 +1,8 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { REASON_CATEGORIES } from '../../domain/vocabulary.js'
 import { REASON_CODE_PATTERN } from '../../domain/reason-codes.js'
-import { NonEmpty, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
+import { PageQuery } from '../../http/pagination.js'
+import { Instant, NonEmpty, StringEnum, Uuid } from '../../http/schemas.js'
 
 export const ReasonCategorySchema = StringEnum(REASON_CATEGORIES, { examples: ['suspension'] })
 
@@ -27,12 +28,14 @@ export const ReasonCode = Type.Object({
   centreId: Type.Union([Uuid, Type.Null()], { description: 'null for the shared catalogue; else the centre that added it' }),
   label: Labels,
   active: Type.Boolean({ examples: [true] }),
-  createdAt: Timestamp,
+  createdAt: Instant,
 })
 
 export const ReasonCodeQuery = Type.Object({
+  ...PageQuery.properties,
   category: Type.Optional(ReasonCategorySchema),
 })
+export type ReasonCodeQuery = Static<typeof ReasonCodeQuery>
 
 export const ReasonCodeCreate = Type.Object({
   category: ReasonCategorySchema,
@@ -42,3 +45,4 @@ export const ReasonCodeCreate = Type.Object({
   additionalProperties: false,
   examples: [{ category: 'suspension', code: 'court_hearing_postponed', label: { nl: 'Zitting uitgesteld', fr: 'Audience reportée', en: 'Court hearing postponed' } }],
 })
+export type ReasonCodeCreate = Static<typeof ReasonCodeCreate>

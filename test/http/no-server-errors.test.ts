@@ -13,7 +13,7 @@ import { createCase } from '../helpers/cases.js'
 
 /** A centre with a real record of each kind, so that ids resolve and requests reach the handlers. */
 async function setUp(t: Tap) {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre, operator } = await buildTestApp(t)
   const token = centre.adminToken
   await app.ready()
 
@@ -39,7 +39,7 @@ async function setUp(t: Tap) {
     courts: centre.demo.courtId, tokens: spareToken.id, referrals: referral.json.id, cases: c.caseId,
     series: booked.json.seriesId, visits: booked.json.visits[0].id,
   }
-  return { app, database, tokens: [token, clerk], realId }
+  return { app, database, tokens: [token, clerk, operator], realId }
 }
 
 const HOSTILE_IDS = ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%00', '..%2F..%2Fetc', 'x'.repeat(300)]
@@ -89,7 +89,7 @@ t.test('no request a client can make is answered 500; every error is problem+jso
   const idFor = (path: string) => realId[path.split('/')[2]!] ?? HOSTILE_IDS[0]!
   const failures: string[] = []
   let sent = 0
-  // As the centre's admin (deepest into the handlers) and as a court's clerk (the court-scoped paths).
+  // As the centre's admin (deepest into the handlers), as a court's clerk (the court-scoped paths) and as the operator (courts, centres, court tokens).
   let token = tokens[0]!
   const send = async (method: string, url: string, body?: unknown, raw = false) => {
     sent++

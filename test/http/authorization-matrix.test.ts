@@ -6,150 +6,16 @@
  * any of B's ids or names, court tokens never get a field outside the referrer view, and every
  * answer matches the schema the document gives for its status.
  *
- * The expectations are ONE table below. An operation in the document but not in the table (or the
+ * The expectations are ONE table (test/helpers/operation-table.ts). An operation in the document but not in the table (or the
  * other way round) fails the test, so a new route cannot escape it.
  */
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
-import { call, openTestDatabase } from '../helpers/app.js'
+import { openTestDatabase } from '../helpers/app.js'
 import {
-  buildWorld, COURT_SUBJECTS, documentOf, freshCase, freshReferral, hasOperatorRole, keysOf, localDay, operationsOf, responseChecker,
-  SUBJECTS, type Operation, type Subject, type World,
+  buildWorld, COURT_SUBJECTS, documentOf, hasOperatorRole, keysOf, operationsOf, responseChecker, SUBJECTS, type Operation, type Subject, type World,
 } from '../helpers/openapi-harness.js'
-
-const CENTRE: Subject[] = ['admin', 'staff', 'counsellor']
-const WRITERS: Subject[] = ['admin', 'staff']
-const READERS: Subject[] = ['admin', 'staff', 'counsellor', 'integration', 'clerk', 'court-integration']
-
-/** Fields a court (clerk or court-scoped integration) must never receive, anywhere in a body. */
-const OUTSIDE_REFERRER_VIEW = [
-  'contact', 'phone', 'email', 'address', 'arriveAt', 'leaveAt', 'arrivals', 'roomId', 'counsellorIds', 'counsellorId',
-  'leadCounsellorId', 'explanation', 'statusExplanation', 'summary', 'notes', 'intakes', 'observations',
-]
-
-interface Expectation {
-  /** Who may call it; anyone else gets 403. `public` needs no token. */
-  roles: Subject[] | 'public'
-  /** Documented answers other than 2xx that the own scope may get (a state the setup does not satisfy). */
-  own?: number[]
-  /** The path id in a world (default: that world's record of the path's collection). */
-  id?: (w: World) => string | Promise<string>
-  body?: (w: World, n: number) => unknown
-  query?: (w: World) => string
-  headers?: (w: World, id: string) => Promise<Record<string, string>>
-  /**
-   * Another scope: with a path id, B's id and body answer 404 unless this says otherwise per subject;
-   * without one, B's body or query are sent only when this gives the expected status.
-   */
-  other?: number | null | Partial<Record<Subject, number>>
-}
-
-const now = () => new Date().toISOString()
-const today = () => new Date().toISOString().slice(0, 10)
-const weekdays = { mon: [{ from: '09:00', to: '17:00' }] }
-
-const TABLE: Record<string, Expectation> = {
-  'GET /health/live': { roles: 'public' },
-  'GET /health/ready': { roles: 'public' },
-
-  'POST /v1/centres': { roles: ['admin'], body: (_w, n) => ({ name: `Centrum nieuw ${n}` }) },
-  'GET /v1/centres': { roles: CENTRE },
-  'GET /v1/centres/{id}': { roles: CENTRE },
-  'PATCH /v1/centres/{id}': { roles: ['admin'], body: () => ({}) },
-
-  'POST /v1/sites': { roles: ['admin'], body: (_w, n) => ({ name: `Site ${n}`, timeZone: 'Europe/Brussels', judicialDistrict: 'Antwerpen', openingHours: weekdays }) },
-  'GET /v1/sites': { roles: CENTRE },
-  'GET /v1/sites/{id}': { roles: CENTRE },
-  'PATCH /v1/sites/{id}': { roles: ['admin'], body: () => ({}) },
-  'DELETE /v1/sites/{id}': { roles: ['admin'], id: (w) => w.spare.siteId },
-
-  'POST /v1/rooms': { roles: ['admin'], body: (w, n) => ({ siteId: w.siteId, name: `Room ${n}` }), other: 404 },
-  'GET /v1/rooms': { roles: CENTRE, query: (w) => `siteId=${w.siteId}`, other: 200 },
-  'GET /v1/rooms/{id}': { roles: CENTRE },
-  'PATCH /v1/rooms/{id}': { roles: ['admin'], body: () => ({}) },
-  'DELETE /v1/rooms/{id}': { roles: ['admin'], id: (w) => w.spare.roomId },
-
-  'POST /v1/counsellors': { roles: ['admin'], body: (_w, n) => ({ name: `Counsellor ${n}`, workingHours: weekdays }) },
-  'GET /v1/counsellors': { roles: CENTRE },
-  'GET /v1/counsellors/{id}': { roles: CENTRE },
-  'PATCH /v1/counsellors/{id}': { roles: ['admin'], body: () => ({}) },
-  'DELETE /v1/counsellors/{id}': { roles: ['admin'], id: (w) => w.spare.counsellorId },
-  'POST /v1/counsellors/{id}/absences': { roles: WRITERS, id: (w) => w.counsellorIds[1]!, body: (_w, n) => ({ from: `${localDay(200 + n)}:00Z`, until: `${localDay(200 + n, '12:00')}:00Z` }) },
-  'GET /v1/counsellors/{id}/absences': { roles: CENTRE, id: (w) => w.counsellorIds[1]! },
-
-  // Courts are a shared registry: every centre refers families from every court.
-  'POST /v1/courts': { roles: ['admin'], body: (_w, n) => ({ name: `Court ${n}`, judicialDistrict: 'Gent' }) },
-  'GET /v1/courts': { roles: READERS },
-  'GET /v1/courts/{id}': { roles: READERS, other: { admin: 200, staff: 200, counsellor: 200, integration: 200 } },
-  'PATCH /v1/courts/{id}': { roles: ['admin'], body: () => ({}), other: { admin: 200 } },
-  'DELETE /v1/courts/{id}': { roles: ['admin'], id: (w) => w.spare.courtId, other: { admin: 200 } },
-
-  'POST /v1/tokens': { roles: ['admin'], body: (_w, n) => ({ role: 'staff', label: `matrix ${n}` }) },
-  'GET /v1/tokens': { roles: ['admin'] },
-  'DELETE /v1/tokens/{id}': { roles: ['admin'], id: (w) => w.spare.tokenId },
-  'GET /v1/audit': { roles: ['admin'], query: (w) => `entityId=${w.caseId}`, other: 200 },
-
-  'GET /v1/reason-codes': { roles: [...READERS, 'operator'] },
-  'POST /v1/reason-codes': { roles: ['admin'], body: (_w, n) => ({ category: 'suspension', code: `matrix_${n}`, label: { nl: 'x', fr: 'x', en: 'x' } }) },
-
-  'POST /v1/referrals': {
-    // A referral names its destination: another centre or court is refused as not yours (422).
-    roles: ['admin', 'staff', 'clerk'], other: 422,
-    body: (w) => ({ centreId: w.centreId, source: 'court', legalFramework: 'court_ordered', courtId: w.courtId, courtReference: 'M/1', decisionDate: '2026-02-10', reason: 'Matrix.',
-      parties: [{ role: 'child', givenName: w.partyNames[0], familyName: w.partyNames[3], birthDate: '2019-05-02', language: 'nl' }, { role: 'visiting_parent', familyName: w.partyNames[3], birthDate: '1987-01-20', language: 'nl' }] }),
-  },
-  'GET /v1/referrals': { roles: READERS },
-  'GET /v1/referrals/{id}': { roles: READERS, id: (w) => w.referralId },
-  'POST /v1/referrals/{id}/waitlist': { roles: WRITERS, id: freshReferral, body: () => ({}) },
-  'POST /v1/referrals/{id}/refuse': { roles: WRITERS, id: freshReferral, body: () => ({ reasonCode: 'no_capacity', explanation: 'Full.' }) },
-  'POST /v1/referrals/{id}/return': { roles: WRITERS, id: freshReferral, body: () => ({ reasonCode: 'incomplete_referral', explanation: 'Missing.', missingItems: ['decision'] }) },
-  'POST /v1/referrals/{id}/withdraw': { roles: ['admin', 'staff', 'clerk'], id: freshReferral, body: () => ({}) },
-  'POST /v1/referrals/{id}/accept': { roles: WRITERS, id: freshReferral, body: (w) => ({ leadCounsellorId: w.counsellorIds[0], siteId: w.siteId }) },
-
-  'GET /v1/cases': { roles: READERS },
-  'GET /v1/cases/{id}': { roles: READERS },
-  'GET /v1/cases/{id}/readiness': { roles: CENTRE },
-  'GET /v1/cases/{id}/events': { roles: READERS },
-  'POST /v1/cases/{id}/intakes': { roles: WRITERS, body: (w) => ({ partyId: w.parties.visiting, heldAt: now(), counsellorId: w.counsellorIds[0], summary: 'Again.' }) },
-  // A fresh case straight in the database has no intakes: activation is refused with 409.
-  'POST /v1/cases/{id}/activate': { roles: WRITERS, own: [409], id: async (w) => (await freshCase(w, 'intake')).caseId, body: () => ({}) },
-  'POST /v1/cases/{id}/extend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ plannedEndDate: '2028-06-30', explanation: 'More time.' }) },
-  'POST /v1/cases/{id}/suspend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ reasonCode: 'illness', explanation: 'Ill.', from: today() }) },
-  'POST /v1/cases/{id}/resume': { roles: WRITERS, id: async (w) => (await freshCase(w, 'suspended')).caseId, body: () => ({ explanation: 'Better.' }) },
-  'POST /v1/cases/{id}/end': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ reasonCode: 'goal_reached', explanation: 'Done.', effectiveDate: today() }) },
-
-  'POST /v1/documents': { roles: WRITERS, body: (_w, n) => ({ kind: 'information', language: 'en', title: `Info ${n}`, body: 'Text.' }) },
-  'GET /v1/documents': { roles: CENTRE },
-  // Signing again what is signed is a documented conflict.
-  'POST /v1/cases/{id}/signatures': { roles: WRITERS, own: [409], body: (w) => ({ partyId: w.parties.visiting, documentId: w.documentIds.houseRules, method: 'paper', signedAt: now() }) },
-  'PUT /v1/cases/{id}/agreement': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ kinds: ['supervised_visit'], durationMinutes: 90 }) },
-  'POST /v1/cases/{id}/agreement/signatures': { roles: WRITERS, own: [409], body: (w) => ({ partyId: w.parties.visiting, signedAt: now() }) },
-
-  'POST /v1/recurrence/preview': { roles: CENTRE, body: () => ({ start: '2027-03-06T10:00', timeZone: 'Europe/Brussels', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
-  'GET /v1/availability': { roles: CENTRE, query: (w) => `siteId=${w.siteId}&from=${localDay(50).slice(0, 10)}&to=${localDay(53).slice(0, 10)}&durationMinutes=60`, other: 404 },
-  'POST /v1/cases/{id}/series': { roles: WRITERS, body: (w) => ({ kind: 'supervised_visit', roomId: w.roomIds[1], counsellorIds: [w.counsellorIds[0]], start: localDay(60), durationMinutes: 60, rrule: 'FREQ=WEEKLY;COUNT=1', onConflict: 'reject', dryRun: true }) },
-  'POST /v1/cases/{id}/visits': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: (w, n) => ({ kind: 'supervised_visit', roomId: w.roomIds[1], counsellorIds: [w.counsellorIds[0]], start: localDay(70 + n % 200), durationMinutes: 60 }) },
-  'GET /v1/series/{id}': { roles: CENTRE },
-  'DELETE /v1/series/{id}': { roles: WRITERS, query: () => `from=${localDay(21).slice(0, 10)}` },
-  'GET /v1/visits': { roles: [...CENTRE, 'integration'] },
-  'GET /v1/visits/{id}': { roles: [...CENTRE, 'integration'] },
-  'PATCH /v1/visits/{id}': {
-    roles: WRITERS, body: () => ({ durationMinutes: 60 }),
-    headers: async (w, id) => ({ 'if-match': String((await call(w.ctx.app, { url: `/v1/visits/${id}`, token: w.tokens.admin })).headers.etag ?? '"1"') }),
-  },
-}
-
-/** The default path id of an operation in a world: its record of the path's collection. */
-function defaultId(w: World, op: Operation): string {
-  const collection = op.path.split('/')[2]
-  const ids: Record<string, string> = {
-    centres: w.centreId, sites: w.siteId, rooms: w.roomIds[0]!, counsellors: w.counsellorIds[0]!, courts: w.courtId, tokens: w.spare.tokenId,
-    referrals: w.submittedReferralId, cases: w.caseId, series: w.seriesId, visits: w.visitIds[0]!,
-  }
-  const id = ids[collection!]
-  if (!id) throw new Error(`no id for ${op.key}`)
-  return id
-}
+import { defaultId, OUTSIDE_REFERRER_VIEW, TABLE, type Expectation } from '../helpers/operation-table.js'
 
 // Reads first, then writes, then removals, so the records the reads use are still there. A new
 // document version comes after the bookings: it would leave the cases' parties unsigned.

@@ -6,6 +6,7 @@ import { databasePlugin } from './db/plugin.js'
 import { authPlugin } from './http/auth.js'
 import { frameworkErrors, registerErrorHandling } from './http/errors.js'
 import { ProblemSchema } from './http/problem.js'
+import { ReferrerVisit } from './modules/referrer-view/schemas.js'
 import { registerValidation } from './http/validation.js'
 import { openapiPlugin } from './http/openapi.js'
 import { healthRoutes } from './modules/health/routes.js'
@@ -51,6 +52,7 @@ export async function buildApp(options: AppOptions) {
   registerValidation(app)
   registerErrorHandling(app)
   app.addSchema(ProblemSchema)
+  app.addSchema(ReferrerVisit) // named in the OpenAPI document: the court's shape of a visit
 
   await app.register(databasePlugin, { database: options.database })
   await app.register(openapiPlugin)

@@ -84,13 +84,13 @@ export const courts = pgTable('courts', {
 
 export const apiTokens = pgTable('api_tokens', {
   id: id(),
-  role: text().$type<'admin' | 'staff' | 'counsellor' | 'clerk' | 'integration'>().notNull(),
+  role: text().$type<'operator' | 'admin' | 'staff' | 'counsellor' | 'clerk' | 'integration'>().notNull(),
   centreId: uuid().references(() => centres.id),
   courtId: uuid().references(() => courts.id),
   // A counsellor token acts as one counsellor: writes only on visits they supervise.
   counsellorId: uuid().references(() => counsellors.id),
   label: text(),
-  // The centre whose admin issued it: clerk and court-integration tokens have no centre scope of their own.
+  // The centre whose admin issued it; null when the operator (CLI or operator token) did.
   issuedByCentreId: uuid().references(() => centres.id),
   secretHash: text().notNull(),
   createdAt: createdAt(),
@@ -99,6 +99,10 @@ export const apiTokens = pgTable('api_tokens', {
 }, (t) => [
   uniqueIndex().on(t.secretHash),
   check('api_tokens_one_scope', sql`(${t.centreId} is null) or (${t.courtId} is null)`),
+  check('api_tokens_role_known', sql`${t.role} in ('operator', 'admin', 'staff', 'counsellor', 'clerk', 'integration')`),
+  check('api_tokens_operator_unscoped', sql`${t.role} <> 'operator' or (${t.centreId} is null and ${t.courtId} is null and ${t.counsellorId} is null)`),
+  // A court token reads that court's referrals in every centre: no centre may issue one.
+  check('api_tokens_court_scope_by_operator', sql`${t.courtId} is null or ${t.issuedByCentreId} is null or ${t.revokedAt} is not null`),
 ])
 
 export const auditEvents = pgTable('audit_events', {

@@ -6,10 +6,19 @@ import { apiTokens } from '../db/schema.js'
 import type { Queryable } from '../db/client.js'
 import { Problem, forbidden } from './problem.js'
 
-export const ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
+export const ROLES = ['operator', 'admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
 export type Role = (typeof ROLES)[number]
+/** Roles a token issued over HTTP may have: an operator token is made only with the CLI, on the installation's own machine. */
+export const ISSUABLE_ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const satisfies readonly Role[]
 
-/** Who is calling, and the one centre or court their token is scoped to. */
+/**
+ * Said to whoever tries what only the operator may do. A centre speaks for itself, never for a
+ * court: a court token reads that court's referrals in every centre.
+ */
+export const OPERATOR_ONLY = 'Only the installation\'s operator may do this (with the CLI, or an operator token): '
+  + 'centres, courts and court-scoped tokens (clerk, or integration with a court) concern every centre, not one.'
+
+/** Who is calling, and the one centre or court their token is scoped to (an operator has neither). */
 export interface Actor {
   tokenId: string | null
   role: Role | 'system'
@@ -104,7 +113,8 @@ export const authPlugin = fp(async (app) => {
     if (!roles) return
     request.actor = await authenticate(app, lookup, request)
     if (!roles.includes(request.actor.role as Role)) {
-      throw forbidden(`A ${request.actor.role} token may not ${request.method} ${request.routeOptions.url}; this needs one of: ${roles.join(', ')}.`)
+      const denied = `A ${request.actor.role} token may not ${request.method} ${request.routeOptions.url}`
+      throw forbidden(roles.length === 1 && roles[0] === 'operator' ? `${denied}. ${OPERATOR_ONLY}` : `${denied}; this needs one of: ${roles.join(', ')}.`)
     }
   })
 }, { name: 'auth', dependencies: ['database'] })

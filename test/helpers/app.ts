@@ -31,6 +31,8 @@ export interface TestContext {
   database: Database
   /** A centre set up with demo data and its admin token. */
   centre: SetupResult & { demo: NonNullable<SetupResult['demo']> }
+  /** The installation's operator: creates centres and courts, issues court-scoped tokens. */
+  operator: string
 }
 
 /** Builds the app on a fresh database with one demo centre. */
@@ -39,7 +41,8 @@ export async function buildTestApp(t: Tap, options: { logger?: unknown; poolSize
   const app = await buildApp({ database, logger: options.logger as never })
   t.teardown(() => app.close())
   const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true })
-  return { app, database, centre: centre as TestContext['centre'] }
+  const operator = (await tokenFor(database, 'operator', {})).token
+  return { app, database, centre: centre as TestContext['centre'], operator }
 }
 
 /** Issues a token directly in the database (tests only). */

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { and, asc, desc, eq, isNull, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, isNull, or, type SQL } from 'drizzle-orm'
 import { DateTime, IANAZone } from 'luxon'
 import { apiTokens, auditEvents, centres, counsellorAbsences, counsellors, courts, rooms, sites } from '../../db/schema.js'
 import type { Queryable } from '../../db/client.js'
 import { withDefaults } from '../../domain/centre-settings.js'
 import { audit } from '../../http/audit.js'
-import { createToken, type Actor } from '../../http/auth.js'
+import { createToken, OPERATOR_ONLY, type Actor } from '../../http/auth.js'
 import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { invalidInput, notFound, problemResponses } from '../../http/problem.js'
+import { forbidden, invalidInput, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre, inCourt } from '../../http/scope.js'
 import { registerReferenceResource } from './resource.js'
@@ -31,16 +31,19 @@ async function counsellorInScope(db: Queryable, actor: Actor, id: string) {
   return row
 }
 
+/** The operator sees every centre (names and settings, never families' records); anyone else their own. */
+const centreScope = (actor: Actor) => (actor.role === 'operator' ? undefined : inCentre(centres.id, actor))
+
 const absenceView = (a: typeof counsellorAbsences.$inferSelect) =>
   ({ id: a.id, counsellorId: a.counsellorId, from: a.startsAt, until: a.endsAt, reason: a.reason, createdAt: a.createdAt })
 
 export async function adminRoutes(app: FastifyInstance) {
   // ── Centres ──────────────────────────────────────────────────────────────────────────────
   app.post('/centres', {
-    config: { roles: ['admin'] },
+    config: { roles: ['operator'] },
     schema: {
       summary: 'Set up a new centre (returns an admin token for it, once)', tags: ['Centres'],
-      description: 'Any admin may set up a neighbouring centre; the new centre is a separate scope and the caller does not see it.',
+      description: 'The installation’s operator only (or the CLI’s `setup`): a centre’s admin cannot create centres.',
       body: S.CentreCreate, response: { 201: S.CentreCreated, ...problemResponses(413, 415) },
     },
   }, async (request, reply) => {
@@ -48,7 +51,7 @@ export async function adminRoutes(app: FastifyInstance) {
     const created = await app.db.transaction(async (tx) => {
       const [centre] = await tx.insert(centres).values({ name: body.name, settings: withDefaults(body.settings) }).returning()
       const { row, secret } = await createToken(tx, { role: 'admin', centreId: centre!.id, label: 'initial admin' })
-      await audit(tx, request, { action: 'centre.created', entityType: 'centre', entityId: centre!.id })
+      await audit(tx, request, { action: 'centre.created', entityType: 'centre', entityId: centre!.id, centreId: centre!.id })
       await audit(tx, request, { action: 'token.created', entityType: 'token', entityId: row.id, centreId: centre!.id })
       return { ...centre!, adminToken: { id: row.id, token: secret } }
     })
@@ -56,21 +59,21 @@ export async function adminRoutes(app: FastifyInstance) {
   })
 
   app.get('/centres', {
-    config: { roles: ['admin', 'staff', 'counsellor'] },
-    schema: { summary: 'List the centres in your scope (your own)', tags: ['Centres'], querystring: PageQuery, response: { 200: Page(S.Centre), ...problemResponses() } },
+    config: { roles: ['operator', 'admin', 'staff', 'counsellor'] },
+    schema: { summary: 'List the centres in your scope (your own; every centre for the operator)', tags: ['Centres'], querystring: PageQuery, response: { 200: Page(S.Centre), ...problemResponses() } },
   }, async (request) => {
     const { limit, cursor } = request.query as PageQuery
     const rows = await app.db.select().from(centres)
-      .where(and(inCentre(centres.id, request.actor), afterCursor(centres.id, cursor))).orderBy(asc(centres.id)).limit(limit + 1)
+      .where(and(centreScope(request.actor), afterCursor(centres.id, cursor))).orderBy(asc(centres.id)).limit(limit + 1)
     return toPage(rows, limit)
   })
 
   app.get('/centres/:id', {
-    config: { roles: ['admin', 'staff', 'counsellor'] },
+    config: { roles: ['operator', 'admin', 'staff', 'counsellor'] },
     schema: { summary: 'Read a centre', tags: ['Centres'], params: IdParams, response: { 200: S.Centre, ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
-    const [row] = await app.db.select().from(centres).where(and(eq(centres.id, id), inCentre(centres.id, request.actor)))
+    const [row] = await app.db.select().from(centres).where(and(eq(centres.id, id), centreScope(request.actor)))
     if (!row) throw notFound('centre', id)
     return row
   })
@@ -141,9 +144,10 @@ export async function adminRoutes(app: FastifyInstance) {
   registerReferenceResource(app, {
     path: 'courts', entityType: 'court', noun: 'court', tag: 'Courts', table: courts,
     item: S.Court, create: S.CourtCreate, update: S.CourtUpdate,
-    // Courts are a shared registry: every centre refers families from them. A clerk sees their own court.
-    readRoles: ['admin', 'staff', 'counsellor', 'clerk', 'integration'], writeRoles: ['admin'],
-    scope: (actor) => (actor.centreId ? undefined : inCourt(courts.id, actor)),
+    // Courts are a shared registry that the operator keeps: every centre refers families from them,
+    // so no centre may rename or deactivate one for the others. A clerk sees their own court.
+    readRoles: ['operator', 'admin', 'staff', 'counsellor', 'clerk', 'integration'], writeRoles: ['operator'],
+    scope: (actor) => (actor.centreId || actor.role === 'operator' ? undefined : inCourt(courts.id, actor)),
     auditScope: (row) => ({ courtId: row.id }),
   })
 
@@ -184,21 +188,28 @@ export async function adminRoutes(app: FastifyInstance) {
   })
 
   // ── Tokens ───────────────────────────────────────────────────────────────────────────────
-  const tokensOfCentre = (actor: Actor): SQL =>
-    or(eq(apiTokens.centreId, actor.centreId!), eq(apiTokens.issuedByCentreId, actor.centreId!))!
+  // An admin's: the tokens of its centre and those it issued. The operator's: the court-scoped tokens it issues.
+  const tokensInScope = (actor: Actor): SQL =>
+    actor.role === 'operator'
+      ? and(isNotNull(apiTokens.courtId), isNull(apiTokens.issuedByCentreId))!
+      : or(eq(apiTokens.centreId, actor.centreId!), eq(apiTokens.issuedByCentreId, actor.centreId!))!
 
   app.post('/tokens', {
-    config: { roles: ['admin'] },
+    config: { roles: ['admin', 'operator'] },
     schema: {
       summary: 'Issue an API token (the secret is returned once)', tags: ['Tokens'],
-      description: 'admin, staff and integration tokens are scoped to your centre; counsellor tokens need counsellorId (one of your counsellors); clerk tokens, and integration tokens given a courtId, are scoped to that court.',
+      description: 'An admin issues admin, staff, counsellor and integration tokens for its own centre; counsellor tokens need counsellorId (one of your counsellors). '
+        + 'Court-scoped tokens (clerk, or integration with a courtId) read that court’s referrals in every centre: only the operator issues them. An operator token is never issued here (only by the CLI).',
       body: S.TokenCreate, response: { 201: S.TokenCreated, ...problemResponses(404, 413, 415) },
     },
   }, async (request, reply) => {
     const body = request.body as { role: Actor['role']; label?: string; courtId?: string; counsellorId?: string }
     const actor = request.actor
-    const courtScoped = body.role === 'clerk' || (body.role === 'integration' && body.courtId !== undefined)
-    if (body.role === 'clerk' && !body.courtId) throw invalidField('/courtId', 'is required for a clerk token')
+    const byOperator = actor.role === 'operator'
+    const courtScoped = body.role === 'clerk' || (body.role === 'integration' && (body.courtId !== undefined || byOperator))
+    if (courtScoped && !byOperator) throw forbidden(`A centre's admin may not issue a ${body.role} token for a court. ${OPERATOR_ONLY}`)
+    if (!courtScoped && byOperator) throw forbidden(`The operator issues court-scoped tokens only (clerk, or integration with a courtId); a ${body.role} token is issued by its centre's admin, or with the CLI.`)
+    if (courtScoped && !body.courtId) throw invalidField('/courtId', `is required for a ${body.role} token of a court`)
     if (body.courtId && !courtScoped) throw invalidField('/courtId', `does not apply to a ${body.role} token`)
     if (body.role === 'counsellor' && !body.counsellorId) throw invalidField('/counsellorId', 'is required for a counsellor token')
     if (body.counsellorId && body.role !== 'counsellor') throw invalidField('/counsellorId', `does not apply to a ${body.role} token`)
@@ -210,39 +221,39 @@ export async function adminRoutes(app: FastifyInstance) {
       if (body.counsellorId) await counsellorInScope(tx, actor, body.counsellorId)
       const { row, secret } = await createToken(tx, {
         role: body.role as never, label: body.label,
-        centreId: courtScoped ? null : actor.centreId, courtId: courtScoped ? body.courtId : null,
+        centreId: courtScoped ? null : actor.centreId, courtId: courtScoped ? body.courtId! : null,
         counsellorId: body.counsellorId, issuedByCentreId: actor.centreId,
       })
-      await audit(tx, request, { action: 'token.created', entityType: 'token', entityId: row.id })
+      await audit(tx, request, { action: 'token.created', entityType: 'token', entityId: row.id, courtId: row.courtId })
       return { ...row, token: secret }
     })
     return reply.code(201).send(created)
   })
 
   app.get('/tokens', {
-    config: { roles: ['admin'] },
-    schema: { summary: 'List the tokens your centre issued (never their secrets)', tags: ['Tokens'], querystring: PageQuery, response: { 200: Page(S.Token), ...problemResponses() } },
+    config: { roles: ['admin', 'operator'] },
+    schema: { summary: 'List the tokens your centre issued (the operator: the court-scoped tokens); never their secrets', tags: ['Tokens'], querystring: PageQuery, response: { 200: Page(S.Token), ...problemResponses() } },
   }, async (request) => {
     const { limit, cursor } = request.query as PageQuery
     const rows = await app.db.select().from(apiTokens)
-      .where(and(tokensOfCentre(request.actor), afterCursor(apiTokens.id, cursor))).orderBy(asc(apiTokens.id)).limit(limit + 1)
+      .where(and(tokensInScope(request.actor), afterCursor(apiTokens.id, cursor))).orderBy(asc(apiTokens.id)).limit(limit + 1)
     return toPage(rows, limit)
   })
 
   app.delete('/tokens/:id', {
-    config: { roles: ['admin'] },
+    config: { roles: ['admin', 'operator'] },
     schema: { summary: 'Revoke a token (it stops working at once)', tags: ['Tokens'], params: IdParams, response: { 200: S.Token, ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     return app.db.transaction(async (tx) => {
       const [row] = await tx.update(apiTokens).set({ revokedAt: new Date() })
-        .where(and(eq(apiTokens.id, id), tokensOfCentre(request.actor), isNull(apiTokens.revokedAt))).returning()
+        .where(and(eq(apiTokens.id, id), tokensInScope(request.actor), isNull(apiTokens.revokedAt))).returning()
       if (row) {
         await audit(tx, request, { action: 'token.revoked', entityType: 'token', entityId: id })
         return row
       }
       // Revoking twice is harmless: answer with the token as it is.
-      const [existing] = await tx.select().from(apiTokens).where(and(eq(apiTokens.id, id), tokensOfCentre(request.actor)))
+      const [existing] = await tx.select().from(apiTokens).where(and(eq(apiTokens.id, id), tokensInScope(request.actor)))
       if (!existing) throw notFound('token', id)
       return existing
     })

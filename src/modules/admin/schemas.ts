@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { ROLES } from '../../http/auth.js'
+import { ISSUABLE_ROLES, ROLES } from '../../http/auth.js'
 import { LocalDate, NonEmpty, Stored, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
 
 const Active = Type.Boolean({ description: 'false once deactivated', examples: [true] })
@@ -102,7 +102,7 @@ export const Token = Type.Object({
   lastUsedAt: Type.Union([Timestamp, Type.Null()]),
 })
 export const TokenCreate = Type.Object({
-  role: Role,
+  role: Type.Union(ISSUABLE_ROLES.map((r) => Type.Literal(r)), { examples: ['staff'], description: 'Never operator: an operator token is made only with the CLI' }),
   label: Type.Optional(Type.String({ maxLength: 100, examples: ['Front desk'] })),
   courtId: Type.Optional(Uuid),
   counsellorId: Type.Optional(Uuid),

@@ -1,5 +1,3 @@
-import type { FastifyReply } from 'fastify'
-import type { TSchema } from '@sinclair/typebox'
 import { and, eq, type SQL } from 'drizzle-orm'
 import type { Queryable, Tx } from '../../db/client.js'
 import { cases, parties, referrals } from '../../db/schema.js'
@@ -9,28 +7,11 @@ import type { Actor } from '../../http/auth.js'
 import { invalidInput, conflict, notFound } from '../../http/problem.js'
 import { inCentre, inCourt } from '../../http/scope.js'
 
-/**
- * The referrer's view (DESIGN.md, issue 3 point 8): clerks, and integration tokens, get narrower
- * records — statuses, dates and reasons, never contact details, addresses, intake summaries or
- * internal notes. Centre roles see their centre's full records.
- */
-export const seesReferrerView = (actor: Actor) => actor.role === 'clerk' || actor.role === 'integration'
-
 /** A token is scoped to one centre or to one court (never both). */
 export const referralScope = (actor: Actor): SQL =>
   actor.centreId ? inCentre(referrals.centreId, actor) : inCourt(referrals.courtId, actor)
 export const caseScope = (actor: Actor): SQL =>
   actor.centreId ? inCentre(cases.centreId, actor) : inCourt(cases.courtId, actor)
-
-/**
- * Sends `data` through the serializer of the view the caller may see. The referrer view's schema
- * is compiled as its own serializer, so fields outside it cannot reach a clerk even if a query
- * returned them.
- */
-export function sendView(reply: FastifyReply, actor: Actor, views: { full: TSchema; referrer: TSchema }, data: unknown, status = 200) {
-  const schema = seesReferrerView(actor) ? views.referrer : views.full
-  return reply.code(status).type('application/json; charset=utf-8').serializer(reply.compileSerializationSchema(schema, String(status))).send(data)
-}
 
 export async function findCase(db: Queryable, actor: Actor, id: string) {
   const [row] = await db.select().from(cases).where(and(eq(cases.id, id), caseScope(actor)))

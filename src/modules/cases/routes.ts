@@ -8,7 +8,8 @@ import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
 import { invalidInput, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
-import { caseScope, findCase, lockCase, lockCaseForRecording, requireAdultParty, seesReferrerView, sendView, type CaseRow } from './access.js'
+import { seesReferrerView, sendView } from '../referrer-view/view.js'
+import { caseScope, findCase, lockCase, lockCaseForRecording, requireAdultParty, type CaseRow } from './access.js'
 import { loadReadiness } from './readiness.js'
 import * as S from './schemas.js'
 import { activateCase, endCase, extendCase, resumeCase, suspendCase, type EndBody, type SuspendBody } from './transitions.js'
@@ -53,7 +54,7 @@ export async function caseRoutes(app: FastifyInstance) {
     )).orderBy(asc(cases.id)).limit(q.limit + 1)
     const page = toPage(rows, q.limit)
     const items = await caseSummaries(app.db, page.items, seesReferrerView(request.actor))
-    return sendView(reply, request.actor, CasePageViews, { items, nextCursor: page.nextCursor })
+    return sendView(reply, seesReferrerView(request.actor), CasePageViews, { items, nextCursor: page.nextCursor })
   })
 
   app.get('/cases/:id', {
@@ -64,7 +65,7 @@ export async function caseRoutes(app: FastifyInstance) {
     },
   }, async (request, reply) => {
     const row = await findCase(app.db, request.actor, (request.params as { id: string }).id)
-    return sendView(reply, request.actor, CaseViews, await renderCase(app.db, row, seesReferrerView(request.actor)))
+    return sendView(reply, seesReferrerView(request.actor), CaseViews, await renderCase(app.db, row, seesReferrerView(request.actor)))
   })
 
   app.get('/cases/:id/readiness', {
@@ -97,7 +98,7 @@ export async function caseRoutes(app: FastifyInstance) {
     )).orderBy(asc(caseEvents.id)).limit(limit + 1)
     const page = toPage(rows, limit)
     const items = await renderEvents(app.db, row.centreId, page.items, referrerView)
-    return sendView(reply, request.actor, EventPageViews, { items, nextCursor: page.nextCursor })
+    return sendView(reply, seesReferrerView(request.actor), EventPageViews, { items, nextCursor: page.nextCursor })
   })
 
   app.post('/cases/:id/intakes', {

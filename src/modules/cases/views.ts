@@ -14,11 +14,6 @@ export const partyView = (p: typeof parties.$inferSelect) => ({
   id: p.id, role: p.role, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, language: p.language,
   contact: p.contact, confidentialAddress: p.confidentialAddress,
 })
-/** The referrer's view of a party: identity only; contact details and addresses are left out here and by the schema. */
-export const referrerPartyView = (p: typeof parties.$inferSelect) => ({
-  id: p.id, role: p.role, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, language: p.language,
-})
-
 /** Reasons shown with records of several centres: labels come from each record's centre. */
 async function resolversFor(db: Queryable, refsByCentre: Map<string, ReasonRef[]>) {
   const resolvers = new Map<string, Resolve>()

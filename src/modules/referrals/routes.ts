@@ -11,10 +11,11 @@ import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
 import { badRequest, notFound, problemResponses, unprocessable } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
-import { invalidTransition, referralScope, seesReferrerView, sendView } from '../cases/access.js'
+import { invalidTransition, referralScope } from '../cases/access.js'
 import { localDate } from '../cases/transitions.js'
 import { addEvent, renderCase } from '../cases/views.js'
 import { requireReason } from '../reason-codes/queries.js'
+import { seesReferrerView, sendView } from '../referrer-view/view.js'
 import * as S from './schemas.js'
 import { referralIssues, throwIfInvalid } from './validation.js'
 import { renderReferrals, type ReferralRow } from './views.js'
@@ -101,7 +102,7 @@ export async function referralRoutes(app: FastifyInstance) {
       return { status: 201, body: view }
     })
     if (result.replayed) reply.header(REPLAYED_HEADER, 'true')
-    return sendView(reply, actor, ReferralViews, result.body, result.status)
+    return sendView(reply, seesReferrerView(actor), ReferralViews, result.body, result.status)
   })
 
   app.get('/referrals', {
@@ -121,7 +122,7 @@ export async function referralRoutes(app: FastifyInstance) {
     )).orderBy(asc(referrals.id)).limit(q.limit + 1)
     const page = toPage(rows, q.limit)
     const items = await renderReferrals(app.db, page.items, seesReferrerView(request.actor))
-    return sendView(reply, request.actor, ReferralPageViews, { items, nextCursor: page.nextCursor })
+    return sendView(reply, seesReferrerView(request.actor), ReferralPageViews, { items, nextCursor: page.nextCursor })
   })
 
   app.get('/referrals/:id', {
@@ -135,7 +136,7 @@ export async function referralRoutes(app: FastifyInstance) {
     const [row] = await app.db.select().from(referrals).where(and(eq(referrals.id, id), referralScope(request.actor)))
     if (!row) throw notFound('referral', id)
     const [view] = await renderReferrals(app.db, [row], seesReferrerView(request.actor))
-    return sendView(reply, request.actor, ReferralViews, view)
+    return sendView(reply, seesReferrerView(request.actor), ReferralViews, view)
   })
 
   // ── Decisions ────────────────────────────────────────────────────────────────────────────
@@ -161,7 +162,7 @@ export async function referralRoutes(app: FastifyInstance) {
         await recordAudit(tx, request, updated!, next)
         return (await renderReferrals(tx, [updated!], seesReferrerView(request.actor)))[0]
       })
-      return sendView(reply, request.actor, ReferralViews, view)
+      return sendView(reply, seesReferrerView(request.actor), ReferralViews, view)
     })
   }
 

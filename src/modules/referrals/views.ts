@@ -2,7 +2,8 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { cases, parties, referrals, type ReasonCategory, type ReferralStatus } from '../../db/schema.js'
 import { allowedReferralActions } from '../../domain/referral-lifecycle.js'
-import { caseOutcomes, partyView, referrerPartyView } from '../cases/views.js'
+import { caseOutcomes, partyView } from '../cases/views.js'
+import { referrerPartyView } from '../referrer-view/view.js'
 import { reasonResolver } from '../reason-codes/queries.js'
 
 export type ReferralRow = typeof referrals.$inferSelect

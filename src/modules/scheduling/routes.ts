@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import { cases, series, visits } from '../../db/schema.js'
+import { series, visits } from '../../db/schema.js'
 import { formatInstant } from '../../domain/zones.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
 import { audit } from '../../http/audit.js'
@@ -11,6 +11,8 @@ import { invalidCursor, Page, PageQuery } from '../../http/pagination.js'
 import { badRequest, notFound, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { inCentre } from '../../http/scope.js'
+import { ReferrerVisit } from '../referrer-view/schemas.js'
+import { isCourtToken, referrerCursor, referrerVisitFilters, referrerVisitScope, renderReferrerVisits, sendView, type VisitQuery } from '../referrer-view/view.js'
 import { bookOccurrences, prepareBooking, type BookingRequest, type PlannedVisit, type VisitRow } from './booking.js'
 import { availabilityRoutes } from './availability-routes.js'
 import * as S from './schemas.js'
@@ -38,12 +40,16 @@ export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context
   }
 }
 
-/** Visits the actor may see: their centre's, or (a court-scoped integration) those of their court's cases. */
+/** Visits the actor may see: their centre's, or (a court token) those of their court's cases in the referrer view. */
 export function visitScope(actor: Actor): SQL {
   if (actor.centreId) return inCentre(visits.centreId, actor)
-  if (actor.courtId) return sql`${visits.caseId} in (select ${cases.id} from ${cases} where ${cases.courtId} = ${actor.courtId})`
-  return sql`false`
+  return referrerVisitScope(actor)
 }
+
+const ReferrerVisitRef = Type.Ref(ReferrerVisit)
+const VisitViews = { full: S.Visit, referrer: ReferrerVisitRef }
+const VisitPageViews = { full: Page(S.Visit), referrer: Page(ReferrerVisitRef) }
+const REFERRER_VIEW_NOTE = 'Centre tokens (integration included) get the full visit; clerk and court-scoped integration tokens get the referrer view (`ReferrerVisit`): the date, kind and outcome, never times, rooms, counsellors or conversations.'
 
 const bookingRequest = (body: S.BookingBody): BookingRequest => ({
   kind: body.kind, roomId: body.roomId, counsellorIds: body.counsellorIds, partyIds: body.partyIds,
@@ -149,24 +155,36 @@ export async function schedulingRoutes(app: FastifyInstance) {
   })
 
   app.get('/visits/:id', {
-    config: { roles: ['admin', 'staff', 'counsellor', 'integration'] },
-    schema: { summary: 'Read a visit (its ETag is the version for If-Match)', tags: ['Scheduling'], params: IdParams, response: { 200: S.Visit, ...problemResponses(404) } },
+    config: { roles: ['admin', 'staff', 'counsellor', 'clerk', 'integration'] },
+    schema: {
+      summary: 'Read a visit (its ETag is the version for If-Match)', tags: ['Scheduling'], description: REFERRER_VIEW_NOTE,
+      params: IdParams, response: { 200: Type.Union([S.Visit, ReferrerVisitRef]), ...problemResponses(404) },
+    },
   }, async (request, reply) => {
     const { id } = request.params as { id: string }
     const [row] = await app.db.select().from(visits).where(and(eq(visits.id, id), visitScope(request.actor)))
     if (!row) throw notFound('visit', id)
-    return reply.header('etag', `"${row.version}"`).send(visitView(row))
+    if (isCourtToken(request.actor)) return sendView(reply, true, VisitViews, (await renderReferrerVisits(app.db, [row]))[0])
+    return sendView(reply.header('etag', `"${row.version}"`), false, VisitViews, visitView(row))
   })
 
   app.get('/visits', {
-    config: { roles: ['admin', 'staff', 'counsellor', 'integration'] },
+    config: { roles: ['admin', 'staff', 'counsellor', 'clerk', 'integration'] },
     schema: {
       summary: 'List visits by start time (filters: from, to, site, room, counsellor, case, status)', tags: ['Scheduling'],
+      description: `${REFERRER_VIEW_NOTE} A court token filters by whole days (from, to), case and status only.`,
       querystring: Type.Object({ ...PageQuery.properties, ...S.VisitFilters.properties }),
-      response: { 200: Page(S.Visit), ...problemResponses() },
+      response: { 200: Type.Union([VisitPageViews.full, VisitPageViews.referrer]), ...problemResponses() },
     },
-  }, async (request) => {
-    const q = request.query as PageQuery & Partial<Record<'from' | 'to' | 'siteId' | 'roomId' | 'counsellorId' | 'caseId' | 'status', string>>
+  }, async (request, reply) => {
+    const q = request.query as PageQuery & VisitQuery
+    if (isCourtToken(request.actor)) {
+      const rows = await app.db.select().from(visits).where(and(visitScope(request.actor), ...referrerVisitFilters(q)))
+        .orderBy(asc(visits.startsAt), asc(visits.id)).limit(q.limit + 1)
+      const items = rows.slice(0, q.limit)
+      const nextCursor = rows.length > q.limit ? referrerCursor.encode(items[items.length - 1]!) : null
+      return sendView(reply, true, VisitPageViews, { items: await renderReferrerVisits(app.db, items), nextCursor })
+    }
     const rows = await app.db.select().from(visits).where(and(
       visitScope(request.actor),
       q.cursor ? visitCursor.decode(q.cursor) : undefined,
@@ -179,6 +197,6 @@ export async function schedulingRoutes(app: FastifyInstance) {
       q.status ? eq(visits.status, q.status as VisitRow['status']) : undefined,
     )).orderBy(asc(visits.startsAt), asc(visits.id)).limit(q.limit + 1)
     const items = rows.slice(0, q.limit)
-    return { items: items.map((v) => visitView(v)), nextCursor: rows.length > q.limit ? visitCursor.encode(items[items.length - 1]!) : null }
+    return sendView(reply, false, VisitPageViews, { items: items.map((v) => visitView(v)), nextCursor: rows.length > q.limit ? visitCursor.encode(items[items.length - 1]!) : null })
   })
 }

@@ -1,0 +1,141 @@
+import type { FastifyReply } from 'fastify'
+import type { TSchema } from '@sinclair/typebox'
+import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
+import { DateTime } from 'luxon'
+import type { Queryable } from '../../db/client.js'
+import { cases, parties, visits } from '../../db/schema.js'
+import type { Actor } from '../../http/auth.js'
+import { invalidCursor } from '../../http/pagination.js'
+import { invalidInput } from '../../http/problem.js'
+import { reasonResolver } from '../reason-codes/queries.js'
+import { REFERRER_VISIT_STATUSES } from './schemas.js'
+
+/**
+ * The referrer view: what a court sees of a family's trajectory, defined here once for clerks and
+ * court-scoped integration tokens alike. Its referrals, each case's status and dates, the coded
+ * reasons, and the dates of visits with kind and outcome. Never contact details, addresses,
+ * arrival and leave times, rooms, counsellors, conversations or the centre's notes on a visit.
+ */
+
+/** A token that speaks for a court: a clerk, or an integration scoped to a court. */
+export const isCourtToken = (actor: Actor) => actor.role === 'clerk' || (actor.role === 'integration' && actor.courtId !== null)
+
+/**
+ * Who reads referrals and cases through the referrer view: court tokens, and centre integrations
+ * (a read-only system has no use for parties' contact details). Visits differ: a centre
+ * integration reads its centre's visits in full, so those routes ask `isCourtToken`.
+ */
+export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.role === 'integration'
+
+/**
+ * Every field a court may ever see, per resource (nested objects are resources of their own). The
+ * referrer schemas are checked against these lists by a test, and a response to a court token
+ * holds nothing else.
+ */
+export const REFERRER_VIEW_FIELDS = {
+  referral: ['id', 'centreId', 'source', 'legalFramework', 'courtId', 'courtReference', 'decisionDate', 'hearingDate', 'requested',
+    'reason', 'status', 'statusReason', 'statusExplanation', 'missingItems', 'submittedAt', 'waitlistedAt', 'decidedAt',
+    'waitingList', 'caseId', 'case', 'parties'],
+  requested: ['kind', 'frequency', 'durationMinutes', 'notes'],
+  waitingList: ['position', 'daysWaiting'],
+  party: ['id', 'role', 'givenName', 'familyName', 'birthDate', 'language'],
+  caseOutcome: ['id', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
+  caseSummary: ['id', 'referralId', 'courtId', 'courtReference', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt'],
+  case: ['id', 'referralId', 'courtId', 'courtReference', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
+  suspension: ['id', 'from', 'until', 'resumedAt', 'reason', 'explanation'],
+  ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason', 'explanation'],
+  caseEvent: ['id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'explanation', 'data'],
+  caseEventData: ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'],
+  visit: ['id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
+  reason: ['category', 'code', 'label'],
+  label: ['nl', 'fr', 'en'],
+  page: ['items', 'nextCursor'],
+} as const satisfies Record<string, readonly string[]>
+
+/**
+ * Sends `data` through the serializer of the view the caller may see. The referrer view's schema
+ * is compiled as its own serializer, so fields outside it cannot reach a court even if a query
+ * returned them.
+ */
+export function sendView(reply: FastifyReply, referrer: boolean, views: { full: TSchema; referrer: TSchema }, data: unknown, status = 200) {
+  const schema = referrer ? views.referrer : views.full
+  return reply.code(status).type('application/json; charset=utf-8').serializer(reply.compileSerializationSchema(schema, String(status))).send(data)
+}
+
+/** A party as a referrer sees it: identity only; contact details and addresses are left out here and by the schema. */
+export const referrerPartyView = (p: typeof parties.$inferSelect) => ({
+  id: p.id, role: p.role, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, language: p.language,
+})
+
+// ── Visits ────────────────────────────────────────────────────────────────────────────────────
+
+type VisitRow = typeof visits.$inferSelect
+type ReferrerStatus = (typeof REFERRER_VISIT_STATUSES)[number]
+
+/** The visit's day at its site, in SQL. */
+const localDay = sql`(${visits.startsAt} at time zone ${visits.timeZone})::date`
+
+/** The visits of the court's cases a court may see: no conversations, nothing entered in error. */
+export function referrerVisitScope(actor: Actor): SQL {
+  if (!actor.courtId) return sql`false`
+  return and(
+    sql`${visits.caseId} in (select ${cases.id} from ${cases} where ${cases.courtId} = ${actor.courtId})`,
+    ne(visits.kind, 'conversation'),
+    ne(visits.status, 'entered-in-error'),
+  )!
+}
+
+/** The status as a court sees it: a visit under way is still a booked one until its outcome. */
+const referrerStatus = (status: VisitRow['status']): ReferrerStatus => (status === 'arrived' ? 'booked' : status as ReferrerStatus)
+
+export interface VisitQuery { from?: string; to?: string; siteId?: string; roomId?: string; counsellorId?: string; caseId?: string; status?: string; cursor?: string }
+
+/**
+ * A court's filters on the visit list. Rooms, sites and counsellors are not in its view, so it may
+ * not filter by them; `from` and `to` compare whole days, so a list cannot be narrowed down to
+ * reveal a visit's time; the cursor names only the last visit.
+ */
+export function referrerVisitFilters(q: VisitQuery): (SQL | undefined)[] {
+  for (const field of ['siteId', 'roomId', 'counsellorId'] as const) {
+    if (q[field]) throw invalidInput('query', `/${field}`, 'is not in the referrer view: a court token cannot filter by it')
+  }
+  const status = q.status as VisitRow['status'] | undefined
+  return [
+    q.cursor ? referrerCursor.decode(q.cursor) : undefined,
+    q.from ? sql`${localDay} >= ${q.from.slice(0, 10)}::date` : undefined,
+    q.to ? sql`${localDay} < ${q.to.slice(0, 10)}::date` : undefined,
+    q.caseId ? eq(visits.caseId, q.caseId) : undefined,
+    status === undefined ? undefined
+      : status === 'booked' ? inArray(visits.status, ['booked', 'arrived'])
+        : (REFERRER_VISIT_STATUSES as readonly string[]).includes(status) ? eq(visits.status, status)
+          : sql`false`, // arrived and entered-in-error are not statuses a court ever sees
+  ]
+}
+
+/** Keyset cursor that holds only the last visit's id: its start time stays out of the court's hands. */
+export const referrerCursor = {
+  encode: (row: VisitRow) => Buffer.from(row.id).toString('base64url'),
+  decode(cursor: string): SQL {
+    const id = Buffer.from(cursor, 'base64url').toString('utf8')
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw invalidCursor()
+    return sql`(${visits.startsAt}, ${visits.id}) > (select v.starts_at, v.id from ${visits} v where v.id = ${id})`
+  },
+}
+
+/** Visits in the referrer view, with their cancellation reasons' labels (each from its centre). */
+export async function renderReferrerVisits(db: Queryable, rows: VisitRow[]) {
+  const resolvers = new Map<string, Awaited<ReturnType<typeof reasonResolver>>>()
+  for (const centreId of new Set(rows.map((r) => r.centreId))) {
+    const refs = rows.filter((r) => r.centreId === centreId).map((r) => ({ category: 'cancellation' as const, code: r.cancelReasonCode }))
+    resolvers.set(centreId, await reasonResolver(db, centreId, refs))
+  }
+  return rows.map((row) => ({
+    id: row.id,
+    caseId: row.caseId,
+    kind: row.kind,
+    date: DateTime.fromJSDate(row.startsAt, { zone: row.timeZone }).toISODate()!,
+    status: referrerStatus(row.status),
+    cancelledBy: row.cancelledBy,
+    cancelReason: resolvers.get(row.centreId)!({ category: 'cancellation', code: row.cancelReasonCode }),
+  }))
+}

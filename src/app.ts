@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from './db/client.js'
 import { databasePlugin } from './db/plugin.js'
 import { authPlugin } from './http/auth.js'
-import { frameworkErrors, registerErrorHandling } from './http/errors.js'
+import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.js'
+import { loggingPlugin, requestLogger } from './http/logging.js'
 import { ProblemSchema } from './http/problem.js'
 import { ReferrerVisit } from './modules/referrer-view/schemas.js'
 import { registerValidation } from './http/validation.js'
@@ -42,6 +43,9 @@ export async function buildApp(options: AppOptions) {
     },
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors,
+    clientErrorHandler: clientErrors,
+    // Every request's log lines go through the serializers of src/http/logging.ts, whichever logger this is.
+    childLoggerFactory: requestLogger as unknown as FastifyServerOptions['childLoggerFactory'],
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addHook('onSend', async (request, reply) => {
@@ -49,6 +53,7 @@ export async function buildApp(options: AppOptions) {
   })
   // JSON only: a text/plain body is refused with 415 rather than parsed into a string.
   app.removeContentTypeParser('text/plain')
+  await app.register(loggingPlugin)
   registerValidation(app)
   registerErrorHandling(app)
   app.addSchema(ProblemSchema)

@@ -21,7 +21,8 @@ async function main() {
 
   const logger = pino({
     level: config.logLevel,
-    // Tokens travel in headers; fastify's request serializer never logs headers, and this keeps it so.
+    // Request lines are shaped in src/http/logging.ts (route pattern, query keys, no headers); this
+    // redaction is a second guard should a header ever reach a log line.
     redact: ['req.headers.authorization', 'req.headers.cookie'],
     ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
   })

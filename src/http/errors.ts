@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DrizzleQueryError } from 'drizzle-orm'
-import { Problem, problemType } from './problem.js'
+import type { Socket } from 'node:net'
+import type { ErrorObject } from 'ajv'
+import { Problem, problemType, validationProblem, type FieldError } from './problem.js'
 
 interface DatabaseErrorLike { code?: string; constraint?: string; message: string }
 
@@ -35,8 +37,59 @@ interface ProblemBody { type: string; title: string; status: number; detail: str
 const titles: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large',
-  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  408: 'Request Timeout', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
   503: 'Service Unavailable',
+}
+
+const problemOf = (problem: Problem) => ({
+  body: { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, ...problem.extensions } as ProblemBody,
+  headers: problem.headers,
+})
+
+const listed = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(', ')
+
+/** What a value of a field must look like, in words a person can act on. */
+function describe(issue: ErrorObject): string {
+  const params = issue.params as Record<string, unknown>
+  if (params.additionalProperty) return `unknown property "${String(params.additionalProperty)}"`
+  if (issue.keyword === 'enum') return `must be one of ${listed(params.allowedValues as unknown[])}`
+  if (issue.keyword === 'format' && params.format === 'date-time') {
+    return 'must be a real date and time with its offset (RFC 3339), e.g. 2026-03-07T10:00:00+01:00'
+  }
+  return issue.message ?? 'is invalid'
+}
+
+/**
+ * ajv's errors as one entry per field. A union of constants (TypeBox's Union of Literals, or a
+ * nullable enum) fails every branch; those branch errors are folded into one list of the values
+ * allowed. `if`/`then` repeats its `then` errors, so it is dropped.
+ */
+export function fieldErrors(issues: ErrorObject[], where: FieldError['in']): FieldError[] {
+  const folded = new Map<ErrorObject, string>()
+  const hidden = new Set<ErrorObject>()
+  for (const union of issues.filter((i) => i.keyword === 'anyOf' || i.keyword === 'oneOf')) {
+    const branches = issues.filter((i) => i !== union && i.schemaPath.startsWith(`${union.schemaPath}/`))
+    const allowed: unknown[] = []
+    const foldable = branches.length > 0 && branches.every((b) => {
+      const params = b.params as Record<string, unknown>
+      if (b.keyword === 'const') allowed.push(params.allowedValue)
+      else if (b.keyword === 'enum') allowed.push(...(params.allowedValues as unknown[]))
+      else if (b.keyword === 'type' && params.type === 'null') allowed.push(null)
+      else return false
+      return b.instancePath === union.instancePath
+    })
+    if (!foldable) continue
+    folded.set(union, `must be one of ${listed(allowed)}`)
+    for (const b of branches) hidden.add(b)
+  }
+  const errors = issues.filter((i) => !hidden.has(i) && i.keyword !== 'if').map((issue) => {
+    const params = issue.params as Record<string, unknown>
+    const property = (params.missingProperty ?? params.additionalProperty) as string | undefined
+    const pointer = issue.instancePath + (property ? `/${property}` : '')
+    return { in: where, pointer: pointer || '/', detail: folded.get(issue) ?? describe(issue) }
+  })
+  return errors.filter((e, i) => errors.findIndex((o) => o.pointer === e.pointer && o.detail === e.detail) === i)
 }
 
 function toProblem(error: FastifyError, request: FastifyRequest): { body: ProblemBody; headers: Record<string, string> } {
@@ -45,25 +98,11 @@ function toProblem(error: FastifyError, request: FastifyRequest): { body: Proble
     headers: {} as Record<string, string>,
   })
 
-  if (error instanceof Problem) {
-    return {
-      body: { type: error.type, title: error.title, status: error.status, detail: error.detail, ...error.extensions },
-      headers: error.headers,
-    }
-  }
+  if (error instanceof Problem) return problemOf(error)
   if (error.validation) {
     const part = error.validationContext ?? 'body'
-    const where = part === 'querystring' ? 'query' : part === 'params' ? 'path' : part
-    const errors = error.validation.map((issue) => {
-      const params = issue.params as Record<string, unknown>
-      const property = (params.missingProperty ?? params.additionalProperty) as string | undefined
-      const pointer = issue.instancePath + (property ? `/${property}` : '')
-      const detail = params.additionalProperty ? `unknown property "${property}"` : issue.message ?? 'is invalid'
-      return { in: where, pointer: pointer || '/', detail }
-    })
-    const unique = errors.filter((e, i) => errors.findIndex((o) => o.pointer === e.pointer && o.detail === e.detail) === i)
-    const summary = unique.map((e) => `${e.pointer} ${e.detail}`).join('; ')
-    return make(400, 'validation', `The request ${where} is invalid: ${summary}.`, { errors: unique })
+    const where = (part === 'querystring' ? 'query' : part === 'params' ? 'path' : part) as FieldError['in']
+    return problemOf(validationProblem(fieldErrors(error.validation as ErrorObject[], where)))
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -113,7 +152,8 @@ export function sendProblem(reply: FastifyReply, body: ProblemBody, headers: Rec
     .code(body.status)
     .headers(headers)
     .type('application/problem+json')
-    .send({ ...body, instance: reply.request.url, requestId: reply.request.id })
+    // The path only: a query string may carry free text or a token, and a problem is often logged by a proxy.
+    .send({ ...body, instance: reply.request.url.split('?')[0], requestId: reply.request.id })
 }
 
 /**
@@ -125,6 +165,27 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
     ? 'A path segment is too long to be an id (ids are UUIDs); check the URL.'
     : 'The URL is not valid: a path segment does not decode (check its percent-encoding).'
   return sendProblem(reply, { type: problemType('bad-url'), title: 'Bad Request', status: 400, detail })
+}
+
+/**
+ * Errors Node's HTTP parser raises before there is a request (headers over the size limit, a
+ * malformed request line, a timeout): a problem+json answer on the raw socket. The error itself
+ * is not logged whole: its raw packet holds the request's headers, tokens included.
+ */
+export function clientErrors(this: FastifyInstance, error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, slug, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers-too-large', 'The request headers are larger than this service accepts (16 KiB in all).']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request-timeout', 'The request was not received in time.']
+    : [400, 'malformed-request', 'The request is not valid HTTP.']
+  this.log.debug({ code: error.code, status }, 'client error')
+  if (socket.writable) {
+    const body = JSON.stringify({ type: problemType(slug), title: titles[status], status, detail })
+    socket.end(`HTTP/1.1 ${status} ${titles[status]}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  } else {
+    socket.destroy()
+  }
 }
 
 export function registerErrorHandling(app: FastifyInstance) {

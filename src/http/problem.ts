@@ -23,11 +23,24 @@ export class Problem extends Error {
 
 export const problemType = (slug: string) => `urn:bezoekruimte:problem:${slug}`
 
+export type FieldError = { in: 'body' | 'query' | 'path' | 'headers'; pointer: string; detail: string }
+
+/**
+ * A 400 naming each bad field by JSON pointer. Schema errors, hand-made checks and the input
+ * hygiene checks all answer this one type, so a client handles every field error one way.
+ */
+export const validationProblem = (errors: FieldError[], extensions: Record<string, unknown> = {}) => {
+  const where = [...new Set(errors.map((e) => e.in))].join(' and ')
+  const summary = errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')
+  return new Problem(400, 'validation', 'Bad Request', `The request ${where} is invalid: ${summary}.`, { errors, ...extensions })
+}
+
+/** A 400 that is not about one field (or whose fields are listed in `errors`: then it is a validation problem). */
 export const badRequest = (detail: string, extensions?: Record<string, unknown>) =>
-  new Problem(400, 'bad-request', 'Bad Request', detail, extensions)
+  new Problem(400, extensions?.errors ? 'validation' : 'bad-request', 'Bad Request', detail, extensions)
 /** A 400 naming one field of the body or query by JSON pointer, in the words every validation error uses. */
 export const invalidInput = (where: 'body' | 'query', pointer: string, detail: string, extensions: Record<string, unknown> = {}) =>
-  badRequest(`The request ${where} is invalid: ${pointer} ${detail}.`, { errors: [{ in: where, pointer, detail }], ...extensions })
+  validationProblem([{ in: where, pointer, detail }], extensions)
 export const forbidden = (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail)
 /** Unknown, or outside the caller's scope: the two are indistinguishable on purpose. */
 export const notFound = (what: string, id?: string) =>

@@ -1,6 +1,8 @@
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
+import { validationProblem, type FieldError } from './problem.js'
+import { isInstant } from './times.js'
 
 /**
  * Bodies are validated strictly: a number sent as a string is an error, unknown properties are
@@ -15,7 +17,42 @@ function makeAjv(coerce: boolean) {
     strict: false,
   })
   addFormats.default(ajv)
+  // ajv-formats lets a leap second (23:59:60) through, which no Date or timestamptz can hold: every
+  // date-time of every schema is read by the same parser the handlers use.
+  ajv.addFormat('date-time', { type: 'string', validate: isInstant })
   return ajv
+}
+
+const escapePointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1')
+
+/**
+ * Strings PostgreSQL cannot store as given: a lone UTF-16 surrogate (JSON.parse makes one of
+ * "\ud800"; the driver would store U+FFFD in its place, silently) and NUL (text cannot hold it).
+ */
+// With the u flag a surrogate pair reads as one code point, so only an unpaired half matches.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
+function badText(value: string): string | undefined {
+  if (LONE_SURROGATE.test(value)) return 'contains a lone UTF-16 surrogate (not valid Unicode)'
+  if (value.includes('\u0000')) return 'contains a NUL character (U+0000)'
+  return undefined
+}
+
+function findBadText(value: unknown, where: FieldError['in'], pointer: string, found: FieldError[]) {
+  if (found.length >= 20) return
+  if (typeof value === 'string') {
+    const detail = badText(value)
+    if (detail) found.push({ in: where, pointer: pointer || '/', detail })
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => findBadText(item, where, `${pointer}/${i}`, found))
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const at = `${pointer}/${escapePointer(key)}`
+      const detail = badText(key)
+      if (detail) found.push({ in: where, pointer: at, detail: `is a property name that ${detail}` })
+      else findBadText(item, where, at, found)
+    }
+  }
 }
 
 export function registerValidation(app: FastifyInstance) {
@@ -23,4 +60,13 @@ export function registerValidation(app: FastifyInstance) {
   const parameters = makeAjv(true)
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? body : parameters).compile(schema))
+
+  // Before the schemas, for every route: no text a client sends reaches the database unchecked.
+  app.addHook('preValidation', async (request) => {
+    const found: FieldError[] = []
+    findBadText(request.params, 'path', '', found)
+    findBadText(request.query, 'query', '', found)
+    findBadText(request.body, 'body', '', found)
+    if (found.length) throw validationProblem(found)
+  })
 }

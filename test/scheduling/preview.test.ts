@@ -76,7 +76,7 @@ t.test('POST /v1/recurrence/preview', async (t) => {
       const response = await preview({ start: '2026-03-07T10:00', timeZone: 'Europe/Brussels', rrule: `FREQ=${freq};COUNT=3` })
       t.equal(response.status, 400, freq)
       t.match(response.headers['content-type'], /^application\/problem\+json/)
-      t.match(response.json, { type: 'urn:bezoekruimte:problem:bad-request', title: 'Bad Request', status: 400, detail: new RegExp(`FREQ=${freq}`) })
+      t.match(response.json, { type: 'urn:bezoekruimte:problem:validation', title: 'Bad Request', status: 400, detail: new RegExp(`FREQ=${freq}`) })
       t.same(response.json.errors, [{ in: 'body', pointer: '/rrule', detail: response.json.detail }])
     }
     for (const [rrule, problem] of [

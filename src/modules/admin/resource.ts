@@ -41,6 +41,8 @@ export interface ReferenceResource {
 export function registerReferenceResource(app: FastifyInstance, r: ReferenceResource) {
   const { table } = r
   const base = `/${r.path}`
+  // Operation ids for generated clients: createSite, listSites, getSite, …
+  const name = r.entityType[0]!.toUpperCase() + r.entityType.slice(1)
   const findInScope = async (db: Queryable, actor: Actor, id: string) => {
     const [row] = await db.select().from(table as PgTable).where(and(eq(table.id, id), r.scope(actor))) as Row[]
     if (!row) throw notFound(r.noun, id)
@@ -52,6 +54,7 @@ export function registerReferenceResource(app: FastifyInstance, r: ReferenceReso
   app.post(base, {
     config: { roles: r.writeRoles },
     schema: {
+      operationId: `create${name}`,
       summary: `Create a ${r.noun}`, tags: [r.tag], body: r.create,
       response: { 201: r.item, ...problemResponses(404, 409, 413, 415) },
     },
@@ -68,6 +71,7 @@ export function registerReferenceResource(app: FastifyInstance, r: ReferenceReso
   app.get(base, {
     config: { roles: r.readRoles },
     schema: {
+      operationId: `list${name}s`,
       summary: `List ${r.path}`, tags: [r.tag],
       querystring: r.listFilters ? { ...PageQuery, properties: { ...PageQuery.properties, ...r.listFilters.properties } } as TSchema : PageQuery,
       response: { 200: Page(r.item), ...problemResponses() },
@@ -82,12 +86,13 @@ export function registerReferenceResource(app: FastifyInstance, r: ReferenceReso
 
   app.get(`${base}/:id`, {
     config: { roles: r.readRoles },
-    schema: { summary: `Read a ${r.noun}`, tags: [r.tag], params: IdParams, response: { 200: r.item, ...problemResponses(404) } },
+    schema: { operationId: `get${name}`, summary: `Read a ${r.noun}`, tags: [r.tag], params: IdParams, response: { 200: r.item, ...problemResponses(404) } },
   }, async (request) => findInScope(app.db, request.actor, (request.params as { id: string }).id))
 
   app.patch(`${base}/:id`, {
     config: { roles: r.writeRoles },
     schema: {
+      operationId: `update${name}`,
       summary: `Update a ${r.noun}`, tags: [r.tag], params: IdParams, body: r.update,
       response: { 200: r.item, ...problemResponses(404, 409, 413, 415) },
     },
@@ -106,6 +111,7 @@ export function registerReferenceResource(app: FastifyInstance, r: ReferenceReso
   app.delete(`${base}/:id`, {
     config: { roles: r.writeRoles },
     schema: {
+      operationId: `deactivate${name}`,
       summary: `Deactivate a ${r.noun} (kept for history; no longer offered for new use)`, tags: [r.tag], params: IdParams,
       response: { 200: r.item, ...problemResponses(404) },
     },

@@ -42,6 +42,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.post('/centres', {
     config: { roles: ['operator'] },
     schema: {
+      operationId: 'createCentre',
       summary: 'Set up a new centre (returns an admin token for it, once)', tags: ['Centres'],
       description: 'The installation’s operator only (or the CLI’s `setup`): a centre’s admin cannot create centres.',
       body: S.CentreCreate, response: { 201: S.CentreCreated, ...problemResponses(413, 415) },
@@ -60,7 +61,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get('/centres', {
     config: { roles: ['operator', 'admin', 'staff', 'counsellor'] },
-    schema: { summary: 'List the centres in your scope (your own; every centre for the operator)', tags: ['Centres'], querystring: PageQuery, response: { 200: Page(S.Centre), ...problemResponses() } },
+    schema: { operationId: 'listCentres', summary: 'List the centres in your scope (your own; every centre for the operator)', tags: ['Centres'], querystring: PageQuery, response: { 200: Page(S.Centre), ...problemResponses() } },
   }, async (request) => {
     const { limit, cursor } = request.query as PageQuery
     const rows = await app.db.select().from(centres)
@@ -70,7 +71,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get('/centres/:id', {
     config: { roles: ['operator', 'admin', 'staff', 'counsellor'] },
-    schema: { summary: 'Read a centre', tags: ['Centres'], params: IdParams, response: { 200: S.Centre, ...problemResponses(404) } },
+    schema: { operationId: 'getCentre', summary: 'Read a centre', tags: ['Centres'], params: IdParams, response: { 200: S.Centre, ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     const [row] = await app.db.select().from(centres).where(and(eq(centres.id, id), centreScope(request.actor)))
@@ -80,7 +81,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.patch('/centres/:id', {
     config: { roles: ['admin'] },
-    schema: { summary: 'Update a centre’s name or settings', tags: ['Centres'], params: IdParams, body: S.CentreUpdate, response: { 200: S.Centre, ...problemResponses(404, 413, 415) } },
+    schema: { operationId: 'updateCentre', summary: 'Update a centre’s name or settings', tags: ['Centres'], params: IdParams, body: S.CentreUpdate, response: { 200: S.Centre, ...problemResponses(404, 413, 415) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     const body = request.body as { name?: string; settings?: Record<string, unknown> }
@@ -155,6 +156,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.post('/counsellors/:id/absences', {
     config: { roles: ['admin', 'staff'] },
     schema: {
+      operationId: 'createAbsence',
       summary: 'Record a counsellor’s absence (no visits are booked with them then)', tags: ['Counsellors'],
       params: IdParams, body: S.AbsenceCreate, response: { 201: S.Absence, ...problemResponses(404, 413, 415) },
     },
@@ -175,7 +177,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get('/counsellors/:id/absences', {
     config: { roles: ['admin', 'staff', 'counsellor'] },
-    schema: { summary: 'List a counsellor’s absences', tags: ['Counsellors'], params: IdParams, querystring: PageQuery, response: { 200: Page(S.Absence), ...problemResponses(404) } },
+    schema: { operationId: 'listAbsences', summary: 'List a counsellor’s absences', tags: ['Counsellors'], params: IdParams, querystring: PageQuery, response: { 200: Page(S.Absence), ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     const { limit, cursor } = request.query as PageQuery
@@ -197,6 +199,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.post('/tokens', {
     config: { roles: ['admin', 'operator'] },
     schema: {
+      operationId: 'issueToken',
       summary: 'Issue an API token (the secret is returned once)', tags: ['Tokens'],
       description: 'An admin issues admin, staff, counsellor and integration tokens for its own centre; counsellor tokens need counsellorId (one of your counsellors). '
         + 'Court-scoped tokens (clerk, or integration with a courtId) read that court’s referrals in every centre: only the operator issues them. An operator token is never issued here (only by the CLI).',
@@ -232,7 +235,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.get('/tokens', {
     config: { roles: ['admin', 'operator'] },
-    schema: { summary: 'List the tokens your centre issued (the operator: the court-scoped tokens); never their secrets', tags: ['Tokens'], querystring: PageQuery, response: { 200: Page(S.Token), ...problemResponses() } },
+    schema: { operationId: 'listTokens', summary: 'List the tokens your centre issued (the operator: the court-scoped tokens); never their secrets', tags: ['Tokens'], querystring: PageQuery, response: { 200: Page(S.Token), ...problemResponses() } },
   }, async (request) => {
     const { limit, cursor } = request.query as PageQuery
     const rows = await app.db.select().from(apiTokens)
@@ -242,7 +245,7 @@ export async function adminRoutes(app: FastifyInstance) {
 
   app.delete('/tokens/:id', {
     config: { roles: ['admin', 'operator'] },
-    schema: { summary: 'Revoke a token (it stops working at once)', tags: ['Tokens'], params: IdParams, response: { 200: S.Token, ...problemResponses(404) } },
+    schema: { operationId: 'revokeToken', summary: 'Revoke a token (it stops working at once)', tags: ['Tokens'], params: IdParams, response: { 200: S.Token, ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     return app.db.transaction(async (tx) => {
@@ -263,6 +266,7 @@ export async function adminRoutes(app: FastifyInstance) {
   app.get('/audit', {
     config: { roles: ['admin'] },
     schema: {
+      operationId: 'listAuditEvents',
       summary: 'Audit trail of your centre’s changes, newest first', tags: ['Audit'],
       querystring: Type.Object({ ...PageQuery.properties, ...S.AuditQuery.properties }),
       response: { 200: Page(S.AuditEvent), ...problemResponses() },

@@ -39,6 +39,7 @@ export async function caseRoutes(app: FastifyInstance) {
   app.get('/cases', {
     config: { roles: READ_ROLES },
     schema: {
+      operationId: 'listCases',
       summary: 'List cases (filter by status, lead counsellor, site)', tags: ['Cases'], description: REFERRER_VIEW_NOTE,
       querystring: Type.Object({ ...PageQuery.properties, ...S.CaseQuery.properties }),
       response: { 200: Type.Union([CasePageViews.full, CasePageViews.referrer]), ...problemResponses() },
@@ -60,6 +61,7 @@ export async function caseRoutes(app: FastifyInstance) {
   app.get('/cases/:id', {
     config: { roles: READ_ROLES },
     schema: {
+      operationId: 'getCase',
       summary: 'Read a case: parties, status, dates, planned end, agreement, readiness', tags: ['Cases'], description: REFERRER_VIEW_NOTE,
       params: IdParams, response: { 200: Type.Union([S.Case, S.ReferrerCase]), ...problemResponses(404) },
     },
@@ -71,6 +73,7 @@ export async function caseRoutes(app: FastifyInstance) {
   app.get('/cases/:id/readiness', {
     config: { roles: ['admin', 'staff', 'counsellor'] },
     schema: {
+      operationId: 'getCaseReadiness',
       summary: 'What is missing before contact: intakes, signatures of the documents in force, the signed agreement', tags: ['Cases'],
       params: IdParams, response: { 200: S.Readiness, ...problemResponses(404) },
     },
@@ -82,6 +85,7 @@ export async function caseRoutes(app: FastifyInstance) {
   app.get('/cases/:id/events', {
     config: { roles: READ_ROLES },
     schema: {
+      operationId: 'listCaseEvents',
       summary: 'The case’s history: every transition with actor, time, reason and explanation', tags: ['Cases'],
       description: `Oldest first. ${REFERRER_VIEW_NOTE} Referrers see the transitions (created, activated, extended, suspended, resumed, ended).`,
       params: IdParams, querystring: PageQuery,
@@ -104,6 +108,7 @@ export async function caseRoutes(app: FastifyInstance) {
   app.post('/cases/:id/intakes', {
     config: { roles: WRITE_ROLES },
     schema: {
+      operationId: 'createIntake',
       summary: 'Record an intake held with one adult party', tags: ['Cases'],
       description: 'Each adult party has their own intake; the summary is internal and never shown to referrers.',
       params: IdParams, body: S.IntakeCreate, response: { 201: S.Intake, ...problemResponses(404, 409, 413, 415) },
@@ -134,6 +139,7 @@ export async function caseRoutes(app: FastifyInstance) {
       config: { roles: WRITE_ROLES },
       ...(options.emptyBody ? { preValidation: emptyBodyAllowed } : {}),
       schema: {
+        operationId: `${path}Case`,
         summary, description, tags: ['Cases'], params: IdParams, body,
         response: { 200: S.Case, ...problemResponses(404, 409, 413, 415) },
       },

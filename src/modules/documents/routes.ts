@@ -30,6 +30,7 @@ export async function documentRoutes(app: FastifyInstance) {
   app.post('/documents', {
     config: { roles: WRITE_ROLES },
     schema: {
+      operationId: 'publishDocument',
       summary: 'Publish a new version of the house rules or the information document', tags: ['Documents'],
       description: 'Versions are immutable and numbered per centre, kind and language. Once a new version is in force (effectiveFrom), parties must sign it before new bookings.',
       body: S.DocumentCreate, response: { 201: S.Document, ...problemResponses(413, 415) },
@@ -48,6 +49,7 @@ export async function documentRoutes(app: FastifyInstance) {
   app.get('/documents', {
     config: { roles: READ_ROLES },
     schema: {
+      operationId: 'listDocuments',
       summary: 'List document versions (?inForce=true: the version in force now of each kind and language)', tags: ['Documents'],
       querystring: Type.Object({ ...PageQuery.properties, ...S.DocumentQuery.properties }),
       response: { 200: Page(S.Document), ...problemResponses() },
@@ -74,6 +76,7 @@ export async function documentRoutes(app: FastifyInstance) {
   app.post('/cases/:id/signatures', {
     config: { roles: WRITE_ROLES },
     schema: {
+      operationId: 'createSignature',
       summary: 'Record that an adult party signed a document version', tags: ['Documents'],
       description: 'One signature per party and version; a newer version in force needs a new signature.',
       params: IdParams, body: S.SignatureCreate, response: { 201: S.Signature, ...problemResponses(404, 409, 413, 415) },
@@ -102,6 +105,7 @@ export async function documentRoutes(app: FastifyInstance) {
   app.put('/cases/:id/agreement', {
     config: { roles: WRITE_ROLES },
     schema: {
+      operationId: 'putAgreement',
       summary: 'Draw up a new version of the case’s agreement (overeenkomst)', tags: ['Documents'],
       description: 'Each PUT creates the next version (201 for the first, 200 after); every adult party signs the current version before contact.',
       params: IdParams, body: S.AgreementPut, response: { 200: S.Agreement, 201: S.Agreement, ...problemResponses(404, 409, 413, 415) },
@@ -137,6 +141,7 @@ export async function documentRoutes(app: FastifyInstance) {
   app.post('/cases/:id/agreement/signatures', {
     config: { roles: WRITE_ROLES },
     schema: {
+      operationId: 'signAgreement',
       summary: 'Record that an adult party signed the current agreement', tags: ['Documents'],
       params: IdParams, body: S.AgreementSignatureCreate, response: { 201: S.AgreementSigned, ...problemResponses(404, 409, 413, 415) },
     },

@@ -6,11 +6,12 @@ const Health = Type.Object({ status: Type.Literal('ok', { examples: ['ok'] }) })
 
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/health/live', {
-    schema: { summary: 'Liveness: the process answers', tags: ['Health'], security: [], response: { 200: Health } },
+    schema: { operationId: 'checkLiveness', summary: 'Liveness: the process answers', tags: ['Health'], security: [], response: { 200: Health } },
   }, async () => ({ status: 'ok' as const }))
 
   app.get('/health/ready', {
     schema: {
+      operationId: 'checkReadiness',
       summary: 'Readiness: the database answers', tags: ['Health'], security: [],
       response: { 200: Health, 503: problemResponses(503)[503]! },
     },

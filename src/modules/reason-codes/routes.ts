@@ -18,6 +18,7 @@ export async function reasonCodeRoutes(app: FastifyInstance) {
   app.get('/reason-codes', {
     config: { roles: ROLES },
     schema: {
+      operationId: 'listReasonCodes',
       summary: 'List the coded reasons you can use or will see (shared catalogue and your centre’s own)', tags: ['Reason codes'],
       description: 'Categories: refusal and return (of a referral), suspension, ending and extension (of a case), cancellation (of a visit). Every reason is given with a free-text explanation.',
       querystring: Type.Object({ ...PageQuery.properties, ...S.ReasonCodeQuery.properties }),
@@ -37,6 +38,7 @@ export async function reasonCodeRoutes(app: FastifyInstance) {
   app.post('/reason-codes', {
     config: { roles: ['admin'] },
     schema: {
+      operationId: 'createReasonCode',
       summary: 'Add a reason code of your centre’s own', tags: ['Reason codes'],
       description: 'The code must not exist yet in its category, neither in the shared catalogue nor among your own.',
       body: S.ReasonCodeCreate, response: { 201: S.ReasonCode, ...problemResponses(409, 413, 415) },

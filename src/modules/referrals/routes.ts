@@ -64,6 +64,7 @@ export async function referralRoutes(app: FastifyInstance) {
     // The schema's findings and the referral's own checks are reported together (validation.ts).
     attachValidation: true,
     schema: {
+      operationId: 'submitReferral',
       summary: 'Submit a referral', tags: ['Referrals'],
       description: 'By a clerk (for their own court; source court) or by centre staff (any source, for their own centre). '
         + 'Requested modalities are advisory. Every defect is listed in one 400 problem. Send an Idempotency-Key to make retries safe. '
@@ -108,6 +109,7 @@ export async function referralRoutes(app: FastifyInstance) {
   app.get('/referrals', {
     config: { roles: READ_ROLES },
     schema: {
+      operationId: 'listReferrals',
       summary: 'List referrals; ?status=waitlisted is the waiting list', tags: ['Referrals'],
       description: `In submission order. Waitlisted referrals carry their place on the centre’s waiting list and the days waiting. ${REFERRER_VIEW_NOTE}`,
       querystring: Type.Object({ ...PageQuery.properties, ...S.ReferralQuery.properties }),
@@ -128,6 +130,7 @@ export async function referralRoutes(app: FastifyInstance) {
   app.get('/referrals/:id', {
     config: { roles: READ_ROLES },
     schema: {
+      operationId: 'getReferral',
       summary: 'Read a referral, its decision and the resulting case’s status', tags: ['Referrals'], description: REFERRER_VIEW_NOTE,
       params: IdParams, response: { 200: Type.Union([S.Referral, S.ReferrerReferral]), ...problemResponses(404) },
     },
@@ -149,6 +152,7 @@ export async function referralRoutes(app: FastifyInstance) {
       config: { roles: options.roles },
       ...(options.emptyBody ? { preValidation: emptyBodyAllowed } : {}),
       schema: {
+        operationId: `${action}Referral`,
         summary: options.summary, description: options.description, tags: ['Referrals'], params: IdParams, body: options.body,
         response: { 200: options.roles.includes('clerk') ? Type.Union([S.Referral, S.ReferrerReferral]) : S.Referral, ...problemResponses(404, 409, 413, 415) },
       },
@@ -205,6 +209,7 @@ export async function referralRoutes(app: FastifyInstance) {
   app.post('/referrals/:id/accept', {
     config: { roles: CENTRE_WRITE_ROLES },
     schema: {
+      operationId: 'acceptReferral',
       summary: 'Accept the referral: opens the case in intake', tags: ['Referrals'],
       description: 'Creates the case (status intake) with the referral’s parties and a lead counsellor; court-ordered cases are fee-exempt.',
       params: IdParams, body: S.AcceptBody, response: { 201: S.Accepted, ...problemResponses(404, 409, 413, 415, 422) },

@@ -13,7 +13,7 @@ import { inCentre } from '../../http/scope.js'
 import { findCase } from '../cases/access.js'
 import { casePeople, checkGate, loadCaseRules } from './booking.js'
 import { formatInstant } from '../../domain/zones.js'
-import { parseTime } from './times.js'
+import { parseTime } from '../../http/times.js'
 import { VisitKindSchema } from './schemas.js'
 
 /** The longest window one request may search: a month view of a booking form. */
@@ -87,6 +87,7 @@ export async function availabilityRoutes(app: FastifyInstance) {
   app.get('/availability', {
     config: { roles: ['admin', 'staff', 'counsellor'] },
     schema: {
+      operationId: 'findAvailability',
       summary: 'Find free slots at a site (room, counsellors, start) that pass every booking rule', tags: ['Scheduling'],
       description: `Starts on a local-clock grid (\`stepMinutes\`, default 15) in [from, to), at most ${MAX_WINDOW_DAYS} days. ` +
         'A slot is a start with a room that still has a free place (capacity) and the counsellors free for the whole staggered span: inside the site\'s opening hours, not on a closure or a Belgian public holiday (unless the centre opted out), ' +

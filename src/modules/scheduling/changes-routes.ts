@@ -13,7 +13,8 @@ import { requireReason } from '../reason-codes/queries.js'
 import { prepareBooking, rebookVisit, type BookingContext, type BookingRequest, type VisitRow } from './booking.js'
 import { visitView } from './routes.js'
 import { cancelBookedVisits } from './cancellation.js'
-import { absencesFrom, parseTime } from './times.js'
+import { parseTime } from '../../http/times.js'
+import { absencesFrom } from './times.js'
 import { LocalOrInstant, StaggerSchema, Visit } from './schemas.js'
 
 // ── Schemas ─────────────────────────────────────────────────────────────────────────────────────
@@ -101,6 +102,7 @@ export async function visitChangeRoutes(app: FastifyInstance) {
   app.patch('/visits/:id', {
     config: { roles: ['admin', 'staff'] },
     schema: {
+      operationId: 'updateVisit',
       summary: 'Move a visit or change its room, counsellors or duration (If-Match required)', tags: ['Scheduling'],
       description: 'Send `If-Match` with the ETag of GET /v1/visits/{id}: without it the answer is 428, with a stale one 412. Only a `booked` visit can change (else 409 naming its status). ' +
         'The visit\'s reservations are freed and the new slot is judged by every rule a new booking obeys (the booking gate, opening hours, closures, holidays, working hours, absences, room capacity, overlaps, planned end, suspensions, agreement); ' +
@@ -149,6 +151,7 @@ export async function visitChangeRoutes(app: FastifyInstance) {
   app.delete('/series/:id', {
     config: { roles: ['admin', 'staff'] },
     schema: {
+      operationId: 'endSeries',
       summary: 'End a series: cancel its booked visits from a date on', tags: ['Scheduling'],
       description: 'Cancels the series\' booked visits starting at or after `from` (a local date — from the start of that day in the series\' zone —, a local wall time, or an RFC 3339 instant; default now), ' +
         'with `cancelledBy: centre`, the cancellation `reasonCode` (default `other`) and `explanation`, and frees their reservations; the series records `endedFrom`. ' +

@@ -16,7 +16,8 @@ import { isCourtToken, referrerCursor, referrerVisitFilters, referrerVisitScope,
 import { bookOccurrences, prepareBooking, type BookingRequest, type PlannedVisit, type VisitRow } from './booking.js'
 import { availabilityRoutes } from './availability-routes.js'
 import * as S from './schemas.js'
-import { absencesFrom, parseTime } from './times.js'
+import { parseTime } from '../../http/times.js'
+import { absencesFrom } from './times.js'
 
 
 /** A visit as the API shows it: instants with the site's offset. */
@@ -77,6 +78,7 @@ export async function schedulingRoutes(app: FastifyInstance) {
   app.post('/cases/:id/series', {
     config: { roles: ['admin', 'staff'] },
     schema: {
+      operationId: 'createSeries',
       summary: 'Book a recurring series of visits for a case', tags: ['Scheduling'],
       description: 'Expands the rule in the site\'s wall-clock time (DST-correct), applies every booking rule and reserves room, counsellors and the case\'s people for each staggered span. `onConflict: reject` books nothing if any occurrence conflicts (409 with `conflicts[]`); `skip` books the free ones and lists the others. The booking gate answers 409 with `missing[]`.',
       params: IdParams, body: S.SeriesCreate,
@@ -124,6 +126,7 @@ export async function schedulingRoutes(app: FastifyInstance) {
   app.post('/cases/:id/visits', {
     config: { roles: ['admin', 'staff'] },
     schema: {
+      operationId: 'createVisit',
       summary: 'Book a single visit for a case', tags: ['Scheduling'],
       description: 'The same rules as a series. A conflict is a 409 whose `conflicts[]` names the resource kind, the resource and the conflicting visit; the booking gate answers 409 with `missing[]`.',
       params: IdParams, body: S.VisitCreate, response: { 201: S.Visit, ...problemResponses(404, 409, 413, 415) },
@@ -143,7 +146,7 @@ export async function schedulingRoutes(app: FastifyInstance) {
 
   app.get('/series/:id', {
     config: { roles: ['admin', 'staff', 'counsellor'] },
-    schema: { summary: 'Read a series and its visits', tags: ['Scheduling'], params: IdParams, response: { 200: S.Series, ...problemResponses(404) } },
+    schema: { operationId: 'getSeries', summary: 'Read a series and its visits', tags: ['Scheduling'], params: IdParams, response: { 200: S.Series, ...problemResponses(404) } },
   }, async (request) => {
     const { id } = request.params as { id: string }
     const [row] = await app.db.select().from(series).where(and(eq(series.id, id), inCentre(series.centreId, request.actor)))
@@ -157,6 +160,7 @@ export async function schedulingRoutes(app: FastifyInstance) {
   app.get('/visits/:id', {
     config: { roles: ['admin', 'staff', 'counsellor', 'clerk', 'integration'] },
     schema: {
+      operationId: 'getVisit',
       summary: 'Read a visit (its ETag is the version for If-Match)', tags: ['Scheduling'], description: REFERRER_VIEW_NOTE,
       params: IdParams, response: { 200: Type.Union([S.Visit, ReferrerVisitRef]), ...problemResponses(404) },
     },
@@ -171,6 +175,7 @@ export async function schedulingRoutes(app: FastifyInstance) {
   app.get('/visits', {
     config: { roles: ['admin', 'staff', 'counsellor', 'clerk', 'integration'] },
     schema: {
+      operationId: 'listVisits',
       summary: 'List visits by start time (filters: from, to, site, room, counsellor, case, status)', tags: ['Scheduling'],
       description: `${REFERRER_VIEW_NOTE} A court token filters by whole days (from, to), case and status only.`,
       querystring: Type.Object({ ...PageQuery.properties, ...S.VisitFilters.properties }),

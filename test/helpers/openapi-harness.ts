@@ -10,7 +10,6 @@ import type { App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { courts } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/db/seed.js'
-import { ROLES } from '../../src/http/auth.js'
 import { acceptedCase, call, completeIntake, referralBody, tokenFor, type TestContext } from './app.js'
 import { createCase } from './cases.js'
 
@@ -112,7 +111,6 @@ export function responseChecker(document: any) {
 export const SUBJECTS = ['admin', 'staff', 'counsellor', 'integration', 'clerk', 'court-integration', 'operator'] as const
 export type Subject = (typeof SUBJECTS)[number]
 export const COURT_SUBJECTS: readonly Subject[] = ['clerk', 'court-integration']
-export const hasOperatorRole = (ROLES as readonly string[]).includes('operator')
 
 export interface World {
   name: 'A' | 'B'
@@ -132,11 +130,13 @@ export interface World {
   seriesId: string
   visitIds: string[]
   absenceId: string
-  spare: { siteId: string; roomId: string; counsellorId: string; courtId: string; tokenId: string }
+  spare: { siteId: string; roomId: string; counsellorId: string; courtId: string; tokenId: string; courtTokenId: string }
   tokens: Partial<Record<Subject, string>>
   ctx: TestContext
   /** Every id of this world's records, for leak checks. */
   ids: string[]
+  /** The ids and names of its families' records, which not even the operator sees. */
+  familyIds: string[]
   /** Ids of the shared registry (courts): centres see every court by design. */
   sharedIds: string[]
 }
@@ -158,7 +158,8 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
   const centre = await setupCentre(database.db, { centreName: `Centrum ${tag}stad`, demo: true }) as TestContext['centre']
   const courtName = `Rechtbank ${tag}dorp`
   await database.db.update(courts).set({ name: courtName }).where(eq(courts.id, centre.demo.courtId))
-  const ctx: TestContext = { app, database, centre }
+  const operator = (await tokenFor(database, 'operator', {})).token
+  const ctx: TestContext = { app, database, centre, operator }
   const admin = centre.adminToken
   const partyNames = [`${tag}kind`, `${tag}vader`, `${tag}moeder`, `${tag}familie`]
   const parties = [
@@ -192,6 +193,8 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
   for (const r of [spareSite, spareRoom, spareCounsellor]) if (r.status !== 201) throw new Error(`world ${name}: spare ${r.status} ${r.body}`)
   const spareCourtId = (await database.db.insert(courts).values({ name: `${tag} spare court`, judicialDistrict: 'Antwerpen' }).returning())[0]!.id
   const spareToken = await tokenFor(database, 'staff', { centreId: centre.centreId })
+  const courtToken = await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: centre.demo.courtId, label: `${tag} spare clerk` } })
+  if (courtToken.status !== 201) throw new Error(`world ${name}: court token ${courtToken.status} ${courtToken.body}`)
 
   const tokens: World['tokens'] = {
     admin,
@@ -201,7 +204,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     clerk: c.clerk,
     'court-integration': (await tokenFor(database, 'integration', { courtId: centre.demo.courtId })).token,
   }
-  if (hasOperatorRole) tokens.operator = (await tokenFor(database, 'operator' as never, {})).token
+  tokens.operator = operator
 
   const caseRead = await call(app, { url: `/v1/cases/${c.caseId}`, token: admin })
   const partyIds = (caseRead.json?.parties ?? []).map((p: { id: string }) => p.id)
@@ -211,14 +214,15 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     referralId: c.referralId, submittedReferralId: submitted.json.id, caseId: c.caseId,
     parties: { child: c.child, visiting: c.visiting, residing: c.residing }, partyNames,
     seriesId: booked.json.seriesId, visitIds: booked.json.visits.map((v: { id: string }) => v.id), absenceId: absence.json.id,
-    spare: { siteId: spareSite.json.id, roomId: spareRoom.json.id, counsellorId: spareCounsellor.json.id, courtId: spareCourtId, tokenId: spareToken.id },
-    tokens, ctx, ids: [], sharedIds: [centre.demo.courtId, spareCourtId],
+    spare: { siteId: spareSite.json.id, roomId: spareRoom.json.id, counsellorId: spareCounsellor.json.id, courtId: spareCourtId, tokenId: spareToken.id, courtTokenId: courtToken.json.id },
+    tokens, ctx, ids: [], familyIds: [], sharedIds: [centre.demo.courtId, spareCourtId],
   }
   world.ids = [
     world.centreId, world.siteId, ...world.roomIds, ...world.counsellorIds, world.documentIds.houseRules, world.documentIds.information,
     world.referralId, world.submittedReferralId, world.caseId, ...partyIds, c.child, c.visiting, c.residing, world.seriesId, ...world.visitIds,
-    world.absenceId, world.spare.siteId, world.spare.roomId, world.spare.counsellorId, world.spare.tokenId,
+    world.absenceId, world.spare.siteId, world.spare.roomId, world.spare.counsellorId, world.spare.tokenId, world.spare.courtTokenId,
   ]
+  world.familyIds = [world.referralId, world.submittedReferralId, world.caseId, ...partyIds, c.child, c.visiting, c.residing, world.seriesId, ...world.visitIds, ...partyNames]
   return world
 }
 

@@ -10,25 +10,20 @@ export const CENTRE: Subject[] = ['admin', 'staff', 'counsellor']
 const WRITERS: Subject[] = ['admin', 'staff']
 const READERS: Subject[] = ['admin', 'staff', 'counsellor', 'integration', 'clerk', 'court-integration']
 
-/** Fields a court (clerk or court-scoped integration) must never receive, anywhere in a body. */
-export const OUTSIDE_REFERRER_VIEW = [
-  'contact', 'phone', 'email', 'address', 'arriveAt', 'leaveAt', 'arrivals', 'roomId', 'counsellorIds', 'counsellorId',
-  'leadCounsellorId', 'explanation', 'statusExplanation', 'summary', 'notes', 'intakes', 'observations',
-]
-
 export interface Expectation {
   /** Who may call it; anyone else gets 403. `public` needs no token. */
   roles: Subject[] | 'public'
   /** Documented answers other than 2xx that the own scope may get (a state the setup does not satisfy). */
   own?: number[]
   /** The path id in a world (default: that world's record of the path's collection). */
-  id?: (w: World) => string | Promise<string>
-  body?: (w: World, n: number) => unknown
+  id?: (w: World, subject: Subject | null) => string | Promise<string>
+  body?: (w: World, n: number, subject: Subject | null) => unknown
   query?: (w: World) => string
   headers?: (w: World, id: string) => Promise<Record<string, string>>
   /**
    * Another scope: with a path id, B's id and body answer 404 unless this says otherwise per subject;
-   * without one, B's body or query are sent only when this gives the expected status.
+   * without one, B's body or query are sent only when this gives the expected status. The operator's
+   * scope is the installation: it reads every centre, court and court-scoped token.
    */
   other?: number | null | Partial<Record<Subject, number>>
 }
@@ -41,9 +36,9 @@ export const TABLE: Record<string, Expectation> = {
   'GET /health/live': { roles: 'public' },
   'GET /health/ready': { roles: 'public' },
 
-  'POST /v1/centres': { roles: ['admin'], body: (_w, n) => ({ name: `Centrum nieuw ${n}` }) },
-  'GET /v1/centres': { roles: CENTRE },
-  'GET /v1/centres/{id}': { roles: CENTRE },
+  'POST /v1/centres': { roles: ['operator'], body: (_w, n) => ({ name: `Centrum nieuw ${n}` }) },
+  'GET /v1/centres': { roles: [...CENTRE, 'operator'] },
+  'GET /v1/centres/{id}': { roles: [...CENTRE, 'operator'], other: { operator: 200 } },
   'PATCH /v1/centres/{id}': { roles: ['admin'], body: (w) => ({ name: w.centreName }) },
 
   'POST /v1/sites': { roles: ['admin'], body: (_w, n) => ({ name: `Site ${n}`, timeZone: 'Europe/Brussels', judicialDistrict: 'Antwerpen', openingHours: weekdays }) },
@@ -66,16 +61,20 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/counsellors/{id}/absences': { roles: WRITERS, id: (w) => w.counsellorIds[1]!, body: (_w, n) => ({ from: `${localDay(200 + n)}:00Z`, until: `${localDay(200 + n, '12:00')}:00Z` }) },
   'GET /v1/counsellors/{id}/absences': { roles: CENTRE, id: (w) => w.counsellorIds[1]! },
 
-  // Courts are a shared registry: every centre refers families from every court.
-  'POST /v1/courts': { roles: ['admin'], body: (_w, n) => ({ name: `Court ${n}`, judicialDistrict: 'Gent' }) },
-  'GET /v1/courts': { roles: READERS },
-  'GET /v1/courts/{id}': { roles: READERS, other: { admin: 200, staff: 200, counsellor: 200, integration: 200 } },
-  'PATCH /v1/courts/{id}': { roles: ['admin'], body: () => ({ judicialDistrict: 'Antwerpen' }), other: { admin: 200 } },
-  'DELETE /v1/courts/{id}': { roles: ['admin'], id: (w) => w.spare.courtId, other: { admin: 200 } },
+  // Courts are a shared registry the operator keeps: every centre refers families from every court.
+  'POST /v1/courts': { roles: ['operator'], body: (_w, n) => ({ name: `Court ${n}`, judicialDistrict: 'Gent' }) },
+  'GET /v1/courts': { roles: [...READERS, 'operator'] },
+  'GET /v1/courts/{id}': { roles: [...READERS, 'operator'], other: { admin: 200, staff: 200, counsellor: 200, integration: 200, operator: 200 } },
+  'PATCH /v1/courts/{id}': { roles: ['operator'], body: () => ({ judicialDistrict: 'Antwerpen' }), other: { operator: 200 } },
+  'DELETE /v1/courts/{id}': { roles: ['operator'], id: (w) => w.spare.courtId, other: { operator: 200 } },
 
-  'POST /v1/tokens': { roles: ['admin'], body: (_w, n) => ({ role: 'staff', label: `matrix ${n}` }) },
-  'GET /v1/tokens': { roles: ['admin'] },
-  'DELETE /v1/tokens/{id}': { roles: ['admin'], id: (w) => w.spare.tokenId },
+  // A centre's admin issues its centre's tokens; the operator the court-scoped ones.
+  'POST /v1/tokens': {
+    roles: ['admin', 'operator'], other: { operator: 201 },
+    body: (w, n, subject) => (subject === 'operator' ? { role: 'clerk', courtId: w.courtId, label: `matrix ${n}` } : { role: 'staff', label: `matrix ${n}` }),
+  },
+  'GET /v1/tokens': { roles: ['admin', 'operator'] },
+  'DELETE /v1/tokens/{id}': { roles: ['admin', 'operator'], id: (w, subject) => (subject === 'operator' ? w.spare.courtTokenId : w.spare.tokenId), other: { operator: 200 } },
   'GET /v1/audit': { roles: ['admin'], query: (w) => `entityId=${w.caseId}`, other: 200 },
 
   'GET /v1/reason-codes': { roles: [...READERS, 'operator'] },
@@ -120,8 +119,8 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/cases/{id}/visits': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: (w, n) => ({ kind: 'supervised_visit', roomId: w.roomIds[1], counsellorIds: [w.counsellorIds[0]], start: localDay(70 + n % 200), durationMinutes: 60 }) },
   'GET /v1/series/{id}': { roles: CENTRE },
   'DELETE /v1/series/{id}': { roles: WRITERS, query: () => `from=${localDay(21).slice(0, 10)}` },
-  'GET /v1/visits': { roles: [...CENTRE, 'integration'] },
-  'GET /v1/visits/{id}': { roles: [...CENTRE, 'integration'] },
+  'GET /v1/visits': { roles: READERS },
+  'GET /v1/visits/{id}': { roles: READERS },
   'PATCH /v1/visits/{id}': {
     roles: WRITERS, body: () => ({ durationMinutes: 60 }),
     headers: async (w, id) => ({ 'if-match': String((await call(w.ctx.app, { url: `/v1/visits/${id}`, token: w.tokens.admin })).headers.etag ?? '"1"') }),

@@ -112,6 +112,9 @@ export const SUBJECTS = ['admin', 'staff', 'counsellor', 'integration', 'clerk',
 export type Subject = (typeof SUBJECTS)[number]
 export const COURT_SUBJECTS: readonly Subject[] = ['clerk', 'court-integration']
 
+/** Marks every internal text (explanations, intake summaries): none may ever reach a court. */
+export const INTERNAL = 'INTERN-ONLY'
+
 export interface World {
   name: 'A' | 'B'
   centreId: string
@@ -178,6 +181,14 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     start: localDay(14), durationMinutes: 60, rrule: 'FREQ=WEEKLY;COUNT=2', onConflict: 'reject', dryRun: false,
   } })
   if (booked.status !== 201) throw new Error(`world ${name}: booking ${booked.status} ${booked.body}`)
+  // Internal texts a court must never read: an extension's and a refusal's explanation, an intake summary.
+  const internal = [
+    await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/extend`, token: admin, body: { plannedEndDate: '2027-11-30', explanation: `${INTERNAL} extension` } }),
+    await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/intakes`, token: admin, body: { partyId: c.residing, heldAt: new Date().toISOString(), counsellorId: centre.demo.counsellorIds[0], summary: `${INTERNAL} intake` } }),
+  ]
+  const refused = await call(app, { method: 'POST', url: '/v1/referrals', token: c.clerk, body: referralBody(centre, { parties, courtReference: `${tag}/0003` }) })
+  internal.push(await call(app, { method: 'POST', url: `/v1/referrals/${refused.json?.id}/refuse`, token: admin, body: { reasonCode: 'no_capacity', explanation: `${INTERNAL} refusal` } }))
+  for (const r of internal) if (r.status >= 300) throw new Error(`world ${name}: internal text ${r.status} ${r.body}`)
   const submitted = await call(app, { method: 'POST', url: '/v1/referrals', token: c.clerk, body: referralBody(centre, { parties, courtReference: `${tag}/0002` }) })
   if (submitted.status !== 201) throw new Error(`world ${name}: referral ${submitted.status} ${submitted.body}`)
   const absence = await call(app, { method: 'POST', url: `/v1/counsellors/${centre.demo.counsellorIds[1]}/absences`, token: admin, body: {
@@ -219,10 +230,10 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
   }
   world.ids = [
     world.centreId, world.siteId, ...world.roomIds, ...world.counsellorIds, world.documentIds.houseRules, world.documentIds.information,
-    world.referralId, world.submittedReferralId, world.caseId, ...partyIds, c.child, c.visiting, c.residing, world.seriesId, ...world.visitIds,
+    world.referralId, world.submittedReferralId, refused.json.id, world.caseId, ...partyIds, c.child, c.visiting, c.residing, world.seriesId, ...world.visitIds,
     world.absenceId, world.spare.siteId, world.spare.roomId, world.spare.counsellorId, world.spare.tokenId, world.spare.courtTokenId,
   ]
-  world.familyIds = [world.referralId, world.submittedReferralId, world.caseId, ...partyIds, c.child, c.visiting, c.residing, world.seriesId, ...world.visitIds, ...partyNames]
+  world.familyIds = [world.referralId, world.submittedReferralId, refused.json.id, world.caseId, ...partyIds, c.child, c.visiting, c.residing, world.seriesId, ...world.visitIds, ...partyNames]
   return world
 }
 

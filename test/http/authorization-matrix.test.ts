@@ -13,7 +13,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { openTestDatabase } from '../helpers/app.js'
 import {
-  buildWorld, COURT_SUBJECTS, documentOf, keysOf, operationsOf, responseChecker, SUBJECTS, type Operation, type Subject, type World,
+  buildWorld, COURT_SUBJECTS, documentOf, INTERNAL, keysOf, operationsOf, responseChecker, SUBJECTS, type Operation, type Subject, type World,
 } from '../helpers/openapi-harness.js'
 import { REFERRER_VIEW_FIELDS } from '../../src/modules/referrer-view/view.js'
 import { defaultId, TABLE, type Expectation } from '../helpers/operation-table.js'
@@ -46,14 +46,16 @@ t.test('every operation × every token × own and other scope', async (t) => {
   const wrongStatus: string[] = []
   const leaks: string[] = []
   const outsideView: string[] = []
+  const internalTexts: string[] = []
   const mismatches = new Set<string>()
   let n = 0
   let sent = 0
 
-  const send = async (op: Operation, subject: Subject | null, world: World, spec: Expectation, label: string) => {
+  const send = async (op: Operation, subject: Subject | null, world: World, spec: Expectation, label: string, extraQuery = '') => {
     // A 404 may name the id it was asked for; only what the request did not carry counts as a leak.
     const id = op.path.includes('{id}') ? await (spec.id?.(world, subject) ?? defaultId(world, op)) : null
-    const url = op.path.replace('{id}', id ?? '') + (spec.query ? `?${spec.query(world)}` : '')
+    const query = [spec.query?.(world), extraQuery].filter(Boolean).join('&')
+    const url = op.path.replace('{id}', id ?? '') + (query ? `?${query}` : '')
     const body = op.body ? (spec.body?.(world, ++n, subject) ?? {}) : undefined
     const headers: Record<string, string> = { 'idempotency-key': `matrix-${++n}`, ...(id && spec.headers ? await spec.headers(world, id) : {}) }
     if (subject) headers.authorization = `Bearer ${A.tokens[subject]}`
@@ -78,6 +80,7 @@ t.test('every operation × every token × own and other scope', async (t) => {
       const outside = [...keysOf(json)].filter((k) => !REFERRER_VIEW.has(k))
       if (outside.length) outsideView.push(`${where} → ${response.statusCode} has ${outside.join(', ')}`)
     }
+    if (subject && COURT_SUBJECTS.includes(subject) && response.body.includes(INTERNAL)) internalTexts.push(`${where} → ${response.statusCode}`)
     return { status: response.statusCode, body: response.body, where }
   }
 
@@ -95,6 +98,11 @@ t.test('every operation × every token × own and other scope', async (t) => {
       const ok = allowed ? (own.status >= 200 && own.status < 300) || (spec.own ?? []).includes(own.status) : own.status === 403
       if (!ok) wrongStatus.push(`${own.where}: ${own.status}, expected ${allowed ? `2xx${spec.own ? ` or ${spec.own.join('/')}` : ''}` : 403}: ${own.body.slice(0, 160)}`)
       if (!allowed) continue
+      if (op.query.includes('cursor')) {
+        // A cursor made from another scope's record pages through one's own records, or is refused.
+        const tampered = await send(op, subject, A, spec, 'cursor of B', `cursor=${Buffer.from(B.caseId).toString('base64url')}`)
+        if (tampered.status !== 200 && tampered.status !== 400) wrongStatus.push(`${tampered.where}: ${tampered.status}, expected 200 or 400`)
+      }
       const expected = typeof spec.other === 'object' && spec.other !== null ? spec.other[subject] : spec.other
       if (!op.path.includes('{id}') && expected === undefined) continue
       if (spec.other === null) continue
@@ -108,4 +116,7 @@ t.test('every operation × every token × own and other scope', async (t) => {
   t.same(leaks, [], 'no answer to a token of A carries an id or a name of B')
   t.same(outsideView, [], 'court tokens get nothing outside the referrer view')
   t.same([...mismatches], [], 'every answer matches the schema documented for its status')
+  // DESIGN: the internal explanation is never shown to a referrer; the court note is. There is no
+  // court note yet, and the referrer view still carries explanations and statusExplanation.
+  t.same(internalTexts, [], 'no internal explanation or intake summary reaches a court token', { todo: 'court notes: referrer views still show the internal explanation' })
 })

@@ -118,5 +118,6 @@ t.test('every operation × every token × own and other scope', async (t) => {
   t.same([...mismatches], [], 'every answer matches the schema documented for its status')
   // DESIGN: the internal explanation is never shown to a referrer; the court note is. There is no
   // court note yet, and the referrer view still carries explanations and statusExplanation.
+  for (const where of internalTexts) t.comment(`internal text to a court: ${where}`)
   t.same(internalTexts, [], 'no internal explanation or intake summary reaches a court token', { todo: 'court notes: referrer views still show the internal explanation' })
 })

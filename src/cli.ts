@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, isNull } from 'drizzle-orm'
 import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError, openDatabase, type Database } from './db/client.js'
 import { migrate } from './db/migrate.js'
@@ -9,80 +9,146 @@ import { audit } from './http/audit.js'
 import { createToken, ROLES, systemActor, type Role } from './http/auth.js'
 
 /**
- * Operator commands. Each prints exactly one JSON line on success (for scripts) and a message on
- * stderr with exit status 1 on failure.
- *   setup --centre-name NAME [--demo]
- *   token create --role ROLE (--centre ID | --court ID) [--counsellor ID] [--label TEXT]
- *   token revoke ID
+ * The operator's commands: the installation's centres, courts and tokens. Each prints exactly one
+ * JSON line on success (for scripts); any failure is one line on stderr and exit status 1.
  */
 class UsageError extends Error {}
 
-const usage = `usage:
-  cli setup --centre-name NAME [--demo]
-  cli token create --role ${ROLES.join('|')} (--centre ID | --court ID) [--counsellor ID] [--label TEXT]
-  cli token revoke ID`
+const usage = `usage: npm run --silent cli -- COMMAND
+  setup --centre-name NAME [--demo]       a new centre and its first admin token
+  centres list                            every centre
+  court create --name NAME --district D   a court (judicial district D) that clerks may be issued for
+  courts list                             every court
+  token create --role ROLE [--centre ID | --court ID] [--counsellor ID] [--label TEXT]
+      operator                            no scope: centres, courts and court tokens over HTTP
+      admin|staff|integration --centre ID (admin: also how to recover a lost admin token)
+      counsellor --centre ID --counsellor ID
+      clerk|integration --court ID        a court's referrer view, in every centre
+  token revoke ID
+  help                                    this text`
 
 const system = { actor: systemActor }
 
-async function run(argv: string[], database: Database): Promise<unknown> {
+type Command =
+  | { name: 'help' }
+  | { name: 'setup'; centreName: string; demo: boolean }
+  | { name: 'centres list' }
+  | { name: 'court create'; courtName: string; district: string }
+  | { name: 'courts list' }
+  | { name: 'token create'; role: Role; centre?: string; court?: string; counsellor?: string; label?: string }
+  | { name: 'token revoke'; id: string }
+
+/** Reads the command line; nothing here needs the database, so help and mistakes answer at once. */
+function parse(argv: string[]): Command {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
     options: {
-      'centre-name': { type: 'string' }, demo: { type: 'boolean' }, role: { type: 'string' },
-      centre: { type: 'string' }, court: { type: 'string' }, counsellor: { type: 'string' }, label: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      'centre-name': { type: 'string' }, demo: { type: 'boolean' }, name: { type: 'string' }, district: { type: 'string' },
+      role: { type: 'string' }, centre: { type: 'string' }, court: { type: 'string' }, counsellor: { type: 'string' }, label: { type: 'string' },
     },
   })
-  const [command, sub, arg] = positionals
-  const { db } = database
+  const [command, sub, arg, ...rest] = positionals
+  const is = (c: string, s?: string, takesArg = false) => command === c && sub === s && Boolean(arg) === takesArg && rest.length === 0
+  if (values.help || (command === 'help' && !sub)) return { name: 'help' }
   if (command === 'setup' && !sub) {
     if (!values['centre-name']) throw new UsageError('setup needs --centre-name NAME')
-    const result = await setupCentre(db, { centreName: values['centre-name'], demo: Boolean(values.demo) })
-    return { centreId: result.centreId, adminToken: result.adminToken, ...(result.demo ? { demo: result.demo } : {}) }
+    return { name: 'setup', centreName: values['centre-name'], demo: Boolean(values.demo) }
   }
-  if (command === 'token' && sub === 'create' && !arg) {
+  if (is('centres', 'list')) return { name: 'centres list' }
+  if (is('courts', 'list')) return { name: 'courts list' }
+  if (is('court', 'create')) {
+    if (!values.name || !values.district) throw new UsageError('court create needs --name NAME and --district DISTRICT')
+    return { name: 'court create', courtName: values.name, district: values.district }
+  }
+  if (is('token', 'create')) {
     const role = values.role as Role
     if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
-    if (Boolean(values.centre) === Boolean(values.court)) throw new UsageError('give exactly one of --centre ID or --court ID')
-    if (values.court && role !== 'clerk' && role !== 'integration') throw new UsageError(`a ${role} token is scoped to a centre: use --centre`)
-    if (values.centre && role === 'clerk') throw new UsageError('a clerk token is scoped to a court: use --court')
+    if (role === 'operator') {
+      if (values.centre || values.court || values.counsellor) throw new UsageError('an operator token has no scope: leave out --centre, --court and --counsellor')
+    } else {
+      if (Boolean(values.centre) === Boolean(values.court)) throw new UsageError('give exactly one of --centre ID or --court ID')
+      if (values.court && role !== 'clerk' && role !== 'integration') throw new UsageError(`a ${role} token is scoped to a centre: use --centre`)
+      if (values.centre && role === 'clerk') throw new UsageError('a clerk token is scoped to a court: use --court')
+    }
     if ((role === 'counsellor') !== Boolean(values.counsellor)) throw new UsageError('--counsellor ID goes with --role counsellor, and only with it')
-    return db.transaction(async (tx) => {
-      if (values.centre && !(await tx.select({ id: centres.id }).from(centres).where(eq(centres.id, values.centre))).length) throw new UsageError(`no centre ${values.centre}`)
-      if (values.court && !(await tx.select({ id: courts.id }).from(courts).where(eq(courts.id, values.court))).length) throw new UsageError(`no court ${values.court}`)
-      if (values.counsellor && !(await tx.select({ id: counsellors.id }).from(counsellors)
-        .where(and(eq(counsellors.id, values.counsellor), eq(counsellors.centreId, values.centre!)))).length) throw new UsageError(`no counsellor ${values.counsellor} in that centre`)
-      const { row, secret } = await createToken(tx, { role, centreId: values.centre, courtId: values.court, counsellorId: values.counsellor, label: values.label })
-      await audit(tx, system, { action: 'token.created', entityType: 'token', entityId: row.id, centreId: values.centre ?? null, courtId: values.court ?? null })
-      return { id: row.id, token: secret }
-    })
+    return { name: 'token create', role, centre: values.centre, court: values.court, counsellor: values.counsellor, label: values.label }
   }
-  if (command === 'token' && sub === 'revoke' && arg) {
-    return db.transaction(async (tx) => {
-      const [row] = await tx.select().from(apiTokens).where(eq(apiTokens.id, arg)).catch(() => [])
-      if (!row) throw new UsageError(`no token ${arg}`)
-      await tx.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, arg), isNull(apiTokens.revokedAt)))
-      await audit(tx, system, { action: 'token.revoked', entityType: 'token', entityId: arg, centreId: row.centreId, courtId: row.courtId })
-      return { id: arg, revoked: true }
-    })
+  if (is('token', 'revoke', true)) return { name: 'token revoke', id: arg! }
+  throw new UsageError(command ? `unknown command "${positionals.join(' ')}"; run "npm run cli -- help" for the commands` : usage)
+}
+
+async function run(command: Exclude<Command, { name: 'help' }>, database: Database): Promise<unknown> {
+  const { db } = database
+  switch (command.name) {
+    case 'setup': {
+      const result = await setupCentre(db, { centreName: command.centreName, demo: command.demo })
+      return { centreId: result.centreId, adminToken: result.adminToken, ...(result.demo ? { demo: result.demo } : {}) }
+    }
+    case 'centres list':
+      return db.select({ id: centres.id, name: centres.name, active: centres.active, createdAt: centres.createdAt }).from(centres).orderBy(asc(centres.id))
+    case 'courts list':
+      return db.select({ id: courts.id, name: courts.name, judicialDistrict: courts.judicialDistrict, active: courts.active }).from(courts).orderBy(asc(courts.id))
+    case 'court create':
+      return db.transaction(async (tx) => {
+        const [court] = await tx.insert(courts).values({ name: command.courtName, judicialDistrict: command.district }).returning()
+        await audit(tx, system, { action: 'court.created', entityType: 'court', entityId: court!.id, courtId: court!.id })
+        return { id: court!.id, name: court!.name, judicialDistrict: court!.judicialDistrict, active: court!.active }
+      })
+    case 'token create': {
+      const { role, centre, court, counsellor, label } = command
+      return db.transaction(async (tx) => {
+        if (centre && !(await tx.select({ id: centres.id }).from(centres).where(eq(centres.id, centre)).catch(() => [])).length) throw new UsageError(`no centre ${centre}`)
+        if (court && !(await tx.select({ id: courts.id }).from(courts).where(eq(courts.id, court)).catch(() => [])).length) throw new UsageError(`no court ${court}`)
+        if (counsellor && !(await tx.select({ id: counsellors.id }).from(counsellors)
+          .where(and(eq(counsellors.id, counsellor), eq(counsellors.centreId, centre!))).catch(() => [])).length) throw new UsageError(`no counsellor ${counsellor} in that centre`)
+        const { row, secret } = await createToken(tx, { role, centreId: centre, courtId: court, counsellorId: counsellor, label })
+        await audit(tx, system, { action: 'token.created', entityType: 'token', entityId: row.id, centreId: centre ?? null, courtId: court ?? null })
+        return { id: row.id, token: secret }
+      })
+    }
+    case 'token revoke':
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select().from(apiTokens).where(eq(apiTokens.id, command.id)).catch(() => [])
+        if (!row) throw new UsageError(`no token ${command.id}`)
+        await tx.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, command.id), isNull(apiTokens.revokedAt)))
+        await audit(tx, system, { action: 'token.revoked', entityType: 'token', entityId: command.id, centreId: row.centreId, courtId: row.courtId })
+        return { id: command.id, revoked: true }
+      })
   }
-  throw new UsageError(usage)
+}
+
+/** One line for any failure: a refused connection (an AggregateError with no message of its own) included. */
+function oneLine(error: unknown): string {
+  const known = error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirLockedError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  if (known) return (error as Error).message
+  const cause = (error as { cause?: unknown }).cause
+  const inner = error instanceof AggregateError && error.errors.length ? error.errors[0] : cause ?? error
+  const { message, code } = inner as { message?: string; code?: string }
+  const text = message || code || String(inner)
+  const network = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET'].includes(code ?? '') || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(text)
+  return `${network ? 'cannot reach the database' : 'cli failed'}: ${text}`.replace(/\s*\n\s*/g, ' ')
 }
 
 async function main() {
   let database: Database | undefined
   try {
+    const command = parse(process.argv.slice(2))
+    if (command.name === 'help') {
+      process.stdout.write(`${usage}\n`)
+      return
+    }
     const config = loadConfig()
     database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: 2 } : { dataDir: config.dataDir })
     await migrate(database)
-    const output = await run(process.argv.slice(2), database)
+    const output = await run(command, database)
     process.stdout.write(`${JSON.stringify(output)}\n`)
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirLockedError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    process.stderr.write(`${known ? (error as Error).message : `cli failed: ${(error as Error).stack}`}\n`)
+    process.stderr.write(`${oneLine(error)}\n`)
     process.exitCode = 1
   } finally {
-    await database?.close()
+    await database?.close().catch(() => {})
   }
 }
 

@@ -51,6 +51,16 @@ async function main() {
       `  Demo ids: ${JSON.stringify({ centreId: result.centreId, ...result.demo })}`,
       '',
     ].join('\n')
+  } else if (await isEmpty(database.db)) {
+    // Nothing is seeded on PostgreSQL (or with SEED_DEMO=false): say how to make the first centre.
+    banner = [
+      '',
+      '  The database has no centre yet. Create one, with its first admin token, and a court:',
+      '    npm run --silent cli -- setup --centre-name "CAW …"',
+      '    npm run --silent cli -- court create --name "Familierechtbank …" --district "…"',
+      '  (in the container: npm run --silent cli:prod -- …)',
+      '',
+    ].join('\n')
   }
 
   const app = await buildApp({ database, logger, bodyLimitBytes: config.bodyLimitBytes })

@@ -5,7 +5,7 @@ import { setupCentre } from '../../src/db/seed.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 
 t.test('reference data: create, read, list with cursor, update, deactivate — each audited', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre, operator } = await buildTestApp(t)
   const token = centre.adminToken
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const created: { type: string; id: string }[] = []
@@ -29,7 +29,7 @@ t.test('reference data: create, read, list with cursor, update, deactivate — e
   t.equal(counsellor.status, 201)
   created.push({ type: 'counsellor', id: counsellor.json.id })
 
-  const court = await call(app, { method: 'POST', url: '/v1/courts', token, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
+  const court = await call(app, { method: 'POST', url: '/v1/courts', token: operator, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
   t.equal(court.status, 201)
   created.push({ type: 'court', id: court.json.id })
 

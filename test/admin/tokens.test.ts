@@ -6,7 +6,7 @@ import { setupCentre } from '../../src/db/seed.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 
 t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre, operator } = await buildTestApp(t)
   const admin = centre.adminToken
 
   const staff = await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'staff', label: 'Front desk' } })
@@ -16,7 +16,7 @@ t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
   t.equal(stored!.secretHash, hashSecret(staff.json.token), 'only the SHA-256 is stored')
   t.notOk(JSON.stringify(stored).includes(staff.json.token), 'the secret itself is nowhere in the row')
 
-  const clerk = await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'clerk', courtId: centre.demo.courtId } })
+  const clerk = await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: centre.demo.courtId } })
   t.match(clerk.json, { role: 'clerk', centreId: null, courtId: centre.demo.courtId })
   const integration = await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'integration' } })
   t.match(integration.json, { role: 'integration', centreId: centre.centreId })
@@ -24,7 +24,6 @@ t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
   t.match(counsellor.json, { role: 'counsellor', counsellorId: centre.demo.counsellorIds[0], centreId: centre.centreId })
 
   for (const [body, pointer] of [
-    [{ role: 'clerk' }, '/courtId'],
     [{ role: 'staff', courtId: centre.demo.courtId }, '/courtId'],
     [{ role: 'counsellor' }, '/counsellorId'],
     [{ role: 'staff', counsellorId: centre.demo.counsellorIds[0] }, '/counsellorId'],
@@ -34,9 +33,10 @@ t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
     t.equal(response.status, 400, JSON.stringify(body))
     t.equal(response.json.errors[0].pointer, pointer)
   }
+  t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk' } })).json.errors[0].pointer, '/courtId', 'a clerk token needs its court')
   const other = await setupCentre(database.db, { centreName: 'B', demo: true })
   t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'counsellor', counsellorId: other.demo!.counsellorIds[0] } })).status, 404, 'not for another centre’s counsellor')
-  t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'clerk', courtId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' } })).status, 404, 'unknown court')
+  t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' } })).status, 404, 'unknown court')
 
   // lastUsedAt is kept
   t.equal(stored!.lastUsedAt, null)
@@ -45,7 +45,10 @@ t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
   t.ok(used!.lastUsedAt, 'lastUsedAt set on use')
 
   const list = await call(app, { url: '/v1/tokens', token: admin })
-  t.ok(list.json.items.some((row: { id: string }) => row.id === clerk.json.id), 'an admin lists the clerk tokens their centre issued')
+  t.ok(list.json.items.some((row: { id: string }) => row.id === counsellor.json.id), 'an admin lists the tokens their centre issued')
+  t.notOk(list.json.items.some((row: { id: string }) => row.id === clerk.json.id), 'not the operator’s court tokens')
+  const operatorList = await call(app, { url: '/v1/tokens', token: operator })
+  t.same(operatorList.json.items.map((row: { id: string }) => row.id), [clerk.json.id], 'the operator lists the court-scoped tokens, no centre’s')
   t.notOk(list.body.includes(staff.json.token) || list.body.includes('secretHash'), 'never secrets or hashes')
   const listB = await call(app, { url: '/v1/tokens', token: other.adminToken })
   t.notOk(listB.json.items.some((row: { id: string }) => row.id === staff.json.id), 'another centre does not see them')
@@ -68,17 +71,17 @@ t.test('401 for missing, malformed and unknown tokens; 403 for a role not allowe
   const integration = (await tokenFor(database, 'integration', { centreId: centre.centreId })).token
   const write = await call(app, { method: 'POST', url: '/v1/courts', token: integration, body: { name: 'x', judicialDistrict: 'y' } })
   t.equal(write.status, 403, 'integration tokens are read-only')
-  t.match(write.json.detail, /admin/)
+  t.match(write.json.detail, /operator/)
   const unauthenticatedBig = await call(app, { method: 'POST', url: '/v1/sites', body: JSON.stringify({ name: 'x'.repeat(1000) }), headers: { 'content-type': 'application/json' } })
   t.equal(unauthenticatedBig.status, 401, 'authentication comes before the body')
 })
 
-t.test('POST /v1/centres sets up a separate centre with its own admin token', async (t) => {
-  const { app, centre } = await buildTestApp(t)
-  const created = await call(app, { method: 'POST', url: '/v1/centres', token: centre.adminToken, body: { name: 'CAW Gent', settings: { plannedDurationMonths: 12 } } })
+t.test('POST /v1/centres (the operator) sets up a separate centre with its own admin token', async (t) => {
+  const { app, centre, operator } = await buildTestApp(t)
+  const created = await call(app, { method: 'POST', url: '/v1/centres', token: operator, body: { name: 'CAW Gent', settings: { plannedDurationMonths: 12 } } })
   t.equal(created.status, 201)
   t.match(created.json, { name: 'CAW Gent', settings: { plannedDurationMonths: 12, stagger: { arrivalGapMinutes: 15 } }, adminToken: { token: /^bzr_/ } })
-  t.equal((await call(app, { url: `/v1/centres/${created.json.id}`, token: centre.adminToken })).status, 404, 'the creator does not see it')
+  t.equal((await call(app, { url: `/v1/centres/${created.json.id}`, token: centre.adminToken })).status, 404, 'another centre does not see it')
   const own = await call(app, { url: '/v1/centres', token: created.json.adminToken.token })
   t.same(own.json.items.map((c: { id: string }) => c.id), [created.json.id])
 })

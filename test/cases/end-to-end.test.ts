@@ -159,7 +159,7 @@ t.test('a family’s whole path through HTTP: referral → case → activation �
   }
 
   // Another court's clerk and another centre's staff see none of it.
-  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: centre.adminToken, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
+  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: ctx.operator, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
   const otherClerk = (await tokenFor(database, 'clerk', { courtId: otherCourt.json.id })).token
   const other = await setupCentre(database.db, { centreName: 'B', demo: true })
   const otherStaff = (await tokenFor(database, 'staff', { centreId: other.centreId })).token

@@ -76,7 +76,7 @@ t.test('GET /v1/cases: filters by status, lead counsellor and site; cursor pagin
   t.same(await ids('', counsellor), all, 'counsellors read the centre’s cases')
 
   // Other scopes: nothing.
-  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: centre.adminToken, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
+  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: ctx.operator, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
   const otherClerk = (await tokenFor(database, 'clerk', { courtId: otherCourt.json.id })).token
   const other = await setupCentre(database.db, { centreName: 'Centre B', demo: true })
   const otherStaff = (await tokenFor(database, 'staff', { centreId: other.centreId })).token
@@ -112,7 +112,7 @@ t.test('GET /v1/cases/{id}: the full case for the centre, the referrer’s view 
   t.same(events.json.items.map((e: { type: string }) => e.type), ['created'], 'no intake or signature records for the clerk')
 
   const other = await setupCentre(database.db, { centreName: 'Centre B', demo: true })
-  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: centre.adminToken, body: { name: 'Familierechtbank Brugge', judicialDistrict: 'West-Vlaanderen' } })
+  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: ctx.operator, body: { name: 'Familierechtbank Brugge', judicialDistrict: 'West-Vlaanderen' } })
   const tokens = {
     'another centre’s staff': (await tokenFor(database, 'staff', { centreId: other.centreId })).token,
     'another centre’s admin': other.adminToken,

@@ -4,17 +4,17 @@ import { buildTestApp, call } from '../helpers/app.js'
 const site = { name: 'S', timeZone: 'Europe/Brussels', judicialDistrict: 'Gent', openingHours: { sat: [{ from: '09:00', to: '17:00' }] } }
 
 t.test('bad input on reference-data routes → the right 4xx problem, never 500', async (t) => {
-  const { app, centre } = await buildTestApp(t)
+  const { app, centre, operator } = await buildTestApp(t)
   const token = centre.adminToken
   const siteId = centre.demo.siteId
   const json = { 'content-type': 'application/json' }
-  const cases: { name: string; method: 'POST' | 'PATCH' | 'GET'; url: string; body?: unknown; headers?: Record<string, string>; status: number; pointer?: string }[] = [
+  const cases: { name: string; method: 'POST' | 'PATCH' | 'GET'; url: string; body?: unknown; headers?: Record<string, string>; status: number; pointer?: string; token?: string }[] = [
     { name: 'malformed JSON', method: 'POST', url: '/v1/sites', body: '{"name": "S",', headers: json, status: 400 },
-    { name: 'empty JSON body', method: 'POST', url: '/v1/courts', body: '', headers: json, status: 400 },
+    { name: 'empty JSON body', method: 'POST', url: '/v1/courts', body: '', headers: json, status: 400, token: operator },
     { name: 'wrong type', method: 'POST', url: '/v1/rooms', body: { siteId, name: 'R', capacity: '2' }, status: 400, pointer: '/capacity' },
     { name: 'wrong type in an array', method: 'POST', url: '/v1/counsellors', body: { name: 'C', workingHours: {}, languages: [1] }, status: 400, pointer: '/languages/0' },
     { name: 'missing required field', method: 'POST', url: '/v1/sites', body: { ...site, timeZone: undefined }, status: 400, pointer: '/timeZone' },
-    { name: 'unknown property', method: 'POST', url: '/v1/courts', body: { name: 'C', judicialDistrict: 'Gent', colour: 'red' }, status: 400, pointer: '/colour' },
+    { name: 'unknown property', method: 'POST', url: '/v1/courts', body: { name: 'C', judicialDistrict: 'Gent', colour: 'red' }, status: 400, pointer: '/colour', token: operator },
     { name: 'unknown timeZone', method: 'POST', url: '/v1/sites', body: { ...site, timeZone: 'Europe/Gent' }, status: 400, pointer: '/timeZone' },
     { name: 'opening hours ending before they start', method: 'POST', url: '/v1/sites', body: { ...site, openingHours: { mon: [{ from: '18:00', to: '09:00' }] } }, status: 400, pointer: '/openingHours/mon/0' },
     { name: 'bad clock time', method: 'POST', url: '/v1/sites', body: { ...site, openingHours: { mon: [{ from: '25:00', to: '26:00' }] } }, status: 400, pointer: '/openingHours/mon/0/from' },
@@ -33,7 +33,7 @@ t.test('bad input on reference-data routes → the right 4xx problem, never 500'
     { name: 'absence with a date-time without offset', method: 'POST', url: `/v1/counsellors/${centre.demo.counsellorIds[0]}/absences`, body: { from: 'tomorrow', until: '2026-03-01T10:00:00Z' }, status: 400, pointer: '/from' },
   ]
   for (const c of cases) {
-    const response = await call(app, { method: c.method, url: c.url, token, body: c.body, headers: c.headers })
+    const response = await call(app, { method: c.method, url: c.url, token: c.token ?? token, body: c.body, headers: c.headers })
     t.equal(response.status, c.status, `${c.name}: ${response.status} ${response.body.slice(0, 200)}`)
     t.match(response.headers['content-type'], /^application\/problem\+json/, `${c.name}: problem+json`)
     t.match(response.json, { type: /^urn:bezoekruimte:problem:/, title: String, status: c.status, detail: String }, `${c.name}: problem fields`)

@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000
 /** Tokens for the demo centre and court, another court's clerk and another centre's staff. */
 async function actors(ctx: TestContext) {
   const { app, database, centre } = ctx
-  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: centre.adminToken, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
+  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: ctx.operator, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
   const other = await setupCentre(database.db, { centreName: 'Centre B', demo: true })
   return {
     other,

@@ -64,10 +64,10 @@ t.test('the referral validation matrix: each defect → 400 naming it; all defec
 })
 
 t.test('who may submit, for which court and centre', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre, operator } = await buildTestApp(t)
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
-  const court2 = await call(app, { method: 'POST', url: '/v1/courts', token: centre.adminToken, body: { name: 'Familierechtbank Mechelen', judicialDistrict: 'Antwerpen' } })
+  const court2 = await call(app, { method: 'POST', url: '/v1/courts', token: operator, body: { name: 'Familierechtbank Mechelen', judicialDistrict: 'Antwerpen' } })
   const other = await setupCentre(database.db, { centreName: 'B', demo: true })
 
   // A clerk's referral carries their own court, even when it leaves courtId out.

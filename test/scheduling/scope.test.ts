@@ -1,6 +1,6 @@
 /**
  * Scope and roles on every scheduling route: another centre's token sees nothing (404, or an empty
- * list), a clerk is refused (403), an integration token reads but never writes, a counsellor reads.
+ * list), a clerk reads only its court's visits in the referrer view, an integration token reads but never writes, a counsellor reads.
  */
 import t from 'tap'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
@@ -15,7 +15,7 @@ const a = await createCase(database, centre)
 const booked = await s.series(a.caseId, { start: '2027-03-01T10:00', rrule: 'FREQ=WEEKLY;COUNT=2' })
 const visitId: string = booked.json.visits[0].id
 const seriesId: string = booked.json.seriesId
-const other = await call(app, { method: 'POST', url: '/v1/centres', token: centre.adminToken, body: { name: 'Centre B' } })
+const other = await call(app, { method: 'POST', url: '/v1/centres', token: ctx.operator, body: { name: 'Centre B' } })
 const tokens = {
   otherAdmin: other.json.adminToken.token as string,
   otherStaff: (await tokenFor(database, 'staff', { centreId: other.json.id })).token,
@@ -52,8 +52,10 @@ t.test('another centre: 404 on every record, an empty list', async (t) => {
   t.equal((await call(app, { url: `/v1/visits/${visitId}`, token: centre.adminToken })).json.version, 1, 'nothing was changed')
 })
 
-t.test('clerk: no scheduling route at all', async (t) => {
-  for (const read of [...reads, { name: 'GET /v1/visits', url: '/v1/visits' }]) t.equal((await call(app, { url: read.url, token: tokens.clerk })).status, 403, read.name)
+t.test('clerk: reads its court\'s visits in the referrer view only; no other scheduling route', async (t) => {
+  t.equal((await call(app, { url: reads[0]!.url, token: tokens.clerk })).status, 404, 'this case has no court')
+  t.same((await call(app, { url: '/v1/visits', token: tokens.clerk })).json.items, [])
+  for (const read of reads.slice(1)) t.equal((await call(app, { url: read.url, token: tokens.clerk })).status, 403, read.name)
   for (const write of writes) t.equal((await call(app, { ...write, token: tokens.clerk })).status, 403, write.name)
 })
 

@@ -17,6 +17,13 @@ const SHOWN: Record<string, RegExp> = {
   from: DATE_OR_TIME, to: DATE_OR_TIME, date: DATE_OR_TIME,
 }
 
+/** The fixed words of every route's path (`v1`, `cases`, `check-in`, …), gathered as routes are added. */
+const routeWords = new Set<string>()
+
+/** An unmatched path as far as it is made of route words and ids; anything else (a name typed into a URL) is masked. */
+const maskedPath = (path: string) => path.slice(0, 300).split('/')
+  .map((segment) => (segment === '' || routeWords.has(segment) || ID.test(segment) ? segment : '…')).join('/')
+
 function shownValue(key: string, value: string): string {
   const allowed = SHOWN[key] ?? (key.endsWith('Id') ? ID : undefined)
   return allowed?.test(value) ? value : '(hidden)'
@@ -29,22 +36,22 @@ export function requestForLog(request: FastifyRequest) {
   for (const [key, value] of new URLSearchParams(search ?? '')) query[key.slice(0, 64)] = shownValue(key, value)
   return {
     method: request.method,
-    // The pattern when a route matched; otherwise the path, whose segments are ids or a typo.
-    url: request.routeOptions?.url ?? path.slice(0, 200),
+    url: request.routeOptions?.url ?? maskedPath(path),
     ...(search !== undefined ? { query } : {}),
     remoteAddress: request.ip,
   }
 }
 
 /** A failed query's message lists its parameters (names, phone numbers): those stay out of the log. */
+const HIDDEN_KEYS = new Set(['params', 'parameters', 'detail'])
 const PARAMS = /\nparams: [\s\S]*?(?=\n {4}at |$)/g
 function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(PARAMS, '\nparams: (hidden)')
   if (!value || typeof value !== 'object' || depth > 5) return value
   const copy: Record<string, unknown> = Array.isArray(value) ? [] as never : {}
   for (const [key, item] of Object.entries(value)) {
-    // PostgreSQL's `detail` repeats the offending values ("Key (email)=(…) already exists").
-    if (key !== 'detail' && key !== 'parameters') copy[key] = scrub(item, depth + 1)
+    // drizzle keeps the values in `params`; PostgreSQL's `detail` repeats them ("Key (email)=(…) already exists").
+    if (!HIDDEN_KEYS.has(key)) copy[key] = scrub(item, depth + 1)
   }
   return copy
 }
@@ -59,6 +66,9 @@ export const logSerializers = {
  * server's, or a test's), and refuses tokens in the query string before anything else runs.
  */
 export const loggingPlugin = fp(async (app: FastifyInstance) => {
+  app.addHook('onRoute', (route) => {
+    for (const segment of route.url.split('/')) if (segment && !segment.startsWith(':') && !segment.includes('*')) routeWords.add(segment)
+  })
   app.addHook('onRequest', async (request) => {
     if (new URLSearchParams(request.url.split('?', 2)[1] ?? '').has('access_token')) {
       // A URL ends up in proxies' logs and browser histories: a token there must be replaced, so it is not accepted.

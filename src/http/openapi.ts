@@ -11,16 +11,52 @@ export const openapiInfo = {
     'Authenticate with `Authorization: Bearer <token>`; a record outside your centre or court answers 404.',
 }
 
+type Schema = Record<string, unknown>
+
+/**
+ * A field with a default is one the client may leave out (ajv fills it in before `required` is
+ * checked), so the document must not call it required: Swagger UI and generated clients would
+ * demand it. The route's own schema, which validates, is left as it is.
+ */
+export function optionalDefaults(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(optionalDefaults)
+  if (!schema || typeof schema !== 'object') return schema
+  const copy: Schema = { ...(schema as Schema) }
+  const properties = copy.properties as Record<string, Schema> | undefined
+  if (properties && Array.isArray(copy.required)) {
+    const required = (copy.required as string[]).filter((name) => properties[name]?.default === undefined)
+    if (required.length) copy.required = required
+    else delete copy.required
+  }
+  for (const key of ['properties', 'items', 'anyOf', 'oneOf', 'allOf', 'then', 'else'] as const) {
+    if (!copy[key]) continue
+    copy[key] = key === 'properties'
+      ? Object.fromEntries(Object.entries(copy[key] as Schema).map(([name, value]) => [name, optionalDefaults(value)]))
+      : optionalDefaults(copy[key])
+  }
+  return copy
+}
+
+const REQUEST_PARTS = ['body', 'querystring', 'params', 'headers'] as const
+
 /** OpenAPI 3.1 generated from the route schemas; served at /openapi.json with interactive docs at /docs. */
 export const openapiPlugin = fp(async (app) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: openapiInfo,
+      // Relative: the document describes whichever installation serves it.
+      servers: [{ url: '/', description: 'This installation' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (bzr_…)' } } },
       security: [{ bearer: [] }],
     },
     // Shared schemas keep their $id as the component name (e.g. #/components/schemas/Problem).
+    transform: ({ schema, url }) => {
+      if (!schema) return { schema, url }
+      const copy: Schema = { ...schema }
+      for (const part of REQUEST_PARTS) if (copy[part]) copy[part] = optionalDefaults(copy[part])
+      return { schema: copy as typeof schema, url }
+    },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 
 /**
  * An RFC 9457 problem. Thrown anywhere in a request, rendered as application/problem+json by the
@@ -67,7 +67,7 @@ export const ProblemSchema = Type.Object({
 const problemRef = Type.Ref(ProblemSchema)
 
 const statusDescriptions: Record<number, string> = {
-  400: 'Invalid input (problem+json; `errors[]` names each field)',
+  400: 'Invalid input (`errors[]` names each field)',
   401: 'Missing, unknown or revoked token',
   403: 'Role not allowed',
   404: 'Unknown, or not in your scope',
@@ -76,11 +76,19 @@ const statusDescriptions: Record<number, string> = {
   413: 'Body too large',
   415: 'Unsupported content type',
   422: 'Well-formed but not allowed',
+  428: 'If-Match required',
+  500: 'Unexpected error on our side; logged with the request id',
   503: 'Database unavailable; retry later',
 }
 
-/** Problem responses for a route's schema, keyed by status; every authenticated route gets 401/403/404/503. */
-export function problemResponses(...statuses: number[]): Record<number, TSchema> {
-  const all = new Set([400, 401, 403, 503, ...statuses])
-  return Object.fromEntries([...all].sort().map((status) => [status, { ...problemRef, description: statusDescriptions[status] ?? 'Problem' }]))
+/** One documented problem response: the shared schema, under its own media type. */
+export const problemResponse = (status: number) => ({
+  description: statusDescriptions[status] ?? 'Problem',
+  content: { 'application/problem+json': { schema: problemRef } },
+})
+
+/** Problem responses for a route's schema, keyed by status; every route gets 400/401/403/500/503. */
+export function problemResponses(...statuses: number[]): Record<number, ReturnType<typeof problemResponse>> {
+  const all = new Set([400, 401, 403, 500, 503, ...statuses])
+  return Object.fromEntries([...all].sort((a, b) => a - b).map((status) => [status, problemResponse(status)]))
 }

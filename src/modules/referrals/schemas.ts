@@ -24,7 +24,7 @@ export const PartyCreate = Type.Object({
   role: PartyRoleSchema,
   givenName: Type.Optional(NonEmpty(100, ['Lena'])),
   familyName: NonEmpty(200, ['Peeters']),
-  birthDate: Type.Optional(LocalDate),
+  birthDate: Type.Optional({ ...LocalDate, description: 'Required when role is child' }),
   language: LanguageSchema,
   contact: Type.Optional(Contact),
   confidentialAddress: Type.Optional(Type.Boolean({ default: false, examples: [false] })),

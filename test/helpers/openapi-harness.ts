@@ -89,7 +89,7 @@ export function responseChecker(document: any) {
     const content = resolve(document, documented).content as Record<string, { schema?: any }> | undefined
     if (!content) return problems
     const mediaType = contentType.split(';')[0]!.trim()
-    const entry = content[mediaType] ?? (mediaType === 'application/problem+json' ? content['application/json'] : undefined)
+    const entry = content[mediaType]
     if (!entry) {
       if (mediaType.endsWith('json') || Object.keys(content).every((m) => m.endsWith('json'))) problems.push(`${status} answered ${mediaType || 'nothing'}; documented: ${Object.keys(content).join(', ')}`)
       return problems

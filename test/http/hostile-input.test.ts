@@ -103,6 +103,7 @@ function variants(op: Operation, url: string, id: string | null, baseQuery: stri
     for (const tag of ['*', 'W/"1"', '"99999999999999999999"', 'garbage', '"1", "2"', '']) list.push({ label: `if-match ${tag}`, url: full, body, headers: { 'if-match': tag } })
   }
   list.push({ label: 'no token', url: full, body, token: 'none' }, { label: 'bad token', url: full, body, token: 'bad' })
+  for (const accept of ['application/xml', 'text/html', 'application/pdf', '*/*;q=0', 'garbage']) list.push({ label: `accept ${accept}`, url: full, body, headers: { accept } })
   if (!op.body) return list
   for (const r of RAW_BODIES) list.push('raw' in r ? { label: `raw body ${r.raw.slice(0, 40)}`, url: full, raw: r.raw } : { label: 'raw bytes: lone surrogate in UTF-8', url: full, raw: r.bytes })
   list.push({ label: 'form content type', url: full, raw: 'a=1', contentType: 'application/x-www-form-urlencoded' })

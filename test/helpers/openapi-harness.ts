@@ -10,6 +10,7 @@ import type { App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { courts } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/db/seed.js'
+import { holidayOn } from '../../src/domain/belgian-holidays.js'
 import { acceptedCase, call, completeIntake, referralBody, tokenFor, type TestContext } from './app.js'
 import { createCase } from './cases.js'
 
@@ -144,11 +145,11 @@ export interface World {
   sharedIds: string[]
 }
 
-/** A date `days` from now at 10:00 local, as the series endpoint takes it. */
+/** A working day about `days` from now at 10:00 local, as the series endpoint takes it. */
 export const localDay = (days: number, time = '10:00') => {
   const d = new Date(Date.now() + days * 86_400_000)
-  // Avoid Sundays: the demo counsellors do not work then.
-  if (d.getUTCDay() === 0) d.setUTCDate(d.getUTCDate() + 1)
+  // Sites are closed on public holidays, and the demo counsellors do not work on Sundays.
+  while (d.getUTCDay() === 0 || holidayOn(d.toISOString().slice(0, 10))) d.setUTCDate(d.getUTCDate() + 1)
   return `${d.toISOString().slice(0, 10)}T${time}`
 }
 
@@ -178,12 +179,12 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
   if (activated.status !== 200) throw new Error(`world ${name}: activation ${activated.status} ${activated.body}`)
   const booked = await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/series`, token: admin, body: {
     kind: 'supervised_visit', roomId: centre.demo.roomIds[0], counsellorIds: [centre.demo.counsellorIds[0]],
-    start: localDay(14), durationMinutes: 60, rrule: 'FREQ=WEEKLY;COUNT=2', onConflict: 'reject', dryRun: false,
+    start: localDay(14), durationMinutes: 60, rrule: 'FREQ=WEEKLY;COUNT=2', onConflict: 'skip', dryRun: false,
   } })
   if (booked.status !== 201) throw new Error(`world ${name}: booking ${booked.status} ${booked.body}`)
   // Internal texts a court must never read: an extension's and a refusal's explanation, an intake summary.
   const internal = [
-    await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/extend`, token: admin, body: { plannedEndDate: '2027-11-30', explanation: `${INTERNAL} extension` } }),
+    await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/extend`, token: admin, body: { plannedEndDate: dayFromNow(300), explanation: `${INTERNAL} extension` } }),
     await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/intakes`, token: admin, body: { partyId: c.residing, heldAt: new Date().toISOString(), counsellorId: centre.demo.counsellorIds[0], summary: `${INTERNAL} intake` } }),
   ]
   const refused = await call(app, { method: 'POST', url: '/v1/referrals', token: c.clerk, body: referralBody(centre, { parties, courtReference: `${tag}/0003` }) })
@@ -239,8 +240,11 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
 
 /** A fresh case of the world's centre straight in the database (for state changes that use one up). */
 export async function freshCase(world: World, status: 'intake' | 'active' | 'suspended' = 'active') {
-  return createCase(world.ctx.database, world.ctx.centre, { status })
+  return createCase(world.ctx.database, world.ctx.centre, { status, plannedEndDate: dayFromNow(400) })
 }
+
+/** A calendar date `days` from now: fixtures stay valid whatever day the suite runs. */
+export const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
 
 /** A fresh submitted referral of the world's court to its centre. */
 export async function freshReferral(world: World) {

@@ -4,7 +4,7 @@
  * matrix checks the roles against it; the hostile-input suite starts from its valid requests.
  */
 import { call } from './app.js'
-import { freshCase, freshReferral, localDay, type Operation, type Subject, type World } from './openapi-harness.js'
+import { dayFromNow, freshCase, freshReferral, localDay, type Operation, type Subject, type World } from './openapi-harness.js'
 
 export const CENTRE: Subject[] = ['admin', 'staff', 'counsellor']
 const WRITERS: Subject[] = ['admin', 'staff']
@@ -101,7 +101,7 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/cases/{id}/intakes': { roles: WRITERS, body: (w) => ({ partyId: w.parties.visiting, heldAt: now(), counsellorId: w.counsellorIds[0], summary: 'Again.' }) },
   // A fresh case straight in the database has no intakes: activation is refused with 409.
   'POST /v1/cases/{id}/activate': { roles: WRITERS, own: [409], id: async (w) => (await freshCase(w, 'intake')).caseId, body: () => ({}) },
-  'POST /v1/cases/{id}/extend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ plannedEndDate: '2028-06-30', explanation: 'More time.' }) },
+  'POST /v1/cases/{id}/extend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ plannedEndDate: dayFromNow(500), explanation: 'More time.' }) },
   'POST /v1/cases/{id}/suspend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ reasonCode: 'illness', explanation: 'Ill.', from: today() }) },
   'POST /v1/cases/{id}/resume': { roles: WRITERS, id: async (w) => (await freshCase(w, 'suspended')).caseId, body: () => ({ explanation: 'Better.' }) },
   'POST /v1/cases/{id}/end': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ reasonCode: 'goal_reached', explanation: 'Done.', effectiveDate: today() }) },

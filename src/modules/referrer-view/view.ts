@@ -72,8 +72,8 @@ export const referrerPartyView = (p: typeof parties.$inferSelect) => ({
 type VisitRow = typeof visits.$inferSelect
 type ReferrerStatus = (typeof REFERRER_VISIT_STATUSES)[number]
 
-/** The visit's day at its site, in SQL. */
-const localDay = sql`(${visits.startsAt} at time zone ${visits.timeZone})::date`
+/** The visit's day at its site, as text: compared with the date part of `from` or `to`, it never fails to parse. */
+const localDay = sql`to_char(${visits.startsAt} at time zone ${visits.timeZone}, 'YYYY-MM-DD')`
 
 /** The visits of the court's cases a court may see: no conversations, nothing entered in error. */
 export function referrerVisitScope(actor: Actor): SQL {
@@ -102,8 +102,8 @@ export function referrerVisitFilters(q: VisitQuery): (SQL | undefined)[] {
   const status = q.status as VisitRow['status'] | undefined
   return [
     q.cursor ? referrerCursor.decode(q.cursor) : undefined,
-    q.from ? sql`${localDay} >= ${q.from.slice(0, 10)}::date` : undefined,
-    q.to ? sql`${localDay} < ${q.to.slice(0, 10)}::date` : undefined,
+    q.from ? sql`${localDay} >= ${q.from.slice(0, 10)}` : undefined,
+    q.to ? sql`${localDay} < ${q.to.slice(0, 10)}` : undefined,
     q.caseId ? eq(visits.caseId, q.caseId) : undefined,
     status === undefined ? undefined
       : status === 'booked' ? inArray(visits.status, ['booked', 'arrived'])
@@ -117,7 +117,7 @@ export const referrerCursor = {
   encode: (row: VisitRow) => Buffer.from(row.id).toString('base64url'),
   decode(cursor: string): SQL {
     const id = Buffer.from(cursor, 'base64url').toString('utf8')
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw invalidCursor()
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw invalidCursor()
     return sql`(${visits.startsAt}, ${visits.id}) > (select v.starts_at, v.id from ${visits} v where v.id = ${id})`
   },
 }

@@ -47,13 +47,13 @@ const problemOf = (problem: Problem) => ({
   headers: problem.headers,
 })
 
-const listed = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(', ')
+const listed = (values: unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')
 
 /** What a value of a field must look like, in words a person can act on. */
 function describe(issue: ErrorObject): string {
   const params = issue.params as Record<string, unknown>
   if (params.additionalProperty) return `unknown property "${String(params.additionalProperty)}"`
-  if (issue.keyword === 'enum') return `must be one of ${listed(params.allowedValues as unknown[])}`
+  if (issue.keyword === 'enum') return `must be one of: ${listed(params.allowedValues as unknown[])}`
   if (issue.keyword === 'format' && params.format === 'date-time') {
     return 'must be a real date and time with its offset (RFC 3339), e.g. 2026-03-07T10:00:00+01:00'
   }
@@ -69,7 +69,8 @@ export function fieldErrors(issues: ErrorObject[], where: FieldError['in']): Fie
   const folded = new Map<ErrorObject, string>()
   const hidden = new Set<ErrorObject>()
   for (const union of issues.filter((i) => i.keyword === 'anyOf' || i.keyword === 'oneOf')) {
-    const branches = issues.filter((i) => i !== union && i.schemaPath.startsWith(`${union.schemaPath}/`))
+    // Issues made by hand (in ajv's shape) carry no schemaPath.
+    const branches = issues.filter((i) => i !== union && (i.schemaPath ?? '').startsWith(`${union.schemaPath}/`))
     const allowed: unknown[] = []
     const foldable = branches.length > 0 && branches.every((b) => {
       const params = b.params as Record<string, unknown>
@@ -80,7 +81,7 @@ export function fieldErrors(issues: ErrorObject[], where: FieldError['in']): Fie
       return b.instancePath === union.instancePath
     })
     if (!foldable) continue
-    folded.set(union, `must be one of ${listed(allowed)}`)
+    folded.set(union, `must be one of: ${listed(allowed)}`)
     for (const b of branches) hidden.add(b)
   }
   const errors = issues.filter((i) => !hidden.has(i) && i.keyword !== 'if').map((issue) => {

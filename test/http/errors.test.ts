@@ -156,7 +156,7 @@ t.test('validation messages say what is allowed, in one problem type', async (t)
   t.same(category.json.errors.map((e: { pointer: string }) => e.pointer), ['/category'], 'one error for the field, not one per allowed value')
   for (const value of ['refusal', 'suspension', 'ending', 'cancellation']) t.match(category.json.detail, value, `the detail lists ${value}`)
   const language = await call(app, { method: 'POST', url: '/v1/documents', token, body: { kind: 'house_rules', language: 'xx', title: 'HR', body: 'Rules.' } })
-  t.match(language.json.errors, [{ pointer: '/language', detail: /"nl", "fr", "en", "de"/ }], 'an enum lists its values')
+  t.match(language.json.errors, [{ pointer: '/language', detail: /one of: nl, fr, en, de/ }], 'an enum lists its values')
   // A check made by hand, after the schema: the same type as the schema's own errors.
   const handMade = await call(app, { method: 'POST', url: `/v1/counsellors/${centre.demo.counsellorIds[0]}/absences`, token, body: { from: '2026-03-02T10:00:00Z', until: '2026-03-01T10:00:00Z' } })
   t.equal(handMade.status, 400)

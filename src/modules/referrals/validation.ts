@@ -48,14 +48,12 @@ export function referralIssues(body: unknown, context: { today: string; byClerk:
 
 /**
  * Combines the schema's issues (the route sets attachValidation) with the referral's own into one
- * validation error for the shared handler. ajv's enum message is made to name the allowed values.
+ * validation error for the shared handler (which also names the allowed values of an enum).
  */
 export function throwIfInvalid(request: FastifyRequest, own: Issue[]) {
   const failed = request.validationError as (Error & { validation?: Issue[]; validationContext?: string }) | undefined
   if (failed && failed.validationContext !== 'body') throw failed
-  const schemaIssues = (failed?.validation ?? []).map((i) =>
-    i.keyword === 'enum' && Array.isArray(i.params.allowedValues) ? { ...i, message: `must be one of: ${i.params.allowedValues.join(', ')}` } : i)
-  const all = [...schemaIssues, ...own]
+  const all = [...(failed?.validation ?? []), ...own]
   if (all.length === 0) return
   throw Object.assign(new Error('invalid referral'), { validation: all, validationContext: 'body', statusCode: 400 })
 }

@@ -8,7 +8,8 @@ export const openapiInfo = {
   description:
     'Supervised parent–child contact centres: referrals, cases, house rules and agreements, recurring supervised visits, ' +
     'suspensions, endings and factual reports. Every error is an RFC 9457 problem (application/problem+json). ' +
-    'Authenticate with `Authorization: Bearer <token>`; a record outside your centre or court answers 404.',
+    'Authenticate with `Authorization: Bearer <token>` (a token in the URL, `?access_token=`, is refused); ' +
+    'a record outside your centre or court answers 404.',
 }
 
 type Schema = Record<string, unknown>

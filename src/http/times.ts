@@ -37,7 +37,8 @@ export function parseTime(value: string, zone: string, at: { in: 'body' | 'query
   try {
     instant = at.dates && DATE_ONLY.test(value)
       ? DateTime.fromISO(value, { zone }).startOf('day').toJSDate()
-      : WITH_OFFSET.test(value) ? parseInstant(value) : localToInstant(value, zone).instant
+      // Fields that take a local time or an instant also accept an instant without seconds (10:00+01:00).
+      : WITH_OFFSET.test(value) ? parseInstant(value.replace(/^(.{10}T\d{2}:\d{2})(?=[Zz+-])/, '$1:00')) : localToInstant(value, zone).instant
   } catch (error) {
     if (!(error instanceof RecurrenceError)) throw error
   }

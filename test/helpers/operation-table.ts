@@ -1,0 +1,140 @@
+/**
+ * The one table of expectations for every operation of the OpenAPI document: who may call it, and
+ * how to make a valid request for it in a world (path id, body, query, headers). The authorization
+ * matrix checks the roles against it; the hostile-input suite starts from its valid requests.
+ */
+import { call } from './app.js'
+import { dayFromNow, freshCase, freshReferral, localDay, type Operation, type Subject, type World } from './openapi-harness.js'
+
+export const CENTRE: Subject[] = ['admin', 'staff', 'counsellor']
+const WRITERS: Subject[] = ['admin', 'staff']
+const READERS: Subject[] = ['admin', 'staff', 'counsellor', 'integration', 'clerk', 'court-integration']
+
+export interface Expectation {
+  /** Who may call it; anyone else gets 403. `public` needs no token. */
+  roles: Subject[] | 'public'
+  /** Documented answers other than 2xx that the own scope may get (a state the setup does not satisfy). */
+  own?: number[]
+  /** The path id in a world (default: that world's record of the path's collection). */
+  id?: (w: World, subject: Subject | null) => string | Promise<string>
+  body?: (w: World, n: number, subject: Subject | null) => unknown
+  query?: (w: World) => string
+  headers?: (w: World, id: string) => Promise<Record<string, string>>
+  /**
+   * Another scope: with a path id, B's id and body answer 404 unless this says otherwise per subject;
+   * without one, B's body or query are sent only when this gives the expected status. The operator's
+   * scope is the installation: it reads every centre, court and court-scoped token.
+   */
+  other?: number | null | Partial<Record<Subject, number>>
+}
+
+const now = () => new Date().toISOString()
+const today = () => new Date().toISOString().slice(0, 10)
+const weekdays = { mon: [{ from: '09:00', to: '17:00' }] }
+
+export const TABLE: Record<string, Expectation> = {
+  'GET /health/live': { roles: 'public' },
+  'GET /health/ready': { roles: 'public' },
+
+  'POST /v1/centres': { roles: ['operator'], body: (_w, n) => ({ name: `Centrum nieuw ${n}` }) },
+  'GET /v1/centres': { roles: [...CENTRE, 'operator'] },
+  'GET /v1/centres/{id}': { roles: [...CENTRE, 'operator'], other: { operator: 200 } },
+  'PATCH /v1/centres/{id}': { roles: ['admin'], body: (w) => ({ name: w.centreName }) },
+
+  'POST /v1/sites': { roles: ['admin'], body: (_w, n) => ({ name: `Site ${n}`, timeZone: 'Europe/Brussels', judicialDistrict: 'Antwerpen', openingHours: weekdays }) },
+  'GET /v1/sites': { roles: CENTRE },
+  'GET /v1/sites/{id}': { roles: CENTRE },
+  'PATCH /v1/sites/{id}': { roles: ['admin'], body: () => ({ judicialDistrict: 'Antwerpen' }) },
+  'DELETE /v1/sites/{id}': { roles: ['admin'], id: (w) => w.spare.siteId },
+
+  'POST /v1/rooms': { roles: ['admin'], body: (w, n) => ({ siteId: w.siteId, name: `Room ${n}` }), other: 404 },
+  'GET /v1/rooms': { roles: CENTRE, query: (w) => `siteId=${w.siteId}`, other: 200 },
+  'GET /v1/rooms/{id}': { roles: CENTRE },
+  'PATCH /v1/rooms/{id}': { roles: ['admin'], body: () => ({ capacity: 1 }) },
+  'DELETE /v1/rooms/{id}': { roles: ['admin'], id: (w) => w.spare.roomId },
+
+  'POST /v1/counsellors': { roles: ['admin'], body: (_w, n) => ({ name: `Counsellor ${n}`, workingHours: weekdays }) },
+  'GET /v1/counsellors': { roles: CENTRE },
+  'GET /v1/counsellors/{id}': { roles: CENTRE },
+  'PATCH /v1/counsellors/{id}': { roles: ['admin'], body: () => ({ languages: ['nl', 'fr'] }) },
+  'DELETE /v1/counsellors/{id}': { roles: ['admin'], id: (w) => w.spare.counsellorId },
+  'POST /v1/counsellors/{id}/absences': { roles: WRITERS, id: (w) => w.counsellorIds[1]!, body: (_w, n) => ({ from: `${localDay(200 + n)}:00Z`, until: `${localDay(200 + n, '12:00')}:00Z` }) },
+  'GET /v1/counsellors/{id}/absences': { roles: CENTRE, id: (w) => w.counsellorIds[1]! },
+
+  // Courts are a shared registry the operator keeps: every centre refers families from every court.
+  'POST /v1/courts': { roles: ['operator'], body: (_w, n) => ({ name: `Court ${n}`, judicialDistrict: 'Gent' }) },
+  'GET /v1/courts': { roles: [...READERS, 'operator'] },
+  'GET /v1/courts/{id}': { roles: [...READERS, 'operator'], other: { admin: 200, staff: 200, counsellor: 200, integration: 200, operator: 200 } },
+  'PATCH /v1/courts/{id}': { roles: ['operator'], body: () => ({ judicialDistrict: 'Antwerpen' }), other: { operator: 200 } },
+  'DELETE /v1/courts/{id}': { roles: ['operator'], id: (w) => w.spare.courtId, other: { operator: 200 } },
+
+  // A centre's admin issues its centre's tokens; the operator the court-scoped ones.
+  'POST /v1/tokens': {
+    roles: ['admin', 'operator'], other: { operator: 201 },
+    body: (w, n, subject) => (subject === 'operator' ? { role: 'clerk', courtId: w.courtId, label: `matrix ${n}` } : { role: 'staff', label: `matrix ${n}` }),
+  },
+  'GET /v1/tokens': { roles: ['admin', 'operator'] },
+  'DELETE /v1/tokens/{id}': { roles: ['admin', 'operator'], id: (w, subject) => (subject === 'operator' ? w.spare.courtTokenId : w.spare.tokenId), other: { operator: 200 } },
+  'GET /v1/audit': { roles: ['admin'], query: (w) => `entityId=${w.caseId}`, other: 200 },
+
+  'GET /v1/reason-codes': { roles: [...READERS, 'operator'] },
+  'POST /v1/reason-codes': { roles: ['admin'], body: (_w, n) => ({ category: 'suspension', code: `matrix_${n}`, label: { nl: 'x', fr: 'x', en: 'x' } }) },
+
+  'POST /v1/referrals': {
+    // A referral names its destination: another centre or court is refused as not yours (422).
+    roles: ['admin', 'staff', 'clerk'], other: 422,
+    body: (w) => ({ centreId: w.centreId, source: 'court', legalFramework: 'court_ordered', courtId: w.courtId, courtReference: 'M/1', decisionDate: '2026-02-10', reason: 'Matrix.',
+      parties: [{ role: 'child', givenName: w.partyNames[0], familyName: w.partyNames[3], birthDate: '2019-05-02', language: 'nl' }, { role: 'visiting_parent', familyName: w.partyNames[3], birthDate: '1987-01-20', language: 'nl' }] }),
+  },
+  'GET /v1/referrals': { roles: READERS },
+  'GET /v1/referrals/{id}': { roles: READERS, id: (w) => w.referralId },
+  'POST /v1/referrals/{id}/waitlist': { roles: WRITERS, id: freshReferral, body: () => ({}) },
+  'POST /v1/referrals/{id}/refuse': { roles: WRITERS, id: freshReferral, body: () => ({ reasonCode: 'no_capacity', explanation: 'Full.' }) },
+  'POST /v1/referrals/{id}/return': { roles: WRITERS, id: freshReferral, body: () => ({ reasonCode: 'incomplete_referral', explanation: 'Missing.', missingItems: ['decision'] }) },
+  'POST /v1/referrals/{id}/withdraw': { roles: ['admin', 'staff', 'clerk'], id: freshReferral, body: () => ({}) },
+  'POST /v1/referrals/{id}/accept': { roles: WRITERS, id: freshReferral, body: (w) => ({ leadCounsellorId: w.counsellorIds[0], siteId: w.siteId }) },
+
+  'GET /v1/cases': { roles: READERS },
+  'GET /v1/cases/{id}': { roles: READERS },
+  'GET /v1/cases/{id}/readiness': { roles: CENTRE },
+  'GET /v1/cases/{id}/events': { roles: READERS },
+  'POST /v1/cases/{id}/intakes': { roles: WRITERS, body: (w) => ({ partyId: w.parties.visiting, heldAt: now(), counsellorId: w.counsellorIds[0], summary: 'Again.' }) },
+  // A fresh case straight in the database has no intakes: activation is refused with 409.
+  'POST /v1/cases/{id}/activate': { roles: WRITERS, own: [409], id: async (w) => (await freshCase(w, 'intake')).caseId, body: () => ({}) },
+  'POST /v1/cases/{id}/extend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ plannedEndDate: dayFromNow(500), explanation: 'More time.' }) },
+  'POST /v1/cases/{id}/suspend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ reasonCode: 'illness', explanation: 'Ill.', from: today() }) },
+  'POST /v1/cases/{id}/resume': { roles: WRITERS, id: async (w) => (await freshCase(w, 'suspended')).caseId, body: () => ({ explanation: 'Better.' }) },
+  'POST /v1/cases/{id}/end': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ reasonCode: 'goal_reached', explanation: 'Done.', effectiveDate: today() }) },
+
+  'POST /v1/documents': { roles: WRITERS, body: (_w, n) => ({ kind: 'information', language: 'en', title: `Info ${n}`, body: 'Text.' }) },
+  'GET /v1/documents': { roles: CENTRE },
+  // Signing again what is signed is a documented conflict.
+  'POST /v1/cases/{id}/signatures': { roles: WRITERS, own: [409], body: (w) => ({ partyId: w.parties.visiting, documentId: w.documentIds.houseRules, method: 'paper', signedAt: now() }) },
+  'PUT /v1/cases/{id}/agreement': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ kinds: ['supervised_visit'], durationMinutes: 90 }) },
+  'POST /v1/cases/{id}/agreement/signatures': { roles: WRITERS, own: [409], body: (w) => ({ partyId: w.parties.visiting, signedAt: now() }) },
+
+  'POST /v1/recurrence/preview': { roles: CENTRE, body: () => ({ start: '2027-03-06T10:00', timeZone: 'Europe/Brussels', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
+  'GET /v1/availability': { roles: CENTRE, query: (w) => `siteId=${w.siteId}&from=${localDay(50).slice(0, 10)}&to=${localDay(53).slice(0, 10)}&durationMinutes=60`, other: 404 },
+  'POST /v1/cases/{id}/series': { roles: WRITERS, body: (w) => ({ kind: 'supervised_visit', roomId: w.roomIds[1], counsellorIds: [w.counsellorIds[0]], start: localDay(60), durationMinutes: 60, rrule: 'FREQ=WEEKLY;COUNT=1', onConflict: 'reject', dryRun: true }) },
+  'POST /v1/cases/{id}/visits': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: (w, n) => ({ kind: 'supervised_visit', roomId: w.roomIds[1], counsellorIds: [w.counsellorIds[0]], start: localDay(70 + n % 200), durationMinutes: 60 }) },
+  'GET /v1/series/{id}': { roles: CENTRE },
+  'DELETE /v1/series/{id}': { roles: WRITERS, query: () => `from=${localDay(21).slice(0, 10)}` },
+  'GET /v1/visits': { roles: READERS },
+  'GET /v1/visits/{id}': { roles: READERS },
+  'PATCH /v1/visits/{id}': {
+    roles: WRITERS, body: () => ({ durationMinutes: 60 }),
+    headers: async (w, id) => ({ 'if-match': String((await call(w.ctx.app, { url: `/v1/visits/${id}`, token: w.tokens.admin })).headers.etag ?? '"1"') }),
+  },
+}
+
+/** The default path id of an operation in a world: its record of the path's collection. */
+export function defaultId(w: World, op: Operation): string {
+  const collection = op.path.split('/')[2]
+  const ids: Record<string, string> = {
+    centres: w.centreId, sites: w.siteId, rooms: w.roomIds[0]!, counsellors: w.counsellorIds[0]!, courts: w.courtId, tokens: w.spare.tokenId,
+    referrals: w.submittedReferralId, cases: w.caseId, series: w.seriesId, visits: w.visitIds[0]!,
+  }
+  const id = ids[collection!]
+  if (!id) throw new Error(`no id for ${op.key}`)
+  return id
+}

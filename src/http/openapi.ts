@@ -21,7 +21,7 @@ export const openapiPlugin = fp(async (app) => {
       security: [{ bearer: [] }],
     },
     // Shared schemas keep their $id as the component name (e.g. #/components/schemas/Problem).
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

@@ -55,7 +55,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): { body: Proble
     const part = error.validationContext ?? 'body'
     const where = part === 'querystring' ? 'query' : part === 'params' ? 'path' : part
     const errors = error.validation.map((issue) => {
-      const params = issue.params as Record<string, unknown>
+      const params = issue.params
       const property = (params.missingProperty ?? params.additionalProperty) as string | undefined
       const pointer = issue.instancePath + (property ? `/${property}` : '')
       const detail = params.additionalProperty ? `unknown property "${property}"` : issue.message ?? 'is invalid'

@@ -94,11 +94,11 @@ t.test('no request a client can make is answered 500; every error is problem+jso
   const send = async (method: string, url: string, body?: unknown, raw = false) => {
     sent++
     const response = await app.inject({
-      method: method as any, url,
+      method: method, url,
       headers: { authorization: `Bearer ${token}`, 'idempotency-key': `fuzz-${sent}`, 'if-match': '"1"', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body === undefined ? {} : { payload: raw ? (body as string) : JSON.stringify(body) }),
     })
-    const label = `${method} ${url.slice(0, 120)} ${body === undefined ? '' : String(raw ? body : JSON.stringify(body)).slice(0, 120)}`
+    const label = `${method} ${url.slice(0, 120)} ${body === undefined ? '' : (raw ? (body as string) : JSON.stringify(body)).slice(0, 120)}`
     const readOnly = method === 'GET' || url.startsWith('/v1/recurrence/preview') || (body as { dryRun?: boolean } | undefined)?.dryRun === true
     if (response.statusCode < 300 && !readOnly) changed.push({ requestId: String(response.headers['x-request-id']), label })
     if (response.statusCode >= 500 && response.statusCode !== 503) failures.push(`${response.statusCode} ${label}: ${response.body.slice(0, 200)}`)

@@ -34,7 +34,7 @@ try {
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
   const post = async (url: string, body: unknown) => {
     const response = await fetch(`${base}${url}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    return { status: response.status, json: await response.json() as any }
+    return { status: response.status, json: await response.json() }
   }
 
   // ── 1. Series bookings ────────────────────────────────────────────────────────────────────────

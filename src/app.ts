@@ -49,6 +49,7 @@ export async function buildApp(options: AppOptions) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- it returns the reply (a thenable), which fastify ignores
     frameworkErrors,
     clientErrorHandler: clientErrors,
     // Every request's log lines go through the serializers of src/http/logging.ts, whichever logger this is.

@@ -125,7 +125,7 @@ function oneLine(error: unknown): string {
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   if (known) return (error as Error).message
   const cause = (error as { cause?: unknown }).cause
-  const inner = error instanceof AggregateError && error.errors.length ? error.errors[0] : cause ?? error
+  const inner: unknown = error instanceof AggregateError && error.errors.length ? error.errors[0] : cause ?? error
   const { message, code } = inner as { message?: string; code?: string }
   const text = message || code || String(inner)
   const network = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET'].includes(code ?? '') || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(text)

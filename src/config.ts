@@ -47,5 +47,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     throw new ConfigError(`${names[first.path] ?? first.path}: ${first.message} (got ${JSON.stringify(first.value)})`)
   }
-  return config as Config
+  return config
 }

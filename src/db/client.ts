@@ -124,5 +124,6 @@ function isAlive(pid: number): boolean {
 
 /** Raw SQL for what drizzle cannot express (ranges, exclusion constraints); same shape on both drivers. */
 export async function rawRows<T>(db: Queryable, query: SQL): Promise<T[]> {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- execute's result type differs per driver; both have `rows`
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows
 }

@@ -99,7 +99,7 @@ export function withinWeeklyHours(hours: WeeklyHours, spanStart: Date, spanEnd: 
   const from = minuteOfDay(localStart)
   // The end may be the next midnight, which localDatesOf already counts as this day.
   const to = from + (toLocal(spanEnd, zone).getTime() - localStart.getTime()) / MINUTE_MS
-  const intervals = hours[WEEKDAYS[new Date(Date.parse(date)).getUTCDay()]] ?? []
+  const intervals = hours[WEEKDAYS[new Date(Date.parse(date!)).getUTCDay()]!] ?? [] // a span always has a first date; getUTCDay is 0..6
   return intervals.some((interval) => {
     const open = parseClock(interval.from, false)
     const close = parseClock(interval.to, true)

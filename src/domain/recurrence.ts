@@ -192,7 +192,7 @@ function resolveWall(w: Wall, zone: Zone): { instant: number; resolution: Resolu
   if (instants.length === 0) {
     return { instant: asUtc - offsetBefore * MINUTE_MS, resolution: 'gap' }
   }
-  return { instant: instants[0], resolution: instants.length > 1 ? 'ambiguous' : 'exact' }
+  return { instant: instants[0]!, resolution: instants.length > 1 ? 'ambiguous' : 'exact' }
 }
 
 function instantToWall(instant: number, zone: Zone): Wall {
@@ -348,9 +348,9 @@ function parseRule(text: unknown): ParsedRule {
   for (const part of body.split(';')) {
     const m = /^([A-Za-z]+)=(.+)$/.exec(part)
     if (!m) throw ruleError(`'${part}' is not a NAME=VALUE rule part`)
-    const name = m[1].toUpperCase()
+    const name = m[1]!.toUpperCase()
     if (parts.has(name)) throw ruleError(`${name} is given more than once`)
-    parts.set(name, m[2].toUpperCase())
+    parts.set(name, m[2]!.toUpperCase())
   }
 
   const freqText = parts.get('FREQ')
@@ -381,7 +381,7 @@ function parseRule(text: unknown): ParsedRule {
         rule.byweekday = value.split(',').map((item) => {
           const m = /^([+-]?\d{1,2})?([A-Z]{2})$/.exec(item)
           if (!m) throw ruleError(`BYDAY values look like SA, 2WE or -1SU, got '${item}'`)
-          const day = weekday(name, m[2])
+          const day = weekday(name, m[2]!)
           if (m[1] === undefined) return day
           const n = Number(m[1])
           const maxOrdinal = freq === 'MONTHLY' ? 5 : 53
@@ -650,7 +650,7 @@ export function expandRecurrence(input: RecurrenceInput): { occurrences: Occurre
   if (all.length > cap) {
     warnings.push({
       code: 'capped',
-      local: minuteKey(all[cap].nominal),
+      local: minuteKey(all[cap]!.nominal),
       message: `the rule yields more than ${cap} occurrences; only the first ${cap} are returned`,
     })
   } else if (stop === 'horizon') {

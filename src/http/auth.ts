@@ -39,7 +39,7 @@ export const authPlugin = fp(async (app) => {
   app.decorateRequest('actor', null as unknown as Actor)
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/v1/') && !route.config?.roles) {
-      throw new Error(`Route ${route.method} ${route.url} declares no roles`)
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no roles`)
     }
   })
   const lookup = tokenBySecretHash(app.db)

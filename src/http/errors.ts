@@ -59,7 +59,7 @@ const listed = (values: unknown[]) => values.map((v) => (typeof v === 'string' ?
 /** What a value of a field must look like, in words a person can act on. */
 function describe(issue: ErrorObject): string {
   const params = issue.params as Record<string, unknown>
-  if (params.additionalProperty) return `unknown property "${String(params.additionalProperty)}"`
+  if (typeof params.additionalProperty === 'string') return `unknown property "${params.additionalProperty}"`
   if (issue.keyword === 'enum') return `must be one of: ${listed(params.allowedValues as unknown[])}`
   if (issue.keyword === 'format' && params.format === 'date-time') {
     return 'must be a real date and time with its offset (RFC 3339), e.g. 2026-03-07T10:00:00+01:00'
@@ -110,7 +110,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): { body: Proble
   if (error instanceof DomainError) return problemOf(problemFromDomain(error))
   if (error.validation) {
     const part = error.validationContext ?? 'body'
-    const where = (part === 'querystring' ? 'query' : part === 'params' ? 'path' : part) as FieldError['in']
+    const where: FieldError['in'] = part === 'querystring' ? 'query' : part === 'params' ? 'path' : part
     return problemOf(problemFromDomain(invalidFields(fieldErrors(error.validation as ErrorObject[], where))))
   }
   switch (error.code) {

@@ -56,9 +56,9 @@ export const openapiPlugin = fp(async (app) => {
       if (!schema) return { schema, url }
       const copy: Schema = { ...schema }
       for (const part of REQUEST_PARTS) if (copy[part]) copy[part] = optionalDefaults(copy[part])
-      return { schema: copy as typeof schema, url }
+      return { schema: copy, url }
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

@@ -60,7 +60,7 @@ t.test('the holidays of 2026', async (t) => {
       ['2026-12-25', 'christmas'],
     ],
   )
-  t.same(belgianHolidays(2026)[7].names, { nl: 'Nationale feestdag', fr: 'Fête nationale', en: 'National Day' })
+  t.same(belgianHolidays(2026)[7]!.names, { nl: 'Nationale feestdag', fr: 'Fête nationale', en: 'National Day' })
 })
 
 t.test('movable feasts follow Easter: Monday +1, Ascension +39, Whit Sunday +49, Whit Monday +50', async (t) => {

@@ -83,9 +83,9 @@ t.test('several parties on one side share that side’s times', async (t) => {
       { partyId: 'mother', side: 'residing' },
     ],
   })
-  t.same(r.arrivals[0].arriveAt, r.arrivals[1].arriveAt)
-  t.same(r.arrivals[0].leaveAt, r.arrivals[1].leaveAt)
-  t.same(r.arrivals[2].arriveAt, at('09:00'))
+  t.same(r.arrivals[0]!.arriveAt, r.arrivals[1]!.arriveAt)
+  t.same(r.arrivals[0]!.leaveAt, r.arrivals[1]!.leaveAt)
+  t.same(r.arrivals[2]!.arriveAt, at('09:00'))
 })
 
 t.test('with only one side present there is no one to keep apart', async (t) => {
@@ -150,7 +150,7 @@ t.test('supervised handover: drop-off, the counsellor holds the child, pick-up',
     ],
   })
   const [pickUp, dropOff] = r.arrivals
-  t.ok(dropOff.leaveAt < pickUp.arriveAt, 'the drop-off side has left before the pick-up side arrives')
+  t.ok(dropOff!.leaveAt < pickUp!.arriveAt, 'the drop-off side has left before the pick-up side arrives')
 })
 
 t.test('zero gaps are allowed', async (t) => {
@@ -170,9 +170,9 @@ t.test('the result does not share Date objects with the input', async (t) => {
   const r = computeStagger({ kind: 'conversation', start: input, durationMinutes: 30, stagger: visitingFirst, parties })
   r.start.setTime(0)
   r.spanStart.setTime(0)
-  r.arrivals[1].arriveAt.setTime(0)
+  r.arrivals[1]!.arriveAt.setTime(0)
   t.same(input, start)
-  t.same(r.arrivals[0].arriveAt, at('08:45'))
+  t.same(r.arrivals[0]!.arriveAt, at('08:45'))
 })
 
 t.test('validation', async (t) => {

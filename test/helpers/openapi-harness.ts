@@ -21,7 +21,7 @@ export interface Operation {
   op: any
   query: string[]
   headers: string[]
-  body: any | null // the resolved request body schema
+  body: any // the resolved request body schema, or null
 }
 
 export function documentOf(app: App): any {
@@ -72,7 +72,8 @@ export function responseChecker(document: any) {
   return (operation: Operation, response: { statusCode: number; headers: Record<string, unknown>; body: string }): string[] => {
     const problems: string[] = []
     const status = response.statusCode
-    const contentType = String(response.headers['content-type'] ?? '')
+    const header = response.headers['content-type']
+    const contentType = typeof header === 'string' ? header : ''
     const documented = operation.op.responses?.[String(status)] ?? operation.op.responses?.[`${String(status)[0]}XX`] ?? operation.op.responses?.default
     if (status >= 400) {
       if (!contentType.startsWith('application/problem+json')) problems.push(`${status} is ${contentType || 'without content type'}, not application/problem+json`)

@@ -9,10 +9,11 @@ export interface Running { child: ChildProcess; output: () => string; exited: Pr
 export function start(script: 'server' | 'cli', env: Record<string, string>, args: string[] = []): Running {
   const clean = { ...env }
   delete clean.TAP; delete clean.NODE_OPTIONS
+  clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap would still record coverage through its spawn hook, with tsx's source maps that lack the sources
   const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], { cwd: root, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  child.stdout!.on('data', (d) => { output += d })
-  child.stderr!.on('data', (d) => { output += d })
+  child.stdout.on('data', (d) => { output += d })
+  child.stderr.on('data', (d) => { output += d })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   return { child, output: () => output, exited }
 }

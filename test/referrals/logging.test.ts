@@ -57,7 +57,7 @@ t.test('a day’s work at trace level: no token, no personal data, no query text
   })
   t.equal(ended.status, 200, ended.body.slice(0, 300))
   t.equal((await call(app, { url: `/v1/visits?caseId=${c.caseId}&from=2027-01-01T00:00:00Z&limit=5`, token: integration })).status, 200)
-  t.equal((await call(app, { url: `/v1/referrals?status=${encodeURIComponent(queryTexts[2])}`, token: c.clerk })).status, 400, 'a free text where an enum belongs')
+  t.equal((await call(app, { url: `/v1/referrals?status=${encodeURIComponent(queryTexts[2]!)}`, token: c.clerk })).status, 400, 'a free text where an enum belongs')
   t.equal((await call(app, { url: `/v1/cases/${c.caseId}/${encodeURIComponent('Tom Vermeulen')}`, token: c.staff })).status, 404)
 
   // A token in the query string is refused, and not logged either.

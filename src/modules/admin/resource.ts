@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { TObject, TSchema } from '@sinclair/typebox'
+import type { TObject } from '@sinclair/typebox'
 import { and, asc, eq, type SQL } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Queryable } from '../../db/client.js'
@@ -46,7 +46,7 @@ export function registerReferenceResource(app: FastifyInstance, r: ReferenceReso
   // Operation ids for generated clients: createSite, listSites, getSite, …
   const name = r.entityType[0]!.toUpperCase() + r.entityType.slice(1)
   const findInScope = async (db: Queryable, actor: Actor, id: string) => {
-    const [row] = await db.select().from(table as PgTable).where(and(eq(table.id, id), r.scope(actor))) as Row[]
+    const [row] = await db.select().from(table).where(and(eq(table.id, id), r.scope(actor))) as Row[]
     if (!row) throw notFound(r.noun, id)
     return row
   }
@@ -75,12 +75,12 @@ export function registerReferenceResource(app: FastifyInstance, r: ReferenceReso
     schema: {
       operationId: `list${name}s`,
       summary: `List ${r.path}`, tags: [r.tag],
-      querystring: r.listFilters ? { ...PageQuery, properties: { ...PageQuery.properties, ...r.listFilters.properties } } as TSchema : PageQuery,
+      querystring: r.listFilters ? { ...PageQuery, properties: { ...PageQuery.properties, ...r.listFilters.properties } } : PageQuery,
       response: { 200: Page(r.item), ...problemResponses() },
     },
   }, async (request) => {
     const query = request.query as PageQuery & Record<string, unknown>
-    const rows = await app.db.select().from(table as PgTable)
+    const rows = await app.db.select().from(table)
       .where(and(r.scope(request.actor), afterCursor(table.id, query.cursor), ...(r.filter?.(query) ?? [])))
       .orderBy(asc(table.id)).limit(query.limit + 1) as Row[]
     return toPage(rows, query.limit)
@@ -121,7 +121,7 @@ export function registerReferenceResource(app: FastifyInstance, r: ReferenceReso
     const { id } = request.params as { id: string }
     return app.db.transaction(async (tx) => {
       await findInScope(tx, request.actor, id)
-      const [updated] = await tx.update(table).set({ active: false } as never).where(eq(table.id, id)).returning() as Row[]
+      const [updated] = await tx.update(table).set({ active: false }).where(eq(table.id, id)).returning() as Row[]
       await record(tx, request, 'deactivated', updated!)
       return updated!
     })

@@ -106,7 +106,7 @@ export async function adminRoutes(app: FastifyInstance) {
     scope: (actor) => inCentre(sites.centreId, actor),
     async prepare(_db, actor, values, existing) {
       if (values.timeZone !== undefined && !IANAZone.isValidZone(values.timeZone as string)) {
-        throw invalidField('/timeZone', `must be an IANA time zone such as Europe/Brussels, not "${values.timeZone}"`)
+        throw invalidField('/timeZone', `must be an IANA time zone such as Europe/Brussels, not "${values.timeZone as string}"`)
       }
       checkWeeklyHours('openingHours', values.openingHours as never)
       ;(values.closures as { from: string; to: string }[] | undefined)?.forEach((c, i) => {

@@ -49,7 +49,7 @@ export async function caseOutcomes(db: Queryable, rows: CaseRow[]) {
   const endings = await db.select().from(caseEvents).where(and(inArray(caseEvents.caseId, ids), eq(caseEvents.type, 'ended'))).orderBy(asc(caseEvents.id))
   const centreOfCase = new Map(rows.map((r) => [r.id, r.centreId]))
   const resolve = await resolversFor(db, groupRefs(
-    [...suspensionRows.map((s) => ({ caseId: s.caseId, category: 'suspension' as ReasonCategory, code: s.reasonCode })),
+    [...suspensionRows.map((s) => ({ caseId: s.caseId, category: 'suspension' as const, code: s.reasonCode })),
       ...endings.map((e) => ({ caseId: e.caseId, category: e.reasonCategory, code: e.reasonCode }))],
     (r) => centreOfCase.get(r.caseId)!, (r) => r,
   ))

@@ -330,7 +330,7 @@ export async function bookOccurrences(tx: Tx, actor: Actor, ctx: BookingContext,
       skipped.slice(0, 5).map((s) => `${formatInstant(s.start, ctx.timeZone)}: ${s.reasons.map((r) => r.detail).join(', ')}`).join('; '),
       { conflicts: conflictsOf(skipped, ctx.timeZone) })
   }
-  if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null as null })), skipped }
+  if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null })), skipped }
   const booked = await insertVisits(tx, ctx, accepted, options.seriesId)
   await audit(tx, actor, booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })))
   return { booked, skipped }

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import { rawRows, type Queryable, type Tx } from '../../db/client.js'
 import { centres, counsellorAbsences, counsellors, parties, reservations, rooms, sites, suspensions, visits, type StaggerSettings } from '../../db/schema.js'
 import type { CaseStatus, PartySide, VisitKind } from '../../domain/vocabulary.js'
+import { releaseReservations } from '../visits/cancellation.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { computeStagger } from '../../domain/stagger.js'
 import { audit } from '../audit/service.js'
@@ -290,11 +291,6 @@ async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; p
   await tx.insert(reservations).values(rows)
 }
 
-/** Frees a visit's reservations (cancelled, moved, entered in error). */
-export async function releaseReservations(tx: Tx, visitIds: string[]) {
-  if (visitIds.length === 0) return
-  await tx.update(reservations).set({ active: false }).where(and(eq(reservations.active, true), inArray(reservations.visitId, visitIds)))
-}
 
 /**
  * Books the occurrences in order, each judged by the calendar rules, the existing reservations (read

@@ -1,14 +1,19 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm'
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Tx } from '../../db/client.js'
-import { visits } from '../../db/schema.js'
+import { reservations, visits } from '../../db/schema.js'
 import { audit } from '../audit/service.js'
 import type { Actor } from '../../domain/actor.js'
-import { releaseReservations } from './booking.js'
 
-
+/** Cancelling visits and freeing what they reserved: used by case transitions, series ending and visit changes. */
 
 export interface Cancellation { reasonCode: string; explanation: string | null }
+
+/** Frees a visit's reservations (cancelled, moved, entered in error). */
+export async function releaseReservations(tx: Tx, visitIds: string[]) {
+  if (visitIds.length === 0) return
+  await tx.update(reservations).set({ active: false }).where(and(eq(reservations.active, true), inArray(reservations.visitId, visitIds)))
+}
 
 /**
  * The one way booked visits are cancelled by the centre: the visits matching `which` that are still
@@ -16,6 +21,7 @@ export interface Cancellation { reasonCode: string; explanation: string | null }
  * transaction (which holds the case row lock, so no booking can slip in between). Returns the
  * cancelled visit ids in start order.
  */
+
 export async function cancelBookedVisits(tx: Tx, actor: Actor, which: { caseId: string } | { seriesId: string }, window: { from?: Date; until?: Date }, reason: Cancellation) {
   const cancelled = await tx.update(visits).set({
     status: 'cancelled', cancelledBy: 'centre', cancelReasonCode: reason.reasonCode, cancelExplanation: reason.explanation,

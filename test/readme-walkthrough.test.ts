@@ -8,7 +8,7 @@
  */
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -63,7 +63,9 @@ t.test('the README walkthrough runs as written: referral → case → series →
   if (onPostgres) env.DATABASE_URL = (await openTestDatabase(t)).url!
 
   // Its own process group: the server the walkthrough starts in the background is stopped with it.
-  const scriptFile = join(mkdtempSync(join(tmpdir(), 'bzr-walkthrough-')), 'walkthrough.sh')
+  const scriptDir = mkdtempSync(join(tmpdir(), 'bzr-walkthrough-'))
+  const scriptFile = join(scriptDir, 'walkthrough.sh')
+  t.teardown(() => rmSync(scriptDir, { recursive: true, force: true }))
   writeFileSync(scriptFile, `${steps.join('\n')}\n${epilogue}`)
   const bash = spawn('bash', ['-euo', 'pipefail', scriptFile], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const group = bash.pid!
@@ -130,4 +132,5 @@ t.test('the README walkthrough runs as written: referral → case → series →
   await stopGroup()
   t.notOk(alive(), 'the server stopped')
   if (!onPostgres) t.notOk(existsSync(join(dataDir!, 'bezoekruimte.lock')), 'the data directory is released')
+  if (dataDir?.startsWith(tmpdir())) rmSync(dataDir, { recursive: true, force: true }) // the walkthrough's `mktemp -d`
 })

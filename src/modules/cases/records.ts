@@ -6,10 +6,9 @@ import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
 import { inCentre } from '../../http/scope.js'
 import { audit } from '../audit/service.js'
-import { lockCaseForRecording, requireAdultParty } from './access.js'
-import { currentAgreement } from './readiness.js'
+import { caseTimeZone, currentAgreement, lockCaseForRecording, requireAdultParty } from './queries.js'
 import type { AgreementPut, AgreementSignatureCreate, IntakeCreate, SignatureCreate } from './schemas.js'
-import { caseTimeZone, localDate } from './transitions.js'
+import { localDate } from './transitions.js'
 import { addEvent, agreementView } from './views.js'
 
 /**

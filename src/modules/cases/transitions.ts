@@ -1,15 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import type { Queryable, Tx } from '../../db/client.js'
-import { cases, centres, sites, suspensions } from '../../db/schema.js'
+import type { Tx } from '../../db/client.js'
+import { cases, centres, suspensions } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { endingCategories } from '../../domain/reason-codes.js'
 import { audit } from '../audit/service.js'
 import { conflict, invalidInput } from '../../domain/errors.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { cancelFutureVisits, cancelVisitsInSuspension } from '../visits/cancellation.js'
-import { nextCaseStatus, type CaseRow } from './access.js'
-import { loadReadiness } from './readiness.js'
+import { caseTimeZone, loadReadiness, nextCaseStatus, type CaseRow } from './queries.js'
 import type { EndBody, ExtendBody, ResumeBody, SuspendBody } from './schemas.js'
 import { addEvent } from './views.js'
 
@@ -19,16 +18,7 @@ import { addEvent } from './views.js'
  * suspension) can be added in that transaction, and `now`, the instant the change is judged on.
  */
 
-const DEFAULT_TIME_ZONE = 'Europe/Brussels'
-
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
-
-/** The case's local calendar: its site's time zone, else the Belgian one. */
-export async function caseTimeZone(db: Queryable, row: CaseRow): Promise<string> {
-  if (!row.siteId) return DEFAULT_TIME_ZONE
-  const [site] = await db.select({ timeZone: sites.timeZone }).from(sites).where(eq(sites.id, row.siteId))
-  return site?.timeZone ?? DEFAULT_TIME_ZONE
-}
 
 export const localDate = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!
 

@@ -7,8 +7,7 @@ import { LANGUAGES, type Language, type ReasonCategory } from '../../domain/voca
 import { allowedCaseActions } from '../../domain/case-lifecycle.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/queries.js'
 import { REFERRER_EVENT_TYPES } from './schemas.js'
-import { currentAgreement, loadReadiness } from './readiness.js'
-import type { CaseRow } from './access.js'
+import { currentAgreement, loadReadiness, type CaseRow } from './queries.js'
 
 type EventRow = typeof caseEvents.$inferSelect
 type Resolve = Awaited<ReturnType<typeof reasonResolver>>

@@ -20,6 +20,7 @@ import { addEvent } from './views.js'
 
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for a case is its site's today. */
 export const localDate = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!
 
 async function update(tx: Tx, row: CaseRow, values: Partial<typeof cases.$inferInsert>) {

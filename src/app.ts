@@ -15,6 +15,7 @@ import { healthRoutes } from './modules/health/routes.js'
 import { adminRoutes } from './modules/admin/routes.js'
 import { reasonCodeRoutes } from './modules/reason-codes/routes.js'
 import { referralRoutes } from './modules/referrals/routes.js'
+import { agreementRoutes } from './modules/cases/agreement-routes.js'
 import { caseRoutes } from './modules/cases/routes.js'
 import { documentRoutes } from './modules/documents/routes.js'
 import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(referralRoutes, { prefix: '/v1' })
   await app.register(caseRoutes, { prefix: '/v1' })
   await app.register(documentRoutes, { prefix: '/v1' })
+  await app.register(agreementRoutes, { prefix: '/v1' })
   await app.register(recurrencePreviewRoutes, { prefix: '/v1' })
   await app.register(schedulingRoutes, { prefix: '/v1' })
   await app.register(visitChangeRoutes, { prefix: '/v1' })

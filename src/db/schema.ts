@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { boolean, check, customType, index, unique, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
-import type { CaseStatus, DocumentKind, ResourceKind, LegalFramework, PartyRole, PartySide, ReasonCategory, ReferralSource, ReferralStatus, Role, SignatureMethod, VisitKind, VisitStatus } from '../domain/vocabulary.js'
+import type { CaseStatus, DocumentKind, Language, ResourceKind, LegalFramework, PartyRole, PartySide, ReasonCategory, ReferralSource, ReferralStatus, Role, SignatureMethod, VisitKind, VisitStatus } from '../domain/vocabulary.js'
 
 // Ids are UUIDv7: time-ordered, so keyset pagination on the id alone lists in creation order.
 const id = () => uuid().primaryKey().$defaultFn(() => uuidv7())
@@ -238,7 +238,7 @@ export const documents = pgTable('documents', {
   id: id(),
   centreId: uuid().notNull().references(() => centres.id),
   kind: text().$type<DocumentKind>().notNull(),
-  language: text().notNull(),
+  language: text().$type<Language>().notNull(),
   version: integer().notNull(),
   title: text().notNull(),
   body: text().notNull(),

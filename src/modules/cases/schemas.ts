@@ -1,12 +1,15 @@
-import { Type } from '@sinclair/typebox'
-import { CASE_STATUSES, PARTY_ROLES } from '../../domain/vocabulary.js'
+import { Type, type Static } from '@sinclair/typebox'
+import { CASE_STATUSES, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
-import { LanguageSchema, LocalDate, Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
-import { Agreement } from '../documents/schemas.js'
+import { PageQuery } from '../../http/pagination.js'
+import { DocumentKindSchema, Instant, LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Uuid, VisitKindSchema } from '../../http/schemas.js'
 import { NullableReason } from '../reason-codes/schemas.js'
+
+/** A case as the centre and its referrer see it, its history, and what clients send to change it. */
+
 export const CaseStatusSchema = StringEnum(CASE_STATUSES, { examples: ['active'] })
 const NullableDate = Nullable(Type.String({ format: 'date', examples: ['2026-09-30'] }))
-const NullableTimestamp = Nullable(Timestamp)
+const NullableInstant = Nullable(Instant)
 const Explanation = (example: string) => Type.String({ minLength: 1, maxLength: 4000, description: 'Free text, factual', examples: [example] })
 const ReasonCodeField = (example: string) => Type.String({ minLength: 1, maxLength: 60, examples: [example] })
 
@@ -44,13 +47,13 @@ export const Suspension = Type.Object({
   id: Uuid,
   from: Type.String({ format: 'date', examples: ['2026-04-01'] }),
   until: Nullable(Type.String({ format: 'date', description: 'Exclusive; null until resumed', examples: ['2026-05-01'] })),
-  resumedAt: NullableTimestamp,
+  resumedAt: NullableInstant,
   reason: NullableReason,
   explanation: Type.String({ examples: ['Escalation in the waiting room on 28 March.'] }),
 })
 
 export const Ending = Type.Object({
-  at: Timestamp,
+  at: Instant,
   effectiveDate: NullableDate,
   refusedAfterIntake: Type.Boolean({ description: 'Ended from intake: the service refused the family after the intake', examples: [false] }),
   reason: NullableReason,
@@ -59,11 +62,11 @@ export const Ending = Type.Object({
 
 const caseDates = {
   status: CaseStatusSchema,
-  createdAt: Timestamp,
-  activatedAt: NullableTimestamp,
+  createdAt: Instant,
+  activatedAt: NullableInstant,
   plannedEndDate: NullableDate,
   endEffectiveDate: NullableDate,
-  endedAt: NullableTimestamp,
+  endedAt: NullableInstant,
 }
 
 /** The resulting case as shown with its referral. */
@@ -72,6 +75,69 @@ export const CaseOutcome = Type.Object({
   ...caseDates,
   suspensions: Type.Array(Suspension),
   ending: Nullable(Ending),
+})
+
+// ── Signatures and the agreement ─────────────────────────────────────────────────────────────
+
+/** A party's signature of one document version. */
+export const Signature = Type.Object({
+  id: Uuid,
+  caseId: Uuid,
+  partyId: Uuid,
+  documentId: Uuid,
+  kind: DocumentKindSchema,
+  version: Type.Integer({ examples: [1] }),
+  method: StringEnum(SIGNATURE_METHODS, { examples: ['paper'] }),
+  signedAt: Instant,
+  recordedByTokenId: Type.Union([Uuid, Type.Null()]),
+  createdAt: Instant,
+})
+
+const AuthorisedVisitor = Type.Object({
+  name: NonEmpty(200, ['Maria Janssens']),
+  relation: NonEmpty(100, ['grandmother']),
+}, { additionalProperties: false })
+
+const agreementFields = {
+  kinds: Type.Array(VisitKindSchema, { minItems: 1, maxItems: 4, uniqueItems: true, description: 'Visit kinds the agreement covers', examples: [['supervised_visit']] }),
+  frequency: Type.Optional(Type.String({ maxLength: 200, examples: ['every two weeks'] })),
+  rrule: Type.Optional(Type.String({ maxLength: 500, description: 'Suggested RRULE (RFC 5545) for the series; advisory', examples: ['FREQ=WEEKLY;INTERVAL=2;BYDAY=SA'] })),
+  durationMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 480, examples: [90] })),
+  validUntil: Type.Optional(LocalDate),
+  maxVisits: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'e.g. a block of 3 visits followed by an evaluation', examples: [3] })),
+  conditions: Type.Optional(Type.Array(NonEmpty(500), { maxItems: 50, examples: [['No mobile phones during the visit']] })),
+  authorisedVisitors: Type.Optional(Type.Array(AuthorisedVisitor, { maxItems: 20, description: 'People besides the parties who may attend' })),
+}
+
+export const AgreementSignatureView = Type.Object({
+  partyId: Uuid,
+  signedAt: Instant,
+  recordedByTokenId: Type.Union([Uuid, Type.Null()]),
+})
+
+/** The case's agreement (overeenkomst) in one version, with the parties who signed it. */
+export const Agreement = Type.Object({
+  id: Uuid,
+  caseId: Uuid,
+  version: Type.Integer({ minimum: 1, examples: [1] }),
+  kinds: agreementFields.kinds,
+  frequency: Nullable(Type.String({ examples: ['every two weeks'] })),
+  rrule: Nullable(Type.String({ examples: ['FREQ=WEEKLY;INTERVAL=2;BYDAY=SA'] })),
+  durationMinutes: Nullable(Type.Integer({ examples: [90] })),
+  validUntil: Nullable(Type.String({ format: 'date', examples: ['2026-06-30'] })),
+  maxVisits: Nullable(Type.Integer({ examples: [3] })),
+  conditions: Type.Array(Type.String()),
+  authorisedVisitors: Type.Array(Type.Object({ name: Type.String(), relation: Type.String() })),
+  signatures: Type.Array(AgreementSignatureView),
+  createdAt: Instant,
+})
+
+export const AgreementSigned = Type.Object({
+  agreementId: Uuid,
+  version: Type.Integer({ examples: [1] }),
+  partyId: Uuid,
+  signedAt: Instant,
+  recordedByTokenId: Type.Union([Uuid, Type.Null()]),
 })
 
 // ── Cases ────────────────────────────────────────────────────────────────────────────────────
@@ -91,7 +157,7 @@ export const CaseSummary = Type.Object({
   siteId: Nullable(Uuid),
   feeExempt: Type.Boolean({ description: 'Court-ordered cases pay no contribution', examples: [true] }),
   leadCounsellorId: Uuid,
-  updatedAt: Timestamp,
+  updatedAt: Instant,
 })
 
 export const MissingRequirementSchema = Type.Object({
@@ -110,10 +176,10 @@ export const Intake = Type.Object({
   id: Uuid,
   caseId: Uuid,
   partyId: Uuid,
-  heldAt: Timestamp,
+  heldAt: Instant,
   counsellorId: Uuid,
   summary: Nullable(Type.String({ examples: ['Father explained the house rules back in his own words.'] })),
-  createdAt: Timestamp,
+  createdAt: Instant,
 })
 
 export const ReferrerCase = Type.Object({
@@ -134,10 +200,12 @@ export const Case = Type.Object({
 })
 
 export const CaseQuery = Type.Object({
+  ...PageQuery.properties,
   status: Type.Optional(CaseStatusSchema),
   counsellorId: Type.Optional(Type.String({ format: 'uuid', description: 'Lead counsellor', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })),
   siteId: Type.Optional(Uuid),
 })
+export type CaseQuery = Static<typeof CaseQuery>
 
 // ── Events ───────────────────────────────────────────────────────────────────────────────────
 
@@ -147,7 +215,7 @@ const eventFields = {
   id: Uuid,
   caseId: Uuid,
   type: Type.String({ description: 'created, intake_recorded, document_signed, agreement_updated, agreement_signed, activated, extended, suspended, resumed, ended', examples: ['suspended'] }),
-  at: Timestamp,
+  at: Instant,
   actorRole: Type.String({ examples: ['staff'] }),
   reason: NullableReason,
   explanation: Nullable(Type.String({ examples: ['Escalation in the waiting room on 28 March.'] })),
@@ -182,6 +250,7 @@ export const IntakeCreate = Type.Object({
   counsellorId: Uuid,
   summary: Type.Optional(Type.String({ maxLength: 10_000, description: 'Internal; never shown to referrers', examples: ['Father explained the house rules back in his own words.'] })),
 }, { additionalProperties: false, examples: [{ partyId: ID_EXAMPLE, heldAt: '2026-02-24T10:00:00+01:00', counsellorId: ID_EXAMPLE, summary: 'Father explained the house rules back in his own words.' }] })
+export type IntakeCreate = Static<typeof IntakeCreate>
 
 export const ActivateBody = Type.Object({}, { additionalProperties: false, examples: [{}] })
 
@@ -190,6 +259,7 @@ export const ExtendBody = Type.Object({
   explanation: Explanation('Contact is restoring; the court hearing is on 15 September.'),
   reasonCode: Type.Optional(ReasonCodeField('awaiting_court_decision')),
 }, { additionalProperties: false, examples: [{ plannedEndDate: '2026-12-31', reasonCode: 'awaiting_court_decision', explanation: 'Contact is restoring; the court hearing is on 15 September.' }] })
+export type ExtendBody = Static<typeof ExtendBody>
 
 export const SuspendBody = Type.Object({
   reasonCode: ReasonCodeField('house_rules_violation'),
@@ -197,14 +267,40 @@ export const SuspendBody = Type.Object({
   from: LocalDate,
   until: Type.Optional(LocalDate),
 }, { additionalProperties: false, examples: [{ reasonCode: 'house_rules_violation', explanation: 'Escalation in the waiting room on 28 March.', from: '2026-04-01', until: '2026-05-01' }] })
+export type SuspendBody = Static<typeof SuspendBody>
 
 export const ResumeBody = Type.Object({
   explanation: Explanation('Evaluation talk held with both parents on 25 April.'),
 }, { additionalProperties: false, examples: [{ explanation: 'Evaluation talk held with both parents on 25 April.' }] })
+export type ResumeBody = Static<typeof ResumeBody>
 
 export const EndBody = Type.Object({
   reasonCode: ReasonCodeField('goal_reached'),
   explanation: Explanation('Both parents now arrange handovers without the centre.'),
   effectiveDate: LocalDate,
 }, { additionalProperties: false, examples: [{ reasonCode: 'goal_reached', explanation: 'Both parents now arrange handovers without the centre.', effectiveDate: '2026-06-30' }] })
+export type EndBody = Static<typeof EndBody>
 
+export const SignatureCreate = Type.Object({
+  partyId: Uuid,
+  documentId: Uuid,
+  method: StringEnum(SIGNATURE_METHODS, { examples: ['paper'] }),
+  signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
+}, {
+  additionalProperties: false,
+  examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', documentId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f13', method: 'paper', signedAt: '2026-03-02T14:30:00+01:00' }],
+})
+export type SignatureCreate = Static<typeof SignatureCreate>
+
+export const AgreementPut = Type.Object(agreementFields, {
+  additionalProperties: false,
+  examples: [{ kinds: ['supervised_visit'], frequency: 'every two weeks', rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA', durationMinutes: 90, validUntil: '2026-06-30', maxVisits: 3, conditions: ['No mobile phones during the visit'], authorisedVisitors: [{ name: 'Maria Janssens', relation: 'grandmother' }] }],
+})
+export type AgreementPut = Static<typeof AgreementPut>
+
+export const AgreementSignatureCreate = Type.Object({
+  partyId: Uuid,
+  signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version the party signed; refused (409) if it is no longer the current one', examples: [1] })),
+}, { additionalProperties: false, examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', signedAt: '2026-03-02T14:30:00+01:00', version: 1 }] })
+export type AgreementSignatureCreate = Static<typeof AgreementSignatureCreate>

@@ -1,34 +1,26 @@
-import type { FastifyRequest } from 'fastify'
 import { and, eq, isNull } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import type { Queryable, Tx } from '../../db/client.js'
-import { cases, centres, sites, suspensions } from '../../db/schema.js'
+import type { Tx } from '../../db/client.js'
+import { cases, centres, suspensions } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
 import { endingCategories } from '../../domain/reason-codes.js'
 import { audit } from '../audit/service.js'
 import { conflict, invalidInput } from '../../domain/errors.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { cancelFutureVisits, cancelVisitsInSuspension } from '../visits/cancellation.js'
-import { nextCaseStatus, type CaseRow } from './access.js'
-import { loadReadiness } from './readiness.js'
+import { caseTimeZone, loadReadiness, nextCaseStatus, type CaseRow } from './queries.js'
+import type { EndBody, ExtendBody, ResumeBody, SuspendBody } from './schemas.js'
 import { addEvent } from './views.js'
 
 /**
  * Case state changes. Each takes the case row already locked FOR UPDATE by the caller's
  * transaction, so work belonging to the same change (e.g. cancelling the visits inside a
- * suspension) can be added in that transaction.
+ * suspension) can be added in that transaction, and `now`, the instant the change is judged on.
  */
-
-const DEFAULT_TIME_ZONE = 'Europe/Brussels'
 
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
-/** The case's local calendar: its site's time zone, else the Belgian one. */
-export async function caseTimeZone(db: Queryable, row: CaseRow): Promise<string> {
-  if (!row.siteId) return DEFAULT_TIME_ZONE
-  const [site] = await db.select({ timeZone: sites.timeZone }).from(sites).where(eq(sites.id, row.siteId))
-  return site?.timeZone ?? DEFAULT_TIME_ZONE
-}
-
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for a case is its site's today. */
 export const localDate = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!
 
 async function update(tx: Tx, row: CaseRow, values: Partial<typeof cases.$inferInsert>) {
@@ -36,46 +28,43 @@ async function update(tx: Tx, row: CaseRow, values: Partial<typeof cases.$inferI
   return updated!
 }
 
-const record = (tx: Tx, request: FastifyRequest, row: CaseRow, action: string) =>
-  audit(tx, request.actor, { action: `case.${action}`, entityType: 'case', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
+const record = (tx: Tx, actor: Actor, row: CaseRow, action: string) =>
+  audit(tx, actor, { action: `case.${action}`, entityType: 'case', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
 
 /** intake → active, when every requirement is met; the planned end follows the centre's setting. */
-export async function activateCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow) {
+export async function activateCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow) {
   const status = nextCaseStatus(caseRow, 'activate')
-  const readiness = await loadReadiness(tx, caseRow)
+  const readiness = await loadReadiness(tx, caseRow, { at: now })
   if (!readiness.ready) {
     const count = readiness.missing.length
     throw conflict('case-not-ready', `The case cannot be activated: ${count} requirement${count === 1 ? ' is' : 's are'} missing (see missing[]).`, { missing: readiness.missing })
   }
   const [centre] = await tx.select({ settings: centres.settings }).from(centres).where(eq(centres.id, caseRow.centreId))
-  const now = new Date()
   const today = localDate(now, await caseTimeZone(tx, caseRow))
   const plannedEndDate = DateTime.fromISO(today).plus({ months: centre!.settings.plannedDurationMonths }).toISODate()!
   const updated = await update(tx, caseRow, { status, activatedAt: now, plannedEndDate })
-  const event = await addEvent(tx, request.actor, caseRow.id, { type: 'activated', data: { plannedEndDate } })
-  await record(tx, request, caseRow, 'activated')
+  const event = await addEvent(tx, actor, caseRow.id, { type: 'activated', data: { plannedEndDate } })
+  await record(tx, actor, caseRow, 'activated')
   return { case: updated, event }
 }
 
 /** A later planned end, with an explanation and optionally a coded (extension) reason. */
-export async function extendCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow, body: { plannedEndDate: string; explanation: string; reasonCode?: string }) {
+export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: CaseRow, body: ExtendBody) {
   const status = nextCaseStatus(caseRow, 'extend')
   const previous = caseRow.plannedEndDate
   if (previous && body.plannedEndDate <= previous) throw invalidField('/plannedEndDate', `must be after the current planned end ${previous}`)
   const reasonCategory = body.reasonCode ? await requireReason(tx, caseRow.centreId, ['extension'], body.reasonCode) : null
   const updated = await update(tx, caseRow, { status, plannedEndDate: body.plannedEndDate })
-  const event = await addEvent(tx, request.actor, caseRow.id, {
+  const event = await addEvent(tx, actor, caseRow.id, {
     type: 'extended', reasonCategory, reasonCode: body.reasonCode ?? null, explanation: body.explanation,
     data: { previousPlannedEndDate: previous, plannedEndDate: body.plannedEndDate },
   })
-  await record(tx, request, caseRow, 'extended')
+  await record(tx, actor, caseRow, 'extended')
   return { case: updated, event }
 }
 
-export interface SuspendBody { reasonCode: string; explanation: string; from: string; until?: string }
-
 /** active → suspended for [from, until); no visits are held or booked in that period. */
-export async function suspendCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow, body: SuspendBody) {
+export async function suspendCase(tx: Tx, actor: Actor, _now: Date, caseRow: CaseRow, body: SuspendBody) {
   const status = nextCaseStatus(caseRow, 'suspend')
   if (body.until !== undefined && body.until <= body.from) throw invalidField('/until', `must be after from (${body.from}); it is the first day visits may take place again`)
   const reasonCategory = await requireReason(tx, caseRow.centreId, ['suspension'], body.reasonCode)
@@ -85,12 +74,12 @@ export async function suspendCase(tx: Tx, request: FastifyRequest, caseRow: Case
   const updated = await update(tx, caseRow, { status })
   // Same transaction, case row locked: a booking racing this suspension either lands before (and is
   // cancelled here) or waits for the lock and is then refused by the suspension rule.
-  const cancelledVisitIds = await cancelVisitsInSuspension(tx, request.actor, caseRow.id, { from: body.from, until: body.until ?? null }, await caseTimeZone(tx, caseRow))
-  const event = await addEvent(tx, request.actor, caseRow.id, {
+  const cancelledVisitIds = await cancelVisitsInSuspension(tx, actor, caseRow.id, { from: body.from, until: body.until ?? null }, await caseTimeZone(tx, caseRow))
+  const event = await addEvent(tx, actor, caseRow.id, {
     type: 'suspended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
     data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null, cancelledVisitIds },
   })
-  await record(tx, request, caseRow, 'suspended')
+  await record(tx, actor, caseRow, 'suspended')
   return { case: updated, suspension: suspension!, event }
 }
 
@@ -98,9 +87,8 @@ export async function suspendCase(tx: Tx, request: FastifyRequest, caseRow: Case
  * suspended → active. The open suspension ends today (its `until` is brought forward if it was
  * later or open), so visits can be booked again from today.
  */
-export async function resumeCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow, body: { explanation: string }) {
+export async function resumeCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow, body: ResumeBody) {
   const status = nextCaseStatus(caseRow, 'resume')
-  const now = new Date()
   const today = localDate(now, await caseTimeZone(tx, caseRow))
   const open = await tx.select().from(suspensions).where(and(eq(suspensions.caseId, caseRow.id), isNull(suspensions.resumedAt)))
   for (const suspension of open) {
@@ -109,32 +97,29 @@ export async function resumeCase(tx: Tx, request: FastifyRequest, caseRow: CaseR
     await tx.update(suspensions).set({ resumedAt: now, untilDate: until }).where(eq(suspensions.id, suspension.id))
   }
   const updated = await update(tx, caseRow, { status })
-  const event = await addEvent(tx, request.actor, caseRow.id, {
+  const event = await addEvent(tx, actor, caseRow.id, {
     type: 'resumed', explanation: body.explanation, data: { suspensionIds: open.map((s) => s.id), until: today },
   })
-  await record(tx, request, caseRow, 'resumed')
+  await record(tx, actor, caseRow, 'resumed')
   return { case: updated, event }
 }
-
-export interface EndBody { reasonCode: string; explanation: string; effectiveDate: string }
 
 /**
  * → ended, with an ending reason; from intake a refusal reason is accepted too (refusal after
  * intake). No visit takes place after the effective date.
  */
-export async function endCase(tx: Tx, request: FastifyRequest, caseRow: CaseRow, body: EndBody) {
+export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow, body: EndBody) {
   const status = nextCaseStatus(caseRow, 'end')
   const created = localDate(caseRow.createdAt, await caseTimeZone(tx, caseRow))
   if (body.effectiveDate < created) throw invalidField('/effectiveDate', `must not be before the case was opened (${created})`)
   const reasonCategory = await requireReason(tx, caseRow.centreId, endingCategories(caseRow.status), body.reasonCode)
   const refusedAfterIntake = caseRow.status === 'intake'
-  const endedAt = new Date()
-  const updated = await update(tx, caseRow, { status, endedAt, endEffectiveDate: body.effectiveDate })
-  const cancelledVisitIds = await cancelFutureVisits(tx, request.actor, caseRow.id, endedAt)
-  const event = await addEvent(tx, request.actor, caseRow.id, {
+  const updated = await update(tx, caseRow, { status, endedAt: now, endEffectiveDate: body.effectiveDate })
+  const cancelledVisitIds = await cancelFutureVisits(tx, actor, caseRow.id, now)
+  const event = await addEvent(tx, actor, caseRow.id, {
     type: 'ended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
     data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status, cancelledVisitIds },
   })
-  await record(tx, request, caseRow, 'ended')
+  await record(tx, actor, caseRow, 'ended')
   return { case: updated, event }
 }

@@ -1,19 +1,29 @@
-import type { Actor } from '../../domain/actor.js'
+/** How cases, their outcomes and their history are shown, and the one way a case event is added. */
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { caseEvents, intakes, parties, referrals, suspensions } from '../../db/schema.js'
-import { type ReasonCategory } from '../../domain/vocabulary.js'
+import type { Actor } from '../../domain/actor.js'
+import { LANGUAGES, type Language, type ReasonCategory } from '../../domain/vocabulary.js'
 import { allowedCaseActions } from '../../domain/case-lifecycle.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/queries.js'
 import { REFERRER_EVENT_TYPES } from './schemas.js'
-import { currentAgreement, loadReadiness } from './readiness.js'
-import type { CaseRow } from './access.js'
+import { currentAgreement, loadReadiness, type CaseRow } from './queries.js'
 
 type EventRow = typeof caseEvents.$inferSelect
 type Resolve = Awaited<ReturnType<typeof reasonResolver>>
 
+/**
+ * A party's language as stored. Every one passed the referral's schema on the way in, but the
+ * column is plain text; a value outside the vocabulary is a corrupt record, not something to show.
+ */
+function languageOf(party: typeof parties.$inferSelect): Language {
+  const isLanguage = (value: string): value is Language => (LANGUAGES as readonly string[]).includes(value)
+  if (!isLanguage(party.language)) throw new Error(`Party ${party.id} has an unknown language`)
+  return party.language
+}
+
 export const partyView = (p: typeof parties.$inferSelect) => ({
-  id: p.id, role: p.role, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, language: p.language,
+  id: p.id, role: p.role, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, language: languageOf(p),
   contact: p.contact, confidentialAddress: p.confidentialAddress,
 })
 /** Reasons shown with records of several centres: labels come from each record's centre. */
@@ -68,40 +78,61 @@ export async function caseOutcomes(db: Queryable, rows: CaseRow[]) {
   return new Map(rows.map((r) => [r.id, outcome(r)]))
 }
 
-/** List items: the case's own fields and its referral's roll number. */
-export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView: boolean) {
+type CourtReferences = Map<string, string | null>
+
+/** Each case's referral's roll number (courtReference), by referral id. */
+async function courtReferences(db: Queryable, rows: CaseRow[]): Promise<CourtReferences> {
   const referralIds = rows.map((r) => r.referralId)
   const references = referralIds.length
     ? await db.select({ id: referrals.id, courtReference: referrals.courtReference }).from(referrals).where(inArray(referrals.id, referralIds))
     : []
-  return rows.map((row) => {
-    const courtReference = references.find((r) => r.id === row.referralId)?.courtReference ?? null
-    const common = {
-      id: row.id, referralId: row.referralId, courtId: row.courtId, courtReference, status: row.status, createdAt: row.createdAt,
-      activatedAt: row.activatedAt, plannedEndDate: row.plannedEndDate, endEffectiveDate: row.endEffectiveDate, endedAt: row.endedAt,
-    }
-    if (referrerView) return common
-    return { ...common, centreId: row.centreId, siteId: row.siteId, feeExempt: row.feeExempt, leadCounsellorId: row.leadCounsellorId, updatedAt: row.updatedAt }
-  })
+  return new Map(references.map((r) => [r.id, r.courtReference]))
 }
 
-/** One case in full (centre roles) or as its referrer sees it. */
-export async function renderCase(db: Queryable, row: CaseRow, referrerView: boolean) {
-  const [summary] = await caseSummaries(db, [row], referrerView)
+const referrerSummary = (row: CaseRow, references: CourtReferences) => ({
+  id: row.id, referralId: row.referralId, courtId: row.courtId, courtReference: references.get(row.referralId) ?? null, status: row.status,
+  createdAt: row.createdAt, activatedAt: row.activatedAt, plannedEndDate: row.plannedEndDate, endEffectiveDate: row.endEffectiveDate, endedAt: row.endedAt,
+})
+
+const fullSummary = (row: CaseRow, references: CourtReferences) => ({
+  ...referrerSummary(row, references),
+  centreId: row.centreId, siteId: row.siteId, feeExempt: row.feeExempt, leadCounsellorId: row.leadCounsellorId, updatedAt: row.updatedAt,
+})
+
+/** List items: the case's own fields and its referral's roll number. */
+export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView: boolean) {
+  const references = await courtReferences(db, rows)
+  return rows.map((row) => (referrerView ? referrerSummary(row, references) : fullSummary(row, references)))
+}
+
+/** One case as its referrer sees it: status, dates, suspensions and ending. */
+async function renderReferrerCase(db: Queryable, row: CaseRow) {
   const outcome = (await caseOutcomes(db, [row])).get(row.id)!
-  const reported = { ...summary!, suspensions: outcome.suspensions, ending: outcome.ending }
-  if (referrerView) return reported
+  return { ...referrerSummary(row, await courtReferences(db, [row])), suspensions: outcome.suspensions, ending: outcome.ending }
+}
+
+/** One case in full, for centre roles; readiness is judged at `now`. */
+export async function renderFullCase(db: Queryable, row: CaseRow, now?: Date) {
+  const outcome = (await caseOutcomes(db, [row])).get(row.id)!
+  const summary = fullSummary(row, await courtReferences(db, [row]))
   const partyRows = await db.select().from(parties).where(eq(parties.caseId, row.id)).orderBy(asc(parties.id))
   const intakeRows = await db.select().from(intakes).where(eq(intakes.caseId, row.id)).orderBy(asc(intakes.id))
   const agreement = await currentAgreement(db, row.id)
   return {
-    ...reported,
+    ...summary,
+    suspensions: outcome.suspensions,
+    ending: outcome.ending,
     parties: partyRows.map(partyView),
     intakes: intakeRows,
     agreement: agreement && agreementView(agreement),
-    readiness: await loadReadiness(db, row, { agreement }),
+    readiness: await loadReadiness(db, row, { at: now, agreement }),
     allowedActions: allowedCaseActions(row.status),
   }
+}
+
+/** One case in full (centre roles) or as its referrer sees it. */
+export async function renderCase(db: Queryable, row: CaseRow, referrerView: boolean, now?: Date) {
+  return referrerView ? renderReferrerCase(db, row) : renderFullCase(db, row, now)
 }
 
 export function agreementView(agreement: NonNullable<Awaited<ReturnType<typeof currentAgreement>>>) {

@@ -1,13 +1,14 @@
+/** Document versions: immutable, numbered per centre, kind and language, each with its content's hash. */
 import { createHash } from 'node:crypto'
 import { and, desc, eq } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { centres, documents } from '../../db/schema.js'
-import { type DocumentKind } from '../../domain/vocabulary.js'
+import { type DocumentKind, type Language } from '../../domain/vocabulary.js'
 import { invalidInput } from '../../domain/errors.js'
 
 export const contentSha256 = (body: string) => createHash('sha256').update(body, 'utf8').digest('hex')
 
-export interface NewVersion { kind: DocumentKind; language: string; title: string; body: string; effectiveFrom: Date }
+export interface NewVersion { kind: DocumentKind; language: Language; title: string; body: string; effectiveFrom: Date }
 
 /**
  * Publishes the next immutable version of a centre's document in one language. Run inside a

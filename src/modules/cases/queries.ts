@@ -1,0 +1,121 @@
+import { and, desc, eq, ne, type SQL } from 'drizzle-orm'
+import type { Queryable, Tx } from '../../db/client.js'
+import { agreementSignatures, agreements, cases, intakes, parties, referrals, signatures, sites } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
+import { caseTransition, type CaseAction } from '../../domain/case-lifecycle.js'
+import { conflict, invalidInput, notFound } from '../../domain/errors.js'
+import { assessReadiness, type MissingRequirement } from '../../domain/readiness.js'
+import type { Transition } from '../../domain/referral-lifecycle.js'
+import { inCentre, inCourt } from '../../http/scope.js'
+import { documentInForceFor, documentsEffectiveAt } from '../documents/queries.js'
+
+/**
+ * What the case services (and scheduling and referrals) share: finding and locking a case in the
+ * caller's scope, its adult parties, its time zone, its current agreement and its readiness.
+ */
+
+/** A token is scoped to one centre or to one court (never both). */
+export const referralScope = (actor: Actor): SQL =>
+  actor.centreId ? inCentre(referrals.centreId, actor) : inCourt(referrals.courtId, actor)
+export const caseScope = (actor: Actor): SQL =>
+  actor.centreId ? inCentre(cases.centreId, actor) : inCourt(cases.courtId, actor)
+
+export async function findCase(db: Queryable, actor: Actor, id: string) {
+  const [row] = await db.select().from(cases).where(and(eq(cases.id, id), caseScope(actor)))
+  if (!row) throw notFound('case', id)
+  return row
+}
+
+/**
+ * Every change to a case starts here: the row is locked (SELECT … FOR UPDATE) for the rest of the
+ * transaction, so state changes, bookings and suspensions of one case never interleave.
+ */
+export async function lockCase(tx: Tx, actor: Actor, id: string) {
+  const [row] = await tx.select().from(cases).where(and(eq(cases.id, id), caseScope(actor))).for('update')
+  if (!row) throw notFound('case', id)
+  return row
+}
+
+export type CaseRow = typeof cases.$inferSelect
+
+/** Locks the case to record an intake, a signature or an agreement: allowed until the case has ended. */
+export async function lockCaseForRecording(tx: Tx, actor: Actor, id: string) {
+  const row = await lockCase(tx, actor, id)
+  nextCaseStatus(row, 'record')
+  return row
+}
+
+/** A refused transition as a 409 naming the current status and the actions that are allowed. */
+export function invalidTransition<S extends string, A extends string>(result: Extract<Transition<S, A>, { ok: false }>) {
+  return conflict('invalid-transition', result.message, { currentStatus: result.current, allowedActions: result.allowed })
+}
+
+/** The next status for an action on a case, or a 409. */
+export function nextCaseStatus(row: CaseRow, action: CaseAction) {
+  const result = caseTransition(row.status, action)
+  if (!result.ok) throw invalidTransition(result)
+  return result.next
+}
+
+/**
+ * A party of this case who is an adult: intakes, signatures and agreements concern adults only.
+ * A party of another case is as unknown as a missing one (404); a child is a 400 on the field.
+ */
+export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId: string, pointer = '/partyId') {
+  const [party] = await db.select().from(parties).where(and(eq(parties.id, partyId), eq(parties.caseId, caseRow.id)))
+  if (!party) throw notFound('party of this case', partyId)
+  if (party.role === 'child') {
+    const detail = 'is a child; intakes, signatures and agreements are for the adult parties'
+    throw invalidInput('body', pointer, detail)
+  }
+  return party
+}
+
+const DEFAULT_TIME_ZONE = 'Europe/Brussels'
+
+/** The case's local calendar: its site's time zone, else the Belgian one. */
+export async function caseTimeZone(db: Queryable, row: CaseRow): Promise<string> {
+  if (!row.siteId) return DEFAULT_TIME_ZONE
+  const [site] = await db.select({ timeZone: sites.timeZone }).from(sites).where(eq(sites.id, row.siteId))
+  return site?.timeZone ?? DEFAULT_TIME_ZONE
+}
+
+/** The case's latest agreement version, with the parties who signed it. */
+export async function currentAgreement(db: Queryable, caseId: string) {
+  const [agreement] = await db.select().from(agreements).where(eq(agreements.caseId, caseId)).orderBy(desc(agreements.version)).limit(1)
+  if (!agreement) return null
+  const signed = await db.select().from(agreementSignatures).where(eq(agreementSignatures.agreementId, agreement.id)).orderBy(agreementSignatures.id)
+  return { ...agreement, signatures: signed }
+}
+
+export type CurrentAgreement = Awaited<ReturnType<typeof currentAgreement>>
+
+/**
+ * Loads what a case needs before contact and assesses it (see domain/readiness.ts). Documents are
+ * those in force at `at` (default now), so a new version in force makes earlier signatures
+ * insufficient. The booking gate calls this inside its transaction with checkIntake false. A caller
+ * that already read the current agreement passes it, so it is not read twice.
+ */
+export async function loadReadiness(db: Queryable, caseRow: Pick<typeof cases.$inferSelect, 'id' | 'centreId'>, options: { at?: Date; checkIntake?: boolean; agreement?: CurrentAgreement } = {}): Promise<{ ready: boolean; missing: MissingRequirement[] }> {
+  const at = options.at ?? new Date()
+  const caseId = caseRow.id
+  // Sequential on purpose: inside a transaction these share one connection.
+  const adults = await db.select({ id: parties.id, language: parties.language }).from(parties)
+    .where(and(eq(parties.caseId, caseId), ne(parties.role, 'child'))).orderBy(parties.id)
+  const intakeRows = await db.select({ partyId: intakes.partyId }).from(intakes).where(eq(intakes.caseId, caseId))
+  const inForce = await documentsEffectiveAt(db, caseRow.centreId, at)
+  const signed = await db.select({ partyId: signatures.partyId, documentId: signatures.documentId }).from(signatures).where(eq(signatures.caseId, caseId))
+  const agreement = options.agreement !== undefined ? options.agreement : await currentAgreement(db, caseId)
+  const documentsInForce = adults.flatMap((party) => (['house_rules', 'information'] as const).flatMap((kind) => {
+    const document = documentInForceFor(inForce, kind, party.language)
+    return document ? [{ partyId: party.id, kind, documentId: document.id, version: document.version }] : []
+  }))
+  return assessReadiness({
+    adultPartyIds: adults.map((p) => p.id),
+    intakePartyIds: intakeRows.map((i) => i.partyId),
+    documentsInForce,
+    signedDocumentIds: signed,
+    agreement: agreement && { id: agreement.id, version: agreement.version, signedPartyIds: agreement.signatures.map((s) => s.partyId) },
+    checkIntake: options.checkIntake ?? true,
+  })
+}

@@ -1,0 +1,73 @@
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import type { Queryable, Tx } from '../../db/client.js'
+import { caseEvents, cases } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
+import { afterCursor, toPage, type PageQuery } from '../../http/pagination.js'
+import { seesReferrerView } from '../referrer-view/view.js'
+import { caseScope, findCase, loadReadiness, lockCase, type CaseRow } from './queries.js'
+import { REFERRER_EVENT_TYPES, type CaseQuery, type EndBody, type ExtendBody, type ResumeBody, type SuspendBody } from './schemas.js'
+import { activateCase, endCase, extendCase, resumeCase, suspendCase } from './transitions.js'
+import { caseSummaries, renderCase, renderEvents, renderFullCase } from './views.js'
+
+/**
+ * Cases as the centre and the referrer read them, and the state changes of a case. Reads return
+ * whether the caller gets the referrer's view, so the route answers with that view's schema.
+ */
+
+/** The cases in the actor's scope, filtered and paged by id. */
+export async function listCases(db: Queryable, actor: Actor, query: CaseQuery) {
+  const rows = await db.select().from(cases).where(and(
+    caseScope(actor),
+    query.status ? eq(cases.status, query.status) : undefined,
+    query.counsellorId ? eq(cases.leadCounsellorId, query.counsellorId) : undefined,
+    query.siteId ? eq(cases.siteId, query.siteId) : undefined,
+    afterCursor(cases.id, query.cursor),
+  )).orderBy(asc(cases.id)).limit(query.limit + 1)
+  const page = toPage(rows, query.limit)
+  const referrerView = seesReferrerView(actor)
+  return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView), nextCursor: page.nextCursor } }
+}
+
+export async function getCase(db: Queryable, actor: Actor, now: Date, id: string) {
+  const row = await findCase(db, actor, id)
+  const referrerView = seesReferrerView(actor)
+  return { referrerView, view: await renderCase(db, row, referrerView, now) }
+}
+
+/** What is missing before contact, judged on the documents in force at `now`. */
+export async function getReadiness(db: Queryable, actor: Actor, now: Date, id: string) {
+  const row = await findCase(db, actor, id)
+  return loadReadiness(db, row, { at: now })
+}
+
+/** The case's history, oldest first; a referrer sees the transitions only. */
+export async function listCaseEvents(db: Queryable, actor: Actor, id: string, query: PageQuery) {
+  const row = await findCase(db, actor, id)
+  const referrerView = seesReferrerView(actor)
+  const rows = await db.select().from(caseEvents).where(and(
+    eq(caseEvents.caseId, row.id),
+    referrerView ? inArray(caseEvents.type, [...REFERRER_EVENT_TYPES]) : undefined,
+    afterCursor(caseEvents.id, query.cursor),
+  )).orderBy(asc(caseEvents.id)).limit(query.limit + 1)
+  const page = toPage(rows, query.limit)
+  return { referrerView, page: { items: await renderEvents(db, row.centreId, page.items, referrerView), nextCursor: page.nextCursor } }
+}
+
+/** Locks the case, makes one state change and renders the case as it is now, all in `tx`. */
+async function change(tx: Tx, actor: Actor, now: Date, id: string, apply: (row: CaseRow) => Promise<unknown>) {
+  const row = await lockCase(tx, actor, id)
+  await apply(row)
+  const [updated] = await tx.select().from(cases).where(eq(cases.id, row.id))
+  return renderFullCase(tx, updated!, now)
+}
+
+export const activate = (tx: Tx, actor: Actor, now: Date, id: string) =>
+  change(tx, actor, now, id, (row) => activateCase(tx, actor, now, row))
+export const extend = (tx: Tx, actor: Actor, now: Date, id: string, input: ExtendBody) =>
+  change(tx, actor, now, id, (row) => extendCase(tx, actor, now, row, input))
+export const suspend = (tx: Tx, actor: Actor, now: Date, id: string, input: SuspendBody) =>
+  change(tx, actor, now, id, (row) => suspendCase(tx, actor, now, row, input))
+export const resume = (tx: Tx, actor: Actor, now: Date, id: string, input: ResumeBody) =>
+  change(tx, actor, now, id, (row) => resumeCase(tx, actor, now, row, input))
+export const end = (tx: Tx, actor: Actor, now: Date, id: string, input: EndBody) =>
+  change(tx, actor, now, id, (row) => endCase(tx, actor, now, row, input))

@@ -5,6 +5,7 @@ import { caseEvents, intakes, parties, referrals, suspensions } from '../../db/s
 import { type ReasonCategory } from '../../domain/vocabulary.js'
 import { allowedCaseActions } from '../../domain/case-lifecycle.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/queries.js'
+import { referrerEvent, referrerOutcome } from '../referrer-view/view.js'
 import { REFERRER_EVENT_TYPES } from './schemas.js'
 import { currentAgreement, loadReadiness } from './readiness.js'
 import type { CaseRow } from './access.js'
@@ -90,7 +91,7 @@ export async function renderCase(db: Queryable, row: CaseRow, referrerView: bool
   const [summary] = await caseSummaries(db, [row], referrerView)
   const outcome = (await caseOutcomes(db, [row])).get(row.id)!
   const reported = { ...summary!, suspensions: outcome.suspensions, ending: outcome.ending }
-  if (referrerView) return reported
+  if (referrerView) return referrerOutcome(reported)
   const partyRows = await db.select().from(parties).where(eq(parties.caseId, row.id)).orderBy(asc(parties.id))
   const intakeRows = await db.select().from(intakes).where(eq(intakes.caseId, row.id)).orderBy(asc(intakes.id))
   const agreement = await currentAgreement(db, row.id)
@@ -118,7 +119,7 @@ const REFERRER_DATA_KEYS = ['from', 'until', 'effectiveDate', 'plannedEndDate', 
 
 export const isReferrerEvent = (type: string) => (REFERRER_EVENT_TYPES as readonly string[]).includes(type)
 
-/** Events with their reasons' labels; for a referrer only transitions, with only their dates. */
+/** Events with their reasons' labels; for a referrer only transitions, with only their dates and coded reasons. */
 export async function renderEvents(db: Queryable, centreId: string, rows: EventRow[], referrerView: boolean) {
   const resolve = await reasonResolver(db, centreId, rows.map((e) => ({ category: e.reasonCategory, code: e.reasonCode })))
   return rows.map((e) => {
@@ -128,7 +129,7 @@ export async function renderEvents(db: Queryable, centreId: string, rows: EventR
     }
     if (!referrerView) return { ...common, actorTokenId: e.actorTokenId, data: e.data }
     const data = Object.fromEntries(REFERRER_DATA_KEYS.filter((k) => k in e.data).map((k) => [k, e.data[k]]))
-    return { ...common, data }
+    return { ...referrerEvent(common), data }
   })
 }
 

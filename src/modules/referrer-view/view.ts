@@ -14,7 +14,8 @@ import { REFERRER_VISIT_STATUSES } from './schemas.js'
  * The referrer view: what a court sees of a family's trajectory, defined here once for clerks and
  * court-scoped integration tokens alike. Its referrals, each case's status and dates, the coded
  * reasons, and the dates of visits with kind and outcome. Never contact details, addresses,
- * arrival and leave times, rooms, counsellors, conversations or the centre's notes on a visit.
+ * arrival and leave times, rooms, counsellors, conversations, the centre's notes on a visit or its
+ * explanations of a decision.
  */
 
 /** A token that speaks for a court: a clerk, or an integration scoped to a court. */
@@ -63,18 +64,14 @@ export function sendView(reply: FastifyReply, referrer: boolean, views: { full: 
   return reply.code(status).type('application/json; charset=utf-8').serializer(reply.compileSerializationSchema(schema, String(status))).send(data)
 }
 
+/** The explanation is the centre's internal account of a decision; a court reads the coded reason instead. */
 type Explained = { explanation: unknown }
 const withoutExplanation = <T extends Explained>({ explanation: _internal, ...shown }: T): Omit<T, 'explanation'> => shown
 
 /** A case's suspensions and ending as a court is told them: dates and coded reasons, not the centre's explanations. */
-export function referrerOutcome<O extends { suspensions: Explained[]; ending: Explained | null }>(outcome: O) {
-  type Suspension = O['suspensions'][number]
-  type Ending = NonNullable<O['ending']>
-  return {
-    ...outcome,
-    suspensions: outcome.suspensions.map((s) => withoutExplanation(s as Suspension)),
-    ending: outcome.ending && withoutExplanation(outcome.ending as Ending),
-  }
+export function referrerOutcome<O extends object, S extends Explained, E extends Explained>(outcome: O & { suspensions: S[]; ending: E | null }) {
+  const { suspensions, ending, ...shown } = outcome
+  return { ...shown, suspensions: suspensions.map(withoutExplanation), ending: ending && withoutExplanation(ending) }
 }
 
 /** A case event as a court sees it: the transition and its coded reason, not the explanation. */

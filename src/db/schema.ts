@@ -134,7 +134,7 @@ export const reasonCodes = pgTable('reason_codes', {
   createdAt: createdAt(),
 }, (t) => [unique('reason_codes_unique').on(t.category, t.code, t.centreId).nullsNotDistinct()])
 
-export interface RequestedModalities { kind?: string; frequency?: string; durationMinutes?: number; notes?: string }
+export interface RequestedModalities { kind?: VisitKind; frequency?: string; durationMinutes?: number; notes?: string }
 
 export const referrals = pgTable('referrals', {
   id: id(),

@@ -123,8 +123,6 @@ t.test('every operation × every token × own and other scope', async (t) => {
   t.same(leaks, [], 'no answer to a token of A carries an id or a name of B')
   t.same(outsideView, [], 'court tokens get nothing outside the referrer view')
   t.same([...mismatches], [], 'every answer matches the schema documented for its status')
-  // DESIGN: the internal explanation is never shown to a referrer; the court note is. There is no
-  // court note yet, and the referrer view still carries explanations and statusExplanation.
   // A counsellor reads the visits it supervises (DESIGN: roles and scopes), not every visit of its centre.
   const asCounsellor = (url: string) => app.inject({ url, headers: { authorization: `Bearer ${A.tokens.counsellor}` } })
   const seen = [
@@ -133,6 +131,6 @@ t.test('every operation × every token × own and other scope', async (t) => {
   ]
   t.same(seen, [], 'a counsellor does not read a visit it does not supervise', { todo: 'counsellor tokens are scoped to the centre, not to their visits' })
 
-  for (const where of internalTexts) t.comment(`internal text to a court: ${where}`)
-  t.same(internalTexts, [], 'no internal explanation or intake summary reaches a court token', { todo: 'court notes: referrer views still show the internal explanation' })
+  // The centre's explanations and intake summaries are its own: a court reads facts and coded reasons.
+  t.same(internalTexts, [], 'no internal explanation or intake summary reaches a court token')
 })

@@ -69,7 +69,7 @@ t.test('waitlist, then each decision; every action refused afterwards with 409 n
   }
 })
 
-t.test('refuse and return: coded reasons of their own category, with explanation; the clerk sees them', async (t) => {
+t.test('refuse and return: coded reasons of their own category, with explanation; the clerk sees the code and label, not the explanation', async (t) => {
   const ctx = await buildTestApp(t)
   const { app, centre } = ctx
   const a = await actors(ctx)
@@ -103,15 +103,17 @@ t.test('refuse and return: coded reasons of their own category, with explanation
     statusExplanation: 'The court decision is not attached.', missingItems: ['decision of 10 February', 'hearing date'],
   })
   const clerkView = await call(app, { url: `/v1/referrals/${id}`, token: a.clerk })
-  t.match(clerkView.json, { status: 'returned', statusReason: { code: 'incomplete_referral', label: { en: 'Incomplete referral' } }, statusExplanation: 'The court decision is not attached.', missingItems: ['decision of 10 February', 'hearing date'] })
+  t.match(clerkView.json, { status: 'returned', statusReason: { code: 'incomplete_referral', label: { en: 'Incomplete referral' } }, missingItems: ['decision of 10 February', 'hearing date'] })
+  t.notOk('statusExplanation' in clerkView.json, 'the explanation is internal')
 
-  // A refusal, seen by the clerk with code, label and explanation.
+  // A refusal, seen by the clerk with code and label; the explanation stays with the centre.
   const second = (await call(app, { method: 'POST', url: '/v1/referrals', token: a.clerk, body: referralBody(centre) })).json.id as string
   const refused = await call(app, { method: 'POST', url: `/v1/referrals/${second}/refuse`, token: a.staff, body: { reasonCode: 'other', explanation: 'Please refer to CAW Gent.' } })
   t.equal(refused.status, 200, refused.body)
   t.match(refused.json, { status: 'refused', statusReason: { category: 'refusal', code: 'other', label: { nl: 'Andere reden' } }, statusExplanation: 'Please refer to CAW Gent.', missingItems: null })
   const clerkRefused = await call(app, { url: `/v1/referrals/${second}`, token: a.clerk })
-  t.match(clerkRefused.json, { status: 'refused', statusReason: { category: 'refusal', code: 'other', label: { en: 'Other reason' } }, statusExplanation: 'Please refer to CAW Gent.' })
+  t.match(clerkRefused.json, { status: 'refused', statusReason: { category: 'refusal', code: 'other', label: { en: 'Other reason' } } })
+  t.notOk(clerkRefused.body.includes('CAW Gent'), 'the explanation is internal')
   t.notOk('allowedActions' in clerkRefused.json)
 })
 
@@ -169,7 +171,8 @@ t.test('who may decide: staff of the centre; the referring court’s clerk may w
   // The referring clerk withdraws (an empty body may be left out), and gets the referrer’s view.
   const withdrawn = await call(app, { method: 'POST', url: `/v1/referrals/${id}/withdraw`, token: a.clerk })
   t.equal(withdrawn.status, 200, withdrawn.body)
-  t.match(withdrawn.json, { status: 'withdrawn', statusExplanation: null })
+  t.match(withdrawn.json, { status: 'withdrawn' })
+  t.notOk('statusExplanation' in withdrawn.json, 'referrer’s view: no explanation')
   t.notOk('allowedActions' in withdrawn.json, 'referrer’s view')
   t.notOk(withdrawn.body.includes('Kerkstraat'), 'no contact details')
   // Staff withdraw too (e.g. on the court's phone call), from the waiting list.

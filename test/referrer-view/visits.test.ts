@@ -80,7 +80,7 @@ t.test('a centre integration keeps the centre view; a court cannot narrow the li
 
 t.test('the referrer schemas hold exactly the listed fields', async (t) => {
   const { ReferrerReferral } = await import('../../src/modules/referrals/schemas.js')
-  const { ReferrerCase, ReferrerCaseSummary, ReferrerCaseEvent, ReferrerParty, Suspension, Ending, CaseOutcome } = await import('../../src/modules/cases/schemas.js')
+  const { ReferrerCase, ReferrerCaseSummary, ReferrerCaseEvent, ReferrerParty, ReferrerSuspension, ReferrerEnding, ReferrerCaseOutcome } = await import('../../src/modules/cases/schemas.js')
   const keys = (schema: { properties: Record<string, unknown> }) => Object.keys(schema.properties).sort()
   const expect = (fields: readonly string[]) => [...fields].sort()
   t.same(keys(ReferrerVisit), expect(REFERRER_VIEW_FIELDS.visit))
@@ -90,7 +90,7 @@ t.test('the referrer schemas hold exactly the listed fields', async (t) => {
   t.same(keys(ReferrerCaseSummary), expect(REFERRER_VIEW_FIELDS.caseSummary))
   t.same(keys(ReferrerCaseEvent), expect(REFERRER_VIEW_FIELDS.caseEvent))
   t.same(keys(ReferrerCaseEvent.properties.data), expect(REFERRER_VIEW_FIELDS.caseEventData))
-  t.same(keys(Suspension), expect(REFERRER_VIEW_FIELDS.suspension))
-  t.same(keys(Ending), expect(REFERRER_VIEW_FIELDS.ending))
-  t.same(keys(CaseOutcome), expect(REFERRER_VIEW_FIELDS.caseOutcome))
+  t.same(keys(ReferrerSuspension), expect(REFERRER_VIEW_FIELDS.suspension))
+  t.same(keys(ReferrerEnding), expect(REFERRER_VIEW_FIELDS.ending))
+  t.same(keys(ReferrerCaseOutcome), expect(REFERRER_VIEW_FIELDS.caseOutcome))
 })

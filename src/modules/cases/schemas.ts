@@ -140,6 +140,16 @@ export const AgreementSigned = Type.Object({
   recordedByTokenId: Type.Union([Uuid, Type.Null()]),
 })
 
+/** What a court is told of a suspension and an ending: dates and the coded reason, never the centre's explanation. */
+export const ReferrerSuspension = Type.Omit(Suspension, ['explanation'])
+export const ReferrerEnding = Type.Omit(Ending, ['explanation'])
+export const ReferrerCaseOutcome = Type.Object({
+  id: Uuid,
+  ...caseDates,
+  suspensions: Type.Array(ReferrerSuspension),
+  ending: Nullable(ReferrerEnding),
+})
+
 // ── Cases ────────────────────────────────────────────────────────────────────────────────────
 
 const referrerCaseFields = {
@@ -184,8 +194,8 @@ export const Intake = Type.Object({
 
 export const ReferrerCase = Type.Object({
   ...referrerCaseFields,
-  suspensions: Type.Array(Suspension),
-  ending: Nullable(Ending),
+  suspensions: Type.Array(ReferrerSuspension),
+  ending: Nullable(ReferrerEnding),
 })
 
 export const Case = Type.Object({
@@ -218,16 +228,16 @@ const eventFields = {
   at: Instant,
   actorRole: Type.String({ examples: ['staff'] }),
   reason: NullableReason,
-  explanation: Nullable(Type.String({ examples: ['Escalation in the waiting room on 28 March.'] })),
 }
 
 export const CaseEvent = Type.Object({
   ...eventFields,
+  explanation: Nullable(Type.String({ examples: ['Escalation in the waiting room on 28 March.'] })),
   actorTokenId: Nullable(Uuid),
   data: Type.Object({}, { additionalProperties: true, description: 'Ids and dates of the change', examples: [{ suspensionId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', from: '2026-04-01', until: '2026-05-01' }] }),
 })
 
-/** Transitions only, with their dates; never intake or signature records. */
+/** Transitions only, with their dates and coded reasons; never intake or signature records, nor the explanation. */
 export const ReferrerCaseEvent = Type.Object({
   ...eventFields,
   data: Type.Object({

@@ -6,6 +6,7 @@ import type { Actor } from '../../domain/actor.js'
 import { LANGUAGES, type Language, type ReasonCategory } from '../../domain/vocabulary.js'
 import { allowedCaseActions } from '../../domain/case-lifecycle.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/queries.js'
+import { referrerEvent, referrerOutcome } from '../referrer-view/view.js'
 import { REFERRER_EVENT_TYPES } from './schemas.js'
 import { currentAgreement, loadReadiness, type CaseRow } from './queries.js'
 
@@ -108,7 +109,7 @@ export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView
 /** One case as its referrer sees it: status, dates, suspensions and ending. */
 async function renderReferrerCase(db: Queryable, row: CaseRow) {
   const outcome = (await caseOutcomes(db, [row])).get(row.id)!
-  return { ...referrerSummary(row, await courtReferences(db, [row])), suspensions: outcome.suspensions, ending: outcome.ending }
+  return referrerOutcome({ ...referrerSummary(row, await courtReferences(db, [row])), suspensions: outcome.suspensions, ending: outcome.ending })
 }
 
 /** One case in full, for centre roles; readiness is judged at `now`. */
@@ -149,7 +150,7 @@ const REFERRER_DATA_KEYS = ['from', 'until', 'effectiveDate', 'plannedEndDate', 
 
 export const isReferrerEvent = (type: string) => (REFERRER_EVENT_TYPES as readonly string[]).includes(type)
 
-/** Events with their reasons' labels; for a referrer only transitions, with only their dates. */
+/** Events with their reasons' labels; for a referrer only transitions, with only their dates and coded reasons. */
 export async function renderEvents(db: Queryable, centreId: string, rows: EventRow[], referrerView: boolean) {
   const resolve = await reasonResolver(db, centreId, rows.map((e) => ({ category: e.reasonCategory, code: e.reasonCode })))
   return rows.map((e) => {
@@ -159,7 +160,7 @@ export async function renderEvents(db: Queryable, centreId: string, rows: EventR
     }
     if (!referrerView) return { ...common, actorTokenId: e.actorTokenId, data: e.data }
     const data = Object.fromEntries(REFERRER_DATA_KEYS.filter((k) => k in e.data).map((k) => [k, e.data[k]]))
-    return { ...common, data }
+    return { ...referrerEvent(common), data }
   })
 }
 

@@ -1,9 +1,13 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { REFERRAL_ACTIONS } from '../../domain/referral-lifecycle.js'
 import { LEGAL_FRAMEWORKS, REFERRAL_SOURCES, REFERRAL_STATUSES } from '../../domain/vocabulary.js'
-import { LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Timestamp, Uuid, VisitKindSchema } from '../../http/schemas.js'
-import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerParty } from '../cases/schemas.js'
+import { PageQuery } from '../../http/pagination.js'
+import { Instant, LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Uuid, VisitKindSchema } from '../../http/schemas.js'
+import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerCaseOutcome, ReferrerParty } from '../cases/schemas.js'
 import { NullableReason } from '../reason-codes/schemas.js'
+
+/** Referrals on the wire: what a referrer submits, the decisions' bodies, and the two views of a referral. */
+
 export const ReferralStatusSchema = StringEnum(REFERRAL_STATUSES, { examples: ['waitlisted'] })
 const ID_EXAMPLE = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'
 
@@ -53,13 +57,15 @@ export const ReferralCreate = Type.Object({
   description: 'Court-ordered referrals need courtReference (roll number) and decisionDate.',
   examples: [referralExample],
 })
+export type ReferralCreate = Static<typeof ReferralCreate>
 
 export const WaitingList = Type.Object({
   position: Type.Integer({ minimum: 1, description: 'Place on the centre’s waiting list, in submission order', examples: [3] }),
   daysWaiting: Type.Integer({ minimum: 0, description: 'Whole days since submission', examples: [41] }),
 })
 
-const referralFields = {
+/** What both views of a referral hold: the request, its status and coded reason. */
+const requestFields = {
   id: Uuid,
   centreId: Uuid,
   source: StringEnum(REFERRAL_SOURCES, { examples: ['court'] }),
@@ -72,28 +78,38 @@ const referralFields = {
   reason: Type.String({ description: 'The reason for the referral', examples: ['Contact broken for two years after the separation.'] }),
   status: ReferralStatusSchema,
   statusReason: NullableReason,
-  statusExplanation: Nullable(Type.String({ examples: ['No place before September; please refer to CAW Gent.'] })),
+}
+/** …and its progress: what is missing, the dates, the place on the waiting list, the case. */
+const progressFields = {
   missingItems: Nullable(Type.Array(Type.String(), { description: 'For a return: what the referrer must complete', examples: [['decision of 10 February']] })),
-  submittedAt: Timestamp,
-  waitlistedAt: Nullable(Timestamp),
-  decidedAt: Nullable(Timestamp),
+  submittedAt: Instant,
+  waitlistedAt: Nullable(Instant),
+  decidedAt: Nullable(Instant),
   waitingList: Nullable(WaitingList),
   caseId: Nullable(Uuid),
-  case: Nullable(CaseOutcome),
 }
 
-export const ReferrerReferral = Type.Object({ ...referralFields, parties: Type.Array(ReferrerParty) })
+/** The referral as a court sees it: no contact details or addresses, no internal explanation. */
+export const ReferrerReferral = Type.Object({ ...requestFields, ...progressFields, case: Nullable(ReferrerCaseOutcome), parties: Type.Array(ReferrerParty) })
+export type ReferrerReferral = Static<typeof ReferrerReferral>
+
 export const Referral = Type.Object({
-  ...referralFields,
+  ...requestFields,
+  statusExplanation: Nullable(Type.String({ description: 'The centre’s explanation of the status; internal, never shown to a referrer', examples: ['No place before September; please refer to CAW Gent.'] })),
+  ...progressFields,
+  case: Nullable(CaseOutcome),
   parties: Type.Array(Party),
   allowedActions: Type.Array(StringEnum(REFERRAL_ACTIONS), { examples: [['accept', 'refuse', 'return', 'withdraw']] }),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: Instant,
+  updatedAt: Instant,
 })
+export type Referral = Static<typeof Referral>
 
 export const ReferralQuery = Type.Object({
+  ...PageQuery.properties,
   status: Type.Optional({ ...ReferralStatusSchema, description: '`waitlisted` gives the waiting list, with position and days waiting' }),
 })
+export type ReferralQuery = Static<typeof ReferralQuery>
 
 // ── Transitions ──────────────────────────────────────────────────────────────────────────────
 
@@ -102,26 +118,31 @@ const Explanation = (example: string) => Type.String({ minLength: 1, maxLength: 
 export const WaitlistBody = Type.Object({
   explanation: Type.Optional(Explanation('Complete; no place before September.')),
 }, { additionalProperties: false, examples: [{ explanation: 'Complete; no place before September.' }] })
+export type WaitlistBody = Static<typeof WaitlistBody>
 
 export const AcceptBody = Type.Object({
   leadCounsellorId: Uuid,
   siteId: Type.Optional(Uuid),
 }, { additionalProperties: false, examples: [{ leadCounsellorId: ID_EXAMPLE, siteId: ID_EXAMPLE }] })
+export type AcceptBody = Static<typeof AcceptBody>
 
 export const RefuseBody = Type.Object({
   reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['no_capacity'] }),
   explanation: Explanation('No place before September; please refer to CAW Gent.'),
 }, { additionalProperties: false, examples: [{ reasonCode: 'no_capacity', explanation: 'No place before September; please refer to CAW Gent.' }] })
+export type RefuseBody = Static<typeof RefuseBody>
 
 export const ReturnBody = Type.Object({
   reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['incomplete_referral'] }),
   explanation: Explanation('The court decision is not attached.'),
   missingItems: Type.Optional(Type.Array(NonEmpty(500), { maxItems: 30, description: 'What the referrer must complete; required for incomplete_referral', examples: [['decision of 10 February']] })),
 }, { additionalProperties: false, examples: [{ reasonCode: 'incomplete_referral', explanation: 'The court decision is not attached.', missingItems: ['decision of 10 February'] }] })
+export type ReturnBody = Static<typeof ReturnBody>
 
 export const WithdrawBody = Type.Object({
   explanation: Type.Optional(Explanation('The parents reached an agreement at the hearing.')),
 }, { additionalProperties: false, examples: [{ explanation: 'The parents reached an agreement at the hearing.' }] })
+export type WithdrawBody = Static<typeof WithdrawBody>
 
 export const Accepted = Type.Object({
   caseId: Uuid,

@@ -1,22 +1,20 @@
-import type { FastifyRequest } from 'fastify'
+import type { FieldError } from '../../domain/errors.js'
 import { VISITING_ROLES } from '../../domain/vocabulary.js'
 
 /**
- * The checks on a referral that a JSON schema cannot express. They produce issues in the shape of
- * ajv's, so that together with the schema's own they make ONE 400 problem listing every defect
- * (rendered by the shared error handler). They must not trust the body's shape: they also run when
- * the schema found errors.
+ * The checks on a referral that a JSON schema cannot express. Together with the schema's own
+ * findings they make ONE 400 problem listing every defect, so they must not trust the body's
+ * shape: they also run when the schema found errors.
  */
-export interface Issue { instancePath: string; message: string; keyword: string; params: Record<string, unknown> }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
-const issue = (instancePath: string, message: string): Issue => ({ instancePath, message, keyword: 'referral', params: {} })
+const issue = (pointer: string, detail: string): FieldError => ({ in: 'body', pointer, detail })
 
-export function referralIssues(body: unknown, context: { today: string; byClerk: boolean }): Issue[] {
+export function referralDefects(body: unknown, context: { today: string; byClerk: boolean }): FieldError[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return []
   const b = body as Record<string, unknown>
-  const issues: Issue[] = []
+  const issues: FieldError[] = []
   const isDate = (value: unknown): value is string => typeof value === 'string' && DATE.test(value)
 
   if (Array.isArray(b.parties)) {
@@ -44,16 +42,4 @@ export function referralIssues(body: unknown, context: { today: string; byClerk:
     issues.push(issue('/courtId', 'is required when the source is a court'))
   }
   return issues
-}
-
-/**
- * Combines the schema's issues (the route sets attachValidation) with the referral's own into one
- * validation error for the shared handler (which also names the allowed values of an enum).
- */
-export function throwIfInvalid(request: FastifyRequest, own: Issue[]) {
-  const failed = request.validationError as (Error & { validation?: Issue[]; validationContext?: string }) | undefined
-  if (failed && failed.validationContext !== 'body') throw failed
-  const all = [...(failed?.validation ?? []), ...own]
-  if (all.length === 0) return
-  throw Object.assign(new Error('invalid referral'), { validation: all, validationContext: 'body', statusCode: 400 })
 }

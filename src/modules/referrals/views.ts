@@ -1,13 +1,15 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { asc, inArray } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { cases, parties, referrals } from '../../db/schema.js'
+import { cases, parties } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
 import { type ReasonCategory, type ReferralStatus } from '../../domain/vocabulary.js'
 import { allowedReferralActions } from '../../domain/referral-lifecycle.js'
 import { caseOutcomes, partyView } from '../cases/views.js'
-import { referrerPartyView } from '../referrer-view/view.js'
+import { referrerOutcome, referrerPartyView, seesReferrerView } from '../referrer-view/view.js'
 import { reasonResolver } from '../reason-codes/queries.js'
+import { waitingPositions, type ReferralRow } from './queries.js'
 
-export type ReferralRow = typeof referrals.$inferSelect
+/** Referrals as their reader may see them: in full for the centre, the referrer view for a court. */
 
 const DAY_MS = 86_400_000
 
@@ -15,26 +17,8 @@ const DAY_MS = 86_400_000
 const statusReasonCategory = (status: ReferralStatus): ReasonCategory | null =>
   status === 'refused' ? 'refusal' : status === 'returned' ? 'return' : null
 
-/**
- * Places on the waiting list, per centre in submission order (ids are UUIDv7, so id order is
- * submission order). Counted over the centre's whole list, also for a clerk who sees only their
- * court's referrals: the place is a number, it reveals no other family.
- */
-async function waitingPositions(db: Queryable, rows: ReferralRow[]) {
-  const waiting = rows.filter((r) => r.status === 'waitlisted')
-  if (waiting.length === 0) return new Map<string, number>()
-  const ranked = db.select({
-    id: referrals.id,
-    position: sql<number>`(row_number() over (partition by ${referrals.centreId} order by ${referrals.id}))::int`.as('position'),
-  }).from(referrals)
-    .where(and(eq(referrals.status, 'waitlisted'), inArray(referrals.centreId, [...new Set(waiting.map((r) => r.centreId))])))
-    .as('ranked')
-  const positions = await db.select().from(ranked).where(inArray(ranked.id, waiting.map((r) => r.id)))
-  return new Map(positions.map((p) => [p.id, Number(p.position)]))
-}
-
-/** Referrals as their reader may see them: full for the centre, the referrer's view for clerks. */
-export async function renderReferrals(db: Queryable, rows: ReferralRow[], referrerView: boolean, now = new Date()) {
+/** Referrals in full, with their parties, waiting-list places (days counted to `now`) and cases' outcomes. */
+export async function renderReferrals(db: Queryable, rows: ReferralRow[], now: Date) {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
   const partyRows = await db.select().from(parties).where(inArray(parties.referralId, ids)).orderBy(asc(parties.id))
@@ -49,8 +33,7 @@ export async function renderReferrals(db: Queryable, rows: ReferralRow[], referr
   }
   return rows.map((r) => {
     const position = positions.get(r.id)
-    const own = partyRows.filter((p) => p.referralId === r.id)
-    const view = {
+    return {
       id: r.id, centreId: r.centreId, source: r.source, legalFramework: r.legalFramework, courtId: r.courtId,
       courtReference: r.courtReference, decisionDate: r.decisionDate, hearingDate: r.hearingDate, requested: r.requested,
       reason: r.reason, status: r.status,
@@ -60,8 +43,26 @@ export async function renderReferrals(db: Queryable, rows: ReferralRow[], referr
       waitingList: position === undefined ? null : { position, daysWaiting: Math.max(0, Math.floor((now.getTime() - r.submittedAt.getTime()) / DAY_MS)) },
       caseId: r.caseId,
       case: (r.caseId && outcomes.get(r.caseId)) || null,
+      parties: partyRows.filter((p) => p.referralId === r.id).map(partyView),
+      allowedActions: allowedReferralActions(r.status),
+      createdAt: r.createdAt, updatedAt: r.updatedAt,
     }
-    if (referrerView) return { ...view, parties: own.map(referrerPartyView) }
-    return { ...view, parties: own.map(partyView), allowedActions: allowedReferralActions(r.status), createdAt: r.createdAt, updatedAt: r.updatedAt }
   })
+}
+
+export type ReferralView = Awaited<ReturnType<typeof renderReferrals>>[number]
+
+/**
+ * A referral in the referrer view: the parties' identity without contact details, the case's
+ * outcome without the centre's explanations, and no explanation of the status either.
+ */
+export function referrerReferral(view: ReferralView) {
+  const { statusExplanation: _internal, allowedActions: _actions, createdAt: _created, updatedAt: _updated, ...shown } = view
+  return { ...shown, parties: view.parties.map(referrerPartyView), case: view.case && referrerOutcome(view.case) }
+}
+
+/** Referrals as this actor may see them. */
+export async function referralsFor(db: Queryable, actor: Actor, rows: ReferralRow[], now: Date) {
+  const views = await renderReferrals(db, rows, now)
+  return seesReferrerView(actor) ? views.map(referrerReferral) : views
 }

@@ -14,7 +14,8 @@ import { REFERRER_VISIT_STATUSES } from './schemas.js'
  * The referrer view: what a court sees of a family's trajectory, defined here once for clerks and
  * court-scoped integration tokens alike. Its referrals, each case's status and dates, the coded
  * reasons, and the dates of visits with kind and outcome. Never contact details, addresses,
- * arrival and leave times, rooms, counsellors, conversations or the centre's notes on a visit.
+ * arrival and leave times, rooms, counsellors, conversations, the centre's notes on a visit or its
+ * explanations of a decision.
  */
 
 /** A token that speaks for a court: a clerk, or an integration scoped to a court. */
@@ -30,11 +31,12 @@ export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.r
 /**
  * Every field a court may ever see, per resource (nested objects are resources of their own). The
  * referrer schemas are checked against these lists by a test, and a response to a court token
- * holds nothing else.
+ * holds nothing else. No free text the centre writes about a decision is among them: a court gets
+ * facts and coded reasons (code and label), never the internal explanation.
  */
 export const REFERRER_VIEW_FIELDS = {
   referral: ['id', 'centreId', 'source', 'legalFramework', 'courtId', 'courtReference', 'decisionDate', 'hearingDate', 'requested',
-    'reason', 'status', 'statusReason', 'statusExplanation', 'missingItems', 'submittedAt', 'waitlistedAt', 'decidedAt',
+    'reason', 'status', 'statusReason', 'missingItems', 'submittedAt', 'waitlistedAt', 'decidedAt',
     'waitingList', 'caseId', 'case', 'parties'],
   requested: ['kind', 'frequency', 'durationMinutes', 'notes'],
   waitingList: ['position', 'daysWaiting'],
@@ -42,9 +44,9 @@ export const REFERRER_VIEW_FIELDS = {
   caseOutcome: ['id', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
   caseSummary: ['id', 'referralId', 'courtId', 'courtReference', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt'],
   case: ['id', 'referralId', 'courtId', 'courtReference', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
-  suspension: ['id', 'from', 'until', 'resumedAt', 'reason', 'explanation'],
-  ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason', 'explanation'],
-  caseEvent: ['id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'explanation', 'data'],
+  suspension: ['id', 'from', 'until', 'resumedAt', 'reason'],
+  ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason'],
+  caseEvent: ['id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'data'],
   caseEventData: ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'],
   visit: ['id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
   reason: ['category', 'code', 'label'],
@@ -62,8 +64,21 @@ export function sendView(reply: FastifyReply, referrer: boolean, views: { full: 
   return reply.code(status).type('application/json; charset=utf-8').serializer(reply.compileSerializationSchema(schema, String(status))).send(data)
 }
 
+/** The explanation is the centre's internal account of a decision; a court reads the coded reason instead. */
+type Explained = { explanation: unknown }
+const withoutExplanation = <T extends Explained>({ explanation: _internal, ...shown }: T): Omit<T, 'explanation'> => shown
+
+/** A case's suspensions and ending as a court is told them: dates and coded reasons, not the centre's explanations. */
+export function referrerOutcome<O extends object, S extends Explained, E extends Explained>(outcome: O & { suspensions: S[]; ending: E | null }) {
+  const { suspensions, ending, ...shown } = outcome
+  return { ...shown, suspensions: suspensions.map(withoutExplanation), ending: ending && withoutExplanation(ending) }
+}
+
+/** A case event as a court sees it: the transition and its coded reason, not the explanation. */
+export const referrerEvent = withoutExplanation
+
 /** A party as a referrer sees it: identity only; contact details and addresses are left out here and by the schema. */
-export const referrerPartyView = (p: typeof parties.$inferSelect) => ({
+export const referrerPartyView = (p: Pick<typeof parties.$inferSelect, 'id' | 'role' | 'givenName' | 'familyName' | 'birthDate' | 'language'>) => ({
   id: p.id, role: p.role, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, language: p.language,
 })
 

@@ -125,13 +125,13 @@ t.test('every operation × every token × own and other scope', async (t) => {
   t.same([...mismatches], [], 'every answer matches the schema documented for its status')
   // DESIGN: the internal explanation is never shown to a referrer; the court note is. There is no
   // court note yet, and the referrer view still carries explanations and statusExplanation.
-  // A counsellor reads the visits it supervises (DESIGN: roles and scopes), not every visit of its centre.
+  // A counsellor reads the visits it supervises, not every visit of its centre.
   const asCounsellor = (url: string) => app.inject({ url, headers: { authorization: `Bearer ${A.tokens.counsellor}` } })
   const seen = [
     ...((await asCounsellor(`/v1/visits/${notTheirs}`)).statusCode === 404 ? [] : [`GET /v1/visits/${notTheirs}`]),
     ...((await asCounsellor('/v1/visits?limit=200')).body.includes(notTheirs) ? ['GET /v1/visits'] : []),
   ]
-  t.same(seen, [], 'a counsellor does not read a visit it does not supervise', { todo: 'counsellor tokens are scoped to the centre, not to their visits' })
+  t.same(seen, [], 'a counsellor does not read a visit it does not supervise')
 
   for (const where of internalTexts) t.comment(`internal text to a court: ${where}`)
   t.same(internalTexts, [], 'no internal explanation or intake summary reaches a court token', { todo: 'court notes: referrer views still show the internal explanation' })

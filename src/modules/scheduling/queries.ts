@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, ne, notInArray, or, type SQL } from 'drizzle-orm'
+import { and, count, eq, gt, gte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
 import { counsellorAbsences, counsellors, parties, sites, suspensions, visits, type CentreSettings } from '../../db/schema.js'
@@ -16,9 +16,17 @@ import { referrerVisitScope } from '../referrer-view/view.js'
 
 export type VisitRow = typeof visits.$inferSelect
 
-/** Visits the actor may see: their centre's, or (a court token) those of their court's cases in the referrer view. */
+/**
+ * Visits the actor may see: a counsellor those it supervises, the rest of a centre every visit of
+ * the centre, a court token those of its court's cases in the referrer view.
+ */
 export function visitScope(actor: Actor): SQL {
   if (!actor.centreId) return referrerVisitScope(actor)
+  if (actor.role === 'counsellor') {
+    // A counsellor token without a counsellor supervises nothing, so it sees nothing.
+    if (!actor.counsellorId) return sql`false`
+    return and(inCentre(visits.centreId, actor), sql`${actor.counsellorId}::uuid = any(${visits.counsellorIds})`)!
+  }
   return inCentre(visits.centreId, actor)
 }
 

@@ -8,7 +8,7 @@ t.test('POST /v1/recurrence/preview', async (t) => {
   const admin = centre.adminToken
   const preview = (body: unknown, token: string = admin) => call(app, { method: 'POST', url: URL, token, body })
 
-  t.test('the DESIGN.md example: every two weeks on Saturday, 6 occurrences, one exdate → 5', async (t) => {
+  t.test('the API contract example: every two weeks on Saturday, 6 occurrences, one exdate → 5', async (t) => {
     const response = await preview({
       start: '2026-03-07T10:00', timeZone: 'Europe/Brussels',
       rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA;COUNT=6', exdates: ['2026-04-04T10:00'],
@@ -77,7 +77,7 @@ t.test('POST /v1/recurrence/preview', async (t) => {
       t.equal(response.status, 400, freq)
       t.match(response.headers['content-type'], /^application\/problem\+json/)
       t.match(response.json, { type: 'urn:bezoekruimte:problem:validation', title: 'Bad Request', status: 400, detail: new RegExp(`FREQ=${freq}`) })
-      t.same(response.json.errors, [{ in: 'body', pointer: '/rrule', detail: response.json.detail }])
+      t.match(response.json.errors, [{ in: 'body', pointer: '/rrule', detail: new RegExp(`FREQ=${freq}`) }])
     }
     for (const [rrule, problem] of [
       ['FREQ=WEEKLY;BYDAY=XX', /BYDAY/],

@@ -1,6 +1,7 @@
 /**
  * Scope and roles on every scheduling route: another centre's token sees nothing (404, or an empty
- * list), a clerk reads only its court's visits in the referrer view, an integration token reads but never writes, a counsellor reads.
+ * list), a clerk reads only its court's visits in the referrer view, an integration token reads but never writes, a counsellor
+ * reads the visits it supervises and no other.
  */
 import t from 'tap'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
@@ -92,4 +93,33 @@ t.test('GET /v1/visits filters and pages', async (t) => {
   t.same([...page1.json.items, ...page2.json.items, ...page3.json.items].map((v: { id: string }) => v.id), more.json.visits.map((v: { id: string }) => v.id))
   t.equal(page3.json.nextCursor, null)
   t.equal((await list('cursor=garbage')).status, 400)
+})
+
+t.test('a counsellor reads only the visits it supervises; staff and admin the whole centre', async (t) => {
+  const c = await createCase(database, centre)
+  const theirs = await s.book(c.caseId, { roomId: s.room2, counsellorIds: [s.counsellor2], durationMinutes: 60, start: '2027-03-03T10:00' })
+  t.equal(theirs.status, 201, theirs.body)
+  const shared = await s.book(c.caseId, { roomId: s.room2, counsellorIds: [s.counsellor2, s.counsellor1], durationMinutes: 60, start: '2027-03-04T10:00' })
+  t.equal(shared.status, 201, shared.body)
+  const other = (await tokenFor(database, 'counsellor', { centreId: centre.centreId, counsellorId: s.counsellor2 })).token
+  const ids = async (token: string, query = '') =>
+    ((await call(app, { url: `/v1/visits?limit=200${query}`, token })).json.items as { id: string }[]).map((v) => v.id)
+
+  t.equal((await call(app, { url: `/v1/visits/${theirs.json.id}`, token: tokens.counsellor })).status, 404, 'another counsellor\'s visit does not exist for it')
+  t.equal((await call(app, { url: `/v1/visits/${visitId}`, token: tokens.counsellor })).status, 200, 'its own visit it reads')
+  t.equal((await call(app, { url: `/v1/visits/${shared.json.id}`, token: tokens.counsellor })).status, 200, 'a visit it supervises with a colleague too')
+  t.equal((await call(app, { url: `/v1/visits/${theirs.json.id}`, token: other })).status, 200, 'the supervising counsellor reads it')
+  t.equal((await call(app, { url: `/v1/visits/${visitId}`, token: other })).status, 404)
+
+  const mine = await ids(tokens.counsellor)
+  t.ok(mine.includes(visitId) && mine.includes(shared.json.id), 'listed: what it supervises')
+  t.notOk(mine.includes(theirs.json.id), 'not listed: what it does not')
+  t.same(await ids(tokens.counsellor, `&caseId=${c.caseId}`), [shared.json.id], 'not even when asked by case')
+  t.same(await ids(tokens.counsellor, `&counsellorId=${s.counsellor2}`), [shared.json.id], 'nor by the other counsellor')
+  t.notOk((await ids(other)).includes(visitId))
+
+  for (const token of [tokens.staff, centre.adminToken]) {
+    t.equal((await call(app, { url: `/v1/visits/${theirs.json.id}`, token })).status, 200)
+    t.same(await ids(token, `&caseId=${c.caseId}`), [theirs.json.id, shared.json.id], 'the centre sees every visit')
+  }
 })

@@ -1,18 +1,22 @@
-import { and, count, eq, gt, gte, inArray, ne, notInArray, sql } from 'drizzle-orm'
-import { DateTime } from 'luxon'
-import { rawRows, type Queryable, type Tx } from '../../db/client.js'
-import { centres, counsellorAbsences, counsellors, parties, reservations, rooms, sites, suspensions, visits, type StaggerSettings } from '../../db/schema.js'
-import type { CaseStatus, PartySide, VisitKind } from '../../domain/vocabulary.js'
-import { releaseReservations } from '../visits/cancellation.js'
-import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
-import { computeStagger } from '../../domain/stagger.js'
-import { audit } from '../audit/service.js'
+import { and, eq, gt, inArray, sql } from 'drizzle-orm'
+import { rawRows, type Tx } from '../../db/client.js'
+import { centres, counsellorAbsences, counsellors, reservations, rooms, sites, visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
+import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
-import { inCentre } from '../../http/scope.js'
+import { computeStagger } from '../../domain/stagger.js'
+import type { PartySide, VisitKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
+import { inCentre } from '../../http/scope.js'
+import { audit } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
-import { currentAgreement, loadReadiness, type CurrentAgreement } from '../cases/readiness.js'
+import { releaseReservations } from '../visits/cancellation.js'
+import { bookingRules, casePeople, checkGate, loadCaseRules, type VisitRow } from './queries.js'
+
+/**
+ * The booking engine: locks, judges and writes visits and their reservations for the scheduling
+ * services, inside their transaction. Every invariant also holds in PostgreSQL itself.
+ */
 
 export interface BookingRequest {
   kind: VisitKind
@@ -40,36 +44,7 @@ export interface BookingContext {
   agreementSince?: Date | null
 }
 
-const ADULT_SIDE: Record<string, PartySide | 'child'> = {
-  child: 'child',
-  visiting_parent: 'visiting', visiting_grandparent: 'visiting', visiting_sibling: 'visiting', visiting_third_party: 'visiting',
-  residing_parent: 'residing', residing_other: 'residing',
-}
-
 const field = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
-
-/**
- * A case may only be booked when it is active and every adult has signed what is in force (the booking
- * gate). Returns the current agreement it read (null for a conversation, which needs none), for the rules.
- */
-export async function checkGate(tx: Queryable, caseRow: CaseRow, kind: VisitKind): Promise<CurrentAgreement> {
-  const bookable: CaseStatus[] = kind === 'conversation' ? ['intake', 'active', 'suspended'] : ['active', 'suspended']
-  if (caseRow.status === 'ended') throw conflict('case-ended', 'The case has ended; nothing can be booked for it.')
-  // Intake and evaluation conversations need no signatures (DESIGN.md §1: they are how parties get to sign).
-  if (kind === 'conversation') return null
-  const agreement = await currentAgreement(tx, caseRow.id)
-  const readiness = await loadReadiness(tx, caseRow, { checkIntake: false, agreement })
-  if (!bookable.includes(caseRow.status) || !readiness.ready) {
-    const missing = readiness.missing
-    const what = missing.map((m) => `party ${m.partyId} has not signed the ${m.requirement.replace('_', ' ')}${m.version ? ` (version ${m.version})` : ''}`)
-    throw conflict('booking-gate',
-      caseRow.status === 'intake'
-        ? `The case is still in intake: activate it before booking visits${what.length ? `; ${what.join('; ')}` : ''}.`
-        : `No visit can be booked until every adult party has signed the documents in force and the agreement: ${what.join('; ')}.`,
-      { missing, caseStatus: caseRow.status })
-  }
-  return agreement
-}
 
 /** Locks the case, applies the gate and loads what the rules need. Absences ending before `absencesFrom` cannot matter. */
 export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
@@ -122,18 +97,7 @@ export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, reque
   }
 
   const caseRules = await loadCaseRules(tx, caseRow, request.kind, site.timeZone, agreement)
-  const rules: BookingRules = {
-    kind: request.kind,
-    timeZone: site.timeZone,
-    site: request.kind === 'outside_visit' ? undefined : { openingHours: site.openingHours, closures: site.closures, holidayOptOuts: centre!.settings.holidayOptOuts },
-    counsellors: counsellorRows.map((c) => ({
-      id: c.id, workingHours: c.workingHours,
-      absences: absences.filter((a) => a.counsellorId === c.id).map((a) => ({ from: a.startsAt, until: a.endsAt })),
-    })),
-    plannedEndDate: caseRow.plannedEndDate,
-    suspensions: caseRules.suspensions,
-    agreement: caseRules.agreement,
-  }
+  const rules = bookingRules({ kind: request.kind, site, settings: centre!.settings, counsellors: counsellorRows, absences, caseRules })
   const { visitsCounted, agreementSince } = caseRules
   await lockResources(tx, [...(room ? [room.id] : []), ...request.counsellorIds])
   return { caseRow, request, timeZone: site.timeZone, siteId: site.id, room, stagger, people, rules, visitsCounted, agreementSince }
@@ -150,44 +114,6 @@ async function lockResources(tx: Tx, resourceIds: string[]) {
   for (const id of [...new Set(resourceIds)].sort()) {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`)
   }
-}
-
-const minDate = (a: string | null, b: string) => (a !== null && a < b ? a : b)
-
-/**
- * The case's own limits for a booking of `kind`: its suspensions (as local date ranges in `timeZone`),
- * the agreement's kinds, validUntil and maxVisits (`current`, as the gate read it), and how many visits
- * already count against maxVisits. Reads only: the booking locks the case first, availability does not.
- */
-export async function loadCaseRules(db: Queryable, caseRow: CaseRow, kind: VisitKind, timeZone: string, current: CurrentAgreement): Promise<{
-  agreement: BookingRules['agreement']; suspensions: BookingRules['suspensions']; visitsCounted: number; agreementSince: Date | null
-}> {
-  const agreement = kind === 'conversation' ? null : current
-  let visitsCounted = 0
-  if (agreement?.maxVisits != null) {
-    const [row] = await db.select({ n: count() }).from(visits).where(and(
-      eq(visits.caseId, caseRow.id), ne(visits.kind, 'conversation'),
-      notInArray(visits.status, ['cancelled', 'entered-in-error']), gte(visits.createdAt, agreement.createdAt),
-    ))
-    visitsCounted = row!.n
-  }
-  const suspensionRows = await db.select().from(suspensions).where(eq(suspensions.caseId, caseRow.id))
-  return {
-    agreement: agreement && { kinds: agreement.kinds, validUntil: agreement.validUntil, maxVisits: agreement.maxVisits },
-    // A suspension resumed early ends on the day it was resumed.
-    suspensions: suspensionRows.map((s) => ({
-      from: s.fromDate,
-      until: s.resumedAt ? minDate(s.untilDate, DateTime.fromJSDate(s.resumedAt, { zone: timeZone }).toISODate()!) : s.untilDate,
-    })),
-    visitsCounted,
-    agreementSince: agreement?.maxVisits != null ? agreement.createdAt : null,
-  }
-}
-
-/** The case's people (children included) with the side they are on, in a stable order. */
-export async function casePeople(db: Queryable, caseId: string): Promise<{ partyId: string; role: string; side: PartySide | 'child' }[]> {
-  const rows = await db.select({ id: parties.id, role: parties.role }).from(parties).where(eq(parties.caseId, caseId)).orderBy(parties.id)
-  return rows.map((p) => ({ partyId: p.id, role: p.role, side: ADULT_SIDE[p.role]! }))
 }
 
 export interface PlannedVisit extends Slot {
@@ -255,7 +181,6 @@ export function conflictsOf(skipped: Skipped[], timeZone: string) {
     return s.reasons.map((r) => ({ start, ...r, resourceKind: resourceKindOf(r.code) }))
   })
 }
-export type VisitRow = typeof visits.$inferSelect
 
 const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({
   siteId: ctx.siteId, roomId: ctx.room?.id ?? null, counsellorIds: ctx.request.counsellorIds,
@@ -342,7 +267,7 @@ export function resourceKindOf(code: BookingReason['code']): string | undefined 
  * be (the visit itself does not count against its own slot or against maxVisits), and the visit is
  * updated and re-reserved with its version bumped. A conflict is a 409 with `conflicts[]`.
  */
-export async function rebookVisit(tx: Tx, ctx: BookingContext, visit: VisitRow, start: Date): Promise<VisitRow> {
+export async function rebookVisit(tx: Tx, now: Date, ctx: BookingContext, visit: VisitRow, start: Date): Promise<VisitRow> {
   await releaseReservations(tx, [visit.id])
   const planned = planVisit(ctx, start)
   const countsItself = ctx.agreementSince != null && visit.kind !== 'conversation' && visit.createdAt >= ctx.agreementSince
@@ -354,7 +279,7 @@ export async function rebookVisit(tx: Tx, ctx: BookingContext, visit: VisitRow, 
       `The visit cannot move to ${formatInstant(start, ctx.timeZone)}: ${reasons.map((r) => r.detail).join(', ')}. Nothing was changed.`,
       { conflicts: conflictsOf([{ start, reasons }], ctx.timeZone) })
   }
-  const [row] = await tx.update(visits).set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: new Date() })
+  const [row] = await tx.update(visits).set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: now })
     .where(eq(visits.id, visit.id)).returning()
   await reserve(tx, ctx, [{ visit: row!, place: overlaps!.freePlace }])
   return row!

@@ -13,6 +13,8 @@ import { registerValidation } from './http/validation.js'
 import { openapiPlugin } from './http/openapi.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { adminRoutes } from './modules/admin/routes.js'
+import { tokenRoutes } from './modules/tokens/routes.js'
+import { auditRoutes } from './modules/audit/routes.js'
 import { reasonCodeRoutes } from './modules/reason-codes/routes.js'
 import { referralRoutes } from './modules/referrals/routes.js'
 import { agreementRoutes } from './modules/cases/agreement-routes.js'
@@ -74,6 +76,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(authPlugin)
   await app.register(healthRoutes)
   await app.register(adminRoutes, { prefix: '/v1' })
+  await app.register(tokenRoutes, { prefix: '/v1' })
+  await app.register(auditRoutes, { prefix: '/v1' })
   await app.register(reasonCodeRoutes, { prefix: '/v1' })
   await app.register(referralRoutes, { prefix: '/v1' })
   await app.register(caseRoutes, { prefix: '/v1' })

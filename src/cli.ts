@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util'
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { asc } from 'drizzle-orm'
 import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError, openDatabase, type Database } from './db/client.js'
 import { migrate } from './db/migrate.js'
-import { apiTokens, centres, counsellors, courts } from './db/schema.js'
+import { centres, courts } from './db/schema.js'
 import { setupCentre } from './db/seed.js'
-import { audit } from './modules/audit/service.js'
-import { createToken } from './modules/tokens/service.js'
+import { courtResource } from './modules/admin/reference-data.js'
+import { createRecord } from './modules/admin/resource.js'
+import type { CourtCreate } from './modules/admin/schemas.js'
+import { findToken, issueInstallationToken, missingScope, revokeToken } from './modules/tokens/service.js'
 import { ROLES, type Role } from './domain/vocabulary.js'
 import { systemActor } from './domain/actor.js'
+import { systemClock } from './clock.js'
 
 /**
  * The operator's commands: the installation's centres, courts and tokens. Each prints exactly one
@@ -38,6 +41,13 @@ type Command =
   | { name: 'courts list' }
   | { name: 'token create'; role: Role; centre?: string; court?: string; counsellor?: string; label?: string }
   | { name: 'token revoke'; id: string }
+
+// An id that is not a uuid names nothing: said at once, in the words used for an unknown one.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const knownShape = <T extends string | undefined>(id: T, unknown: string): T => {
+  if (id !== undefined && !UUID.test(id)) throw new UsageError(unknown)
+  return id
+}
 
 /** Reads the command line; nothing here needs the database, so help and mistakes answer at once. */
 function parse(argv: string[]): Command {
@@ -73,9 +83,14 @@ function parse(argv: string[]): Command {
       if (values.centre && role === 'clerk') throw new UsageError('a clerk token is scoped to a court: use --court')
     }
     if ((role === 'counsellor') !== Boolean(values.counsellor)) throw new UsageError('--counsellor ID goes with --role counsellor, and only with it')
-    return { name: 'token create', role, centre: values.centre, court: values.court, counsellor: values.counsellor, label: values.label }
+    return {
+      name: 'token create', role, label: values.label,
+      centre: knownShape(values.centre, `no centre ${values.centre}`),
+      court: knownShape(values.court, `no court ${values.court}`),
+      counsellor: knownShape(values.counsellor, `no counsellor ${values.counsellor} in that centre`),
+    }
   }
-  if (is('token', 'revoke', true)) return { name: 'token revoke', id: arg! }
+  if (is('token', 'revoke', true)) return { name: 'token revoke', id: knownShape(arg!, `no token ${arg}`) }
   throw new UsageError(command ? `unknown command "${positionals.join(' ')}"; run "npm run cli -- help" for the commands` : usage)
 }
 
@@ -92,28 +107,25 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
       return db.select({ id: courts.id, name: courts.name, judicialDistrict: courts.judicialDistrict, active: courts.active }).from(courts).orderBy(asc(courts.id))
     case 'court create':
       return db.transaction(async (tx) => {
-        const [court] = await tx.insert(courts).values({ name: command.courtName, judicialDistrict: command.district }).returning()
-        await audit(tx, systemActor, { action: 'court.created', entityType: 'court', entityId: court!.id, courtId: court!.id })
-        return { id: court!.id, name: court!.name, judicialDistrict: court!.judicialDistrict, active: court!.active }
+        const court = await createRecord(tx, systemActor, systemClock.now(), courtResource, { name: command.courtName, judicialDistrict: command.district } satisfies CourtCreate)
+        return { id: court.id, name: court.name, judicialDistrict: court.judicialDistrict, active: court.active }
       })
     case 'token create': {
       const { role, centre, court, counsellor, label } = command
       return db.transaction(async (tx) => {
-        if (centre && !(await tx.select({ id: centres.id }).from(centres).where(eq(centres.id, centre)).catch(() => [])).length) throw new UsageError(`no centre ${centre}`)
-        if (court && !(await tx.select({ id: courts.id }).from(courts).where(eq(courts.id, court)).catch(() => [])).length) throw new UsageError(`no court ${court}`)
-        if (counsellor && !(await tx.select({ id: counsellors.id }).from(counsellors)
-          .where(and(eq(counsellors.id, counsellor), eq(counsellors.centreId, centre!))).catch(() => [])).length) throw new UsageError(`no counsellor ${counsellor} in that centre`)
-        const { row, secret } = await createToken(tx, { role, centreId: centre, courtId: court, counsellorId: counsellor, label })
-        await audit(tx, systemActor, { action: 'token.created', entityType: 'token', entityId: row.id, centreId: centre ?? null, courtId: court ?? null })
+        const token = { role, centreId: centre, courtId: court, counsellorId: counsellor, label }
+        const missing = await missingScope(tx, token)
+        if (missing === 'centre') throw new UsageError(`no centre ${centre}`)
+        if (missing === 'court') throw new UsageError(`no court ${court}`)
+        if (missing === 'counsellor') throw new UsageError(`no counsellor ${counsellor} in that centre`)
+        const { row, secret } = await issueInstallationToken(tx, systemActor, systemClock.now(), token)
         return { id: row.id, token: secret }
       })
     }
     case 'token revoke':
       return db.transaction(async (tx) => {
-        const [row] = await tx.select().from(apiTokens).where(eq(apiTokens.id, command.id)).catch(() => [])
-        if (!row) throw new UsageError(`no token ${command.id}`)
-        await tx.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, command.id), isNull(apiTokens.revokedAt)))
-        await audit(tx, systemActor, { action: 'token.revoked', entityType: 'token', entityId: command.id, centreId: row.centreId, courtId: row.courtId })
+        if (!(await findToken(tx, systemActor, command.id))) throw new UsageError(`no token ${command.id}`)
+        await revokeToken(tx, systemActor, systemClock.now(), command.id)
         return { id: command.id, revoked: true }
       })
   }

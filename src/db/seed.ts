@@ -1,11 +1,15 @@
 import { count } from 'drizzle-orm'
-import { withDefaults } from '../domain/centre-settings.js'
+import { systemActor, type Actor } from '../domain/actor.js'
+import { counsellorResource, courtResource, roomResource, siteResource } from '../modules/admin/reference-data.js'
+import { createRecord } from '../modules/admin/resource.js'
+import type { CounsellorCreate, CourtCreate, RoomCreate, SiteCreate } from '../modules/admin/schemas.js'
+import { createCentre } from '../modules/admin/service.js'
 import { audit } from '../modules/audit/service.js'
-import { createToken } from '../modules/tokens/service.js'
-import { systemActor } from '../domain/actor.js'
-import type { Db, Queryable } from './client.js'
-import { centres, counsellors, courts, rooms, sites } from './schema.js'
 import { publishDocument } from '../modules/documents/versions.js'
+import type { Db, Queryable, Tx } from './client.js'
+import { centres } from './schema.js'
+
+/** A new centre as the CLI's `setup` and the first start make it, through the same services as the HTTP routes. */
 
 export interface DemoIds {
   siteId: string
@@ -23,16 +27,17 @@ export interface SetupResult {
 }
 
 
-/** Creates a centre with its first admin token, and with `demo` a site, rooms, counsellors and a court to try things with. */
-export async function setupCentre(db: Db, options: { centreName: string; demo: boolean }): Promise<SetupResult> {
+/**
+ * Creates a centre with its first admin token, and with `demo` a site, rooms, counsellors and a court
+ * to try things with. `now` (default: the wall clock) is when the demo documents come into force.
+ */
+export async function setupCentre(db: Db, options: { centreName: string; demo: boolean; now?: Date }): Promise<SetupResult> {
+  const now = options.now ?? new Date()
   return db.transaction(async (tx) => {
-    const [centre] = await tx.insert(centres).values({ name: options.centreName, settings: withDefaults(undefined) }).returning()
-    const centreId = centre!.id
-    await audit(tx, systemActor, { action: 'centre.created', entityType: 'centre', entityId: centreId, centreId })
-    const { row: token, secret } = await createToken(tx, { role: 'admin', centreId, label: 'initial admin' })
-    await audit(tx, systemActor, { action: 'token.created', entityType: 'token', entityId: token.id, centreId })
-    const result: SetupResult = { centreId, adminToken: secret }
-    if (options.demo) result.demo = await seedDemo(tx, centreId)
+    const centre = await createCentre(tx, systemActor, now, { name: options.centreName })
+    const result: SetupResult = { centreId: centre.id, adminToken: centre.adminToken.token }
+    // The demo records are the centre's own: the installation acts for that centre.
+    if (options.demo) result.demo = await seedDemo(tx, { ...systemActor, centreId: centre.id }, now)
     return result
   })
 }
@@ -57,32 +62,30 @@ const DEMO_INFORMATION = [
   'De bezoekruimte bezorgt de verwijzer feitelijke verslagen: aanwezigheid, data en redenen van opschorting of beëindiging. Ze geeft geen advies over het verblijf of het contactrecht.',
 ].join('\n')
 
-async function seedDemo(tx: Queryable, centreId: string): Promise<DemoIds> {
+async function seedDemo(tx: Tx, actor: Actor, now: Date): Promise<DemoIds> {
+  const centreId = actor.centreId!
   const weekdays = { from: '09:00', to: '20:00' }
-  const [site] = await tx.insert(sites).values({
-    centreId, name: 'Bezoekruimte Demo', address: 'Voorbeeldstraat 1, 2000 Antwerpen',
+  const site = await createRecord(tx, actor, now, siteResource, {
+    name: 'Bezoekruimte Demo', address: 'Voorbeeldstraat 1, 2000 Antwerpen',
     timeZone: 'Europe/Brussels', judicialDistrict: 'Antwerpen',
     openingHours: { mon: [weekdays], tue: [weekdays], wed: [weekdays], thu: [weekdays], fri: [weekdays], sat: [{ from: '09:00', to: '18:00' }], sun: [{ from: '10:00', to: '17:00' }] },
     closures: [],
-  }).returning()
-  const roomRows = await tx.insert(rooms).values([
-    { centreId, siteId: site!.id, name: 'Speelkamer', capacity: 1, features: ['toys 0-6'] },
-    { centreId, siteId: site!.id, name: 'Grote zaal', capacity: 2, features: ['garden'] },
-  ]).returning()
+  } satisfies SiteCreate)
+  const roomRows = [
+    await createRecord(tx, actor, now, roomResource, { siteId: site.id, name: 'Speelkamer', capacity: 1, features: ['toys 0-6'] } satisfies RoomCreate),
+    await createRecord(tx, actor, now, roomResource, { siteId: site.id, name: 'Grote zaal', capacity: 2, features: ['garden'] } satisfies RoomCreate),
+  ]
   const hours = { mon: [weekdays], tue: [weekdays], wed: [weekdays], thu: [weekdays], fri: [weekdays], sat: [{ from: '09:00', to: '18:00' }] }
-  const counsellorRows = await tx.insert(counsellors).values([
-    { centreId, name: 'An Peeters', email: 'an.peeters@demo.invalid', languages: ['nl', 'fr'], workingHours: hours },
-    { centreId, name: 'Jonas Claes', email: 'jonas.claes@demo.invalid', languages: ['nl', 'en'], workingHours: hours },
-  ]).returning()
-  const [court] = await tx.insert(courts).values({ name: 'Familierechtbank Antwerpen', judicialDistrict: 'Antwerpen' }).returning()
-  const effectiveFrom = new Date()
-  const houseRules = await publishDocument(tx, centreId, { kind: 'house_rules', language: 'nl', effectiveFrom, title: 'Huishoudelijk reglement', body: DEMO_HOUSE_RULES })
-  const information = await publishDocument(tx, centreId, { kind: 'information', language: 'nl', effectiveFrom, title: 'Informatie over de bezoekruimte', body: DEMO_INFORMATION })
-  for (const [entityType, rows] of [['site', [site!]], ['room', roomRows], ['counsellor', counsellorRows], ['court', [court!]], ['document', [houseRules, information]]] as const) {
-    await audit(tx, systemActor, rows.map((row) => ({ action: `${entityType}.created`, entityType, entityId: row.id, centreId })))
-  }
+  const counsellorRows = [
+    await createRecord(tx, actor, now, counsellorResource, { name: 'An Peeters', email: 'an.peeters@demo.invalid', languages: ['nl', 'fr'], workingHours: hours } satisfies CounsellorCreate),
+    await createRecord(tx, actor, now, counsellorResource, { name: 'Jonas Claes', email: 'jonas.claes@demo.invalid', languages: ['nl', 'en'], workingHours: hours } satisfies CounsellorCreate),
+  ]
+  const court = await createRecord(tx, actor, now, courtResource, { name: 'Familierechtbank Antwerpen', judicialDistrict: 'Antwerpen' } satisfies CourtCreate)
+  const houseRules = await publishDocument(tx, centreId, { kind: 'house_rules', language: 'nl', effectiveFrom: now, title: 'Huishoudelijk reglement', body: DEMO_HOUSE_RULES })
+  const information = await publishDocument(tx, centreId, { kind: 'information', language: 'nl', effectiveFrom: now, title: 'Informatie over de bezoekruimte', body: DEMO_INFORMATION })
+  await audit(tx, actor, [houseRules, information].map((row) => ({ action: 'document.created', entityType: 'document', entityId: row.id, centreId })))
   return {
-    siteId: site!.id, roomIds: roomRows.map((r) => r.id), counsellorIds: counsellorRows.map((c) => c.id), courtId: court!.id,
+    siteId: site.id, roomIds: roomRows.map((r) => r.id), counsellorIds: counsellorRows.map((c) => c.id), courtId: court.id,
     documentIds: { houseRules: houseRules.id, information: information.id },
   }
 }

@@ -1,129 +1,77 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { TObject } from '@sinclair/typebox'
-import { and, asc, eq, type SQL } from 'drizzle-orm'
+import { and, asc, eq, type InferSelectModel, type SQL } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
-import type { Queryable } from '../../db/client.js'
+import type { Queryable, Tx } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
-import type { Role } from '../../domain/vocabulary.js'
-import { audit } from '../audit/service.js'
-import { afterCursor, Page, PageQuery, toPage } from '../../http/pagination.js'
-import { problemResponses } from '../../http/problem.js'
 import { notFound } from '../../domain/errors.js'
-import { IdParams } from '../../http/schemas.js'
-
-type Row = Record<string, unknown> & { id: string }
-type Table = PgTable & { id: PgColumn; active: PgColumn }
+import { afterCursor, toPage, type PageQuery } from '../../http/pagination.js'
+import { audit } from '../audit/service.js'
 
 /**
- * One reference-data resource (sites, rooms, counsellors, courts): create, list, read, update,
+ * Reference data (sites, rooms, counsellors, courts) is handled one way: create, list, read, update,
  * deactivate. Deactivation is the only removal: these records are referenced by visits and cases.
+ * A resource says how its rows are scoped and checked; the functions here do the rest.
  */
-export interface ReferenceResource {
-  path: string // e.g. 'sites'
-  entityType: string // e.g. 'site'
+
+type Table = PgTable & { id: PgColumn; active: PgColumn }
+type Values = Record<string, unknown>
+
+export interface ReferenceResource<T extends Table = Table> {
+  entityType: string // e.g. 'site', also the audit's entity type
   noun: string // for messages, e.g. 'site'
-  tag: string
-  table: Table
-  item: TObject
-  create: TObject
-  update: TObject
-  listFilters?: TObject
-  readRoles: readonly Role[]
-  writeRoles: readonly Role[]
+  table: T
   /** The condition limiting rows to what the actor may see. */
   scope(actor: Actor): SQL | undefined
   /** Extra list filters from the query string. */
-  filter?(query: Record<string, unknown>): (SQL | undefined)[]
-  /** Checks and completes values before insert/update; throws a Problem. */
-  prepare?(db: Queryable, actor: Actor, values: Record<string, unknown>, existing?: Row): Promise<Record<string, unknown>>
+  filter?(query: Values): (SQL | undefined)[]
+  /** Checks and completes values before insert or update; throws a domain error. */
+  prepare?(db: Queryable, actor: Actor, values: Values, existing?: InferSelectModel<T>): Promise<Values>
   /** Extra audit scoping (e.g. the court of a court record). */
-  auditScope?(row: Row): { centreId?: string | null; courtId?: string | null }
+  auditScope?(row: InferSelectModel<T>): { centreId?: string | null; courtId?: string | null }
 }
 
-export function registerReferenceResource(app: FastifyInstance, r: ReferenceResource) {
-  const { table } = r
-  const base = `/${r.path}`
-  // Operation ids for generated clients: createSite, listSites, getSite, …
-  const name = r.entityType[0]!.toUpperCase() + r.entityType.slice(1)
-  const findInScope = async (db: Queryable, actor: Actor, id: string) => {
-    const [row] = await db.select().from(table).where(and(eq(table.id, id), r.scope(actor))) as Row[]
-    if (!row) throw notFound(r.noun, id)
-    return row
-  }
-  const record = (tx: Queryable, request: FastifyRequest, action: string, row: Row) =>
-    audit(tx, request.actor, { action: `${r.entityType}.${action}`, entityType: r.entityType, entityId: row.id, ...r.auditScope?.(row) })
+type Row<T extends Table> = InferSelectModel<T> & { id: string }
 
-  app.post(base, {
-    config: { roles: r.writeRoles },
-    schema: {
-      operationId: `create${name}`,
-      summary: `Create a ${r.noun}`, tags: [r.tag], body: r.create,
-      response: { 201: r.item, ...problemResponses(404, 409, 413, 415) },
-    },
-  }, async (request, reply) => {
-    const values = await (r.prepare?.(app.db, request.actor, { ...(request.body as object) }) ?? request.body) as Record<string, unknown>
-    const row = await app.db.transaction(async (tx) => {
-      const [created] = await tx.insert(table).values(values as never).returning() as Row[]
-      await record(tx, request, 'created', created!)
-      return created!
-    })
-    return reply.code(201).send(row)
-  })
+// Selecting from a generic table defeats drizzle's typing; the plain table type selects the same rows.
+const selectable = (table: Table): PgTable => table
 
-  app.get(base, {
-    config: { roles: r.readRoles },
-    schema: {
-      operationId: `list${name}s`,
-      summary: `List ${r.path}`, tags: [r.tag],
-      querystring: r.listFilters ? { ...PageQuery, properties: { ...PageQuery.properties, ...r.listFilters.properties } } : PageQuery,
-      response: { 200: Page(r.item), ...problemResponses() },
-    },
-  }, async (request) => {
-    const query = request.query as PageQuery & Record<string, unknown>
-    const rows = await app.db.select().from(table)
-      .where(and(r.scope(request.actor), afterCursor(table.id, query.cursor), ...(r.filter?.(query) ?? [])))
-      .orderBy(asc(table.id)).limit(query.limit + 1) as Row[]
-    return toPage(rows, query.limit)
-  })
+const record = <T extends Table>(tx: Queryable, actor: Actor, r: ReferenceResource<T>, action: string, row: Row<T>) =>
+  audit(tx, actor, { action: `${r.entityType}.${action}`, entityType: r.entityType, entityId: row.id, ...r.auditScope?.(row) })
 
-  app.get(`${base}/:id`, {
-    config: { roles: r.readRoles },
-    schema: { operationId: `get${name}`, summary: `Read a ${r.noun}`, tags: [r.tag], params: IdParams, response: { 200: r.item, ...problemResponses(404) } },
-  }, async (request) => findInScope(app.db, request.actor, (request.params as { id: string }).id))
+/** A record in the actor's scope; unknown or out of scope is a 404. */
+export async function findRecord<T extends Table>(db: Queryable, actor: Actor, r: ReferenceResource<T>, id: string): Promise<Row<T>> {
+  const [row] = await db.select().from(selectable(r.table)).where(and(eq(r.table.id, id), r.scope(actor))) as Row<T>[]
+  if (!row) throw notFound(r.noun, id)
+  return row
+}
 
-  app.patch(`${base}/:id`, {
-    config: { roles: r.writeRoles },
-    schema: {
-      operationId: `update${name}`,
-      summary: `Update a ${r.noun}`, tags: [r.tag], params: IdParams, body: r.update,
-      response: { 200: r.item, ...problemResponses(404, 409, 413, 415) },
-    },
-  }, async (request) => {
-    const { id } = request.params as { id: string }
-    return app.db.transaction(async (tx) => {
-      const existing = await findInScope(tx, request.actor, id)
-      const values = await (r.prepare?.(tx, request.actor, { ...(request.body as object) }, existing) ?? request.body) as Record<string, unknown>
-      if (Object.keys(values).length === 0) return existing
-      const [updated] = await tx.update(table).set(values as never).where(eq(table.id, id)).returning() as Row[]
-      await record(tx, request, 'updated', updated!)
-      return updated!
-    })
-  })
+export async function listRecords<T extends Table>(db: Queryable, actor: Actor, r: ReferenceResource<T>, query: PageQuery & Values) {
+  const rows = await db.select().from(selectable(r.table))
+    .where(and(r.scope(actor), afterCursor(r.table.id, query.cursor), ...(r.filter?.(query) ?? [])))
+    .orderBy(asc(r.table.id)).limit(query.limit + 1) as Row<T>[]
+  return toPage(rows, query.limit)
+}
 
-  app.delete(`${base}/:id`, {
-    config: { roles: r.writeRoles },
-    schema: {
-      operationId: `deactivate${name}`,
-      summary: `Deactivate a ${r.noun} (kept for history; no longer offered for new use)`, tags: [r.tag], params: IdParams,
-      response: { 200: r.item, ...problemResponses(404) },
-    },
-  }, async (request) => {
-    const { id } = request.params as { id: string }
-    return app.db.transaction(async (tx) => {
-      await findInScope(tx, request.actor, id)
-      const [updated] = await tx.update(table).set({ active: false }).where(eq(table.id, id)).returning() as Row[]
-      await record(tx, request, 'deactivated', updated!)
-      return updated!
-    })
-  })
+export async function createRecord<T extends Table>(tx: Tx, actor: Actor, _now: Date, r: ReferenceResource<T>, input: object): Promise<Row<T>> {
+  const values = r.prepare ? await r.prepare(tx, actor, { ...input }) : input
+  const [created] = await tx.insert(r.table).values(values as never).returning() as Row<T>[]
+  await record(tx, actor, r, 'created', created!)
+  return created!
+}
+
+/** Changes the fields given; with none, the record is returned as it is (and nothing is audited). */
+export async function updateRecord<T extends Table>(tx: Tx, actor: Actor, _now: Date, r: ReferenceResource<T>, id: string, input: object): Promise<Row<T>> {
+  const existing = await findRecord(tx, actor, r, id)
+  const values = r.prepare ? await r.prepare(tx, actor, { ...input }, existing) : input
+  if (Object.keys(values).length === 0) return existing
+  const [updated] = await tx.update(r.table).set(values as never).where(eq(r.table.id, id)).returning() as Row<T>[]
+  await record(tx, actor, r, 'updated', updated!)
+  return updated!
+}
+
+/** Kept for history; no longer offered for new use. */
+export async function deactivateRecord<T extends Table>(tx: Tx, actor: Actor, _now: Date, r: ReferenceResource<T>, id: string): Promise<Row<T>> {
+  await findRecord(tx, actor, r, id)
+  const [updated] = await tx.update(r.table).set({ active: false } as never).where(eq(r.table.id, id)).returning() as Row<T>[]
+  await record(tx, actor, r, 'deactivated', updated!)
+  return updated!
 }

@@ -1,7 +1,8 @@
-import { Type } from '@sinclair/typebox'
-import { ISSUABLE_ROLES } from '../../domain/actor.js'
-import { ROLES } from '../../domain/vocabulary.js'
-import { LocalDate, NonEmpty, PartySideSchema, Stored, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
+import { Type, type Static } from '@sinclair/typebox'
+import { PageQuery } from '../../http/pagination.js'
+import { Instant, LocalDate, NonEmpty, PartySideSchema, Stored, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
+
+/** Centres, their reference data (sites, rooms, counsellors, absences) and the courts: what is sent and shown. */
 
 const Active = Type.Boolean({ description: 'false once deactivated', examples: [true] })
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone', examples: ['Europe/Brussels'] })
@@ -29,6 +30,7 @@ export const CentreCreate = Type.Object({
   name: NonEmpty(200, ['CAW Antwerpen – Bezoekruimte']),
   settings: Type.Optional(Type.Partial(CentreSettingsSchema, { additionalProperties: false })),
 }, { additionalProperties: false })
+export type CentreCreate = Static<typeof CentreCreate>
 
 export const CentreCreated = Type.Object({
   ...Centre.properties,
@@ -36,6 +38,7 @@ export const CentreCreated = Type.Object({
 })
 
 export const CentreUpdate = Type.Partial(CentreCreate, { additionalProperties: false })
+export type CentreUpdate = Static<typeof CentreUpdate>
 
 const Closure = Type.Object({
   from: LocalDate, to: LocalDate,
@@ -64,6 +67,8 @@ export const Room = Type.Object({ ...Stored, centreId: Uuid, ...roomFields, acti
 export const RoomCreate = Type.Object({ ...roomFields, capacity: Type.Optional(roomFields.capacity), features: Type.Optional(roomFields.features) }, { additionalProperties: false })
 export const RoomUpdate = Type.Partial(Type.Object({ name: roomFields.name, capacity: roomFields.capacity, features: roomFields.features }), { additionalProperties: false })
 export const RoomFilters = Type.Object({ siteId: Type.Optional(Uuid) })
+export type SiteCreate = Static<typeof SiteCreate>
+export type RoomCreate = Static<typeof RoomCreate>
 
 const counsellorFields = {
   name: NonEmpty(200, ['An Peeters']),
@@ -74,15 +79,20 @@ const counsellorFields = {
 export const Counsellor = Type.Object({ ...Stored, centreId: Uuid, ...counsellorFields, email: Type.Union([Type.String(), Type.Null()]), active: Active })
 export const CounsellorCreate = Type.Object({ ...counsellorFields, languages: Type.Optional(counsellorFields.languages) }, { additionalProperties: false })
 export const CounsellorUpdate = Type.Partial(CounsellorCreate, { additionalProperties: false })
+export type CounsellorCreate = Static<typeof CounsellorCreate>
 
 export const Absence = Type.Object({
-  id: Uuid, counsellorId: Uuid, from: Timestamp, until: Timestamp,
-  reason: Type.Union([Type.String(), Type.Null()], { examples: ['Verlof'] }), createdAt: Timestamp,
+  id: Uuid, counsellorId: Uuid, from: Instant, until: Instant,
+  reason: Type.Union([Type.String(), Type.Null()], { examples: ['Verlof'] }), createdAt: Instant,
 })
 export const AbsenceCreate = Type.Object({
   from: Timestamp, until: Timestamp,
   reason: Type.Optional(Type.String({ maxLength: 200, examples: ['Verlof'] })),
 }, { additionalProperties: false })
+export type AbsenceCreate = Static<typeof AbsenceCreate>
+
+export const AbsenceQuery = PageQuery
+export type AbsenceQuery = Static<typeof AbsenceQuery>
 
 const courtFields = {
   name: NonEmpty(200, ['Familierechtbank Antwerpen']),
@@ -91,29 +101,4 @@ const courtFields = {
 export const Court = Type.Object({ ...Stored, ...courtFields, active: Active })
 export const CourtCreate = Type.Object(courtFields, { additionalProperties: false })
 export const CourtUpdate = Type.Partial(CourtCreate, { additionalProperties: false })
-
-const Role = Type.Union(ROLES.map((r) => Type.Literal(r)), { examples: ['staff'] })
-export const Token = Type.Object({
-  id: Uuid, role: Role,
-  centreId: Type.Union([Uuid, Type.Null()]), courtId: Type.Union([Uuid, Type.Null()]),
-  counsellorId: Type.Union([Uuid, Type.Null()]),
-  label: Type.Union([Type.String(), Type.Null()], { examples: ['Front desk'] }),
-  createdAt: Timestamp,
-  revokedAt: Type.Union([Timestamp, Type.Null()]),
-  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
-})
-export const TokenCreate = Type.Object({
-  role: Type.Union(ISSUABLE_ROLES.map((r) => Type.Literal(r)), { examples: ['staff'], description: 'Never operator: an operator token is made only with the CLI' }),
-  label: Type.Optional(Type.String({ maxLength: 100, examples: ['Front desk'] })),
-  courtId: Type.Optional(Uuid),
-  counsellorId: Type.Optional(Uuid),
-}, { additionalProperties: false, examples: [{ role: 'clerk', courtId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', label: 'Griffie familierechtbank' }] })
-export const TokenCreated = Type.Object({ ...Token.properties, token: Type.String({ description: 'The secret, shown once', examples: ['bzr_…'] }) })
-
-export const AuditEvent = Type.Object({
-  id: Uuid, at: Timestamp,
-  actorTokenId: Type.Union([Uuid, Type.Null()]), actorRole: Type.String({ examples: ['admin'] }),
-  action: Type.String({ examples: ['site.created'] }), entityType: Type.String({ examples: ['site'] }),
-  entityId: Type.Union([Uuid, Type.Null()]), requestId: Type.Union([Type.String(), Type.Null()]),
-})
-export const AuditQuery = Type.Object({ entityType: Type.Optional(Type.String({ maxLength: 60 })), entityId: Type.Optional(Uuid) })
+export type CourtCreate = Static<typeof CourtCreate>

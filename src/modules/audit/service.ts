@@ -1,6 +1,12 @@
+import { and, desc, eq } from 'drizzle-orm'
 import { auditEvents } from '../../db/schema.js'
 import type { Queryable } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
+import { afterCursor, toPage } from '../../http/pagination.js'
+import { inCentre } from '../../http/scope.js'
+import type { AuditQuery } from './schemas.js'
+
+/** The audit trail: every change is recorded here with who made it, and a centre's admin reads its own. */
 
 export interface AuditEntry {
   action: string
@@ -27,4 +33,15 @@ export async function audit(tx: Queryable, actor: Actor, entries: AuditEntry | A
     courtId: entry.courtId ?? actor.courtId,
     requestId: actor.requestId,
   })))
+}
+
+/** The changes recorded under the actor's centre, newest first, optionally of one entity type or entity. */
+export async function listAuditEvents(db: Queryable, actor: Actor, query: AuditQuery) {
+  const rows = await db.select().from(auditEvents).where(and(
+    inCentre(auditEvents.centreId, actor),
+    query.entityType ? eq(auditEvents.entityType, query.entityType) : undefined,
+    query.entityId ? eq(auditEvents.entityId, query.entityId) : undefined,
+    afterCursor(auditEvents.id, query.cursor, 'desc'),
+  )).orderBy(desc(auditEvents.id)).limit(query.limit + 1)
+  return toPage(rows, query.limit)
 }

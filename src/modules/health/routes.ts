@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Problem, problemResponses } from '../../http/problem.js'
 
+/** Liveness and readiness for the orchestrator: no token, no /v1 prefix. */
+
 const Health = Type.Object({ status: Type.Literal('ok', { examples: ['ok'] }) })
 
-export async function healthRoutes(app: FastifyInstance) {
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health/live', {
     schema: { operationId: 'checkLiveness', summary: 'Liveness: the process answers', tags: ['Health'], security: [], response: { 200: Health } },
   }, async () => ({ status: 'ok' as const }))
@@ -19,6 +21,7 @@ export async function healthRoutes(app: FastifyInstance) {
     try {
       await app.database.ping()
     } catch {
+      // Not a domain error: this is about the service's own state, and a client should retry.
       throw new Problem(503, 'database-unavailable', 'Service Unavailable', 'The database does not answer; retry in a few seconds.', {}, { 'retry-after': '5' })
     }
     return { status: 'ok' as const }

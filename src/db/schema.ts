@@ -121,7 +121,7 @@ export const auditEvents = pgTable('audit_events', {
 
 // ── Referrals, cases, documents, agreements (issue 3) ─────────────────────────────────────────
 
-/** The coded reasons of DESIGN.md §1; centre_id null = the shared catalogue, else a centre's own code. */
+/** The coded reasons of docs/domain.md; centre_id null = the shared catalogue, else a centre's own code. */
 export const reasonCodes = pgTable('reason_codes', {
   id: id(),
   category: text().$type<ReasonCategory>().notNull(),

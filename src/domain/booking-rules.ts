@@ -3,7 +3,7 @@ import { instantToLocal } from './recurrence.js'
 import { localDatesOf, overlapsDateRanges, withinWeeklyHours, type DateRange, type WeeklyHours } from './opening-hours.js'
 import type { VisitKind } from './vocabulary.js'
 
-/** Why an occurrence cannot be booked (DESIGN.md §3 skip/conflict codes). */
+/** Why an occurrence cannot be booked (the booking API's skip/conflict codes). */
 export type BookingConflictCode =
   | 'room_busy' | 'counsellor_busy' | 'party_busy' | 'site_closed' | 'outside_opening_hours'
   | 'counsellor_absent' | 'after_planned_end' | 'case_suspended' | 'not_covered_by_agreement'

@@ -2,7 +2,7 @@ import type { CaseStatus } from './vocabulary.js'
 import { refusedMessage, type Transition } from './referral-lifecycle.js'
 
 /**
- * Case lifecycle (DESIGN.md §1): intake → active ⇄ suspended → ended, and intake → ended (refused
+ * Case lifecycle (docs/domain.md): intake → active ⇄ suspended → ended, and intake → ended (refused
  * after intake). `extend` moves the planned end and keeps the status. Recording intakes,
  * signatures and agreements is possible while the case is open, i.e. not ended.
  */

@@ -1,6 +1,6 @@
 import type { CentreSettings } from '../db/schema.js'
 
-/** A centre's defaults when it says nothing else (DESIGN.md §1: planned end 6 months after activation). */
+/** A centre's defaults when it says nothing else (docs/domain.md: planned end 6 months after activation). */
 export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
   plannedDurationMonths: 6,
   stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 15, departureGapMinutes: 15 },

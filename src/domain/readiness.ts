@@ -1,5 +1,5 @@
 /**
- * Readiness of a case (DESIGN.md §1): no contact before every adult party has had their intake,
+ * Readiness of a case (docs/domain.md): no contact before every adult party has had their intake,
  * signed the version in force of the house rules and of the information document, and signed the
  * case's current agreement. Used by activation and by the booking gate (with checkIntake false).
  */

@@ -1,9 +1,9 @@
 import type { CaseStatus, ReasonCategory } from './vocabulary.js'
 
 /**
- * The shared catalogue of coded reasons (DESIGN.md §1), seeded by migration 0005 with labels in
+ * The shared catalogue of coded reasons (docs/domain.md), seeded by migration 0005 with labels in
  * nl/fr/en. Centres may add their own codes; this list is what every centre has.
- * `extension` is not in DESIGN.md's list: an extension of the planned end may name a coded reason
+ * `extension` is not in the sector's list: an extension of the planned end may name a coded reason
  * too, and every code needs a category.
  */
 export const REASON_CATALOGUE: Readonly<Record<ReasonCategory, readonly string[]>> = {

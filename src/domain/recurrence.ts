@@ -1,7 +1,7 @@
 /**
  * Recurrence expansion for visit series.
  *
- * A series is defined in wall-clock time plus an IANA zone (DESIGN.md, "Time"):
+ * A series is defined in wall-clock time plus an IANA zone (docs/architecture.md, "Time"):
  * a weekly Saturday 10:00 visit stays at 10:00 local across DST. We therefore
  * expand the rule in FLOATING time — rrule is given the start as a UTC date whose
  * fields equal the local wall-clock fields and no tzid, so neither the process TZ

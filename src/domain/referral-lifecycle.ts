@@ -1,7 +1,7 @@
 import type { ReferralStatus } from './vocabulary.js'
 
 /**
- * Referral lifecycle (DESIGN.md §1): submitted → waitlisted → accepted, or refused / returned /
+ * Referral lifecycle (docs/domain.md): submitted → waitlisted → accepted, or refused / returned /
  * withdrawn. Every decision is final: a returned referral comes back as a new submission.
  */
 export const REFERRAL_ACTIONS = ['waitlist', 'accept', 'refuse', 'return', 'withdraw'] as const

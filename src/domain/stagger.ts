@@ -1,6 +1,6 @@
 /**
  * Staggered arrival and departure: the parties of one case never meet at the
- * centre (DESIGN.md §1, "Safety by design"). The room and counsellor are
+ * centre (docs/domain.md, "Safety by design"). The room and counsellor are
  * reserved for the whole span, from the first arrival to the last departure.
  */
 

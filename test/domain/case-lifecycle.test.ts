@@ -4,7 +4,7 @@ import { allowedCaseActions, CASE_ACTIONS, caseTransition, type CaseAction } fro
 
 const STATUSES: CaseStatus[] = ['intake', 'active', 'suspended', 'ended']
 
-// The full table, written out: DESIGN.md §1 intake → active ⇄ suspended → ended, intake → ended.
+// The full table, written out: docs/domain.md intake → active ⇄ suspended → ended, intake → ended.
 // `record` (intakes, signatures, agreements) keeps the status; `extend` too.
 const EXPECTED: Record<CaseStatus, Partial<Record<CaseAction, CaseStatus>>> = {
   intake: { activate: 'active', end: 'ended', record: 'intake' },

@@ -4,7 +4,7 @@ import type { CaseStatus, ReasonCategory } from '../../src/domain/vocabulary.js'
 import { REASON_CATEGORIES } from '../../src/domain/vocabulary.js'
 import { checkReason, endingCategories, REASON_CATALOGUE, REASON_CODE_PATTERN, reasonDefect, type AvailableReason } from '../../src/domain/reason-codes.js'
 
-// DESIGN.md §1, verbatim: the catalogue must not drift from the shared design.
+// The documented catalogue, verbatim: it must not drift from docs/domain.md.
 const DESIGN: Record<Exclude<ReasonCategory, 'extension'>, string[]> = {
   refusal: ['outside_target_group', 'no_capacity', 'safety_risk_unmanageable', 'no_right_to_contact', 'parties_do_not_consent', 'other_service_more_suitable', 'other'],
   return: ['incomplete_referral', 'modalities_unclear', 'wrong_district', 'other'],
@@ -15,7 +15,7 @@ const DESIGN: Record<Exclude<ReasonCategory, 'extension'>, string[]> = {
 
 const available: AvailableReason[] = Object.entries(REASON_CATALOGUE).flatMap(([category, codes]) => codes.map((code) => ({ category: category as ReasonCategory, code })))
 
-t.test('the catalogue is DESIGN.md’s, plus extension reasons', async (t) => {
+t.test('the catalogue is the documented one, plus extension reasons', async (t) => {
   for (const [category, codes] of Object.entries(DESIGN)) t.same(REASON_CATALOGUE[category as ReasonCategory], codes, category)
   t.same(Object.keys(REASON_CATALOGUE).sort(), [...REASON_CATEGORIES].sort(), 'one list per category')
   t.ok(REASON_CATALOGUE.extension.length > 0)

@@ -4,7 +4,7 @@ import { allowedReferralActions, REFERRAL_ACTIONS, referralTransition, refusedMe
 
 const STATUSES: ReferralStatus[] = ['submitted', 'waitlisted', 'accepted', 'refused', 'returned', 'withdrawn']
 
-// DESIGN.md §1: submitted → waitlisted → accepted, or refused / returned / withdrawn; decisions are final.
+// docs/domain.md: submitted → waitlisted → accepted, or refused / returned / withdrawn; decisions are final.
 const EXPECTED: Record<ReferralStatus, Partial<Record<ReferralAction, ReferralStatus>>> = {
   submitted: { waitlist: 'waitlisted', accept: 'accepted', refuse: 'refused', return: 'returned', withdraw: 'withdrawn' },
   waitlisted: { accept: 'accepted', refuse: 'refused', return: 'returned', withdraw: 'withdrawn' },

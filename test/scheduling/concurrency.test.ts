@@ -7,7 +7,7 @@ import { createCase } from '../helpers/cases.js'
 import { listening, start, stop, type Running } from '../helpers/processes.js'
 
 /**
- * The booking guarantees of DESIGN.md §2 under real concurrency: many connections racing in
+ * The booking guarantees of docs/architecture.md under real concurrency: many connections racing in
  * PostgreSQL, then the invariants checked in SQL. `Promise.all` over `app.inject` runs on one event
  * loop, but each request's transaction holds its own pool connection, so they race in the database.
  * The last test repeats the races across two real server processes (`node --import tsx src/server.ts`).

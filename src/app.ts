@@ -21,6 +21,7 @@ import { agreementRoutes } from './modules/cases/agreement-routes.js'
 import { caseRoutes } from './modules/cases/routes.js'
 import { documentRoutes } from './modules/documents/routes.js'
 import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
+import { availabilityRoutes } from './modules/scheduling/availability-routes.js'
 import { schedulingRoutes } from './modules/scheduling/routes.js'
 import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
 
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(documentRoutes, { prefix: '/v1' })
   await app.register(agreementRoutes, { prefix: '/v1' })
   await app.register(recurrencePreviewRoutes, { prefix: '/v1' })
+  await app.register(availabilityRoutes, { prefix: '/v1' })
   await app.register(schedulingRoutes, { prefix: '/v1' })
   await app.register(visitChangeRoutes, { prefix: '/v1' })
   return app

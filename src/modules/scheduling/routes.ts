@@ -5,7 +5,6 @@ import { problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { ReferrerVisit } from '../referrer-view/schemas.js'
 import { sendView } from '../referrer-view/view.js'
-import { availabilityRoutes } from './availability-routes.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
 
@@ -17,9 +16,6 @@ const VisitPageViews = { full: Page(S.Visit), referrer: Page(ReferrerVisitRef) }
 const REFERRER_VIEW_NOTE = 'Centre tokens (integration included) get the full visit; clerk and court-scoped integration tokens get the referrer view (`ReferrerVisit`): the date, kind and outcome, never times, rooms, counsellors or conversations. A counsellor reads only the visits it supervises.'
 
 export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Registered here (a child plugin inherits the /v1 prefix) so that app.ts lists one scheduling module.
-  await app.register(availabilityRoutes)
-
   app.post('/cases/:id/series', {
     config: { roles: ['admin', 'staff'] },
     schema: {

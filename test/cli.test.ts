@@ -52,6 +52,8 @@ t.test('court create, courts list, centres list, an operator token and the admin
   const recovered = await run(['token', 'create', '--role', 'admin', '--centre', setup.centreId, '--label', 'recovery'])
   t.equal(recovered.code, 0, recovered.output)
   t.match(JSON.parse(recovered.output), { token: /^bzr_/ })
+  const revoked = await run(['token', 'revoke', JSON.parse(recovered.output).id])
+  t.same(JSON.parse(revoked.output), { id: JSON.parse(recovered.output).id, revoked: true }, 'a token revoked by id')
 
   const database = await openDatabase({ dataDir })
   try {
@@ -67,6 +69,8 @@ t.test('every failure is one line on stderr and exit 1', async (t) => {
     [['token', 'create', '--role', 'operator', '--centre', '01a207aa-2853-7399-9beb-4e6a29a64dd6'], /an operator token has no scope/],
     [['token', 'create', '--role', 'admin', '--centre', '01a207aa-2853-7399-9beb-4e6a29a64dd6'], /no centre/],
     [['court', 'create', '--frobnicate'], /frobnicate/],
+    [['token', 'revoke', 'not-a-token-id'], /^no token not-a-token-id$/],
+    [['token', 'revoke', '01a207aa-2853-7399-9beb-4e6a29a64dd6'], /^no token 01a207aa/],
   ] as const) {
     const result = await run([...args])
     t.equal(result.code, 1, args.join(' '))

@@ -48,7 +48,7 @@ export const authPlugin = fp(async (app) => {
     if (!roles) return
     request.actor = await authenticate(app, lookup, request)
     if (!roles.includes(request.actor.role as Role)) {
-      const denied = `A ${request.actor.role} token may not ${request.method} ${request.routeOptions.url}`
+      const denied = `${/^[aeiou]/.test(request.actor.role) ? 'An' : 'A'} ${request.actor.role} token may not ${request.method} ${request.routeOptions.url}`
       throw notAllowed(roles.length === 1 && roles[0] === 'operator' ? `${denied}. ${OPERATOR_ONLY}` : `${denied}; this needs one of: ${roles.join(', ')}.`)
     }
   })

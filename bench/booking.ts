@@ -29,7 +29,7 @@ const pool = database.pool!
 const app = await buildApp({ database })
 const rawSql = Fastify()
 try {
-  const centre = await setupCentre(database.db, { centreName: 'Bench', demo: true }) as SetupResult & { demo: DemoIds }
+  const centre = (await setupCentre(database.db, { centreName: 'Bench', demo: true })) as SetupResult & { demo: DemoIds }
   const auth = { authorization: `Bearer ${centre.adminToken}` }
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
   const post = async (url: string, body: unknown) => {
@@ -55,13 +55,20 @@ try {
     counsellorIds.push(counsellor.json.id)
   }
   const caseIds: string[] = []
-  await fixed('cases', 10, SERIES, async (i) => { caseIds[i] = (await createCase(database, centre)).caseId; return true })
+  await fixed('cases', 10, SERIES, async (i) => {
+    caseIds[i] = (await createCase(database, centre)).caseId
+    return true
+  })
   const seriesBody = (i: number) => {
     const cell = Math.floor(i / ROOMS)
     return {
-      kind: 'supervised_visit', roomId: roomIds[i % ROOMS], counsellorIds: [counsellorIds[i % ROOMS]],
-      start: `2027-01-${11 + (cell % 5)}T${10 + 2 * Math.floor(cell / 5)}:00`, durationMinutes: 90,
-      rrule: `FREQ=WEEKLY;COUNT=${OCCURRENCES}`, onConflict: 'reject',
+      kind: 'supervised_visit',
+      roomId: roomIds[i % ROOMS],
+      counsellorIds: [counsellorIds[i % ROOMS]],
+      start: `2027-01-${11 + (cell % 5)}T${10 + 2 * Math.floor(cell / 5)}:00`,
+      durationMinutes: 90,
+      rrule: `FREQ=WEEKLY;COUNT=${OCCURRENCES}`,
+      onConflict: 'reject',
     }
   }
 
@@ -111,8 +118,10 @@ try {
   const loadStarted = performance.now()
   const siteIds = await loadVisits(pool, centre.centreId, centre.demo.siteId, centre.demo.counsellorIds[0]!)
   const loadSeconds = (performance.now() - loadStarted) / 1000
-  const [{ visits: totalVisits, reservations: totalReservations }] = (await pool.query(`select (select count(*)::int from visits) as visits,
-    (select count(*)::int from reservations where active) as reservations`)).rows
+  const [{ visits: totalVisits, reservations: totalReservations }] = (
+    await pool.query(`select (select count(*)::int from visits) as visits,
+    (select count(*)::int from reservations where active) as reservations`)
+  ).rows
   log(`[${elapsed()}] loaded in ${loadSeconds.toFixed(1)} s: ${totalVisits} visits, ${totalReservations} active reservations in the database`)
 
   // One site, the week of Monday 13 March 2028 (all its visits: limit 200), and March 2028.
@@ -125,7 +134,7 @@ try {
   rawSql.get('/', async () => ({ items: (await pool.query(visitsSql, visitsParams)).rows, nextCursor: null }))
   const rawSqlUrl = await rawSql.listen({ port: 0, host: '127.0.0.1' })
 
-  const sample = await (await fetch(visitsUrl, { headers: auth })).json() as { items: unknown[] }
+  const sample = (await (await fetch(visitsUrl, { headers: auth })).json()) as { items: unknown[] }
   const sampleRaw = (await pool.query(visitsSql, visitsParams)).rows.length
   if (sample.items.length !== sampleRaw) throw new Error(`GET /v1/visits answered ${sample.items.length} visits, the SELECT ${sampleRaw}`)
   log(`[${elapsed()}] reads: the site-week holds ${sampleRaw} visits; ${SECONDS} s per run`)
@@ -142,27 +151,47 @@ try {
   let availabilityNote = 'availability: route not present'
   if (app.hasRoute({ method: 'GET', url: '/v1/availability' })) {
     const probe = await fetch(`${base}/v1/availability?${month}`, { headers: auth })
-    const body = await probe.json() as { items?: unknown[] }
+    const body = (await probe.json()) as { items?: unknown[] }
     availabilityNote = `availability: one site-month (${month.replace(siteId, '…')}) answers ${probe.status} with ${body.items?.length ?? 0} slots on its first page (default limit)`
     if (probe.status === 200) {
-      reads.push(await load('GET /v1/availability site-month', { url: `${base}/v1/availability?${month}`, headers: auth, connections: CONCURRENCY, duration: SECONDS }))
-      reads.push(await load('GET /v1/availability site-month, 1 client', { url: `${base}/v1/availability?${month}`, headers: auth, connections: 1, duration: SECONDS / 2 }))
-    }
-    else availabilityNote += `: ${JSON.stringify(body).slice(0, 300)}`
+      reads.push(
+        await load('GET /v1/availability site-month', { url: `${base}/v1/availability?${month}`, headers: auth, connections: CONCURRENCY, duration: SECONDS }),
+      )
+      reads.push(
+        await load('GET /v1/availability site-month, 1 client', {
+          url: `${base}/v1/availability?${month}`,
+          headers: auth,
+          connections: 1,
+          duration: SECONDS / 2,
+        }),
+      )
+    } else availabilityNote += `: ${JSON.stringify(body).slice(0, 300)}`
   }
 
   // ── Figures ───────────────────────────────────────────────────────────────────────────────────
   console.log(`\nPostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}, Node ${process.version}, ${CONCURRENCY} concurrent clients`)
-  report(`1. Series bookings: ${SERIES} weekly series × ${OCCURRENCES} visits (req/s = series/s; p50/p99 per series)`, [http, raw], [
-    ['API vs raw INSERT floor', http.name, raw.name],
-  ])
-  console.log(`   API:   ${(SERIES / http.seconds).toFixed(1)} series/s, ${(visitsBooked / http.seconds).toFixed(0)} visits/s (${visitsBooked} visits in ${http.seconds.toFixed(2)} s)`)
-  console.log(`   floor: ${(written.length / raw.seconds).toFixed(1)} series/s, ${(visitsAgain / raw.seconds).toFixed(0)} visits/s (${visitsAgain} visits + ${reservationsWritten} reservations in ${raw.seconds.toFixed(2)} s)`)
-  report(`2. Calendar reads with ${totalVisits} visits / ${totalReservations} active reservations loaded in ${loadSeconds.toFixed(1)} s (site-week: ${sampleRaw} visits)`, reads, [
-    ['GET /v1/visits vs raw SELECT (no HTTP)', 'GET /v1/visits site-week', 'raw SELECT via pg (no HTTP)'],
-    ['GET /v1/visits vs fastify + raw SELECT', 'GET /v1/visits site-week', 'fastify + raw SELECT via pg'],
-    ...(reads.some((r) => r.name === 'GET /v1/availability site-month') ? [['GET /v1/availability (month) vs GET /v1/visits (week)', 'GET /v1/availability site-month', 'GET /v1/visits site-week'] as [string, string, string]] : []),
-  ])
+  report(
+    `1. Series bookings: ${SERIES} weekly series × ${OCCURRENCES} visits (req/s = series/s; p50/p99 per series)`,
+    [http, raw],
+    [['API vs raw INSERT floor', http.name, raw.name]],
+  )
+  console.log(
+    `   API:   ${(SERIES / http.seconds).toFixed(1)} series/s, ${(visitsBooked / http.seconds).toFixed(0)} visits/s (${visitsBooked} visits in ${http.seconds.toFixed(2)} s)`,
+  )
+  console.log(
+    `   floor: ${(written.length / raw.seconds).toFixed(1)} series/s, ${(visitsAgain / raw.seconds).toFixed(0)} visits/s (${visitsAgain} visits + ${reservationsWritten} reservations in ${raw.seconds.toFixed(2)} s)`,
+  )
+  report(
+    `2. Calendar reads with ${totalVisits} visits / ${totalReservations} active reservations loaded in ${loadSeconds.toFixed(1)} s (site-week: ${sampleRaw} visits)`,
+    reads,
+    [
+      ['GET /v1/visits vs raw SELECT (no HTTP)', 'GET /v1/visits site-week', 'raw SELECT via pg (no HTTP)'],
+      ['GET /v1/visits vs fastify + raw SELECT', 'GET /v1/visits site-week', 'fastify + raw SELECT via pg'],
+      ...(reads.some((r) => r.name === 'GET /v1/availability site-month')
+        ? [['GET /v1/availability (month) vs GET /v1/visits (week)', 'GET /v1/availability site-month', 'GET /v1/visits site-week'] as [string, string, string]]
+        : []),
+    ],
+  )
   console.log(availabilityNote)
   console.log(`total run time ${elapsed()}`)
 } finally {
@@ -184,23 +213,41 @@ async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: string, l
   try {
     await client.query('begin')
     await client.query(`create temp table b_sites on commit drop as select i, gen_random_uuid() as id from generate_series(0, 19) i`)
-    await client.query(`insert into sites (id, centre_id, name, address, time_zone, judicial_district, opening_hours, closures)
+    await client.query(
+      `insert into sites (id, centre_id, name, address, time_zone, judicial_district, opening_hours, closures)
       select b.id, s.centre_id, 'Bench site ' || b.i, s.address, s.time_zone, s.judicial_district, s.opening_hours, s.closures
-      from b_sites b cross join sites s where s.id = $1`, [demoSiteId])
+      from b_sites b cross join sites s where s.id = $1`,
+      [demoSiteId],
+    )
     await client.query(`create temp table b_rooms on commit drop as select i, i / 5 as site_i, gen_random_uuid() as id from generate_series(0, 99) i`)
-    await client.query(`insert into rooms (id, centre_id, site_id, name, capacity)
-      select r.id, $1, s.id, 'Bench room ' || r.i, 1 from b_rooms r join b_sites s on s.i = r.site_i`, [centreId])
+    await client.query(
+      `insert into rooms (id, centre_id, site_id, name, capacity)
+      select r.id, $1, s.id, 'Bench room ' || r.i, 1 from b_rooms r join b_sites s on s.i = r.site_i`,
+      [centreId],
+    )
     await client.query(`create temp table b_counsellors on commit drop as select i, gen_random_uuid() as id from generate_series(0, 99) i`)
-    await client.query(`insert into counsellors (id, centre_id, name, working_hours) select id, $1, 'Bench counsellor ' || i, $2::jsonb from b_counsellors`, [centreId, JSON.stringify(ALL_WEEK)])
+    await client.query(`insert into counsellors (id, centre_id, name, working_hours) select id, $1, 'Bench counsellor ' || i, $2::jsonb from b_counsellors`, [
+      centreId,
+      JSON.stringify(ALL_WEEK),
+    ])
     await client.query(`create temp table b_cases on commit drop as select i, i % 20 as site_i, gen_random_uuid() as case_id, gen_random_uuid() as referral_id,
       gen_random_uuid() as child, gen_random_uuid() as visiting, gen_random_uuid() as residing from generate_series(0, 1999) i`)
-    await client.query(`insert into referrals (id, centre_id, source, legal_framework, reason, status, case_id)
-      select referral_id, $1, 'self', 'voluntary', 'bench', 'accepted', case_id from b_cases`, [centreId])
-    await client.query(`insert into cases (id, centre_id, referral_id, site_id, status, fee_exempt, lead_counsellor_id, activated_at, planned_end_date)
-      select c.case_id, $1, c.referral_id, s.id, 'active', false, $2, now(), '2029-12-31' from b_cases c join b_sites s on s.i = c.site_i`, [centreId, leadCounsellorId])
-    await client.query(`insert into parties (id, centre_id, referral_id, case_id, role, family_name, language)
+    await client.query(
+      `insert into referrals (id, centre_id, source, legal_framework, reason, status, case_id)
+      select referral_id, $1, 'self', 'voluntary', 'bench', 'accepted', case_id from b_cases`,
+      [centreId],
+    )
+    await client.query(
+      `insert into cases (id, centre_id, referral_id, site_id, status, fee_exempt, lead_counsellor_id, activated_at, planned_end_date)
+      select c.case_id, $1, c.referral_id, s.id, 'active', false, $2, now(), '2029-12-31' from b_cases c join b_sites s on s.i = c.site_i`,
+      [centreId, leadCounsellorId],
+    )
+    await client.query(
+      `insert into parties (id, centre_id, referral_id, case_id, role, family_name, language)
       select p.id, $1, c.referral_id, c.case_id, p.role, 'Bench', 'nl' from b_cases c
-      cross join lateral (values (c.child, 'child'), (c.visiting, 'visiting_parent'), (c.residing, 'residing_parent')) as p(id, role)`, [centreId])
+      cross join lateral (values (c.child, 'child'), (c.visiting, 'visiting_parent'), (c.residing, 'residing_parent')) as p(id, role)`,
+      [centreId],
+    )
     await client.query(`create temp table b_visits on commit drop as
       select gen_random_uuid() as id, c.case_id, c.child, c.visiting, c.residing, s.id as site_id, r.id as room_id, k.id as counsellor_id,
         ((date '2027-06-07' + (x.d / 5) * 7 + x.d % 5) + make_time(10 + 2 * x.s, 0, 0)) at time zone 'Europe/Brussels' as starts_at
@@ -210,7 +257,8 @@ async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: string, l
       join b_counsellors k on k.i = (x.r + x.d) % 100
       join b_cases c on c.i = r.site_i + 20 * (x.n % 100)`)
     // The centre's default staggering: the visiting side 15 minutes before and after, the residing side at start and end.
-    await client.query(`insert into visits (id, centre_id, case_id, site_id, room_id, counsellor_ids, party_ids, kind, time_zone,
+    await client.query(
+      `insert into visits (id, centre_id, case_id, site_id, room_id, counsellor_ids, party_ids, kind, time_zone,
         starts_at, ends_at, span_start, span_end, arrivals, status)
       select id, $1, case_id, site_id, room_id, array[counsellor_id], array[child, visiting, residing], 'supervised_visit', 'Europe/Brussels',
         starts_at, starts_at + interval '90 minutes', starts_at - interval '15 minutes', starts_at + interval '105 minutes',
@@ -218,7 +266,9 @@ async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: string, l
           jsonb_build_object('partyId', visiting, 'arriveAt', ${iso("starts_at - interval '15 minutes'")}, 'leaveAt', ${iso("starts_at + interval '105 minutes'")}),
           jsonb_build_object('partyId', residing, 'arriveAt', ${iso('starts_at')}, 'leaveAt', ${iso("starts_at + interval '90 minutes'")})),
         'booked'
-      from b_visits`, [centreId])
+      from b_visits`,
+      [centreId],
+    )
     await client.query(`insert into reservations (resource_kind, resource_id, place, during, visit_id)
       select r.kind, r.id, 1, tstzrange(v.starts_at - interval '15 minutes', v.starts_at + interval '105 minutes', '[)'), v.id
       from b_visits v cross join lateral (values ('room', v.room_id), ('counsellor', v.counsellor_id), ('party', v.child), ('party', v.visiting), ('party', v.residing)) as r(kind, id)`)

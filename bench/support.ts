@@ -9,13 +9,24 @@ export async function freshPostgres(): Promise<{ database: Database; url: string
   return scratchDatabase(adminUrl, 'bzr_bench', 20)
 }
 
-export interface Figures { name: string; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number }
+export interface Figures {
+  name: string
+  requestsPerSecond: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+}
 
 export async function load(name: string, options: autocannon.Options): Promise<Figures> {
   const result = await autocannon({ connections: 20, duration: Number(process.env.BENCH_SECONDS ?? 8), ...options })
   return {
-    name, requestsPerSecond: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99,
-    non2xx: result.non2xx, errors: result.errors,
+    name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
   }
 }
 
@@ -23,13 +34,15 @@ export async function load(name: string, options: autocannon.Options): Promise<F
 export async function loop(name: string, concurrency: number, seconds: number, work: () => Promise<unknown>): Promise<Figures> {
   const latencies: number[] = []
   const until = performance.now() + seconds * 1000
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < until) {
-      const started = performance.now()
-      await work()
-      latencies.push(performance.now() - started)
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const started = performance.now()
+        await work()
+        latencies.push(performance.now() - started)
+      }
+    }),
+  )
   const at = percentiles(latencies)
   return { name, requestsPerSecond: Math.round(latencies.length / seconds), p50: at(0.5), p99: at(0.99), non2xx: 0, errors: 0 }
 }
@@ -49,14 +62,16 @@ export async function fixed(name: string, concurrency: number, count: number, wo
   let next = 0
   let failures = 0
   const started = performance.now()
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++
-      const begun = performance.now()
-      if (!(await work(i))) failures++
-      latencies.push(performance.now() - begun)
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++
+        const begun = performance.now()
+        if (!(await work(i))) failures++
+        latencies.push(performance.now() - begun)
+      }
+    }),
+  )
   const seconds = (performance.now() - started) / 1000
   const at = percentiles(latencies)
   return { name, requestsPerSecond: Math.round(count / seconds), p50: at(0.5), p99: at(0.99), non2xx: failures, errors: 0, seconds }

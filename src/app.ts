@@ -26,7 +26,9 @@ import { schedulingRoutes } from './modules/scheduling/routes.js'
 import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { clock: Clock }
+  interface FastifyInstance {
+    clock: Clock
+  }
 }
 
 export interface AppOptions {
@@ -41,9 +43,10 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** Builds the HTTP application on an open database. Never listens: the server (or a test's inject) does. */
 export async function buildApp(options: AppOptions) {
-  const loggerOption = options.logger && typeof (options.logger as { child?: unknown }).child === 'function'
-    ? { loggerInstance: options.logger as FastifyServerOptions['loggerInstance'] }
-    : { logger: (options.logger ?? false) as FastifyServerOptions['logger'] }
+  const loggerOption =
+    options.logger && typeof (options.logger as { child?: unknown }).child === 'function'
+      ? { loggerInstance: options.logger as FastifyServerOptions['loggerInstance'] }
+      : { logger: (options.logger ?? false) as FastifyServerOptions['logger'] }
   const app = Fastify({
     ...loggerOption,
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,

@@ -32,7 +32,6 @@ const usage = `usage: npm run --silent cli -- COMMAND
   token revoke ID
   help                                    this text`
 
-
 type Command =
   | { name: 'help' }
   | { name: 'setup'; centreName: string; demo: boolean }
@@ -52,11 +51,20 @@ const knownShape = <T extends string | undefined>(id: T, unknown: string): T => 
 /** Reads the command line; nothing here needs the database, so help and mistakes answer at once. */
 function parse(argv: string[]): Command {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
       help: { type: 'boolean', short: 'h' },
-      'centre-name': { type: 'string' }, demo: { type: 'boolean' }, name: { type: 'string' }, district: { type: 'string' },
-      role: { type: 'string' }, centre: { type: 'string' }, court: { type: 'string' }, counsellor: { type: 'string' }, label: { type: 'string' },
+      'centre-name': { type: 'string' },
+      demo: { type: 'boolean' },
+      name: { type: 'string' },
+      district: { type: 'string' },
+      role: { type: 'string' },
+      centre: { type: 'string' },
+      court: { type: 'string' },
+      counsellor: { type: 'string' },
+      label: { type: 'string' },
     },
   })
   const [command, sub, arg, ...rest] = positionals
@@ -76,7 +84,8 @@ function parse(argv: string[]): Command {
     const role = values.role as Role
     if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
     if (role === 'operator') {
-      if (values.centre || values.court || values.counsellor) throw new UsageError('an operator token has no scope: leave out --centre, --court and --counsellor')
+      if (values.centre || values.court || values.counsellor)
+        throw new UsageError('an operator token has no scope: leave out --centre, --court and --counsellor')
     } else {
       if (Boolean(values.centre) === Boolean(values.court)) throw new UsageError('give exactly one of --centre ID or --court ID')
       if (values.court && role !== 'clerk' && role !== 'integration') throw new UsageError(`a ${role} token is scoped to a centre: use --centre`)
@@ -84,7 +93,9 @@ function parse(argv: string[]): Command {
     }
     if ((role === 'counsellor') !== Boolean(values.counsellor)) throw new UsageError('--counsellor ID goes with --role counsellor, and only with it')
     return {
-      name: 'token create', role, label: values.label,
+      name: 'token create',
+      role,
+      label: values.label,
       centre: knownShape(values.centre, `no centre ${values.centre}`),
       court: knownShape(values.court, `no court ${values.court}`),
       counsellor: knownShape(values.counsellor, `no counsellor ${values.counsellor} in that centre`),
@@ -104,10 +115,16 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
     case 'centres list':
       return db.select({ id: centres.id, name: centres.name, active: centres.active, createdAt: centres.createdAt }).from(centres).orderBy(asc(centres.id))
     case 'courts list':
-      return db.select({ id: courts.id, name: courts.name, judicialDistrict: courts.judicialDistrict, active: courts.active }).from(courts).orderBy(asc(courts.id))
+      return db
+        .select({ id: courts.id, name: courts.name, judicialDistrict: courts.judicialDistrict, active: courts.active })
+        .from(courts)
+        .orderBy(asc(courts.id))
     case 'court create':
       return db.transaction(async (tx) => {
-        const court = await createRecord(tx, systemActor, systemClock.now(), courtResource, { name: command.courtName, judicialDistrict: command.district } satisfies CourtCreate)
+        const court = await createRecord(tx, systemActor, systemClock.now(), courtResource, {
+          name: command.courtName,
+          judicialDistrict: command.district,
+        } satisfies CourtCreate)
         return { id: court.id, name: court.name, judicialDistrict: court.judicialDistrict, active: court.active }
       })
     case 'token create': {
@@ -133,11 +150,14 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
 
 /** One line for any failure: a refused connection (an AggregateError with no message of its own) included. */
 function oneLine(error: unknown): string {
-  const known = error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirLockedError ||
+  const known =
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof DataDirLockedError ||
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   if (known) return (error as Error).message
   const cause = (error as { cause?: unknown }).cause
-  const inner: unknown = error instanceof AggregateError && error.errors.length ? error.errors[0] : cause ?? error
+  const inner: unknown = error instanceof AggregateError && error.errors.length ? error.errors[0] : (cause ?? error)
   const { message, code } = inner as { message?: string; code?: string }
   const text = message || code || String(inner)
   const network = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET'].includes(code ?? '') || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(text)

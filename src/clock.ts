@@ -12,5 +12,10 @@ export const systemClock: Clock = { now: () => new Date() }
 /** A clock that stays at `at` until moved (tests). */
 export function fixedClock(at: Date | string): Clock & { set(at: Date | string): void } {
   let current = new Date(at)
-  return { now: () => new Date(current), set: (next) => { current = new Date(next) } }
+  return {
+    now: () => new Date(current),
+    set: (next) => {
+      current = new Date(next)
+    },
+  }
 }

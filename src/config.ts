@@ -42,8 +42,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const first = Value.Errors(ConfigSchema, config).First()
   if (first) {
     const names: Record<string, string> = {
-      '/port': 'PORT', '/host': 'HOST', '/databaseUrl': 'DATABASE_URL', '/dataDir': 'DATA_DIR',
-      '/logLevel': 'LOG_LEVEL', '/bodyLimitBytes': 'BODY_LIMIT_BYTES',
+      '/port': 'PORT',
+      '/host': 'HOST',
+      '/databaseUrl': 'DATABASE_URL',
+      '/dataDir': 'DATA_DIR',
+      '/logLevel': 'LOG_LEVEL',
+      '/bodyLimitBytes': 'BODY_LIMIT_BYTES',
     }
     throw new ConfigError(`${names[first.path] ?? first.path}: ${first.message} (got ${JSON.stringify(first.value)})`)
   }

@@ -74,7 +74,9 @@ async function main() {
 
   const address = await app.listen({ port: config.port, host: config.host })
   if (banner) process.stdout.write(`${banner}\n`)
-  process.stdout.write(`  Bezoekruimte listening on ${address} — API docs at ${address}/docs (database: ${database.kind === 'pg' ? 'PostgreSQL' : `embedded, ${config.dataDir}`})\n`)
+  process.stdout.write(
+    `  Bezoekruimte listening on ${address} — API docs at ${address}/docs (database: ${database.kind === 'pg' ? 'PostgreSQL' : `embedded, ${config.dataDir}`})\n`,
+  )
 }
 
 await main()

@@ -10,7 +10,7 @@ import { start } from './helpers/processes.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bzr-cli-'))
 const env = (extra: Record<string, string> = {}) => {
-  const values: Record<string, string> = { ...process.env as Record<string, string>, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra }
+  const values: Record<string, string> = { ...(process.env as Record<string, string>), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra }
   if (!('DATABASE_URL' in extra)) delete values.DATABASE_URL
   return values
 }
@@ -40,7 +40,10 @@ t.test('court create, courts list, centres list, an operator token and the admin
   const created = JSON.parse(court.output)
   t.match(created, { id: String, name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen', active: true })
   const courts = await run(['courts', 'list'])
-  t.same(JSON.parse(courts.output).map((c: { id: string }) => c.id), [created.id])
+  t.same(
+    JSON.parse(courts.output).map((c: { id: string }) => c.id),
+    [created.id],
+  )
 
   const operator = await run(['token', 'create', '--role', 'operator', '--label', 'installation'])
   t.equal(operator.code, 0, operator.output)
@@ -48,7 +51,10 @@ t.test('court create, courts list, centres list, an operator token and the admin
   t.match(token, { id: String, token: /^bzr_/ })
 
   const setup = JSON.parse((await run(['setup', '--centre-name', 'CAW Gent'])).output)
-  t.same(JSON.parse((await run(['centres', 'list'])).output).map((c: { id: string }) => c.id), [setup.centreId])
+  t.same(
+    JSON.parse((await run(['centres', 'list'])).output).map((c: { id: string }) => c.id),
+    [setup.centreId],
+  )
   const recovered = await run(['token', 'create', '--role', 'admin', '--centre', setup.centreId, '--label', 'recovery'])
   t.equal(recovered.code, 0, recovered.output)
   t.match(JSON.parse(recovered.output), { token: /^bzr_/ })

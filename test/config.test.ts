@@ -6,7 +6,15 @@ t.test('defaults', async (t) => {
 })
 
 t.test('values from the environment', async (t) => {
-  const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u@h/db', DATA_DIR: '/d', LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: '2048', SEED_DEMO: 'false' })
+  const config = loadConfig({
+    PORT: '8080',
+    HOST: '0.0.0.0',
+    DATABASE_URL: 'postgres://u@h/db',
+    DATA_DIR: '/d',
+    LOG_LEVEL: 'warn',
+    BODY_LIMIT_BYTES: '2048',
+    SEED_DEMO: 'false',
+  })
   t.match(config, { port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u@h/db', dataDir: '/d', logLevel: 'warn', bodyLimitBytes: 2048, seedDemo: false })
 })
 

@@ -11,8 +11,7 @@ t.test('the committed openapi/openapi.json matches the routes (run `npm run open
   t.equal(document.openapi, '3.1.0')
   t.ok(document.components.schemas.Problem, 'the Problem schema is a shared component')
   const hasExample = (value: unknown): boolean =>
-    typeof value === 'object' && value !== null &&
-    (('examples' in value) || ('example' in value) || Object.values(value).some(hasExample))
+    typeof value === 'object' && value !== null && ('examples' in value || 'example' in value || Object.values(value).some(hasExample))
   let operations = 0
   const operationIds = new Set<string>()
   const problemStatuses = new Set<string>()
@@ -29,7 +28,11 @@ t.test('the committed openapi/openapi.json matches the routes (run `npm run open
         if (!/^[45]/.test(status)) continue
         problemStatuses.add(status)
         t.same(Object.keys(response.content ?? {}), ['application/problem+json'], `${name} ${status} is documented as application/problem+json`)
-        t.same(response.content?.['application/problem+json']?.schema, { $ref: '#/components/schemas/Problem' }, `${name} ${status} uses the shared problem schema`)
+        t.same(
+          response.content?.['application/problem+json']?.schema,
+          { $ref: '#/components/schemas/Problem' },
+          `${name} ${status} uses the shared problem schema`,
+        )
       }
       for (const parameter of operation.parameters ?? []) {
         if (parameter.schema?.default !== undefined) t.notOk(parameter.required, `${name}: ${parameter.name} has a default, so it is not required`)
@@ -37,7 +40,10 @@ t.test('the committed openapi/openapi.json matches the routes (run `npm run open
       const success = Object.keys(operation.responses ?? {}).find((s) => s.startsWith('2'))
       t.ok(success, `${name} documents its success response`)
       if (path.startsWith('/v1/')) {
-        t.ok(operation.responses['400'] && operation.responses['401'] && operation.responses['403'] && operation.responses['500'], `${name} documents its problem responses`)
+        t.ok(
+          operation.responses['400'] && operation.responses['401'] && operation.responses['403'] && operation.responses['500'],
+          `${name} documents its problem responses`,
+        )
         t.ok(hasExample(operation), `${name} carries examples`)
       }
       if (['post', 'put', 'patch'].includes(method) && path.startsWith('/v1/')) {
@@ -47,7 +53,15 @@ t.test('the committed openapi/openapi.json matches the routes (run `npm run open
   }
   t.ok(operations > 20, `${operations} operations documented`)
   t.ok(document.servers?.length, 'the document names its server (relative: whichever installation serves it)')
-  t.same(document.paths['/v1/cases/{id}/series'].post.requestBody.content['application/json'].schema.required?.filter((n: string) => ['onConflict', 'dryRun'].includes(n)) ?? [], [],
-    'a series’ onConflict and dryRun have defaults and are not required')
-  t.ok(problemStatuses.has('500') && problemStatuses.has('412') && problemStatuses.has('428'), `problem statuses documented: ${[...problemStatuses].sort().join(', ')}`)
+  t.same(
+    document.paths['/v1/cases/{id}/series'].post.requestBody.content['application/json'].schema.required?.filter((n: string) =>
+      ['onConflict', 'dryRun'].includes(n),
+    ) ?? [],
+    [],
+    'a series’ onConflict and dryRun have defaults and are not required',
+  )
+  t.ok(
+    problemStatuses.has('500') && problemStatuses.has('412') && problemStatuses.has('428'),
+    `problem statuses documented: ${[...problemStatuses].sort().join(', ')}`,
+  )
 })

@@ -29,19 +29,24 @@ function walkthroughBlocks(readme: string): string[] {
   return [...readme.slice(start, end).matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
 }
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const server = createServer()
-  server.once('error', reject)
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number }
-    server.close(() => resolve(port))
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
   })
-})
 
 const missingTools = ['bash', 'curl', 'jq'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
 
 /** Every line of a block's output that is JSON, parsed. */
-const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>)
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>)
 
 t.test('the README walkthrough runs as written: referral → case → series → suspension', async (t) => {
   if (missingTools.length) {
@@ -58,8 +63,12 @@ t.test('the README walkthrough runs as written: referral → case → series →
   const epilogue = `printf '\\n@@ end @@\\n'\nprintf '%s\\n' "$DATA_DIR" "$BZR" "$STAFF" "$CLERK" "$CASE_ID"\n`
 
   // The server runs on PGlite in the walkthrough's own DATA_DIR, or with DATABASE_URL on a fresh PostgreSQL database.
-  const env: Record<string, string> = { ...process.env as Record<string, string>, LOG_LEVEL: 'info', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
-  delete env.TAP; delete env.NODE_OPTIONS; delete env.DATA_DIR; delete env.PORT; delete env.DATABASE_URL
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), LOG_LEVEL: 'info', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
+  delete env.TAP
+  delete env.NODE_OPTIONS
+  delete env.DATA_DIR
+  delete env.PORT
+  delete env.DATABASE_URL
   if (onPostgres) env.DATABASE_URL = (await openTestDatabase(t)).url!
 
   // Its own process group: the server the walkthrough starts in the background is stopped with it.
@@ -69,7 +78,14 @@ t.test('the README walkthrough runs as written: referral → case → series →
   writeFileSync(scriptFile, `${steps.join('\n')}\n${epilogue}`)
   const bash = spawn('bash', ['-euo', 'pipefail', scriptFile], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const group = bash.pid!
-  const alive = () => { try { process.kill(-group, 0); return true } catch { return false } }
+  const alive = () => {
+    try {
+      process.kill(-group, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
   const stopGroup = async () => {
     if (alive()) process.kill(-group, 'SIGTERM')
     for (let i = 0; i < 200 && alive(); i++) await new Promise((r) => setTimeout(r, 100))
@@ -78,10 +94,16 @@ t.test('the README walkthrough runs as written: referral → case → series →
   t.teardown(stopGroup)
   let stdout = ''
   let stderr = ''
-  bash.stdout.on('data', (d) => { stdout += d })
-  bash.stderr.on('data', (d) => { stderr += d })
+  bash.stdout.on('data', (d) => {
+    stdout += d
+  })
+  bash.stderr.on('data', (d) => {
+    stderr += d
+  })
   const exited = new Promise<number | null>((resolve) => bash.on('exit', (code) => resolve(code)))
-  const guard = setTimeout(() => { void stopGroup() }, 400_000)
+  const guard = setTimeout(() => {
+    void stopGroup()
+  }, 400_000)
   const code = await exited
   clearTimeout(guard)
 
@@ -97,7 +119,11 @@ t.test('the README walkthrough runs as written: referral → case → series →
   const out = (i: number) => outputs[i] ?? ''
 
   // What each block printed.
-  t.match(JSON.parse(out(0)), { centreId: String, adminToken: /^bzr_/, demo: { siteId: String, roomIds: [String, String], counsellorIds: [String, String], courtId: String } }, 'setup --demo: the admin token and the demo ids')
+  t.match(
+    JSON.parse(out(0)),
+    { centreId: String, adminToken: /^bzr_/, demo: { siteId: String, roomIds: [String, String], counsellorIds: [String, String], courtId: String } },
+    'setup --demo: the admin token and the demo ids',
+  )
   t.equal(out(1).trim(), '', 'the CLI tokens are kept in variables')
   t.same(jsonLines(out(2)), [{ status: 'ok' }], 'the server is ready')
   t.match(jsonLines(out(3)), [{ name: 'Familierechtbank Antwerpen' }], 'the operator sees the demo court')
@@ -105,26 +131,67 @@ t.test('the README walkthrough runs as written: referral → case → series →
   t.match(jsonLines(out(6)), [{ caseId, status: 'intake' }], 'accepted: a case in intake')
   t.equal(jsonLines(out(7)).length, 2, 'an intake per adult')
   const documents = jsonLines(out(8))
-  t.same(documents.slice(0, 2).map((d) => d.kind).sort(), ['house_rules', 'information'], 'the documents in force')
+  t.same(
+    documents
+      .slice(0, 2)
+      .map((d) => d.kind)
+      .sort(),
+    ['house_rules', 'information'],
+    'the documents in force',
+  )
   t.equal(documents.slice(2).length, 4, 'two signatures per adult')
   t.match(jsonLines(out(9)), [{ version: 1, kinds: ['supervised_visit'] }, { version: 1 }, { version: 1 }], 'the agreement and its two signatures')
-  t.match(jsonLines(out(10)), [{ ready: true, missing: [] }, { status: 'active', plannedEndDate: String }], 'ready, then active')
+  t.match(
+    jsonLines(out(10)),
+    [
+      { ready: true, missing: [] },
+      { status: 'active', plannedEndDate: String },
+    ],
+    'ready, then active',
+  )
   const booked = jsonLines(out(11))
   t.equal(booked.length, 6, 'six visits booked')
-  t.ok(booked.every((v) => v.status === 'booked' && /T14:00:00[+-]\d\d:\d\d$/.test(v.start) && new Date(v.start).getUTCDay() === 3), 'on Wednesdays at 14:00 site time')
-  t.match(jsonLines(out(12)), [{ status: 'suspended', suspensions: [{ from: booked[2]!.start.slice(0, 10), until: booked[4]!.start.slice(0, 10), reason: 'illness' }] }], 'suspended from the third visit until the fifth')
+  t.ok(
+    booked.every((v) => v.status === 'booked' && /T14:00:00[+-]\d\d:\d\d$/.test(v.start) && new Date(v.start).getUTCDay() === 3),
+    'on Wednesdays at 14:00 site time',
+  )
+  t.match(
+    jsonLines(out(12)),
+    [{ status: 'suspended', suspensions: [{ from: booked[2]!.start.slice(0, 10), until: booked[4]!.start.slice(0, 10), reason: 'illness' }] }],
+    'suspended from the third visit until the fifth',
+  )
   const final = jsonLines(out(13))
   t.same(final[0], { status: 'suspended' }, 'the case is suspended')
-  t.same(final.slice(1, 7).map((v) => [v.status, v.cancelReasonCode]), [
-    ['booked', null], ['booked', null], ['cancelled', 'case_suspended'], ['cancelled', 'case_suspended'], ['booked', null], ['booked', null],
-  ], 'the visits inside the suspension are cancelled')
-  t.same(final.slice(7).map((e) => [e.type, e.reason]), [['created', null], ['activated', null], ['suspended', 'illness']], 'the clerk sees the transitions')
+  t.same(
+    final.slice(1, 7).map((v) => [v.status, v.cancelReasonCode]),
+    [
+      ['booked', null],
+      ['booked', null],
+      ['cancelled', 'case_suspended'],
+      ['cancelled', 'case_suspended'],
+      ['booked', null],
+      ['booked', null],
+    ],
+    'the visits inside the suspension are cancelled',
+  )
+  t.same(
+    final.slice(7).map((e) => [e.type, e.reason]),
+    [
+      ['created', null],
+      ['activated', null],
+      ['suspended', 'illness'],
+    ],
+    'the clerk sees the transitions',
+  )
 
   // And the server itself agrees, read with the tokens the walkthrough made.
   const get = async (path: string, token: string) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()
   t.match(await get(`/v1/cases/${caseId}`, staff!), { id: caseId, status: 'suspended', suspensions: [{ reason: { code: 'illness' }, resumedAt: null }] })
   const visits = (await get(`/v1/visits?caseId=${caseId}`, staff!)).items as { status: string; cancelReasonCode: string | null }[]
-  t.same(visits.map((v) => v.cancelReasonCode), [null, null, 'case_suspended', 'case_suspended', null, null])
+  t.same(
+    visits.map((v) => v.cancelReasonCode),
+    [null, null, 'case_suspended', 'case_suspended', null, null],
+  )
   const referrerView = JSON.stringify(await get(`/v1/cases/${caseId}`, clerk!))
   t.notOk(/\+32 470|intakes|leadCounsellorId/.test(referrerView), 'the clerk’s view has no contact details, intakes or counsellors')
 

@@ -7,7 +7,7 @@ import { listening, start, stop } from './helpers/processes.js'
 
 // These tests run the real entry points as a person would (`npm start`, `npm run cli`), as child processes.
 const embeddedEnv = (dataDir: string, extra: Record<string, string> = {}) => {
-  const env: Record<string, string> = { ...process.env as Record<string, string>, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...extra }
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...extra }
   if (!('DATABASE_URL' in extra)) delete env.DATABASE_URL
   return env
 }
@@ -21,7 +21,8 @@ t.test('npm start on a cold data directory: ready, seeded once, data kept across
   const token = /(bzr_[A-Za-z0-9_-]+)/.exec(first.output())![1]
   t.equal((await fetch(`${base}/health/ready`)).status, 200)
   const counsellor = await fetch(`${base}/v1/counsellors`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'Sara Peeters', workingHours: { wed: [{ from: '12:00', to: '19:00' }] } }),
   })
   t.equal(counsellor.status, 201)
@@ -78,12 +79,16 @@ t.test('the CLI: setup, token create, token revoke — one JSON line each', asyn
   t.match(usage.output, /unknown command "frobnicate"; run "npm run cli -- help"/)
 })
 
-t.test('with DATABASE_URL the service never seeds', { skip: onPostgres ? false : 'needs PostgreSQL (DATABASE_URL); runs in the PostgreSQL pass of CI' }, async (t) => {
-  const database = await openTestDatabase(t)
-  const server = start('server', embeddedEnv(mkdtempSync(join(tmpdir(), 'bzr-pg-')), { DATABASE_URL: (database as { url?: string }).url! }))
-  const base = await listening(server)
-  t.notMatch(server.output(), /Admin token/)
-  t.match(server.output(), /no centre yet[\s\S]*npm run --silent cli -- setup --centre-name/, 'it says what to run next')
-  t.equal((await fetch(`${base}/health/ready`)).status, 200)
-  t.equal(await stop(server), 0)
-})
+t.test(
+  'with DATABASE_URL the service never seeds',
+  { skip: onPostgres ? false : 'needs PostgreSQL (DATABASE_URL); runs in the PostgreSQL pass of CI' },
+  async (t) => {
+    const database = await openTestDatabase(t)
+    const server = start('server', embeddedEnv(mkdtempSync(join(tmpdir(), 'bzr-pg-')), { DATABASE_URL: (database as { url?: string }).url! }))
+    const base = await listening(server)
+    t.notMatch(server.output(), /Admin token/)
+    t.match(server.output(), /no centre yet[\s\S]*npm run --silent cli -- setup --centre-name/, 'it says what to run next')
+    t.equal((await fetch(`${base}/health/ready`)).status, 200)
+    t.equal(await stop(server), 0)
+  },
+)

@@ -58,9 +58,15 @@ async function openPglite(client: PGlite, release: () => void): Promise<Database
     db,
     kind: 'pglite',
     pglite: client,
-    ping: async () => { await client.query('select 1') },
+    ping: async () => {
+      await client.query('select 1')
+    },
     close: async () => {
-      try { if (!client.closed) await client.close() } finally { release() }
+      try {
+        if (!client.closed) await client.close()
+      } finally {
+        release()
+      }
     },
   }
 }
@@ -74,9 +80,13 @@ async function openPg(connectionString: string, max: number): Promise<Database> 
     db,
     kind: 'pg',
     pool,
-    ping: async () => { await db.execute(sql`select 1`) },
+    ping: async () => {
+      await db.execute(sql`select 1`)
+    },
     // Idempotent, like the PGlite close: shutdown paths and test teardowns may both close.
-    close: async () => { if (!pool.ended) await pool.end() },
+    close: async () => {
+      if (!pool.ended) await pool.end()
+    },
   }
 }
 
@@ -104,7 +114,7 @@ function lockDataDir(dir: string): () => void {
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
         throw new DataDirLockedError(
           `The data directory ${dir} is in use by another Bezoekruimte process (pid ${holder}). ` +
-          'Stop that process, or set DATA_DIR to another directory, or DATABASE_URL to use PostgreSQL.',
+            'Stop that process, or set DATA_DIR to another directory, or DATABASE_URL to use PostgreSQL.',
         )
       }
       rmSync(path, { force: true }) // stale lock of a process that is gone

@@ -8,7 +8,8 @@ import type { Database } from './client.js'
 
 // From src/db when run with tsx, from dist/src/db when compiled: the folder sits at the project root.
 export const migrationsFolder = [new URL('../../migrations', import.meta.url), new URL('../../../migrations', import.meta.url)]
-  .map((url) => fileURLToPath(url)).find((path) => existsSync(path))!
+  .map((url) => fileURLToPath(url))
+  .find((path) => existsSync(path))!
 
 // Any constant works; it only has to be the same in every process of this service.
 const MIGRATION_LOCK = 727_274_001

@@ -9,7 +9,10 @@ declare module 'fastify' {
 }
 
 /** Makes the opened database available to routes. The app does not own it: whoever opened it closes it. */
-export const databasePlugin = fp<{ database: Database }>(async (app, { database }) => {
-  app.decorate('database', database)
-  app.decorate('db', database.db)
-}, { name: 'database' })
+export const databasePlugin = fp<{ database: Database }>(
+  async (app, { database }) => {
+    app.decorate('database', database)
+    app.decorate('db', database.db)
+  },
+  { name: 'database' },
+)

@@ -1,15 +1,41 @@
 import { sql } from 'drizzle-orm'
 import { boolean, check, customType, index, unique, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
-import type { CaseStatus, DocumentKind, Language, ResourceKind, LegalFramework, PartyRole, PartySide, ReasonCategory, ReferralSource, ReferralStatus, Role, SignatureMethod, VisitKind, VisitStatus } from '../domain/vocabulary.js'
+import type {
+  CaseStatus,
+  DocumentKind,
+  Language,
+  ResourceKind,
+  LegalFramework,
+  PartyRole,
+  PartySide,
+  ReasonCategory,
+  ReferralSource,
+  ReferralStatus,
+  Role,
+  SignatureMethod,
+  VisitKind,
+  VisitStatus,
+} from '../domain/vocabulary.js'
 
 // Ids are UUIDv7: time-ordered, so keyset pagination on the id alone lists in creation order.
-const id = () => uuid().primaryKey().$defaultFn(() => uuidv7())
+const id = () =>
+  uuid()
+    .primaryKey()
+    .$defaultFn(() => uuidv7())
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
-const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow().$onUpdate(() => new Date())
+const updatedAt = () =>
+  timestamp({ withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date())
 
 export type WeeklyHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', { from: string; to: string }[]>>
-export interface Closure { from: string; to: string; reason?: string }
+export interface Closure {
+  from: string
+  to: string
+  reason?: string
+}
 export interface CentreSettings {
   plannedDurationMonths: number
   stagger: { firstToArrive: PartySide; arrivalGapMinutes: number; departureGapMinutes: number }
@@ -26,53 +52,81 @@ export const centres = pgTable('centres', {
   updatedAt: updatedAt(),
 })
 
-export const sites = pgTable('sites', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  name: text().notNull(),
-  address: text(),
-  timeZone: text().notNull(),
-  judicialDistrict: text().notNull(),
-  openingHours: jsonb().$type<WeeklyHours>().notNull(),
-  closures: jsonb().$type<Closure[]>().notNull().default([]),
-  active: boolean().notNull().default(true),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [index().on(t.centreId)])
+export const sites = pgTable(
+  'sites',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    name: text().notNull(),
+    address: text(),
+    timeZone: text().notNull(),
+    judicialDistrict: text().notNull(),
+    openingHours: jsonb().$type<WeeklyHours>().notNull(),
+    closures: jsonb().$type<Closure[]>().notNull().default([]),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index().on(t.centreId)],
+)
 
-export const rooms = pgTable('rooms', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  siteId: uuid().notNull().references(() => sites.id),
-  name: text().notNull(),
-  capacity: integer().notNull().default(1),
-  features: jsonb().$type<string[]>().notNull().default([]),
-  active: boolean().notNull().default(true),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [index().on(t.centreId), index().on(t.siteId), check('rooms_capacity_positive', sql`${t.capacity} >= 1`)])
+export const rooms = pgTable(
+  'rooms',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    siteId: uuid()
+      .notNull()
+      .references(() => sites.id),
+    name: text().notNull(),
+    capacity: integer().notNull().default(1),
+    features: jsonb().$type<string[]>().notNull().default([]),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index().on(t.centreId), index().on(t.siteId), check('rooms_capacity_positive', sql`${t.capacity} >= 1`)],
+)
 
-export const counsellors = pgTable('counsellors', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  name: text().notNull(),
-  email: text(),
-  languages: jsonb().$type<string[]>().notNull().default([]),
-  workingHours: jsonb().$type<WeeklyHours>().notNull(),
-  active: boolean().notNull().default(true),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [index().on(t.centreId)])
+export const counsellors = pgTable(
+  'counsellors',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    name: text().notNull(),
+    email: text(),
+    languages: jsonb().$type<string[]>().notNull().default([]),
+    workingHours: jsonb().$type<WeeklyHours>().notNull(),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index().on(t.centreId)],
+)
 
-export const counsellorAbsences = pgTable('counsellor_absences', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  counsellorId: uuid().notNull().references(() => counsellors.id),
-  startsAt: timestamp({ withTimezone: true }).notNull(),
-  endsAt: timestamp({ withTimezone: true }).notNull(),
-  reason: text(),
-  createdAt: createdAt(),
-}, (t) => [index().on(t.counsellorId), check('counsellor_absences_ordered', sql`${t.endsAt} > ${t.startsAt}`)])
+export const counsellorAbsences = pgTable(
+  'counsellor_absences',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    counsellorId: uuid()
+      .notNull()
+      .references(() => counsellors.id),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    reason: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.counsellorId), check('counsellor_absences_ordered', sql`${t.endsAt} > ${t.startsAt}`)],
+)
 
 export const courts = pgTable('courts', {
   id: id(),
@@ -83,289 +137,421 @@ export const courts = pgTable('courts', {
   updatedAt: updatedAt(),
 })
 
-export const apiTokens = pgTable('api_tokens', {
-  id: id(),
-  role: text().$type<Role>().notNull(),
-  centreId: uuid().references(() => centres.id),
-  courtId: uuid().references(() => courts.id),
-  // A counsellor token acts as one counsellor: writes only on visits they supervise.
-  counsellorId: uuid().references(() => counsellors.id),
-  label: text(),
-  // The centre whose admin issued it; null when the operator (CLI or operator token) did.
-  issuedByCentreId: uuid().references(() => centres.id),
-  secretHash: text().notNull(),
-  createdAt: createdAt(),
-  revokedAt: timestamp({ withTimezone: true }),
-  lastUsedAt: timestamp({ withTimezone: true }),
-}, (t) => [
-  uniqueIndex().on(t.secretHash),
-  check('api_tokens_one_scope', sql`(${t.centreId} is null) or (${t.courtId} is null)`),
-  check('api_tokens_role_known', sql`${t.role} in ('operator', 'admin', 'staff', 'counsellor', 'clerk', 'integration')`),
-  check('api_tokens_operator_unscoped', sql`${t.role} <> 'operator' or (${t.centreId} is null and ${t.courtId} is null and ${t.counsellorId} is null)`),
-  // A court token reads that court's referrals in every centre: no centre may issue one.
-  check('api_tokens_court_scope_by_operator', sql`${t.courtId} is null or ${t.issuedByCentreId} is null or ${t.revokedAt} is not null`),
-])
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: id(),
+    role: text().$type<Role>().notNull(),
+    centreId: uuid().references(() => centres.id),
+    courtId: uuid().references(() => courts.id),
+    // A counsellor token acts as one counsellor: writes only on visits they supervise.
+    counsellorId: uuid().references(() => counsellors.id),
+    label: text(),
+    // The centre whose admin issued it; null when the operator (CLI or operator token) did.
+    issuedByCentreId: uuid().references(() => centres.id),
+    secretHash: text().notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp({ withTimezone: true }),
+    lastUsedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex().on(t.secretHash),
+    check('api_tokens_one_scope', sql`(${t.centreId} is null) or (${t.courtId} is null)`),
+    check('api_tokens_role_known', sql`${t.role} in ('operator', 'admin', 'staff', 'counsellor', 'clerk', 'integration')`),
+    check('api_tokens_operator_unscoped', sql`${t.role} <> 'operator' or (${t.centreId} is null and ${t.courtId} is null and ${t.counsellorId} is null)`),
+    // A court token reads that court's referrals in every centre: no centre may issue one.
+    check('api_tokens_court_scope_by_operator', sql`${t.courtId} is null or ${t.issuedByCentreId} is null or ${t.revokedAt} is not null`),
+  ],
+)
 
-export const auditEvents = pgTable('audit_events', {
-  id: id(),
-  at: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  actorTokenId: uuid(),
-  actorRole: text().notNull(),
-  action: text().notNull(),
-  entityType: text().notNull(),
-  entityId: uuid(),
-  centreId: uuid(),
-  courtId: uuid(),
-  requestId: text(),
-}, (t) => [index().on(t.entityType, t.entityId), index().on(t.centreId)])
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: id(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    actorTokenId: uuid(),
+    actorRole: text().notNull(),
+    action: text().notNull(),
+    entityType: text().notNull(),
+    entityId: uuid(),
+    centreId: uuid(),
+    courtId: uuid(),
+    requestId: text(),
+  },
+  (t) => [index().on(t.entityType, t.entityId), index().on(t.centreId)],
+)
 
 // ── Referrals, cases, documents, agreements (issue 3) ─────────────────────────────────────────
 
 /** The coded reasons of docs/domain.md; centre_id null = the shared catalogue, else a centre's own code. */
-export const reasonCodes = pgTable('reason_codes', {
-  id: id(),
-  category: text().$type<ReasonCategory>().notNull(),
-  code: text().notNull(),
-  centreId: uuid().references(() => centres.id),
-  labelNl: text().notNull(),
-  labelFr: text().notNull(),
-  labelEn: text().notNull(),
-  active: boolean().notNull().default(true),
-  createdAt: createdAt(),
-}, (t) => [unique('reason_codes_unique').on(t.category, t.code, t.centreId).nullsNotDistinct()])
+export const reasonCodes = pgTable(
+  'reason_codes',
+  {
+    id: id(),
+    category: text().$type<ReasonCategory>().notNull(),
+    code: text().notNull(),
+    centreId: uuid().references(() => centres.id),
+    labelNl: text().notNull(),
+    labelFr: text().notNull(),
+    labelEn: text().notNull(),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('reason_codes_unique').on(t.category, t.code, t.centreId).nullsNotDistinct()],
+)
 
-export interface RequestedModalities { kind?: VisitKind; frequency?: string; durationMinutes?: number; notes?: string }
+export interface RequestedModalities {
+  kind?: VisitKind
+  frequency?: string
+  durationMinutes?: number
+  notes?: string
+}
 
-export const referrals = pgTable('referrals', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  source: text().$type<ReferralSource>().notNull(),
-  legalFramework: text().$type<LegalFramework>().notNull(),
-  courtId: uuid().references(() => courts.id),
-  courtReference: text(),
-  decisionDate: text(), // 'YYYY-MM-DD'
-  hearingDate: text(),
-  requested: jsonb().$type<RequestedModalities>().notNull().default({}),
-  reason: text().notNull(),
-  status: text().$type<ReferralStatus>().notNull().default('submitted'),
-  statusReasonCode: text(),
-  statusExplanation: text(),
-  /** For a return: what the referrer must complete. */
-  missingItems: jsonb().$type<string[]>(),
-  submittedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  submittedByTokenId: uuid(),
-  waitlistedAt: timestamp({ withTimezone: true }),
-  decidedAt: timestamp({ withTimezone: true }),
-  caseId: uuid(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [index().on(t.centreId, t.status), index().on(t.courtId)])
+export const referrals = pgTable(
+  'referrals',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    source: text().$type<ReferralSource>().notNull(),
+    legalFramework: text().$type<LegalFramework>().notNull(),
+    courtId: uuid().references(() => courts.id),
+    courtReference: text(),
+    decisionDate: text(), // 'YYYY-MM-DD'
+    hearingDate: text(),
+    requested: jsonb().$type<RequestedModalities>().notNull().default({}),
+    reason: text().notNull(),
+    status: text().$type<ReferralStatus>().notNull().default('submitted'),
+    statusReasonCode: text(),
+    statusExplanation: text(),
+    /** For a return: what the referrer must complete. */
+    missingItems: jsonb().$type<string[]>(),
+    submittedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    submittedByTokenId: uuid(),
+    waitlistedAt: timestamp({ withTimezone: true }),
+    decidedAt: timestamp({ withTimezone: true }),
+    caseId: uuid(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index().on(t.centreId, t.status), index().on(t.courtId)],
+)
 
-export interface PartyContact { phone?: string; email?: string; address?: string }
+export interface PartyContact {
+  phone?: string
+  email?: string
+  address?: string
+}
 
-
-export const cases = pgTable('cases', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  referralId: uuid().notNull().references(() => referrals.id),
-  courtId: uuid().references(() => courts.id),
-  siteId: uuid().references(() => sites.id),
-  status: text().$type<CaseStatus>().notNull().default('intake'),
-  feeExempt: boolean().notNull(),
-  leadCounsellorId: uuid().notNull().references(() => counsellors.id),
-  activatedAt: timestamp({ withTimezone: true }),
-  plannedEndDate: text(), // 'YYYY-MM-DD', set on activation
-  endedAt: timestamp({ withTimezone: true }),
-  endEffectiveDate: text(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [uniqueIndex().on(t.referralId), index().on(t.centreId, t.status), index().on(t.courtId)])
+export const cases = pgTable(
+  'cases',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    courtId: uuid().references(() => courts.id),
+    siteId: uuid().references(() => sites.id),
+    status: text().$type<CaseStatus>().notNull().default('intake'),
+    feeExempt: boolean().notNull(),
+    leadCounsellorId: uuid()
+      .notNull()
+      .references(() => counsellors.id),
+    activatedAt: timestamp({ withTimezone: true }),
+    plannedEndDate: text(), // 'YYYY-MM-DD', set on activation
+    endedAt: timestamp({ withTimezone: true }),
+    endEffectiveDate: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex().on(t.referralId), index().on(t.centreId, t.status), index().on(t.courtId)],
+)
 
 /** A person in a referral; on acceptance the same rows belong to the case. */
-export const parties = pgTable('parties', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  referralId: uuid().notNull().references(() => referrals.id),
-  caseId: uuid().references(() => cases.id),
-  role: text().$type<PartyRole>().notNull(),
-  givenName: text(),
-  familyName: text().notNull(),
-  birthDate: text(), // 'YYYY-MM-DD'
-  language: text().notNull(),
-  contact: jsonb().$type<PartyContact>().notNull().default({}),
-  confidentialAddress: boolean().notNull().default(false),
-  createdAt: createdAt(),
-}, (t) => [index().on(t.referralId), index().on(t.caseId)])
+export const parties = pgTable(
+  'parties',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    caseId: uuid().references(() => cases.id),
+    role: text().$type<PartyRole>().notNull(),
+    givenName: text(),
+    familyName: text().notNull(),
+    birthDate: text(), // 'YYYY-MM-DD'
+    language: text().notNull(),
+    contact: jsonb().$type<PartyContact>().notNull().default({}),
+    confidentialAddress: boolean().notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.referralId), index().on(t.caseId)],
+)
 
-export const caseEvents = pgTable('case_events', {
-  id: id(),
-  caseId: uuid().notNull().references(() => cases.id),
-  type: text().notNull(), // created, intake_recorded, activated, extended, suspended, resumed, ended, ...
-  at: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  actorTokenId: uuid(),
-  actorRole: text().notNull(),
-  reasonCategory: text().$type<ReasonCategory>(),
-  reasonCode: text(),
-  explanation: text(),
-  data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
-}, (t) => [index().on(t.caseId)])
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: id(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    type: text().notNull(), // created, intake_recorded, activated, extended, suspended, resumed, ended, ...
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    actorTokenId: uuid(),
+    actorRole: text().notNull(),
+    reasonCategory: text().$type<ReasonCategory>(),
+    reasonCode: text(),
+    explanation: text(),
+    data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index().on(t.caseId)],
+)
 
 /** A suspension period: visits inside it are cancelled and none are booked there. */
-export const suspensions = pgTable('suspensions', {
-  id: id(),
-  caseId: uuid().notNull().references(() => cases.id),
-  fromDate: text().notNull(), // 'YYYY-MM-DD' inclusive
-  untilDate: text(), // 'YYYY-MM-DD' exclusive; null = until resumed
-  reasonCode: text().notNull(),
-  explanation: text().notNull(),
-  resumedAt: timestamp({ withTimezone: true }),
-  createdAt: createdAt(),
-}, (t) => [index().on(t.caseId)])
+export const suspensions = pgTable(
+  'suspensions',
+  {
+    id: id(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    fromDate: text().notNull(), // 'YYYY-MM-DD' inclusive
+    untilDate: text(), // 'YYYY-MM-DD' exclusive; null = until resumed
+    reasonCode: text().notNull(),
+    explanation: text().notNull(),
+    resumedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.caseId)],
+)
 
-export const intakes = pgTable('intakes', {
-  id: id(),
-  caseId: uuid().notNull().references(() => cases.id),
-  partyId: uuid().notNull().references(() => parties.id),
-  heldAt: timestamp({ withTimezone: true }).notNull(),
-  counsellorId: uuid().notNull().references(() => counsellors.id),
-  summary: text(),
-  createdAt: createdAt(),
-}, (t) => [index().on(t.caseId)])
-
+export const intakes = pgTable(
+  'intakes',
+  {
+    id: id(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    partyId: uuid()
+      .notNull()
+      .references(() => parties.id),
+    heldAt: timestamp({ withTimezone: true }).notNull(),
+    counsellorId: uuid()
+      .notNull()
+      .references(() => counsellors.id),
+    summary: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.caseId)],
+)
 
 /** Versioned texts parties sign; a version is immutable once created. */
-export const documents = pgTable('documents', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  kind: text().$type<DocumentKind>().notNull(),
-  language: text().$type<Language>().notNull(),
-  version: integer().notNull(),
-  title: text().notNull(),
-  body: text().notNull(),
-  effectiveFrom: timestamp({ withTimezone: true }).notNull(),
-  contentSha256: text().notNull(),
-  createdAt: createdAt(),
-}, (t) => [uniqueIndex().on(t.centreId, t.kind, t.language, t.version)])
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    kind: text().$type<DocumentKind>().notNull(),
+    language: text().$type<Language>().notNull(),
+    version: integer().notNull(),
+    title: text().notNull(),
+    body: text().notNull(),
+    effectiveFrom: timestamp({ withTimezone: true }).notNull(),
+    contentSha256: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex().on(t.centreId, t.kind, t.language, t.version)],
+)
 
-export const signatures = pgTable('signatures', {
-  id: id(),
-  caseId: uuid().notNull().references(() => cases.id),
-  partyId: uuid().notNull().references(() => parties.id),
-  documentId: uuid().notNull().references(() => documents.id),
-  method: text().$type<SignatureMethod>().notNull(),
-  signedAt: timestamp({ withTimezone: true }).notNull(),
-  recordedByTokenId: uuid(),
-  createdAt: createdAt(),
-}, (t) => [index().on(t.caseId)])
+export const signatures = pgTable(
+  'signatures',
+  {
+    id: id(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    partyId: uuid()
+      .notNull()
+      .references(() => parties.id),
+    documentId: uuid()
+      .notNull()
+      .references(() => documents.id),
+    method: text().$type<SignatureMethod>().notNull(),
+    signedAt: timestamp({ withTimezone: true }).notNull(),
+    recordedByTokenId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.caseId)],
+)
 
-export interface AuthorisedVisitor { name: string; relation: string }
+export interface AuthorisedVisitor {
+  name: string
+  relation: string
+}
 
 /** The case's modalities (overeenkomst); each PUT creates a new version that the parties sign. */
-export const agreements = pgTable('agreements', {
-  id: id(),
-  caseId: uuid().notNull().references(() => cases.id),
-  version: integer().notNull(),
-  kinds: jsonb().$type<VisitKind[]>().notNull(),
-  frequency: text(),
-  rrule: text(),
-  durationMinutes: integer(),
-  validUntil: text(), // 'YYYY-MM-DD' inclusive
-  maxVisits: integer(),
-  conditions: jsonb().$type<string[]>().notNull().default([]),
-  authorisedVisitors: jsonb().$type<AuthorisedVisitor[]>().notNull().default([]),
-  createdAt: createdAt(),
-}, (t) => [uniqueIndex().on(t.caseId, t.version)])
+export const agreements = pgTable(
+  'agreements',
+  {
+    id: id(),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    version: integer().notNull(),
+    kinds: jsonb().$type<VisitKind[]>().notNull(),
+    frequency: text(),
+    rrule: text(),
+    durationMinutes: integer(),
+    validUntil: text(), // 'YYYY-MM-DD' inclusive
+    maxVisits: integer(),
+    conditions: jsonb().$type<string[]>().notNull().default([]),
+    authorisedVisitors: jsonb().$type<AuthorisedVisitor[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex().on(t.caseId, t.version)],
+)
 
-export const agreementSignatures = pgTable('agreement_signatures', {
-  id: id(),
-  agreementId: uuid().notNull().references(() => agreements.id),
-  partyId: uuid().notNull().references(() => parties.id),
-  signedAt: timestamp({ withTimezone: true }).notNull(),
-  recordedByTokenId: uuid(),
-  createdAt: createdAt(),
-}, (t) => [uniqueIndex().on(t.agreementId, t.partyId)])
+export const agreementSignatures = pgTable(
+  'agreement_signatures',
+  {
+    id: id(),
+    agreementId: uuid()
+      .notNull()
+      .references(() => agreements.id),
+    partyId: uuid()
+      .notNull()
+      .references(() => parties.id),
+    signedAt: timestamp({ withTimezone: true }).notNull(),
+    recordedByTokenId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex().on(t.agreementId, t.partyId)],
+)
 
 /** Replays of POST requests sent with an Idempotency-Key, per token. */
-export const idempotencyKeys = pgTable('idempotency_keys', {
-  tokenId: uuid().notNull(),
-  key: text().notNull(),
-  route: text().notNull(),
-  requestSha256: text().notNull(),
-  status: integer().notNull(),
-  response: jsonb().notNull(),
-  createdAt: createdAt(),
-}, (t) => [uniqueIndex().on(t.tokenId, t.key)])
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    tokenId: uuid().notNull(),
+    key: text().notNull(),
+    route: text().notNull(),
+    requestSha256: text().notNull(),
+    status: integer().notNull(),
+    response: jsonb().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex().on(t.tokenId, t.key)],
+)
 
 // ── Scheduling (issue 4) ──────────────────────────────────────────────────────────────────────
 
-export interface StaggerSettings { firstToArrive: PartySide; arrivalGapMinutes: number; departureGapMinutes: number }
-export interface Arrival { partyId: string; arriveAt: string; leaveAt: string }
+export interface StaggerSettings {
+  firstToArrive: PartySide
+  arrivalGapMinutes: number
+  departureGapMinutes: number
+}
+export interface Arrival {
+  partyId: string
+  arriveAt: string
+  leaveAt: string
+}
 
 /** A recurrence rule in a case's wall-clock time that booked visits. */
-export const series = pgTable('series', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  caseId: uuid().notNull().references(() => cases.id),
-  kind: text().$type<VisitKind>().notNull(),
-  roomId: uuid().references(() => rooms.id),
-  counsellorIds: uuid().array().notNull(),
-  start: text().notNull(), // local wall clock 'YYYY-MM-DDTHH:mm'
-  timeZone: text().notNull(),
-  durationMinutes: integer().notNull(),
-  rrule: text(),
-  exdates: jsonb().$type<string[]>().notNull().default([]),
-  stagger: jsonb().$type<StaggerSettings>().notNull(),
-  /** Set by DELETE /series/{id}?from=: visits from then on were cancelled. */
-  endedFrom: timestamp({ withTimezone: true }),
-  createdAt: createdAt(),
-}, (t) => [index().on(t.caseId)])
+export const series = pgTable(
+  'series',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    kind: text().$type<VisitKind>().notNull(),
+    roomId: uuid().references(() => rooms.id),
+    counsellorIds: uuid().array().notNull(),
+    start: text().notNull(), // local wall clock 'YYYY-MM-DDTHH:mm'
+    timeZone: text().notNull(),
+    durationMinutes: integer().notNull(),
+    rrule: text(),
+    exdates: jsonb().$type<string[]>().notNull().default([]),
+    stagger: jsonb().$type<StaggerSettings>().notNull(),
+    /** Set by DELETE /series/{id}?from=: visits from then on were cancelled. */
+    endedFrom: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.caseId)],
+)
 
-export const visits = pgTable('visits', {
-  id: id(),
-  centreId: uuid().notNull().references(() => centres.id),
-  caseId: uuid().notNull().references(() => cases.id),
-  seriesId: uuid().references(() => series.id),
-  siteId: uuid().references(() => sites.id),
-  roomId: uuid().references(() => rooms.id),
-  counsellorIds: uuid().array().notNull(),
-  /** Parties taking part (all of the case's for visits; the invited ones for a conversation). */
-  partyIds: uuid().array().notNull(),
-  kind: text().$type<VisitKind>().notNull(),
-  /** The site's zone: instants are shown in it. */
-  timeZone: text().notNull(),
-  /** The contact itself. */
-  startsAt: timestamp({ withTimezone: true }).notNull(),
-  endsAt: timestamp({ withTimezone: true }).notNull(),
-  /** The staggered span the room, counsellors and people are reserved for. */
-  spanStart: timestamp({ withTimezone: true }).notNull(),
-  spanEnd: timestamp({ withTimezone: true }).notNull(),
-  arrivals: jsonb().$type<Arrival[]>().notNull().default([]),
-  status: text().$type<VisitStatus>().notNull().default('booked'),
-  cancelledBy: text(),
-  cancelReasonCode: text(),
-  cancelExplanation: text(),
-  cancelledAt: timestamp({ withTimezone: true }),
-  /** Optimistic concurrency for PATCH (ETag / If-Match). */
-  version: integer().notNull().default(1),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [
-  index().on(t.centreId, t.startsAt),
-  // A site's calendar (GET /v1/visits?siteId=), the commonest read.
-  index().on(t.siteId, t.startsAt),
-  index().on(t.caseId, t.startsAt),
-  index().on(t.roomId, t.startsAt),
-  index().on(t.seriesId),
-  check('visits_ordered', sql`${t.endsAt} > ${t.startsAt} and ${t.spanStart} <= ${t.startsAt} and ${t.spanEnd} >= ${t.endsAt}`),
-])
+export const visits = pgTable(
+  'visits',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    seriesId: uuid().references(() => series.id),
+    siteId: uuid().references(() => sites.id),
+    roomId: uuid().references(() => rooms.id),
+    counsellorIds: uuid().array().notNull(),
+    /** Parties taking part (all of the case's for visits; the invited ones for a conversation). */
+    partyIds: uuid().array().notNull(),
+    kind: text().$type<VisitKind>().notNull(),
+    /** The site's zone: instants are shown in it. */
+    timeZone: text().notNull(),
+    /** The contact itself. */
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    /** The staggered span the room, counsellors and people are reserved for. */
+    spanStart: timestamp({ withTimezone: true }).notNull(),
+    spanEnd: timestamp({ withTimezone: true }).notNull(),
+    arrivals: jsonb().$type<Arrival[]>().notNull().default([]),
+    status: text().$type<VisitStatus>().notNull().default('booked'),
+    cancelledBy: text(),
+    cancelReasonCode: text(),
+    cancelExplanation: text(),
+    cancelledAt: timestamp({ withTimezone: true }),
+    /** Optimistic concurrency for PATCH (ETag / If-Match). */
+    version: integer().notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index().on(t.centreId, t.startsAt),
+    // A site's calendar (GET /v1/visits?siteId=), the commonest read.
+    index().on(t.siteId, t.startsAt),
+    index().on(t.caseId, t.startsAt),
+    index().on(t.roomId, t.startsAt),
+    index().on(t.seriesId),
+    check('visits_ordered', sql`${t.endsAt} > ${t.startsAt} and ${t.spanStart} <= ${t.startsAt} and ${t.spanEnd} >= ${t.endsAt}`),
+  ],
+)
 
 /** A half-open span of time, `[from, to)`: PostgreSQL's tstzrange, which the exclusion constraint compares. */
-export interface Span { from: Date; to: Date }
+export interface Span {
+  from: Date
+  to: Date
+}
 const tstzrange = customType<{ data: Span; driverData: string }>({
   dataType: () => 'tstzrange',
   toDriver: (span) => `[${span.from.toISOString()},${span.to.toISOString()})`,
   fromDriver(value) {
-    const [from, to] = value.slice(1, -1).split(',').map((bound) => new Date(bound.replace(/^"|"$/g, '')))
+    const [from, to] = value
+      .slice(1, -1)
+      .split(',')
+      .map((bound) => new Date(bound.replace(/^"|"$/g, '')))
     return { from: from!, to: to! }
   },
 })
@@ -378,18 +564,24 @@ const tstzrange = customType<{ data: Span; driverData: string }>({
  * lives in migrations/0004_reservations.sql (drizzle cannot declare exclusion constraints), so
  * overlapping active reservations fail whatever number of API processes race.
  */
-export const reservations = pgTable('reservations', {
-  id: uuid().primaryKey().defaultRandom(),
-  resourceKind: text().$type<ResourceKind>().notNull(),
-  resourceId: uuid().notNull(),
-  place: integer().notNull().default(1),
-  during: tstzrange().notNull(),
-  visitId: uuid().notNull().references(() => visits.id),
-  /** A freed reservation (visit cancelled, moved, no-show) stays as history but no longer blocks. */
-  active: boolean().notNull().default(true),
-}, (t) => [
-  index('reservations_visit_idx').on(t.visitId),
-  check('reservations_resource_kind_check', sql`${t.resourceKind} in ('room', 'counsellor', 'party')`),
-  check('reservations_place_check', sql`${t.place} >= 1`),
-  check('reservations_during_check', sql`not isempty(${t.during})`),
-])
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    resourceKind: text().$type<ResourceKind>().notNull(),
+    resourceId: uuid().notNull(),
+    place: integer().notNull().default(1),
+    during: tstzrange().notNull(),
+    visitId: uuid()
+      .notNull()
+      .references(() => visits.id),
+    /** A freed reservation (visit cancelled, moved, no-show) stays as history but no longer blocks. */
+    active: boolean().notNull().default(true),
+  },
+  (t) => [
+    index('reservations_visit_idx').on(t.visitId),
+    check('reservations_resource_kind_check', sql`${t.resourceKind} in ('room', 'counsellor', 'party')`),
+    check('reservations_place_check', sql`${t.place} >= 1`),
+    check('reservations_during_check', sql`not isempty(${t.during})`),
+  ],
+)

@@ -26,7 +26,6 @@ export interface SetupResult {
   demo?: DemoIds
 }
 
-
 /**
  * Creates a centre with its first admin token, and with `demo` a site, rooms, counsellors and a court
  * to try things with. `now` (default: the wall clock) is when the demo documents come into force.
@@ -66,9 +65,19 @@ async function seedDemo(tx: Tx, actor: Actor, now: Date): Promise<DemoIds> {
   const centreId = actor.centreId!
   const weekdays = { from: '09:00', to: '20:00' }
   const site = await createRecord(tx, actor, now, siteResource, {
-    name: 'Bezoekruimte Demo', address: 'Voorbeeldstraat 1, 2000 Antwerpen',
-    timeZone: 'Europe/Brussels', judicialDistrict: 'Antwerpen',
-    openingHours: { mon: [weekdays], tue: [weekdays], wed: [weekdays], thu: [weekdays], fri: [weekdays], sat: [{ from: '09:00', to: '18:00' }], sun: [{ from: '10:00', to: '17:00' }] },
+    name: 'Bezoekruimte Demo',
+    address: 'Voorbeeldstraat 1, 2000 Antwerpen',
+    timeZone: 'Europe/Brussels',
+    judicialDistrict: 'Antwerpen',
+    openingHours: {
+      mon: [weekdays],
+      tue: [weekdays],
+      wed: [weekdays],
+      thu: [weekdays],
+      fri: [weekdays],
+      sat: [{ from: '09:00', to: '18:00' }],
+      sun: [{ from: '10:00', to: '17:00' }],
+    },
     closures: [],
   } satisfies SiteCreate)
   const roomRows = [
@@ -77,15 +86,44 @@ async function seedDemo(tx: Tx, actor: Actor, now: Date): Promise<DemoIds> {
   ]
   const hours = { mon: [weekdays], tue: [weekdays], wed: [weekdays], thu: [weekdays], fri: [weekdays], sat: [{ from: '09:00', to: '18:00' }] }
   const counsellorRows = [
-    await createRecord(tx, actor, now, counsellorResource, { name: 'An Peeters', email: 'an.peeters@demo.invalid', languages: ['nl', 'fr'], workingHours: hours } satisfies CounsellorCreate),
-    await createRecord(tx, actor, now, counsellorResource, { name: 'Jonas Claes', email: 'jonas.claes@demo.invalid', languages: ['nl', 'en'], workingHours: hours } satisfies CounsellorCreate),
+    await createRecord(tx, actor, now, counsellorResource, {
+      name: 'An Peeters',
+      email: 'an.peeters@demo.invalid',
+      languages: ['nl', 'fr'],
+      workingHours: hours,
+    } satisfies CounsellorCreate),
+    await createRecord(tx, actor, now, counsellorResource, {
+      name: 'Jonas Claes',
+      email: 'jonas.claes@demo.invalid',
+      languages: ['nl', 'en'],
+      workingHours: hours,
+    } satisfies CounsellorCreate),
   ]
   const court = await createRecord(tx, actor, now, courtResource, { name: 'Familierechtbank Antwerpen', judicialDistrict: 'Antwerpen' } satisfies CourtCreate)
-  const houseRules = await publishDocument(tx, centreId, { kind: 'house_rules', language: 'nl', effectiveFrom: now, title: 'Huishoudelijk reglement', body: DEMO_HOUSE_RULES })
-  const information = await publishDocument(tx, centreId, { kind: 'information', language: 'nl', effectiveFrom: now, title: 'Informatie over de bezoekruimte', body: DEMO_INFORMATION })
-  await audit(tx, actor, [houseRules, information].map((row) => ({ action: 'document.created', entityType: 'document', entityId: row.id, centreId })))
+  const houseRules = await publishDocument(tx, centreId, {
+    kind: 'house_rules',
+    language: 'nl',
+    effectiveFrom: now,
+    title: 'Huishoudelijk reglement',
+    body: DEMO_HOUSE_RULES,
+  })
+  const information = await publishDocument(tx, centreId, {
+    kind: 'information',
+    language: 'nl',
+    effectiveFrom: now,
+    title: 'Informatie over de bezoekruimte',
+    body: DEMO_INFORMATION,
+  })
+  await audit(
+    tx,
+    actor,
+    [houseRules, information].map((row) => ({ action: 'document.created', entityType: 'document', entityId: row.id, centreId })),
+  )
   return {
-    siteId: site.id, roomIds: roomRows.map((r) => r.id), counsellorIds: counsellorRows.map((c) => c.id), courtId: court.id,
+    siteId: site.id,
+    roomIds: roomRows.map((r) => r.id),
+    counsellorIds: counsellorRows.map((c) => c.id),
+    courtId: court.id,
     documentIds: { houseRules: houseRules.id, information: information.id },
   }
 }

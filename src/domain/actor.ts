@@ -23,5 +23,6 @@ export const ISSUABLE_ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integra
  * Said to whoever tries what only the operator may do. A centre speaks for itself, never for a
  * court: a court token reads that court's referrals in every centre.
  */
-export const OPERATOR_ONLY = 'Only the installation\'s operator may do this (with the CLI, or an operator token): '
-  + 'centres, courts and court-scoped tokens (clerk, or integration with a court) concern every centre, not one.'
+export const OPERATOR_ONLY =
+  "Only the installation's operator may do this (with the CLI, or an operator token): " +
+  'centres, courts and court-scoped tokens (clerk, or integration with a court) concern every centre, not one.'

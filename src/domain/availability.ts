@@ -9,7 +9,10 @@ import { instantToLocal, localToInstant } from './recurrence.js'
 import type { StaggeredVisit } from './stagger.js'
 
 /** A half-open [start, end) in epoch milliseconds. */
-export interface Span { start: number; end: number }
+export interface Span {
+  start: number
+  end: number
+}
 
 /**
  * Busy spans of one resource, merged and sorted, so that "does [s, e) overlap?" is a binary search.
@@ -104,7 +107,8 @@ function mayStartAt(hours: WeeklyHours[], date: string, time: string): boolean {
 export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; more: boolean } {
   const { rules } = input
   const { timeZone } = rules
-  if (!Number.isInteger(input.stepMinutes) || input.stepMinutes < 1 || input.stepMinutes > 1440) throw new RangeError('stepMinutes must be a whole number from 1 to 1440')
+  if (!Number.isInteger(input.stepMinutes) || input.stepMinutes < 1 || input.stepMinutes > 1440)
+    throw new RangeError('stepMinutes must be a whole number from 1 to 1440')
   const siteRules: BookingRules = { ...rules, counsellors: [] }
   const prefilter = rules.site ? [rules.site.openingHours] : rules.counsellors.map((c) => c.workingHours)
   const partyBusy = new BusyCalendar(input.partyBusy)
@@ -115,10 +119,7 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
   const counsellors = rules.counsellors.map((c) => ({
     id: c.id,
     hours: hoursKey(c.workingHours),
-    busy: new BusyCalendar([
-      ...(input.counsellorBusy.get(c.id) ?? []),
-      ...c.absences.map((a) => ({ start: a.from.getTime(), end: a.until.getTime() })),
-    ]),
+    busy: new BusyCalendar([...(input.counsellorBusy.get(c.id) ?? []), ...c.absences.map((a) => ({ start: a.from.getTime(), end: a.until.getTime() }))]),
   }))
   const rooms = input.rooms?.map((room) => ({
     id: room.id,
@@ -152,20 +153,23 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
       const spanEnd = planned.spanEnd.getTime()
       if (partyBusy.overlaps(spanStart, spanEnd)) continue
       const onDuty = new Map<string, boolean>()
-      const free = counsellors.filter((c) => {
-        if (c.busy.overlaps(spanStart, spanEnd)) return false
-        let ok = onDuty.get(c.hours)
-        if (ok === undefined) onDuty.set(c.hours, ok = counsellorReasons(patterns.get(c.hours)!, planned, timeZone).length === 0)
-        return ok
-      }).map((c) => c.id)
+      const free = counsellors
+        .filter((c) => {
+          if (c.busy.overlaps(spanStart, spanEnd)) return false
+          let ok = onDuty.get(c.hours)
+          if (ok === undefined) onDuty.set(c.hours, (ok = counsellorReasons(patterns.get(c.hours)!, planned, timeZone).length === 0))
+          return ok
+        })
+        .map((c) => c.id)
       if (free.length === 0) continue
 
-      const options: { roomId: string | null; place: number | null }[] = roomOrder === null
-        ? [{ roomId: null, place: null }]
-        : roomOrder.flatMap((room) => {
-          const index = room.places.findIndex((place) => !place.overlaps(spanStart, spanEnd))
-          return index === -1 ? [] : [{ roomId: room.id, place: index + 1 }]
-        })
+      const options: { roomId: string | null; place: number | null }[] =
+        roomOrder === null
+          ? [{ roomId: null, place: null }]
+          : roomOrder.flatMap((room) => {
+              const index = room.places.findIndex((place) => !place.overlaps(spanStart, spanEnd))
+              return index === -1 ? [] : [{ roomId: room.id, place: index + 1 }]
+            })
       for (const option of options) {
         if (after && at === after.start && (after.roomId === null || option.roomId === null || option.roomId <= after.roomId)) continue
         if (slots.length === input.limit) return { slots, more: true }

@@ -117,9 +117,7 @@ export function belgianHolidays(year: number): Holiday[] {
     ...FIXED.map(([code, month, day]) => ({ date: isoDate(Date.UTC(year, month - 1, day)), code })),
     ...AFTER_EASTER.map(([code, days]) => ({ date: isoDate(easter + days * DAY_MS), code })),
   ].map(({ date, code }) => ({ date, code, names: { ...HOLIDAY_NAMES[code] } }))
-  return holidays.sort(
-    (x, y) => x.date.localeCompare(y.date) || CODE_ORDER.indexOf(x.code) - CODE_ORDER.indexOf(y.code),
-  )
+  return holidays.sort((x, y) => x.date.localeCompare(y.date) || CODE_ORDER.indexOf(x.code) - CODE_ORDER.indexOf(y.code))
 }
 
 /**
@@ -127,10 +125,7 @@ export function belgianHolidays(year: number): Holiday[] {
  * sites open then). When two holidays share the date, the first in calendar
  * order that is not opted out is returned.
  */
-export function holidayOn(
-  date: string,
-  optedOut: readonly HolidayCode[] = [],
-): { code: HolidayCode; names: HolidayNames } | undefined {
+export function holidayOn(date: string, optedOut: readonly HolidayCode[] = []): { code: HolidayCode; names: HolidayNames } | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
   const valid = m !== null && isoDate(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) === date
   if (!m || !valid) throw new RangeError(`date must be a calendar date 'YYYY-MM-DD', got ${JSON.stringify(date)}`)

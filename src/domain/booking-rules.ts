@@ -5,8 +5,15 @@ import type { VisitKind } from './vocabulary.js'
 
 /** Why an occurrence cannot be booked (the booking API's skip/conflict codes). */
 export type BookingConflictCode =
-  | 'room_busy' | 'counsellor_busy' | 'party_busy' | 'site_closed' | 'outside_opening_hours'
-  | 'counsellor_absent' | 'after_planned_end' | 'case_suspended' | 'not_covered_by_agreement'
+  | 'room_busy'
+  | 'counsellor_busy'
+  | 'party_busy'
+  | 'site_closed'
+  | 'outside_opening_hours'
+  | 'counsellor_absent'
+  | 'after_planned_end'
+  | 'case_suspended'
+  | 'not_covered_by_agreement'
 
 export interface BookingReason {
   code: BookingConflictCode
@@ -15,7 +22,12 @@ export interface BookingReason {
   visitId?: string
 }
 
-export interface Slot { start: Date; end: Date; spanStart: Date; spanEnd: Date }
+export interface Slot {
+  start: Date
+  end: Date
+  spanStart: Date
+  spanEnd: Date
+}
 
 /** Everything the calendar rules need to judge one occurrence; loaded once per booking request. */
 export interface BookingRules {
@@ -63,13 +75,14 @@ export function checkSlot(rules: BookingRules, slot: Slot, visitsCounted: number
   }
   if (rules.site) {
     const closure = rules.site.closures.find((c) => overlapsDateRanges([c], slot.spanStart, slot.spanEnd, timeZone))
-    if (closure) reasons.push({ code: 'site_closed', detail: `the site is closed ${closure.from}–${closure.to}${closure.reason ? ` (${closure.reason})` : ''}` })
+    if (closure)
+      reasons.push({ code: 'site_closed', detail: `the site is closed ${closure.from}–${closure.to}${closure.reason ? ` (${closure.reason})` : ''}` })
     for (const date of localDatesOf(slot.spanStart, slot.spanEnd, timeZone)) {
       const holiday = holidayOn(date, rules.site.holidayOptOuts as HolidayCode[])
       if (holiday) reasons.push({ code: 'site_closed', detail: `${date} is a public holiday (${holiday.names.en})` })
     }
     if (!withinWeeklyHours(rules.site.openingHours, slot.spanStart, slot.spanEnd, timeZone)) {
-      reasons.push({ code: 'outside_opening_hours', detail: 'outside the site\'s opening hours' })
+      reasons.push({ code: 'outside_opening_hours', detail: "outside the site's opening hours" })
     }
   }
   for (const counsellor of rules.counsellors) reasons.push(...counsellorReasons(counsellor, slot, timeZone))
@@ -80,7 +93,7 @@ export function checkSlot(rules: BookingRules, slot: Slot, visitsCounted: number
 export function counsellorReasons(counsellor: BookingRules['counsellors'][number], slot: Slot, timeZone: string): BookingReason[] {
   const reasons: BookingReason[] = []
   if (!withinWeeklyHours(counsellor.workingHours, slot.spanStart, slot.spanEnd, timeZone)) {
-    reasons.push({ code: 'counsellor_absent', resourceId: counsellor.id, detail: 'outside the counsellor\'s working hours' })
+    reasons.push({ code: 'counsellor_absent', resourceId: counsellor.id, detail: "outside the counsellor's working hours" })
   }
   if (counsellor.absences.some((a) => a.from < slot.spanEnd && a.until > slot.spanStart)) {
     reasons.push({ code: 'counsellor_absent', resourceId: counsellor.id, detail: 'the counsellor is absent' })

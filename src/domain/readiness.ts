@@ -7,8 +7,12 @@ import { DOCUMENT_KINDS, type DocumentKind } from './vocabulary.js'
 
 export type Requirement = 'intake' | DocumentKind | 'agreement'
 
-export interface MissingRequirement { partyId: string; requirement: Requirement; documentId?: string; version?: number }
-
+export interface MissingRequirement {
+  partyId: string
+  requirement: Requirement
+  documentId?: string
+  version?: number
+}
 
 export function assessReadiness(input: {
   adultPartyIds: string[]

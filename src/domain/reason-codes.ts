@@ -7,20 +7,62 @@ import type { CaseStatus, ReasonCategory } from './vocabulary.js'
  * too, and every code needs a category.
  */
 export const REASON_CATALOGUE: Readonly<Record<ReasonCategory, readonly string[]>> = {
-  refusal: ['outside_target_group', 'no_capacity', 'safety_risk_unmanageable', 'no_right_to_contact', 'parties_do_not_consent', 'other_service_more_suitable', 'other'],
+  refusal: [
+    'outside_target_group',
+    'no_capacity',
+    'safety_risk_unmanageable',
+    'no_right_to_contact',
+    'parties_do_not_consent',
+    'other_service_more_suitable',
+    'other',
+  ],
   return: ['incomplete_referral', 'modalities_unclear', 'wrong_district', 'other'],
-  suspension: ['house_rules_violation', 'safety_concern', 'child_refuses', 'child_wellbeing', 'repeated_absence', 'party_request', 'awaiting_court_decision', 'illness', 'other'],
-  ending: ['goal_reached', 'agreement_between_parties', 'max_duration_reached', 'referral_withdrawn', 'new_court_decision', 'repeated_absence', 'repeated_rule_violations', 'safety', 'child_interest', 'party_request', 'moved', 'other'],
-  cancellation: ['illness', 'party_unavailable', 'child_refuses', 'centre_closed', 'counsellor_unavailable', 'case_suspended', 'case_ended', 'weather_or_transport', 'other'],
+  suspension: [
+    'house_rules_violation',
+    'safety_concern',
+    'child_refuses',
+    'child_wellbeing',
+    'repeated_absence',
+    'party_request',
+    'awaiting_court_decision',
+    'illness',
+    'other',
+  ],
+  ending: [
+    'goal_reached',
+    'agreement_between_parties',
+    'max_duration_reached',
+    'referral_withdrawn',
+    'new_court_decision',
+    'repeated_absence',
+    'repeated_rule_violations',
+    'safety',
+    'child_interest',
+    'party_request',
+    'moved',
+    'other',
+  ],
+  cancellation: [
+    'illness',
+    'party_unavailable',
+    'child_refuses',
+    'centre_closed',
+    'counsellor_unavailable',
+    'case_suspended',
+    'case_ended',
+    'weather_or_transport',
+    'other',
+  ],
   extension: ['goal_not_yet_reached', 'awaiting_court_decision', 'new_court_decision', 'suspension_period', 'party_request', 'other'],
 }
 
 /** A code a centre may use: the shared catalogue plus its own. */
-export interface AvailableReason { category: ReasonCategory; code: string }
+export interface AvailableReason {
+  category: ReasonCategory
+  code: string
+}
 
-export type ReasonCheck =
-  | { ok: true; category: ReasonCategory }
-  | { ok: false; allowed: string[] }
+export type ReasonCheck = { ok: true; category: ReasonCategory } | { ok: false; allowed: string[] }
 
 /**
  * Is `code` one of the given categories' codes? The first category that has it wins: ending a case

@@ -55,12 +55,7 @@ export interface Occurrence {
 }
 
 export interface RecurrenceWarning {
-  code:
-    | 'dst_gap_shifted'
-    | 'dst_ambiguous_first_instant'
-    | 'capped'
-    | 'bounded_by_planned_end'
-    | 'exdate_unmatched'
+  code: 'dst_gap_shifted' | 'dst_ambiguous_first_instant' | 'capped' | 'bounded_by_planned_end' | 'exdate_unmatched'
   local?: string
   message: string
 }
@@ -109,10 +104,7 @@ function wallProblem(w: Wall): string | undefined {
 function parseWall(value: unknown, field: string): Wall {
   const m = typeof value === 'string' ? WALL_PATTERN.exec(value) : null
   if (!m) {
-    throw new RecurrenceError(
-      `${field} must be a local date and time 'YYYY-MM-DDTHH:mm' (seconds optional, no offset), got ${JSON.stringify(value)}`,
-      field,
-    )
+    throw new RecurrenceError(`${field} must be a local date and time 'YYYY-MM-DDTHH:mm' (seconds optional, no offset), got ${JSON.stringify(value)}`, field)
   }
   const wall: Wall = {
     year: Number(m[1]),
@@ -158,10 +150,7 @@ function floatingToWall(d: Date): Wall {
 function requireZone(timeZone: unknown): Zone {
   const zone = typeof timeZone === 'string' ? zoneNamed(timeZone) : undefined
   if (!zone) {
-    throw new RecurrenceError(
-      `timeZone must be an IANA time zone such as 'Europe/Brussels', got ${JSON.stringify(timeZone)}`,
-      'timeZone',
-    )
+    throw new RecurrenceError(`timeZone must be an IANA time zone such as 'Europe/Brussels', got ${JSON.stringify(timeZone)}`, 'timeZone')
   }
   return zone
 }
@@ -560,12 +549,7 @@ export function expandRecurrence(input: RecurrenceInput): { occurrences: Occurre
     // two days (more than any UTC offset) and applied exactly per occurrence below.
     const horizonWall = { ...start, year: Math.min(start.year + SEARCH_HORIZON_YEARS, MAX_YEAR) }
     const horizon = wallToFloating(horizonWall)
-    const ruleBound =
-      rule.until?.kind === 'floating'
-        ? rule.until.floating
-        : untilInstant !== undefined
-          ? new Date(untilInstant + 2 * DAY_MS)
-          : undefined
+    const ruleBound = rule.until?.kind === 'floating' ? rule.until.floating : untilInstant !== undefined ? new Date(untilInstant + 2 * DAY_MS) : undefined
     const bound = ruleBound && ruleBound < horizon ? ruleBound : horizon
     let examined = 0
     let untilReached = false

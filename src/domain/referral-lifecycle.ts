@@ -16,9 +16,7 @@ const TRANSITIONS: Readonly<Record<ReferralStatus, Partial<Record<ReferralAction
   withdrawn: {},
 }
 
-export type Transition<S, A> =
-  | { ok: true; next: S }
-  | { ok: false; current: S; allowed: A[]; message: string }
+export type Transition<S, A> = { ok: true; next: S } | { ok: false; current: S; allowed: A[]; message: string }
 
 export function allowedReferralActions(status: ReferralStatus): ReferralAction[] {
   return REFERRAL_ACTIONS.filter((action) => TRANSITIONS[status][action] !== undefined)

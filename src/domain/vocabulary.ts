@@ -24,7 +24,15 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
 export const CASE_STATUSES = ['intake', 'active', 'suspended', 'ended'] as const
 export type CaseStatus = (typeof CASE_STATUSES)[number]
 
-export const PARTY_ROLES = ['child', 'visiting_parent', 'visiting_grandparent', 'visiting_sibling', 'visiting_third_party', 'residing_parent', 'residing_other'] as const
+export const PARTY_ROLES = [
+  'child',
+  'visiting_parent',
+  'visiting_grandparent',
+  'visiting_sibling',
+  'visiting_third_party',
+  'residing_parent',
+  'residing_other',
+] as const
 export type PartyRole = (typeof PARTY_ROLES)[number]
 /** The roles of those who come to see the child (the side with the right to contact). */
 export const VISITING_ROLES = ['visiting_parent', 'visiting_grandparent', 'visiting_sibling', 'visiting_third_party'] as const satisfies readonly PartyRole[]

@@ -7,13 +7,14 @@ import { notAllowed } from '../domain/errors.js'
 import { unauthorized } from './problem.js'
 
 declare module 'fastify' {
-  interface FastifyRequest { actor: Actor }
+  interface FastifyRequest {
+    actor: Actor
+  }
   interface FastifyContextConfig {
     /** Roles allowed on this route; every /v1 route must declare them. */
     roles?: readonly Role[]
   }
 }
-
 
 // lastUsedAt is kept to the minute: a write per request would double the cost of every read.
 const LAST_USED_RESOLUTION_MS = 60_000
@@ -35,22 +36,24 @@ async function authenticate(app: FastifyInstance, lookup: ReturnType<typeof toke
  * Bearer authentication and role checks. Runs before the body is read, so an unauthenticated
  * caller cannot make us parse a large body. Scope (centre or court) is enforced by each query.
  */
-export const authPlugin = fp(async (app) => {
-  app.decorateRequest('actor', null as unknown as Actor)
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/v1/') && !route.config?.roles) {
-      throw new Error(`Route ${String(route.method)} ${route.url} declares no roles`)
-    }
-  })
-  const lookup = tokenBySecretHash(app.db)
-  app.addHook('onRequest', async (request) => {
-    const roles = request.routeOptions.config.roles
-    if (!roles) return
-    request.actor = await authenticate(app, lookup, request)
-    if (!roles.includes(request.actor.role as Role)) {
-      const denied = `${/^[aeiou]/.test(request.actor.role) ? 'An' : 'A'} ${request.actor.role} token may not ${request.method} ${request.routeOptions.url}`
-      throw notAllowed(roles.length === 1 && roles[0] === 'operator' ? `${denied}. ${OPERATOR_ONLY}` : `${denied}; this needs one of: ${roles.join(', ')}.`)
-    }
-  })
-}, { name: 'auth', dependencies: ['database'] })
-
+export const authPlugin = fp(
+  async (app) => {
+    app.decorateRequest('actor', null as unknown as Actor)
+    app.addHook('onRoute', (route) => {
+      if (route.url.startsWith('/v1/') && !route.config?.roles) {
+        throw new Error(`Route ${String(route.method)} ${route.url} declares no roles`)
+      }
+    })
+    const lookup = tokenBySecretHash(app.db)
+    app.addHook('onRequest', async (request) => {
+      const roles = request.routeOptions.config.roles
+      if (!roles) return
+      request.actor = await authenticate(app, lookup, request)
+      if (!roles.includes(request.actor.role as Role)) {
+        const denied = `${/^[aeiou]/.test(request.actor.role) ? 'An' : 'A'} ${request.actor.role} token may not ${request.method} ${request.routeOptions.url}`
+        throw notAllowed(roles.length === 1 && roles[0] === 'operator' ? `${denied}. ${OPERATOR_ONLY}` : `${denied}; this needs one of: ${roles.join(', ')}.`)
+      }
+    })
+  },
+  { name: 'auth', dependencies: ['database'] },
+)

@@ -5,7 +5,11 @@ import type { ErrorObject } from 'ajv'
 import { DomainError, invalidFields, type DomainErrorKind, type FieldError } from '../domain/errors.js'
 import { Problem, problemType } from './problem.js'
 
-interface DatabaseErrorLike { code?: string; constraint?: string; message: string }
+interface DatabaseErrorLike {
+  code?: string
+  constraint?: string
+  message: string
+}
 
 /** drizzle wraps driver errors; the SQLSTATE lives on the cause. */
 export function databaseErrorOf(error: unknown): DatabaseErrorLike | undefined {
@@ -27,19 +31,37 @@ function isDatabaseUnavailable(error: unknown): boolean {
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { code?: string; message?: string; cause?: unknown }
     if (e.code && UNAVAILABLE_NETWORK_CODES.has(e.code)) return true
-    if (e.message && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Cannot use a pool after calling end/i.test(e.message)) return true
+    if (e.message && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Cannot use a pool after calling end/i.test(e.message))
+      return true
     current = e.cause
   }
   return false
 }
 
-interface ProblemBody { type: string; title: string; status: number; detail: string; [extension: string]: unknown }
+interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail: string
+  [extension: string]: unknown
+}
 
 const titles: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large',
-  408: 'Request Timeout', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  408: 'Request Timeout',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
   503: 'Service Unavailable',
 }
 
@@ -79,24 +101,28 @@ export function fieldErrors(issues: ErrorObject[], where: FieldError['in']): Fie
     // Issues made by hand (in ajv's shape) carry no schemaPath.
     const branches = issues.filter((i) => i !== union && (i.schemaPath ?? '').startsWith(`${union.schemaPath}/`))
     const allowed: unknown[] = []
-    const foldable = branches.length > 0 && branches.every((b) => {
-      const params = b.params as Record<string, unknown>
-      if (b.keyword === 'const') allowed.push(params.allowedValue)
-      else if (b.keyword === 'enum') allowed.push(...(params.allowedValues as unknown[]))
-      else if (b.keyword === 'type' && params.type === 'null') allowed.push(null)
-      else return false
-      return b.instancePath === union.instancePath
-    })
+    const foldable =
+      branches.length > 0 &&
+      branches.every((b) => {
+        const params = b.params as Record<string, unknown>
+        if (b.keyword === 'const') allowed.push(params.allowedValue)
+        else if (b.keyword === 'enum') allowed.push(...(params.allowedValues as unknown[]))
+        else if (b.keyword === 'type' && params.type === 'null') allowed.push(null)
+        else return false
+        return b.instancePath === union.instancePath
+      })
     if (!foldable) continue
     folded.set(union, `must be one of: ${listed(allowed)}`)
     for (const b of branches) hidden.add(b)
   }
-  const errors = issues.filter((i) => !hidden.has(i) && i.keyword !== 'if').map((issue) => {
-    const params = issue.params as Record<string, unknown>
-    const property = (params.missingProperty ?? params.additionalProperty) as string | undefined
-    const pointer = issue.instancePath + (property ? `/${property}` : '')
-    return { in: where, pointer: pointer || '/', detail: folded.get(issue) ?? describe(issue) }
-  })
+  const errors = issues
+    .filter((i) => !hidden.has(i) && i.keyword !== 'if')
+    .map((issue) => {
+      const params = issue.params as Record<string, unknown>
+      const property = (params.missingProperty ?? params.additionalProperty) as string | undefined
+      const pointer = issue.instancePath + (property ? `/${property}` : '')
+      return { in: where, pointer: pointer || '/', detail: folded.get(issue) ?? describe(issue) }
+    })
   return errors.filter((e, i) => errors.findIndex((o) => o.pointer === e.pointer && o.detail === e.detail) === i)
 }
 
@@ -157,12 +183,14 @@ function toProblem(error: FastifyError, request: FastifyRequest): { body: Proble
 }
 
 export function sendProblem(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}) {
-  return reply
-    .code(body.status)
-    .headers(headers)
-    .type('application/problem+json')
-    // The path only: a query string may carry free text or a token, and a problem is often logged by a proxy.
-    .send({ ...body, instance: reply.request.url.split('?')[0], requestId: reply.request.id })
+  return (
+    reply
+      .code(body.status)
+      .headers(headers)
+      .type('application/problem+json')
+      // The path only: a query string may carry free text or a token, and a problem is often logged by a proxy.
+      .send({ ...body, instance: reply.request.url.split('?')[0], requestId: reply.request.id })
+  )
 }
 
 /**
@@ -170,9 +198,10 @@ export function sendProblem(reply: FastifyReply, body: ProblemBody, headers: Rec
  * path segment over the router's length limit): problem+json like every other error.
  */
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-    ? 'A path segment is too long to be an id (ids are UUIDs); check the URL.'
-    : 'The URL is not valid: a path segment does not decode (check its percent-encoding).'
+  const detail =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is too long to be an id (ids are UUIDs); check the URL.'
+      : 'The URL is not valid: a path segment does not decode (check its percent-encoding).'
   return sendProblem(reply, { type: problemType('bad-url'), title: 'Bad Request', status: 400, detail })
 }
 
@@ -184,14 +213,18 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
 export function clientErrors(this: FastifyInstance, error: Error & { code?: string }, socket: Socket) {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const [status, slug, detail] =
-    error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers-too-large', 'The request headers are larger than this service accepts (16 KiB in all).']
-    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request-timeout', 'The request was not received in time.']
-    : [400, 'malformed-request', 'The request is not valid HTTP.']
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers-too-large', 'The request headers are larger than this service accepts (16 KiB in all).']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request-timeout', 'The request was not received in time.']
+        : [400, 'malformed-request', 'The request is not valid HTTP.']
   this.log.debug({ code: error.code, status }, 'client error')
   if (socket.writable) {
     const body = JSON.stringify({ type: problemType(slug), title: titles[status], status, detail })
-    socket.end(`HTTP/1.1 ${status} ${titles[status]}\r\nContent-Type: application/problem+json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    socket.end(
+      `HTTP/1.1 ${status} ${titles[status]}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
   } else {
     socket.destroy()
   }
@@ -206,7 +239,10 @@ export function registerErrorHandling(app: FastifyInstance) {
   })
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, {
-      type: problemType('not-found'), title: 'Not Found', status: 404,
+      type: problemType('not-found'),
+      title: 'Not Found',
+      status: 404,
       detail: `There is no route ${request.method} ${request.url.split('?')[0]}. See /docs for the API.`,
-    }))
+    }),
+  )
 }

@@ -8,11 +8,16 @@ import { unprocessable } from '../domain/errors.js'
 
 /** The request header, documented on the routes that honour it. */
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({
-    minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$',
-    description: 'A key of your choosing (e.g. a UUID). Retrying with the same key and body returns the first response instead of acting twice; the same key with another body is refused (422). Keys are per token.',
-    examples: ['5f0c8f6e-2b7a-4d0e-9a43-0d1c4c2b9f10'],
-  })),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7E]+$',
+      description:
+        'A key of your choosing (e.g. a UUID). Retrying with the same key and body returns the first response instead of acting twice; the same key with another body is refused (422). Keys are per token.',
+      examples: ['5f0c8f6e-2b7a-4d0e-9a43-0d1c4c2b9f10'],
+    }),
+  ),
 })
 
 export const REPLAYED_HEADER = 'idempotent-replayed'
@@ -21,15 +26,25 @@ export const REPLAYED_HEADER = 'idempotent-replayed'
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'
 }
 
-export const requestHash = (body: unknown) => createHash('sha256').update(canonical(body ?? null)).digest('hex')
+export const requestHash = (body: unknown) =>
+  createHash('sha256')
+    .update(canonical(body ?? null))
+    .digest('hex')
 
-export interface IdempotentResult { status: number; body: unknown; replayed: boolean }
+export interface IdempotentResult {
+  status: number
+  body: unknown
+  replayed: boolean
+}
 
 /**
  * Runs a creating request at most once per (token, Idempotency-Key). The key row is inserted first,
@@ -54,21 +69,30 @@ export async function runIdempotent(
   const route = `${request.method} ${request.routeOptions.url}`
   const hash = requestHash(request.body)
   return app.db.transaction(async (tx) => {
-    const claimed = await tx.insert(idempotencyKeys)
+    const claimed = await tx
+      .insert(idempotencyKeys)
       .values({ tokenId, key, route, requestSha256: hash, status: 0, response: {} })
-      .onConflictDoNothing().returning({ key: idempotencyKeys.key })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key })
     if (claimed.length === 0) {
-      const [first] = await tx.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key)))
+      const [first] = await tx
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key)))
       if (!first || first.route !== route || first.requestSha256 !== hash) {
-        throw unprocessable('idempotency-key-reused',
-          `The Idempotency-Key "${key}" was already used with a different request. Use a new key for a new request; retry with the same body to get the first response.`)
+        throw unprocessable(
+          'idempotency-key-reused',
+          `The Idempotency-Key "${key}" was already used with a different request. Use a new key for a new request; retry with the same body to get the first response.`,
+        )
       }
       return { status: first.status, body: first.response, replayed: true }
     }
     const result = await work(tx)
     // Stored as JSON (dates as ISO strings), exactly as it will be sent.
     const body = JSON.parse(JSON.stringify(result.body)) as unknown
-    await tx.update(idempotencyKeys).set({ status: result.status, response: body })
+    await tx
+      .update(idempotencyKeys)
+      .set({ status: result.status, response: body })
       .where(and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key)))
     return { status: result.status, body, replayed: false }
   })

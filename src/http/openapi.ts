@@ -31,9 +31,10 @@ export function optionalDefaults(schema: unknown): unknown {
   }
   for (const key of ['properties', 'items', 'anyOf', 'oneOf', 'allOf', 'then', 'else'] as const) {
     if (!copy[key]) continue
-    copy[key] = key === 'properties'
-      ? Object.fromEntries(Object.entries(copy[key] as Schema).map(([name, value]) => [name, optionalDefaults(value)]))
-      : optionalDefaults(copy[key])
+    copy[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(copy[key] as Schema).map(([name, value]) => [name, optionalDefaults(value)]))
+        : optionalDefaults(copy[key])
   }
   return copy
 }
@@ -41,25 +42,28 @@ export function optionalDefaults(schema: unknown): unknown {
 const REQUEST_PARTS = ['body', 'querystring', 'params', 'headers'] as const
 
 /** OpenAPI 3.1 generated from the route schemas; served at /openapi.json with interactive docs at /docs. */
-export const openapiPlugin = fp(async (app) => {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: openapiInfo,
-      // Relative: the document describes whichever installation serves it.
-      servers: [{ url: '/', description: 'This installation' }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (bzr_…)' } } },
-      security: [{ bearer: [] }],
-    },
-    // Shared schemas keep their $id as the component name (e.g. #/components/schemas/Problem).
-    transform: ({ schema, url }) => {
-      if (!schema) return { schema, url }
-      const copy: Schema = { ...schema }
-      for (const part of REQUEST_PARTS) if (copy[part]) copy[part] = optionalDefaults(copy[part])
-      return { schema: copy, url }
-    },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-}, { name: 'openapi' })
+export const openapiPlugin = fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: openapiInfo,
+        // Relative: the document describes whichever installation serves it.
+        servers: [{ url: '/', description: 'This installation' }],
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (bzr_…)' } } },
+        security: [{ bearer: [] }],
+      },
+      // Shared schemas keep their $id as the component name (e.g. #/components/schemas/Problem).
+      transform: ({ schema, url }) => {
+        if (!schema) return { schema, url }
+        const copy: Schema = { ...schema }
+        for (const part of REQUEST_PARTS) if (copy[part]) copy[part] = optionalDefaults(copy[part])
+        return { schema: copy, url }
+      },
+      refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs' })
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  },
+  { name: 'openapi' },
+)

@@ -16,8 +16,7 @@ export const Page = <T extends TSchema>(item: T) =>
   })
 
 /** A cursor this service did not issue (or that was altered): start the list again. */
-export const invalidCursor = () =>
-  invalidInput('query', '/cursor', 'is not a cursor this service issued; start again without it')
+export const invalidCursor = () => invalidInput('query', '/cursor', 'is not a cursor this service issued; start again without it')
 
 /**
  * Keyset pagination, the one way every list pages. A cursor is the sort key of the last item of a
@@ -49,7 +48,11 @@ export function afterCursor(column: PgColumn, cursor: string | undefined, order:
 }
 
 /** Turns limit+1 fetched rows into a page; the cursor is the last item's `cursorOf` (its id by default). */
-export function toPage<T extends { id: string }>(rows: T[], limit: number, cursorOf: (row: T) => string = (row) => encodeCursor(row.id)): { items: T[]; nextCursor: string | null } {
+export function toPage<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => string = (row) => encodeCursor(row.id),
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit)
   const more = rows.length > limit
   return { items, nextCursor: more ? cursorOf(items[items.length - 1]!) : null }

@@ -27,19 +27,26 @@ export const problemType = (slug: string) => `urn:bezoekruimte:problem:${slug}`
 export const unauthorized = (detail: string) =>
   new Problem(401, 'unauthorized', 'Unauthorized', detail, {}, { 'www-authenticate': 'Bearer realm="bezoekruimte"' })
 
-export const ProblemSchema = Type.Object({
-  type: Type.String({ examples: ['urn:bezoekruimte:problem:validation'] }),
-  title: Type.String({ examples: ['Bad Request'] }),
-  status: Type.Integer({ examples: [400] }),
-  detail: Type.String({ examples: ['The request body is invalid: /capacity must be >= 1.'] }),
-  instance: Type.Optional(Type.String()),
-  requestId: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Array(Type.Object({
-    in: Type.String({ examples: ['body'] }),
-    pointer: Type.String({ examples: ['/capacity'] }),
-    detail: Type.String({ examples: ['must be >= 1'] }),
-  }))),
-}, { $id: 'Problem', additionalProperties: true, title: 'RFC 9457 problem details' })
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ examples: ['urn:bezoekruimte:problem:validation'] }),
+    title: Type.String({ examples: ['Bad Request'] }),
+    status: Type.Integer({ examples: [400] }),
+    detail: Type.String({ examples: ['The request body is invalid: /capacity must be >= 1.'] }),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          in: Type.String({ examples: ['body'] }),
+          pointer: Type.String({ examples: ['/capacity'] }),
+          detail: Type.String({ examples: ['must be >= 1'] }),
+        }),
+      ),
+    ),
+  },
+  { $id: 'Problem', additionalProperties: true, title: 'RFC 9457 problem details' },
+)
 
 const problemRef = Type.Ref(ProblemSchema)
 

@@ -19,7 +19,10 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
 export function parseInstant(value: string): Date | undefined {
   if (!RFC_3339.test(value)) return undefined
   // Luxon reads milliseconds only; finer digits are cut, not rounded, as PostgreSQL keeps microseconds anyway.
-  const normalised = value.replace(/^(.{10})[t ]/, '$1T').replace(/(\.\d{3})\d+/, '$1').replace(/z$/, 'Z')
+  const normalised = value
+    .replace(/^(.{10})[t ]/, '$1T')
+    .replace(/(\.\d{3})\d+/, '$1')
+    .replace(/z$/, 'Z')
   const parsed = DateTime.fromISO(normalised, { setZone: true })
   return parsed.isValid && parsed.year >= 1 ? parsed.toJSDate() : undefined
 }
@@ -35,10 +38,13 @@ export const isInstant = (value: string) => parseInstant(value) !== undefined
 export function parseTime(value: string, zone: string, at: { in: 'body' | 'query'; pointer: string; dates?: boolean }): Date {
   let instant: Date | undefined
   try {
-    instant = at.dates && DATE_ONLY.test(value)
-      ? DateTime.fromISO(value, { zone }).startOf('day').toJSDate()
-      // Fields that take a local time or an instant also accept an instant without seconds (10:00+01:00).
-      : WITH_OFFSET.test(value) ? parseInstant(value.replace(/^(.{10}T\d{2}:\d{2})(?=[Zz+-])/, '$1:00')) : localToInstant(value, zone).instant
+    instant =
+      at.dates && DATE_ONLY.test(value)
+        ? DateTime.fromISO(value, { zone }).startOf('day').toJSDate()
+        : // Fields that take a local time or an instant also accept an instant without seconds (10:00+01:00).
+          WITH_OFFSET.test(value)
+          ? parseInstant(value.replace(/^(.{10}T\d{2}:\d{2})(?=[Zz+-])/, '$1:00'))
+          : localToInstant(value, zone).instant
   } catch (error) {
     if (!(error instanceof RecurrenceError)) throw error
   }

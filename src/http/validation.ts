@@ -58,8 +58,7 @@ function findBadText(value: unknown, where: FieldError['in'], pointer: string, f
 export function registerValidation(app: FastifyInstance) {
   const body = makeAjv(false)
   const parameters = makeAjv(true)
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? body : parameters).compile(schema))
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : parameters).compile(schema))
 
   // Before the schemas, for every route: no text a client sends reaches the database unchecked.
   app.addHook('preValidation', async (request) => {

@@ -20,7 +20,12 @@ t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
   t.match(clerk.json, { role: 'clerk', centreId: null, courtId: centre.demo.courtId })
   const integration = await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'integration' } })
   t.match(integration.json, { role: 'integration', centreId: centre.centreId })
-  const counsellor = await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'counsellor', counsellorId: centre.demo.counsellorIds[0] } })
+  const counsellor = await call(app, {
+    method: 'POST',
+    url: '/v1/tokens',
+    token: admin,
+    body: { role: 'counsellor', counsellorId: centre.demo.counsellorIds[0] },
+  })
   t.match(counsellor.json, { role: 'counsellor', counsellorId: centre.demo.counsellorIds[0], centreId: centre.centreId })
 
   for (const [body, pointer] of [
@@ -33,10 +38,22 @@ t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
     t.equal(response.status, 400, JSON.stringify(body))
     t.equal(response.json.errors[0].pointer, pointer)
   }
-  t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk' } })).json.errors[0].pointer, '/courtId', 'a clerk token needs its court')
+  t.equal(
+    (await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk' } })).json.errors[0].pointer,
+    '/courtId',
+    'a clerk token needs its court',
+  )
   const other = await setupCentre(database.db, { centreName: 'B', demo: true })
-  t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'counsellor', counsellorId: other.demo!.counsellorIds[0] } })).status, 404, 'not for another centre’s counsellor')
-  t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' } })).status, 404, 'unknown court')
+  t.equal(
+    (await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'counsellor', counsellorId: other.demo!.counsellorIds[0] } })).status,
+    404,
+    'not for another centre’s counsellor',
+  )
+  t.equal(
+    (await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' } })).status,
+    404,
+    'unknown court',
+  )
 
   // lastUsedAt is kept
   t.equal(stored!.lastUsedAt, null)
@@ -45,13 +62,26 @@ t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
   t.ok(used!.lastUsedAt, 'lastUsedAt set on use')
 
   const list = await call(app, { url: '/v1/tokens', token: admin })
-  t.ok(list.json.items.some((row: { id: string }) => row.id === counsellor.json.id), 'an admin lists the tokens their centre issued')
-  t.notOk(list.json.items.some((row: { id: string }) => row.id === clerk.json.id), 'not the operator’s court tokens')
+  t.ok(
+    list.json.items.some((row: { id: string }) => row.id === counsellor.json.id),
+    'an admin lists the tokens their centre issued',
+  )
+  t.notOk(
+    list.json.items.some((row: { id: string }) => row.id === clerk.json.id),
+    'not the operator’s court tokens',
+  )
   const operatorList = await call(app, { url: '/v1/tokens', token: operator })
-  t.same(operatorList.json.items.map((row: { id: string }) => row.id), [clerk.json.id], 'the operator lists the court-scoped tokens, no centre’s')
+  t.same(
+    operatorList.json.items.map((row: { id: string }) => row.id),
+    [clerk.json.id],
+    'the operator lists the court-scoped tokens, no centre’s',
+  )
   t.notOk(list.body.includes(staff.json.token) || list.body.includes('secretHash'), 'never secrets or hashes')
   const listB = await call(app, { url: '/v1/tokens', token: other.adminToken })
-  t.notOk(listB.json.items.some((row: { id: string }) => row.id === staff.json.id), 'another centre does not see them')
+  t.notOk(
+    listB.json.items.some((row: { id: string }) => row.id === staff.json.id),
+    'another centre does not see them',
+  )
   t.equal((await call(app, { method: 'DELETE', url: `/v1/tokens/${staff.json.id}`, token: other.adminToken })).status, 404)
 
   const revoked = await call(app, { method: 'DELETE', url: `/v1/tokens/${staff.json.id}`, token: admin })
@@ -72,7 +102,12 @@ t.test('401 for missing, malformed and unknown tokens; 403 for a role not allowe
   const write = await call(app, { method: 'POST', url: '/v1/courts', token: integration, body: { name: 'x', judicialDistrict: 'y' } })
   t.equal(write.status, 403, 'integration tokens are read-only')
   t.match(write.json.detail, /operator/)
-  const unauthenticatedBig = await call(app, { method: 'POST', url: '/v1/sites', body: JSON.stringify({ name: 'x'.repeat(1000) }), headers: { 'content-type': 'application/json' } })
+  const unauthenticatedBig = await call(app, {
+    method: 'POST',
+    url: '/v1/sites',
+    body: JSON.stringify({ name: 'x'.repeat(1000) }),
+    headers: { 'content-type': 'application/json' },
+  })
   t.equal(unauthenticatedBig.status, 401, 'authentication comes before the body')
 })
 
@@ -83,5 +118,8 @@ t.test('POST /v1/centres (the operator) sets up a separate centre with its own a
   t.match(created.json, { name: 'CAW Gent', settings: { plannedDurationMonths: 12, stagger: { arrivalGapMinutes: 15 } }, adminToken: { token: /^bzr_/ } })
   t.equal((await call(app, { url: `/v1/centres/${created.json.id}`, token: centre.adminToken })).status, 404, 'another centre does not see it')
   const own = await call(app, { url: '/v1/centres', token: created.json.adminToken.token })
-  t.same(own.json.items.map((c: { id: string }) => c.id), [created.json.id])
+  t.same(
+    own.json.items.map((c: { id: string }) => c.id),
+    [created.json.id],
+  )
 })

@@ -16,7 +16,11 @@ t.test('a centre admin cannot speak for a court: no court tokens, no courts, no 
   t.equal(created.status, 403, 'POST /v1/centres from an admin')
   t.match(created.json, { status: 403, detail: /installation's operator/ })
   const createdByOperator = await call(app, { method: 'POST', url: '/v1/centres', token: operator, body: { name: 'Centre C' } })
-  const admins = { 'admin of centre A': centre.adminToken, 'admin of centre B': centreB.adminToken, 'admin of a centre the operator created': createdByOperator.json.adminToken.token as string }
+  const admins = {
+    'admin of centre A': centre.adminToken,
+    'admin of centre B': centreB.adminToken,
+    'admin of a centre the operator created': createdByOperator.json.adminToken.token as string,
+  }
 
   for (const [who, token] of Object.entries(admins)) {
     for (const body of [
@@ -41,7 +45,11 @@ t.test('a centre admin cannot speak for a court: no court tokens, no courts, no 
   }
   const court = await call(app, { url: `/v1/courts/${centre.demo.courtId}`, token: centre.adminToken })
   t.match(court.json, { name: 'Familierechtbank Antwerpen', active: true }, 'the court is unchanged')
-  t.same((await call(app, { url: '/v1/tokens', token: centre.adminToken })).json.items.filter((row: { courtId: string | null }) => row.courtId), [], 'no court token was made')
+  t.same(
+    (await call(app, { url: '/v1/tokens', token: centre.adminToken })).json.items.filter((row: { courtId: string | null }) => row.courtId),
+    [],
+    'no court token was made',
+  )
 })
 
 t.test('the operator creates centres and courts, edits courts and issues court-scoped tokens', async (t) => {
@@ -50,7 +58,10 @@ t.test('the operator creates centres and courts, edits courts and issues court-s
   t.match(centreC.json, { name: 'Centre D', adminToken: { token: /^bzr_/ } })
   const court = await call(app, { method: 'POST', url: '/v1/courts', token: operator, body: courtBody })
   t.equal(court.status, 201)
-  t.equal((await call(app, { method: 'PATCH', url: `/v1/courts/${court.json.id}`, token: operator, body: { name: 'Familierechtbank Oost-Vlaanderen' } })).json.name, 'Familierechtbank Oost-Vlaanderen')
+  t.equal(
+    (await call(app, { method: 'PATCH', url: `/v1/courts/${court.json.id}`, token: operator, body: { name: 'Familierechtbank Oost-Vlaanderen' } })).json.name,
+    'Familierechtbank Oost-Vlaanderen',
+  )
   t.equal((await call(app, { method: 'DELETE', url: `/v1/courts/${court.json.id}`, token: operator })).json.active, false)
 
   const clerk = await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: centre.demo.courtId } })
@@ -58,16 +69,27 @@ t.test('the operator creates centres and courts, edits courts and issues court-s
   t.match(clerk.json, { role: 'clerk', courtId: centre.demo.courtId, centreId: null, token: /^bzr_/ })
   const integration = await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'integration', courtId: centre.demo.courtId } })
   t.match(integration.json, { role: 'integration', courtId: centre.demo.courtId, centreId: null })
-  t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'integration' } })).json.errors[0].pointer, '/courtId', 'the operator issues integrations for a court')
+  t.equal(
+    (await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'integration' } })).json.errors[0].pointer,
+    '/courtId',
+    'the operator issues integrations for a court',
+  )
   for (const role of ['admin', 'staff']) {
     const response = await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role } })
     t.equal(response.status, 403, `a ${role} token is its centre's business`)
   }
-  t.equal((await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'operator' } })).status, 400, 'an operator token only from the CLI')
+  t.equal(
+    (await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'operator' } })).status,
+    400,
+    'an operator token only from the CLI',
+  )
   t.equal((await call(app, { method: 'DELETE', url: `/v1/tokens/${integration.json.id}`, token: operator })).status, 200, 'and revokes them')
 
   const centres = await call(app, { url: '/v1/centres?limit=100', token: operator })
-  t.ok([centre.centreId, centreB.centreId, centreC.json.id].every((id) => centres.json.items.some((c: { id: string }) => c.id === id)), 'the operator lists every centre')
+  t.ok(
+    [centre.centreId, centreB.centreId, centreC.json.id].every((id) => centres.json.items.some((c: { id: string }) => c.id === id)),
+    'the operator lists every centre',
+  )
   t.equal((await call(app, { url: `/v1/centres/${centreB.centreId}`, token: operator })).status, 200)
   t.ok((await call(app, { url: '/v1/courts?limit=100', token: operator })).json.items.length >= 3, 'and every court')
 })
@@ -80,8 +102,11 @@ t.test('the operator does not see families', async (t) => {
 })
 
 t.test('a clerk of court 1 (issued by the operator) sees court 1 in every centre, nothing of court 2', async (t) => {
-  const court2 = (await call(app, { method: 'POST', url: '/v1/courts', token: operator, body: { name: 'Familierechtbank Mechelen', judicialDistrict: 'Antwerpen' } })).json.id as string
-  const clerk1 = (await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: centre.demo.courtId } })).json.token as string
+  const court2 = (
+    await call(app, { method: 'POST', url: '/v1/courts', token: operator, body: { name: 'Familierechtbank Mechelen', judicialDistrict: 'Antwerpen' } })
+  ).json.id as string
+  const clerk1 = (await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: centre.demo.courtId } })).json
+    .token as string
   const staffA = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const staffB = (await tokenFor(database, 'staff', { centreId: centreB.centreId })).token
   const submit = async (token: string, overrides: Record<string, unknown>) => {

@@ -37,12 +37,26 @@ t.test('a family’s whole path through HTTP: referral → case → activation �
   t.notOk(clerkWaiting.body.includes('Kerkstraat'), 'the clerk follows the referral without contact details')
 
   // 3. Accepted: the case opens in intake, fee-exempt because court-ordered, with the parties.
-  const accepted = await call(app, { method: 'POST', url: `/v1/referrals/${referralId}/accept`, token: staff, body: { leadCounsellorId: counsellorId, siteId: centre.demo.siteId } })
+  const accepted = await call(app, {
+    method: 'POST',
+    url: `/v1/referrals/${referralId}/accept`,
+    token: staff,
+    body: { leadCounsellorId: counsellorId, siteId: centre.demo.siteId },
+  })
   t.equal(accepted.status, 201, accepted.body)
   caseId = accepted.json.caseId
   t.match(accepted.json, {
     referral: { status: 'accepted', caseId, case: { id: caseId, status: 'intake' } },
-    case: { id: caseId, status: 'intake', feeExempt: true, leadCounsellorId: counsellorId, siteId: centre.demo.siteId, courtReference: '24/1234/A', plannedEndDate: null, readiness: { ready: false } },
+    case: {
+      id: caseId,
+      status: 'intake',
+      feeExempt: true,
+      leadCounsellorId: counsellorId,
+      siteId: centre.demo.siteId,
+      courtReference: '24/1234/A',
+      plannedEndDate: null,
+      readiness: { ready: false },
+    },
   })
   t.equal(accepted.json.case.parties.length, 3)
   await expectEvents('created')
@@ -54,34 +68,67 @@ t.test('a family’s whole path through HTTP: referral → case → activation �
 
   // 4. An intake with each adult.
   for (const partyId of adults) {
-    const intake = await call(app, { method: 'POST', url: `/v1/cases/${caseId}/intakes`, token: staff, body: { partyId, heldAt: '2026-01-05T10:00:00+01:00', counsellorId, summary: 'Went through the house rules.' } })
+    const intake = await call(app, {
+      method: 'POST',
+      url: `/v1/cases/${caseId}/intakes`,
+      token: staff,
+      body: { partyId, heldAt: '2026-01-05T10:00:00+01:00', counsellorId, summary: 'Went through the house rules.' },
+    })
     t.equal(intake.status, 201, intake.body)
     t.match(intake.json, { caseId, partyId, counsellorId, summary: 'Went through the house rules.' })
   }
   await expectEvents('intake_recorded', 'intake_recorded')
-  t.same((await call(app, { url: `/v1/cases/${caseId}/readiness`, token: staff })).json.missing.filter((m: { requirement: string }) => m.requirement === 'intake'), [], 'no intake missing')
+  t.same(
+    (await call(app, { url: `/v1/cases/${caseId}/readiness`, token: staff })).json.missing.filter((m: { requirement: string }) => m.requirement === 'intake'),
+    [],
+    'no intake missing',
+  )
 
   // 5. Both sign the house rules and the information document in force.
   for (const partyId of adults) {
     for (const documentId of [centre.demo.documentIds.houseRules, centre.demo.documentIds.information]) {
-      const signed = await call(app, { method: 'POST', url: `/v1/cases/${caseId}/signatures`, token: staff, body: { partyId, documentId, method: 'paper', signedAt: '2026-01-05T10:30:00+01:00' } })
+      const signed = await call(app, {
+        method: 'POST',
+        url: `/v1/cases/${caseId}/signatures`,
+        token: staff,
+        body: { partyId, documentId, method: 'paper', signedAt: '2026-01-05T10:30:00+01:00' },
+      })
       t.equal(signed.status, 201, signed.body)
       t.match(signed.json, { partyId, documentId, version: 1, method: 'paper' })
     }
   }
   await expectEvents('document_signed', 'document_signed', 'document_signed', 'document_signed')
-  t.same((await call(app, { url: `/v1/cases/${caseId}/readiness`, token: staff })).json.missing.map((m: { requirement: string }) => m.requirement), ['agreement', 'agreement'], 'only the agreement is missing')
+  t.same(
+    (await call(app, { url: `/v1/cases/${caseId}/readiness`, token: staff })).json.missing.map((m: { requirement: string }) => m.requirement),
+    ['agreement', 'agreement'],
+    'only the agreement is missing',
+  )
   t.equal((await call(app, { method: 'POST', url: `/v1/cases/${caseId}/activate`, token: staff })).status, 409, 'not yet: no agreement')
 
   // 6. The agreement, signed by both.
-  const agreement = await call(app, { method: 'PUT', url: `/v1/cases/${caseId}/agreement`, token: staff, body: {
-    kinds: ['supervised_visit'], frequency: 'every two weeks', rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA', durationMinutes: 90, maxVisits: 3,
-    conditions: ['No mobile phones during the visit'], authorisedVisitors: [{ name: 'Maria Vermeulen', relation: 'grandmother' }],
-  } })
+  const agreement = await call(app, {
+    method: 'PUT',
+    url: `/v1/cases/${caseId}/agreement`,
+    token: staff,
+    body: {
+      kinds: ['supervised_visit'],
+      frequency: 'every two weeks',
+      rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA',
+      durationMinutes: 90,
+      maxVisits: 3,
+      conditions: ['No mobile phones during the visit'],
+      authorisedVisitors: [{ name: 'Maria Vermeulen', relation: 'grandmother' }],
+    },
+  })
   t.equal(agreement.status, 201, agreement.body)
   t.match(agreement.json, { version: 1, kinds: ['supervised_visit'], maxVisits: 3, signatures: [] })
   for (const partyId of adults) {
-    const signed = await call(app, { method: 'POST', url: `/v1/cases/${caseId}/agreement/signatures`, token: staff, body: { partyId, signedAt: '2026-01-05T11:00:00+01:00', version: 1 } })
+    const signed = await call(app, {
+      method: 'POST',
+      url: `/v1/cases/${caseId}/agreement/signatures`,
+      token: staff,
+      body: { partyId, signedAt: '2026-01-05T11:00:00+01:00', version: 1 },
+    })
     t.equal(signed.status, 201, signed.body)
   }
   await expectEvents('agreement_updated', 'agreement_signed', 'agreement_signed')
@@ -98,43 +145,143 @@ t.test('a family’s whole path through HTTP: referral → case → activation �
   t.match(await lastEvent(), { type: 'activated', actorRole: 'staff', reason: null, data: { plannedEndDate: activated.json.plannedEndDate } })
 
   // 8. Suspension, with its reason and period (from today for thirty days).
-  const suspended = await call(app, { method: 'POST', url: `/v1/cases/${caseId}/suspend`, token: staff, body: { reasonCode: 'house_rules_violation', explanation: 'Shouting in the waiting room on 28 March.', from: today, until: inDays(30) } })
+  const suspended = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${caseId}/suspend`,
+    token: staff,
+    body: { reasonCode: 'house_rules_violation', explanation: 'Shouting in the waiting room on 28 March.', from: today, until: inDays(30) },
+  })
   t.equal(suspended.status, 200, suspended.body)
-  t.match(suspended.json, { status: 'suspended', allowedActions: ['extend', 'resume', 'end', 'record'], suspensions: [{ from: today, until: inDays(30), resumedAt: null, reason: { code: 'house_rules_violation', category: 'suspension', label: { nl: 'Overtreding van het huishoudelijk reglement' } } }] })
+  t.match(suspended.json, {
+    status: 'suspended',
+    allowedActions: ['extend', 'resume', 'end', 'record'],
+    suspensions: [
+      {
+        from: today,
+        until: inDays(30),
+        resumedAt: null,
+        reason: { code: 'house_rules_violation', category: 'suspension', label: { nl: 'Overtreding van het huishoudelijk reglement' } },
+      },
+    ],
+  })
   await expectEvents('suspended')
-  t.match(await lastEvent(), { type: 'suspended', actorRole: 'staff', actorTokenId: String, at: String, reason: { category: 'suspension', code: 'house_rules_violation', label: { nl: 'Overtreding van het huishoudelijk reglement', fr: String, en: 'Violation of the house rules' } }, explanation: 'Shouting in the waiting room on 28 March.', data: { from: today, until: inDays(30), cancelledVisitIds: [] } })
+  t.match(await lastEvent(), {
+    type: 'suspended',
+    actorRole: 'staff',
+    actorTokenId: String,
+    at: String,
+    reason: {
+      category: 'suspension',
+      code: 'house_rules_violation',
+      label: { nl: 'Overtreding van het huishoudelijk reglement', fr: String, en: 'Violation of the house rules' },
+    },
+    explanation: 'Shouting in the waiting room on 28 March.',
+    data: { from: today, until: inDays(30), cancelledVisitIds: [] },
+  })
 
   // 9. Resumption.
-  const resumed = await call(app, { method: 'POST', url: `/v1/cases/${caseId}/resume`, token: staff, body: { explanation: 'Evaluation talk held with both parents.' } })
+  const resumed = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${caseId}/resume`,
+    token: staff,
+    body: { explanation: 'Evaluation talk held with both parents.' },
+  })
   t.equal(resumed.status, 200, resumed.body)
   t.equal(resumed.json.status, 'active')
   t.ok(resumed.json.suspensions[0].resumedAt, 'the suspension is closed')
   t.equal(resumed.json.suspensions[0].until, today, 'it ends today')
   await expectEvents('resumed')
-  t.match(await lastEvent(), { type: 'resumed', actorRole: 'staff', at: String, reason: null, explanation: 'Evaluation talk held with both parents.', data: { until: today } })
+  t.match(await lastEvent(), {
+    type: 'resumed',
+    actorRole: 'staff',
+    at: String,
+    reason: null,
+    explanation: 'Evaluation talk held with both parents.',
+    data: { until: today },
+  })
 
   // 10. The end.
-  const ended = await call(app, { method: 'POST', url: `/v1/cases/${caseId}/end`, token: staff, body: { reasonCode: 'goal_reached', explanation: 'The parents arrange handovers themselves.', effectiveDate: today } })
+  const ended = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${caseId}/end`,
+    token: staff,
+    body: { reasonCode: 'goal_reached', explanation: 'The parents arrange handovers themselves.', effectiveDate: today },
+  })
   t.equal(ended.status, 200, ended.body)
-  t.match(ended.json, { status: 'ended', endEffectiveDate: today, endedAt: String, allowedActions: [], ending: { effectiveDate: today, refusedAfterIntake: false, reason: { category: 'ending', code: 'goal_reached', label: { nl: 'Doel bereikt', fr: 'Objectif atteint', en: 'Goal reached' } } } })
+  t.match(ended.json, {
+    status: 'ended',
+    endEffectiveDate: today,
+    endedAt: String,
+    allowedActions: [],
+    ending: {
+      effectiveDate: today,
+      refusedAfterIntake: false,
+      reason: { category: 'ending', code: 'goal_reached', label: { nl: 'Doel bereikt', fr: 'Objectif atteint', en: 'Goal reached' } },
+    },
+  })
   await expectEvents('ended')
-  t.match(await lastEvent(), { type: 'ended', actorRole: 'staff', at: String, reason: { category: 'ending', code: 'goal_reached', label: { en: 'Goal reached' } }, explanation: 'The parents arrange handovers themselves.', data: { effectiveDate: today, refusedAfterIntake: false, previousStatus: 'active' } })
+  t.match(await lastEvent(), {
+    type: 'ended',
+    actorRole: 'staff',
+    at: String,
+    reason: { category: 'ending', code: 'goal_reached', label: { en: 'Goal reached' } },
+    explanation: 'The parents arrange handovers themselves.',
+    data: { effectiveDate: today, refusedAfterIntake: false, previousStatus: 'active' },
+  })
   const all = await call(app, { url: `/v1/cases/${caseId}/events`, token: staff })
-  t.same(all.json.items.map((e: { type: string }) => e.type), [
-    'created', 'intake_recorded', 'intake_recorded', 'document_signed', 'document_signed', 'document_signed', 'document_signed',
-    'agreement_updated', 'agreement_signed', 'agreement_signed', 'activated', 'suspended', 'resumed', 'ended',
-  ])
-  t.equal((await call(app, { method: 'POST', url: `/v1/cases/${caseId}/resume`, token: staff, body: { explanation: 'x' } })).status, 409, 'an ended case stays ended')
-  t.ok(all.json.items.every((e: { actorRole: string; at: string }) => e.actorRole === 'staff' && e.at), 'every event has an actor and a time')
+  t.same(
+    all.json.items.map((e: { type: string }) => e.type),
+    [
+      'created',
+      'intake_recorded',
+      'intake_recorded',
+      'document_signed',
+      'document_signed',
+      'document_signed',
+      'document_signed',
+      'agreement_updated',
+      'agreement_signed',
+      'agreement_signed',
+      'activated',
+      'suspended',
+      'resumed',
+      'ended',
+    ],
+  )
+  t.equal(
+    (await call(app, { method: 'POST', url: `/v1/cases/${caseId}/resume`, token: staff, body: { explanation: 'x' } })).status,
+    409,
+    'an ended case stays ended',
+  )
+  t.ok(
+    all.json.items.every((e: { actorRole: string; at: string }) => e.actorRole === 'staff' && e.at),
+    'every event has an actor and a time',
+  )
 
   // 11. The clerk's view at the end: statuses, dates and coded reasons — no contact details, addresses, intake summaries or explanations.
   const clerkReferral = await call(app, { url: `/v1/referrals/${referralId}`, token: clerk })
   t.equal(clerkReferral.status, 200)
   t.match(clerkReferral.json, {
-    status: 'accepted', courtReference: '24/1234/A',
+    status: 'accepted',
+    courtReference: '24/1234/A',
     case: {
-      id: caseId, status: 'ended', activatedAt: String, plannedEndDate: String, endEffectiveDate: today,
-      suspensions: [{ from: today, until: today, resumedAt: String, reason: { category: 'suspension', code: 'house_rules_violation', label: { nl: 'Overtreding van het huishoudelijk reglement', en: 'Violation of the house rules' } } }],
+      id: caseId,
+      status: 'ended',
+      activatedAt: String,
+      plannedEndDate: String,
+      endEffectiveDate: today,
+      suspensions: [
+        {
+          from: today,
+          until: today,
+          resumedAt: String,
+          reason: {
+            category: 'suspension',
+            code: 'house_rules_violation',
+            label: { nl: 'Overtreding van het huishoudelijk reglement', en: 'Violation of the house rules' },
+          },
+        },
+      ],
       ending: { reason: { code: 'goal_reached', label: { en: 'Goal reached' } } },
     },
   })
@@ -142,7 +289,11 @@ t.test('a family’s whole path through HTTP: referral → case → activation �
   t.equal(clerkCase.status, 200)
   t.match(clerkCase.json, { status: 'ended', courtReference: '24/1234/A', ending: { reason: { code: 'goal_reached' } } })
   const clerkEvents = await call(app, { url: `/v1/cases/${caseId}/events`, token: clerk })
-  t.same(clerkEvents.json.items.map((e: { type: string }) => e.type), ['created', 'activated', 'suspended', 'resumed', 'ended'], 'transitions only')
+  t.same(
+    clerkEvents.json.items.map((e: { type: string }) => e.type),
+    ['created', 'activated', 'suspended', 'resumed', 'ended'],
+    'transitions only',
+  )
   t.match(clerkEvents.json.items, [
     { type: 'created', reason: null, at: String, actorRole: 'staff' },
     { type: 'activated', data: { plannedEndDate: activated.json.plannedEndDate } },
@@ -153,13 +304,39 @@ t.test('a family’s whole path through HTTP: referral → case → activation �
   const clerkCases = await call(app, { url: '/v1/cases', token: clerk })
   t.match(clerkCases.json.items, [{ id: caseId, status: 'ended', courtReference: '24/1234/A', endEffectiveDate: today }])
   for (const response of [clerkReferral, clerkCase, clerkEvents, clerkCases]) {
-    for (const secret of ['Shouting in the waiting room', 'Evaluation talk held', 'arrange handovers themselves', 'Kerkstraat', 'Geheime Dreef', '+32 470', 'tom@example.be', 'Went through the house rules', 'contact', 'confidentialAddress', 'summary', 'intakes', 'actorTokenId', 'suspensionId', 'cancelledVisitIds', 'previousStatus', 'No mobile phones', 'Maria Vermeulen', 'leadCounsellorId', 'feeExempt']) {
+    for (const secret of [
+      'Shouting in the waiting room',
+      'Evaluation talk held',
+      'arrange handovers themselves',
+      'Kerkstraat',
+      'Geheime Dreef',
+      '+32 470',
+      'tom@example.be',
+      'Went through the house rules',
+      'contact',
+      'confidentialAddress',
+      'summary',
+      'intakes',
+      'actorTokenId',
+      'suspensionId',
+      'cancelledVisitIds',
+      'previousStatus',
+      'No mobile phones',
+      'Maria Vermeulen',
+      'leadCounsellorId',
+      'feeExempt',
+    ]) {
       t.notOk(response.body.includes(secret), `the clerk never sees ${secret}`)
     }
   }
 
   // Another court's clerk and another centre's staff see none of it.
-  const otherCourt = await call(app, { method: 'POST', url: '/v1/courts', token: ctx.operator, body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' } })
+  const otherCourt = await call(app, {
+    method: 'POST',
+    url: '/v1/courts',
+    token: ctx.operator,
+    body: { name: 'Familierechtbank Gent', judicialDistrict: 'Oost-Vlaanderen' },
+  })
   const otherClerk = (await tokenFor(database, 'clerk', { courtId: otherCourt.json.id })).token
   const other = await setupCentre(database.db, { centreName: 'B', demo: true })
   const otherStaff = (await tokenFor(database, 'staff', { centreId: other.centreId })).token

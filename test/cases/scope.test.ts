@@ -54,19 +54,59 @@ t.test('writes: integration tokens never (403); clerks and counsellors not on ca
   }
   // Nothing changed.
   t.equal((await call(app, { url: caseUrl, token: c.staff })).json.status, 'intake')
-  t.same((await call(app, { url: `${caseUrl}/events`, token: c.staff })).json.items.map((e: { type: string }) => e.type), ['created'])
+  t.same(
+    (await call(app, { url: `${caseUrl}/events`, token: c.staff })).json.items.map((e: { type: string }) => e.type),
+    ['created'],
+  )
   t.equal((await call(app, { url: `/v1/referrals/${referral}`, token: c.staff })).json.status, 'submitted')
 
   // A party, counsellor or document of another case or centre is unknown here.
   const second = await acceptedCase(ctx)
-  const wrongParty = await call(app, { method: 'POST', url: `${caseUrl}/intakes`, token: c.staff, body: { partyId: second.visiting, heldAt: signedAt, counsellorId: centre.demo.counsellorIds[0] } })
+  const wrongParty = await call(app, {
+    method: 'POST',
+    url: `${caseUrl}/intakes`,
+    token: c.staff,
+    body: { partyId: second.visiting, heldAt: signedAt, counsellorId: centre.demo.counsellorIds[0] },
+  })
   t.equal(wrongParty.status, 404, 'a party of another case')
-  t.equal((await call(app, { method: 'POST', url: `${caseUrl}/intakes`, token: c.staff, body: { partyId: c.visiting, heldAt: signedAt, counsellorId: other.demo!.counsellorIds[0] } })).status, 404, 'another centre’s counsellor')
-  t.equal((await call(app, { method: 'POST', url: `${caseUrl}/signatures`, token: c.staff, body: { partyId: c.visiting, documentId: other.demo!.documentIds.houseRules, method: 'paper', signedAt } })).status, 404, 'another centre’s document')
-  const child = await call(app, { method: 'POST', url: `${caseUrl}/intakes`, token: c.staff, body: { partyId: c.child, heldAt: signedAt, counsellorId: centre.demo.counsellorIds[0] } })
+  t.equal(
+    (
+      await call(app, {
+        method: 'POST',
+        url: `${caseUrl}/intakes`,
+        token: c.staff,
+        body: { partyId: c.visiting, heldAt: signedAt, counsellorId: other.demo!.counsellorIds[0] },
+      })
+    ).status,
+    404,
+    'another centre’s counsellor',
+  )
+  t.equal(
+    (
+      await call(app, {
+        method: 'POST',
+        url: `${caseUrl}/signatures`,
+        token: c.staff,
+        body: { partyId: c.visiting, documentId: other.demo!.documentIds.houseRules, method: 'paper', signedAt },
+      })
+    ).status,
+    404,
+    'another centre’s document',
+  )
+  const child = await call(app, {
+    method: 'POST',
+    url: `${caseUrl}/intakes`,
+    token: c.staff,
+    body: { partyId: c.child, heldAt: signedAt, counsellorId: centre.demo.counsellorIds[0] },
+  })
   t.equal(child.status, 400, 'the child has no intake')
   t.match(child.json.errors, [{ pointer: '/partyId', detail: /is a child/ }])
-  const future = await call(app, { method: 'POST', url: `${caseUrl}/intakes`, token: c.staff, body: { partyId: c.visiting, heldAt: new Date(Date.now() + 3_600_000).toISOString(), counsellorId: centre.demo.counsellorIds[0] } })
+  const future = await call(app, {
+    method: 'POST',
+    url: `${caseUrl}/intakes`,
+    token: c.staff,
+    body: { partyId: c.visiting, heldAt: new Date(Date.now() + 3_600_000).toISOString(), counsellorId: centre.demo.counsellorIds[0] },
+  })
   t.equal(future.status, 400, 'an intake in the future')
   t.match(future.json.errors, [{ pointer: '/heldAt' }])
 })

@@ -30,17 +30,29 @@ function requests(ctx: TestContext, c: AcceptedCase, action: CaseAction) {
   const url = `/v1/cases/${c.caseId}`
   const signedAt = new Date(Date.now() - 60_000).toISOString()
   switch (action) {
-    case 'activate': return [{ method: 'POST' as const, url: `${url}/activate`, body: {} }]
-    case 'extend': return [{ method: 'POST' as const, url: `${url}/extend`, body: { plannedEndDate: inDays(400), explanation: 'Hearing postponed.' } }]
-    case 'suspend': return [{ method: 'POST' as const, url: `${url}/suspend`, body: { reasonCode: 'safety_concern', explanation: 'Threats in the car park.', from: today() } }]
-    case 'resume': return [{ method: 'POST' as const, url: `${url}/resume`, body: { explanation: 'Evaluation held.' } }]
-    case 'end': return [{ method: 'POST' as const, url: `${url}/end`, body: { reasonCode: 'other', explanation: 'Moved abroad.', effectiveDate: today() } }]
-    case 'record': return [
-      { method: 'POST' as const, url: `${url}/intakes`, body: { partyId: c.visiting, heldAt: signedAt, counsellorId: ctx.centre.demo.counsellorIds[0] } },
-      { method: 'POST' as const, url: `${url}/signatures`, body: { partyId: c.visiting, documentId: ctx.centre.demo.documentIds.houseRules, method: 'paper', signedAt } },
-      { method: 'PUT' as const, url: `${url}/agreement`, body: { kinds: ['supervised_visit'] } },
-      { method: 'POST' as const, url: `${url}/agreement/signatures`, body: { partyId: c.visiting, signedAt } },
-    ]
+    case 'activate':
+      return [{ method: 'POST' as const, url: `${url}/activate`, body: {} }]
+    case 'extend':
+      return [{ method: 'POST' as const, url: `${url}/extend`, body: { plannedEndDate: inDays(400), explanation: 'Hearing postponed.' } }]
+    case 'suspend':
+      return [
+        { method: 'POST' as const, url: `${url}/suspend`, body: { reasonCode: 'safety_concern', explanation: 'Threats in the car park.', from: today() } },
+      ]
+    case 'resume':
+      return [{ method: 'POST' as const, url: `${url}/resume`, body: { explanation: 'Evaluation held.' } }]
+    case 'end':
+      return [{ method: 'POST' as const, url: `${url}/end`, body: { reasonCode: 'other', explanation: 'Moved abroad.', effectiveDate: today() } }]
+    case 'record':
+      return [
+        { method: 'POST' as const, url: `${url}/intakes`, body: { partyId: c.visiting, heldAt: signedAt, counsellorId: ctx.centre.demo.counsellorIds[0] } },
+        {
+          method: 'POST' as const,
+          url: `${url}/signatures`,
+          body: { partyId: c.visiting, documentId: ctx.centre.demo.documentIds.houseRules, method: 'paper', signedAt },
+        },
+        { method: 'PUT' as const, url: `${url}/agreement`, body: { kinds: ['supervised_visit'] } },
+        { method: 'POST' as const, url: `${url}/agreement/signatures`, body: { partyId: c.visiting, signedAt } },
+      ]
   }
 }
 
@@ -54,7 +66,12 @@ t.test('every action a status does not allow → 409 naming the current status a
       for (const request of requests(ctx, c, action)) {
         const response = await call(ctx.app, { ...request, token: c.staff })
         t.equal(response.status, 409, `${status} × ${request.method} ${request.url.split(c.caseId)[1]}: ${response.body}`)
-        t.match(response.json, { type: 'urn:bezoekruimte:problem:invalid-transition', currentStatus: status, allowedActions: allowed, detail: new RegExp(`a case that is ${status}`) })
+        t.match(response.json, {
+          type: 'urn:bezoekruimte:problem:invalid-transition',
+          currentStatus: status,
+          allowedActions: allowed,
+          detail: new RegExp(`a case that is ${status}`),
+        })
       }
     }
     const after = await call(ctx.app, { url: `/v1/cases/${c.caseId}`, token: c.staff })
@@ -74,10 +91,34 @@ t.test('every reason outside its category → 400; refusal reasons only end a ca
     [...all, 'nonsense'].filter((code) => !REASON_CATALOGUE[category].includes(code) && !also.includes(code))
 
   const checks: { c: AcceptedCase; path: string; categories: string; codes: string[]; body: (code: string) => unknown }[] = [
-    { c: active, path: 'suspend', categories: 'suspension', codes: outside('suspension'), body: (reasonCode) => ({ reasonCode, explanation: 'x', from: today() }) },
-    { c: active, path: 'end', categories: 'ending', codes: outside('ending'), body: (reasonCode) => ({ reasonCode, explanation: 'x', effectiveDate: today() }) },
-    { c: active, path: 'extend', categories: 'extension', codes: outside('extension'), body: (reasonCode) => ({ reasonCode, explanation: 'x', plannedEndDate: inDays(400) }) },
-    { c: intake, path: 'end', categories: 'refusal or ending', codes: outside('ending', [...REASON_CATALOGUE.refusal]), body: (reasonCode) => ({ reasonCode, explanation: 'x', effectiveDate: today() }) },
+    {
+      c: active,
+      path: 'suspend',
+      categories: 'suspension',
+      codes: outside('suspension'),
+      body: (reasonCode) => ({ reasonCode, explanation: 'x', from: today() }),
+    },
+    {
+      c: active,
+      path: 'end',
+      categories: 'ending',
+      codes: outside('ending'),
+      body: (reasonCode) => ({ reasonCode, explanation: 'x', effectiveDate: today() }),
+    },
+    {
+      c: active,
+      path: 'extend',
+      categories: 'extension',
+      codes: outside('extension'),
+      body: (reasonCode) => ({ reasonCode, explanation: 'x', plannedEndDate: inDays(400) }),
+    },
+    {
+      c: intake,
+      path: 'end',
+      categories: 'refusal or ending',
+      codes: outside('ending', [...REASON_CATALOGUE.refusal]),
+      body: (reasonCode) => ({ reasonCode, explanation: 'x', effectiveDate: today() }),
+    },
   ]
   for (const check of checks) {
     t.ok(check.codes.length > 5)
@@ -92,26 +133,57 @@ t.test('every reason outside its category → 400; refusal reasons only end a ca
   t.equal((await call(ctx.app, { url: `/v1/cases/${intake.caseId}`, token: intake.staff })).json.status, 'intake')
   // Every reason also takes a free-text explanation.
   for (const [c, path, body] of [
-    [active, 'suspend', { reasonCode: 'illness', from: today() }], [active, 'end', { reasonCode: 'moved', effectiveDate: today() }],
-    [active, 'extend', { plannedEndDate: inDays(400) }], [active, 'suspend', { reasonCode: 'illness', explanation: '', from: today() }],
-  ] as const) t.equal((await post(c, path, body)).status, 400, `${path} without explanation`)
+    [active, 'suspend', { reasonCode: 'illness', from: today() }],
+    [active, 'end', { reasonCode: 'moved', effectiveDate: today() }],
+    [active, 'extend', { plannedEndDate: inDays(400) }],
+    [active, 'suspend', { reasonCode: 'illness', explanation: '', from: today() }],
+  ] as const)
+    t.equal((await post(c, path, body)).status, 400, `${path} without explanation`)
 })
 
 t.test('refusal after intake: ending from intake with a refusal reason', async (t) => {
   const ctx = await buildTestApp(t)
   const c = await acceptedCase(ctx)
   await completeIntake(ctx, c, { agreement: true })
-  const ended = await call(ctx.app, { method: 'POST', url: `/v1/cases/${c.caseId}/end`, token: c.staff, body: { reasonCode: 'safety_risk_unmanageable', explanation: 'The intake showed risks the centre cannot manage.', effectiveDate: today() } })
+  const ended = await call(ctx.app, {
+    method: 'POST',
+    url: `/v1/cases/${c.caseId}/end`,
+    token: c.staff,
+    body: { reasonCode: 'safety_risk_unmanageable', explanation: 'The intake showed risks the centre cannot manage.', effectiveDate: today() },
+  })
   t.equal(ended.status, 200, ended.body)
-  t.match(ended.json, { status: 'ended', activatedAt: null, endEffectiveDate: today(), allowedActions: [], ending: { refusedAfterIntake: true, reason: { category: 'refusal', code: 'safety_risk_unmanageable', label: { en: 'Safety risk cannot be managed' } } } })
+  t.match(ended.json, {
+    status: 'ended',
+    activatedAt: null,
+    endEffectiveDate: today(),
+    allowedActions: [],
+    ending: { refusedAfterIntake: true, reason: { category: 'refusal', code: 'safety_risk_unmanageable', label: { en: 'Safety risk cannot be managed' } } },
+  })
   const event = (await call(ctx.app, { url: `/v1/cases/${c.caseId}/events`, token: c.staff })).json.items.at(-1)
-  t.match(event, { type: 'ended', actorRole: 'staff', reason: { category: 'refusal', code: 'safety_risk_unmanageable' }, explanation: 'The intake showed risks the centre cannot manage.', data: { previousStatus: 'intake', refusedAfterIntake: true, effectiveDate: today() } })
+  t.match(event, {
+    type: 'ended',
+    actorRole: 'staff',
+    reason: { category: 'refusal', code: 'safety_risk_unmanageable' },
+    explanation: 'The intake showed risks the centre cannot manage.',
+    data: { previousStatus: 'intake', refusedAfterIntake: true, effectiveDate: today() },
+  })
   const clerk = await call(ctx.app, { url: `/v1/referrals/${c.referralId}`, token: c.clerk })
-  t.match(clerk.json, { status: 'accepted', case: { status: 'ended', ending: { refusedAfterIntake: true, reason: { code: 'safety_risk_unmanageable', label: { nl: 'Veiligheidsrisico niet beheersbaar' } } } } })
+  t.match(clerk.json, {
+    status: 'accepted',
+    case: {
+      status: 'ended',
+      ending: { refusedAfterIntake: true, reason: { code: 'safety_risk_unmanageable', label: { nl: 'Veiligheidsrisico niet beheersbaar' } } },
+    },
+  })
   t.notOk(clerk.body.includes('risks the centre cannot manage'), 'the clerk gets the coded reason, not the explanation')
   // An ending reason is fine from intake too.
   const other = await acceptedCase(ctx)
-  const byEnding = await call(ctx.app, { method: 'POST', url: `/v1/cases/${other.caseId}/end`, token: other.staff, body: { reasonCode: 'moved', explanation: 'The family moved to Liège.', effectiveDate: today() } })
+  const byEnding = await call(ctx.app, {
+    method: 'POST',
+    url: `/v1/cases/${other.caseId}/end`,
+    token: other.staff,
+    body: { reasonCode: 'moved', explanation: 'The family moved to Liège.', effectiveDate: today() },
+  })
   t.match(byEnding.json, { status: 'ended', ending: { refusedAfterIntake: true, reason: { category: 'ending', code: 'moved' } } })
 })
 
@@ -129,7 +201,12 @@ t.test('extend, suspend, resume, end: their rules and their events', async (t) =
   const extended = await post('extend', { plannedEndDate: inDays(300), explanation: 'Contact is restoring.', reasonCode: 'goal_not_yet_reached' })
   t.equal(extended.status, 200, extended.body)
   t.match(extended.json, { status: 'active', plannedEndDate: inDays(300) })
-  t.match(await lastEvent(), { type: 'extended', reason: { category: 'extension', code: 'goal_not_yet_reached', label: { en: String } }, explanation: 'Contact is restoring.', data: { previousPlannedEndDate: planned, plannedEndDate: inDays(300) } })
+  t.match(await lastEvent(), {
+    type: 'extended',
+    reason: { category: 'extension', code: 'goal_not_yet_reached', label: { en: String } },
+    explanation: 'Contact is restoring.',
+    data: { previousPlannedEndDate: planned, plannedEndDate: inDays(300) },
+  })
   const again = await post('extend', { plannedEndDate: inDays(330), explanation: 'Hearing moved.' })
   t.equal(again.status, 200)
   t.match(await lastEvent(), { type: 'extended', reason: null, explanation: 'Hearing moved.' })
@@ -139,11 +216,30 @@ t.test('extend, suspend, resume, end: their rules and their events', async (t) =
   t.equal(backwards.status, 400)
   t.match(backwards.json.errors, [{ pointer: '/until' }])
   t.equal((await post('suspend', { reasonCode: 'illness', explanation: 'x', from: '2026-02-30' })).status, 400, 'an impossible date')
-  const suspended = await post('suspend', { reasonCode: 'awaiting_court_decision', explanation: 'New hearing on the 15th.', from: inDays(3), until: inDays(20) })
+  const suspended = await post('suspend', {
+    reasonCode: 'awaiting_court_decision',
+    explanation: 'New hearing on the 15th.',
+    from: inDays(3),
+    until: inDays(20),
+  })
   t.equal(suspended.status, 200, suspended.body)
-  t.match(suspended.json, { status: 'suspended', allowedActions: ['extend', 'resume', 'end', 'record'], suspensions: [{ from: inDays(3), until: inDays(20), resumedAt: null, reason: { code: 'awaiting_court_decision' }, explanation: 'New hearing on the 15th.' }] })
-  t.match(await lastEvent(), { type: 'suspended', reason: { category: 'suspension', code: 'awaiting_court_decision', label: { fr: "Dans l'attente d'une décision judiciaire" } }, data: { from: inDays(3), until: inDays(20), cancelledVisitIds: [] } })
-  t.equal((await post('extend', { plannedEndDate: inDays(360), explanation: 'The suspension lasts.', reasonCode: 'suspension_period' })).status, 200, 'a suspended case can be extended')
+  t.match(suspended.json, {
+    status: 'suspended',
+    allowedActions: ['extend', 'resume', 'end', 'record'],
+    suspensions: [
+      { from: inDays(3), until: inDays(20), resumedAt: null, reason: { code: 'awaiting_court_decision' }, explanation: 'New hearing on the 15th.' },
+    ],
+  })
+  t.match(await lastEvent(), {
+    type: 'suspended',
+    reason: { category: 'suspension', code: 'awaiting_court_decision', label: { fr: "Dans l'attente d'une décision judiciaire" } },
+    data: { from: inDays(3), until: inDays(20), cancelledVisitIds: [] },
+  })
+  t.equal(
+    (await post('extend', { plannedEndDate: inDays(360), explanation: 'The suspension lasts.', reasonCode: 'suspension_period' })).status,
+    200,
+    'a suspended case can be extended',
+  )
 
   // Resume: a suspension that has not started yet is left empty.
   const resumed = await post('resume', { explanation: 'The court decided early.' })
@@ -163,22 +259,43 @@ t.test('extend, suspend, resume, end: their rules and their events', async (t) =
   t.match(tooEarly.json.errors, [{ pointer: '/effectiveDate', detail: /before the case was opened/ }])
   const ended = await post('end', { reasonCode: 'max_duration_reached', explanation: 'Six months are over.', effectiveDate: inDays(7) })
   t.equal(ended.status, 200)
-  t.match(ended.json, { status: 'ended', endEffectiveDate: inDays(7), ending: { refusedAfterIntake: false, effectiveDate: inDays(7), reason: { category: 'ending', code: 'max_duration_reached' } } })
+  t.match(ended.json, {
+    status: 'ended',
+    endEffectiveDate: inDays(7),
+    ending: { refusedAfterIntake: false, effectiveDate: inDays(7), reason: { category: 'ending', code: 'max_duration_reached' } },
+  })
 
   // The history: every transition with actor, time, reason (code and label) and explanation.
-  const events = (await call(ctx.app, { url: `/v1/cases/${c.caseId}/events`, token: c.staff })).json.items as { type: string; at: string; actorRole: string; actorTokenId: string; reason: { code: string; label: object } | null; explanation: string | null }[]
+  const events = (await call(ctx.app, { url: `/v1/cases/${c.caseId}/events`, token: c.staff })).json.items as {
+    type: string
+    at: string
+    actorRole: string
+    actorTokenId: string
+    reason: { code: string; label: object } | null
+    explanation: string | null
+  }[]
   const transitions = events.filter((e) => ['activated', 'extended', 'suspended', 'resumed', 'ended'].includes(e.type))
-  t.same(transitions.map((e) => e.type), ['activated', 'extended', 'extended', 'suspended', 'extended', 'resumed', 'suspended', 'resumed', 'ended'])
+  t.same(
+    transitions.map((e) => e.type),
+    ['activated', 'extended', 'extended', 'suspended', 'extended', 'resumed', 'suspended', 'resumed', 'ended'],
+  )
   for (const e of transitions) {
     t.ok(e.actorRole === 'staff' && e.actorTokenId && !Number.isNaN(Date.parse(e.at)), `${e.type}: actor and time`)
     if (['suspended', 'ended'].includes(e.type)) t.ok(e.reason?.code && e.reason.label && e.explanation, `${e.type}: reason, label and explanation`)
   }
-  t.same(events.map((e) => e.at), [...events.map((e) => e.at)].sort(), 'oldest first')
+  t.same(
+    events.map((e) => e.at),
+    [...events.map((e) => e.at)].sort(),
+    'oldest first',
+  )
 
   // Paged.
   const page = await call(ctx.app, { url: `/v1/cases/${c.caseId}/events?limit=5`, token: c.staff })
   t.equal(page.json.items.length, 5)
   const rest = await call(ctx.app, { url: `/v1/cases/${c.caseId}/events?limit=200&cursor=${page.json.nextCursor}`, token: c.staff })
-  t.same([...page.json.items, ...rest.json.items].map((e: { id: string }) => e.id), events.map((e) => (e as unknown as { id: string }).id))
+  t.same(
+    [...page.json.items, ...rest.json.items].map((e: { id: string }) => e.id),
+    events.map((e) => (e as unknown as { id: string }).id),
+  )
   t.equal(rest.json.nextCursor, null)
 })

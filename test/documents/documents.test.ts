@@ -9,17 +9,33 @@ const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString()
 t.test('document versions: numbered per kind and language, SHA-256, immutable, in force', async (t) => {
   const { app, database, centre } = await buildTestApp(t)
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
-  const publish = (body: Record<string, unknown>, token = staff) => call(app, { method: 'POST', url: '/v1/documents', token, body: { title: 'Huishoudelijk reglement', ...body } })
+  const publish = (body: Record<string, unknown>, token = staff) =>
+    call(app, { method: 'POST', url: '/v1/documents', token, body: { title: 'Huishoudelijk reglement', ...body } })
 
   const body2 = '1. Je komt op tijd.\n2. Geen gsm tijdens het bezoek — ook niet in de gang.'
   const v2 = await publish({ kind: 'house_rules', language: 'nl', body: body2 })
   t.equal(v2.status, 201, v2.body)
-  t.match(v2.json, { centreId: centre.centreId, kind: 'house_rules', language: 'nl', version: 2, body: body2, contentSha256: sha256(body2), effectiveFrom: String, createdAt: String })
+  t.match(v2.json, {
+    centreId: centre.centreId,
+    kind: 'house_rules',
+    language: 'nl',
+    version: 2,
+    body: body2,
+    contentSha256: sha256(body2),
+    effectiveFrom: String,
+    createdAt: String,
+  })
   const fr1 = await publish({ kind: 'house_rules', language: 'fr', title: 'Règlement d’ordre intérieur', body: 'Règle 1.' })
   t.match(fr1.json, { language: 'fr', version: 1, contentSha256: sha256('Règle 1.') }, 'each language counts its own versions')
   const start = new Date(Date.now() + 48 * 3_600_000)
   start.setUTCMilliseconds(0)
-  const info2 = await publish({ kind: 'information', language: 'nl', title: 'Informatie', body: 'Info 2.', effectiveFrom: start.toISOString().replace('.000Z', '+00:00') })
+  const info2 = await publish({
+    kind: 'information',
+    language: 'nl',
+    title: 'Informatie',
+    body: 'Info 2.',
+    effectiveFrom: start.toISOString().replace('.000Z', '+00:00'),
+  })
   t.match(info2.json, { kind: 'information', version: 2 })
   t.equal(new Date(info2.json.effectiveFrom).getTime(), start.getTime(), 'effectiveFrom as given')
   // Same text, same hash; the hash is of the body only.
@@ -28,12 +44,16 @@ t.test('document versions: numbered per kind and language, SHA-256, immutable, i
 
   // Invalid: unknown kind or language, empty body, not before the latest version's start.
   for (const [name, bad] of [
-    ['unknown kind', { kind: 'menu', language: 'nl', body: 'x' }], ['unknown language', { kind: 'house_rules', language: 'xx', body: 'x' }],
-    ['empty body', { kind: 'house_rules', language: 'nl', body: '' }], ['before the latest', { kind: 'information', language: 'nl', body: 'x', effectiveFrom: hours(24) }],
+    ['unknown kind', { kind: 'menu', language: 'nl', body: 'x' }],
+    ['unknown language', { kind: 'house_rules', language: 'xx', body: 'x' }],
+    ['empty body', { kind: 'house_rules', language: 'nl', body: '' }],
+    ['before the latest', { kind: 'information', language: 'nl', body: 'x', effectiveFrom: hours(24) }],
     ['not a timestamp', { kind: 'information', language: 'nl', body: 'x', effectiveFrom: 'tomorrow' }],
-  ] as const) t.equal((await publish(bad)).status, 400, name)
+  ] as const)
+    t.equal((await publish(bad)).status, 400, name)
   // No route changes or removes a version.
-  for (const method of ['PUT', 'PATCH', 'DELETE'] as const) t.equal((await call(app, { method, url: `/v1/documents/${v2.json.id}`, token: staff, body: {} })).status, 404, `${method} a version`)
+  for (const method of ['PUT', 'PATCH', 'DELETE'] as const)
+    t.equal((await call(app, { method, url: `/v1/documents/${v2.json.id}`, token: staff, body: {} })).status, 404, `${method} a version`)
 
   const list = async (query: string, token = staff) => {
     const response = await call(app, { url: `/v1/documents${query}`, token })
@@ -43,7 +63,11 @@ t.test('document versions: numbered per kind and language, SHA-256, immutable, i
   t.same(await list(''), ['house_rules/nl/1', 'information/nl/1', 'house_rules/nl/2', 'house_rules/fr/1', 'information/nl/2', 'house_rules/nl/3'])
   t.same(await list('?kind=house_rules'), ['house_rules/nl/1', 'house_rules/nl/2', 'house_rules/fr/1', 'house_rules/nl/3'])
   t.same(await list('?kind=house_rules&language=nl'), ['house_rules/nl/1', 'house_rules/nl/2', 'house_rules/nl/3'])
-  t.same(await list('?inForce=true'), ['information/nl/1', 'house_rules/fr/1', 'house_rules/nl/3'], 'the latest in force of each kind and language; information 2 is not in force yet')
+  t.same(
+    await list('?inForce=true'),
+    ['information/nl/1', 'house_rules/fr/1', 'house_rules/nl/3'],
+    'the latest in force of each kind and language; information 2 is not in force yet',
+  )
   t.same(await list('?inForce=true&kind=information'), ['information/nl/1'])
   t.same(await list('?inForce=false'), await list(''), 'inForce=false filters nothing')
   const page = await call(app, { url: '/v1/documents?limit=4', token: staff })
@@ -61,7 +85,10 @@ t.test('document versions: numbered per kind and language, SHA-256, immutable, i
   const counsellor = (await tokenFor(database, 'counsellor', { centreId: centre.centreId, counsellorId: centre.demo.counsellorIds[0] })).token
   t.equal((await list('?inForce=true', counsellor)).length, 3, 'counsellors read them')
   t.equal((await publish({ kind: 'house_rules', language: 'nl', body: 'x' }, counsellor)).status, 403)
-  for (const [role, scope] of [['clerk', { courtId: centre.demo.courtId }], ['integration', { centreId: centre.centreId }]] as const) {
+  for (const [role, scope] of [
+    ['clerk', { courtId: centre.demo.courtId }],
+    ['integration', { centreId: centre.centreId }],
+  ] as const) {
     const token = (await tokenFor(database, role, scope)).token
     t.equal((await call(app, { url: '/v1/documents', token })).status, 403, `${role} reads no documents`)
     t.equal((await publish({ kind: 'house_rules', language: 'nl', body: 'x' }, token)).status, 403, `${role} publishes none`)
@@ -72,11 +99,25 @@ t.test('signatures: one per party and version, by adults of the case', async (t)
   const ctx = await buildTestApp(t)
   const { app, centre } = ctx
   const c = await acceptedCase(ctx)
-  const sign = (body: Record<string, unknown>) => call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/signatures`, token: c.staff, body: { partyId: c.visiting, documentId: centre.demo.documentIds.houseRules, method: 'paper', signedAt: hours(-1), ...body } })
+  const sign = (body: Record<string, unknown>) =>
+    call(app, {
+      method: 'POST',
+      url: `/v1/cases/${c.caseId}/signatures`,
+      token: c.staff,
+      body: { partyId: c.visiting, documentId: centre.demo.documentIds.houseRules, method: 'paper', signedAt: hours(-1), ...body },
+    })
 
   const signed = await sign({})
   t.equal(signed.status, 201, signed.body)
-  t.match(signed.json, { caseId: c.caseId, partyId: c.visiting, documentId: centre.demo.documentIds.houseRules, kind: 'house_rules', version: 1, method: 'paper', recordedByTokenId: String })
+  t.match(signed.json, {
+    caseId: c.caseId,
+    partyId: c.visiting,
+    documentId: centre.demo.documentIds.houseRules,
+    kind: 'house_rules',
+    version: 1,
+    method: 'paper',
+    recordedByTokenId: String,
+  })
   const twice = await sign({ method: 'e_id' })
   t.equal(twice.status, 409)
   t.match(twice.json, { type: 'urn:bezoekruimte:problem:already-signed', detail: /house_rules version 1/ })
@@ -93,17 +134,41 @@ t.test('agreement: each PUT a new version; signatures per adult on the current v
   const { app } = ctx
   const c = await acceptedCase(ctx)
   const put = (body: unknown) => call(app, { method: 'PUT', url: `/v1/cases/${c.caseId}/agreement`, token: c.staff, body })
-  const sign = (body: Record<string, unknown>) => call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/agreement/signatures`, token: c.staff, body: { signedAt: hours(-1), ...body } })
-  const agreementMissing = async () => (await call(app, { url: `/v1/cases/${c.caseId}/readiness`, token: c.staff })).json.missing.filter((m: { requirement: string }) => m.requirement === 'agreement')
+  const sign = (body: Record<string, unknown>) =>
+    call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/agreement/signatures`, token: c.staff, body: { signedAt: hours(-1), ...body } })
+  const agreementMissing = async () =>
+    (await call(app, { url: `/v1/cases/${c.caseId}/readiness`, token: c.staff })).json.missing.filter(
+      (m: { requirement: string }) => m.requirement === 'agreement',
+    )
 
   const none = await sign({ partyId: c.visiting })
   t.equal(none.status, 409)
   t.match(none.json, { type: 'urn:bezoekruimte:problem:no-agreement' })
-  t.same(await agreementMissing(), [{ partyId: c.visiting, requirement: 'agreement' }, { partyId: c.residing, requirement: 'agreement' }])
+  t.same(await agreementMissing(), [
+    { partyId: c.visiting, requirement: 'agreement' },
+    { partyId: c.residing, requirement: 'agreement' },
+  ])
 
-  const v1 = await put({ kinds: ['supervised_visit', 'supervised_handover'], frequency: 'every two weeks', rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA', durationMinutes: 90, maxVisits: 3, conditions: ['No phones'], authorisedVisitors: [{ name: 'Maria', relation: 'grandmother' }] })
+  const v1 = await put({
+    kinds: ['supervised_visit', 'supervised_handover'],
+    frequency: 'every two weeks',
+    rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA',
+    durationMinutes: 90,
+    maxVisits: 3,
+    conditions: ['No phones'],
+    authorisedVisitors: [{ name: 'Maria', relation: 'grandmother' }],
+  })
   t.equal(v1.status, 201, v1.body)
-  t.match(v1.json, { caseId: c.caseId, version: 1, kinds: ['supervised_visit', 'supervised_handover'], rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA', maxVisits: 3, conditions: ['No phones'], authorisedVisitors: [{ name: 'Maria', relation: 'grandmother' }], signatures: [] })
+  t.match(v1.json, {
+    caseId: c.caseId,
+    version: 1,
+    kinds: ['supervised_visit', 'supervised_handover'],
+    rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA',
+    maxVisits: 3,
+    conditions: ['No phones'],
+    authorisedVisitors: [{ name: 'Maria', relation: 'grandmother' }],
+    signatures: [],
+  })
   const signedV1 = await sign({ partyId: c.visiting, version: 1 })
   t.equal(signedV1.status, 201, signedV1.body)
   t.match(signedV1.json, { agreementId: v1.json.id, version: 1, partyId: c.visiting })
@@ -115,7 +180,10 @@ t.test('agreement: each PUT a new version; signatures per adult on the current v
   const v2 = await put({ kinds: ['supervised_visit'], validUntil: '2099-06-30' })
   t.equal(v2.status, 200)
   t.match(v2.json, { version: 2, validUntil: '2099-06-30', signatures: [] })
-  t.same(await agreementMissing(), [{ partyId: c.visiting, requirement: 'agreement', version: 2 }, { partyId: c.residing, requirement: 'agreement', version: 2 }])
+  t.same(await agreementMissing(), [
+    { partyId: c.visiting, requirement: 'agreement', version: 2 },
+    { partyId: c.residing, requirement: 'agreement', version: 2 },
+  ])
   const stale = await sign({ partyId: c.residing, version: 1 })
   t.equal(stale.status, 409)
   t.match(stale.json, { type: 'urn:bezoekruimte:problem:agreement-version-changed', currentVersion: 2 })
@@ -123,13 +191,19 @@ t.test('agreement: each PUT a new version; signatures per adult on the current v
   t.same(await agreementMissing(), [])
   const read = await call(app, { url: `/v1/cases/${c.caseId}`, token: c.staff })
   t.match(read.json.agreement, { version: 2, signatures: [{ partyId: c.visiting }, { partyId: c.residing }] })
-  t.same((await call(app, { url: `/v1/cases/${c.caseId}/events`, token: c.staff })).json.items.map((e: { type: string }) => e.type),
-    ['created', 'agreement_updated', 'agreement_signed', 'agreement_updated', 'agreement_signed', 'agreement_signed'])
+  t.same(
+    (await call(app, { url: `/v1/cases/${c.caseId}/events`, token: c.staff })).json.items.map((e: { type: string }) => e.type),
+    ['created', 'agreement_updated', 'agreement_signed', 'agreement_updated', 'agreement_signed', 'agreement_signed'],
+  )
 
   // Invalid agreements.
   for (const [name, bad] of [
-    ['no kinds', { kinds: [] }], ['unknown kind', { kinds: ['picnic'] }], ['valid until yesterday', { kinds: ['supervised_visit'], validUntil: '2020-01-01' }],
-    ['bad rrule', { kinds: ['supervised_visit'], rrule: 'FREQ=SOMETIMES' }], ['zero visits', { kinds: ['supervised_visit'], maxVisits: 0 }],
-  ] as const) t.equal((await put(bad)).status, 400, name)
+    ['no kinds', { kinds: [] }],
+    ['unknown kind', { kinds: ['picnic'] }],
+    ['valid until yesterday', { kinds: ['supervised_visit'], validUntil: '2020-01-01' }],
+    ['bad rrule', { kinds: ['supervised_visit'], rrule: 'FREQ=SOMETIMES' }],
+    ['zero visits', { kinds: ['supervised_visit'], maxVisits: 0 }],
+  ] as const)
+    t.equal((await put(bad)).status, 400, name)
   t.equal((await call(app, { url: `/v1/cases/${c.caseId}`, token: c.staff })).json.agreement.version, 2, 'no version added by refused requests')
 })

@@ -15,14 +15,25 @@ const C2 = '00000000-0000-4000-8000-000000000002'
 
 const day = (from: string, to: string) => [{ from, to }]
 const saturdayMorning: WeeklyHours = { sat: day('09:00', '12:00') }
-const allDay: WeeklyHours = { mon: day('00:00', '24:00'), tue: day('00:00', '24:00'), wed: day('00:00', '24:00'), thu: day('00:00', '24:00'), fri: day('00:00', '24:00'), sat: day('00:00', '24:00'), sun: day('00:00', '24:00') }
+const allDay: WeeklyHours = {
+  mon: day('00:00', '24:00'),
+  tue: day('00:00', '24:00'),
+  wed: day('00:00', '24:00'),
+  thu: day('00:00', '24:00'),
+  fri: day('00:00', '24:00'),
+  sat: day('00:00', '24:00'),
+  sun: day('00:00', '24:00'),
+}
 
 function rules(overrides: Partial<BookingRules> = {}): BookingRules {
   return {
-    kind: 'supervised_visit', timeZone: BRUSSELS,
+    kind: 'supervised_visit',
+    timeZone: BRUSSELS,
     site: { openingHours: saturdayMorning, closures: [], holidayOptOuts: [] },
     counsellors: [{ id: C1, workingHours: allDay, absences: [] }],
-    plannedEndDate: null, suspensions: [], agreement: null,
+    plannedEndDate: null,
+    suspensions: [],
+    agreement: null,
     ...overrides,
   }
 }
@@ -30,14 +41,26 @@ function rules(overrides: Partial<BookingRules> = {}): BookingRules {
 /** 60-minute contacts with 15 minutes of staggering on either side, on Saturday 6 March 2027. */
 function input(overrides: Partial<AvailabilityInput> = {}): AvailabilityInput {
   return {
-    rules: rules(), visitsCounted: 0, from: at('2027-03-06T00:00'), to: at('2027-03-07T00:00'), stepMinutes: 30,
-    plan: (start) => computeStagger({
-      kind: 'supervised_visit', start, durationMinutes: 60,
-      stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 15, departureGapMinutes: 15 },
-      parties: [{ partyId: 'v', side: 'visiting' }, { partyId: 'r', side: 'residing' }],
-    }),
+    rules: rules(),
+    visitsCounted: 0,
+    from: at('2027-03-06T00:00'),
+    to: at('2027-03-07T00:00'),
+    stepMinutes: 30,
+    plan: (start) =>
+      computeStagger({
+        kind: 'supervised_visit',
+        start,
+        durationMinutes: 60,
+        stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 15, departureGapMinutes: 15 },
+        parties: [
+          { partyId: 'v', side: 'visiting' },
+          { partyId: 'r', side: 'residing' },
+        ],
+      }),
     rooms: [{ id: ROOM, capacity: 1, busy: [] }],
-    counsellorBusy: new Map(), partyBusy: [], limit: 100,
+    counsellorBusy: new Map(),
+    partyBusy: [],
+    limit: 100,
     ...overrides,
   }
 }
@@ -45,7 +68,12 @@ const starts = (result: ReturnType<typeof findFreeSlots>) => result.slots.map((s
 const localStarts = (result: ReturnType<typeof findFreeSlots>) => result.slots.map((s) => s.start.getTime())
 
 t.test('BusyCalendar: half-open overlap by binary search over merged spans', async (t) => {
-  const busy = new BusyCalendar([{ start: 10, end: 20 }, { start: 40, end: 50 }, { start: 15, end: 30 }, { start: 5, end: 5 }])
+  const busy = new BusyCalendar([
+    { start: 10, end: 20 },
+    { start: 40, end: 50 },
+    { start: 15, end: 30 },
+    { start: 5, end: 5 },
+  ])
   t.notOk(busy.overlaps(0, 10), 'ends exactly where a span starts')
   t.ok(busy.overlaps(0, 11))
   t.ok(busy.overlaps(25, 26), 'inside the merged 10–30')
@@ -73,9 +101,17 @@ t.test('the window bounds the starts: from inclusive, to exclusive', async (t) =
 
 t.test('room places: a room is free while one of its places is', async (t) => {
   const busy = [{ place: 1, start: ms('2027-03-06T09:00'), end: ms('2027-03-06T10:15') }]
-  t.same(localStarts(findFreeSlots(input({ rooms: [{ id: ROOM, capacity: 1, busy }] }))), [ms('2027-03-06T10:30')], 'capacity 1: only once the span (from 10:15) clears it')
+  t.same(
+    localStarts(findFreeSlots(input({ rooms: [{ id: ROOM, capacity: 1, busy }] }))),
+    [ms('2027-03-06T10:30')],
+    'capacity 1: only once the span (from 10:15) clears it',
+  )
   const two = findFreeSlots(input({ rooms: [{ id: ROOM, capacity: 2, busy }] }))
-  t.same(two.slots.map((s) => s.place), [2, 2, 1], 'capacity 2: the second place while the first is taken')
+  t.same(
+    two.slots.map((s) => s.place),
+    [2, 2, 1],
+    'capacity 2: the second place while the first is taken',
+  )
   t.same(findFreeSlots(input({ rooms: [{ id: ROOM, capacity: 2, busy: [...busy, { ...busy[0]!, place: 2 }] }] })).slots.length, 1)
 })
 
@@ -90,17 +126,34 @@ t.test('counsellors: busy, absent or off duty are left out; no counsellor free, 
   // 09:30 (span 09:15–10:45): C1 absent 10:00–10:10, C2 off duty before 10:00 → nothing.
   // 10:00 (span 09:45–11:15): C1 absent, C2 off duty before 10:00 → nothing.
   // 10:30 (span 10:15–11:45): C1 free; C2 busy 11:00–11:30 → C1 only.
-  t.same(result.slots.map((s) => [s.start.getTime(), s.counsellorIds]), [[ms('2027-03-06T10:30'), [C1]]])
+  t.same(
+    result.slots.map((s) => [s.start.getTime(), s.counsellorIds]),
+    [[ms('2027-03-06T10:30'), [C1]]],
+  )
 })
 
-t.test('the case\'s rules and people', async (t) => {
+t.test("the case's rules and people", async (t) => {
   const partyBusy = [{ start: ms('2027-03-06T09:00'), end: ms('2027-03-06T09:20') }]
-  t.same(localStarts(findFreeSlots(input({ partyBusy }))), [ms('2027-03-06T10:00'), ms('2027-03-06T10:30')], 'a party\'s other visit')
+  t.same(localStarts(findFreeSlots(input({ partyBusy }))), [ms('2027-03-06T10:00'), ms('2027-03-06T10:30')], "a party's other visit")
   t.same(findFreeSlots(input({ rules: rules({ suspensions: [{ from: '2027-03-01', until: null }] }) })).slots, [], 'suspended')
   t.same(findFreeSlots(input({ rules: rules({ plannedEndDate: '2027-03-05' }) })).slots, [], 'after the planned end')
-  t.same(findFreeSlots(input({ rules: rules({ agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: 2 } }), visitsCounted: 2 })).slots, [], 'maxVisits reached')
-  t.same(findFreeSlots(input({ rules: rules({ agreement: { kinds: ['supervised_handover'], validUntil: null, maxVisits: null } }) })).slots, [], 'kind not covered')
-  t.same(findFreeSlots(input({ rules: rules({ site: { openingHours: saturdayMorning, closures: [{ from: '2027-03-06', to: '2027-03-06' }], holidayOptOuts: [] } }) })).slots, [], 'closure')
+  t.same(
+    findFreeSlots(input({ rules: rules({ agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: 2 } }), visitsCounted: 2 })).slots,
+    [],
+    'maxVisits reached',
+  )
+  t.same(
+    findFreeSlots(input({ rules: rules({ agreement: { kinds: ['supervised_handover'], validUntil: null, maxVisits: null } }) })).slots,
+    [],
+    'kind not covered',
+  )
+  t.same(
+    findFreeSlots(
+      input({ rules: rules({ site: { openingHours: saturdayMorning, closures: [{ from: '2027-03-06', to: '2027-03-06' }], holidayOptOuts: [] } }) }),
+    ).slots,
+    [],
+    'closure',
+  )
 })
 
 t.test('public holidays close the site unless the centre opted out', async (t) => {
@@ -108,14 +161,24 @@ t.test('public holidays close the site unless the centre opted out', async (t) =
   const monday: WeeklyHours = { mon: day('09:00', '12:00') }
   const window = { from: at('2027-03-29T00:00'), to: at('2027-03-30T00:00') }
   t.same(findFreeSlots(input({ ...window, rules: rules({ site: { openingHours: monday, closures: [], holidayOptOuts: [] } }) })).slots, [])
-  t.equal(findFreeSlots(input({ ...window, rules: rules({ site: { openingHours: monday, closures: [], holidayOptOuts: ['easter_monday'] } }) })).slots.length, 3)
+  t.equal(
+    findFreeSlots(input({ ...window, rules: rules({ site: { openingHours: monday, closures: [], holidayOptOuts: ['easter_monday'] } }) })).slots.length,
+    3,
+  )
 })
 
 t.test('several rooms, one page at a time', async (t) => {
-  const rooms = [{ id: ROOM_2, capacity: 1, busy: [] }, { id: ROOM, capacity: 1, busy: [] }]
+  const rooms = [
+    { id: ROOM_2, capacity: 1, busy: [] },
+    { id: ROOM, capacity: 1, busy: [] },
+  ]
   const all = findFreeSlots(input({ rooms }))
   t.same(starts(all).length, 6)
-  t.same(all.slots.slice(0, 2).map((s) => s.roomId), [ROOM, ROOM_2], 'rooms by id within one start')
+  t.same(
+    all.slots.slice(0, 2).map((s) => s.roomId),
+    [ROOM, ROOM_2],
+    'rooms by id within one start',
+  )
   const page1 = findFreeSlots(input({ rooms, limit: 3 }))
   t.equal(page1.more, true)
   const last = page1.slots[2]!
@@ -126,25 +189,46 @@ t.test('several rooms, one page at a time', async (t) => {
   t.equal(exact.more, false, 'a full last page has no next page')
 })
 
-t.test('an outside visit: no room; starts come from the counsellors\' hours', async (t) => {
-  const result = findFreeSlots(input({
-    rules: rules({ kind: 'outside_visit', site: undefined, counsellors: [{ id: C1, workingHours: { sat: day('14:00', '16:00') }, absences: [] }] }),
-    rooms: null,
-  }))
-  t.same(result.slots.map((s) => [s.start.getTime(), s.roomId, s.place]), [[ms('2027-03-06T14:30'), null, null]])
+t.test("an outside visit: no room; starts come from the counsellors' hours", async (t) => {
+  const result = findFreeSlots(
+    input({
+      rules: rules({ kind: 'outside_visit', site: undefined, counsellors: [{ id: C1, workingHours: { sat: day('14:00', '16:00') }, absences: [] }] }),
+      rooms: null,
+    }),
+  )
+  t.same(
+    result.slots.map((s) => [s.start.getTime(), s.roomId, s.place]),
+    [[ms('2027-03-06T14:30'), null, null]],
+  )
 })
 
 t.test('DST: starts stay on the local grid and a start in the gap is not listed twice', async (t) => {
   // 28 March 2027: 02:00 → 03:00 in Brussels.
-  const result = findFreeSlots(input({
-    rules: rules({ site: { openingHours: allDay, closures: [], holidayOptOuts: ['easter_sunday'] } }),
-    from: at('2027-03-28T01:00'), to: at('2027-03-28T04:30'), stepMinutes: 30,
-    plan: (start) => computeStagger({ kind: 'conversation', start, durationMinutes: 30, stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 0, departureGapMinutes: 0 }, parties: [] }),
-  }))
-  t.same(result.slots.map((s) => s.start.toISOString()), [
-    '2027-03-28T00:00:00.000Z', '2027-03-28T00:30:00.000Z', // 01:00, 01:30 +01:00
-    '2027-03-28T01:00:00.000Z', '2027-03-28T01:30:00.000Z', // 02:00→03:00, 02:30→03:30 +02:00
-    '2027-03-28T02:00:00.000Z', // 04:00 +02:00
-  ])
+  const result = findFreeSlots(
+    input({
+      rules: rules({ site: { openingHours: allDay, closures: [], holidayOptOuts: ['easter_sunday'] } }),
+      from: at('2027-03-28T01:00'),
+      to: at('2027-03-28T04:30'),
+      stepMinutes: 30,
+      plan: (start) =>
+        computeStagger({
+          kind: 'conversation',
+          start,
+          durationMinutes: 30,
+          stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 0, departureGapMinutes: 0 },
+          parties: [],
+        }),
+    }),
+  )
+  t.same(
+    result.slots.map((s) => s.start.toISOString()),
+    [
+      '2027-03-28T00:00:00.000Z',
+      '2027-03-28T00:30:00.000Z', // 01:00, 01:30 +01:00
+      '2027-03-28T01:00:00.000Z',
+      '2027-03-28T01:30:00.000Z', // 02:00→03:00, 02:30→03:30 +02:00
+      '2027-03-28T02:00:00.000Z', // 04:00 +02:00
+    ],
+  )
   t.throws(() => findFreeSlots(input({ stepMinutes: 0 })), RangeError)
 })

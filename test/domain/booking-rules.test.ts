@@ -23,18 +23,29 @@ function spanSlot(start: string, end: string, spanStart = start, spanEnd = end):
   return { start: new Date(start), end: new Date(end), spanStart: new Date(spanStart), spanEnd: new Date(spanEnd) }
 }
 
-const weekdays = [{ from: '09:00', to: '12:00' }, { from: '13:00', to: '18:00' }]
+const weekdays = [
+  { from: '09:00', to: '12:00' },
+  { from: '13:00', to: '18:00' },
+]
 const openingHours: WeeklyHours = {
-  mon: weekdays, tue: weekdays, wed: weekdays, thu: weekdays, fri: weekdays,
+  mon: weekdays,
+  tue: weekdays,
+  wed: weekdays,
+  thu: weekdays,
+  fri: weekdays,
   sat: [{ from: '09:00', to: '18:00' }],
   sun: [{ from: '10:00', to: '17:00' }],
 }
 const allWeek = [{ from: '00:00', to: '24:00' }]
 const alwaysOpen: WeeklyHours = { mon: allWeek, tue: allWeek, wed: allWeek, thu: allWeek, fri: allWeek, sat: allWeek, sun: allWeek }
 const workingHours: WeeklyHours = {
-  mon: [{ from: '08:00', to: '20:00' }], tue: [{ from: '08:00', to: '20:00' }], wed: [{ from: '08:00', to: '20:00' }],
-  thu: [{ from: '08:00', to: '20:00' }], fri: [{ from: '08:00', to: '20:00' }],
-  sat: [{ from: '08:00', to: '19:00' }], sun: [{ from: '09:00', to: '18:00' }],
+  mon: [{ from: '08:00', to: '20:00' }],
+  tue: [{ from: '08:00', to: '20:00' }],
+  wed: [{ from: '08:00', to: '20:00' }],
+  thu: [{ from: '08:00', to: '20:00' }],
+  fri: [{ from: '08:00', to: '20:00' }],
+  sat: [{ from: '08:00', to: '19:00' }],
+  sun: [{ from: '09:00', to: '18:00' }],
 }
 
 const COUNSELLOR = '0193a5b2-7c1e-7d3a-9f10-000000000001'
@@ -53,8 +64,7 @@ function rules(overrides: Partial<BookingRules> = {}): BookingRules {
     ...overrides,
   }
 }
-const withSite = (site: Partial<NonNullable<BookingRules['site']>>) =>
-  rules({ site: { openingHours, closures: [], holidayOptOuts: [], ...site } })
+const withSite = (site: Partial<NonNullable<BookingRules['site']>>) => rules({ site: { openingHours, closures: [], holidayOptOuts: [], ...site } })
 
 const codes = (reasons: BookingReason[]) => reasons.map((r) => r.code)
 
@@ -63,15 +73,23 @@ const CLEAN = '2026-03-07T10:00' // Saturday, +01:00
 t.test('a slot that breaks no rule gives []', async (t) => {
   t.same(checkSlot(rules(), slot(CLEAN), 0), [])
   t.same(checkSlot(rules(), slot(CLEAN), 11), [], 'one visit left under maxVisits')
-  t.same(checkSlot(rules({ plannedEndDate: null, agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: null } }), slot(CLEAN), 1000), [],
-    'no planned end, unlimited agreement')
+  t.same(
+    checkSlot(rules({ plannedEndDate: null, agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: null } }), slot(CLEAN), 1000),
+    [],
+    'no planned end, unlimited agreement',
+  )
   t.same(checkSlot(rules({ plannedEndDate: undefined }), slot(CLEAN), 0), [], 'planned end absent')
   t.same(checkSlot(rules({ counsellors: [] }), slot(CLEAN), 0), [], 'no counsellors to check')
   // A staggered visit built by computeStagger: span 09:45–11:45, inside Saturday 09:00–18:00.
   const visit = computeStagger({
-    kind: 'supervised_visit', start: at(CLEAN), durationMinutes: 90,
+    kind: 'supervised_visit',
+    start: at(CLEAN),
+    durationMinutes: 90,
     stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 15, departureGapMinutes: 15 },
-    parties: [{ partyId: 'v', side: 'visiting' }, { partyId: 'r', side: 'residing' }],
+    parties: [
+      { partyId: 'v', side: 'visiting' },
+      { partyId: 'r', side: 'residing' },
+    ],
   })
   t.same(checkSlot(rules(), visit, 0), [], 'a computeStagger span')
 })
@@ -86,8 +104,11 @@ t.test('after_planned_end: the planned end date is inclusive, in local time', as
   // 00:30 local on 8 March is 23:30Z on 7 March: the local date decides, not the UTC one.
   t.equal(at('2026-03-08T00:30').toISOString(), '2026-03-07T23:30:00.000Z')
   t.ok(codes(checkSlot(r, slot('2026-03-08T00:30', 30, 0, 0), 0)).includes('after_planned_end'), '00:30 local the day after')
-  t.same(codes(checkSlot(rules({ plannedEndDate: null }), slot('2030-01-05T10:00'), 0)).filter((c) => c === 'after_planned_end'), [],
-    'no planned end: no limit')
+  t.same(
+    codes(checkSlot(rules({ plannedEndDate: null }), slot('2030-01-05T10:00'), 0)).filter((c) => c === 'after_planned_end'),
+    [],
+    'no planned end: no limit',
+  )
 })
 
 t.test('case_suspended: open-ended and bounded suspensions, until exclusive', async (t) => {
@@ -96,8 +117,11 @@ t.test('case_suspended: open-ended and bounded suspensions, until exclusive', as
   const inside = checkSlot(openEnded, slot('2026-03-14T10:00'), 0)
   t.same(codes(inside), ['case_suspended'])
   t.equal(inside[0]!.detail, 'the case is suspended from 2026-03-10', 'an open-ended suspension names no end')
-  t.same(codes(checkSlot(rules({ plannedEndDate: null, agreement: null, suspensions: [{ from: '2026-03-10', until: null }] }), slot('2027-03-13T10:00'), 0)),
-    ['case_suspended'], 'an open-ended suspension lasts until resumed')
+  t.same(
+    codes(checkSlot(rules({ plannedEndDate: null, agreement: null, suspensions: [{ from: '2026-03-10', until: null }] }), slot('2027-03-13T10:00'), 0)),
+    ['case_suspended'],
+    'an open-ended suspension lasts until resumed',
+  )
   t.same(codes(checkSlot(rules({ suspensions: [{ from: '2026-03-07', until: null }] }), slot(CLEAN), 0)), ['case_suspended'], 'from is inclusive')
 
   const bounded = rules({ suspensions: [{ from: '2026-03-09', until: '2026-03-14' }] })
@@ -111,7 +135,12 @@ t.test('case_suspended: open-ended and bounded suspensions, until exclusive', as
   t.same(codes(checkSlot(lateNight, slot('2026-03-09T00:30', 30, 0, 0), 0)), ['case_suspended'])
   t.same(codes(checkSlot(lateNight, slot('2026-03-08T23:30', 30, 0, 0), 0)), [], 'the local evening before')
 
-  const several = rules({ suspensions: [{ from: '2026-01-01', until: '2026-02-01' }, { from: '2026-03-01', until: '2026-04-01' }] })
+  const several = rules({
+    suspensions: [
+      { from: '2026-01-01', until: '2026-02-01' },
+      { from: '2026-03-01', until: '2026-04-01' },
+    ],
+  })
   const second = checkSlot(several, slot(CLEAN), 0)
   t.same(codes(second), ['case_suspended'], 'any suspension blocks')
   t.match(second[0]!.detail, /from 2026-03-01 until 2026-04-01/, 'and the detail names the one that does')
@@ -131,8 +160,11 @@ t.test('not_covered_by_agreement: kind, validUntil and maxVisits, each its own r
   const expired = checkSlot(validUntil, slot('2026-03-14T10:00'), 0)
   t.same(codes(expired), ['not_covered_by_agreement'])
   t.equal(expired[0]!.detail, 'the agreement is valid until 2026-03-07')
-  t.same(checkSlot(rules({ agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: null } }), slot('2026-09-26T10:00'), 0), [],
-    'no validUntil: no limit')
+  t.same(
+    checkSlot(rules({ agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: null } }), slot('2026-09-26T10:00'), 0),
+    [],
+    'no validUntil: no limit',
+  )
 
   const max3 = rules({ agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: 3 } })
   t.same(checkSlot(max3, slot(CLEAN), 0), [])
@@ -141,12 +173,18 @@ t.test('not_covered_by_agreement: kind, validUntil and maxVisits, each its own r
   t.same(codes(fourth), ['not_covered_by_agreement'], 'the fourth does not')
   t.equal(fourth[0]!.detail, 'the agreement allows 3 visits and 3 are booked or held')
   t.same(codes(checkSlot(max3, slot(CLEAN), 7)), ['not_covered_by_agreement'], 'nor anything past it')
-  t.same(codes(checkSlot(rules({ agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: 0 } }), slot(CLEAN), 0)),
-    ['not_covered_by_agreement'], 'maxVisits 0 allows none')
+  t.same(
+    codes(checkSlot(rules({ agreement: { kinds: ['supervised_visit'], validUntil: null, maxVisits: 0 } }), slot(CLEAN), 0)),
+    ['not_covered_by_agreement'],
+    'maxVisits 0 allows none',
+  )
 
   const all = checkSlot(rules({ kind: 'conversation', agreement: { kinds: ['supervised_visit'], validUntil: '2026-03-01', maxVisits: 1 } }), slot(CLEAN), 1)
   t.same(codes(all), ['not_covered_by_agreement', 'not_covered_by_agreement', 'not_covered_by_agreement'], 'all three at once')
-  t.match(all.map((r) => r.detail), [/not conversation/, /valid until 2026-03-01/, /allows 1 visits/])
+  t.match(
+    all.map((r) => r.detail),
+    [/not conversation/, /valid until 2026-03-01/, /allows 1 visits/],
+  )
 })
 
 t.test('agreement: null skips every agreement rule (an intake conversation)', async (t) => {
@@ -169,15 +207,24 @@ t.test('site_closed: closures, inclusive, in local dates', async (t) => {
   const noReason = checkSlot(withSite({ closures: [{ from: '2026-03-07', to: '2026-03-07' }] }), slot(CLEAN), 0)
   t.equal(noReason[0]!.detail, 'the site is closed 2026-03-07–2026-03-07', 'no reason, no parentheses')
 
-  const several = withSite({ closures: [{ from: '2026-01-01', to: '2026-01-02' }, { from: '2026-03-06', to: '2026-03-07', reason: 'Teambuilding' }] })
+  const several = withSite({
+    closures: [
+      { from: '2026-01-01', to: '2026-01-02' },
+      { from: '2026-03-06', to: '2026-03-07', reason: 'Teambuilding' },
+    ],
+  })
   t.match(checkSlot(several, slot(CLEAN), 0), [{ code: 'site_closed', detail: /Teambuilding/ }], 'the closure that applies is named')
 
   // A late span touches the next local date only when it ends after midnight (half-open span).
   const lateSite = withSite({ openingHours: alwaysOpen, closures: [{ from: '2026-03-10', to: '2026-03-10' }] })
   const late = rules({ ...lateSite, counsellors: [] })
   t.same(checkSlot(late, spanSlot('2026-03-09T22:00:00+01:00', '2026-03-10T00:00:00+01:00'), 0), [], 'ending at midnight does not touch the closed day')
-  t.ok(codes(checkSlot(late, spanSlot('2026-03-09T22:00:00+01:00', '2026-03-09T23:30:00+01:00', '2026-03-09T22:00:00+01:00', '2026-03-10T00:15:00+01:00'), 0)).includes('site_closed'),
-    'a staggered departure into the closed day does')
+  t.ok(
+    codes(
+      checkSlot(late, spanSlot('2026-03-09T22:00:00+01:00', '2026-03-09T23:30:00+01:00', '2026-03-09T22:00:00+01:00', '2026-03-10T00:15:00+01:00'), 0),
+    ).includes('site_closed'),
+    'a staggered departure into the closed day does',
+  )
 })
 
 t.test('site_closed: Belgian public holidays, Easter-based ones included, with a centre opt-out', async (t) => {
@@ -188,9 +235,17 @@ t.test('site_closed: Belgian public holidays, Easter-based ones included, with a
   t.equal(easterMonday[0]!.detail, '2026-04-06 is a public holiday (Easter Monday)')
   t.same(checkSlot(site, slot('2026-04-07T10:00'), 0), [], 'the Tuesday after is an ordinary day')
   for (const [date, name] of [
-    ['2026-01-01', "New Year's Day"], ['2026-04-05', 'Easter Sunday'], ['2026-05-01', 'Labour Day'], ['2026-05-14', 'Ascension Day'],
-    ['2026-05-24', 'Whit Sunday'], ['2026-05-25', 'Whit Monday'], ['2026-07-21', 'National Day'], ['2026-08-15', 'Assumption Day'],
-    ['2026-11-01', "All Saints' Day"], ['2026-11-11', 'Armistice Day'], ['2026-12-25', 'Christmas Day'],
+    ['2026-01-01', "New Year's Day"],
+    ['2026-04-05', 'Easter Sunday'],
+    ['2026-05-01', 'Labour Day'],
+    ['2026-05-14', 'Ascension Day'],
+    ['2026-05-24', 'Whit Sunday'],
+    ['2026-05-25', 'Whit Monday'],
+    ['2026-07-21', 'National Day'],
+    ['2026-08-15', 'Assumption Day'],
+    ['2026-11-01', "All Saints' Day"],
+    ['2026-11-11', 'Armistice Day'],
+    ['2026-12-25', 'Christmas Day'],
     ['2027-03-29', 'Easter Monday'],
   ] as const) {
     const reasons = checkSlot(rules({ ...site, plannedEndDate: null, agreement: null, counsellors: [] }), slot(`${date}T10:00`), 0)
@@ -200,18 +255,28 @@ t.test('site_closed: Belgian public holidays, Easter-based ones included, with a
   const optedOut = withSite({ openingHours: alwaysOpen, holidayOptOuts: ['easter_monday'] })
   t.same(checkSlot(optedOut, slot('2026-04-06T10:00'), 0), [], 'a centre that opted out of Easter Monday stays open then')
   t.same(codes(checkSlot(optedOut, slot('2026-05-25T10:00'), 0)), ['site_closed'], 'but not on Whit Monday')
-  t.same(codes(checkSlot(withSite({ openingHours: alwaysOpen, holidayOptOuts: ['armistice', 'not_a_holiday'] }), slot('2026-04-06T10:00'), 0)),
-    ['site_closed'], 'other (and unknown) opt-outs do not matter')
+  t.same(
+    codes(checkSlot(withSite({ openingHours: alwaysOpen, holidayOptOuts: ['armistice', 'not_a_holiday'] }), slot('2026-04-06T10:00'), 0)),
+    ['site_closed'],
+    'other (and unknown) opt-outs do not matter',
+  )
 
   // Holidays by local date: 23:30 local on 24 December is 22:30Z; a span into 25 December touches Christmas.
   const eve = rules({ ...site, counsellors: [], plannedEndDate: null, agreement: null })
   t.same(checkSlot(eve, spanSlot('2026-12-24T22:00:00+01:00', '2026-12-25T00:00:00+01:00'), 0), [], 'ending at midnight on Christmas Eve')
   const intoChristmas = checkSlot(eve, spanSlot('2026-12-24T23:00:00+01:00', '2026-12-25T00:30:00+01:00'), 0)
-  t.same(intoChristmas.map((r) => r.detail).filter((d) => d.includes('holiday')), ['2026-12-25 is a public holiday (Christmas Day)'])
+  t.same(
+    intoChristmas.map((r) => r.detail).filter((d) => d.includes('holiday')),
+    ['2026-12-25 is a public holiday (Christmas Day)'],
+  )
   t.ok(codes(intoChristmas).includes('outside_opening_hours'), 'and a span across midnight is never inside opening hours')
 
   // A holiday inside a closure: both are reported.
-  const both = checkSlot(withSite({ openingHours: alwaysOpen, closures: [{ from: '2026-04-01', to: '2026-04-10', reason: 'Paasverlof' }] }), slot('2026-04-06T10:00'), 0)
+  const both = checkSlot(
+    withSite({ openingHours: alwaysOpen, closures: [{ from: '2026-04-01', to: '2026-04-10', reason: 'Paasverlof' }] }),
+    slot('2026-04-06T10:00'),
+    0,
+  )
   t.same(codes(both), ['site_closed', 'site_closed'])
 })
 
@@ -221,7 +286,7 @@ t.test('outside_opening_hours: the whole staggered span must fit in one interval
   t.same(checkSlot(rules(), slot('2026-03-09T09:00', 180, 0, 0), 0), [], 'exactly the morning interval')
   const early = checkSlot(rules(), slot('2026-03-09T09:00'), 0)
   t.same(codes(early), ['outside_opening_hours'], 'the contact is inside but the arrival gap starts at 08:45')
-  t.equal(early[0]!.detail, 'outside the site\'s opening hours')
+  t.equal(early[0]!.detail, "outside the site's opening hours")
   t.same(codes(checkSlot(rules(), slot('2026-03-09T10:30'), 0)), ['outside_opening_hours'], 'the contact ends at 12:00 but the departure gap runs to 12:15')
   t.same(checkSlot(rules(), slot('2026-03-09T10:15', 90, 15, 0), 0), [], 'span 10:00–12:00 ends exactly at the edge')
   t.same(codes(checkSlot(rules(), slot('2026-03-09T11:30', 60, 0, 0), 0)), ['outside_opening_hours'], 'across the lunch break')
@@ -236,7 +301,7 @@ t.test('outside_opening_hours: the whole staggered span must fit in one interval
 
 t.test('counsellor_absent: working hours and absences, per counsellor', async (t) => {
   const early = checkSlot(withSite({ openingHours: alwaysOpen }), slot('2026-03-09T07:30'), 0)
-  t.same(early, [{ code: 'counsellor_absent', resourceId: COUNSELLOR, detail: 'outside the counsellor\'s working hours' }], 'before 08:00')
+  t.same(early, [{ code: 'counsellor_absent', resourceId: COUNSELLOR, detail: "outside the counsellor's working hours" }], 'before 08:00')
   t.same(codes(checkSlot(withSite({ openingHours: alwaysOpen }), slot('2026-03-07T17:45'), 0)), ['counsellor_absent'], 'Saturday span ends 19:30 > 19:00')
   t.same(checkSlot(withSite({ openingHours: alwaysOpen }), slot('2026-03-07T17:15'), 0), [], 'Saturday span ends at 19:00 exactly')
   const noHours = rules({ counsellors: [{ id: COUNSELLOR, workingHours: {}, absences: [] }] })
@@ -258,15 +323,20 @@ t.test('counsellor_absent: working hours and absences, per counsellor', async (t
       { id: OTHER_COUNSELLOR, workingHours: { sat: [{ from: '12:00', to: '18:00' }] }, absences: [absence] },
     ],
   })
-  t.same(checkSlot(two, slot(CLEAN), 0), [
-    { code: 'counsellor_absent', resourceId: OTHER_COUNSELLOR, detail: 'outside the counsellor\'s working hours' },
-    { code: 'counsellor_absent', resourceId: OTHER_COUNSELLOR, detail: 'the counsellor is absent' },
-  ], 'each reason names the counsellor; the available one is not named')
+  t.same(
+    checkSlot(two, slot(CLEAN), 0),
+    [
+      { code: 'counsellor_absent', resourceId: OTHER_COUNSELLOR, detail: "outside the counsellor's working hours" },
+      { code: 'counsellor_absent', resourceId: OTHER_COUNSELLOR, detail: 'the counsellor is absent' },
+    ],
+    'each reason names the counsellor; the available one is not named',
+  )
 })
 
 t.test('an outside visit (no site) skips the site rules but not the others', async (t) => {
   const outside = rules({
-    kind: 'outside_visit', site: undefined,
+    kind: 'outside_visit',
+    site: undefined,
     agreement: { kinds: ['outside_visit'], validUntil: null, maxVisits: null },
   })
   // Easter Monday at midday: a public holiday, within the counsellor's hours.
@@ -286,10 +356,16 @@ t.test('every rule at once, in a stable order', async (t) => {
     counsellors: [{ id: COUNSELLOR, workingHours, absences: [{ from: at('2026-04-06T00:00'), until: at('2026-04-07T00:00') }] }],
   })
   t.same(codes(checkSlot(everything, slot('2026-04-06T07:00'), 1)), [
-    'after_planned_end', 'case_suspended',
-    'not_covered_by_agreement', 'not_covered_by_agreement', 'not_covered_by_agreement',
-    'site_closed', 'site_closed', 'outside_opening_hours',
-    'counsellor_absent', 'counsellor_absent',
+    'after_planned_end',
+    'case_suspended',
+    'not_covered_by_agreement',
+    'not_covered_by_agreement',
+    'not_covered_by_agreement',
+    'site_closed',
+    'site_closed',
+    'outside_opening_hours',
+    'counsellor_absent',
+    'counsellor_absent',
   ])
 })
 
@@ -318,7 +394,12 @@ t.test('DST weeks in Europe/Brussels: the rules read local wall time', async (t)
   t.same(checkSlot(rules({ plannedEndDate: null, agreement: null }), autumn, 0), [])
   t.same(codes(checkSlot(rules({ plannedEndDate: null, agreement: null }), slot('2026-10-25T09:45'), 0)), ['outside_opening_hours'], '09:30 local Sunday')
   // 02:15 (first, +02:00) to 02:45 (second, +01:00): 90 real minutes, 02:15–02:45 on the wall.
-  const fold = rules({ plannedEndDate: null, agreement: null, site: { openingHours: { sun: [{ from: '02:00', to: '03:00' }] }, closures: [], holidayOptOuts: [] }, counsellors: [] })
+  const fold = rules({
+    plannedEndDate: null,
+    agreement: null,
+    site: { openingHours: { sun: [{ from: '02:00', to: '03:00' }] }, closures: [], holidayOptOuts: [] },
+    counsellors: [],
+  })
   t.same(checkSlot(fold, spanSlot('2026-10-25T02:15:00+02:00', '2026-10-25T02:45:00+01:00'), 0), [], 'a span inside the repeated hour')
 
   // Dates around a DST change are local dates: planned end, suspension, closure, absence.
@@ -329,6 +410,10 @@ t.test('DST weeks in Europe/Brussels: the rules read local wall time', async (t)
     counsellors: [],
   })
   t.same(codes(checkSlot(edges, slot('2026-03-29T23:30', 20, 0, 0), 0)), ['site_closed'], '23:30 +02:00 on the 29th is still the 29th')
-  t.same(codes(checkSlot(edges, slot('2026-03-30T00:30', 20, 0, 0), 0)), ['after_planned_end', 'case_suspended'], '00:30 +02:00 on the 30th (22:30Z on the 29th)')
+  t.same(
+    codes(checkSlot(edges, slot('2026-03-30T00:30', 20, 0, 0), 0)),
+    ['after_planned_end', 'case_suspended'],
+    '00:30 +02:00 on the 30th (22:30Z on the 29th)',
+  )
   t.same(checkSlot(edges, slot('2026-03-28T23:30', 20, 0, 0), 0), [], '23:30 +01:00 on the 28th')
 })

@@ -42,7 +42,9 @@ t.test('allowed actions per status, in a stable order', async (t) => {
 t.test('the refusal message is readable', async (t) => {
   const activeTwice = caseTransition('active', 'activate')
   t.same(activeTwice, {
-    ok: false, current: 'active', allowed: ['extend', 'suspend', 'end', 'record'],
+    ok: false,
+    current: 'active',
+    allowed: ['extend', 'suspend', 'end', 'record'],
     message: 'Cannot activate a case that is active; allowed actions: extend, suspend, end, record.',
   })
   const recordEnded = caseTransition('ended', 'record')

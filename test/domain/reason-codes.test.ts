@@ -6,14 +6,57 @@ import { checkReason, endingCategories, REASON_CATALOGUE, REASON_CODE_PATTERN, r
 
 // The documented catalogue, verbatim: it must not drift from docs/domain.md.
 const DESIGN: Record<Exclude<ReasonCategory, 'extension'>, string[]> = {
-  refusal: ['outside_target_group', 'no_capacity', 'safety_risk_unmanageable', 'no_right_to_contact', 'parties_do_not_consent', 'other_service_more_suitable', 'other'],
+  refusal: [
+    'outside_target_group',
+    'no_capacity',
+    'safety_risk_unmanageable',
+    'no_right_to_contact',
+    'parties_do_not_consent',
+    'other_service_more_suitable',
+    'other',
+  ],
   return: ['incomplete_referral', 'modalities_unclear', 'wrong_district', 'other'],
-  suspension: ['house_rules_violation', 'safety_concern', 'child_refuses', 'child_wellbeing', 'repeated_absence', 'party_request', 'awaiting_court_decision', 'illness', 'other'],
-  ending: ['goal_reached', 'agreement_between_parties', 'max_duration_reached', 'referral_withdrawn', 'new_court_decision', 'repeated_absence', 'repeated_rule_violations', 'safety', 'child_interest', 'party_request', 'moved', 'other'],
-  cancellation: ['illness', 'party_unavailable', 'child_refuses', 'centre_closed', 'counsellor_unavailable', 'case_suspended', 'case_ended', 'weather_or_transport', 'other'],
+  suspension: [
+    'house_rules_violation',
+    'safety_concern',
+    'child_refuses',
+    'child_wellbeing',
+    'repeated_absence',
+    'party_request',
+    'awaiting_court_decision',
+    'illness',
+    'other',
+  ],
+  ending: [
+    'goal_reached',
+    'agreement_between_parties',
+    'max_duration_reached',
+    'referral_withdrawn',
+    'new_court_decision',
+    'repeated_absence',
+    'repeated_rule_violations',
+    'safety',
+    'child_interest',
+    'party_request',
+    'moved',
+    'other',
+  ],
+  cancellation: [
+    'illness',
+    'party_unavailable',
+    'child_refuses',
+    'centre_closed',
+    'counsellor_unavailable',
+    'case_suspended',
+    'case_ended',
+    'weather_or_transport',
+    'other',
+  ],
 }
 
-const available: AvailableReason[] = Object.entries(REASON_CATALOGUE).flatMap(([category, codes]) => codes.map((code) => ({ category: category as ReasonCategory, code })))
+const available: AvailableReason[] = Object.entries(REASON_CATALOGUE).flatMap(([category, codes]) =>
+  codes.map((code) => ({ category: category as ReasonCategory, code })),
+)
 
 t.test('the catalogue is the documented one, plus extension reasons', async (t) => {
   for (const [category, codes] of Object.entries(DESIGN)) t.same(REASON_CATALOGUE[category as ReasonCategory], codes, category)
@@ -25,7 +68,10 @@ t.test('the seeding migration holds exactly the catalogue', async (t) => {
   const sql = readFileSync(new URL('../../migrations/0005_reason_codes.sql', import.meta.url), 'utf8')
   const seeded = [...sql.matchAll(/\('[0-9a-f-]{36}', '(\w+)', '(\w+)', NULL, '((?:[^']|'')+)', '((?:[^']|'')+)', '((?:[^']|'')+)'\)/g)]
   t.same(seeded.map((m) => `${m[1]}/${m[2]}`).sort(), available.map((r) => `${r.category}/${r.code}`).sort())
-  t.ok(seeded.every((m) => m[3] && m[4] && m[5]), 'every code has labels in nl, fr and en')
+  t.ok(
+    seeded.every((m) => m[3] && m[4] && m[5]),
+    'every code has labels in nl, fr and en',
+  )
 })
 
 t.test('every code × category: valid only in its own categories', async (t) => {

@@ -50,7 +50,10 @@ t.test('DST in Europe/Brussels', async (t) => {
   t.test('weekly Saturday 10:00 stays 10:00 local across the last Sunday of March and of October', async (t) => {
     const r = expand({ start: '2026-03-14T10:00', timeZone: BRUSSELS, rrule: 'FREQ=WEEKLY;BYDAY=SA;UNTIL=20261114' })
     t.equal(r.occurrences.length, 36)
-    t.ok(r.locals.every((l) => l.endsWith('T10:00')), 'always 10:00 local')
+    t.ok(
+      r.locals.every((l) => l.endsWith('T10:00')),
+      'always 10:00 local',
+    )
     t.same(r.warnings, [])
     const offsetOn = (date: string) => r.starts.find((s) => s.startsWith(date))?.slice(-6)
     t.equal(offsetOn('2026-03-21'), '+01:00')
@@ -96,7 +99,10 @@ t.test('DST in Europe/Brussels', async (t) => {
       ['2026-03-29T02:30', '2026-10-25T02:30'],
     )
     const instants = r.occurrences.map((o) => o.instant.getTime())
-    t.ok(instants.every((x, i) => i === 0 || x > instants[i - 1]!), 'instants strictly increase')
+    t.ok(
+      instants.every((x, i) => i === 0 || x > instants[i - 1]!),
+      'instants strictly increase',
+    )
   })
 
   t.test('times next to the transitions are exact', async (t) => {
@@ -246,7 +252,21 @@ t.test('RFC 5545 §3.8.5.3 examples (America/New_York, 09:00)', async (t) => {
       start: '1997-09-02',
       rrule: 'FREQ=MONTHLY;INTERVAL=2;BYDAY=TU',
       max: 13,
-      dates: ['1997-09-02', '1997-09-09', '1997-09-16', '1997-09-23', '1997-09-30', '1997-11-04', '1997-11-11', '1997-11-18', '1997-11-25', '1998-01-06', '1998-01-13', '1998-01-20', '1998-01-27'],
+      dates: [
+        '1997-09-02',
+        '1997-09-09',
+        '1997-09-16',
+        '1997-09-23',
+        '1997-09-30',
+        '1997-11-04',
+        '1997-11-11',
+        '1997-11-18',
+        '1997-11-25',
+        '1998-01-06',
+        '1998-01-13',
+        '1998-01-20',
+        '1998-01-27',
+      ],
     },
     {
       title: 'yearly in June and July for 10 occurrences',
@@ -285,7 +305,19 @@ t.test('RFC 5545 §3.8.5.3 examples (America/New_York, 09:00)', async (t) => {
       start: '1997-03-13',
       rrule: 'FREQ=YEARLY;BYMONTH=3;BYDAY=TH',
       max: 11,
-      dates: ['1997-03-13', '1997-03-20', '1997-03-27', '1998-03-05', '1998-03-12', '1998-03-19', '1998-03-26', '1999-03-04', '1999-03-11', '1999-03-18', '1999-03-25'],
+      dates: [
+        '1997-03-13',
+        '1997-03-20',
+        '1997-03-27',
+        '1998-03-05',
+        '1998-03-12',
+        '1998-03-19',
+        '1998-03-26',
+        '1999-03-04',
+        '1999-03-11',
+        '1999-03-18',
+        '1999-03-25',
+      ],
     },
     {
       title: 'every Friday the 13th',
@@ -342,7 +374,11 @@ t.test('RFC 5545 §3.8.5.3 examples (America/New_York, 09:00)', async (t) => {
   ]
   for (const ex of examples) {
     const r = expand({ start: `${ex.start}T09:00`, timeZone: NEW_YORK, rrule: ex.rrule, maxOccurrences: ex.max })
-    t.same(r.locals, ex.dates.map((d) => `${d}T09:00`), ex.title)
+    t.same(
+      r.locals,
+      ex.dates.map((d) => `${d}T09:00`),
+      ex.title,
+    )
     t.same(r.codes, ex.max ? ['capped'] : [], `${ex.title}: warnings`)
   }
 
@@ -579,13 +615,19 @@ t.test('bounded by notAfter (the planned end)', async (t) => {
       notAfter: new Date('2026-06-30T22:00:00Z'),
     })
     t.same(r.locals, ['2026-03-07T10:00', '2026-03-10T10:00', '2026-03-14T10:00'])
-    t.same(r.warnings.map((w) => [w.code, w.local]), [['bounded_by_planned_end', '2026-12-24T10:00']])
+    t.same(
+      r.warnings.map((w) => [w.code, w.local]),
+      [['bounded_by_planned_end', '2026-12-24T10:00']],
+    )
   })
 
   t.test('a sparse rule does not have to be searched to the end of time', async (t) => {
     const r = expand({ ...base, rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', notAfter: new Date('2026-12-31T00:00:00Z') })
     t.same(r.locals, [])
-    t.same(r.warnings.map((w) => [w.code, w.local]), [['bounded_by_planned_end', '2028-02-29T10:00']])
+    t.same(
+      r.warnings.map((w) => [w.code, w.local]),
+      [['bounded_by_planned_end', '2028-02-29T10:00']],
+    )
   })
 })
 
@@ -594,15 +636,16 @@ t.test('capped at maxOccurrences', async (t) => {
     const r = expand({ start: '2026-01-01T10:00', timeZone: BRUSSELS, rrule: 'FREQ=DAILY' })
     t.equal(r.occurrences.length, DEFAULT_MAX_OCCURRENCES)
     t.equal(DEFAULT_MAX_OCCURRENCES, 500)
-    t.same(r.warnings, [
-      { code: 'capped', local: '2027-05-16T10:00', message: 'the rule yields more than 500 occurrences; only the first 500 are returned' },
-    ])
+    t.same(r.warnings, [{ code: 'capped', local: '2027-05-16T10:00', message: 'the rule yields more than 500 occurrences; only the first 500 are returned' }])
   })
 
   t.test('a custom cap', async (t) => {
     const r = expand({ start: '2026-01-01T10:00', timeZone: BRUSSELS, rrule: 'FREQ=WEEKLY', maxOccurrences: 3 })
     t.same(r.locals, ['2026-01-01T10:00', '2026-01-08T10:00', '2026-01-15T10:00'])
-    t.same(r.warnings.map((w) => [w.code, w.local]), [['capped', '2026-01-22T10:00']])
+    t.same(
+      r.warnings.map((w) => [w.code, w.local]),
+      [['capped', '2026-01-22T10:00']],
+    )
   })
 
   t.test('exactly the cap is not capped; one more is', async (t) => {
@@ -780,12 +823,13 @@ t.test('the result does not depend on the process time zone', async (t) => {
   // And they are the right ones, not merely the same ones.
   const expansions = UTC!.expansions as { occurrences: { start: string }[]; warnings: { code: string }[] }[]
   t.equal(expansions[0]!.occurrences[2]!.start, '2026-04-04T10:00:00+02:00')
-  t.same(expansions[1]!.occurrences.map((o) => o.start), ['2026-03-27T02:30:00+01:00', '2026-03-28T02:30:00+01:00', '2026-03-29T03:30:00+02:00'])
-  t.same(expansions[2]!.occurrences.map((o) => o.start), [
-    '2026-10-23T02:30:00+02:00',
-    '2026-10-24T02:30:00+02:00',
-    '2026-10-25T02:30:00+02:00',
-    '2026-10-26T02:30:00+01:00',
-  ])
+  t.same(
+    expansions[1]!.occurrences.map((o) => o.start),
+    ['2026-03-27T02:30:00+01:00', '2026-03-28T02:30:00+01:00', '2026-03-29T03:30:00+02:00'],
+  )
+  t.same(
+    expansions[2]!.occurrences.map((o) => o.start),
+    ['2026-10-23T02:30:00+02:00', '2026-10-24T02:30:00+02:00', '2026-10-25T02:30:00+02:00', '2026-10-26T02:30:00+01:00'],
+  )
   t.same(UTC!.conversions, ['2026-10-25T00:30:00.000Z', '2026-06-30T20:00'])
 })

@@ -40,6 +40,9 @@ t.test('allowed actions', async (t) => {
 })
 
 t.test('refusal messages name the current status and what is allowed', async (t) => {
-  t.equal(refusedMessage('referral', 'waitlisted', 'waitlist', ['accept', 'refuse']), 'Cannot waitlist a referral that is waitlisted; allowed actions: accept, refuse.')
+  t.equal(
+    refusedMessage('referral', 'waitlisted', 'waitlist', ['accept', 'refuse']),
+    'Cannot waitlist a referral that is waitlisted; allowed actions: accept, refuse.',
+  )
   t.equal(refusedMessage('referral', 'refused', 'accept', []), 'Cannot accept a referral that is refused; no further actions are possible.')
 })

@@ -7,7 +7,9 @@ import { type Role } from '../../src/domain/vocabulary.js'
 
 export const onPostgres = Boolean(process.env.DATABASE_URL)
 
-interface Tap { teardown(fn: () => unknown): void }
+interface Tap {
+  teardown(fn: () => unknown): void
+}
 
 /**
  * A fresh database for one test file: PGlite in memory, or, with DATABASE_URL set, a new PostgreSQL
@@ -61,12 +63,17 @@ export interface Call {
 /** inject with a bearer token and a parsed JSON body. */
 export async function call(app: App, { method = 'GET', url, token, body, headers = {} }: Call) {
   const response = await app.inject({
-    method, url,
+    method,
+    url,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     ...(body === undefined ? {} : typeof body === 'string' || Buffer.isBuffer(body) ? { payload: body } : { payload: body as object }),
   })
   let json: any
-  try { json = response.json() } catch { json = undefined }
+  try {
+    json = response.json()
+  } catch {
+    json = undefined
+  }
   return { status: response.statusCode, json, headers: response.headers, body: response.body }
 }
 
@@ -75,16 +82,35 @@ export async function call(app: App, { method = 'GET', url, token, body, headers
 /** A complete court-ordered referral for the demo centre; `overrides` replace top-level fields. */
 export function referralBody(centre: TestContext['centre'], overrides: Record<string, unknown> = {}) {
   return {
-    centreId: centre.centreId, source: 'court', legalFramework: 'court_ordered', courtId: centre.demo.courtId,
-    courtReference: '24/1234/A', decisionDate: '2026-02-10', hearingDate: '2026-09-15',
+    centreId: centre.centreId,
+    source: 'court',
+    legalFramework: 'court_ordered',
+    courtId: centre.demo.courtId,
+    courtReference: '24/1234/A',
+    decisionDate: '2026-02-10',
+    hearingDate: '2026-09-15',
     requested: { kind: 'supervised_visit', frequency: 'every two weeks', durationMinutes: 120, notes: 'Start slowly.' },
     reason: 'Contact broken for two years after the separation.',
     parties: [
       { role: 'child', givenName: 'Lena', familyName: 'Vermeulen', birthDate: '2019-05-02', language: 'nl' },
-      { role: 'visiting_parent', givenName: 'Tom', familyName: 'Vermeulen', birthDate: '1987-01-20', language: 'nl',
-        contact: { phone: '+32 470 11 22 33', email: 'tom@example.be', address: 'Kerkstraat 1, 2000 Antwerpen' }, confidentialAddress: false },
-      { role: 'residing_parent', givenName: 'Sofie', familyName: 'Janssens', birthDate: '1989-07-14', language: 'nl',
-        contact: { phone: '+32 470 44 55 66', address: 'Geheime Dreef 9, 2018 Antwerpen' }, confidentialAddress: true },
+      {
+        role: 'visiting_parent',
+        givenName: 'Tom',
+        familyName: 'Vermeulen',
+        birthDate: '1987-01-20',
+        language: 'nl',
+        contact: { phone: '+32 470 11 22 33', email: 'tom@example.be', address: 'Kerkstraat 1, 2000 Antwerpen' },
+        confidentialAddress: false,
+      },
+      {
+        role: 'residing_parent',
+        givenName: 'Sofie',
+        familyName: 'Janssens',
+        birthDate: '1989-07-14',
+        language: 'nl',
+        contact: { phone: '+32 470 44 55 66', address: 'Geheime Dreef 9, 2018 Antwerpen' },
+        confidentialAddress: true,
+      },
     ],
     ...overrides,
   }
@@ -107,14 +133,31 @@ export async function acceptedCase(ctx: TestContext, overrides: Record<string, u
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
   const submitted = await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: referralBody(centre, overrides) })
   if (submitted.status !== 201) throw new Error(`referral not submitted: ${submitted.body}`)
-  const accepted = await call(app, { method: 'POST', url: `/v1/referrals/${submitted.json.id}/accept`, token: staff, body: { leadCounsellorId: centre.demo.counsellorIds[0], siteId: centre.demo.siteId } })
+  const accepted = await call(app, {
+    method: 'POST',
+    url: `/v1/referrals/${submitted.json.id}/accept`,
+    token: staff,
+    body: { leadCounsellorId: centre.demo.counsellorIds[0], siteId: centre.demo.siteId },
+  })
   if (accepted.status !== 201) throw new Error(`referral not accepted: ${accepted.body}`)
   const partyOf = (role: string) => accepted.json.case.parties.find((p: { role: string }) => p.role === role).id as string
-  return { referralId: submitted.json.id, caseId: accepted.json.caseId, staff, clerk, child: partyOf('child'), visiting: partyOf('visiting_parent'), residing: partyOf('residing_parent') }
+  return {
+    referralId: submitted.json.id,
+    caseId: accepted.json.caseId,
+    staff,
+    clerk,
+    child: partyOf('child'),
+    visiting: partyOf('visiting_parent'),
+    residing: partyOf('residing_parent'),
+  }
 }
 
 /** Intakes, document signatures and a signed agreement for every adult party; `skip` leaves steps out. */
-export async function completeIntake(ctx: TestContext, c: AcceptedCase, skip: { intakeOf?: string; documentOf?: { partyId: string; kind: 'houseRules' | 'information' }; agreementOf?: string; agreement?: boolean } = {}) {
+export async function completeIntake(
+  ctx: TestContext,
+  c: AcceptedCase,
+  skip: { intakeOf?: string; documentOf?: { partyId: string; kind: 'houseRules' | 'information' }; agreementOf?: string; agreement?: boolean } = {},
+) {
   const { app, centre } = ctx
   const post = async (url: string, body: unknown, expected = 201) => {
     const response = await call(app, { method: url.endsWith('/agreement') ? 'PUT' : 'POST', url, token: c.staff, body })
@@ -123,7 +166,8 @@ export async function completeIntake(ctx: TestContext, c: AcceptedCase, skip: { 
   }
   const signedAt = new Date(Date.now() - 60_000).toISOString()
   for (const partyId of [c.visiting, c.residing]) {
-    if (skip.intakeOf !== partyId) await post(`/v1/cases/${c.caseId}/intakes`, { partyId, heldAt: signedAt, counsellorId: centre.demo.counsellorIds[0], summary: 'Intake held.' })
+    if (skip.intakeOf !== partyId)
+      await post(`/v1/cases/${c.caseId}/intakes`, { partyId, heldAt: signedAt, counsellorId: centre.demo.counsellorIds[0], summary: 'Intake held.' })
     for (const kind of ['houseRules', 'information'] as const) {
       if (skip.documentOf?.partyId === partyId && skip.documentOf.kind === kind) continue
       await post(`/v1/cases/${c.caseId}/signatures`, { partyId, documentId: centre.demo.documentIds[kind], method: 'paper', signedAt })

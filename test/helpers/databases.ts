@@ -75,7 +75,11 @@ async function postgresTemplate(adminUrl: string): Promise<string> {
       await admin.query(`drop database if exists ${building} with (force)`)
       await admin.query(`create database ${building}`)
       const database = await openDatabase({ databaseUrl: withDatabase(adminUrl, building), poolSize: 1 })
-      try { await migrate(database) } finally { await database.close() }
+      try {
+        await migrate(database)
+      } finally {
+        await database.close()
+      }
       await admin.query(`alter database ${building} rename to ${name}`)
     } finally {
       await admin.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK])
@@ -88,14 +92,19 @@ async function postgresTemplate(adminUrl: string): Promise<string> {
  * A new, migrated PostgreSQL database beside the one `adminUrl` names, and how to drop it. Test
  * files and benchmarks each get their own, so they can run in parallel and leave nothing behind.
  */
-export async function scratchDatabase(adminUrl: string, prefix: string, poolSize: number): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
+export async function scratchDatabase(
+  adminUrl: string,
+  prefix: string,
+  poolSize: number,
+): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
   const template = await postgresTemplate(adminUrl)
   const name = `${prefix}_${randomBytes(6).toString('hex')}`
   await withAdmin(adminUrl, (admin) => admin.query(`create database ${name} template ${template}`))
   const url = withDatabase(adminUrl, name)
   const database = await openDatabase({ databaseUrl: url, poolSize })
   return {
-    database, url,
+    database,
+    url,
     drop: async () => {
       await database.close()
       await withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`))
@@ -112,5 +121,9 @@ function withDatabase(url: string, name: string): string {
 async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl })
   await client.connect()
-  try { return await work(client) } finally { await client.end() }
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
 }

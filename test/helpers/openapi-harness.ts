@@ -29,7 +29,14 @@ export function documentOf(app: App): any {
 }
 
 export function resolve(document: any, schema: any): any {
-  if (schema?.$ref) return resolve(document, schema.$ref.split('/').slice(1).reduce((node: any, key: string) => node[decodeURIComponent(key.replace(/~1/g, '/').replace(/~0/g, '~'))], document))
+  if (schema?.$ref)
+    return resolve(
+      document,
+      schema.$ref
+        .split('/')
+        .slice(1)
+        .reduce((node: any, key: string) => node[decodeURIComponent(key.replace(/~1/g, '/').replace(/~0/g, '~'))], document),
+    )
   return schema
 }
 
@@ -41,7 +48,10 @@ export function operationsOf(document: any): Operation[] {
       const schema = op.requestBody?.content?.['application/json']?.schema
       const parameters = (op.parameters ?? []).map((p: any) => resolve(document, p))
       list.push({
-        key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, op,
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        op,
         query: parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name),
         headers: parameters.filter((p: any) => p.in === 'header').map((p: any) => p.name),
         body: schema ? resolve(document, schema) : null,
@@ -76,11 +86,17 @@ export function responseChecker(document: any) {
     const contentType = typeof header === 'string' ? header : ''
     const documented = operation.op.responses?.[String(status)] ?? operation.op.responses?.[`${String(status)[0]}XX`] ?? operation.op.responses?.default
     if (status >= 400) {
-      if (!contentType.startsWith('application/problem+json')) problems.push(`${status} is ${contentType || 'without content type'}, not application/problem+json`)
+      if (!contentType.startsWith('application/problem+json'))
+        problems.push(`${status} is ${contentType || 'without content type'}, not application/problem+json`)
       let json: any
-      try { json = JSON.parse(response.body) } catch { problems.push(`${status} body is not JSON`) }
+      try {
+        json = JSON.parse(response.body)
+      } catch {
+        problems.push(`${status} body is not JSON`)
+      }
       if (json) {
-        for (const field of ['type', 'title', 'detail'] as const) if (typeof json[field] !== 'string' || json[field].length === 0) problems.push(`${status} problem has no ${field}`)
+        for (const field of ['type', 'title', 'detail'] as const)
+          if (typeof json[field] !== 'string' || json[field].length === 0) problems.push(`${status} problem has no ${field}`)
         if (json.status !== status) problems.push(`${status} problem says status ${json.status}`)
       }
     }
@@ -93,12 +109,17 @@ export function responseChecker(document: any) {
     const mediaType = contentType.split(';')[0]!.trim()
     const entry = content[mediaType]
     if (!entry) {
-      if (mediaType.endsWith('json') || Object.keys(content).every((m) => m.endsWith('json'))) problems.push(`${status} answered ${mediaType || 'nothing'}; documented: ${Object.keys(content).join(', ')}`)
+      if (mediaType.endsWith('json') || Object.keys(content).every((m) => m.endsWith('json')))
+        problems.push(`${status} answered ${mediaType || 'nothing'}; documented: ${Object.keys(content).join(', ')}`)
       return problems
     }
     if (!entry.schema || !mediaType.endsWith('json')) return problems
     let json: unknown
-    try { json = JSON.parse(response.body) } catch { return [...problems, `${status} body is not JSON`] }
+    try {
+      json = JSON.parse(response.body)
+    } catch {
+      return [...problems, `${status} body is not JSON`]
+    }
     const validate = validatorFor(`${operation.key} ${status} ${mediaType}`, entry.schema)
     if (!validate(json)) {
       problems.push(`${status} body does not match the documented schema: ${ajv.errorsText(validate.errors, { separator: '; ' }).slice(0, 300)}`)
@@ -160,7 +181,7 @@ export const localDay = (days: number, time = '10:00') => {
  */
 export async function buildWorld(app: App, database: Database, name: 'A' | 'B'): Promise<World> {
   const tag = name === 'A' ? 'Alfa' : 'Bravo'
-  const centre = await setupCentre(database.db, { centreName: `Centrum ${tag}stad`, demo: true }) as TestContext['centre']
+  const centre = (await setupCentre(database.db, { centreName: `Centrum ${tag}stad`, demo: true })) as TestContext['centre']
   const courtName = `Rechtbank ${tag}dorp`
   await database.db.update(courts).set({ name: courtName }).where(eq(courts.id, centre.demo.courtId))
   const operator = (await tokenFor(database, 'operator', {})).token
@@ -169,44 +190,130 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
   const partyNames = [`${tag}kind`, `${tag}vader`, `${tag}moeder`, `${tag}familie`]
   const parties = [
     { role: 'child', givenName: partyNames[0], familyName: partyNames[3], birthDate: '2019-05-02', language: 'nl' },
-    { role: 'visiting_parent', givenName: partyNames[1], familyName: partyNames[3], birthDate: '1987-01-20', language: 'nl',
-      contact: { phone: `+32 470 ${name === 'A' ? '11 11 11' : '22 22 22'}`, email: `${tag.toLowerCase()}@example.be`, address: `${tag}straat 1, 2000 Antwerpen` }, confidentialAddress: false },
-    { role: 'residing_parent', givenName: partyNames[2], familyName: partyNames[3], birthDate: '1989-07-14', language: 'nl',
-      contact: { phone: `+32 470 ${name === 'A' ? '33 33 33' : '44 44 44'}`, address: `${tag}dreef 9, 2018 Antwerpen` }, confidentialAddress: true },
+    {
+      role: 'visiting_parent',
+      givenName: partyNames[1],
+      familyName: partyNames[3],
+      birthDate: '1987-01-20',
+      language: 'nl',
+      contact: {
+        phone: `+32 470 ${name === 'A' ? '11 11 11' : '22 22 22'}`,
+        email: `${tag.toLowerCase()}@example.be`,
+        address: `${tag}straat 1, 2000 Antwerpen`,
+      },
+      confidentialAddress: false,
+    },
+    {
+      role: 'residing_parent',
+      givenName: partyNames[2],
+      familyName: partyNames[3],
+      birthDate: '1989-07-14',
+      language: 'nl',
+      contact: { phone: `+32 470 ${name === 'A' ? '33 33 33' : '44 44 44'}`, address: `${tag}dreef 9, 2018 Antwerpen` },
+      confidentialAddress: true,
+    },
   ]
   const c = await acceptedCase(ctx, { parties, courtReference: `${tag}/0001` })
   await completeIntake(ctx, c)
   const activated = await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/activate`, token: admin, body: {} })
   if (activated.status !== 200) throw new Error(`world ${name}: activation ${activated.status} ${activated.body}`)
-  const booked = await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/series`, token: admin, body: {
-    kind: 'supervised_visit', roomId: centre.demo.roomIds[0], counsellorIds: [centre.demo.counsellorIds[0]],
-    start: localDay(14), durationMinutes: 60, rrule: 'FREQ=WEEKLY;COUNT=2', onConflict: 'skip', dryRun: false,
-  } })
+  const booked = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${c.caseId}/series`,
+    token: admin,
+    body: {
+      kind: 'supervised_visit',
+      roomId: centre.demo.roomIds[0],
+      counsellorIds: [centre.demo.counsellorIds[0]],
+      start: localDay(14),
+      durationMinutes: 60,
+      rrule: 'FREQ=WEEKLY;COUNT=2',
+      onConflict: 'skip',
+      dryRun: false,
+    },
+  })
   if (booked.status !== 201) throw new Error(`world ${name}: booking ${booked.status} ${booked.body}`)
   // Internal texts a court must never read: an extension's and a refusal's explanation, an intake summary.
   const internal = [
-    await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/extend`, token: admin, body: { plannedEndDate: dayFromNow(300), explanation: `${INTERNAL} extension` } }),
-    await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/intakes`, token: admin, body: { partyId: c.residing, heldAt: new Date().toISOString(), counsellorId: centre.demo.counsellorIds[0], summary: `${INTERNAL} intake` } }),
+    await call(app, {
+      method: 'POST',
+      url: `/v1/cases/${c.caseId}/extend`,
+      token: admin,
+      body: { plannedEndDate: dayFromNow(300), explanation: `${INTERNAL} extension` },
+    }),
+    await call(app, {
+      method: 'POST',
+      url: `/v1/cases/${c.caseId}/intakes`,
+      token: admin,
+      body: { partyId: c.residing, heldAt: new Date().toISOString(), counsellorId: centre.demo.counsellorIds[0], summary: `${INTERNAL} intake` },
+    }),
   ]
-  const refused = await call(app, { method: 'POST', url: '/v1/referrals', token: c.clerk, body: referralBody(centre, { parties, courtReference: `${tag}/0003` }) })
-  internal.push(await call(app, { method: 'POST', url: `/v1/referrals/${refused.json?.id}/refuse`, token: admin, body: { reasonCode: 'no_capacity', explanation: `${INTERNAL} refusal` } }))
+  const refused = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: c.clerk,
+    body: referralBody(centre, { parties, courtReference: `${tag}/0003` }),
+  })
+  internal.push(
+    await call(app, {
+      method: 'POST',
+      url: `/v1/referrals/${refused.json?.id}/refuse`,
+      token: admin,
+      body: { reasonCode: 'no_capacity', explanation: `${INTERNAL} refusal` },
+    }),
+  )
   for (const r of internal) if (r.status >= 300) throw new Error(`world ${name}: internal text ${r.status} ${r.body}`)
-  const submitted = await call(app, { method: 'POST', url: '/v1/referrals', token: c.clerk, body: referralBody(centre, { parties, courtReference: `${tag}/0002` }) })
+  const submitted = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: c.clerk,
+    body: referralBody(centre, { parties, courtReference: `${tag}/0002` }),
+  })
   if (submitted.status !== 201) throw new Error(`world ${name}: referral ${submitted.status} ${submitted.body}`)
-  const absence = await call(app, { method: 'POST', url: `/v1/counsellors/${centre.demo.counsellorIds[1]}/absences`, token: admin, body: {
-    from: `${localDay(30)}:00Z`, until: `${localDay(31)}:00Z`, reason: 'leave',
-  } })
+  const absence = await call(app, {
+    method: 'POST',
+    url: `/v1/counsellors/${centre.demo.counsellorIds[1]}/absences`,
+    token: admin,
+    body: {
+      from: `${localDay(30)}:00Z`,
+      until: `${localDay(31)}:00Z`,
+      reason: 'leave',
+    },
+  })
   if (absence.status !== 201) throw new Error(`world ${name}: absence ${absence.status} ${absence.body}`)
 
-  const spareSite = await call(app, { method: 'POST', url: '/v1/sites', token: admin, body: {
-    name: `${tag} annex`, timeZone: 'Europe/Brussels', judicialDistrict: 'Antwerpen', openingHours: { mon: [{ from: '09:00', to: '17:00' }] },
-  } })
+  const spareSite = await call(app, {
+    method: 'POST',
+    url: '/v1/sites',
+    token: admin,
+    body: {
+      name: `${tag} annex`,
+      timeZone: 'Europe/Brussels',
+      judicialDistrict: 'Antwerpen',
+      openingHours: { mon: [{ from: '09:00', to: '17:00' }] },
+    },
+  })
   const spareRoom = await call(app, { method: 'POST', url: '/v1/rooms', token: admin, body: { siteId: centre.demo.siteId, name: `${tag} spare room` } })
-  const spareCounsellor = await call(app, { method: 'POST', url: '/v1/counsellors', token: admin, body: { name: `${tag} Reserve`, workingHours: { mon: [{ from: '09:00', to: '17:00' }] } } })
+  const spareCounsellor = await call(app, {
+    method: 'POST',
+    url: '/v1/counsellors',
+    token: admin,
+    body: { name: `${tag} Reserve`, workingHours: { mon: [{ from: '09:00', to: '17:00' }] } },
+  })
   for (const r of [spareSite, spareRoom, spareCounsellor]) if (r.status !== 201) throw new Error(`world ${name}: spare ${r.status} ${r.body}`)
-  const spareCourtId = (await database.db.insert(courts).values({ name: `${tag} spare court`, judicialDistrict: 'Antwerpen' }).returning())[0]!.id
+  const spareCourtId = (
+    await database.db
+      .insert(courts)
+      .values({ name: `${tag} spare court`, judicialDistrict: 'Antwerpen' })
+      .returning()
+  )[0]!.id
   const spareToken = await tokenFor(database, 'staff', { centreId: centre.centreId })
-  const courtToken = await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body: { role: 'clerk', courtId: centre.demo.courtId, label: `${tag} spare clerk` } })
+  const courtToken = await call(app, {
+    method: 'POST',
+    url: '/v1/tokens',
+    token: operator,
+    body: { role: 'clerk', courtId: centre.demo.courtId, label: `${tag} spare clerk` },
+  })
   if (courtToken.status !== 201) throw new Error(`world ${name}: court token ${courtToken.status} ${courtToken.body}`)
 
   const tokens: World['tokens'] = {
@@ -222,20 +329,74 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
   const caseRead = await call(app, { url: `/v1/cases/${c.caseId}`, token: admin })
   const partyIds = (caseRead.json?.parties ?? []).map((p: { id: string }) => p.id)
   const world: World = {
-    name, centreId: centre.centreId, centreName: `Centrum ${tag}stad`, courtId: centre.demo.courtId, courtName,
-    siteId: centre.demo.siteId, roomIds: centre.demo.roomIds, counsellorIds: centre.demo.counsellorIds, documentIds: centre.demo.documentIds,
-    referralId: c.referralId, submittedReferralId: submitted.json.id, caseId: c.caseId,
-    parties: { child: c.child, visiting: c.visiting, residing: c.residing }, partyNames,
-    seriesId: booked.json.seriesId, visitIds: booked.json.visits.map((v: { id: string }) => v.id), absenceId: absence.json.id,
-    spare: { siteId: spareSite.json.id, roomId: spareRoom.json.id, counsellorId: spareCounsellor.json.id, courtId: spareCourtId, tokenId: spareToken.id, courtTokenId: courtToken.json.id },
-    tokens, ctx, ids: [], familyIds: [], sharedIds: [centre.demo.courtId, spareCourtId],
+    name,
+    centreId: centre.centreId,
+    centreName: `Centrum ${tag}stad`,
+    courtId: centre.demo.courtId,
+    courtName,
+    siteId: centre.demo.siteId,
+    roomIds: centre.demo.roomIds,
+    counsellorIds: centre.demo.counsellorIds,
+    documentIds: centre.demo.documentIds,
+    referralId: c.referralId,
+    submittedReferralId: submitted.json.id,
+    caseId: c.caseId,
+    parties: { child: c.child, visiting: c.visiting, residing: c.residing },
+    partyNames,
+    seriesId: booked.json.seriesId,
+    visitIds: booked.json.visits.map((v: { id: string }) => v.id),
+    absenceId: absence.json.id,
+    spare: {
+      siteId: spareSite.json.id,
+      roomId: spareRoom.json.id,
+      counsellorId: spareCounsellor.json.id,
+      courtId: spareCourtId,
+      tokenId: spareToken.id,
+      courtTokenId: courtToken.json.id,
+    },
+    tokens,
+    ctx,
+    ids: [],
+    familyIds: [],
+    sharedIds: [centre.demo.courtId, spareCourtId],
   }
   world.ids = [
-    world.centreId, world.siteId, ...world.roomIds, ...world.counsellorIds, world.documentIds.houseRules, world.documentIds.information,
-    world.referralId, world.submittedReferralId, refused.json.id, world.caseId, ...partyIds, c.child, c.visiting, c.residing, world.seriesId, ...world.visitIds,
-    world.absenceId, world.spare.siteId, world.spare.roomId, world.spare.counsellorId, world.spare.tokenId, world.spare.courtTokenId,
+    world.centreId,
+    world.siteId,
+    ...world.roomIds,
+    ...world.counsellorIds,
+    world.documentIds.houseRules,
+    world.documentIds.information,
+    world.referralId,
+    world.submittedReferralId,
+    refused.json.id,
+    world.caseId,
+    ...partyIds,
+    c.child,
+    c.visiting,
+    c.residing,
+    world.seriesId,
+    ...world.visitIds,
+    world.absenceId,
+    world.spare.siteId,
+    world.spare.roomId,
+    world.spare.counsellorId,
+    world.spare.tokenId,
+    world.spare.courtTokenId,
   ]
-  world.familyIds = [world.referralId, world.submittedReferralId, refused.json.id, world.caseId, ...partyIds, c.child, c.visiting, c.residing, world.seriesId, ...world.visitIds, ...partyNames]
+  world.familyIds = [
+    world.referralId,
+    world.submittedReferralId,
+    refused.json.id,
+    world.caseId,
+    ...partyIds,
+    c.child,
+    c.visiting,
+    c.residing,
+    world.seriesId,
+    ...world.visitIds,
+    ...partyNames,
+  ]
   return world
 }
 
@@ -249,12 +410,17 @@ export const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_
 
 /** A fresh submitted referral of the world's court to its centre. */
 export async function freshReferral(world: World) {
-  const r = await call(world.ctx.app, { method: 'POST', url: '/v1/referrals', token: world.tokens.clerk, body: referralBody(world.ctx.centre, {
-    parties: [
-      { role: 'child', givenName: world.partyNames[0], familyName: world.partyNames[3], birthDate: '2019-05-02', language: 'nl' },
-      { role: 'visiting_parent', givenName: world.partyNames[1], familyName: world.partyNames[3], birthDate: '1987-01-20', language: 'nl' },
-    ],
-  }) })
+  const r = await call(world.ctx.app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: world.tokens.clerk,
+    body: referralBody(world.ctx.centre, {
+      parties: [
+        { role: 'child', givenName: world.partyNames[0], familyName: world.partyNames[3], birthDate: '2019-05-02', language: 'nl' },
+        { role: 'visiting_parent', givenName: world.partyNames[1], familyName: world.partyNames[3], birthDate: '1987-01-20', language: 'nl' },
+      ],
+    }),
+  })
   if (r.status !== 201) throw new Error(`fresh referral: ${r.status} ${r.body}`)
   return r.json.id as string
 }
@@ -262,6 +428,10 @@ export async function freshReferral(world: World) {
 /** Every object key anywhere in a JSON value. */
 export function keysOf(value: unknown, into = new Set<string>()): Set<string> {
   if (Array.isArray(value)) for (const v of value) keysOf(v, into)
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) { into.add(k); keysOf(v, into) }
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k)
+      keysOf(v, into)
+    }
   return into
 }

@@ -41,7 +41,10 @@ export const TABLE: Record<string, Expectation> = {
   'GET /v1/centres/{id}': { roles: [...CENTRE, 'operator'], other: { operator: 200 } },
   'PATCH /v1/centres/{id}': { roles: ['admin'], body: (w) => ({ name: w.centreName }) },
 
-  'POST /v1/sites': { roles: ['admin'], body: (_w, n) => ({ name: `Site ${n}`, timeZone: 'Europe/Brussels', judicialDistrict: 'Antwerpen', openingHours: weekdays }) },
+  'POST /v1/sites': {
+    roles: ['admin'],
+    body: (_w, n) => ({ name: `Site ${n}`, timeZone: 'Europe/Brussels', judicialDistrict: 'Antwerpen', openingHours: weekdays }),
+  },
   'GET /v1/sites': { roles: CENTRE },
   'GET /v1/sites/{id}': { roles: CENTRE },
   'PATCH /v1/sites/{id}': { roles: ['admin'], body: () => ({ judicialDistrict: 'Antwerpen' }) },
@@ -58,7 +61,11 @@ export const TABLE: Record<string, Expectation> = {
   'GET /v1/counsellors/{id}': { roles: CENTRE },
   'PATCH /v1/counsellors/{id}': { roles: ['admin'], body: () => ({ languages: ['nl', 'fr'] }) },
   'DELETE /v1/counsellors/{id}': { roles: ['admin'], id: (w) => w.spare.counsellorId },
-  'POST /v1/counsellors/{id}/absences': { roles: WRITERS, id: (w) => w.counsellorIds[1]!, body: (_w, n) => ({ from: `${localDay(200 + n)}:00Z`, until: `${localDay(200 + n, '12:00')}:00Z` }) },
+  'POST /v1/counsellors/{id}/absences': {
+    roles: WRITERS,
+    id: (w) => w.counsellorIds[1]!,
+    body: (_w, n) => ({ from: `${localDay(200 + n)}:00Z`, until: `${localDay(200 + n, '12:00')}:00Z` }),
+  },
   'GET /v1/counsellors/{id}/absences': { roles: CENTRE, id: (w) => w.counsellorIds[1]! },
 
   // Courts are a shared registry the operator keeps: every centre refers families from every court.
@@ -70,11 +77,16 @@ export const TABLE: Record<string, Expectation> = {
 
   // A centre's admin issues its centre's tokens; the operator the court-scoped ones.
   'POST /v1/tokens': {
-    roles: ['admin', 'operator'], other: { operator: 201 },
+    roles: ['admin', 'operator'],
+    other: { operator: 201 },
     body: (w, n, subject) => (subject === 'operator' ? { role: 'clerk', courtId: w.courtId, label: `matrix ${n}` } : { role: 'staff', label: `matrix ${n}` }),
   },
   'GET /v1/tokens': { roles: ['admin', 'operator'] },
-  'DELETE /v1/tokens/{id}': { roles: ['admin', 'operator'], id: (w, subject) => (subject === 'operator' ? w.spare.courtTokenId : w.spare.tokenId), other: { operator: 200 } },
+  'DELETE /v1/tokens/{id}': {
+    roles: ['admin', 'operator'],
+    id: (w, subject) => (subject === 'operator' ? w.spare.courtTokenId : w.spare.tokenId),
+    other: { operator: 200 },
+  },
   'GET /v1/audit': { roles: ['admin'], query: (w) => `entityId=${w.caseId}`, other: 200 },
 
   'GET /v1/reason-codes': { roles: [...READERS, 'operator'] },
@@ -82,15 +94,31 @@ export const TABLE: Record<string, Expectation> = {
 
   'POST /v1/referrals': {
     // A referral names its destination: another centre or court is refused as not yours (422).
-    roles: ['admin', 'staff', 'clerk'], other: 422,
-    body: (w) => ({ centreId: w.centreId, source: 'court', legalFramework: 'court_ordered', courtId: w.courtId, courtReference: 'M/1', decisionDate: '2026-02-10', reason: 'Matrix.',
-      parties: [{ role: 'child', givenName: w.partyNames[0], familyName: w.partyNames[3], birthDate: '2019-05-02', language: 'nl' }, { role: 'visiting_parent', familyName: w.partyNames[3], birthDate: '1987-01-20', language: 'nl' }] }),
+    roles: ['admin', 'staff', 'clerk'],
+    other: 422,
+    body: (w) => ({
+      centreId: w.centreId,
+      source: 'court',
+      legalFramework: 'court_ordered',
+      courtId: w.courtId,
+      courtReference: 'M/1',
+      decisionDate: '2026-02-10',
+      reason: 'Matrix.',
+      parties: [
+        { role: 'child', givenName: w.partyNames[0], familyName: w.partyNames[3], birthDate: '2019-05-02', language: 'nl' },
+        { role: 'visiting_parent', familyName: w.partyNames[3], birthDate: '1987-01-20', language: 'nl' },
+      ],
+    }),
   },
   'GET /v1/referrals': { roles: READERS },
   'GET /v1/referrals/{id}': { roles: READERS, id: (w) => w.referralId },
   'POST /v1/referrals/{id}/waitlist': { roles: WRITERS, id: freshReferral, body: () => ({}) },
   'POST /v1/referrals/{id}/refuse': { roles: WRITERS, id: freshReferral, body: () => ({ reasonCode: 'no_capacity', explanation: 'Full.' }) },
-  'POST /v1/referrals/{id}/return': { roles: WRITERS, id: freshReferral, body: () => ({ reasonCode: 'incomplete_referral', explanation: 'Missing.', missingItems: ['decision'] }) },
+  'POST /v1/referrals/{id}/return': {
+    roles: WRITERS,
+    id: freshReferral,
+    body: () => ({ reasonCode: 'incomplete_referral', explanation: 'Missing.', missingItems: ['decision'] }),
+  },
   'POST /v1/referrals/{id}/withdraw': { roles: ['admin', 'staff', 'clerk'], id: freshReferral, body: () => ({}) },
   'POST /v1/referrals/{id}/accept': { roles: WRITERS, id: freshReferral, body: (w) => ({ leadCounsellorId: w.counsellorIds[0], siteId: w.siteId }) },
 
@@ -98,31 +126,81 @@ export const TABLE: Record<string, Expectation> = {
   'GET /v1/cases/{id}': { roles: READERS },
   'GET /v1/cases/{id}/readiness': { roles: CENTRE },
   'GET /v1/cases/{id}/events': { roles: READERS },
-  'POST /v1/cases/{id}/intakes': { roles: WRITERS, body: (w) => ({ partyId: w.parties.visiting, heldAt: now(), counsellorId: w.counsellorIds[0], summary: 'Again.' }) },
+  'POST /v1/cases/{id}/intakes': {
+    roles: WRITERS,
+    body: (w) => ({ partyId: w.parties.visiting, heldAt: now(), counsellorId: w.counsellorIds[0], summary: 'Again.' }),
+  },
   // A fresh case straight in the database has no intakes: activation is refused with 409.
   'POST /v1/cases/{id}/activate': { roles: WRITERS, own: [409], id: async (w) => (await freshCase(w, 'intake')).caseId, body: () => ({}) },
-  'POST /v1/cases/{id}/extend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ plannedEndDate: dayFromNow(500), explanation: 'More time.' }) },
-  'POST /v1/cases/{id}/suspend': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ reasonCode: 'illness', explanation: 'Ill.', from: today() }) },
+  'POST /v1/cases/{id}/extend': {
+    roles: WRITERS,
+    id: async (w) => (await freshCase(w)).caseId,
+    body: () => ({ plannedEndDate: dayFromNow(500), explanation: 'More time.' }),
+  },
+  'POST /v1/cases/{id}/suspend': {
+    roles: WRITERS,
+    id: async (w) => (await freshCase(w)).caseId,
+    body: () => ({ reasonCode: 'illness', explanation: 'Ill.', from: today() }),
+  },
   'POST /v1/cases/{id}/resume': { roles: WRITERS, id: async (w) => (await freshCase(w, 'suspended')).caseId, body: () => ({ explanation: 'Better.' }) },
-  'POST /v1/cases/{id}/end': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ reasonCode: 'goal_reached', explanation: 'Done.', effectiveDate: today() }) },
+  'POST /v1/cases/{id}/end': {
+    roles: WRITERS,
+    id: async (w) => (await freshCase(w)).caseId,
+    body: () => ({ reasonCode: 'goal_reached', explanation: 'Done.', effectiveDate: today() }),
+  },
 
   'POST /v1/documents': { roles: WRITERS, body: (_w, n) => ({ kind: 'information', language: 'en', title: `Info ${n}`, body: 'Text.' }) },
   'GET /v1/documents': { roles: CENTRE },
   // Signing again what is signed is a documented conflict.
-  'POST /v1/cases/{id}/signatures': { roles: WRITERS, own: [409], body: (w) => ({ partyId: w.parties.visiting, documentId: w.documentIds.houseRules, method: 'paper', signedAt: now() }) },
-  'PUT /v1/cases/{id}/agreement': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: () => ({ kinds: ['supervised_visit'], durationMinutes: 90 }) },
+  'POST /v1/cases/{id}/signatures': {
+    roles: WRITERS,
+    own: [409],
+    body: (w) => ({ partyId: w.parties.visiting, documentId: w.documentIds.houseRules, method: 'paper', signedAt: now() }),
+  },
+  'PUT /v1/cases/{id}/agreement': {
+    roles: WRITERS,
+    id: async (w) => (await freshCase(w)).caseId,
+    body: () => ({ kinds: ['supervised_visit'], durationMinutes: 90 }),
+  },
   'POST /v1/cases/{id}/agreement/signatures': { roles: WRITERS, own: [409], body: (w) => ({ partyId: w.parties.visiting, signedAt: now() }) },
 
   'POST /v1/recurrence/preview': { roles: CENTRE, body: () => ({ start: '2027-03-06T10:00', timeZone: 'Europe/Brussels', rrule: 'FREQ=WEEKLY;COUNT=3' }) },
-  'GET /v1/availability': { roles: CENTRE, query: (w) => `siteId=${w.siteId}&from=${localDay(50).slice(0, 10)}&to=${localDay(53).slice(0, 10)}&durationMinutes=60`, other: 404 },
-  'POST /v1/cases/{id}/series': { roles: WRITERS, body: (w) => ({ kind: 'supervised_visit', roomId: w.roomIds[1], counsellorIds: [w.counsellorIds[0]], start: localDay(60), durationMinutes: 60, rrule: 'FREQ=WEEKLY;COUNT=1', onConflict: 'reject', dryRun: true }) },
-  'POST /v1/cases/{id}/visits': { roles: WRITERS, id: async (w) => (await freshCase(w)).caseId, body: (w, n) => ({ kind: 'supervised_visit', roomId: w.roomIds[1], counsellorIds: [w.counsellorIds[0]], start: localDay(70 + n % 200), durationMinutes: 60 }) },
+  'GET /v1/availability': {
+    roles: CENTRE,
+    query: (w) => `siteId=${w.siteId}&from=${localDay(50).slice(0, 10)}&to=${localDay(53).slice(0, 10)}&durationMinutes=60`,
+    other: 404,
+  },
+  'POST /v1/cases/{id}/series': {
+    roles: WRITERS,
+    body: (w) => ({
+      kind: 'supervised_visit',
+      roomId: w.roomIds[1],
+      counsellorIds: [w.counsellorIds[0]],
+      start: localDay(60),
+      durationMinutes: 60,
+      rrule: 'FREQ=WEEKLY;COUNT=1',
+      onConflict: 'reject',
+      dryRun: true,
+    }),
+  },
+  'POST /v1/cases/{id}/visits': {
+    roles: WRITERS,
+    id: async (w) => (await freshCase(w)).caseId,
+    body: (w, n) => ({
+      kind: 'supervised_visit',
+      roomId: w.roomIds[1],
+      counsellorIds: [w.counsellorIds[0]],
+      start: localDay(70 + (n % 200)),
+      durationMinutes: 60,
+    }),
+  },
   'GET /v1/series/{id}': { roles: CENTRE },
   'DELETE /v1/series/{id}': { roles: WRITERS, query: () => `from=${localDay(21).slice(0, 10)}` },
   'GET /v1/visits': { roles: READERS },
   'GET /v1/visits/{id}': { roles: READERS },
   'PATCH /v1/visits/{id}': {
-    roles: WRITERS, body: () => ({ durationMinutes: 60 }),
+    roles: WRITERS,
+    body: () => ({ durationMinutes: 60 }),
     headers: async (w, id) => ({ 'if-match': String((await call(w.ctx.app, { url: `/v1/visits/${id}`, token: w.tokens.admin })).headers.etag ?? '"1"') }),
   },
 }
@@ -131,8 +209,16 @@ export const TABLE: Record<string, Expectation> = {
 export function defaultId(w: World, op: Operation): string {
   const collection = op.path.split('/')[2]
   const ids: Record<string, string> = {
-    centres: w.centreId, sites: w.siteId, rooms: w.roomIds[0]!, counsellors: w.counsellorIds[0]!, courts: w.courtId, tokens: w.spare.tokenId,
-    referrals: w.submittedReferralId, cases: w.caseId, series: w.seriesId, visits: w.visitIds[0]!,
+    centres: w.centreId,
+    sites: w.siteId,
+    rooms: w.roomIds[0]!,
+    counsellors: w.counsellorIds[0]!,
+    courts: w.courtId,
+    tokens: w.spare.tokenId,
+    referrals: w.submittedReferralId,
+    cases: w.caseId,
+    series: w.seriesId,
+    visits: w.visitIds[0]!,
   }
   const id = ids[collection!]
   if (!id) throw new Error(`no id for ${op.key}`)

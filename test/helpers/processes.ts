@@ -3,17 +3,26 @@ import { spawn, type ChildProcess } from 'node:child_process'
 /** The real entry points (`npm start`, `npm run cli`) as child processes, as a person or operator runs them. */
 const root = new URL('../..', import.meta.url).pathname
 
-export interface Running { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+export interface Running {
+  child: ChildProcess
+  output: () => string
+  exited: Promise<number | null>
+}
 
 /** `node --import tsx src/<script>.ts` with `env` (tap's own instrumentation left out), output collected. */
 export function start(script: 'server' | 'cli', env: Record<string, string>, args: string[] = []): Running {
   const clean = { ...env }
-  delete clean.TAP; delete clean.NODE_OPTIONS
+  delete clean.TAP
+  delete clean.NODE_OPTIONS
   clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap would still record coverage through its spawn hook, with tsx's source maps that lack the sources
   const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], { cwd: root, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  child.stdout.on('data', (d) => { output += d })
-  child.stderr.on('data', (d) => { output += d })
+  child.stdout.on('data', (d) => {
+    output += d
+  })
+  child.stderr.on('data', (d) => {
+    output += d
+  })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   return { child, output: () => output, exited }
 }

@@ -13,13 +13,36 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { openTestDatabase } from '../helpers/app.js'
 import {
-  buildWorld, COURT_SUBJECTS, documentOf, freshCase, INTERNAL, keysOf, localDay, operationsOf, responseChecker, SUBJECTS, type Operation, type Subject, type World,
+  buildWorld,
+  COURT_SUBJECTS,
+  documentOf,
+  freshCase,
+  INTERNAL,
+  keysOf,
+  localDay,
+  operationsOf,
+  responseChecker,
+  SUBJECTS,
+  type Operation,
+  type Subject,
+  type World,
 } from '../helpers/openapi-harness.js'
 import { REFERRER_VIEW_FIELDS } from '../../src/modules/referrer-view/view.js'
 import { defaultId, TABLE, type Expectation } from '../helpers/operation-table.js'
 
 /** Every field a court may ever see (the referrer view, per resource), and a problem's own fields. */
-const REFERRER_VIEW = new Set<string>([...Object.values(REFERRER_VIEW_FIELDS).flat(), 'type', 'title', 'status', 'detail', 'instance', 'requestId', 'errors', 'in', 'pointer'])
+const REFERRER_VIEW = new Set<string>([
+  ...Object.values(REFERRER_VIEW_FIELDS).flat(),
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'requestId',
+  'errors',
+  'in',
+  'pointer',
+])
 
 // Reads first, then writes, then removals, so the records the reads use are still there. A new
 // document version comes after the bookings: it would leave the cases' parties unsigned.
@@ -34,8 +57,21 @@ t.test('every operation × every token × own and other scope', async (t) => {
   const check = responseChecker(document)
   const operations = operationsOf(document).sort((a, b) => order(a) - order(b))
 
-  t.same(operations.map((o) => o.key).filter((k) => !TABLE[k]).sort(), [], 'every operation of the document is in the table')
-  t.same(Object.keys(TABLE).filter((k) => !operations.some((o) => o.key === k)).sort(), [], 'every operation in the table is in the document')
+  t.same(
+    operations
+      .map((o) => o.key)
+      .filter((k) => !TABLE[k])
+      .sort(),
+    [],
+    'every operation of the document is in the table',
+  )
+  t.same(
+    Object.keys(TABLE)
+      .filter((k) => !operations.some((o) => o.key === k))
+      .sort(),
+    [],
+    'every operation in the table is in the document',
+  )
 
   const started = Date.now()
   const A = await buildWorld(app, database, 'A')
@@ -44,9 +80,18 @@ t.test('every operation × every token × own and other scope', async (t) => {
 
   // A visit only the other counsellor supervises (booked before any new document version is issued).
   const other = await freshCase(A)
-  const booked = await app.inject({ method: 'POST', url: `/v1/cases/${other.caseId}/visits`, headers: { authorization: `Bearer ${A.tokens.admin}` }, payload: {
-    kind: 'supervised_visit', roomId: A.roomIds[1], counsellorIds: [A.counsellorIds[1]], start: localDay(120), durationMinutes: 60,
-  } })
+  const booked = await app.inject({
+    method: 'POST',
+    url: `/v1/cases/${other.caseId}/visits`,
+    headers: { authorization: `Bearer ${A.tokens.admin}` },
+    payload: {
+      kind: 'supervised_visit',
+      roomId: A.roomIds[1],
+      counsellorIds: [A.counsellorIds[1]],
+      start: localDay(120),
+      durationMinutes: 60,
+    },
+  })
   t.equal(booked.statusCode, 201, `a visit with the other counsellor: ${booked.body.slice(0, 200)}`)
   const notTheirs = booked.json().id as string
   const subjects = SUBJECTS
@@ -73,9 +118,10 @@ t.test('every operation × every token × own and other scope', async (t) => {
     for (const problem of check(op, response)) mismatches.add(`${op.key} (${subject}): ${problem}`)
     // Nothing of world B reaches an A token. Courts are a shared registry, so centre tokens may name
     // B's court; the operator's scope is the installation, but it sees no family's records at all.
-    const foreign = subject === 'operator'
-      ? [...A.familyIds, ...B.familyIds]
-      : [...B.ids, ...B.partyNames, B.centreName, ...(subject && COURT_SUBJECTS.includes(subject) ? [...B.sharedIds, B.courtName] : [])]
+    const foreign =
+      subject === 'operator'
+        ? [...A.familyIds, ...B.familyIds]
+        : [...B.ids, ...B.partyNames, B.centreName, ...(subject && COURT_SUBJECTS.includes(subject) ? [...B.sharedIds, B.courtName] : [])]
     const asked = url + JSON.stringify(body ?? '')
     const leaked = foreign.filter((x) => response.body.includes(x) && !asked.includes(x))
     if (leaked.length) leaks.push(`${where} → ${response.statusCode} carries ${leaked.join(', ')}`)
@@ -83,7 +129,11 @@ t.test('every operation × every token × own and other scope', async (t) => {
     const familyRecords = /^\/v1\/(referrals|cases|visits|series|reports)/.test(op.path)
     if (subject && COURT_SUBJECTS.includes(subject) && familyRecords && String(response.headers['content-type']).includes('json')) {
       let json: unknown
-      try { json = JSON.parse(response.body) } catch { json = undefined }
+      try {
+        json = JSON.parse(response.body)
+      } catch {
+        json = undefined
+      }
       const outside = [...keysOf(json)].filter((k) => !REFERRER_VIEW.has(k))
       if (outside.length) outsideView.push(`${where} → ${response.statusCode} has ${outside.join(', ')}`)
     }
@@ -103,7 +153,10 @@ t.test('every operation × every token × own and other scope', async (t) => {
       const allowed = spec.roles.includes(subject)
       const own = await send(op, subject, A, spec, 'own')
       const ok = allowed ? (own.status >= 200 && own.status < 300) || (spec.own ?? []).includes(own.status) : own.status === 403
-      if (!ok) wrongStatus.push(`${own.where}: ${own.status}, expected ${allowed ? `2xx${spec.own ? ` or ${spec.own.join('/')}` : ''}` : 403}: ${own.body.slice(0, 160)}`)
+      if (!ok)
+        wrongStatus.push(
+          `${own.where}: ${own.status}, expected ${allowed ? `2xx${spec.own ? ` or ${spec.own.join('/')}` : ''}` : 403}: ${own.body.slice(0, 160)}`,
+        )
       if (!allowed) continue
       if (op.query.includes('cursor')) {
         // A cursor made from another scope's record pages through one's own records, or is refused.

@@ -34,26 +34,97 @@ const NESTED = JSON.parse('['.repeat(200) + ']'.repeat(200)) as unknown
 const DEEP_OBJECT = Array.from({ length: 100 }).reduce<unknown>((inner) => ({ a: inner }), {})
 
 const HOSTILE_VALUES: unknown[] = [
-  null, -1, 0, -2147483649, 2 ** 53 + 1, 1e308, -1e308, 3.5, true, '', ' ', 'x'.repeat(10_000), '9'.repeat(400),
-  '2026-02-30', '2026-13-01T25:61', '24:00', '2026-06-30T23:59:60Z', '2026-06-30T23:59:60+02:00', '2026-03-29T02:30',
-  '2026-03-29T02:30:00', '2026-10-25T02:30', '2026-01-01T00:00:00+99:00', '+275760-09-13T00:00:00Z', '0000-01-01',
-  '0193A5B2-7C1E-7D3A-9F10-2B4C6D8E0F12', '00000000-0000-0000-0000-000000000000', 'not-a-uuid',
-  '\ud800', 'a\udc00b', '\u0000', 'a\u0000b', '\u202e', 'DROP TABLE visits; --', '../../etc/passwd', '<script>alert(1)</script>',
-  [], [null], ['x'.repeat(5000)], Array.from({ length: 2000 }, () => 1), {}, { $ne: 1 }, JSON.parse('{"__proto__":{"admin":true}}'),
-  NESTED, DEEP_OBJECT,
+  null,
+  -1,
+  0,
+  -2147483649,
+  2 ** 53 + 1,
+  1e308,
+  -1e308,
+  3.5,
+  true,
+  '',
+  ' ',
+  'x'.repeat(10_000),
+  '9'.repeat(400),
+  '2026-02-30',
+  '2026-13-01T25:61',
+  '24:00',
+  '2026-06-30T23:59:60Z',
+  '2026-06-30T23:59:60+02:00',
+  '2026-03-29T02:30',
+  '2026-03-29T02:30:00',
+  '2026-10-25T02:30',
+  '2026-01-01T00:00:00+99:00',
+  '+275760-09-13T00:00:00Z',
+  '0000-01-01',
+  '0193A5B2-7C1E-7D3A-9F10-2B4C6D8E0F12',
+  '00000000-0000-0000-0000-000000000000',
+  'not-a-uuid',
+  '\ud800',
+  'a\udc00b',
+  '\u0000',
+  'a\u0000b',
+  '\u202e',
+  'DROP TABLE visits; --',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  [],
+  [null],
+  ['x'.repeat(5000)],
+  Array.from({ length: 2000 }, () => 1),
+  {},
+  { $ne: 1 },
+  JSON.parse('{"__proto__":{"admin":true}}'),
+  NESTED,
+  DEEP_OBJECT,
 ]
 const HOSTILE_QUERY = [
-  '', 'x', '-1', '0', '1e400', '99999999999999999999', '2026-02-30', '2026-03-29T02:30', '2026-06-30T23:59:60Z',
-  '2026-01-01T00:00:00+99:00', 'null', '%00', '%ED%A0%80', '"', 'a,b', 'X'.repeat(3000), '0193A5B2-7C1E-7D3A-9F10-2B4C6D8E0F12',
+  '',
+  'x',
+  '-1',
+  '0',
+  '1e400',
+  '99999999999999999999',
+  '2026-02-30',
+  '2026-03-29T02:30',
+  '2026-06-30T23:59:60Z',
+  '2026-01-01T00:00:00+99:00',
+  'null',
+  '%00',
+  '%ED%A0%80',
+  '"',
+  'a,b',
+  'X'.repeat(3000),
+  '0193A5B2-7C1E-7D3A-9F10-2B4C6D8E0F12',
 ]
 const raw = (s: string) => ({ raw: s })
 const RAW_BODIES: ({ raw: string } | { bytes: Buffer })[] = [
-  raw(''), raw('[]'), raw('null'), raw('"x"'), raw('{'), raw('1'), raw('{"a":1}'), raw('{"__proto__":{"x":1}}'),
-  raw('{"constructor":{"prototype":{"x":1}}}'), raw('{"x":"\\ud800"}'), raw('{"x":"\\u0000"}'), raw('[' .repeat(5000)),
-  raw(`{"x":"${'y'.repeat(2_000_000)}"}`), { bytes: Buffer.from([0x7b, 0x22, 0x78, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]) },
+  raw(''),
+  raw('[]'),
+  raw('null'),
+  raw('"x"'),
+  raw('{'),
+  raw('1'),
+  raw('{"a":1}'),
+  raw('{"__proto__":{"x":1}}'),
+  raw('{"constructor":{"prototype":{"x":1}}}'),
+  raw('{"x":"\\ud800"}'),
+  raw('{"x":"\\u0000"}'),
+  raw('['.repeat(5000)),
+  raw(`{"x":"${'y'.repeat(2_000_000)}"}`),
+  { bytes: Buffer.from([0x7b, 0x22, 0x78, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]) },
 ]
 
-interface Variant { label: string; url: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string>; contentType?: string; token?: 'none' | 'bad' }
+interface Variant {
+  label: string
+  url: string
+  body?: unknown
+  raw?: string | Buffer
+  headers?: Record<string, string>
+  contentType?: string
+  token?: 'none' | 'bad'
+}
 
 /** Every place in a valid body a value can go: top-level fields and the fields of nested objects and first array items. */
 function pointers(value: unknown, prefix: (string | number)[] = [], depth = 0): (string | number)[][] {
@@ -75,14 +146,32 @@ function variants(op: Operation, url: string, id: string | null, baseQuery: stri
   const withQuery = (q: string) => (q ? `${url}?${q}` : url)
   const path = (x: string) => op.path.replace('{id}', x)
   if (id) {
-    for (const bad of ['00000000-0000-4000-8000-000000000000', id.toUpperCase(), `${id}%20`, `${id}x`, 'not-a-uuid', '%00', '%ED%A0%80', '..%2F..%2Fetc', 'x'.repeat(300), ...realIds.filter((r) => r !== id).slice(0, 2)]) {
+    for (const bad of [
+      '00000000-0000-4000-8000-000000000000',
+      id.toUpperCase(),
+      `${id}%20`,
+      `${id}x`,
+      'not-a-uuid',
+      '%00',
+      '%ED%A0%80',
+      '..%2F..%2Fetc',
+      'x'.repeat(300),
+      ...realIds.filter((r) => r !== id).slice(0, 2),
+    ]) {
       list.push({ label: `path id ${bad.slice(0, 40)}`, url: withQuery(baseQuery).replace(url, path(bad)), body })
     }
   }
   const params = new URLSearchParams(baseQuery)
   for (const name of op.query) {
     const values = [...HOSTILE_QUERY]
-    if (name === 'cursor') values.push(Buffer.from('not-a-uuid').toString('base64url'), Buffer.from(realIds[0] ?? '').toString('base64url'), Buffer.from('0193A5B2-7C1E-7D3A-9F10-2B4C6D8E0F12').toString('base64url'), '====', '..')
+    if (name === 'cursor')
+      values.push(
+        Buffer.from('not-a-uuid').toString('base64url'),
+        Buffer.from(realIds[0] ?? '').toString('base64url'),
+        Buffer.from('0193A5B2-7C1E-7D3A-9F10-2B4C6D8E0F12').toString('base64url'),
+        '====',
+        '..',
+      )
     for (const value of values) {
       const q = new URLSearchParams(params)
       q.delete(name)
@@ -97,20 +186,29 @@ function variants(op: Operation, url: string, id: string | null, baseQuery: stri
   list.push({ label: 'unknown query parameter', url: withQuery(`${baseQuery}${baseQuery ? '&' : ''}unknownParameter=1`), body })
   const full = withQuery(baseQuery)
   if (op.headers.includes('idempotency-key')) {
-    for (const key of ['', 'x'.repeat(5000), ' ', 'ä']) list.push({ label: `idempotency-key ${key.slice(0, 10)}`, url: full, body, headers: { 'idempotency-key': key } })
+    for (const key of ['', 'x'.repeat(5000), ' ', 'ä'])
+      list.push({ label: `idempotency-key ${key.slice(0, 10)}`, url: full, body, headers: { 'idempotency-key': key } })
   }
   if (op.headers.includes('if-match')) {
-    for (const tag of ['*', 'W/"1"', '"99999999999999999999"', 'garbage', '"1", "2"', '']) list.push({ label: `if-match ${tag}`, url: full, body, headers: { 'if-match': tag } })
+    for (const tag of ['*', 'W/"1"', '"99999999999999999999"', 'garbage', '"1", "2"', ''])
+      list.push({ label: `if-match ${tag}`, url: full, body, headers: { 'if-match': tag } })
   }
   list.push({ label: 'no token', url: full, body, token: 'none' }, { label: 'bad token', url: full, body, token: 'bad' })
-  for (const accept of ['application/xml', 'text/html', 'application/pdf', '*/*;q=0', 'garbage']) list.push({ label: `accept ${accept}`, url: full, body, headers: { accept } })
+  for (const accept of ['application/xml', 'text/html', 'application/pdf', '*/*;q=0', 'garbage'])
+    list.push({ label: `accept ${accept}`, url: full, body, headers: { accept } })
   if (!op.body) return list
-  for (const r of RAW_BODIES) list.push('raw' in r ? { label: `raw body ${r.raw.slice(0, 40)}`, url: full, raw: r.raw } : { label: 'raw bytes: lone surrogate in UTF-8', url: full, raw: r.bytes })
+  for (const r of RAW_BODIES)
+    list.push(
+      'raw' in r
+        ? { label: `raw body ${r.raw.slice(0, 40)}`, url: full, raw: r.raw }
+        : { label: 'raw bytes: lone surrogate in UTF-8', url: full, raw: r.bytes },
+    )
   list.push({ label: 'form content type', url: full, raw: 'a=1', contentType: 'application/x-www-form-urlencoded' })
   list.push({ label: 'text content type', url: full, raw: JSON.stringify(body), contentType: 'text/plain' })
   list.push({ label: 'unknown field', url: full, body: { ...(body as object), unknownField: 1 } })
   for (const pointer of pointers(body)) {
-    for (const value of HOSTILE_VALUES) list.push({ label: `/${pointer.join('/')} = ${JSON.stringify(value)?.slice(0, 40)}`, url: full, body: replaced(body, pointer, value) })
+    for (const value of HOSTILE_VALUES)
+      list.push({ label: `/${pointer.join('/')} = ${JSON.stringify(value)?.slice(0, 40)}`, url: full, body: replaced(body, pointer, value) })
     list.push({ label: `/${pointer.join('/')} removed`, url: full, body: replaced(body, pointer, undefined) })
   }
   return list
@@ -149,7 +247,11 @@ t.test('no request a client can make is answered 5xx; every answer is documented
       let all = variants(op, url, id, spec.query?.(A) ?? '', body, realIds)
       // A fixed sample per operation: shuffled by the seed, the first PER_OPERATION kept.
       if (all.length > PER_OPERATION) {
-        all = all.map((v) => ({ v, k: next() })).sort((a, b) => a.k - b.k).slice(0, PER_OPERATION).map(({ v }) => v)
+        all = all
+          .map((v) => ({ v, k: next() }))
+          .sort((a, b) => a.k - b.k)
+          .slice(0, PER_OPERATION)
+          .map(({ v }) => v)
       }
       for (const v of all) {
         sent++
@@ -169,7 +271,8 @@ t.test('no request a client can make is answered 5xx; every answer is documented
         for (const problem of check(op, response)) mismatches.add(`${op.key}: ${problem} — e.g. ${label}`)
         // An update naming no field changes nothing, and is not audited.
         const noChange = op.method === 'PATCH' && JSON.stringify(v.body) === '{}'
-        const readOnly = noChange || op.method === 'GET' || op.path === '/v1/recurrence/preview' || (v.body as { dryRun?: boolean } | undefined)?.dryRun === true
+        const readOnly =
+          noChange || op.method === 'GET' || op.path === '/v1/recurrence/preview' || (v.body as { dryRun?: boolean } | undefined)?.dryRun === true
         // Removing what is already removed changes nothing (and is not audited): only the first counts.
         const repeat = op.method === 'DELETE' && removed.has(v.url.split('?')[0]!.toLowerCase())
         if (response.statusCode < 300 && op.method === 'DELETE') removed.add(v.url.split('?')[0]!.toLowerCase())
@@ -184,5 +287,9 @@ t.test('no request a client can make is answered 5xx; every answer is documented
 
   const audited = new Set((await database.db.select({ requestId: auditEvents.requestId }).from(auditEvents)).map((a) => a.requestId))
   t.ok(changed.length > 20, `${changed.length} requests changed something`)
-  t.same(changed.filter((c) => !audited.has(c.requestId)).map((c) => c.label), [], 'every successful change is audited')
+  t.same(
+    changed.filter((c) => !audited.has(c.requestId)).map((c) => c.label),
+    [],
+    'every successful change is audited',
+  )
 })

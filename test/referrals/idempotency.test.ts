@@ -63,9 +63,15 @@ t.test('Idempotency-Key: same key and body replays the first response; another b
 t.test('concurrent retries with one key create one referral', async (t) => {
   const { app, database, centre } = await buildTestApp(t)
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
-  const responses = await Promise.all(Array.from({ length: 5 }, () =>
-    call(app, { method: 'POST', url: '/v1/referrals', token: staff, body: referralBody(centre), headers: { 'idempotency-key': 'race' } })))
-  t.same(responses.map((r) => r.status), [201, 201, 201, 201, 201])
+  const responses = await Promise.all(
+    Array.from({ length: 5 }, () =>
+      call(app, { method: 'POST', url: '/v1/referrals', token: staff, body: referralBody(centre), headers: { 'idempotency-key': 'race' } }),
+    ),
+  )
+  t.same(
+    responses.map((r) => r.status),
+    [201, 201, 201, 201, 201],
+  )
   t.equal(new Set(responses.map((r) => r.json.id)).size, 1, 'one id for all')
   t.equal(responses.filter((r) => r.headers['idempotent-replayed'] === 'true').length, 4, 'four replays')
   t.equal((await database.db.select().from(referrals)).length, 1)

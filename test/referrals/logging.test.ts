@@ -6,37 +6,100 @@ import { scheduling } from '../scheduling/fixtures.js'
 t.test('no personal data of parties in the logs of a referral’s path', async (t) => {
   const lines: string[] = []
   // The most verbose level, so that nothing a quieter production level might drop goes unchecked.
-  const logger = pino({ level: 'trace' }, { write: (line: string) => { lines.push(line) } })
+  const logger = pino(
+    { level: 'trace' },
+    {
+      write: (line: string) => {
+        lines.push(line)
+      },
+    },
+  )
   const ctx = await buildTestApp(t, { logger })
   const { app, database, centre } = ctx
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const body = referralBody(centre)
 
-  const submitted = await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body, headers: { 'idempotency-key': 'log-test', 'x-request-id': 'req-referral-1' } })
+  const submitted = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: clerk,
+    body,
+    headers: { 'idempotency-key': 'log-test', 'x-request-id': 'req-referral-1' },
+  })
   t.equal(submitted.status, 201)
   await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body, headers: { 'idempotency-key': 'log-test' } })
   // Refused submissions: a schema defect, a referral rule and a 422 inside the transaction.
-  const invalid = await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: { ...body, parties: [{ ...body.parties[1], birthDate: '2999-01-01', language: 'xx' }] } })
+  const invalid = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: clerk,
+    body: { ...body, parties: [{ ...body.parties[1], birthDate: '2999-01-01', language: 'xx' }] },
+  })
   t.equal(invalid.status, 400)
-  t.equal((await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: { ...body, centreId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' } })).status, 422)
-  t.equal((await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: { ...body, courtReference: 'other' }, headers: { 'idempotency-key': 'log-test' } })).status, 422)
-  const accepted = await call(app, { method: 'POST', url: `/v1/referrals/${submitted.json.id}/accept`, token: staff, body: { leadCounsellorId: centre.demo.counsellorIds[0] } })
+  t.equal(
+    (await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: { ...body, centreId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' } })).status,
+    422,
+  )
+  t.equal(
+    (
+      await call(app, {
+        method: 'POST',
+        url: '/v1/referrals',
+        token: clerk,
+        body: { ...body, courtReference: 'other' },
+        headers: { 'idempotency-key': 'log-test' },
+      })
+    ).status,
+    422,
+  )
+  const accepted = await call(app, {
+    method: 'POST',
+    url: `/v1/referrals/${submitted.json.id}/accept`,
+    token: staff,
+    body: { leadCounsellorId: centre.demo.counsellorIds[0] },
+  })
   t.equal(accepted.status, 201)
   await call(app, { url: `/v1/cases/${accepted.json.caseId}`, token: staff })
 
   t.ok(lines.length > 10, `something was logged (${lines.length} lines)`)
-  t.ok(lines.some((l) => l.includes('req-referral-1')), 'requests are logged with their id')
+  t.ok(
+    lines.some((l) => l.includes('req-referral-1')),
+    'requests are logged with their id',
+  )
   const log = lines.join('\n')
-  const personal = ['Lena', 'Vermeulen', 'Tom', 'Sofie', 'Janssens', '2019-05-02', '1987-01-20', '1989-07-14', '2999-01-01',
-    '+32 470', 'tom@example.be', 'Kerkstraat', 'Geheime Dreef', 'Contact broken for two years', 'Start slowly', '24/1234/A']
+  const personal = [
+    'Lena',
+    'Vermeulen',
+    'Tom',
+    'Sofie',
+    'Janssens',
+    '2019-05-02',
+    '1987-01-20',
+    '1989-07-14',
+    '2999-01-01',
+    '+32 470',
+    'tom@example.be',
+    'Kerkstraat',
+    'Geheime Dreef',
+    'Contact broken for two years',
+    'Start slowly',
+    '24/1234/A',
+  ]
   for (const value of personal) t.notOk(log.includes(value), `the log does not contain ${value}`)
   t.notOk(log.includes(clerk) || log.includes(staff), 'nor the tokens')
 })
 
 t.test('a day’s work at trace level: no token, no personal data, no query text in the log', async (t) => {
   const lines: string[] = []
-  const logger = pino({ level: 'trace' }, { write: (line: string) => { lines.push(line) } })
+  const logger = pino(
+    { level: 'trace' },
+    {
+      write: (line: string) => {
+        lines.push(line)
+      },
+    },
+  )
   const ctx = await buildTestApp(t, { logger })
   const { app, database, centre } = ctx
   const admin = centre.adminToken
@@ -52,12 +115,17 @@ t.test('a day’s work at trace level: no token, no personal data, no query text
   // Free text and personal data in query strings, where a client may well put them.
   const queryTexts = ['Vader belde om 21u, dronken', '0470 99 88 77', 'Marleen De Smet']
   const ended = await call(app, {
-    method: 'DELETE', token: c.staff,
+    method: 'DELETE',
+    token: c.staff,
     url: `/v1/series/${booked.json.seriesId}?from=2027-03-01&reasonCode=other&explanation=${encodeURIComponent(`${queryTexts[0]}; ${queryTexts[1]}`)}`,
   })
   t.equal(ended.status, 200, ended.body.slice(0, 300))
   t.equal((await call(app, { url: `/v1/visits?caseId=${c.caseId}&from=2027-01-01T00:00:00Z&limit=5`, token: integration })).status, 200)
-  t.equal((await call(app, { url: `/v1/referrals?status=${encodeURIComponent(queryTexts[2]!)}`, token: c.clerk })).status, 400, 'a free text where an enum belongs')
+  t.equal(
+    (await call(app, { url: `/v1/referrals?status=${encodeURIComponent(queryTexts[2]!)}`, token: c.clerk })).status,
+    400,
+    'a free text where an enum belongs',
+  )
   t.equal((await call(app, { url: `/v1/cases/${c.caseId}/${encodeURIComponent('Tom Vermeulen')}`, token: c.staff })).status, 404)
 
   // A token in the query string is refused, and not logged either.
@@ -74,15 +142,45 @@ t.test('a day’s work at trace level: no token, no personal data, no query text
   t.equal((await call(app, { method: 'POST', url: '/v1/referrals', token: c.clerk, body: bad })).status, 400)
 
   const log = lines.join('\n')
-  t.ok(lines.some((l) => l.includes('"url":"/v1/series/:id"')), 'requests are logged by route pattern')
-  t.ok(lines.some((l) => l.includes('"explanation":"(hidden)"')), 'a query key is logged, its free-text value is not')
-  t.ok(lines.some((l) => l.includes('"from":"2027-01-01T00:00:00Z"') && l.includes('"limit":"5"')), 'dates and page sizes in a query are kept')
-  t.ok(lines.some((l) => l.includes(`"url":"/v1/cases/${c.caseId}/…"`)), 'an unmatched path keeps its route words and ids, masks the rest')
+  t.ok(
+    lines.some((l) => l.includes('"url":"/v1/series/:id"')),
+    'requests are logged by route pattern',
+  )
+  t.ok(
+    lines.some((l) => l.includes('"explanation":"(hidden)"')),
+    'a query key is logged, its free-text value is not',
+  )
+  t.ok(
+    lines.some((l) => l.includes('"from":"2027-01-01T00:00:00Z"') && l.includes('"limit":"5"')),
+    'dates and page sizes in a query are kept',
+  )
+  t.ok(
+    lines.some((l) => l.includes(`"url":"/v1/cases/${c.caseId}/…"`)),
+    'an unmatched path keeps its route words and ids, masks the rest',
+  )
   for (const token of tokens) t.notOk(log.includes(token), 'no token in the log')
   t.notOk(/bzr_[\w-]{8,}/.test(log), 'nothing that looks like a token')
-  const personal = ['Lena', 'Vermeulen', 'Tom', 'Sofie', 'Janssens', '2019-05-02', '1987-01-20', '1989-07-14',
-    '+32 470', '470 11 22 33', '470 44 55 66', 'tom@example.be', 'Kerkstraat', 'Geheime Dreef', 'Antwerpen', 'Contact broken for two years', 'Start slowly', '24/1234/A',
-    'Intake held']
+  const personal = [
+    'Lena',
+    'Vermeulen',
+    'Tom',
+    'Sofie',
+    'Janssens',
+    '2019-05-02',
+    '1987-01-20',
+    '1989-07-14',
+    '+32 470',
+    '470 11 22 33',
+    '470 44 55 66',
+    'tom@example.be',
+    'Kerkstraat',
+    'Geheime Dreef',
+    'Antwerpen',
+    'Contact broken for two years',
+    'Start slowly',
+    '24/1234/A',
+    'Intake held',
+  ]
   for (const value of [...personal, ...queryTexts, ...queryTexts.map(encodeURIComponent), 'Vader', 'dronken', 'Marleen']) {
     t.notOk(log.includes(value), `the log does not contain ${value}`)
   }

@@ -18,10 +18,30 @@ t.test('the referral validation matrix: each defect → 400 naming it; all defec
     { name: 'no parties at all', body: { parties: [] }, pointer: '/parties', detail: /child/ },
     { name: 'court-ordered without court reference', body: { courtReference: undefined }, pointer: '/courtReference', detail: /required for a court-ordered/ },
     { name: 'court-ordered without decision date', body: { decisionDate: undefined }, pointer: '/decisionDate', detail: /required for a court-ordered/ },
-    { name: 'birth date in the future', body: { parties: [{ ...child, birthDate: tomorrow() }, visiting, residing] }, pointer: '/parties/0/birthDate', detail: /future/ },
-    { name: 'impossible birth date', body: { parties: [{ ...child, birthDate: '2019-02-30' }, visiting, residing] }, pointer: '/parties/0/birthDate', detail: /format/ },
-    { name: 'child without birth date', body: { parties: [{ ...child, birthDate: undefined }, visiting, residing] }, pointer: '/parties/0/birthDate', detail: /required for a child/ },
-    { name: 'unknown language', body: { parties: [child, { ...visiting, language: 'xx' }, residing] }, pointer: '/parties/1/language', detail: /one of: nl, fr, en, de/ },
+    {
+      name: 'birth date in the future',
+      body: { parties: [{ ...child, birthDate: tomorrow() }, visiting, residing] },
+      pointer: '/parties/0/birthDate',
+      detail: /future/,
+    },
+    {
+      name: 'impossible birth date',
+      body: { parties: [{ ...child, birthDate: '2019-02-30' }, visiting, residing] },
+      pointer: '/parties/0/birthDate',
+      detail: /format/,
+    },
+    {
+      name: 'child without birth date',
+      body: { parties: [{ ...child, birthDate: undefined }, visiting, residing] },
+      pointer: '/parties/0/birthDate',
+      detail: /required for a child/,
+    },
+    {
+      name: 'unknown language',
+      body: { parties: [child, { ...visiting, language: 'xx' }, residing] },
+      pointer: '/parties/1/language',
+      detail: /one of: nl, fr, en, de/,
+    },
     { name: 'unknown party role', body: { parties: [child, visiting, { ...residing, role: 'uncle' }] }, pointer: '/parties/2/role', detail: /one of: child/ },
     { name: 'decision date in the future', body: { decisionDate: tomorrow() }, pointer: '/decisionDate', detail: /future/ },
     { name: 'hearing before the decision', body: { hearingDate: '2026-01-01' }, pointer: '/hearingDate', detail: /before the decision/ },
@@ -29,7 +49,12 @@ t.test('the referral validation matrix: each defect → 400 naming it; all defec
     { name: 'unknown legal framework', body: { legalFramework: 'maybe' }, pointer: '/legalFramework', detail: /court_ordered, voluntary/ },
     { name: 'a clerk referring as a lawyer', body: { source: 'lawyer' }, pointer: '/source', detail: /must be court/ },
     { name: 'unknown property', body: { favouriteColour: 'red' }, pointer: '/favouriteColour', detail: /unknown property/ },
-    { name: 'invalid email', body: { parties: [child, { ...visiting, contact: { email: 'not-an-email' } }, residing] }, pointer: '/parties/1/contact/email', detail: /format/ },
+    {
+      name: 'invalid email',
+      body: { parties: [child, { ...visiting, contact: { email: 'not-an-email' } }, residing] },
+      pointer: '/parties/1/contact/email',
+      detail: /format/,
+    },
   ]
   for (const c of cases) {
     const response = await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: { ...base, ...c.body } })
@@ -42,10 +67,18 @@ t.test('the referral validation matrix: each defect → 400 naming it; all defec
   }
 
   // Every defect at once, schema findings and the referral's own rules together.
-  const everything = await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: {
-    ...base, reason: undefined, courtReference: undefined, decisionDate: undefined,
-    parties: [{ ...residing, language: 'xx', birthDate: tomorrow() }],
-  } })
+  const everything = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: clerk,
+    body: {
+      ...base,
+      reason: undefined,
+      courtReference: undefined,
+      decisionDate: undefined,
+      parties: [{ ...residing, language: 'xx', birthDate: tomorrow() }],
+    },
+  })
   t.equal(everything.status, 400)
   const pointers = (everything.json.errors as Errors).map((e) => e.pointer)
   for (const pointer of ['/reason', '/parties/0/language', '/parties', '/parties/0/birthDate', '/courtReference', '/decisionDate']) {
@@ -55,10 +88,21 @@ t.test('the referral validation matrix: each defect → 400 naming it; all defec
   t.equal((await database.db.select().from(referrals)).length, 0, 'nothing stored')
 
   // A voluntary referral needs no court data; an organisation as residing party needs no birth date.
-  const voluntary = await call(app, { method: 'POST', url: '/v1/referrals', token: centre.adminToken, body: {
-    ...base, source: 'youth_services', legalFramework: 'voluntary', courtId: undefined, courtReference: undefined, decisionDate: undefined, hearingDate: undefined,
-    parties: [child, visiting, { role: 'residing_other', familyName: 'Pleeggezin De Smet', language: 'nl' }],
-  } })
+  const voluntary = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: centre.adminToken,
+    body: {
+      ...base,
+      source: 'youth_services',
+      legalFramework: 'voluntary',
+      courtId: undefined,
+      courtReference: undefined,
+      decisionDate: undefined,
+      hearingDate: undefined,
+      parties: [child, visiting, { role: 'residing_other', familyName: 'Pleeggezin De Smet', language: 'nl' }],
+    },
+  })
   t.equal(voluntary.status, 201, voluntary.body)
   t.match(voluntary.json, { source: 'youth_services', legalFramework: 'voluntary', courtId: null, courtReference: null })
 })
@@ -67,7 +111,12 @@ t.test('who may submit, for which court and centre', async (t) => {
   const { app, database, centre, operator } = await buildTestApp(t)
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
-  const court2 = await call(app, { method: 'POST', url: '/v1/courts', token: operator, body: { name: 'Familierechtbank Mechelen', judicialDistrict: 'Antwerpen' } })
+  const court2 = await call(app, {
+    method: 'POST',
+    url: '/v1/courts',
+    token: operator,
+    body: { name: 'Familierechtbank Mechelen', judicialDistrict: 'Antwerpen' },
+  })
   const other = await setupCentre(database.db, { centreName: 'B', demo: true })
 
   // A clerk's referral carries their own court, even when it leaves courtId out.
@@ -86,12 +135,22 @@ t.test('who may submit, for which court and centre', async (t) => {
 
   // Clerks may refer to any centre that exists.
   t.equal((await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: referralBody(centre, { centreId: other.centreId }) })).status, 201)
-  const unknownCentre = await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: referralBody(centre, { centreId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' }) })
+  const unknownCentre = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: clerk,
+    body: referralBody(centre, { centreId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' }),
+  })
   t.equal(unknownCentre.status, 422)
   t.match(unknownCentre.json, { type: 'urn:bezoekruimte:problem:unknown-centre', detail: /centreId names no centre/, errors: [{ pointer: '/centreId' }] })
 
   // Staff register referrals of any source, for their own centre only.
-  const lawyer = await call(app, { method: 'POST', url: '/v1/referrals', token: staff, body: referralBody(centre, { source: 'lawyer', legalFramework: 'voluntary', courtId: undefined }) })
+  const lawyer = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: staff,
+    body: referralBody(centre, { source: 'lawyer', legalFramework: 'voluntary', courtId: undefined }),
+  })
   t.equal(lawyer.status, 201, lawyer.body)
   t.match(lawyer.json, { source: 'lawyer', courtId: null, parties: [{ contact: {} }, { contact: { phone: '+32 470 11 22 33' } }, {}] })
   const foreign = await call(app, { method: 'POST', url: '/v1/referrals', token: staff, body: referralBody(centre, { centreId: other.centreId }) })
@@ -100,7 +159,12 @@ t.test('who may submit, for which court and centre', async (t) => {
   const courtWithoutId = await call(app, { method: 'POST', url: '/v1/referrals', token: staff, body: referralBody(centre, { courtId: undefined }) })
   t.equal(courtWithoutId.status, 400)
   t.match(courtWithoutId.json.errors, [{ pointer: '/courtId' }])
-  const unknownCourt = await call(app, { method: 'POST', url: '/v1/referrals', token: staff, body: referralBody(centre, { courtId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' }) })
+  const unknownCourt = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: staff,
+    body: referralBody(centre, { courtId: '01a207aa-2853-7399-9beb-4e6a29a64dd6' }),
+  })
   t.equal(unknownCourt.status, 422)
   t.match(unknownCourt.json, { type: 'urn:bezoekruimte:problem:unknown-court' })
 
@@ -112,6 +176,10 @@ t.test('who may submit, for which court and centre', async (t) => {
     t.equal(response.status, 403, role)
   }
   const courtIntegration = (await tokenFor(database, 'integration', { courtId: centre.demo.courtId })).token
-  t.equal((await call(app, { method: 'POST', url: '/v1/referrals', token: courtIntegration, body: referralBody(centre) })).status, 403, 'court integration token')
+  t.equal(
+    (await call(app, { method: 'POST', url: '/v1/referrals', token: courtIntegration, body: referralBody(centre) })).status,
+    403,
+    'court integration token',
+  )
   t.equal((await call(app, { method: 'POST', url: '/v1/referrals', body: referralBody(centre) })).status, 401)
 })

@@ -29,7 +29,11 @@ const submit = async () => (await post('/v1/referrals', referralBody(centre), c.
 const refused = await submit()
 await post(`/v1/referrals/${refused}/refuse`, { reasonCode: 'no_capacity', explanation: explained('refusal') })
 const returned = await submit()
-await post(`/v1/referrals/${returned}/return`, { reasonCode: 'incomplete_referral', explanation: explained('return'), missingItems: ['the decision of 10 February'] })
+await post(`/v1/referrals/${returned}/return`, {
+  reasonCode: 'incomplete_referral',
+  explanation: explained('return'),
+  missingItems: ['the decision of 10 February'],
+})
 const waiting = await submit()
 await post(`/v1/referrals/${waiting}/waitlist`, { explanation: explained('waiting list') })
 const withdrawn = await submit()
@@ -45,9 +49,12 @@ await post(`/v1/cases/${c.caseId}/resume`, { explanation: explained('resumption'
 await post(`/v1/cases/${c.caseId}/end`, { reasonCode: 'goal_reached', explanation: explained('ending'), effectiveDate: today() })
 
 const reads = [
-  '/v1/referrals', ...[refused, returned, waiting, withdrawn, c.referralId].map((id) => `/v1/referrals/${id}`),
+  '/v1/referrals',
+  ...[refused, returned, waiting, withdrawn, c.referralId].map((id) => `/v1/referrals/${id}`),
   ...['refused', 'returned', 'waitlisted', 'withdrawn', 'accepted'].map((status) => `/v1/referrals?status=${status}`),
-  '/v1/cases', `/v1/cases/${c.caseId}`, `/v1/cases/${c.caseId}/events`,
+  '/v1/cases',
+  `/v1/cases/${c.caseId}`,
+  `/v1/cases/${c.caseId}/events`,
 ]
 
 t.test('the centre reads every explanation (the markers are there to be found)', async (t) => {
@@ -58,7 +65,10 @@ t.test('the centre reads every explanation (the markers are there to be found)',
 })
 
 t.test('no answer to a clerk or a court integration carries an explanation', async (t) => {
-  for (const [who, token] of [['clerk', c.clerk], ['court integration', courtIntegration]] as const) {
+  for (const [who, token] of [
+    ['clerk', c.clerk],
+    ['court integration', courtIntegration],
+  ] as const) {
     for (const url of reads) {
       const response = await call(app, { url, token })
       t.equal(response.status, 200, `${who} GET ${url}`)
@@ -69,7 +79,7 @@ t.test('no answer to a clerk or a court integration carries an explanation', asy
   const another = await submit()
   await post(`/v1/referrals/${another}/waitlist`, { explanation: explained('waiting list') })
   const answer = await post(`/v1/referrals/${another}/withdraw`, {}, c.clerk)
-  t.notOk(answer.body.includes(MARKER), 'the clerk\'s withdrawal answers without the waiting list\'s explanation')
+  t.notOk(answer.body.includes(MARKER), "the clerk's withdrawal answers without the waiting list's explanation")
 })
 
 t.test('what a court does read: the coded reasons, with their labels', async (t) => {
@@ -81,6 +91,12 @@ t.test('what a court does read: the coded reasons, with their labels', async (t)
   t.notOk('explanation' in theCase.json.suspensions[0])
   t.notOk('explanation' in theCase.json.ending)
   const events = await call(app, { url: `/v1/cases/${c.caseId}/events`, token: c.clerk })
-  t.match(events.json.items.find((e: { type: string }) => e.type === 'extended'), { reason: { category: 'extension', code: 'awaiting_court_decision' } })
-  t.ok(events.json.items.every((e: object) => !('explanation' in e)), 'no event has an explanation')
+  t.match(
+    events.json.items.find((e: { type: string }) => e.type === 'extended'),
+    { reason: { category: 'extension', code: 'awaiting_court_decision' } },
+  )
+  t.ok(
+    events.json.items.every((e: object) => !('explanation' in e)),
+    'no event has an explanation',
+  )
 })

@@ -26,7 +26,15 @@ await database.db.update(cases).set({ courtId: centre.demo.courtId }).where(eq(c
 const booked = await s.series(c.caseId, { start: '2027-03-01T10:00', rrule: 'FREQ=WEEKLY;COUNT=3' })
 if (booked.status !== 201) throw new Error(booked.body)
 const [first, second] = booked.json.visits as { id: string }[]
-await database.db.update(visits).set({ status: 'cancelled', cancelledBy: 'residing_party', cancelReasonCode: 'illness', cancelExplanation: 'Mother called: the child has a fever, she sounded upset.' }).where(eq(visits.id, second!.id))
+await database.db
+  .update(visits)
+  .set({
+    status: 'cancelled',
+    cancelledBy: 'residing_party',
+    cancelReasonCode: 'illness',
+    cancelExplanation: 'Mother called: the child has a fever, she sounded upset.',
+  })
+  .where(eq(visits.id, second!.id))
 const talk = await s.book(c.caseId, { kind: 'conversation', partyIds: [c.visiting], start: '2027-03-03T10:00', durationMinutes: 60 })
 if (talk.status !== 201) throw new Error(talk.body)
 
@@ -46,7 +54,11 @@ t.test('the clerk and the court integration get the same view of a visit and of 
   t.match(list.json.items[1], { id: second!.id, status: 'cancelled', cancelledBy: 'residing_party', cancelReason: { code: 'illness', label: { en: String } } })
   for (const item of list.json.items) {
     t.ok(isReferrerVisit(item), `matches ReferrerVisit: ${JSON.stringify(isReferrerVisit.errors)}`)
-    t.same(Object.keys(item).filter((k) => !(REFERRER_VIEW_FIELDS.visit as readonly string[]).includes(k)), [], 'nothing outside the referrer view')
+    t.same(
+      Object.keys(item).filter((k) => !(REFERRER_VIEW_FIELDS.visit as readonly string[]).includes(k)),
+      [],
+      'nothing outside the referrer view',
+    )
   }
   for (const text of ['arrivals', 'arriveAt', 'roomId', 'counsellorIds', 'siteId', 'fever', 'cancelExplanation', 'T10:00', s.room1, s.counsellor1]) {
     t.notOk(list.body.includes(text) || one.body.includes(text), `no ${text}`)
@@ -68,19 +80,29 @@ t.test('a centre integration keeps the centre view; a court cannot narrow the li
   for (const filter of [`roomId=${s.room1}`, `counsellorId=${s.counsellor1}`, `siteId=${centre.demo.siteId}`]) {
     t.equal((await call(app, { url: `/v1/visits?${filter}`, token: clerk })).status, 400, filter)
   }
-  const narrowed = await call(app, { url: `/v1/visits?from=${encodeURIComponent('2027-03-01T10:00:00+01:00')}&to=${encodeURIComponent('2027-03-01T10:01:00+01:00')}`, token: clerk })
+  const narrowed = await call(app, {
+    url: `/v1/visits?from=${encodeURIComponent('2027-03-01T10:00:00+01:00')}&to=${encodeURIComponent('2027-03-01T10:01:00+01:00')}`,
+    token: clerk,
+  })
   t.same(narrowed.json.items, [], 'from and to compare whole days: a one-minute window says nothing')
   t.equal((await call(app, { url: '/v1/visits?from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z', token: clerk })).json.items.length, 1)
   const paged = await call(app, { url: '/v1/visits?limit=1', token: clerk })
   t.notOk(Buffer.from(paged.json.nextCursor, 'base64url').toString().includes('2027'), 'the cursor holds no time')
   const next = await call(app, { url: `/v1/visits?limit=5&cursor=${paged.json.nextCursor}`, token: clerk })
-  t.same(next.json.items.map((v: { id: string }) => v.id), booked.json.visits.slice(1).map((v: { id: string }) => v.id))
-  t.same((await call(app, { url: '/v1/visits?status=cancelled', token: courtIntegration })).json.items.map((v: { id: string }) => v.id), [second!.id])
+  t.same(
+    next.json.items.map((v: { id: string }) => v.id),
+    booked.json.visits.slice(1).map((v: { id: string }) => v.id),
+  )
+  t.same(
+    (await call(app, { url: '/v1/visits?status=cancelled', token: courtIntegration })).json.items.map((v: { id: string }) => v.id),
+    [second!.id],
+  )
 })
 
 t.test('the referrer schemas hold exactly the listed fields', async (t) => {
   const { ReferrerReferral } = await import('../../src/modules/referrals/schemas.js')
-  const { ReferrerCase, ReferrerCaseSummary, ReferrerCaseEvent, ReferrerParty, ReferrerSuspension, ReferrerEnding, ReferrerCaseOutcome } = await import('../../src/modules/cases/schemas.js')
+  const { ReferrerCase, ReferrerCaseSummary, ReferrerCaseEvent, ReferrerParty, ReferrerSuspension, ReferrerEnding, ReferrerCaseOutcome } =
+    await import('../../src/modules/cases/schemas.js')
   const keys = (schema: { properties: Record<string, unknown> }) => Object.keys(schema.properties).sort()
   const expect = (fields: readonly string[]) => [...fields].sort()
   t.same(keys(ReferrerVisit), expect(REFERRER_VIEW_FIELDS.visit))

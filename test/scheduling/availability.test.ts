@@ -13,9 +13,20 @@ const s = scheduling(ctx)
 const admin = centre.adminToken
 const siteId = centre.demo.siteId
 
-interface Slot { start: string; end: string; spanStart: string; spanEnd: string; roomId: string | null; counsellorIds: string[]; arrivals?: { partyId: string; arriveAt: string; leaveAt: string }[] }
+interface Slot {
+  start: string
+  end: string
+  spanStart: string
+  spanEnd: string
+  roomId: string | null
+  counsellorIds: string[]
+  arrivals?: { partyId: string; arriveAt: string; leaveAt: string }[]
+}
 const query = (params: Record<string, string | number>, token = admin) =>
-  call(app, { url: `/v1/availability?${new URLSearchParams(Object.entries({ siteId, durationMinutes: 90, ...params }).map(([k, v]) => [k, String(v)]))}`, token })
+  call(app, {
+    url: `/v1/availability?${new URLSearchParams(Object.entries({ siteId, durationMinutes: 90, ...params }).map(([k, v]) => [k, String(v)]))}`,
+    token,
+  })
 /** Every slot of the window, following the cursor. */
 async function all(params: Record<string, string | number>): Promise<Slot[]> {
   const slots: Slot[] = []
@@ -41,8 +52,12 @@ t.test('a Saturday: every start whose staggered span fits, per room, with the fr
   t.equal(first.json.items.length, 50, 'the default page size')
   t.ok(first.json.nextCursor)
   t.same(first.json.items[0], {
-    start: '2027-03-06T09:15:00+01:00', end: '2027-03-06T10:45:00+01:00', spanStart: '2027-03-06T09:00:00+01:00', spanEnd: '2027-03-06T11:00:00+01:00',
-    roomId: [s.room1, s.room2].sort()[0], counsellorIds: [...centre.demo.counsellorIds].sort(),
+    start: '2027-03-06T09:15:00+01:00',
+    end: '2027-03-06T10:45:00+01:00',
+    spanStart: '2027-03-06T09:00:00+01:00',
+    spanEnd: '2027-03-06T11:00:00+01:00',
+    roomId: [s.room1, s.room2].sort()[0],
+    counsellorIds: [...centre.demo.counsellorIds].sort(),
   })
   const rest = await query({ from: '2027-03-06', to: '2027-03-07', cursor: first.json.nextCursor })
   t.equal(rest.json.items.length, 8)
@@ -53,9 +68,16 @@ t.test('a Saturday: every start whose staggered span fits, per room, with the fr
 
   t.same((await query({ from: '2027-03-07', to: '2027-03-08' })).json.items, [], 'Sunday: the site opens, the counsellors do not work')
   const stepped = await query({ from: '2027-03-06', to: '2027-03-07', stepMinutes: 60, roomId: s.room1, limit: 200 })
-  t.same(stepped.json.items.map((x: Slot) => x.start.slice(11, 16)), ['10:00', '11:00', '12:00', '13:00', '14:00', '15:00', '16:00'])
+  t.same(
+    stepped.json.items.map((x: Slot) => x.start.slice(11, 16)),
+    ['10:00', '11:00', '12:00', '13:00', '14:00', '15:00', '16:00'],
+  )
   const instants = await query({ from: '2027-03-06T15:00:00+01:00', to: '2027-03-06T16:00', roomId: s.room1, stepMinutes: 30 })
-  t.same(instants.json.items.map((x: Slot) => x.start), ['2027-03-06T15:00:00+01:00', '2027-03-06T15:30:00+01:00'], 'from an instant to a local time (exclusive)')
+  t.same(
+    instants.json.items.map((x: Slot) => x.start),
+    ['2027-03-06T15:00:00+01:00', '2027-03-06T15:30:00+01:00'],
+    'from an instant to a local time (exclusive)',
+  )
 })
 
 t.test('existing visits: room places and counsellors are taken out', async (t) => {
@@ -64,15 +86,23 @@ t.test('existing visits: room places and counsellors are taken out', async (t) =
   let slots = await all({ from: '2027-03-08', to: '2027-03-09' })
   t.same(at(slots, '2027-03-08T10:00:00+01:00', s.room1), [], 'room 1 is taken')
   t.same(at(slots, '2027-03-08T08:30:00+01:00'), [], 'before opening')
-  t.same(at(slots, '2027-03-08T10:00:00+01:00', s.room2).map((x) => x.counsellorIds), [[s.counsellor2]], 'room 2 with the other counsellor')
+  t.same(
+    at(slots, '2027-03-08T10:00:00+01:00', s.room2).map((x) => x.counsellorIds),
+    [[s.counsellor2]],
+    'room 2 with the other counsellor',
+  )
   t.same(at(slots, '2027-03-08T08:15:00+01:00'), [])
-  t.equal(at(slots, '2027-03-08T11:45:00+01:00', s.room1).length, 0, 'span 11:30–13:30 overlaps the visit\'s until 11:45')
+  t.equal(at(slots, '2027-03-08T11:45:00+01:00', s.room1).length, 0, "span 11:30–13:30 overlaps the visit's until 11:45")
   t.equal(at(slots, '2027-03-08T12:00:00+01:00', s.room1).length, 1, 'span from 11:45: free again (half-open)')
 
   // Room 2 has two places: one booking leaves it listed, a second takes it out.
   t.equal((await s.book(b.caseId, { start: '2027-03-08T14:00', roomId: s.room2 })).status, 201)
   slots = await all({ from: '2027-03-08', to: '2027-03-09', roomId: s.room2 })
-  t.same(at(slots, '2027-03-08T14:00:00+01:00').map((x) => x.counsellorIds), [[s.counsellor2]], 'one place left')
+  t.same(
+    at(slots, '2027-03-08T14:00:00+01:00').map((x) => x.counsellorIds),
+    [[s.counsellor2]],
+    'one place left',
+  )
   t.equal((await s.book(c.caseId, { start: '2027-03-08T14:00', roomId: s.room2, counsellorIds: [s.counsellor2] })).status, 201)
   slots = await all({ from: '2027-03-08', to: '2027-03-09', roomId: s.room2 })
   t.same(at(slots, '2027-03-08T14:00:00+01:00'), [], 'both places taken')
@@ -85,7 +115,7 @@ t.test('existing visits: room places and counsellors are taken out', async (t) =
   t.equal((await s.book(d.caseId, { start: pick.start, roomId: pick.roomId, counsellorIds: pick.counsellorIds })).status, 201)
 })
 
-t.test('closures, holidays (and the centre\'s opt-out), absences', async (t) => {
+t.test("closures, holidays (and the centre's opt-out), absences", async (t) => {
   // Ascension Day, Thursday 6 May 2027.
   t.same((await query({ from: '2027-05-06', to: '2027-05-07' })).json.items, [])
   await call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { holidayOptOuts: ['ascension'] } } })
@@ -97,43 +127,94 @@ t.test('closures, holidays (and the centre\'s opt-out), absences', async (t) => 
   t.same([...new Set(week.map((x) => x.start.slice(0, 10)))], ['2027-05-12'], 'closed Monday and Tuesday')
   await call(app, { method: 'PATCH', url: `/v1/sites/${siteId}`, token: admin, body: { closures: [] } })
 
-  const absence = await call(app, { method: 'POST', url: `/v1/counsellors/${s.counsellor1}/absences`, token: admin, body: { from: '2027-05-12T12:00:00+02:00', until: '2027-05-12T14:00:00+02:00' } })
+  const absence = await call(app, {
+    method: 'POST',
+    url: `/v1/counsellors/${s.counsellor1}/absences`,
+    token: admin,
+    body: { from: '2027-05-12T12:00:00+02:00', until: '2027-05-12T14:00:00+02:00' },
+  })
   t.equal(absence.status, 201)
   const slots = await all({ from: '2027-05-12', to: '2027-05-13', roomId: s.room1 })
-  t.same(at(slots, '2027-05-12T12:00:00+02:00').map((x) => x.counsellorIds), [[s.counsellor2]], 'the absent counsellor is left out')
-  t.same((await all({ from: '2027-05-12', to: '2027-05-13', roomId: s.room1, counsellorId: s.counsellor1 })).filter((x) => overlaps(x, '2027-05-12T12:00:00+02:00', '2027-05-12T14:00:00+02:00')), [], 'nothing overlapping the absence')
+  t.same(
+    at(slots, '2027-05-12T12:00:00+02:00').map((x) => x.counsellorIds),
+    [[s.counsellor2]],
+    'the absent counsellor is left out',
+  )
+  t.same(
+    (await all({ from: '2027-05-12', to: '2027-05-13', roomId: s.room1, counsellorId: s.counsellor1 })).filter((x) =>
+      overlaps(x, '2027-05-12T12:00:00+02:00', '2027-05-12T14:00:00+02:00'),
+    ),
+    [],
+    'nothing overlapping the absence',
+  )
 })
 
 t.test('with a case: its people, its rules and the gate', async (t) => {
   const a = await createCase(database, centre, { plannedEndDate: '2027-06-16', agreement: { validUntil: '2027-06-15' } })
   t.equal((await s.book(a.caseId, { start: '2027-06-14T10:00' })).status, 201)
   const slots = await all({ from: '2027-06-14', to: '2027-06-18', caseId: a.caseId, roomId: s.room2, counsellorId: s.counsellor2 })
-  t.same(slots.filter((x) => overlaps(x, '2027-06-14T09:45:00+02:00', '2027-06-14T11:45:00+02:00')), [], 'the family is in another visit')
+  t.same(
+    slots.filter((x) => overlaps(x, '2027-06-14T09:45:00+02:00', '2027-06-14T11:45:00+02:00')),
+    [],
+    'the family is in another visit',
+  )
   t.same([...new Set(slots.map((x) => x.start.slice(0, 10)))], ['2027-06-14', '2027-06-15'], 'the agreement ends on the 15th')
   const slot = at(slots, '2027-06-15T10:00:00+02:00')[0]!
-  t.same(slot.arrivals, [
-    { partyId: a.visiting, arriveAt: '2027-06-15T09:45:00+02:00', leaveAt: '2027-06-15T11:45:00+02:00' },
-    { partyId: a.residing, arriveAt: '2027-06-15T10:00:00+02:00', leaveAt: '2027-06-15T11:30:00+02:00' },
-  ].sort((x, y) => x.partyId.localeCompare(y.partyId)), 'arrivals per party')
-  const residingFirst = await query({ from: '2027-06-15T10:00', to: '2027-06-15T10:01', caseId: a.caseId, roomId: s.room2, firstToArrive: 'residing', arrivalGapMinutes: 30, departureGapMinutes: 5 })
-  t.same(residingFirst.json.items.map((x: Slot) => [x.spanStart, x.spanEnd]), [['2027-06-15T09:30:00+02:00', '2027-06-15T11:35:00+02:00']])
+  t.same(
+    slot.arrivals,
+    [
+      { partyId: a.visiting, arriveAt: '2027-06-15T09:45:00+02:00', leaveAt: '2027-06-15T11:45:00+02:00' },
+      { partyId: a.residing, arriveAt: '2027-06-15T10:00:00+02:00', leaveAt: '2027-06-15T11:30:00+02:00' },
+    ].sort((x, y) => x.partyId.localeCompare(y.partyId)),
+    'arrivals per party',
+  )
+  const residingFirst = await query({
+    from: '2027-06-15T10:00',
+    to: '2027-06-15T10:01',
+    caseId: a.caseId,
+    roomId: s.room2,
+    firstToArrive: 'residing',
+    arrivalGapMinutes: 30,
+    departureGapMinutes: 5,
+  })
+  t.same(
+    residingFirst.json.items.map((x: Slot) => [x.spanStart, x.spanEnd]),
+    [['2027-06-15T09:30:00+02:00', '2027-06-15T11:35:00+02:00']],
+  )
 
   const suspended = await createCase(database, centre)
-  await call(app, { method: 'POST', url: `/v1/cases/${suspended.caseId}/suspend`, token: admin, body: { reasonCode: 'child_refuses', explanation: 'Evaluation pending.', from: '2027-06-15', until: '2027-06-17' } })
+  await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${suspended.caseId}/suspend`,
+    token: admin,
+    body: { reasonCode: 'child_refuses', explanation: 'Evaluation pending.', from: '2027-06-15', until: '2027-06-17' },
+  })
   const around = await all({ from: '2027-06-14', to: '2027-06-18', caseId: suspended.caseId, roomId: s.room1, stepMinutes: 60 })
   t.same([...new Set(around.map((x) => x.start.slice(0, 10)))], ['2027-06-14', '2027-06-17'])
 
   const limited = await createCase(database, centre, { agreement: { maxVisits: 1 } })
   t.equal((await s.book(limited.caseId, { start: '2027-06-21T10:00' })).status, 201)
   t.same((await query({ from: '2027-06-22', to: '2027-06-23', caseId: limited.caseId })).json.items, [], 'maxVisits reached')
-  t.same((await query({ from: '2027-06-22', to: '2027-06-23', caseId: limited.caseId, kind: 'supervised_handover', durationMinutes: 15 })).json.items, [], 'maxVisits counts every kind but conversations')
+  t.same(
+    (await query({ from: '2027-06-22', to: '2027-06-23', caseId: limited.caseId, kind: 'supervised_handover', durationMinutes: 15 })).json.items,
+    [],
+    'maxVisits counts every kind but conversations',
+  )
 
   const unsigned = await createCase(database, centre, { signed: false })
   const gated = await query({ from: '2027-06-22', to: '2027-06-23', caseId: unsigned.caseId })
   t.equal(gated.status, 409)
   t.equal(gated.json.type, 'urn:bezoekruimte:problem:booking-gate')
   t.equal(gated.json.missing.length, 6)
-  const intake = await query({ from: '2027-06-22', to: '2027-06-23', caseId: unsigned.caseId, kind: 'conversation', durationMinutes: 60, roomId: s.room1, stepMinutes: 60 })
+  const intake = await query({
+    from: '2027-06-22',
+    to: '2027-06-23',
+    caseId: unsigned.caseId,
+    kind: 'conversation',
+    durationMinutes: 60,
+    roomId: s.room1,
+    stepMinutes: 60,
+  })
   t.equal(intake.status, 200, 'a conversation needs no signatures')
   t.same(intake.json.items[0].arrivals.length, 2, 'both adults, staggered')
   t.equal(intake.json.items[0].start, '2027-06-22T10:00:00+02:00', 'the first hour whose staggered span fits')
@@ -142,11 +223,26 @@ t.test('with a case: its people, its rules and the gate', async (t) => {
 t.test('handovers and outside visits', async (t) => {
   // A handover: drop-off during the contact, the counsellor keeps the child 15 minutes, then the pick-up for 15.
   const handover = await query({ from: '2027-06-25T19:00', to: '2027-06-25T20:00', kind: 'supervised_handover', durationMinutes: 15, roomId: s.room1 })
-  t.same(handover.json.items.map((x: Slot) => [x.start.slice(11, 16), x.spanStart.slice(11, 16), x.spanEnd.slice(11, 16)]), [
-    ['19:00', '19:00', '19:45'], ['19:15', '19:15', '20:00'],
-  ], 'the span runs to the end of the pick-up, inside opening hours')
+  t.same(
+    handover.json.items.map((x: Slot) => [x.start.slice(11, 16), x.spanStart.slice(11, 16), x.spanEnd.slice(11, 16)]),
+    [
+      ['19:00', '19:00', '19:45'],
+      ['19:15', '19:15', '20:00'],
+    ],
+    'the span runs to the end of the pick-up, inside opening hours',
+  )
   const outside = await query({ from: '2027-06-26', to: '2027-06-27', kind: 'outside_visit', durationMinutes: 120, stepMinutes: 60 })
-  t.same(outside.json.items.map((x: Slot) => [x.start.slice(11, 16), x.roomId]), [['10:00', null], ['11:00', null], ['12:00', null], ['13:00', null], ['14:00', null], ['15:00', null]])
+  t.same(
+    outside.json.items.map((x: Slot) => [x.start.slice(11, 16), x.roomId]),
+    [
+      ['10:00', null],
+      ['11:00', null],
+      ['12:00', null],
+      ['13:00', null],
+      ['14:00', null],
+      ['15:00', null],
+    ],
+  )
   t.equal((await query({ from: '2027-06-26', to: '2027-06-27', kind: 'outside_visit', roomId: s.room1 })).status, 400)
 })
 
@@ -167,10 +263,19 @@ t.test('bad input, scope and roles', async (t) => {
   const otherToken = other.json.adminToken.token
   t.equal((await query({ from: '2027-03-01', to: '2027-03-02' }, otherToken)).status, 404, 'a site of another centre')
   const a = await createCase(database, centre)
-  const otherSite = await call(app, { method: 'POST', url: '/v1/sites', token: otherToken, body: { name: 'B', timeZone: 'Europe/Brussels', judicialDistrict: 'Gent', openingHours: { mon: [{ from: '09:00', to: '17:00' }] } } })
+  const otherSite = await call(app, {
+    method: 'POST',
+    url: '/v1/sites',
+    token: otherToken,
+    body: { name: 'B', timeZone: 'Europe/Brussels', judicialDistrict: 'Gent', openingHours: { mon: [{ from: '09:00', to: '17:00' }] } },
+  })
   t.equal(otherSite.status, 201, otherSite.body)
-  t.equal((await query({ siteId: otherSite.json.id, from: '2027-03-01', to: '2027-03-02' })).status, 404, 'another centre\'s site, from this centre')
-  t.equal((await query({ siteId: otherSite.json.id, from: '2027-03-01', to: '2027-03-02', caseId: a.caseId }, otherToken)).status, 404, 'a case of another centre')
+  t.equal((await query({ siteId: otherSite.json.id, from: '2027-03-01', to: '2027-03-02' })).status, 404, "another centre's site, from this centre")
+  t.equal(
+    (await query({ siteId: otherSite.json.id, from: '2027-03-01', to: '2027-03-02', caseId: a.caseId }, otherToken)).status,
+    404,
+    'a case of another centre',
+  )
   t.equal((await query({ from: '2027-03-01', to: '2027-03-02', counsellorId: '01a00000-0000-7000-8000-000000000000' })).status, 404)
   t.equal((await query({ from: '2027-03-01', to: '2027-03-02', roomId: '01a00000-0000-7000-8000-000000000000' })).status, 404)
 

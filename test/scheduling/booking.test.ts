@@ -5,26 +5,62 @@ import { createCase } from '../helpers/cases.js'
 t.test('a weekly series is booked with staggered arrivals, DST-correct', async (t) => {
   const { app, database, centre } = await buildTestApp(t)
   const c = await createCase(database, centre)
-  const response = await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/series`, token: centre.adminToken, body: {
-    kind: 'supervised_visit', roomId: centre.demo.roomIds[0], counsellorIds: [centre.demo.counsellorIds[0]],
-    start: '2026-03-21T10:00', durationMinutes: 90, rrule: 'FREQ=WEEKLY;BYDAY=SA;COUNT=3',
-  } })
+  const response = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${c.caseId}/series`,
+    token: centre.adminToken,
+    body: {
+      kind: 'supervised_visit',
+      roomId: centre.demo.roomIds[0],
+      counsellorIds: [centre.demo.counsellorIds[0]],
+      start: '2026-03-21T10:00',
+      durationMinutes: 90,
+      rrule: 'FREQ=WEEKLY;BYDAY=SA;COUNT=3',
+    },
+  })
   t.equal(response.status, 201, response.body)
-  t.same(response.json.visits.map((v: { start: string }) => v.start), ['2026-03-21T10:00:00+01:00', '2026-03-28T10:00:00+01:00', '2026-04-04T10:00:00+02:00'])
+  t.same(
+    response.json.visits.map((v: { start: string }) => v.start),
+    ['2026-03-21T10:00:00+01:00', '2026-03-28T10:00:00+01:00', '2026-04-04T10:00:00+02:00'],
+  )
   const first = response.json.visits[0]
-  t.same(first.arrivals.find((a: { partyId: string }) => a.partyId === c.visiting), { partyId: c.visiting, arriveAt: '2026-03-21T09:45:00+01:00', leaveAt: '2026-03-21T11:45:00+01:00' })
-  t.same(first.arrivals.find((a: { partyId: string }) => a.partyId === c.residing), { partyId: c.residing, arriveAt: '2026-03-21T10:00:00+01:00', leaveAt: '2026-03-21T11:30:00+01:00' })
+  t.same(
+    first.arrivals.find((a: { partyId: string }) => a.partyId === c.visiting),
+    { partyId: c.visiting, arriveAt: '2026-03-21T09:45:00+01:00', leaveAt: '2026-03-21T11:45:00+01:00' },
+  )
+  t.same(
+    first.arrivals.find((a: { partyId: string }) => a.partyId === c.residing),
+    { partyId: c.residing, arriveAt: '2026-03-21T10:00:00+01:00', leaveAt: '2026-03-21T11:30:00+01:00' },
+  )
 
-  const again = await call(app, { method: 'POST', url: `/v1/cases/${(await createCase(database, centre)).caseId}/visits`, token: centre.adminToken, body: {
-    kind: 'supervised_visit', roomId: centre.demo.roomIds[0], counsellorIds: [centre.demo.counsellorIds[1]], start: '2026-03-28T10:30', durationMinutes: 60,
-  } })
+  const again = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${(await createCase(database, centre)).caseId}/visits`,
+    token: centre.adminToken,
+    body: {
+      kind: 'supervised_visit',
+      roomId: centre.demo.roomIds[0],
+      counsellorIds: [centre.demo.counsellorIds[1]],
+      start: '2026-03-28T10:30',
+      durationMinutes: 60,
+    },
+  })
   t.equal(again.status, 409, again.body)
   t.match(again.json.conflicts, [{ code: 'room_busy', resourceKind: 'room', resourceId: centre.demo.roomIds[0], visitId: response.json.visits[1].id }])
 
   const unsigned = await createCase(database, centre, { signed: false })
-  const gated = await call(app, { method: 'POST', url: `/v1/cases/${unsigned.caseId}/visits`, token: centre.adminToken, body: {
-    kind: 'supervised_visit', roomId: centre.demo.roomIds[1], counsellorIds: [centre.demo.counsellorIds[1]], start: '2026-03-28T10:30', durationMinutes: 60,
-  } })
+  const gated = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${unsigned.caseId}/visits`,
+    token: centre.adminToken,
+    body: {
+      kind: 'supervised_visit',
+      roomId: centre.demo.roomIds[1],
+      counsellorIds: [centre.demo.counsellorIds[1]],
+      start: '2026-03-28T10:30',
+      durationMinutes: 60,
+    },
+  })
   t.equal(gated.status, 409)
   t.ok(gated.json.missing.length >= 6, JSON.stringify(gated.json.missing))
 })
@@ -33,18 +69,28 @@ t.test('a supervised handover: drop-off, the counsellor keeps the child, then pi
   const { app, database, centre } = await buildTestApp(t)
   const [a, b] = [await createCase(database, centre), await createCase(database, centre)]
   const handover = { kind: 'supervised_handover', roomId: centre.demo.roomIds[0], counsellorIds: [centre.demo.counsellorIds[0]], durationMinutes: 15 }
-  const book = (caseId: string, body: Record<string, unknown>) => call(app, { method: 'POST', url: `/v1/cases/${caseId}/visits`, token: centre.adminToken, body: { ...handover, ...body } })
+  const book = (caseId: string, body: Record<string, unknown>) =>
+    call(app, { method: 'POST', url: `/v1/cases/${caseId}/visits`, token: centre.adminToken, body: { ...handover, ...body } })
   const arrivalsOf = (visit: { arrivals: { partyId: string; arriveAt: string; leaveAt: string }[] }, c: { visiting: string; residing: string }) =>
-    Object.fromEntries(visit.arrivals.map((x) => [x.partyId === c.visiting ? 'visiting' : 'residing', `${x.arriveAt.slice(11, 16)}–${x.leaveAt.slice(11, 16)}`]))
+    Object.fromEntries(
+      visit.arrivals.map((x) => [x.partyId === c.visiting ? 'visiting' : 'residing', `${x.arriveAt.slice(11, 16)}–${x.leaveAt.slice(11, 16)}`]),
+    )
 
   const first = await book(a.caseId, { start: '2027-03-10T17:00' })
   t.equal(first.status, 201, first.body)
-  t.same(arrivalsOf(first.json, a), { visiting: '17:00–17:15', residing: '17:30–17:45' }, 'centre default: visiting drops off, residing picks up 15 minutes later')
+  t.same(
+    arrivalsOf(first.json, a),
+    { visiting: '17:00–17:15', residing: '17:30–17:45' },
+    'centre default: visiting drops off, residing picks up 15 minutes later',
+  )
   t.same([first.json.start, first.json.end], ['2027-03-10T17:00:00+01:00', '2027-03-10T17:15:00+01:00'])
 
   const during = await book(b.caseId, { start: '2027-03-10T17:30' })
   t.equal(during.status, 409, 'the room and counsellor stay reserved until the pick-up ends')
-  t.match(during.json.conflicts, [{ code: 'room_busy', visitId: first.json.id }, { code: 'counsellor_busy', visitId: first.json.id }])
+  t.match(during.json.conflicts, [
+    { code: 'room_busy', visitId: first.json.id },
+    { code: 'counsellor_busy', visitId: first.json.id },
+  ])
   t.equal((await book(b.caseId, { start: '2027-03-10T17:45' })).status, 201, 'free from the end of the pick-up')
 
   const reversed = await book(a.caseId, { start: '2027-03-11T10:00', stagger: { firstToArrive: 'residing', arrivalGapMinutes: 20, departureGapMinutes: 10 } })
@@ -52,7 +98,13 @@ t.test('a supervised handover: drop-off, the counsellor keeps the child, then pi
   t.same(arrivalsOf(reversed.json, a), { residing: '10:00–10:15', visiting: '10:35–10:45' })
 
   // Moving it keeps its own staggering.
-  const moved = await call(app, { method: 'PATCH', url: `/v1/visits/${reversed.json.id}`, token: centre.adminToken, headers: { 'if-match': '"1"' }, body: { start: '2027-03-11T14:00' } })
+  const moved = await call(app, {
+    method: 'PATCH',
+    url: `/v1/visits/${reversed.json.id}`,
+    token: centre.adminToken,
+    headers: { 'if-match': '"1"' },
+    body: { start: '2027-03-11T14:00' },
+  })
   t.equal(moved.status, 200, moved.body)
   t.same(arrivalsOf(moved.json, a), { residing: '14:00–14:15', visiting: '14:35–14:45' })
 
@@ -65,13 +117,26 @@ t.test('occurrences of one request that overlap each other: the later one is ski
   const { app, database, centre } = await buildTestApp(t)
   const c = await createCase(database, centre)
   const body = (extra: Record<string, unknown>) => ({
-    kind: 'supervised_visit', roomId: centre.demo.roomIds[1], counsellorIds: [centre.demo.counsellorIds[0]],
-    start: '2027-03-03T10:00', durationMinutes: 90, rrule: 'FREQ=DAILY;COUNT=1', rdates: ['2027-03-03T11:00', '2027-03-04T10:00'], onConflict: 'skip', ...extra,
+    kind: 'supervised_visit',
+    roomId: centre.demo.roomIds[1],
+    counsellorIds: [centre.demo.counsellorIds[0]],
+    start: '2027-03-03T10:00',
+    durationMinutes: 90,
+    rrule: 'FREQ=DAILY;COUNT=1',
+    rdates: ['2027-03-03T11:00', '2027-03-04T10:00'],
+    onConflict: 'skip',
+    ...extra,
   })
   for (const dryRun of [true, false]) {
     const response = await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/series`, token: centre.adminToken, body: body({ dryRun }) })
     t.equal(response.status, dryRun ? 200 : 201, response.body)
-    t.same(response.json.visits.map((v: { start: string }) => v.start), ['2027-03-03T10:00:00+01:00', '2027-03-04T10:00:00+01:00'], `dryRun ${dryRun}`)
-    t.match(response.json.skipped, [{ start: '2027-03-03T11:00:00+01:00', reasons: [{ code: 'party_busy', detail: 'overlaps another occurrence of this request' }] }])
+    t.same(
+      response.json.visits.map((v: { start: string }) => v.start),
+      ['2027-03-03T10:00:00+01:00', '2027-03-04T10:00:00+01:00'],
+      `dryRun ${dryRun}`,
+    )
+    t.match(response.json.skipped, [
+      { start: '2027-03-03T11:00:00+01:00', reasons: [{ code: 'party_busy', detail: 'overlaps another occurrence of this request' }] },
+    ])
   }
 })

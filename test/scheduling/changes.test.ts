@@ -8,7 +8,8 @@ const ctx = await buildTestApp(t)
 const { app, database, centre } = ctx
 const s = scheduling(ctx)
 const admin = centre.adminToken
-const patch = (id: string, body: unknown, headers: Record<string, string> = {}) => call(app, { method: 'PATCH', url: `/v1/visits/${id}`, token: admin, body, headers })
+const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(app, { method: 'PATCH', url: `/v1/visits/${id}`, token: admin, body, headers })
 const read = (id: string) => call(app, { method: 'GET', url: `/v1/visits/${id}`, token: admin })
 
 t.test('PATCH: If-Match is required and must be current', async (t) => {
@@ -32,7 +33,11 @@ t.test('PATCH: If-Match is required and must be current', async (t) => {
   t.equal(moved.headers.etag, '"2"')
   t.equal(moved.json.version, 2)
   t.equal(moved.json.start, '2027-03-01T14:00:00+01:00')
-  t.same(moved.json.arrivals.map((a: { arriveAt: string }) => a.arriveAt).sort(), ['2027-03-01T13:45:00+01:00', '2027-03-01T14:00:00+01:00'], 'the staggering moves along')
+  t.same(
+    moved.json.arrivals.map((a: { arriveAt: string }) => a.arriveAt).sort(),
+    ['2027-03-01T13:45:00+01:00', '2027-03-01T14:00:00+01:00'],
+    'the staggering moves along',
+  )
 
   const again = await patch(booked.json.id, { start: '2027-03-01T15:00' }, { 'if-match': '"1"' })
   t.equal(again.status, 412, 'the ETag read before the move is stale now')
@@ -51,13 +56,19 @@ t.test('PATCH: a move frees the old slot; a move into a conflict changes nothing
   const clash = await patch(visit.json.id, { start: '2027-03-02T10:30' }, { 'if-match': '"2"' })
   t.equal(clash.status, 409)
   t.same(codesOf(clash.json.conflicts), ['counsellor_busy', 'room_busy'])
-  t.same(clash.json.conflicts.map((x: { visitId: string }) => x.visitId), [taker.json.id, taker.json.id])
+  t.same(
+    clash.json.conflicts.map((x: { visitId: string }) => x.visitId),
+    [taker.json.id, taker.json.id],
+  )
   t.equal(clash.json.conflicts[0].start, '2027-03-02T10:30:00+01:00')
   const after = await read(visit.json.id)
   t.same([after.json.start, after.json.version, after.headers.etag], ['2027-03-02T14:00:00+01:00', 2, '"2"'], 'nothing changed')
   const blocked = await s.book(c.caseId, { start: '2027-03-02T14:00' })
   t.equal(blocked.status, 409, 'the visit still holds its own slot')
-  t.same(blocked.json.conflicts.map((x: { visitId: string }) => x.visitId), [visit.json.id, visit.json.id])
+  t.same(
+    blocked.json.conflicts.map((x: { visitId: string }) => x.visitId),
+    [visit.json.id, visit.json.id],
+  )
 
   const closed = await patch(visit.json.id, { start: '2027-03-07T12:00' }, { 'if-match': '"2"' })
   t.equal(closed.status, 409, 'every rule applies to a move (Sunday: the counsellor does not work)')
@@ -82,17 +93,31 @@ t.test('DELETE /v1/series/{id}?from=: cancels the booked visits from then on, fr
   t.equal(series.status, 201, series.body)
   const ids = series.json.visits.map((v: { id: string }) => v.id)
 
-  const ended = await call(app, { method: 'DELETE', url: `/v1/series/${series.json.seriesId}?from=2027-04-14&reasonCode=counsellor_unavailable&explanation=${encodeURIComponent('The counsellor leaves.')}`, token: admin })
+  const ended = await call(app, {
+    method: 'DELETE',
+    url: `/v1/series/${series.json.seriesId}?from=2027-04-14&reasonCode=counsellor_unavailable&explanation=${encodeURIComponent('The counsellor leaves.')}`,
+    token: admin,
+  })
   t.equal(ended.status, 200, ended.body)
   t.same(ended.json, { seriesId: series.json.seriesId, endedFrom: '2027-04-14T00:00:00+02:00', cancelled: ids.slice(1) })
   const read = await call(app, { method: 'GET', url: `/v1/series/${series.json.seriesId}`, token: admin })
-  t.same(read.json.visits.map((v: { status: string; cancelReasonCode: string | null; cancelledBy: string | null }) => [v.status, v.cancelReasonCode, v.cancelledBy]), [
-    ['booked', null, null], ['cancelled', 'counsellor_unavailable', 'centre'], ['cancelled', 'counsellor_unavailable', 'centre'], ['cancelled', 'counsellor_unavailable', 'centre'],
-  ])
+  t.same(
+    read.json.visits.map((v: { status: string; cancelReasonCode: string | null; cancelledBy: string | null }) => [v.status, v.cancelReasonCode, v.cancelledBy]),
+    [
+      ['booked', null, null],
+      ['cancelled', 'counsellor_unavailable', 'centre'],
+      ['cancelled', 'counsellor_unavailable', 'centre'],
+      ['cancelled', 'counsellor_unavailable', 'centre'],
+    ],
+  )
   t.equal(Date.parse(read.json.endedFrom), Date.parse('2027-04-14T00:00:00+02:00'))
   t.equal(read.json.visits[1].cancelExplanation, 'The counsellor leaves.')
 
-  const repeat = await call(app, { method: 'DELETE', url: `/v1/series/${series.json.seriesId}?from=2027-04-14&reasonCode=counsellor_unavailable`, token: admin })
+  const repeat = await call(app, {
+    method: 'DELETE',
+    url: `/v1/series/${series.json.seriesId}?from=2027-04-14&reasonCode=counsellor_unavailable`,
+    token: admin,
+  })
   t.equal(repeat.status, 200)
   t.same(repeat.json.cancelled, [], 'nothing more to cancel')
 

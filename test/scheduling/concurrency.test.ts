@@ -23,22 +23,36 @@ const skip = onPostgres ? false : 'needs real PostgreSQL (DATABASE_URL): PGlite 
 /** The assertions the helpers use (a subtest's `t`). */
 type Assert = Pick<typeof t, 'ok' | 'equal' | 'same' | 'match' | 'comment'>
 type Centre = SetupResult & { demo: NonNullable<SetupResult['demo']> }
-interface Reply { status: number; json: any; headers: Record<string, unknown>; body: string }
+interface Reply {
+  status: number
+  json: any
+  headers: Record<string, unknown>
+  body: string
+}
 /** One way to reach the API: `app.inject` in this process, or HTTP to a server process. */
 type Api = (request: Call) => Promise<Reply>
 
-const viaInject = (app: App): Api => (request) => call(app, request)
-const viaHttp = (base: string): Api => async ({ method = 'GET', url, token, body }) => {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  let json: any
-  try { json = JSON.parse(text) } catch { json = undefined }
-  return { status: response.status, json, headers: Object.fromEntries(response.headers), body: text }
-}
+const viaInject =
+  (app: App): Api =>
+  (request) =>
+    call(app, request)
+const viaHttp =
+  (base: string): Api =>
+  async ({ method = 'GET', url, token, body }) => {
+    const response = await fetch(`${base}${url}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    let json: any
+    try {
+      json = JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    return { status: response.status, json, headers: Object.fromEntries(response.headers), body: text }
+  }
 
 const ALL_WEEK = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '08:00', to: '20:00' }]]))
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -49,19 +63,33 @@ async function rows<T = Record<string, unknown>>(pool: pg.Pool, text: string, va
 
 // Set-up requests and cases are made in parallel: only the races themselves are measured by the tests.
 function createCounsellors(api: Api, centre: Centre, n: number): Promise<string[]> {
-  return Promise.all(Array.from({ length: n }, async (_, i) => {
-    const response = await api({ method: 'POST', url: '/v1/counsellors', token: centre.adminToken, body: { name: `Begeleider ${i + 1}`, workingHours: ALL_WEEK } })
-    if (response.status !== 201) throw new Error(`counsellor: ${response.status} ${response.body}`)
-    return response.json.id as string
-  }))
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const response = await api({
+        method: 'POST',
+        url: '/v1/counsellors',
+        token: centre.adminToken,
+        body: { name: `Begeleider ${i + 1}`, workingHours: ALL_WEEK },
+      })
+      if (response.status !== 201) throw new Error(`counsellor: ${response.status} ${response.body}`)
+      return response.json.id as string
+    }),
+  )
 }
 
 function createRooms(api: Api, centre: Centre, n: number, capacity = 1): Promise<string[]> {
-  return Promise.all(Array.from({ length: n }, async (_, i) => {
-    const response = await api({ method: 'POST', url: '/v1/rooms', token: centre.adminToken, body: { siteId: centre.demo.siteId, name: `Lokaal ${i + 1}`, capacity } })
-    if (response.status !== 201) throw new Error(`room: ${response.status} ${response.body}`)
-    return response.json.id as string
-  }))
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const response = await api({
+        method: 'POST',
+        url: '/v1/rooms',
+        token: centre.adminToken,
+        body: { siteId: centre.demo.siteId, name: `Lokaal ${i + 1}`, capacity },
+      })
+      if (response.status !== 201) throw new Error(`room: ${response.status} ${response.body}`)
+      return response.json.id as string
+    }),
+  )
 }
 
 type TestDatabase = Parameters<typeof createCase>[0]
@@ -87,9 +115,12 @@ async function gate(pool: pg.Pool) {
       let waiting = 0
       try {
         while (Date.now() < until) {
-          const [row] = await rows<{ n: number }>(pool, `select count(*)::int as n from pg_locks
+          const [row] = await rows<{ n: number }>(
+            pool,
+            `select count(*)::int as n from pg_locks
             where (relation = 'reservations'::regclass or locktype = 'advisory') and not granted
-              and database = (select oid from pg_database where datname = current_database())`)
+              and database = (select oid from pg_database where datname = current_database())`,
+          )
           waiting = row!.n
           if (waiting >= waiters) break
           await sleep(10)
@@ -103,18 +134,30 @@ async function gate(pool: pg.Pool) {
   }
 }
 
-interface Race { caseId: string; counsellorId: string }
+interface Race {
+  caseId: string
+  counsellorId: string
+}
 
 const visitBody = (roomId: string, counsellorIds: string[], start: string, kind = 'supervised_visit') => ({
-  kind, ...(kind === 'outside_visit' ? {} : { roomId }), counsellorIds, start, durationMinutes: 90,
+  kind,
+  ...(kind === 'outside_visit' ? {} : { roomId }),
+  counsellorIds,
+  start,
+  durationMinutes: 90,
 })
 
 /** Fires one single-visit booking per racer at the same room and time, spread over `apis`. */
 async function raceSingleVisits(apis: Api[], pool: pg.Pool, centre: Centre, racers: Race[], roomId: string, start: string, options: { gated: boolean }) {
   const held = options.gated ? await gate(pool) : null
-  const requests = racers.map((r, i) => apis[i % apis.length]!({
-    method: 'POST', url: `/v1/cases/${r.caseId}/visits`, token: centre.adminToken, body: visitBody(roomId, [r.counsellorId], start),
-  }))
+  const requests = racers.map((r, i) =>
+    apis[i % apis.length]!({
+      method: 'POST',
+      url: `/v1/cases/${r.caseId}/visits`,
+      token: centre.adminToken,
+      body: visitBody(roomId, [r.counsellorId], start),
+    }),
+  )
   const waiting = held ? await held.openWhen(racers.length) : null
   return { responses: await Promise.all(requests), waiting }
 }
@@ -128,14 +171,22 @@ function checkOneWinner(t: Assert, responses: Reply[], roomId: string) {
   const winner = won[0]?.json.id
   for (const lost of responses.filter((r) => r.status !== 201)) {
     t.match(lost.headers['content-type'], /^application\/problem\+json/)
-    t.match(lost.json, { status: 409, conflicts: [{ code: 'room_busy', resourceKind: 'room', resourceId: roomId, visitId: winner }] }, 'a room_busy conflict naming the winning visit')
+    t.match(
+      lost.json,
+      { status: 409, conflicts: [{ code: 'room_busy', resourceKind: 'room', resourceId: roomId, visitId: winner }] },
+      'a room_busy conflict naming the winning visit',
+    )
   }
   return winner as string
 }
 
 async function activeRoomReservations(pool: pg.Pool, roomId: string, from: string, to: string) {
-  return rows<{ visit_id: string; place: number }>(pool, `select visit_id, place from reservations
-    where resource_id = $1 and active and during && tstzrange($2::timestamptz, $3::timestamptz, '[)')`, [roomId, from, to])
+  return rows<{ visit_id: string; place: number }>(
+    pool,
+    `select visit_id, place from reservations
+    where resource_id = $1 and active and during && tstzrange($2::timestamptz, $3::timestamptz, '[)')`,
+    [roomId, from, to],
+  )
 }
 
 // Tuesday 16 February 2027, 14:00 in Brussels (UTC+1): the staggered span is 13:45â€“15:45.
@@ -144,20 +195,35 @@ const SLOT2 = { local: '2027-02-17T14:00', spanFrom: '2027-02-17T13:45:00+01:00'
 
 /** Both rounds of the single-visit race (free-running, then gated) on a capacity-1 room. */
 async function singleVisitRounds(t: Assert, apis: Api[], pool: pg.Pool, centre: Centre, database: TestDatabase, counsellorIds: string[], roomId: string) {
-  for (const [round, slot, gated] of [['free-running', SLOT, false], ['gated', SLOT2, true]] as const) {
+  for (const [round, slot, gated] of [
+    ['free-running', SLOT, false],
+    ['gated', SLOT2, true],
+  ] as const) {
     const racers = await racersFor(database, centre, counsellorIds)
     const { responses, waiting } = await raceSingleVisits(apis, pool, centre, racers, roomId, slot.local, { gated })
-    if (gated) t.equal(waiting, 20, `all 20 booking transactions${apis.length > 1 ? `, ${20 / apis.length} from each process,` : ''} were queued at the same point when the gate opened`)
+    if (gated)
+      t.equal(
+        waiting,
+        20,
+        `all 20 booking transactions${apis.length > 1 ? `, ${20 / apis.length} from each process,` : ''} were queued at the same point when the gate opened`,
+      )
     const winner = checkOneWinner(t, responses, roomId)
     const reserved = await activeRoomReservations(pool, roomId, slot.spanFrom, slot.spanTo)
     t.same(reserved, [{ visit_id: winner, place: 1 }], `${round}: exactly one active room reservation overlaps the slot, the winner's`)
-    const booked = await rows(pool, `select id from visits where room_id = $1 and status = 'booked' and starts_at = $2::timestamptz`, [roomId, `${slot.local}:00+01:00`])
+    const booked = await rows(pool, `select id from visits where room_id = $1 and status = 'booked' and starts_at = $2::timestamptz`, [
+      roomId,
+      `${slot.local}:00+01:00`,
+    ])
     t.equal(booked.length, 1, `${round}: exactly one booked visit at that time`)
     // The winner holds its room, its counsellor and the case's three people; the losers left nothing behind.
     const [held] = await rows<{ n: number }>(pool, `select count(*)::int as n from reservations where visit_id = $1 and active`, [winner])
     t.equal(held!.n, 5, `${round}: the winner reserves room, counsellor and the case's three people`)
-    const stray = await rows(pool, `select r.id from reservations r join visits v on v.id = r.visit_id
-      where v.starts_at = $1::timestamptz and r.visit_id <> $2`, [`${slot.local}:00+01:00`, winner])
+    const stray = await rows(
+      pool,
+      `select r.id from reservations r join visits v on v.id = r.visit_id
+      where v.starts_at = $1::timestamptz and r.visit_id <> $2`,
+      [`${slot.local}:00+01:00`, winner],
+    )
     t.same(stray, [], `${round}: no reservation of a losing request survived`)
   }
 }
@@ -180,8 +246,11 @@ async function checkReservations(t: Assert, pool: pg.Pool) {
   t.equal(overlaps!.n, 0, 'no two active reservations of one resource and place overlap')
   t.same(await rows(pool, VISITS_MISSING_RESERVATIONS), [], 'every booked visit holds its room, counsellor and party reservations for its whole span')
   t.same(await rows(pool, ORPHAN_RESERVATIONS), [], 'no active reservation belongs to a visit that is not booked')
-  const [beyond] = await rows<{ n: number }>(pool, `select count(*)::int as n from reservations r join rooms m on m.id = r.resource_id where r.place > m.capacity`)
-  t.equal(beyond!.n, 0, 'no room place beyond the room\'s capacity')
+  const [beyond] = await rows<{ n: number }>(
+    pool,
+    `select count(*)::int as n from reservations r join rooms m on m.id = r.resource_id where r.place > m.capacity`,
+  )
+  t.equal(beyond!.n, 0, "no room place beyond the room's capacity")
 }
 
 const isRetry = (reply: Reply) => reply.status === 503 && String(reply.json?.type).endsWith(':retry')
@@ -191,15 +260,36 @@ const isRetry = (reply: Reply) => reply.status === 503 && String(reply.json?.typ
  * 2 February 2027, starting one of four weeks apart, at 10:00, 10:30 or 11:00, so every occurrence
  * overlaps the other series' occurrences of the same week. Returns how many requests were retried.
  */
-async function seriesRace(t: Assert, apis: Api[], pool: pg.Pool, centre: Centre, database: TestDatabase, roomId: string, capacity: number, counsellorIds: string[], label: string) {
+async function seriesRace(
+  t: Assert,
+  apis: Api[],
+  pool: pg.Pool,
+  centre: Centre,
+  database: TestDatabase,
+  roomId: string,
+  capacity: number,
+  counsellorIds: string[],
+  label: string,
+) {
   const requests: Call[] = []
   const caseIds = await createCases(database, centre, 20)
   for (let i = 0; i < 20; i++) {
     const caseId = caseIds[i]!
     const start = `2027-02-${String(2 + 7 * (i % 4)).padStart(2, '0')}T${['10:00', '10:30', '11:00'][i % 3]}`
-    requests.push({ method: 'POST', url: `/v1/cases/${caseId}/series`, token: centre.adminToken, body: {
-      kind: 'supervised_visit', roomId, counsellorIds: [counsellorIds[i]], start, durationMinutes: 90, rrule: 'FREQ=WEEKLY;COUNT=8', onConflict: 'skip',
-    } })
+    requests.push({
+      method: 'POST',
+      url: `/v1/cases/${caseId}/series`,
+      token: centre.adminToken,
+      body: {
+        kind: 'supervised_visit',
+        roomId,
+        counsellorIds: [counsellorIds[i]],
+        start,
+        durationMinutes: 90,
+        rrule: 'FREQ=WEEKLY;COUNT=8',
+        onConflict: 'skip',
+      },
+    })
   }
   const held = await gate(pool)
   const pending = requests.map((r, i) => apis[i % apis.length]!(r))
@@ -214,24 +304,39 @@ async function seriesRace(t: Assert, apis: Api[], pool: pg.Pool, centre: Centre,
     for (let attempt = 0; isRetry(reply) && attempt < 3; attempt++, retries++) reply = await apis[i % apis.length]!(requests[i]!)
     responses.push(reply)
   }
-  t.same(responses.map((r) => r.status), Array(20).fill(201), `${label}: every series request is answered 201 (skip mode)`)
+  t.same(
+    responses.map((r) => r.status),
+    Array(20).fill(201),
+    `${label}: every series request is answered 201 (skip mode)`,
+  )
   const bookedIds = responses.flatMap((r) => (r.json?.visits ?? []).map((v: { id: string }) => v.id))
   const skipped = responses.flatMap((r) => r.json?.skipped ?? [])
   t.equal(bookedIds.length + skipped.length, 160, `${label}: each of the 160 occurrences is booked or skipped`)
-  t.ok(skipped.every((s: { reasons: { code: string }[] }) => s.reasons.length > 0 && s.reasons.every((r) => r.code === 'room_busy')), `${label}: every skipped occurrence says room_busy`)
+  t.ok(
+    skipped.every((s: { reasons: { code: string }[] }) => s.reasons.length > 0 && s.reasons.every((r) => r.code === 'room_busy')),
+    `${label}: every skipped occurrence says room_busy`,
+  )
 
   const inDb = await rows<{ id: string }>(pool, `select id from visits where room_id = $1 and status = 'booked'`, [roomId])
   t.same(inDb.map((v) => v.id).sort(), [...bookedIds].sort(), `${label}: the visits answered as booked are exactly those booked in the database`)
   // 11 Tuesdays are asked for (2 Feb + 3 weeks of offsets + 8 occurrences); each is filled to capacity.
-  const perWeek = await rows<{ week: string; n: number; places: number[] }>(pool, `select date_trunc('week', v.starts_at)::date::text as week, count(*)::int as n, array_agg(r.place order by r.place) as places
+  const perWeek = await rows<{ week: string; n: number; places: number[] }>(
+    pool,
+    `select date_trunc('week', v.starts_at)::date::text as week, count(*)::int as n, array_agg(r.place order by r.place) as places
     from visits v join reservations r on r.visit_id = v.id and r.resource_id = v.room_id and r.active
-    where v.room_id = $1 and v.status = 'booked' group by 1 order by 1`, [roomId])
+    where v.room_id = $1 and v.status = 'booked' group by 1 order by 1`,
+    [roomId],
+  )
   t.equal(perWeek.length, 11, `${label}: every asked-for Tuesday has a visit`)
-  t.ok(perWeek.every((w) => w.n === capacity && w.places.every((p, i) => p === i + 1)), `${label}: each Tuesday holds exactly ${capacity} visit(s), on places 1..${capacity}: ${JSON.stringify(perWeek)}`)
-  t.comment(`${label}: ${bookedIds.length} occurrences booked, ${skipped.length} skipped; ${retries} request(s) answered 503 retry (deadlock) and were retried after the race`)
+  t.ok(
+    perWeek.every((w) => w.n === capacity && w.places.every((p, i) => p === i + 1)),
+    `${label}: each Tuesday holds exactly ${capacity} visit(s), on places 1..${capacity}: ${JSON.stringify(perWeek)}`,
+  )
+  t.comment(
+    `${label}: ${bookedIds.length} occurrences booked, ${skipped.length} skipped; ${retries} request(s) answered 503 retry (deadlock) and were retried after the race`,
+  )
   return retries
 }
-
 
 /** No booked visit of any case starts (in its local calendar) inside one of the case's suspension periods. */
 const BOOKED_INSIDE_SUSPENSION = `select v.id, v.starts_at, s.from_date, s.until_date from visits v join suspensions s on s.case_id = v.case_id
@@ -259,18 +364,33 @@ async function suspensionRace(t: Assert, apis: { book: Api; suspend: Api }, pool
     caseIds.push(caseId)
     const bookings = TUESDAYS.map(async (start, i) => {
       await sleep((round + i) % 3)
-      return apis.book({ method: 'POST', url: `/v1/cases/${caseId}/visits`, token: centre.adminToken, body: visitBody(roomIds[round]!, [counsellorIds[round]!], start) })
+      return apis.book({
+        method: 'POST',
+        url: `/v1/cases/${caseId}/visits`,
+        token: centre.adminToken,
+        body: visitBody(roomIds[round]!, [counsellorIds[round]!], start),
+      })
     })
     const suspension = (async () => {
       await sleep(round % 4)
-      return apis.suspend({ method: 'POST', url: `/v1/cases/${caseId}/suspend`, token: centre.adminToken, body: {
-        reasonCode: 'child_refuses', explanation: 'The child refuses to come (concurrency test).', ...PERIOD,
-      } })
+      return apis.suspend({
+        method: 'POST',
+        url: `/v1/cases/${caseId}/suspend`,
+        token: centre.adminToken,
+        body: {
+          reasonCode: 'child_refuses',
+          explanation: 'The child refuses to come (concurrency test).',
+          ...PERIOD,
+        },
+      })
     })()
     const [suspended, ...responses] = await Promise.all([suspension, ...bookings])
     t.equal(suspended.status, 200, `round ${round}: the suspension went through ${suspended.status === 200 ? '' : suspended.body.slice(0, 200)}`)
     for (const response of responses) {
-      if (response.status === 201) { won++; continue }
+      if (response.status === 201) {
+        won++
+        continue
+      }
       t.equal(response.status, 409, `round ${round}: a booking is either made or refused (${response.status} ${response.body.slice(0, 200)})`)
       t.match(response.json?.conflicts, [{ code: 'case_suspended' }], `round ${round}: refused because of the suspension`)
     }
@@ -278,12 +398,27 @@ async function suspensionRace(t: Assert, apis: { book: Api; suspend: Api }, pool
   t.same(await rows(pool, BOOKED_INSIDE_SUSPENSION), [], 'no booked visit starts inside a suspension period')
   const [left] = await rows<{ n: number }>(pool, `select count(*)::int as n from visits where case_id = any($1::uuid[]) and status = 'booked'`, [caseIds])
   t.equal(left!.n, 0, 'every visit of the suspended cases (all inside the period) is cancelled or was never booked')
-  const cancelled = await rows<{ reason: string; n: number }>(pool, `select cancel_reason_code as reason, count(*)::int as n from visits
-    where case_id = any($1::uuid[]) group by 1`, [caseIds])
-  t.ok(cancelled.every((c) => c.reason === 'case_suspended'), `the visits booked before the suspension were cancelled for case_suspended: ${JSON.stringify(cancelled)}`)
-  t.equal(cancelled.reduce((n, c) => n + c.n, 0), won, 'each 201 is one visit, later cancelled')
-  const events = await rows<{ n: number }>(pool, `select coalesce(sum(jsonb_array_length(data->'cancelledVisitIds')), 0)::int as n from case_events
-    where case_id = any($1::uuid[]) and type = 'suspended'`, [caseIds])
+  const cancelled = await rows<{ reason: string; n: number }>(
+    pool,
+    `select cancel_reason_code as reason, count(*)::int as n from visits
+    where case_id = any($1::uuid[]) group by 1`,
+    [caseIds],
+  )
+  t.ok(
+    cancelled.every((c) => c.reason === 'case_suspended'),
+    `the visits booked before the suspension were cancelled for case_suspended: ${JSON.stringify(cancelled)}`,
+  )
+  t.equal(
+    cancelled.reduce((n, c) => n + c.n, 0),
+    won,
+    'each 201 is one visit, later cancelled',
+  )
+  const events = await rows<{ n: number }>(
+    pool,
+    `select coalesce(sum(jsonb_array_length(data->'cancelledVisitIds')), 0)::int as n from case_events
+    where case_id = any($1::uuid[]) and type = 'suspended'`,
+    [caseIds],
+  )
   t.equal(events[0]!.n, won, 'the suspension events list exactly the visits they cancelled')
   t.same(await rows(pool, ORPHAN_RESERVATIONS), [], 'the cancelled visits no longer hold reservations')
   t.comment(`${won} of ${rounds * TUESDAYS.length} bookings won the race and were cancelled by the suspension; the others were refused with case_suspended`)
@@ -330,9 +465,14 @@ t.test('e: concurrent bookings naming the same counsellors in opposite orders â†
   // Outside visits take no room: only the two counsellors are shared, listed [a, b] by half and [b, a] by the other half.
   const caseIds = await createCases(database, centre, 20)
   const held = await gate(pool)
-  const pending = caseIds.map((caseId, i) => call(app, {
-    method: 'POST', url: `/v1/cases/${caseId}/visits`, token: centre.adminToken, body: visitBody('', i % 2 ? [a!, b!] : [b!, a!], SLOT.local, 'outside_visit'),
-  }))
+  const pending = caseIds.map((caseId, i) =>
+    call(app, {
+      method: 'POST',
+      url: `/v1/cases/${caseId}/visits`,
+      token: centre.adminToken,
+      body: visitBody('', i % 2 ? [a!, b!] : [b!, a!], SLOT.local, 'outside_visit'),
+    }),
+  )
   t.equal(await held.openWhen(20), 20, 'all 20 were queued at the gate')
   const responses = await Promise.all(pending)
   const statuses = responses.map((r) => r.status)
@@ -352,7 +492,7 @@ t.test('c: POST /v1/cases/{id}/suspend racing bookings never leaves a booked vis
 
 /** A process on the test database, quiet unless something goes wrong. */
 const run = (script: 'server' | 'cli', databaseUrl: string, args: string[] = []): Running =>
-  start(script, { ...process.env as Record<string, string>, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, args)
+  start(script, { ...(process.env as Record<string, string>), DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, args)
 
 t.test('d: two API processes on one database give the same guarantees', { skip }, async (t) => {
   const database = await openTestDatabase(t, 5)

@@ -1,7 +1,12 @@
 /** Small HTTP helpers shared by the scheduling tests (not a test file itself). */
 import { call, type TestContext } from '../helpers/app.js'
 
-export interface Reason { code: string; detail: string; resourceId?: string; visitId?: string }
+export interface Reason {
+  code: string
+  detail: string
+  resourceId?: string
+  visitId?: string
+}
 
 export function scheduling(ctx: TestContext, token = ctx.centre.adminToken) {
   const { app, centre } = ctx
@@ -10,7 +15,10 @@ export function scheduling(ctx: TestContext, token = ctx.centre.adminToken) {
   const visitDefaults = { kind: 'supervised_visit', roomId: room1, counsellorIds: [counsellor1], durationMinutes: 90 }
   return {
     /** Speelkamer (capacity 1) and Grote zaal (capacity 2). */
-    room1, room2, counsellor1, counsellor2,
+    room1,
+    room2,
+    counsellor1,
+    counsellor2,
     /** POST /v1/cases/{id}/visits; defaults: a 90-minute supervised visit in room 1 with counsellor 1. */
     book: (caseId: string, body: Record<string, unknown>, as = token) =>
       call(app, { method: 'POST', url: `/v1/cases/${caseId}/visits`, token: as, body: { ...visitDefaults, ...body } }),

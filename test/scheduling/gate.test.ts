@@ -23,9 +23,10 @@ t.test('from intake to booked visits, and back behind the gate', async (t) => {
   t.equal(early.status, 409)
   t.equal(early.json.type, 'urn:bezoekruimte:problem:booking-gate')
   t.equal(early.json.caseStatus, 'intake')
-  t.same(early.json.missing.map((m: { partyId: string; requirement: string }) => `${m.partyId === c.visiting ? 'visiting' : 'residing'}:${m.requirement}`).sort(), [
-    'residing:agreement', 'residing:house_rules', 'residing:information', 'visiting:agreement', 'visiting:house_rules', 'visiting:information',
-  ])
+  t.same(
+    early.json.missing.map((m: { partyId: string; requirement: string }) => `${m.partyId === c.visiting ? 'visiting' : 'residing'}:${m.requirement}`).sort(),
+    ['residing:agreement', 'residing:house_rules', 'residing:information', 'visiting:agreement', 'visiting:house_rules', 'visiting:information'],
+  )
   t.match(early.json.missing, [{ requirement: 'house_rules', documentId: centre.demo.documentIds.houseRules, version: 1 }])
   t.same(await s.visitsOf(c.caseId), [])
 
@@ -34,7 +35,14 @@ t.test('from intake to booked visits, and back behind the gate', async (t) => {
   t.equal(talk.status, 201, talk.body)
   t.same(talk.json.partyIds, [c.visiting])
   t.same(talk.json.arrivals, [{ partyId: c.visiting, arriveAt: '2027-03-01T10:00:00+01:00', leaveAt: '2027-03-01T11:00:00+01:00' }], 'one side: no staggering')
-  const other = await s.book(c.caseId, { kind: 'conversation', partyIds: [c.residing], start: '2027-03-01T10:00', durationMinutes: 60, roomId: s.room2, counsellorIds: [s.counsellor2] })
+  const other = await s.book(c.caseId, {
+    kind: 'conversation',
+    partyIds: [c.residing],
+    start: '2027-03-01T10:00',
+    durationMinutes: 60,
+    roomId: s.room2,
+    counsellorIds: [s.counsellor2],
+  })
   t.equal(other.status, 201, 'the other parent at the same time, elsewhere: their people do not overlap')
   const child = await s.book(c.caseId, { kind: 'conversation', partyIds: [c.child], start: '2027-03-02T10:00', durationMinutes: 60 })
   t.equal(child.status, 201, 'a conversation may name any party of the case')
@@ -57,13 +65,21 @@ t.test('from intake to booked visits, and back behind the gate', async (t) => {
   t.equal(first.status, 201, first.body)
 
   // A new version of the house rules comes into force: the next booking waits for both signatures.
-  const v2 = await call(app, { method: 'POST', url: '/v1/documents', token: c.staff, body: { kind: 'house_rules', language: 'nl', title: 'Huishoudelijk reglement', body: 'Nieuwe versie: ook geen smartwatches.' } })
+  const v2 = await call(app, {
+    method: 'POST',
+    url: '/v1/documents',
+    token: c.staff,
+    body: { kind: 'house_rules', language: 'nl', title: 'Huishoudelijk reglement', body: 'Nieuwe versie: ook geen smartwatches.' },
+  })
   t.equal(v2.status, 201, v2.body)
   t.equal(v2.json.version, 2)
   const gated = await s.book(c.caseId, { start: '2027-03-10T10:00' })
   t.equal(gated.status, 409)
   t.equal(gated.json.caseStatus, 'active')
-  t.same(gated.json.missing, [c.visiting, c.residing].sort().map((partyId) => ({ partyId, requirement: 'house_rules', documentId: v2.json.id, version: 2 })))
+  t.same(
+    gated.json.missing,
+    [c.visiting, c.residing].sort().map((partyId) => ({ partyId, requirement: 'house_rules', documentId: v2.json.id, version: 2 })),
+  )
   t.match(gated.json.detail, /house rules \(version 2\)/)
   t.equal((await sign(c.visiting, v2.json.id)).status, 201)
   const half = await s.book(c.caseId, { start: '2027-03-10T10:00' })
@@ -79,11 +95,22 @@ t.test('from intake to booked visits, and back behind the gate', async (t) => {
   t.match(fourth.json.conflicts[0].detail, 'the agreement allows 3 visits and 3 are booked or held')
 
   // A new agreement version (valid until 30 April, no visit limit) must be signed before it covers anything.
-  const agreement = await post(`/v1/cases/${c.caseId}/agreement`, { kinds: ['supervised_visit'], frequency: 'weekly', durationMinutes: 90, validUntil: '2027-04-30' })
+  const agreement = await post(`/v1/cases/${c.caseId}/agreement`, {
+    kinds: ['supervised_visit'],
+    frequency: 'weekly',
+    durationMinutes: 90,
+    validUntil: '2027-04-30',
+  })
   t.equal(agreement.status, 200, agreement.body)
   const unsignedAgreement = await s.book(c.caseId, { start: '2027-03-24T10:00' })
   t.equal(unsignedAgreement.status, 409)
-  t.same(unsignedAgreement.json.missing.map((m: { requirement: string; version: number }) => [m.requirement, m.version]), [['agreement', 2], ['agreement', 2]])
+  t.same(
+    unsignedAgreement.json.missing.map((m: { requirement: string; version: number }) => [m.requirement, m.version]),
+    [
+      ['agreement', 2],
+      ['agreement', 2],
+    ],
+  )
   for (const partyId of [c.visiting, c.residing]) t.equal((await post(`/v1/cases/${c.caseId}/agreement/signatures`, { partyId, signedAt })).status, 201)
   t.equal((await s.book(c.caseId, { start: '2027-03-24T10:00' })).status, 201, 'the new agreement has no visit limit')
   t.equal((await s.book(c.caseId, { start: '2027-04-30T10:00' })).status, 201, 'on validUntil itself')

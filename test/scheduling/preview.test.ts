@@ -10,8 +10,10 @@ t.test('POST /v1/recurrence/preview', async (t) => {
 
   t.test('the API contract example: every two weeks on Saturday, 6 occurrences, one exdate → 5', async (t) => {
     const response = await preview({
-      start: '2026-03-07T10:00', timeZone: 'Europe/Brussels',
-      rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA;COUNT=6', exdates: ['2026-04-04T10:00'],
+      start: '2026-03-07T10:00',
+      timeZone: 'Europe/Brussels',
+      rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA;COUNT=6',
+      exdates: ['2026-04-04T10:00'],
     })
     t.equal(response.status, 200)
     t.same(response.json, {
@@ -29,23 +31,20 @@ t.test('POST /v1/recurrence/preview', async (t) => {
   t.test('weekly Saturday 10:00 stays 10:00 local across the last Sunday of March', async (t) => {
     const response = await preview({ start: '2026-03-14T10:00', timeZone: 'Europe/Brussels', rrule: 'FREQ=WEEKLY;BYDAY=SA;COUNT=4' })
     t.equal(response.status, 200)
-    t.same(response.json.occurrences.map((o: { start: string }) => o.start), [
-      '2026-03-14T10:00:00+01:00',
-      '2026-03-21T10:00:00+01:00',
-      '2026-03-28T10:00:00+01:00',
-      '2026-04-04T10:00:00+02:00',
-    ])
+    t.same(
+      response.json.occurrences.map((o: { start: string }) => o.start),
+      ['2026-03-14T10:00:00+01:00', '2026-03-21T10:00:00+01:00', '2026-03-28T10:00:00+01:00', '2026-04-04T10:00:00+02:00'],
+    )
     t.same(response.json.warnings, [])
   })
 
   t.test('a time in the spring gap moves forward, with a warning', async (t) => {
     const response = await preview({ start: '2026-03-22T02:30', timeZone: 'Europe/Brussels', rrule: 'FREQ=WEEKLY;COUNT=3' })
     t.equal(response.status, 200)
-    t.same(response.json.occurrences.map((o: { start: string }) => o.start), [
-      '2026-03-22T02:30:00+01:00',
-      '2026-03-29T03:30:00+02:00',
-      '2026-04-05T02:30:00+02:00',
-    ])
+    t.same(
+      response.json.occurrences.map((o: { start: string }) => o.start),
+      ['2026-03-22T02:30:00+01:00', '2026-03-29T03:30:00+02:00', '2026-04-05T02:30:00+02:00'],
+    )
     t.equal(response.json.warnings.length, 1)
     t.match(response.json.warnings[0], { code: 'dst_gap_shifted', local: '2026-03-29T02:30', message: /2026-03-29T03:30:00\+02:00/ })
 
@@ -62,12 +61,17 @@ t.test('POST /v1/recurrence/preview', async (t) => {
 
   t.test('rdates are added and an exdate that matches nothing is reported', async (t) => {
     const response = await preview({
-      start: '2026-03-07T10:00', timeZone: 'Europe/Brussels', rrule: 'FREQ=WEEKLY;BYDAY=SA;COUNT=2',
-      rdates: ['2026-03-11T14:00'], exdates: ['2026-03-08T10:00'],
+      start: '2026-03-07T10:00',
+      timeZone: 'Europe/Brussels',
+      rrule: 'FREQ=WEEKLY;BYDAY=SA;COUNT=2',
+      rdates: ['2026-03-11T14:00'],
+      exdates: ['2026-03-08T10:00'],
     })
     t.equal(response.status, 200)
-    t.same(response.json.occurrences.map((o: { start: string }) => o.start),
-      ['2026-03-07T10:00:00+01:00', '2026-03-11T14:00:00+01:00', '2026-03-14T10:00:00+01:00'])
+    t.same(
+      response.json.occurrences.map((o: { start: string }) => o.start),
+      ['2026-03-07T10:00:00+01:00', '2026-03-11T14:00:00+01:00', '2026-03-14T10:00:00+01:00'],
+    )
     t.match(response.json.warnings, [{ code: 'exdate_unmatched', local: '2026-03-08T10:00' }])
   })
 
@@ -103,7 +107,12 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     const impossible = await preview({ start: '2026-02-30T10:00', timeZone: 'Europe/Brussels' })
     t.equal(impossible.status, 400)
     t.match(impossible.json.errors, [{ in: 'body', pointer: '/start', detail: /has no day 30/ }])
-    const badExdate = await preview({ start: '2026-03-07T10:00', timeZone: 'Europe/Brussels', rrule: 'FREQ=WEEKLY', exdates: ['2026-03-14T10:00', '2026-13-01T10:00'] })
+    const badExdate = await preview({
+      start: '2026-03-07T10:00',
+      timeZone: 'Europe/Brussels',
+      rrule: 'FREQ=WEEKLY',
+      exdates: ['2026-03-14T10:00', '2026-13-01T10:00'],
+    })
     t.equal(badExdate.status, 400)
     t.match(badExdate.json.errors, [{ pointer: '/exdates/1' }])
 

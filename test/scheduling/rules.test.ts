@@ -21,9 +21,16 @@ t.test('room_busy: the room (capacity 1) is taken by another case', async (t) =>
   const second = await s.book(b.caseId, { start: '2027-03-01T11:00', counsellorIds: [s.counsellor2] })
   t.equal(second.status, 409)
   t.equal(second.json.type, 'urn:bezoekruimte:problem:booking-conflict')
-  t.same(second.json.conflicts, [{
-    start: '2027-03-01T11:00:00+01:00', code: 'room_busy', resourceKind: 'room', resourceId: s.room1, visitId: first.json.id, detail: 'the room is booked then',
-  }])
+  t.same(second.json.conflicts, [
+    {
+      start: '2027-03-01T11:00:00+01:00',
+      code: 'room_busy',
+      resourceKind: 'room',
+      resourceId: s.room1,
+      visitId: first.json.id,
+      detail: 'the room is booked then',
+    },
+  ])
   // Half-open spans: the first span ends 11:45 (15 minutes after the contact), the next may start its span then.
   t.equal((await s.book(b.caseId, { start: '2027-03-01T12:00', counsellorIds: [s.counsellor2] })).status, 201)
 })
@@ -49,13 +56,19 @@ t.test('counsellor_busy: the counsellor supervises another visit then', async (t
   t.equal(first.status, 201, first.body)
   const clash = await s.book(b.caseId, { start: '2027-03-03T11:00', roomId: s.room2 })
   t.equal(clash.status, 409)
-  t.same(clash.json.conflicts, [{
-    start: '2027-03-03T11:00:00+01:00', code: 'counsellor_busy', resourceKind: 'counsellor', resourceId: s.counsellor1, visitId: first.json.id,
-    detail: 'the counsellor supervises another visit then',
-  }])
+  t.same(clash.json.conflicts, [
+    {
+      start: '2027-03-03T11:00:00+01:00',
+      code: 'counsellor_busy',
+      resourceKind: 'counsellor',
+      resourceId: s.counsellor1,
+      visitId: first.json.id,
+      detail: 'the counsellor supervises another visit then',
+    },
+  ])
 })
 
-t.test('party_busy: the case\'s people cannot be in two visits at once', async (t) => {
+t.test("party_busy: the case's people cannot be in two visits at once", async (t) => {
   const a = await createCase(database, centre)
   const first = await s.book(a.caseId, { start: '2027-03-04T10:00' })
   t.equal(first.status, 201, first.body)
@@ -68,7 +81,12 @@ t.test('party_busy: the case\'s people cannot be in two visits at once', async (
 
 t.test('site_closed: a closure of the site', async (t) => {
   const a = await createCase(database, centre)
-  const patched = await call(app, { method: 'PATCH', url: `/v1/sites/${centre.demo.siteId}`, token: admin, body: { closures: [{ from: '2027-03-08', to: '2027-03-09', reason: 'renovation' }] } })
+  const patched = await call(app, {
+    method: 'PATCH',
+    url: `/v1/sites/${centre.demo.siteId}`,
+    token: admin,
+    body: { closures: [{ from: '2027-03-08', to: '2027-03-09', reason: 'renovation' }] },
+  })
   t.equal(patched.status, 200, patched.body)
   const closed = await s.book(a.caseId, { start: '2027-03-09T10:00' })
   t.equal(closed.status, 409)
@@ -83,7 +101,12 @@ t.test('site_closed: a Belgian public holiday, unless the centre opted out', asy
   const holiday = await s.book(a.caseId, { start: '2027-05-06T10:00' })
   t.equal(holiday.status, 409)
   t.match(holiday.json.conflicts, [{ code: 'site_closed', detail: '2027-05-06 is a public holiday (Ascension Day)' }])
-  const optOut = await call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { holidayOptOuts: ['ascension'] } } })
+  const optOut = await call(app, {
+    method: 'PATCH',
+    url: `/v1/centres/${centre.centreId}`,
+    token: admin,
+    body: { settings: { holidayOptOuts: ['ascension'] } },
+  })
   t.equal(optOut.status, 200, optOut.body)
   t.equal((await s.book(a.caseId, { start: '2027-05-06T10:00' })).status, 201, 'the centre stays open on Ascension Day')
   await call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { holidayOptOuts: [] } } })
@@ -95,7 +118,7 @@ t.test('outside_opening_hours: the whole staggered span must fit', async (t) => 
   t.equal((await s.book(a.caseId, { start: '2027-03-11T18:15' })).status, 201)
   const late = await s.book(a.caseId, { start: '2027-03-12T18:30' })
   t.equal(late.status, 409)
-  t.same(codesOf(late.json.conflicts), ['counsellor_absent', 'outside_opening_hours'], 'the counsellor\'s day ends at 20:00 too')
+  t.same(codesOf(late.json.conflicts), ['counsellor_absent', 'outside_opening_hours'], "the counsellor's day ends at 20:00 too")
   const early = await s.book(a.caseId, { start: '2027-03-12T09:00' })
   t.same(codesOf(early.json.conflicts), ['counsellor_absent', 'outside_opening_hours'], 'the first arrival would be 08:45')
 })
@@ -105,27 +128,40 @@ t.test('counsellor_absent: outside working hours, and during a recorded absence'
   // Sunday: the site is open 10:00–17:00, the counsellors do not work.
   const sunday = await s.book(a.caseId, { start: '2027-03-14T12:00' })
   t.equal(sunday.status, 409)
-  t.match(sunday.json.conflicts, [{ code: 'counsellor_absent', resourceKind: 'counsellor', resourceId: s.counsellor1, detail: 'outside the counsellor\'s working hours' }])
+  t.match(sunday.json.conflicts, [
+    { code: 'counsellor_absent', resourceKind: 'counsellor', resourceId: s.counsellor1, detail: "outside the counsellor's working hours" },
+  ])
   t.equal(sunday.json.conflicts.length, 1)
 
-  const absence = await call(app, { method: 'POST', url: `/v1/counsellors/${s.counsellor2}/absences`, token: admin, body: { from: '2027-03-15T00:00:00+01:00', until: '2027-03-16T00:00:00+01:00', reason: 'Verlof' } })
+  const absence = await call(app, {
+    method: 'POST',
+    url: `/v1/counsellors/${s.counsellor2}/absences`,
+    token: admin,
+    body: { from: '2027-03-15T00:00:00+01:00', until: '2027-03-16T00:00:00+01:00', reason: 'Verlof' },
+  })
   t.equal(absence.status, 201, absence.body)
   const absent = await s.book(a.caseId, { start: '2027-03-15T10:00', counsellorIds: [s.counsellor2] })
   t.equal(absent.status, 409)
-  t.same(absent.json.conflicts.map((c: Reason) => [c.code, c.resourceId, c.detail]), [['counsellor_absent', s.counsellor2, 'the counsellor is absent']])
+  t.same(
+    absent.json.conflicts.map((c: Reason) => [c.code, c.resourceId, c.detail]),
+    [['counsellor_absent', s.counsellor2, 'the counsellor is absent']],
+  )
   t.equal((await s.book(a.caseId, { start: '2027-03-16T10:00', counsellorIds: [s.counsellor2] })).status, 201, 'back the next day')
 })
 
-t.test('after_planned_end: nothing is booked after the case\'s planned end (inclusive, local date)', async (t) => {
+t.test("after_planned_end: nothing is booked after the case's planned end (inclusive, local date)", async (t) => {
   const a = await createCase(database, centre, { plannedEndDate: '2027-03-17' })
   t.equal((await s.book(a.caseId, { start: '2027-03-17T10:00' })).status, 201, 'on the planned end date itself')
   const after = await s.book(a.caseId, { start: '2027-03-18T10:00' })
   t.equal(after.status, 409)
-  t.match(after.json.conflicts, [{ code: 'after_planned_end', detail: 'after the case\'s planned end on 2027-03-17' }])
+  t.match(after.json.conflicts, [{ code: 'after_planned_end', detail: "after the case's planned end on 2027-03-17" }])
   // A series is bounded by the planned end: it stops there, with a warning, rather than failing.
   const series = await s.series(a.caseId, { start: '2027-03-10T14:00', rrule: 'FREQ=WEEKLY;COUNT=4', durationMinutes: 60 })
   t.equal(series.status, 201, series.body)
-  t.same(series.json.visits.map((v: { start: string }) => v.start), ['2027-03-10T14:00:00+01:00', '2027-03-17T14:00:00+01:00'])
+  t.same(
+    series.json.visits.map((v: { start: string }) => v.start),
+    ['2027-03-10T14:00:00+01:00', '2027-03-17T14:00:00+01:00'],
+  )
   t.match(series.json.warnings, [{ code: 'bounded_by_planned_end' }])
 })
 
@@ -144,9 +180,13 @@ t.test('not_covered_by_agreement: kind, validUntil and maxVisits of the agreemen
   const series = await s.series(limited.caseId, { start: '2027-03-24T16:00', rrule: 'FREQ=WEEKLY;COUNT=4', onConflict: 'skip' })
   t.equal(series.status, 201, series.body)
   t.equal(series.json.visits.length, 2)
-  t.same(series.json.skipped.map((k: { start: string; reasons: Reason[] }) => [k.start, codesOf(k.reasons)]), [
-    ['2027-04-07T16:00:00+02:00', ['not_covered_by_agreement']], ['2027-04-14T16:00:00+02:00', ['not_covered_by_agreement']],
-  ])
+  t.same(
+    series.json.skipped.map((k: { start: string; reasons: Reason[] }) => [k.start, codesOf(k.reasons)]),
+    [
+      ['2027-04-07T16:00:00+02:00', ['not_covered_by_agreement']],
+      ['2027-04-14T16:00:00+02:00', ['not_covered_by_agreement']],
+    ],
+  )
   t.match(series.json.skipped[0].reasons[0].detail, 'the agreement allows 2 visits and 2 are booked or held')
   const more = await s.book(limited.caseId, { start: '2027-04-21T16:00' })
   t.equal(more.status, 409, 'a single visit counts against maxVisits too')
@@ -161,10 +201,14 @@ t.test('onConflict reject: nothing is booked and every conflicting occurrence is
   const rejected = await s.series(b.caseId, { ...body, onConflict: 'reject' })
   t.equal(rejected.status, 409)
   t.match(rejected.json.detail, /^2 of 4 occurrence\(s\) cannot be booked; nothing was booked\./)
-  t.same(rejected.json.conflicts.map((c: Reason & { start: string }) => [c.start, c.code]), [
-    ['2027-04-28T10:00:00+02:00', 'room_busy'],
-    ['2027-05-05T10:00:00+02:00', 'room_busy'], ['2027-05-05T10:00:00+02:00', 'counsellor_busy'],
-  ])
+  t.same(
+    rejected.json.conflicts.map((c: Reason & { start: string }) => [c.start, c.code]),
+    [
+      ['2027-04-28T10:00:00+02:00', 'room_busy'],
+      ['2027-05-05T10:00:00+02:00', 'room_busy'],
+      ['2027-05-05T10:00:00+02:00', 'counsellor_busy'],
+    ],
+  )
   t.same(await s.visitsOf(b.caseId), [], 'nothing booked')
   const seriesList = await call(app, { method: 'GET', url: `/v1/visits?caseId=${b.caseId}`, token: admin })
   t.same(seriesList.json.items, [])
@@ -172,12 +216,22 @@ t.test('onConflict reject: nothing is booked and every conflicting occurrence is
   // skip: the free ones are booked, each skipped one listed with all its reasons.
   const skipped = await s.series(b.caseId, { ...body, onConflict: 'skip' })
   t.equal(skipped.status, 201, skipped.body)
-  t.same(skipped.json.visits.map((v: { start: string }) => v.start), ['2027-04-21T10:00:00+02:00', '2027-05-12T10:00:00+02:00'])
-  t.same(skipped.json.skipped.map((k: { start: string; reasons: Reason[] }) => [k.start, codesOf(k.reasons)]), [
-    ['2027-04-28T10:00:00+02:00', ['room_busy']], ['2027-05-05T10:00:00+02:00', ['counsellor_busy', 'room_busy']],
-  ])
+  t.same(
+    skipped.json.visits.map((v: { start: string }) => v.start),
+    ['2027-04-21T10:00:00+02:00', '2027-05-12T10:00:00+02:00'],
+  )
+  t.same(
+    skipped.json.skipped.map((k: { start: string; reasons: Reason[] }) => [k.start, codesOf(k.reasons)]),
+    [
+      ['2027-04-28T10:00:00+02:00', ['room_busy']],
+      ['2027-05-05T10:00:00+02:00', ['counsellor_busy', 'room_busy']],
+    ],
+  )
   t.ok(skipped.json.seriesId)
-  t.same((await s.visitsOf(b.caseId)).map((v) => v.start), ['2027-04-21T10:00:00+02:00', '2027-05-12T10:00:00+02:00'])
+  t.same(
+    (await s.visitsOf(b.caseId)).map((v) => v.start),
+    ['2027-04-21T10:00:00+02:00', '2027-05-12T10:00:00+02:00'],
+  )
   const series = await call(app, { method: 'GET', url: `/v1/series/${skipped.json.seriesId}`, token: admin })
   t.equal(series.status, 200)
   t.equal(series.json.visits.length, 2)
@@ -190,10 +244,17 @@ t.test('dryRun: the answer a booking would give, nothing written', async (t) => 
   t.equal(dry.status, 200, dry.body)
   t.equal(dry.json.dryRun, true)
   t.equal(dry.json.seriesId, null)
-  t.same(dry.json.visits.map((v: { id: null; start: string; arrivals: unknown[] }) => [v.id, v.start, v.arrivals.length]), [
-    [null, '2027-05-19T10:00:00+02:00', 2], [null, '2027-06-02T10:00:00+02:00', 2],
-  ])
-  t.same(dry.json.skipped.map((k: { reasons: Reason[] }) => codesOf(k.reasons)), [['counsellor_busy', 'room_busy']])
+  t.same(
+    dry.json.visits.map((v: { id: null; start: string; arrivals: unknown[] }) => [v.id, v.start, v.arrivals.length]),
+    [
+      [null, '2027-05-19T10:00:00+02:00', 2],
+      [null, '2027-06-02T10:00:00+02:00', 2],
+    ],
+  )
+  t.same(
+    dry.json.skipped.map((k: { reasons: Reason[] }) => codesOf(k.reasons)),
+    [['counsellor_busy', 'room_busy']],
+  )
   t.same(await s.visitsOf(b.caseId), [], 'no visit written')
   const again = await s.series(b.caseId, { start: '2027-05-19T10:00', rrule: 'FREQ=WEEKLY;COUNT=3', onConflict: 'skip' })
   t.equal(again.status, 201, 'no reservation was left behind by the dry run')
@@ -206,9 +267,15 @@ t.test('dryRun: the answer a booking would give, nothing written', async (t) => 
 /** A third counsellor with the demo working hours. */
 async function createCounsellor() {
   const hours = { from: '09:00', to: '20:00' }
-  const response = await call(app, { method: 'POST', url: '/v1/counsellors', token: admin, body: {
-    name: 'Extra', workingHours: { mon: [hours], tue: [hours], wed: [hours], thu: [hours], fri: [hours] },
-  } })
+  const response = await call(app, {
+    method: 'POST',
+    url: '/v1/counsellors',
+    token: admin,
+    body: {
+      name: 'Extra',
+      workingHours: { mon: [hours], tue: [hours], wed: [hours], thu: [hours], fri: [hours] },
+    },
+  })
   if (response.status !== 201) throw new Error(response.body)
   return response.json.id as string
 }

@@ -53,19 +53,23 @@ t.test('another centre: 404 on every record, an empty list', async (t) => {
   t.equal((await call(app, { url: `/v1/visits/${visitId}`, token: centre.adminToken })).json.version, 1, 'nothing was changed')
 })
 
-t.test('clerk: reads its court\'s visits in the referrer view only; no other scheduling route', async (t) => {
+t.test("clerk: reads its court's visits in the referrer view only; no other scheduling route", async (t) => {
   t.equal((await call(app, { url: reads[0]!.url, token: tokens.clerk })).status, 404, 'this case has no court')
   t.same((await call(app, { url: '/v1/visits', token: tokens.clerk })).json.items, [])
   for (const read of reads.slice(1)) t.equal((await call(app, { url: read.url, token: tokens.clerk })).status, 403, read.name)
   for (const write of writes) t.equal((await call(app, { ...write, token: tokens.clerk })).status, 403, write.name)
 })
 
-t.test('integration: reads its centre\'s (or court\'s) visits, never writes', async (t) => {
+t.test("integration: reads its centre's (or court's) visits, never writes", async (t) => {
   const one = await call(app, { url: `/v1/visits/${visitId}`, token: tokens.integration })
   t.equal(one.status, 200)
   t.equal(one.headers.etag, '"1"')
   t.equal((await call(app, { url: '/v1/visits', token: tokens.integration })).json.items.length, 2)
-  t.same((await call(app, { url: '/v1/visits', token: tokens.courtIntegration })).json.items, [], 'a court integration sees its court\'s cases only (this case has no court)')
+  t.same(
+    (await call(app, { url: '/v1/visits', token: tokens.courtIntegration })).json.items,
+    [],
+    "a court integration sees its court's cases only (this case has no court)",
+  )
   t.equal((await call(app, { url: `/v1/visits/${visitId}`, token: tokens.courtIntegration })).status, 404)
   for (const path of [`/v1/series/${seriesId}`, reads[2]!.url]) t.equal((await call(app, { url: path, token: tokens.integration })).status, 403, path)
   for (const write of writes) t.equal((await call(app, { ...write, token: tokens.integration })).status, 403, write.name)
@@ -90,7 +94,10 @@ t.test('GET /v1/visits filters and pages', async (t) => {
   const page1 = await list(`caseId=${b.caseId}&limit=2`)
   const page2 = await list(`caseId=${b.caseId}&limit=2&cursor=${page1.json.nextCursor}`)
   const page3 = await list(`caseId=${b.caseId}&limit=2&cursor=${page2.json.nextCursor}`)
-  t.same([...page1.json.items, ...page2.json.items, ...page3.json.items].map((v: { id: string }) => v.id), more.json.visits.map((v: { id: string }) => v.id))
+  t.same(
+    [...page1.json.items, ...page2.json.items, ...page3.json.items].map((v: { id: string }) => v.id),
+    more.json.visits.map((v: { id: string }) => v.id),
+  )
   t.equal(page3.json.nextCursor, null)
   t.equal((await list('cursor=garbage')).status, 400)
 })
@@ -105,7 +112,7 @@ t.test('a counsellor reads only the visits it supervises; staff and admin the wh
   const ids = async (token: string, query = '') =>
     ((await call(app, { url: `/v1/visits?limit=200${query}`, token })).json.items as { id: string }[]).map((v) => v.id)
 
-  t.equal((await call(app, { url: `/v1/visits/${theirs.json.id}`, token: tokens.counsellor })).status, 404, 'another counsellor\'s visit does not exist for it')
+  t.equal((await call(app, { url: `/v1/visits/${theirs.json.id}`, token: tokens.counsellor })).status, 404, "another counsellor's visit does not exist for it")
   t.equal((await call(app, { url: `/v1/visits/${visitId}`, token: tokens.counsellor })).status, 200, 'its own visit it reads')
   t.equal((await call(app, { url: `/v1/visits/${shared.json.id}`, token: tokens.counsellor })).status, 200, 'a visit it supervises with a colleague too')
   t.equal((await call(app, { url: `/v1/visits/${theirs.json.id}`, token: other })).status, 200, 'the supervising counsellor reads it')

@@ -21,21 +21,32 @@ t.test('a suspension cancels the visits inside it, frees them and blocks new one
   const outside = await s.book(a.caseId, { start: '2027-03-20T10:00', kind: 'supervised_handover', durationMinutes: 15 })
   t.equal(outside.status, 201, outside.body)
 
-  const suspended = await transition(a.caseId, 'suspend', { reasonCode: 'safety_concern', explanation: 'Incident in the waiting room.', from: '2027-03-17', until: '2027-04-07' })
+  const suspended = await transition(a.caseId, 'suspend', {
+    reasonCode: 'safety_concern',
+    explanation: 'Incident in the waiting room.',
+    from: '2027-03-17',
+    until: '2027-04-07',
+  })
   t.equal(suspended.status, 200, suspended.body)
   t.equal(suspended.json.status, 'suspended')
 
   const visits = await s.visitsOf(a.caseId)
-  t.same(visits.map((v) => [v.start, v.status, v.cancelReasonCode]), [
-    ['2027-03-03T10:00:00+01:00', 'booked', null],
-    ['2027-03-10T10:00:00+01:00', 'booked', null],
-    ['2027-03-17T10:00:00+01:00', 'cancelled', 'case_suspended'],
-    ['2027-03-20T10:00:00+01:00', 'cancelled', 'case_suspended'],
-    ['2027-03-24T10:00:00+01:00', 'cancelled', 'case_suspended'],
-    ['2027-03-31T10:00:00+02:00', 'cancelled', 'case_suspended'],
-    ['2027-04-07T10:00:00+02:00', 'booked', null], // `until` is the first day visits take place again
-  ])
-  t.ok(visits.filter((v) => v.status === 'cancelled').every((v) => v.version === 2), 'each cancellation bumps the ETag')
+  t.same(
+    visits.map((v) => [v.start, v.status, v.cancelReasonCode]),
+    [
+      ['2027-03-03T10:00:00+01:00', 'booked', null],
+      ['2027-03-10T10:00:00+01:00', 'booked', null],
+      ['2027-03-17T10:00:00+01:00', 'cancelled', 'case_suspended'],
+      ['2027-03-20T10:00:00+01:00', 'cancelled', 'case_suspended'],
+      ['2027-03-24T10:00:00+01:00', 'cancelled', 'case_suspended'],
+      ['2027-03-31T10:00:00+02:00', 'cancelled', 'case_suspended'],
+      ['2027-04-07T10:00:00+02:00', 'booked', null], // `until` is the first day visits take place again
+    ],
+  )
+  t.ok(
+    visits.filter((v) => v.status === 'cancelled').every((v) => v.version === 2),
+    'each cancellation bumps the ETag',
+  )
 
   // The freed slot is another case's to take.
   const taken = await s.book(b.caseId, { start: '2027-03-24T10:00' })
@@ -48,21 +59,36 @@ t.test('a suspension cancels the visits inside it, frees them and blocks new one
   t.same(codesOf(inside.json.conflicts), ['case_suspended'])
   t.equal((await s.book(a.caseId, { start: '2027-04-08T10:00' })).status, 201, 'after the suspension, while still suspended')
 
-  const skipping = await s.series(a.caseId, { start: '2027-04-01T14:00', rrule: 'FREQ=DAILY;COUNT=8;BYDAY=MO,TU,WE,TH,FR', onConflict: 'skip', counsellorIds: [s.counsellor2] })
+  const skipping = await s.series(a.caseId, {
+    start: '2027-04-01T14:00',
+    rrule: 'FREQ=DAILY;COUNT=8;BYDAY=MO,TU,WE,TH,FR',
+    onConflict: 'skip',
+    counsellorIds: [s.counsellor2],
+  })
   t.equal(skipping.status, 201)
-  t.same(skipping.json.skipped.map((k: { start: string; reasons: { code: string }[] }) => [k.start, codesOf(k.reasons)]), [
-    ['2027-04-01T14:00:00+02:00', ['case_suspended']], ['2027-04-02T14:00:00+02:00', ['case_suspended']],
-    ['2027-04-05T14:00:00+02:00', ['case_suspended']],
-    ['2027-04-06T14:00:00+02:00', ['case_suspended']],
-  ])
-  t.same(skipping.json.visits.map((v: { start: string }) => v.start.slice(0, 10)), ['2027-04-07', '2027-04-08', '2027-04-09', '2027-04-12'])
+  t.same(
+    skipping.json.skipped.map((k: { start: string; reasons: { code: string }[] }) => [k.start, codesOf(k.reasons)]),
+    [
+      ['2027-04-01T14:00:00+02:00', ['case_suspended']],
+      ['2027-04-02T14:00:00+02:00', ['case_suspended']],
+      ['2027-04-05T14:00:00+02:00', ['case_suspended']],
+      ['2027-04-06T14:00:00+02:00', ['case_suspended']],
+    ],
+  )
+  t.same(
+    skipping.json.visits.map((v: { start: string }) => v.start.slice(0, 10)),
+    ['2027-04-07', '2027-04-08', '2027-04-09', '2027-04-12'],
+  )
 
   // An open-ended suspension, then resumed: from the day of resumption visits can be booked again.
   const c = await createCase(database, centre)
   t.equal((await s.book(c.caseId, { start: '2027-05-04T10:00', roomId: s.room2, counsellorIds: [s.counsellor2] })).status, 201)
   const open = await transition(c.caseId, 'suspend', { reasonCode: 'illness', explanation: 'Parent in hospital.', from: '2027-05-01' })
   t.equal(open.status, 200, open.body)
-  t.same((await s.visitsOf(c.caseId)).map((v) => v.status), ['cancelled'])
+  t.same(
+    (await s.visitsOf(c.caseId)).map((v) => v.status),
+    ['cancelled'],
+  )
   const refused = await s.book(c.caseId, { start: '2027-09-01T10:00' })
   t.match(refused.json.conflicts, [{ code: 'case_suspended', detail: 'the case is suspended from 2027-05-01' }])
 })
@@ -74,12 +100,22 @@ t.test('ending cancels every future visit and closes the case to bookings', asyn
   const talk = await s.book(a.caseId, { kind: 'conversation', partyIds: [a.visiting], start: '2027-06-03T10:00', durationMinutes: 60 })
   t.equal(talk.status, 201, talk.body)
 
-  const ended = await transition(a.caseId, 'end', { reasonCode: 'goal_reached', explanation: 'The parents arrange contact themselves now.', effectiveDate: '2027-05-31' })
+  const ended = await transition(a.caseId, 'end', {
+    reasonCode: 'goal_reached',
+    explanation: 'The parents arrange contact themselves now.',
+    effectiveDate: '2027-05-31',
+  })
   t.equal(ended.status, 200, ended.body)
   t.equal(ended.json.status, 'ended')
-  t.same((await s.visitsOf(a.caseId)).map((v) => [v.status, v.cancelReasonCode]), [
-    ['cancelled', 'case_ended'], ['cancelled', 'case_ended'], ['cancelled', 'case_ended'], ['cancelled', 'case_ended'],
-  ])
+  t.same(
+    (await s.visitsOf(a.caseId)).map((v) => [v.status, v.cancelReasonCode]),
+    [
+      ['cancelled', 'case_ended'],
+      ['cancelled', 'case_ended'],
+      ['cancelled', 'case_ended'],
+      ['cancelled', 'case_ended'],
+    ],
+  )
   t.equal((await s.book(b.caseId, { start: '2027-06-09T10:00' })).status, 201, 'its reservations are free')
 
   const closed = await s.book(a.caseId, { start: '2027-06-10T10:00' })

@@ -18,7 +18,9 @@ function checkWeeklyHours(field: string, hours: Record<string, { from: string; t
 }
 
 export const siteResource: ReferenceResource<typeof sites> = {
-  entityType: 'site', noun: 'site', table: sites,
+  entityType: 'site',
+  noun: 'site',
+  table: sites,
   scope: (actor) => inCentre(sites.centreId, actor),
   async prepare(_db, actor, values, existing) {
     if (values.timeZone !== undefined && !IANAZone.isValidZone(values.timeZone as string)) {
@@ -34,12 +36,16 @@ export const siteResource: ReferenceResource<typeof sites> = {
 }
 
 export const roomResource: ReferenceResource<typeof rooms> = {
-  entityType: 'room', noun: 'room', table: rooms,
+  entityType: 'room',
+  noun: 'room',
+  table: rooms,
   scope: (actor) => inCentre(rooms.centreId, actor),
   filter: (q) => [q.siteId ? eq(rooms.siteId, q.siteId as string) : undefined],
   async prepare(db, actor, values, existing) {
     if (existing) return values
-    const [site] = await db.select({ id: sites.id, active: sites.active }).from(sites)
+    const [site] = await db
+      .select({ id: sites.id, active: sites.active })
+      .from(sites)
       .where(and(eq(sites.id, values.siteId as string), inCentre(sites.centreId, actor)))
     if (!site) throw notFound('site', values.siteId as string)
     if (!site.active) throw invalidField('/siteId', 'is a deactivated site')
@@ -48,7 +54,9 @@ export const roomResource: ReferenceResource<typeof rooms> = {
 }
 
 export const counsellorResource: ReferenceResource<typeof counsellors> = {
-  entityType: 'counsellor', noun: 'counsellor', table: counsellors,
+  entityType: 'counsellor',
+  noun: 'counsellor',
+  table: counsellors,
   scope: (actor) => inCentre(counsellors.centreId, actor),
   async prepare(_db, actor, values, existing) {
     checkWeeklyHours('workingHours', values.workingHours as never)
@@ -61,7 +69,9 @@ export const counsellorResource: ReferenceResource<typeof counsellors> = {
  * no centre may rename or deactivate one for the others. A centre sees them all; a clerk their own.
  */
 export const courtResource: ReferenceResource<typeof courts> = {
-  entityType: 'court', noun: 'court', table: courts,
+  entityType: 'court',
+  noun: 'court',
+  table: courts,
   scope: (actor) => (actor.centreId || actor.role === 'operator' || actor.role === 'system' ? undefined : inCourt(courts.id, actor)),
   auditScope: (row) => ({ courtId: row.id }),
 }

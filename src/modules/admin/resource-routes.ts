@@ -28,48 +28,82 @@ export function registerReferenceResource(app: App, routes: ReferenceRoutes) {
   // createSite, listSites, getSite, …
   const name = r.entityType[0]!.toUpperCase() + r.entityType.slice(1)
 
-  app.post(base, {
-    config: { roles: routes.writeRoles },
-    schema: {
-      operationId: `create${name}`,
-      summary: `Create a ${r.noun}`, tags: [routes.tag], body: routes.create,
-      response: { 201: routes.item, ...problemResponses(404, 409, 413, 415) },
+  app.post(
+    base,
+    {
+      config: { roles: routes.writeRoles },
+      schema: {
+        operationId: `create${name}`,
+        summary: `Create a ${r.noun}`,
+        tags: [routes.tag],
+        body: routes.create,
+        response: { 201: routes.item, ...problemResponses(404, 409, 413, 415) },
+      },
     },
-  }, async (request, reply) => {
-    const created = await app.db.transaction((tx) => createRecord(tx, request.actor, app.clock.now(), r, request.body))
-    return reply.code(201).send(created)
-  })
-
-  app.get(base, {
-    config: { roles: routes.readRoles },
-    schema: {
-      operationId: `list${name}s`,
-      summary: `List ${routes.path}`, tags: [routes.tag],
-      querystring: Type.Object({ ...PageQuery.properties, ...routes.listFilters?.properties }),
-      response: { 200: Page(routes.item), ...problemResponses() },
+    async (request, reply) => {
+      const created = await app.db.transaction((tx) => createRecord(tx, request.actor, app.clock.now(), r, request.body))
+      return reply.code(201).send(created)
     },
-  }, async (request) => listRecords(app.db, request.actor, r, request.query))
+  )
 
-  app.get(`${base}/:id`, {
-    config: { roles: routes.readRoles },
-    schema: { operationId: `get${name}`, summary: `Read a ${r.noun}`, tags: [routes.tag], params: IdParams, response: { 200: routes.item, ...problemResponses(404) } },
-  }, async (request) => findRecord(app.db, request.actor, r, request.params.id))
-
-  app.patch(`${base}/:id`, {
-    config: { roles: routes.writeRoles },
-    schema: {
-      operationId: `update${name}`,
-      summary: `Update a ${r.noun}`, tags: [routes.tag], params: IdParams, body: routes.update,
-      response: { 200: routes.item, ...problemResponses(404, 409, 413, 415) },
+  app.get(
+    base,
+    {
+      config: { roles: routes.readRoles },
+      schema: {
+        operationId: `list${name}s`,
+        summary: `List ${routes.path}`,
+        tags: [routes.tag],
+        querystring: Type.Object({ ...PageQuery.properties, ...routes.listFilters?.properties }),
+        response: { 200: Page(routes.item), ...problemResponses() },
+      },
     },
-  }, async (request) => app.db.transaction((tx) => updateRecord(tx, request.actor, app.clock.now(), r, request.params.id, request.body)))
+    async (request) => listRecords(app.db, request.actor, r, request.query),
+  )
 
-  app.delete(`${base}/:id`, {
-    config: { roles: routes.writeRoles },
-    schema: {
-      operationId: `deactivate${name}`,
-      summary: `Deactivate a ${r.noun} (kept for history; no longer offered for new use)`, tags: [routes.tag], params: IdParams,
-      response: { 200: routes.item, ...problemResponses(404) },
+  app.get(
+    `${base}/:id`,
+    {
+      config: { roles: routes.readRoles },
+      schema: {
+        operationId: `get${name}`,
+        summary: `Read a ${r.noun}`,
+        tags: [routes.tag],
+        params: IdParams,
+        response: { 200: routes.item, ...problemResponses(404) },
+      },
     },
-  }, async (request) => app.db.transaction((tx) => deactivateRecord(tx, request.actor, app.clock.now(), r, request.params.id)))
+    async (request) => findRecord(app.db, request.actor, r, request.params.id),
+  )
+
+  app.patch(
+    `${base}/:id`,
+    {
+      config: { roles: routes.writeRoles },
+      schema: {
+        operationId: `update${name}`,
+        summary: `Update a ${r.noun}`,
+        tags: [routes.tag],
+        params: IdParams,
+        body: routes.update,
+        response: { 200: routes.item, ...problemResponses(404, 409, 413, 415) },
+      },
+    },
+    async (request) => app.db.transaction((tx) => updateRecord(tx, request.actor, app.clock.now(), r, request.params.id, request.body)),
+  )
+
+  app.delete(
+    `${base}/:id`,
+    {
+      config: { roles: routes.writeRoles },
+      schema: {
+        operationId: `deactivate${name}`,
+        summary: `Deactivate a ${r.noun} (kept for history; no longer offered for new use)`,
+        tags: [routes.tag],
+        params: IdParams,
+        response: { 200: routes.item, ...problemResponses(404) },
+      },
+    },
+    async (request) => app.db.transaction((tx) => deactivateRecord(tx, request.actor, app.clock.now(), r, request.params.id)),
+  )
 }

@@ -39,21 +39,30 @@ const record = <T extends Table>(tx: Queryable, actor: Actor, r: ReferenceResour
 
 /** A record in the actor's scope; unknown or out of scope is a 404. */
 export async function findRecord<T extends Table>(db: Queryable, actor: Actor, r: ReferenceResource<T>, id: string): Promise<Row<T>> {
-  const [row] = await db.select().from(selectable(r.table)).where(and(eq(r.table.id, id), r.scope(actor))) as Row<T>[]
+  const [row] = (await db
+    .select()
+    .from(selectable(r.table))
+    .where(and(eq(r.table.id, id), r.scope(actor)))) as Row<T>[]
   if (!row) throw notFound(r.noun, id)
   return row
 }
 
 export async function listRecords<T extends Table>(db: Queryable, actor: Actor, r: ReferenceResource<T>, query: PageQuery & Values) {
-  const rows = await db.select().from(selectable(r.table))
+  const rows = (await db
+    .select()
+    .from(selectable(r.table))
     .where(and(r.scope(actor), afterCursor(r.table.id, query.cursor), ...(r.filter?.(query) ?? [])))
-    .orderBy(asc(r.table.id)).limit(query.limit + 1) as Row<T>[]
+    .orderBy(asc(r.table.id))
+    .limit(query.limit + 1)) as Row<T>[]
   return toPage(rows, query.limit)
 }
 
 export async function createRecord<T extends Table>(tx: Tx, actor: Actor, _now: Date, r: ReferenceResource<T>, input: object): Promise<Row<T>> {
   const values = r.prepare ? await r.prepare(tx, actor, { ...input }) : input
-  const [created] = await tx.insert(r.table).values(values as never).returning() as Row<T>[]
+  const [created] = (await tx
+    .insert(r.table)
+    .values(values as never)
+    .returning()) as Row<T>[]
   await record(tx, actor, r, 'created', created!)
   return created!
 }
@@ -63,7 +72,11 @@ export async function updateRecord<T extends Table>(tx: Tx, actor: Actor, _now: 
   const existing = await findRecord(tx, actor, r, id)
   const values = r.prepare ? await r.prepare(tx, actor, { ...input }, existing) : input
   if (Object.keys(values).length === 0) return existing
-  const [updated] = await tx.update(r.table).set(values as never).where(eq(r.table.id, id)).returning() as Row<T>[]
+  const [updated] = (await tx
+    .update(r.table)
+    .set(values as never)
+    .where(eq(r.table.id, id))
+    .returning()) as Row<T>[]
   await record(tx, actor, r, 'updated', updated!)
   return updated!
 }
@@ -71,7 +84,11 @@ export async function updateRecord<T extends Table>(tx: Tx, actor: Actor, _now: 
 /** Kept for history; no longer offered for new use. */
 export async function deactivateRecord<T extends Table>(tx: Tx, actor: Actor, _now: Date, r: ReferenceResource<T>, id: string): Promise<Row<T>> {
   await findRecord(tx, actor, r, id)
-  const [updated] = await tx.update(r.table).set({ active: false } as never).where(eq(r.table.id, id)).returning() as Row<T>[]
+  const [updated] = (await tx
+    .update(r.table)
+    .set({ active: false } as never)
+    .where(eq(r.table.id, id))
+    .returning()) as Row<T>[]
   await record(tx, actor, r, 'deactivated', updated!)
   return updated!
 }

@@ -8,16 +8,26 @@ const Active = Type.Boolean({ description: 'false once deactivated', examples: [
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone', examples: ['Europe/Brussels'] })
 const JudicialDistrict = NonEmpty(100, ['Antwerpen'])
 
-export const CentreSettingsSchema = Type.Object({
-  plannedDurationMonths: Type.Integer({ minimum: 1, maximum: 36, examples: [6], description: 'Planned end after activation' }),
-  stagger: Type.Object({
-    firstToArrive: PartySideSchema,
-    arrivalGapMinutes: Type.Integer({ minimum: 0, maximum: 120, examples: [15] }),
-    departureGapMinutes: Type.Integer({ minimum: 0, maximum: 120, examples: [15] }),
-  }, { additionalProperties: false }),
-  holidayOptOuts: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20, description: 'Belgian public holidays on which this centre stays open', examples: [['armistice']] }),
-  reportableObservations: Type.Boolean({ description: 'Whether reports may include observations marked reportable', examples: [true] }),
-}, { additionalProperties: false })
+export const CentreSettingsSchema = Type.Object(
+  {
+    plannedDurationMonths: Type.Integer({ minimum: 1, maximum: 36, examples: [6], description: 'Planned end after activation' }),
+    stagger: Type.Object(
+      {
+        firstToArrive: PartySideSchema,
+        arrivalGapMinutes: Type.Integer({ minimum: 0, maximum: 120, examples: [15] }),
+        departureGapMinutes: Type.Integer({ minimum: 0, maximum: 120, examples: [15] }),
+      },
+      { additionalProperties: false },
+    ),
+    holidayOptOuts: Type.Array(Type.String({ maxLength: 40 }), {
+      maxItems: 20,
+      description: 'Belgian public holidays on which this centre stays open',
+      examples: [['armistice']],
+    }),
+    reportableObservations: Type.Boolean({ description: 'Whether reports may include observations marked reportable', examples: [true] }),
+  },
+  { additionalProperties: false },
+)
 
 export const Centre = Type.Object({
   ...Stored,
@@ -26,10 +36,13 @@ export const Centre = Type.Object({
   active: Active,
 })
 
-export const CentreCreate = Type.Object({
-  name: NonEmpty(200, ['CAW Antwerpen – Bezoekruimte']),
-  settings: Type.Optional(Type.Partial(CentreSettingsSchema, { additionalProperties: false })),
-}, { additionalProperties: false })
+export const CentreCreate = Type.Object(
+  {
+    name: NonEmpty(200, ['CAW Antwerpen – Bezoekruimte']),
+    settings: Type.Optional(Type.Partial(CentreSettingsSchema, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+)
 export type CentreCreate = Static<typeof CentreCreate>
 
 export const CentreCreated = Type.Object({
@@ -40,10 +53,14 @@ export const CentreCreated = Type.Object({
 export const CentreUpdate = Type.Partial(CentreCreate, { additionalProperties: false })
 export type CentreUpdate = Static<typeof CentreUpdate>
 
-const Closure = Type.Object({
-  from: LocalDate, to: LocalDate,
-  reason: Type.Optional(Type.String({ maxLength: 200, examples: ['Kerstverlof'] })),
-}, { additionalProperties: false })
+const Closure = Type.Object(
+  {
+    from: LocalDate,
+    to: LocalDate,
+    reason: Type.Optional(Type.String({ maxLength: 200, examples: ['Kerstverlof'] })),
+  },
+  { additionalProperties: false },
+)
 
 const siteFields = {
   name: NonEmpty(200, ['Bezoekruimte Antwerpen-Centrum']),
@@ -64,8 +81,13 @@ const roomFields = {
   features: Type.Array(Type.String({ maxLength: 60 }), { maxItems: 30, examples: [['one-way mirror', 'toys 0-6']] }),
 }
 export const Room = Type.Object({ ...Stored, centreId: Uuid, ...roomFields, active: Active })
-export const RoomCreate = Type.Object({ ...roomFields, capacity: Type.Optional(roomFields.capacity), features: Type.Optional(roomFields.features) }, { additionalProperties: false })
-export const RoomUpdate = Type.Partial(Type.Object({ name: roomFields.name, capacity: roomFields.capacity, features: roomFields.features }), { additionalProperties: false })
+export const RoomCreate = Type.Object(
+  { ...roomFields, capacity: Type.Optional(roomFields.capacity), features: Type.Optional(roomFields.features) },
+  { additionalProperties: false },
+)
+export const RoomUpdate = Type.Partial(Type.Object({ name: roomFields.name, capacity: roomFields.capacity, features: roomFields.features }), {
+  additionalProperties: false,
+})
 export const RoomFilters = Type.Object({ siteId: Type.Optional(Uuid) })
 export type SiteCreate = Static<typeof SiteCreate>
 export type RoomCreate = Static<typeof RoomCreate>
@@ -82,13 +104,21 @@ export const CounsellorUpdate = Type.Partial(CounsellorCreate, { additionalPrope
 export type CounsellorCreate = Static<typeof CounsellorCreate>
 
 export const Absence = Type.Object({
-  id: Uuid, counsellorId: Uuid, from: Instant, until: Instant,
-  reason: Type.Union([Type.String(), Type.Null()], { examples: ['Verlof'] }), createdAt: Instant,
+  id: Uuid,
+  counsellorId: Uuid,
+  from: Instant,
+  until: Instant,
+  reason: Type.Union([Type.String(), Type.Null()], { examples: ['Verlof'] }),
+  createdAt: Instant,
 })
-export const AbsenceCreate = Type.Object({
-  from: Timestamp, until: Timestamp,
-  reason: Type.Optional(Type.String({ maxLength: 200, examples: ['Verlof'] })),
-}, { additionalProperties: false })
+export const AbsenceCreate = Type.Object(
+  {
+    from: Timestamp,
+    until: Timestamp,
+    reason: Type.Optional(Type.String({ maxLength: 200, examples: ['Verlof'] })),
+  },
+  { additionalProperties: false },
+)
 export type AbsenceCreate = Static<typeof AbsenceCreate>
 
 export const AbsenceQuery = PageQuery

@@ -6,13 +6,18 @@ import { listAuditEvents } from './service.js'
 
 /** HTTP for the audit trail: a centre's admin reads its centre's changes. */
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/audit', {
-    config: { roles: ['admin'] },
-    schema: {
-      operationId: 'listAuditEvents',
-      summary: 'Audit trail of your centre’s changes, newest first', tags: ['Audit'],
-      querystring: S.AuditQuery,
-      response: { 200: Page(S.AuditEvent), ...problemResponses() },
+  app.get(
+    '/audit',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        operationId: 'listAuditEvents',
+        summary: 'Audit trail of your centre’s changes, newest first',
+        tags: ['Audit'],
+        querystring: S.AuditQuery,
+        response: { 200: Page(S.AuditEvent), ...problemResponses() },
+      },
     },
-  }, async (request) => listAuditEvents(app.db, request.actor, request.query))
+    async (request) => listAuditEvents(app.db, request.actor, request.query),
+  )
 }

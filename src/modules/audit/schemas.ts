@@ -5,10 +5,14 @@ import { Instant, Uuid } from '../../http/schemas.js'
 /** The audit trail as a centre's admin reads it: who changed what, by ids and action names only. */
 
 export const AuditEvent = Type.Object({
-  id: Uuid, at: Instant,
-  actorTokenId: Type.Union([Uuid, Type.Null()]), actorRole: Type.String({ examples: ['admin'] }),
-  action: Type.String({ examples: ['site.created'] }), entityType: Type.String({ examples: ['site'] }),
-  entityId: Type.Union([Uuid, Type.Null()]), requestId: Type.Union([Type.String(), Type.Null()]),
+  id: Uuid,
+  at: Instant,
+  actorTokenId: Type.Union([Uuid, Type.Null()]),
+  actorRole: Type.String({ examples: ['admin'] }),
+  action: Type.String({ examples: ['site.created'] }),
+  entityType: Type.String({ examples: ['site'] }),
+  entityId: Type.Union([Uuid, Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
 })
 
 export const AuditQuery = Type.Object({

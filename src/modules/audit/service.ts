@@ -23,25 +23,34 @@ export interface AuditEntry {
 export async function audit(tx: Queryable, actor: Actor, entries: AuditEntry | AuditEntry[]) {
   const list = Array.isArray(entries) ? entries : [entries]
   if (list.length === 0) return
-  await tx.insert(auditEvents).values(list.map((entry) => ({
-    actorTokenId: actor.tokenId,
-    actorRole: actor.role,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    centreId: entry.centreId ?? actor.centreId,
-    courtId: entry.courtId ?? actor.courtId,
-    requestId: actor.requestId,
-  })))
+  await tx.insert(auditEvents).values(
+    list.map((entry) => ({
+      actorTokenId: actor.tokenId,
+      actorRole: actor.role,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      centreId: entry.centreId ?? actor.centreId,
+      courtId: entry.courtId ?? actor.courtId,
+      requestId: actor.requestId,
+    })),
+  )
 }
 
 /** The changes recorded under the actor's centre, newest first, optionally of one entity type or entity. */
 export async function listAuditEvents(db: Queryable, actor: Actor, query: AuditQuery) {
-  const rows = await db.select().from(auditEvents).where(and(
-    inCentre(auditEvents.centreId, actor),
-    query.entityType ? eq(auditEvents.entityType, query.entityType) : undefined,
-    query.entityId ? eq(auditEvents.entityId, query.entityId) : undefined,
-    afterCursor(auditEvents.id, query.cursor, 'desc'),
-  )).orderBy(desc(auditEvents.id)).limit(query.limit + 1)
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        inCentre(auditEvents.centreId, actor),
+        query.entityType ? eq(auditEvents.entityType, query.entityType) : undefined,
+        query.entityId ? eq(auditEvents.entityId, query.entityId) : undefined,
+        afterCursor(auditEvents.id, query.cursor, 'desc'),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(query.limit + 1)
   return toPage(rows, query.limit)
 }

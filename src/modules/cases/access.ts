@@ -1,4 +1,12 @@
 /** Kept for the modules that import the case access helpers from here; they live in queries.ts. */
 export {
-  caseScope, findCase, invalidTransition, lockCase, lockCaseForRecording, nextCaseStatus, referralScope, requireAdultParty, type CaseRow,
+  caseScope,
+  findCase,
+  invalidTransition,
+  lockCase,
+  lockCaseForRecording,
+  nextCaseStatus,
+  referralScope,
+  requireAdultParty,
+  type CaseRow,
 } from './queries.js'

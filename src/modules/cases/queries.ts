@@ -15,13 +15,14 @@ import { documentInForceFor, documentsEffectiveAt } from '../documents/queries.j
  */
 
 /** A token is scoped to one centre or to one court (never both). */
-export const referralScope = (actor: Actor): SQL =>
-  actor.centreId ? inCentre(referrals.centreId, actor) : inCourt(referrals.courtId, actor)
-export const caseScope = (actor: Actor): SQL =>
-  actor.centreId ? inCentre(cases.centreId, actor) : inCourt(cases.courtId, actor)
+export const referralScope = (actor: Actor): SQL => (actor.centreId ? inCentre(referrals.centreId, actor) : inCourt(referrals.courtId, actor))
+export const caseScope = (actor: Actor): SQL => (actor.centreId ? inCentre(cases.centreId, actor) : inCourt(cases.courtId, actor))
 
 export async function findCase(db: Queryable, actor: Actor, id: string) {
-  const [row] = await db.select().from(cases).where(and(eq(cases.id, id), caseScope(actor)))
+  const [row] = await db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.id, id), caseScope(actor)))
   if (!row) throw notFound('case', id)
   return row
 }
@@ -31,7 +32,11 @@ export async function findCase(db: Queryable, actor: Actor, id: string) {
  * transaction, so state changes, bookings and suspensions of one case never interleave.
  */
 export async function lockCase(tx: Tx, actor: Actor, id: string) {
-  const [row] = await tx.select().from(cases).where(and(eq(cases.id, id), caseScope(actor))).for('update')
+  const [row] = await tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.id, id), caseScope(actor)))
+    .for('update')
   if (!row) throw notFound('case', id)
   return row
 }
@@ -62,7 +67,10 @@ export function nextCaseStatus(row: CaseRow, action: CaseAction) {
  * A party of another case is as unknown as a missing one (404); a child is a 400 on the field.
  */
 export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId: string, pointer = '/partyId') {
-  const [party] = await db.select().from(parties).where(and(eq(parties.id, partyId), eq(parties.caseId, caseRow.id)))
+  const [party] = await db
+    .select()
+    .from(parties)
+    .where(and(eq(parties.id, partyId), eq(parties.caseId, caseRow.id)))
   if (!party) throw notFound('party of this case', partyId)
   if (party.role === 'child') {
     const detail = 'is a child; intakes, signatures and agreements are for the adult parties'
@@ -96,20 +104,29 @@ export type CurrentAgreement = Awaited<ReturnType<typeof currentAgreement>>
  * insufficient. The booking gate calls this inside its transaction with checkIntake false. A caller
  * that already read the current agreement passes it, so it is not read twice.
  */
-export async function loadReadiness(db: Queryable, caseRow: Pick<typeof cases.$inferSelect, 'id' | 'centreId'>, options: { at?: Date; checkIntake?: boolean; agreement?: CurrentAgreement } = {}): Promise<{ ready: boolean; missing: MissingRequirement[] }> {
+export async function loadReadiness(
+  db: Queryable,
+  caseRow: Pick<typeof cases.$inferSelect, 'id' | 'centreId'>,
+  options: { at?: Date; checkIntake?: boolean; agreement?: CurrentAgreement } = {},
+): Promise<{ ready: boolean; missing: MissingRequirement[] }> {
   const at = options.at ?? new Date()
   const caseId = caseRow.id
   // Sequential on purpose: inside a transaction these share one connection.
-  const adults = await db.select({ id: parties.id, language: parties.language }).from(parties)
-    .where(and(eq(parties.caseId, caseId), ne(parties.role, 'child'))).orderBy(parties.id)
+  const adults = await db
+    .select({ id: parties.id, language: parties.language })
+    .from(parties)
+    .where(and(eq(parties.caseId, caseId), ne(parties.role, 'child')))
+    .orderBy(parties.id)
   const intakeRows = await db.select({ partyId: intakes.partyId }).from(intakes).where(eq(intakes.caseId, caseId))
   const inForce = await documentsEffectiveAt(db, caseRow.centreId, at)
   const signed = await db.select({ partyId: signatures.partyId, documentId: signatures.documentId }).from(signatures).where(eq(signatures.caseId, caseId))
   const agreement = options.agreement !== undefined ? options.agreement : await currentAgreement(db, caseId)
-  const documentsInForce = adults.flatMap((party) => (['house_rules', 'information'] as const).flatMap((kind) => {
-    const document = documentInForceFor(inForce, kind, party.language)
-    return document ? [{ partyId: party.id, kind, documentId: document.id, version: document.version }] : []
-  }))
+  const documentsInForce = adults.flatMap((party) =>
+    (['house_rules', 'information'] as const).flatMap((kind) => {
+      const document = documentInForceFor(inForce, kind, party.language)
+      return document ? [{ partyId: party.id, kind, documentId: document.id, version: document.version }] : []
+    }),
+  )
   return assessReadiness({
     adultPartyIds: adults.map((p) => p.id),
     intakePartyIds: intakeRows.map((i) => i.partyId),

@@ -31,12 +31,21 @@ export async function recordIntake(tx: Tx, actor: Actor, now: Date, caseId: stri
   const heldAt = requirePast(input.heldAt, '/heldAt', now)
   const row = await lockCaseForRecording(tx, actor, caseId)
   await requireAdultParty(tx, row, input.partyId)
-  const [counsellor] = await tx.select({ id: counsellors.id }).from(counsellors)
+  const [counsellor] = await tx
+    .select({ id: counsellors.id })
+    .from(counsellors)
     .where(and(eq(counsellors.id, input.counsellorId), inCentre(counsellors.centreId, actor)))
   if (!counsellor) throw notFound('counsellor', input.counsellorId)
-  const [created] = await tx.insert(intakes).values({
-    caseId: row.id, partyId: input.partyId, heldAt, counsellorId: input.counsellorId, summary: input.summary ?? null,
-  }).returning()
+  const [created] = await tx
+    .insert(intakes)
+    .values({
+      caseId: row.id,
+      partyId: input.partyId,
+      heldAt,
+      counsellorId: input.counsellorId,
+      summary: input.summary ?? null,
+    })
+    .returning()
   await addEvent(tx, actor, row.id, { type: 'intake_recorded', data: { intakeId: created!.id, partyId: input.partyId, heldAt: heldAt.toISOString() } })
   await audit(tx, actor, { action: 'intake.recorded', entityType: 'intake', entityId: created!.id, centreId: row.centreId })
   return created!
@@ -47,15 +56,31 @@ export async function recordSignature(tx: Tx, actor: Actor, now: Date, caseId: s
   const signedAt = requirePast(input.signedAt, '/signedAt', now)
   const row = await lockCaseForRecording(tx, actor, caseId)
   await requireAdultParty(tx, row, input.partyId)
-  const [document] = await tx.select().from(documents).where(and(eq(documents.id, input.documentId), eq(documents.centreId, row.centreId)))
+  const [document] = await tx
+    .select()
+    .from(documents)
+    .where(and(eq(documents.id, input.documentId), eq(documents.centreId, row.centreId)))
   if (!document) throw notFound('document', input.documentId)
-  const [existing] = await tx.select({ id: signatures.id }).from(signatures)
+  const [existing] = await tx
+    .select({ id: signatures.id })
+    .from(signatures)
     .where(and(eq(signatures.caseId, row.id), eq(signatures.partyId, input.partyId), eq(signatures.documentId, document.id)))
   if (existing) throw conflict('already-signed', `This party already signed ${document.kind} version ${document.version} (signature ${existing.id}).`)
-  const [created] = await tx.insert(signatures).values({
-    caseId: row.id, partyId: input.partyId, documentId: document.id, method: input.method, signedAt, recordedByTokenId: actor.tokenId,
-  }).returning()
-  await addEvent(tx, actor, row.id, { type: 'document_signed', data: { signatureId: created!.id, partyId: input.partyId, documentId: document.id, kind: document.kind, version: document.version } })
+  const [created] = await tx
+    .insert(signatures)
+    .values({
+      caseId: row.id,
+      partyId: input.partyId,
+      documentId: document.id,
+      method: input.method,
+      signedAt,
+      recordedByTokenId: actor.tokenId,
+    })
+    .returning()
+  await addEvent(tx, actor, row.id, {
+    type: 'document_signed',
+    data: { signatureId: created!.id, partyId: input.partyId, documentId: document.id, kind: document.kind, version: document.version },
+  })
   await audit(tx, actor, { action: 'signature.recorded', entityType: 'signature', entityId: created!.id, centreId: row.centreId })
   return { ...created!, kind: document.kind, version: document.version }
 }
@@ -75,12 +100,27 @@ export async function putAgreement(tx: Tx, actor: Actor, now: Date, caseId: stri
       throw error
     }
   }
-  const [latest] = await tx.select({ version: agreements.version }).from(agreements).where(eq(agreements.caseId, row.id)).orderBy(desc(agreements.version)).limit(1)
-  const [created] = await tx.insert(agreements).values({
-    caseId: row.id, version: (latest?.version ?? 0) + 1, kinds: input.kinds, frequency: input.frequency ?? null, rrule: input.rrule ?? null,
-    durationMinutes: input.durationMinutes ?? null, validUntil: input.validUntil ?? null, maxVisits: input.maxVisits ?? null,
-    conditions: input.conditions ?? [], authorisedVisitors: input.authorisedVisitors ?? [],
-  }).returning()
+  const [latest] = await tx
+    .select({ version: agreements.version })
+    .from(agreements)
+    .where(eq(agreements.caseId, row.id))
+    .orderBy(desc(agreements.version))
+    .limit(1)
+  const [created] = await tx
+    .insert(agreements)
+    .values({
+      caseId: row.id,
+      version: (latest?.version ?? 0) + 1,
+      kinds: input.kinds,
+      frequency: input.frequency ?? null,
+      rrule: input.rrule ?? null,
+      durationMinutes: input.durationMinutes ?? null,
+      validUntil: input.validUntil ?? null,
+      maxVisits: input.maxVisits ?? null,
+      conditions: input.conditions ?? [],
+      authorisedVisitors: input.authorisedVisitors ?? [],
+    })
+    .returning()
   await addEvent(tx, actor, row.id, { type: 'agreement_updated', data: { agreementId: created!.id, version: created!.version } })
   await audit(tx, actor, { action: 'agreement.created', entityType: 'agreement', entityId: created!.id, centreId: row.centreId })
   return agreementView({ ...created!, signatures: [] })
@@ -94,13 +134,24 @@ export async function signAgreement(tx: Tx, actor: Actor, now: Date, caseId: str
   const agreement = await currentAgreement(tx, row.id)
   if (!agreement) throw conflict('no-agreement', 'The case has no agreement yet; draw one up with PUT /v1/cases/{id}/agreement first.')
   if (input.version !== undefined && input.version !== agreement.version) {
-    throw conflict('agreement-version-changed', `Version ${input.version} is not the current agreement; the current version is ${agreement.version}.`, { currentVersion: agreement.version })
+    throw conflict('agreement-version-changed', `Version ${input.version} is not the current agreement; the current version is ${agreement.version}.`, {
+      currentVersion: agreement.version,
+    })
   }
   if (agreement.signatures.some((s) => s.partyId === input.partyId)) {
     throw conflict('already-signed', `This party already signed agreement version ${agreement.version}.`)
   }
-  const [created] = await tx.insert(agreementSignatures).values({ agreementId: agreement.id, partyId: input.partyId, signedAt, recordedByTokenId: actor.tokenId }).returning()
+  const [created] = await tx
+    .insert(agreementSignatures)
+    .values({ agreementId: agreement.id, partyId: input.partyId, signedAt, recordedByTokenId: actor.tokenId })
+    .returning()
   await addEvent(tx, actor, row.id, { type: 'agreement_signed', data: { agreementId: agreement.id, version: agreement.version, partyId: input.partyId } })
   await audit(tx, actor, { action: 'agreement.signed', entityType: 'agreement', entityId: agreement.id, centreId: row.centreId })
-  return { agreementId: agreement.id, version: agreement.version, partyId: input.partyId, signedAt: created!.signedAt, recordedByTokenId: created!.recordedByTokenId }
+  return {
+    agreementId: agreement.id,
+    version: agreement.version,
+    partyId: input.partyId,
+    signedAt: created!.signedAt,
+    recordedByTokenId: created!.recordedByTokenId,
+  }
 }

@@ -20,102 +20,165 @@ const EventPageViews = { full: Page(S.CaseEvent), referrer: Page(S.ReferrerCaseE
 const REFERRER_VIEW_NOTE = 'Centre roles get the full record; clerk and integration tokens get the referrer’s view (statuses, dates and reasons only).'
 
 /** An empty body may be left out entirely. */
-const emptyBodyAllowed = async (request: FastifyRequest) => { request.body ??= {} }
+const emptyBodyAllowed = async (request: FastifyRequest) => {
+  request.body ??= {}
+}
 
 /** Route options of a state change: each answers the case as it is after the change. */
 const transition = <B extends TSchema>(path: string, summary: string, description: string, body: B) => ({
   config: { roles: WRITE_ROLES },
   schema: {
     operationId: `${path}Case`,
-    summary, description, tags: ['Cases'], params: IdParams, body,
+    summary,
+    description,
+    tags: ['Cases'],
+    params: IdParams,
+    body,
     response: { 200: S.Case, ...problemResponses(404, 409, 413, 415) },
   },
 })
 
 export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/cases', {
-    config: { roles: READ_ROLES },
-    schema: {
-      operationId: 'listCases',
-      summary: 'List cases (filter by status, lead counsellor, site)', tags: ['Cases'], description: REFERRER_VIEW_NOTE,
-      querystring: S.CaseQuery,
-      response: { 200: Type.Union([CasePageViews.full, CasePageViews.referrer]), ...problemResponses() },
+  app.get(
+    '/cases',
+    {
+      config: { roles: READ_ROLES },
+      schema: {
+        operationId: 'listCases',
+        summary: 'List cases (filter by status, lead counsellor, site)',
+        tags: ['Cases'],
+        description: REFERRER_VIEW_NOTE,
+        querystring: S.CaseQuery,
+        response: { 200: Type.Union([CasePageViews.full, CasePageViews.referrer]), ...problemResponses() },
+      },
     },
-  }, async (request, reply) => {
-    const { referrerView, page } = await service.listCases(app.db, request.actor, request.query)
-    return sendView(reply, referrerView, CasePageViews, page)
-  })
+    async (request, reply) => {
+      const { referrerView, page } = await service.listCases(app.db, request.actor, request.query)
+      return sendView(reply, referrerView, CasePageViews, page)
+    },
+  )
 
-  app.get('/cases/:id', {
-    config: { roles: READ_ROLES },
-    schema: {
-      operationId: 'getCase',
-      summary: 'Read a case: parties, status, dates, planned end, agreement, readiness', tags: ['Cases'], description: REFERRER_VIEW_NOTE,
-      params: IdParams, response: { 200: Type.Union([S.Case, S.ReferrerCase]), ...problemResponses(404) },
+  app.get(
+    '/cases/:id',
+    {
+      config: { roles: READ_ROLES },
+      schema: {
+        operationId: 'getCase',
+        summary: 'Read a case: parties, status, dates, planned end, agreement, readiness',
+        tags: ['Cases'],
+        description: REFERRER_VIEW_NOTE,
+        params: IdParams,
+        response: { 200: Type.Union([S.Case, S.ReferrerCase]), ...problemResponses(404) },
+      },
     },
-  }, async (request, reply) => {
-    const { referrerView, view } = await service.getCase(app.db, request.actor, app.clock.now(), request.params.id)
-    return sendView(reply, referrerView, CaseViews, view)
-  })
+    async (request, reply) => {
+      const { referrerView, view } = await service.getCase(app.db, request.actor, app.clock.now(), request.params.id)
+      return sendView(reply, referrerView, CaseViews, view)
+    },
+  )
 
-  app.get('/cases/:id/readiness', {
-    config: { roles: ['admin', 'staff', 'counsellor'] },
-    schema: {
-      operationId: 'getCaseReadiness',
-      summary: 'What is missing before contact: intakes, signatures of the documents in force, the signed agreement', tags: ['Cases'],
-      params: IdParams, response: { 200: S.Readiness, ...problemResponses(404) },
+  app.get(
+    '/cases/:id/readiness',
+    {
+      config: { roles: ['admin', 'staff', 'counsellor'] },
+      schema: {
+        operationId: 'getCaseReadiness',
+        summary: 'What is missing before contact: intakes, signatures of the documents in force, the signed agreement',
+        tags: ['Cases'],
+        params: IdParams,
+        response: { 200: S.Readiness, ...problemResponses(404) },
+      },
     },
-  }, async (request) => service.getReadiness(app.db, request.actor, app.clock.now(), request.params.id))
+    async (request) => service.getReadiness(app.db, request.actor, app.clock.now(), request.params.id),
+  )
 
-  app.get('/cases/:id/events', {
-    config: { roles: READ_ROLES },
-    schema: {
-      operationId: 'listCaseEvents',
-      summary: 'The case’s history: every transition with actor, time, reason and explanation', tags: ['Cases'],
-      description: `Oldest first. ${REFERRER_VIEW_NOTE} Referrers see the transitions (created, activated, extended, suspended, resumed, ended).`,
-      params: IdParams, querystring: PageQuery,
-      response: { 200: Type.Union([EventPageViews.full, EventPageViews.referrer]), ...problemResponses(404) },
+  app.get(
+    '/cases/:id/events',
+    {
+      config: { roles: READ_ROLES },
+      schema: {
+        operationId: 'listCaseEvents',
+        summary: 'The case’s history: every transition with actor, time, reason and explanation',
+        tags: ['Cases'],
+        description: `Oldest first. ${REFERRER_VIEW_NOTE} Referrers see the transitions (created, activated, extended, suspended, resumed, ended).`,
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: Type.Union([EventPageViews.full, EventPageViews.referrer]), ...problemResponses(404) },
+      },
     },
-  }, async (request, reply) => {
-    const { referrerView, page } = await service.listCaseEvents(app.db, request.actor, request.params.id, request.query)
-    return sendView(reply, referrerView, EventPageViews, page)
-  })
+    async (request, reply) => {
+      const { referrerView, page } = await service.listCaseEvents(app.db, request.actor, request.params.id, request.query)
+      return sendView(reply, referrerView, EventPageViews, page)
+    },
+  )
 
-  app.post('/cases/:id/intakes', {
-    config: { roles: WRITE_ROLES },
-    schema: {
-      operationId: 'createIntake',
-      summary: 'Record an intake held with one adult party', tags: ['Cases'],
-      description: 'Each adult party has their own intake; the summary is internal and never shown to referrers.',
-      params: IdParams, body: S.IntakeCreate, response: { 201: S.Intake, ...problemResponses(404, 409, 413, 415) },
+  app.post(
+    '/cases/:id/intakes',
+    {
+      config: { roles: WRITE_ROLES },
+      schema: {
+        operationId: 'createIntake',
+        summary: 'Record an intake held with one adult party',
+        tags: ['Cases'],
+        description: 'Each adult party has their own intake; the summary is internal and never shown to referrers.',
+        params: IdParams,
+        body: S.IntakeCreate,
+        response: { 201: S.Intake, ...problemResponses(404, 409, 413, 415) },
+      },
     },
-  }, async (request, reply) => {
-    const intake = await app.db.transaction((tx) => recordIntake(tx, request.actor, app.clock.now(), request.params.id, request.body))
-    return reply.code(201).send(intake)
-  })
+    async (request, reply) => {
+      const intake = await app.db.transaction((tx) => recordIntake(tx, request.actor, app.clock.now(), request.params.id, request.body))
+      return reply.code(201).send(intake)
+    },
+  )
 
   // ── Transitions: each locks the case row, changes it and renders it in one transaction ─────
 
-  app.post('/cases/:id/activate', {
-    ...transition('activate', 'Activate the case (intake → active)',
-      'Needs every adult party’s intake, their signatures of the documents in force and of the current agreement; otherwise 409 with `missing[]`. Sets plannedEndDate to today plus the centre’s planned duration (default 6 months).',
-      S.ActivateBody),
-    preValidation: emptyBodyAllowed,
-  }, async (request) => app.db.transaction((tx) => service.activate(tx, request.actor, app.clock.now(), request.params.id)))
+  app.post(
+    '/cases/:id/activate',
+    {
+      ...transition(
+        'activate',
+        'Activate the case (intake → active)',
+        'Needs every adult party’s intake, their signatures of the documents in force and of the current agreement; otherwise 409 with `missing[]`. Sets plannedEndDate to today plus the centre’s planned duration (default 6 months).',
+        S.ActivateBody,
+      ),
+      preValidation: emptyBodyAllowed,
+    },
+    async (request) => app.db.transaction((tx) => service.activate(tx, request.actor, app.clock.now(), request.params.id)),
+  )
 
-  app.post('/cases/:id/extend', transition('extend', 'Extend the planned end',
-    'A later plannedEndDate with an explanation, optionally a coded extension reason.', S.ExtendBody),
-  async (request) => app.db.transaction((tx) => service.extend(tx, request.actor, app.clock.now(), request.params.id, request.body)))
+  app.post(
+    '/cases/:id/extend',
+    transition('extend', 'Extend the planned end', 'A later plannedEndDate with an explanation, optionally a coded extension reason.', S.ExtendBody),
+    async (request) => app.db.transaction((tx) => service.extend(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
 
-  app.post('/cases/:id/suspend', transition('suspend', 'Suspend the case (active → suspended)',
-    'With a suspension reason and explanation, from a date and optionally until a date (exclusive). Visits in the period are cancelled and none are booked there.',
-    S.SuspendBody),
-  async (request) => app.db.transaction((tx) => service.suspend(tx, request.actor, app.clock.now(), request.params.id, request.body)))
+  app.post(
+    '/cases/:id/suspend',
+    transition(
+      'suspend',
+      'Suspend the case (active → suspended)',
+      'With a suspension reason and explanation, from a date and optionally until a date (exclusive). Visits in the period are cancelled and none are booked there.',
+      S.SuspendBody,
+    ),
+    async (request) => app.db.transaction((tx) => service.suspend(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
 
-  app.post('/cases/:id/resume', transition('resume', 'Resume a suspended case (suspended → active)', 'The open suspension ends today.', S.ResumeBody),
-    async (request) => app.db.transaction((tx) => service.resume(tx, request.actor, app.clock.now(), request.params.id, request.body)))
+  app.post(
+    '/cases/:id/resume',
+    transition('resume', 'Resume a suspended case (suspended → active)', 'The open suspension ends today.', S.ResumeBody),
+    async (request) => app.db.transaction((tx) => service.resume(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
 
-  app.post('/cases/:id/end', transition('end', 'End the case',
-    'With an ending reason (from intake also a refusal reason: refusal after intake), an explanation and the effective date.', S.EndBody),
-  async (request) => app.db.transaction((tx) => service.end(tx, request.actor, app.clock.now(), request.params.id, request.body)))
+  app.post(
+    '/cases/:id/end',
+    transition(
+      'end',
+      'End the case',
+      'With an ending reason (from intake also a refusal reason: refusal after intake), an explanation and the effective date.',
+      S.EndBody,
+    ),
+    async (request) => app.db.transaction((tx) => service.end(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
 }

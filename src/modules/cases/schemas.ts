@@ -29,11 +29,14 @@ const partyIdentity = {
 /** A party as the referrer sees it: who, not where or how to reach them. */
 export const ReferrerParty = Type.Object(partyIdentity)
 
-export const Contact = Type.Object({
-  phone: Type.Optional(Type.String({ maxLength: 40, examples: ['+32 470 12 34 56'] })),
-  email: Type.Optional(Type.String({ format: 'email', maxLength: 200, examples: ['ouder@example.be'] })),
-  address: Type.Optional(Type.String({ maxLength: 300, examples: ['Kerkstraat 1, 2000 Antwerpen'] })),
-}, { additionalProperties: false })
+export const Contact = Type.Object(
+  {
+    phone: Type.Optional(Type.String({ maxLength: 40, examples: ['+32 470 12 34 56'] })),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 200, examples: ['ouder@example.be'] })),
+    address: Type.Optional(Type.String({ maxLength: 300, examples: ['Kerkstraat 1, 2000 Antwerpen'] })),
+  },
+  { additionalProperties: false },
+)
 
 export const Party = Type.Object({
   ...partyIdentity,
@@ -93,15 +96,26 @@ export const Signature = Type.Object({
   createdAt: Instant,
 })
 
-const AuthorisedVisitor = Type.Object({
-  name: NonEmpty(200, ['Maria Janssens']),
-  relation: NonEmpty(100, ['grandmother']),
-}, { additionalProperties: false })
+const AuthorisedVisitor = Type.Object(
+  {
+    name: NonEmpty(200, ['Maria Janssens']),
+    relation: NonEmpty(100, ['grandmother']),
+  },
+  { additionalProperties: false },
+)
 
 const agreementFields = {
-  kinds: Type.Array(VisitKindSchema, { minItems: 1, maxItems: 4, uniqueItems: true, description: 'Visit kinds the agreement covers', examples: [['supervised_visit']] }),
+  kinds: Type.Array(VisitKindSchema, {
+    minItems: 1,
+    maxItems: 4,
+    uniqueItems: true,
+    description: 'Visit kinds the agreement covers',
+    examples: [['supervised_visit']],
+  }),
   frequency: Type.Optional(Type.String({ maxLength: 200, examples: ['every two weeks'] })),
-  rrule: Type.Optional(Type.String({ maxLength: 500, description: 'Suggested RRULE (RFC 5545) for the series; advisory', examples: ['FREQ=WEEKLY;INTERVAL=2;BYDAY=SA'] })),
+  rrule: Type.Optional(
+    Type.String({ maxLength: 500, description: 'Suggested RRULE (RFC 5545) for the series; advisory', examples: ['FREQ=WEEKLY;INTERVAL=2;BYDAY=SA'] }),
+  ),
   durationMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 480, examples: [90] })),
   validUntil: Type.Optional(LocalDate),
   maxVisits: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'e.g. a block of 3 visits followed by an evaluation', examples: [3] })),
@@ -206,7 +220,10 @@ export const Case = Type.Object({
   suspensions: Type.Array(Suspension),
   ending: Nullable(Ending),
   readiness: Readiness,
-  allowedActions: Type.Array(StringEnum(CASE_ACTIONS), { examples: [['extend', 'suspend', 'end', 'record']], description: '`record`: intakes, signatures and agreements may be recorded' }),
+  allowedActions: Type.Array(StringEnum(CASE_ACTIONS), {
+    examples: [['extend', 'suspend', 'end', 'record']],
+    description: '`record`: intakes, signatures and agreements may be recorded',
+  }),
 })
 
 export const CaseQuery = Type.Object({
@@ -224,7 +241,10 @@ export const REFERRER_EVENT_TYPES = ['created', 'activated', 'extended', 'suspen
 const eventFields = {
   id: Uuid,
   caseId: Uuid,
-  type: Type.String({ description: 'created, intake_recorded, document_signed, agreement_updated, agreement_signed, activated, extended, suspended, resumed, ended', examples: ['suspended'] }),
+  type: Type.String({
+    description: 'created, intake_recorded, document_signed, agreement_updated, agreement_signed, activated, extended, suspended, resumed, ended',
+    examples: ['suspended'],
+  }),
   at: Instant,
   actorRole: Type.String({ examples: ['staff'] }),
   reason: NullableReason,
@@ -234,83 +254,161 @@ export const CaseEvent = Type.Object({
   ...eventFields,
   explanation: Nullable(Type.String({ examples: ['Escalation in the waiting room on 28 March.'] })),
   actorTokenId: Nullable(Uuid),
-  data: Type.Object({}, { additionalProperties: true, description: 'Ids and dates of the change', examples: [{ suspensionId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', from: '2026-04-01', until: '2026-05-01' }] }),
+  data: Type.Object(
+    {},
+    {
+      additionalProperties: true,
+      description: 'Ids and dates of the change',
+      examples: [{ suspensionId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', from: '2026-04-01', until: '2026-05-01' }],
+    },
+  ),
 })
 
 /** Transitions only, with their dates and coded reasons; never intake or signature records, nor the explanation. */
 export const ReferrerCaseEvent = Type.Object({
   ...eventFields,
-  data: Type.Object({
-    from: Type.Optional(LocalDate),
-    until: Type.Optional(Nullable(LocalDate)),
-    effectiveDate: Type.Optional(LocalDate),
-    plannedEndDate: Type.Optional(LocalDate),
-    previousPlannedEndDate: Type.Optional(LocalDate),
-    refusedAfterIntake: Type.Optional(Type.Boolean()),
-  }, { additionalProperties: false }),
+  data: Type.Object(
+    {
+      from: Type.Optional(LocalDate),
+      until: Type.Optional(Nullable(LocalDate)),
+      effectiveDate: Type.Optional(LocalDate),
+      plannedEndDate: Type.Optional(LocalDate),
+      previousPlannedEndDate: Type.Optional(LocalDate),
+      refusedAfterIntake: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
 })
 
 // ── Bodies ───────────────────────────────────────────────────────────────────────────────────
 
 const ID_EXAMPLE = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'
 
-export const IntakeCreate = Type.Object({
-  partyId: Uuid,
-  heldAt: Type.String({ format: 'date-time', examples: ['2026-02-24T10:00:00+01:00'] }),
-  counsellorId: Uuid,
-  summary: Type.Optional(Type.String({ maxLength: 10_000, description: 'Internal; never shown to referrers', examples: ['Father explained the house rules back in his own words.'] })),
-}, { additionalProperties: false, examples: [{ partyId: ID_EXAMPLE, heldAt: '2026-02-24T10:00:00+01:00', counsellorId: ID_EXAMPLE, summary: 'Father explained the house rules back in his own words.' }] })
+export const IntakeCreate = Type.Object(
+  {
+    partyId: Uuid,
+    heldAt: Type.String({ format: 'date-time', examples: ['2026-02-24T10:00:00+01:00'] }),
+    counsellorId: Uuid,
+    summary: Type.Optional(
+      Type.String({
+        maxLength: 10_000,
+        description: 'Internal; never shown to referrers',
+        examples: ['Father explained the house rules back in his own words.'],
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        partyId: ID_EXAMPLE,
+        heldAt: '2026-02-24T10:00:00+01:00',
+        counsellorId: ID_EXAMPLE,
+        summary: 'Father explained the house rules back in his own words.',
+      },
+    ],
+  },
+)
 export type IntakeCreate = Static<typeof IntakeCreate>
 
 export const ActivateBody = Type.Object({}, { additionalProperties: false, examples: [{}] })
 
-export const ExtendBody = Type.Object({
-  plannedEndDate: LocalDate,
-  explanation: Explanation('Contact is restoring; the court hearing is on 15 September.'),
-  reasonCode: Type.Optional(ReasonCodeField('awaiting_court_decision')),
-}, { additionalProperties: false, examples: [{ plannedEndDate: '2026-12-31', reasonCode: 'awaiting_court_decision', explanation: 'Contact is restoring; the court hearing is on 15 September.' }] })
+export const ExtendBody = Type.Object(
+  {
+    plannedEndDate: LocalDate,
+    explanation: Explanation('Contact is restoring; the court hearing is on 15 September.'),
+    reasonCode: Type.Optional(ReasonCodeField('awaiting_court_decision')),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      { plannedEndDate: '2026-12-31', reasonCode: 'awaiting_court_decision', explanation: 'Contact is restoring; the court hearing is on 15 September.' },
+    ],
+  },
+)
 export type ExtendBody = Static<typeof ExtendBody>
 
-export const SuspendBody = Type.Object({
-  reasonCode: ReasonCodeField('house_rules_violation'),
-  explanation: Explanation('Escalation in the waiting room on 28 March.'),
-  from: LocalDate,
-  until: Type.Optional(LocalDate),
-}, { additionalProperties: false, examples: [{ reasonCode: 'house_rules_violation', explanation: 'Escalation in the waiting room on 28 March.', from: '2026-04-01', until: '2026-05-01' }] })
+export const SuspendBody = Type.Object(
+  {
+    reasonCode: ReasonCodeField('house_rules_violation'),
+    explanation: Explanation('Escalation in the waiting room on 28 March.'),
+    from: LocalDate,
+    until: Type.Optional(LocalDate),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ reasonCode: 'house_rules_violation', explanation: 'Escalation in the waiting room on 28 March.', from: '2026-04-01', until: '2026-05-01' }],
+  },
+)
 export type SuspendBody = Static<typeof SuspendBody>
 
-export const ResumeBody = Type.Object({
-  explanation: Explanation('Evaluation talk held with both parents on 25 April.'),
-}, { additionalProperties: false, examples: [{ explanation: 'Evaluation talk held with both parents on 25 April.' }] })
+export const ResumeBody = Type.Object(
+  {
+    explanation: Explanation('Evaluation talk held with both parents on 25 April.'),
+  },
+  { additionalProperties: false, examples: [{ explanation: 'Evaluation talk held with both parents on 25 April.' }] },
+)
 export type ResumeBody = Static<typeof ResumeBody>
 
-export const EndBody = Type.Object({
-  reasonCode: ReasonCodeField('goal_reached'),
-  explanation: Explanation('Both parents now arrange handovers without the centre.'),
-  effectiveDate: LocalDate,
-}, { additionalProperties: false, examples: [{ reasonCode: 'goal_reached', explanation: 'Both parents now arrange handovers without the centre.', effectiveDate: '2026-06-30' }] })
+export const EndBody = Type.Object(
+  {
+    reasonCode: ReasonCodeField('goal_reached'),
+    explanation: Explanation('Both parents now arrange handovers without the centre.'),
+    effectiveDate: LocalDate,
+  },
+  {
+    additionalProperties: false,
+    examples: [{ reasonCode: 'goal_reached', explanation: 'Both parents now arrange handovers without the centre.', effectiveDate: '2026-06-30' }],
+  },
+)
 export type EndBody = Static<typeof EndBody>
 
-export const SignatureCreate = Type.Object({
-  partyId: Uuid,
-  documentId: Uuid,
-  method: StringEnum(SIGNATURE_METHODS, { examples: ['paper'] }),
-  signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
-}, {
-  additionalProperties: false,
-  examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', documentId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f13', method: 'paper', signedAt: '2026-03-02T14:30:00+01:00' }],
-})
+export const SignatureCreate = Type.Object(
+  {
+    partyId: Uuid,
+    documentId: Uuid,
+    method: StringEnum(SIGNATURE_METHODS, { examples: ['paper'] }),
+    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12',
+        documentId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f13',
+        method: 'paper',
+        signedAt: '2026-03-02T14:30:00+01:00',
+      },
+    ],
+  },
+)
 export type SignatureCreate = Static<typeof SignatureCreate>
 
 export const AgreementPut = Type.Object(agreementFields, {
   additionalProperties: false,
-  examples: [{ kinds: ['supervised_visit'], frequency: 'every two weeks', rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA', durationMinutes: 90, validUntil: '2026-06-30', maxVisits: 3, conditions: ['No mobile phones during the visit'], authorisedVisitors: [{ name: 'Maria Janssens', relation: 'grandmother' }] }],
+  examples: [
+    {
+      kinds: ['supervised_visit'],
+      frequency: 'every two weeks',
+      rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA',
+      durationMinutes: 90,
+      validUntil: '2026-06-30',
+      maxVisits: 3,
+      conditions: ['No mobile phones during the visit'],
+      authorisedVisitors: [{ name: 'Maria Janssens', relation: 'grandmother' }],
+    },
+  ],
 })
 export type AgreementPut = Static<typeof AgreementPut>
 
-export const AgreementSignatureCreate = Type.Object({
-  partyId: Uuid,
-  signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
-  version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version the party signed; refused (409) if it is no longer the current one', examples: [1] })),
-}, { additionalProperties: false, examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', signedAt: '2026-03-02T14:30:00+01:00', version: 1 }] })
+export const AgreementSignatureCreate = Type.Object(
+  {
+    partyId: Uuid,
+    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'The version the party signed; refused (409) if it is no longer the current one', examples: [1] }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', signedAt: '2026-03-02T14:30:00+01:00', version: 1 }] },
+)
 export type AgreementSignatureCreate = Static<typeof AgreementSignatureCreate>

@@ -16,13 +16,20 @@ import { caseSummaries, renderCase, renderEvents, renderFullCase } from './views
 
 /** The cases in the actor's scope, filtered and paged by id. */
 export async function listCases(db: Queryable, actor: Actor, query: CaseQuery) {
-  const rows = await db.select().from(cases).where(and(
-    caseScope(actor),
-    query.status ? eq(cases.status, query.status) : undefined,
-    query.counsellorId ? eq(cases.leadCounsellorId, query.counsellorId) : undefined,
-    query.siteId ? eq(cases.siteId, query.siteId) : undefined,
-    afterCursor(cases.id, query.cursor),
-  )).orderBy(asc(cases.id)).limit(query.limit + 1)
+  const rows = await db
+    .select()
+    .from(cases)
+    .where(
+      and(
+        caseScope(actor),
+        query.status ? eq(cases.status, query.status) : undefined,
+        query.counsellorId ? eq(cases.leadCounsellorId, query.counsellorId) : undefined,
+        query.siteId ? eq(cases.siteId, query.siteId) : undefined,
+        afterCursor(cases.id, query.cursor),
+      ),
+    )
+    .orderBy(asc(cases.id))
+    .limit(query.limit + 1)
   const page = toPage(rows, query.limit)
   const referrerView = seesReferrerView(actor)
   return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView), nextCursor: page.nextCursor } }
@@ -44,11 +51,18 @@ export async function getReadiness(db: Queryable, actor: Actor, now: Date, id: s
 export async function listCaseEvents(db: Queryable, actor: Actor, id: string, query: PageQuery) {
   const row = await findCase(db, actor, id)
   const referrerView = seesReferrerView(actor)
-  const rows = await db.select().from(caseEvents).where(and(
-    eq(caseEvents.caseId, row.id),
-    referrerView ? inArray(caseEvents.type, [...REFERRER_EVENT_TYPES]) : undefined,
-    afterCursor(caseEvents.id, query.cursor),
-  )).orderBy(asc(caseEvents.id)).limit(query.limit + 1)
+  const rows = await db
+    .select()
+    .from(caseEvents)
+    .where(
+      and(
+        eq(caseEvents.caseId, row.id),
+        referrerView ? inArray(caseEvents.type, [...REFERRER_EVENT_TYPES]) : undefined,
+        afterCursor(caseEvents.id, query.cursor),
+      ),
+    )
+    .orderBy(asc(caseEvents.id))
+    .limit(query.limit + 1)
   const page = toPage(rows, query.limit)
   return { referrerView, page: { items: await renderEvents(db, row.centreId, page.items, referrerView), nextCursor: page.nextCursor } }
 }
@@ -61,13 +75,11 @@ async function change(tx: Tx, actor: Actor, now: Date, id: string, apply: (row: 
   return renderFullCase(tx, updated!, now)
 }
 
-export const activate = (tx: Tx, actor: Actor, now: Date, id: string) =>
-  change(tx, actor, now, id, (row) => activateCase(tx, actor, now, row))
+export const activate = (tx: Tx, actor: Actor, now: Date, id: string) => change(tx, actor, now, id, (row) => activateCase(tx, actor, now, row))
 export const extend = (tx: Tx, actor: Actor, now: Date, id: string, input: ExtendBody) =>
   change(tx, actor, now, id, (row) => extendCase(tx, actor, now, row, input))
 export const suspend = (tx: Tx, actor: Actor, now: Date, id: string, input: SuspendBody) =>
   change(tx, actor, now, id, (row) => suspendCase(tx, actor, now, row, input))
 export const resume = (tx: Tx, actor: Actor, now: Date, id: string, input: ResumeBody) =>
   change(tx, actor, now, id, (row) => resumeCase(tx, actor, now, row, input))
-export const end = (tx: Tx, actor: Actor, now: Date, id: string, input: EndBody) =>
-  change(tx, actor, now, id, (row) => endCase(tx, actor, now, row, input))
+export const end = (tx: Tx, actor: Actor, now: Date, id: string, input: EndBody) => change(tx, actor, now, id, (row) => endCase(tx, actor, now, row, input))

@@ -37,7 +37,9 @@ export async function activateCase(tx: Tx, actor: Actor, now: Date, caseRow: Cas
   const readiness = await loadReadiness(tx, caseRow, { at: now })
   if (!readiness.ready) {
     const count = readiness.missing.length
-    throw conflict('case-not-ready', `The case cannot be activated: ${count} requirement${count === 1 ? ' is' : 's are'} missing (see missing[]).`, { missing: readiness.missing })
+    throw conflict('case-not-ready', `The case cannot be activated: ${count} requirement${count === 1 ? ' is' : 's are'} missing (see missing[]).`, {
+      missing: readiness.missing,
+    })
   }
   const [centre] = await tx.select({ settings: centres.settings }).from(centres).where(eq(centres.id, caseRow.centreId))
   const today = localDate(now, await caseTimeZone(tx, caseRow))
@@ -56,7 +58,10 @@ export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Case
   const reasonCategory = body.reasonCode ? await requireReason(tx, caseRow.centreId, ['extension'], body.reasonCode) : null
   const updated = await update(tx, caseRow, { status, plannedEndDate: body.plannedEndDate })
   const event = await addEvent(tx, actor, caseRow.id, {
-    type: 'extended', reasonCategory, reasonCode: body.reasonCode ?? null, explanation: body.explanation,
+    type: 'extended',
+    reasonCategory,
+    reasonCode: body.reasonCode ?? null,
+    explanation: body.explanation,
     data: { previousPlannedEndDate: previous, plannedEndDate: body.plannedEndDate },
   })
   await record(tx, actor, caseRow, 'extended')
@@ -66,17 +71,34 @@ export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Case
 /** active → suspended for [from, until); no visits are held or booked in that period. */
 export async function suspendCase(tx: Tx, actor: Actor, _now: Date, caseRow: CaseRow, body: SuspendBody) {
   const status = nextCaseStatus(caseRow, 'suspend')
-  if (body.until !== undefined && body.until <= body.from) throw invalidField('/until', `must be after from (${body.from}); it is the first day visits may take place again`)
+  if (body.until !== undefined && body.until <= body.from)
+    throw invalidField('/until', `must be after from (${body.from}); it is the first day visits may take place again`)
   const reasonCategory = await requireReason(tx, caseRow.centreId, ['suspension'], body.reasonCode)
-  const [suspension] = await tx.insert(suspensions).values({
-    caseId: caseRow.id, fromDate: body.from, untilDate: body.until ?? null, reasonCode: body.reasonCode, explanation: body.explanation,
-  }).returning()
+  const [suspension] = await tx
+    .insert(suspensions)
+    .values({
+      caseId: caseRow.id,
+      fromDate: body.from,
+      untilDate: body.until ?? null,
+      reasonCode: body.reasonCode,
+      explanation: body.explanation,
+    })
+    .returning()
   const updated = await update(tx, caseRow, { status })
   // Same transaction, case row locked: a booking racing this suspension either lands before (and is
   // cancelled here) or waits for the lock and is then refused by the suspension rule.
-  const cancelledVisitIds = await cancelVisitsInSuspension(tx, actor, caseRow.id, { from: body.from, until: body.until ?? null }, await caseTimeZone(tx, caseRow))
+  const cancelledVisitIds = await cancelVisitsInSuspension(
+    tx,
+    actor,
+    caseRow.id,
+    { from: body.from, until: body.until ?? null },
+    await caseTimeZone(tx, caseRow),
+  )
   const event = await addEvent(tx, actor, caseRow.id, {
-    type: 'suspended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
+    type: 'suspended',
+    reasonCategory,
+    reasonCode: body.reasonCode,
+    explanation: body.explanation,
     data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null, cancelledVisitIds },
   })
   await record(tx, actor, caseRow, 'suspended')
@@ -90,15 +112,20 @@ export async function suspendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Cas
 export async function resumeCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow, body: ResumeBody) {
   const status = nextCaseStatus(caseRow, 'resume')
   const today = localDate(now, await caseTimeZone(tx, caseRow))
-  const open = await tx.select().from(suspensions).where(and(eq(suspensions.caseId, caseRow.id), isNull(suspensions.resumedAt)))
+  const open = await tx
+    .select()
+    .from(suspensions)
+    .where(and(eq(suspensions.caseId, caseRow.id), isNull(suspensions.resumedAt)))
   for (const suspension of open) {
     // A suspension that has not started yet is left empty: [from, from).
-    const until = suspension.untilDate && suspension.untilDate <= today ? suspension.untilDate : (today < suspension.fromDate ? suspension.fromDate : today)
+    const until = suspension.untilDate && suspension.untilDate <= today ? suspension.untilDate : today < suspension.fromDate ? suspension.fromDate : today
     await tx.update(suspensions).set({ resumedAt: now, untilDate: until }).where(eq(suspensions.id, suspension.id))
   }
   const updated = await update(tx, caseRow, { status })
   const event = await addEvent(tx, actor, caseRow.id, {
-    type: 'resumed', explanation: body.explanation, data: { suspensionIds: open.map((s) => s.id), until: today },
+    type: 'resumed',
+    explanation: body.explanation,
+    data: { suspensionIds: open.map((s) => s.id), until: today },
   })
   await record(tx, actor, caseRow, 'resumed')
   return { case: updated, event }
@@ -117,7 +144,10 @@ export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow,
   const updated = await update(tx, caseRow, { status, endedAt: now, endEffectiveDate: body.effectiveDate })
   const cancelledVisitIds = await cancelFutureVisits(tx, actor, caseRow.id, now)
   const event = await addEvent(tx, actor, caseRow.id, {
-    type: 'ended', reasonCategory, reasonCode: body.reasonCode, explanation: body.explanation,
+    type: 'ended',
+    reasonCategory,
+    reasonCode: body.reasonCode,
+    explanation: body.explanation,
     data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status, cancelledVisitIds },
   })
   await record(tx, actor, caseRow, 'ended')

@@ -24,8 +24,14 @@ function languageOf(party: typeof parties.$inferSelect): Language {
 }
 
 export const partyView = (p: typeof parties.$inferSelect) => ({
-  id: p.id, role: p.role, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, language: languageOf(p),
-  contact: p.contact, confidentialAddress: p.confidentialAddress,
+  id: p.id,
+  role: p.role,
+  givenName: p.givenName,
+  familyName: p.familyName,
+  birthDate: p.birthDate,
+  language: languageOf(p),
+  contact: p.contact,
+  confidentialAddress: p.confidentialAddress,
 })
 /** Reasons shown with records of several centres: labels come from each record's centre. */
 async function resolversFor(db: Queryable, refsByCentre: Map<string, ReasonRef[]>) {
@@ -44,35 +50,57 @@ function groupRefs<T>(items: T[], centreOf: (item: T) => string, refOf: (item: T
   return byCentre
 }
 
-const endingOf = (event: EventRow | undefined, reason: ReturnType<Resolve>) => event && ({
-  at: event.at,
-  effectiveDate: (event.data.effectiveDate as string | undefined) ?? null,
-  refusedAfterIntake: event.data.refusedAfterIntake === true,
-  reason,
-  explanation: event.explanation,
-})
+const endingOf = (event: EventRow | undefined, reason: ReturnType<Resolve>) =>
+  event && {
+    at: event.at,
+    effectiveDate: (event.data.effectiveDate as string | undefined) ?? null,
+    refusedAfterIntake: event.data.refusedAfterIntake === true,
+    reason,
+    explanation: event.explanation,
+  }
 
 /** Status, dates, suspensions and ending of cases: what both the centre and the referrer see. */
 export async function caseOutcomes(db: Queryable, rows: CaseRow[]) {
   const ids = rows.map((r) => r.id)
   if (ids.length === 0) return new Map<string, ReturnType<typeof outcome>>()
   const suspensionRows = await db.select().from(suspensions).where(inArray(suspensions.caseId, ids)).orderBy(asc(suspensions.id))
-  const endings = await db.select().from(caseEvents).where(and(inArray(caseEvents.caseId, ids), eq(caseEvents.type, 'ended'))).orderBy(asc(caseEvents.id))
+  const endings = await db
+    .select()
+    .from(caseEvents)
+    .where(and(inArray(caseEvents.caseId, ids), eq(caseEvents.type, 'ended')))
+    .orderBy(asc(caseEvents.id))
   const centreOfCase = new Map(rows.map((r) => [r.id, r.centreId]))
-  const resolve = await resolversFor(db, groupRefs(
-    [...suspensionRows.map((s) => ({ caseId: s.caseId, category: 'suspension' as const, code: s.reasonCode })),
-      ...endings.map((e) => ({ caseId: e.caseId, category: e.reasonCategory, code: e.reasonCode }))],
-    (r) => centreOfCase.get(r.caseId)!, (r) => r,
-  ))
+  const resolve = await resolversFor(
+    db,
+    groupRefs(
+      [
+        ...suspensionRows.map((s) => ({ caseId: s.caseId, category: 'suspension' as const, code: s.reasonCode })),
+        ...endings.map((e) => ({ caseId: e.caseId, category: e.reasonCategory, code: e.reasonCode })),
+      ],
+      (r) => centreOfCase.get(r.caseId)!,
+      (r) => r,
+    ),
+  )
   function outcome(row: CaseRow) {
     const ended = endings.find((e) => e.caseId === row.id)
     return {
-      id: row.id, status: row.status, createdAt: row.createdAt, activatedAt: row.activatedAt, plannedEndDate: row.plannedEndDate,
-      endEffectiveDate: row.endEffectiveDate, endedAt: row.endedAt,
-      suspensions: suspensionRows.filter((s) => s.caseId === row.id).map((s) => ({
-        id: s.id, from: s.fromDate, until: s.untilDate, resumedAt: s.resumedAt,
-        reason: resolve(row.centreId, { category: 'suspension', code: s.reasonCode }), explanation: s.explanation,
-      })),
+      id: row.id,
+      status: row.status,
+      createdAt: row.createdAt,
+      activatedAt: row.activatedAt,
+      plannedEndDate: row.plannedEndDate,
+      endEffectiveDate: row.endEffectiveDate,
+      endedAt: row.endedAt,
+      suspensions: suspensionRows
+        .filter((s) => s.caseId === row.id)
+        .map((s) => ({
+          id: s.id,
+          from: s.fromDate,
+          until: s.untilDate,
+          resumedAt: s.resumedAt,
+          reason: resolve(row.centreId, { category: 'suspension', code: s.reasonCode }),
+          explanation: s.explanation,
+        })),
       ending: endingOf(ended, ended ? resolve(row.centreId, { category: ended.reasonCategory, code: ended.reasonCode }) : null) ?? null,
     }
   }
@@ -91,13 +119,25 @@ async function courtReferences(db: Queryable, rows: CaseRow[]): Promise<CourtRef
 }
 
 const referrerSummary = (row: CaseRow, references: CourtReferences) => ({
-  id: row.id, referralId: row.referralId, courtId: row.courtId, courtReference: references.get(row.referralId) ?? null, status: row.status,
-  createdAt: row.createdAt, activatedAt: row.activatedAt, plannedEndDate: row.plannedEndDate, endEffectiveDate: row.endEffectiveDate, endedAt: row.endedAt,
+  id: row.id,
+  referralId: row.referralId,
+  courtId: row.courtId,
+  courtReference: references.get(row.referralId) ?? null,
+  status: row.status,
+  createdAt: row.createdAt,
+  activatedAt: row.activatedAt,
+  plannedEndDate: row.plannedEndDate,
+  endEffectiveDate: row.endEffectiveDate,
+  endedAt: row.endedAt,
 })
 
 const fullSummary = (row: CaseRow, references: CourtReferences) => ({
   ...referrerSummary(row, references),
-  centreId: row.centreId, siteId: row.siteId, feeExempt: row.feeExempt, leadCounsellorId: row.leadCounsellorId, updatedAt: row.updatedAt,
+  centreId: row.centreId,
+  siteId: row.siteId,
+  feeExempt: row.feeExempt,
+  leadCounsellorId: row.leadCounsellorId,
+  updatedAt: row.updatedAt,
 })
 
 /** List items: the case's own fields and its referral's roll number. */
@@ -138,10 +178,18 @@ export async function renderCase(db: Queryable, row: CaseRow, referrerView: bool
 
 export function agreementView(agreement: NonNullable<Awaited<ReturnType<typeof currentAgreement>>>) {
   return {
-    id: agreement.id, caseId: agreement.caseId, version: agreement.version, kinds: agreement.kinds,
-    frequency: agreement.frequency, rrule: agreement.rrule, durationMinutes: agreement.durationMinutes,
-    validUntil: agreement.validUntil, maxVisits: agreement.maxVisits, conditions: agreement.conditions,
-    authorisedVisitors: agreement.authorisedVisitors, createdAt: agreement.createdAt,
+    id: agreement.id,
+    caseId: agreement.caseId,
+    version: agreement.version,
+    kinds: agreement.kinds,
+    frequency: agreement.frequency,
+    rrule: agreement.rrule,
+    durationMinutes: agreement.durationMinutes,
+    validUntil: agreement.validUntil,
+    maxVisits: agreement.maxVisits,
+    conditions: agreement.conditions,
+    authorisedVisitors: agreement.authorisedVisitors,
+    createdAt: agreement.createdAt,
     signatures: agreement.signatures.map((s) => ({ partyId: s.partyId, signedAt: s.signedAt, recordedByTokenId: s.recordedByTokenId })),
   }
 }
@@ -152,11 +200,20 @@ export const isReferrerEvent = (type: string) => (REFERRER_EVENT_TYPES as readon
 
 /** Events with their reasons' labels; for a referrer only transitions, with only their dates and coded reasons. */
 export async function renderEvents(db: Queryable, centreId: string, rows: EventRow[], referrerView: boolean) {
-  const resolve = await reasonResolver(db, centreId, rows.map((e) => ({ category: e.reasonCategory, code: e.reasonCode })))
+  const resolve = await reasonResolver(
+    db,
+    centreId,
+    rows.map((e) => ({ category: e.reasonCategory, code: e.reasonCode })),
+  )
   return rows.map((e) => {
     const common = {
-      id: e.id, caseId: e.caseId, type: e.type, at: e.at, actorRole: e.actorRole,
-      reason: resolve({ category: e.reasonCategory, code: e.reasonCode }), explanation: e.explanation,
+      id: e.id,
+      caseId: e.caseId,
+      type: e.type,
+      at: e.at,
+      actorRole: e.actorRole,
+      reason: resolve({ category: e.reasonCategory, code: e.reasonCode }),
+      explanation: e.explanation,
     }
     if (!referrerView) return { ...common, actorTokenId: e.actorTokenId, data: e.data }
     const data = Object.fromEntries(REFERRER_DATA_KEYS.filter((k) => k in e.data).map((k) => [k, e.data[k]]))
@@ -165,14 +222,30 @@ export async function renderEvents(db: Queryable, centreId: string, rows: EventR
 }
 
 /** Adds a case event (the case's own history; the audit trail is separate). */
-export async function addEvent(db: Queryable, actor: Actor, caseId: string, event: {
-  type: string; reasonCategory?: ReasonCategory | null; reasonCode?: string | null; explanation?: string | null; data?: Record<string, unknown>
-}) {
-  const [row] = await db.insert(caseEvents).values({
-    caseId, type: event.type, actorTokenId: actor.tokenId, actorRole: actor.role,
-    reasonCategory: event.reasonCategory ?? null, reasonCode: event.reasonCode ?? null,
-    explanation: event.explanation ?? null, data: event.data ?? {},
-  }).returning()
+export async function addEvent(
+  db: Queryable,
+  actor: Actor,
+  caseId: string,
+  event: {
+    type: string
+    reasonCategory?: ReasonCategory | null
+    reasonCode?: string | null
+    explanation?: string | null
+    data?: Record<string, unknown>
+  },
+) {
+  const [row] = await db
+    .insert(caseEvents)
+    .values({
+      caseId,
+      type: event.type,
+      actorTokenId: actor.tokenId,
+      actorRole: actor.role,
+      reasonCategory: event.reasonCategory ?? null,
+      reasonCode: event.reasonCode ?? null,
+      explanation: event.explanation ?? null,
+      data: event.data ?? {},
+    })
+    .returning()
   return row!
 }
-

@@ -18,7 +18,9 @@ export function documentInForceFor<T extends DocumentRow>(inForce: T[], kind: Do
 
 /** A centre's document versions with effectiveFrom <= at, latest first. */
 export async function documentsEffectiveAt(db: Queryable, centreId: string, at: Date) {
-  return db.select().from(documents)
+  return db
+    .select()
+    .from(documents)
     .where(and(eq(documents.centreId, centreId), lte(documents.effectiveFrom, at)))
     .orderBy(desc(documents.effectiveFrom), desc(documents.version))
 }

@@ -9,26 +9,38 @@ import * as service from './service.js'
  * a case, so their routes live in the cases module.
  */
 export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/documents', {
-    config: { roles: ['admin', 'staff'] },
-    schema: {
-      operationId: 'publishDocument',
-      summary: 'Publish a new version of the house rules or the information document', tags: ['Documents'],
-      description: 'Versions are immutable and numbered per centre, kind and language. Once a new version is in force (effectiveFrom), parties must sign it before new bookings.',
-      body: S.DocumentCreate, response: { 201: S.Document, ...problemResponses(413, 415) },
+  app.post(
+    '/documents',
+    {
+      config: { roles: ['admin', 'staff'] },
+      schema: {
+        operationId: 'publishDocument',
+        summary: 'Publish a new version of the house rules or the information document',
+        tags: ['Documents'],
+        description:
+          'Versions are immutable and numbered per centre, kind and language. Once a new version is in force (effectiveFrom), parties must sign it before new bookings.',
+        body: S.DocumentCreate,
+        response: { 201: S.Document, ...problemResponses(413, 415) },
+      },
     },
-  }, async (request, reply) => {
-    const created = await app.db.transaction((tx) => service.publishVersion(tx, request.actor, app.clock.now(), request.body))
-    return reply.code(201).send(created)
-  })
+    async (request, reply) => {
+      const created = await app.db.transaction((tx) => service.publishVersion(tx, request.actor, app.clock.now(), request.body))
+      return reply.code(201).send(created)
+    },
+  )
 
-  app.get('/documents', {
-    config: { roles: ['admin', 'staff', 'counsellor'] },
-    schema: {
-      operationId: 'listDocuments',
-      summary: 'List document versions (?inForce=true: the version in force now of each kind and language)', tags: ['Documents'],
-      querystring: S.DocumentQuery,
-      response: { 200: Page(S.Document), ...problemResponses() },
+  app.get(
+    '/documents',
+    {
+      config: { roles: ['admin', 'staff', 'counsellor'] },
+      schema: {
+        operationId: 'listDocuments',
+        summary: 'List document versions (?inForce=true: the version in force now of each kind and language)',
+        tags: ['Documents'],
+        querystring: S.DocumentQuery,
+        response: { 200: Page(S.Document), ...problemResponses() },
+      },
     },
-  }, async (request) => service.listDocuments(app.db, request.actor, app.clock.now(), request.query))
+    async (request) => service.listDocuments(app.db, request.actor, app.clock.now(), request.query),
+  )
 }

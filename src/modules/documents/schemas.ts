@@ -13,20 +13,37 @@ export const Document = Type.Object({
   title: Type.String({ examples: ['Huishoudelijk reglement'] }),
   body: Type.String({ examples: ['1. Je komt op het afgesproken uur. …'] }),
   effectiveFrom: Instant,
-  contentSha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 (hex) of the UTF-8 body', examples: ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'] }),
+  contentSha256: Type.String({
+    pattern: '^[0-9a-f]{64}$',
+    description: 'SHA-256 (hex) of the UTF-8 body',
+    examples: ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+  }),
   createdAt: Instant,
 })
 
-export const DocumentCreate = Type.Object({
-  kind: DocumentKindSchema,
-  language: LanguageSchema,
-  title: NonEmpty(200, ['Huishoudelijk reglement']),
-  body: Type.String({ minLength: 1, maxLength: 200_000, examples: ['1. Je komt op het afgesproken uur. …'] }),
-  effectiveFrom: Type.Optional(Type.String({ format: 'date-time', description: 'When this version comes into force; default now', examples: ['2026-04-01T00:00:00+02:00'] })),
-}, {
-  additionalProperties: false,
-  examples: [{ kind: 'house_rules', language: 'nl', title: 'Huishoudelijk reglement', body: '1. Je komt op het afgesproken uur. …', effectiveFrom: '2026-04-01T00:00:00+02:00' }],
-})
+export const DocumentCreate = Type.Object(
+  {
+    kind: DocumentKindSchema,
+    language: LanguageSchema,
+    title: NonEmpty(200, ['Huishoudelijk reglement']),
+    body: Type.String({ minLength: 1, maxLength: 200_000, examples: ['1. Je komt op het afgesproken uur. …'] }),
+    effectiveFrom: Type.Optional(
+      Type.String({ format: 'date-time', description: 'When this version comes into force; default now', examples: ['2026-04-01T00:00:00+02:00'] }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        kind: 'house_rules',
+        language: 'nl',
+        title: 'Huishoudelijk reglement',
+        body: '1. Je komt op het afgesproken uur. …',
+        effectiveFrom: '2026-04-01T00:00:00+02:00',
+      },
+    ],
+  },
+)
 export type DocumentCreate = Static<typeof DocumentCreate>
 
 export const DocumentQuery = Type.Object({

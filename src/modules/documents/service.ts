@@ -27,11 +27,20 @@ export async function listDocuments(db: Queryable, actor: Actor, now: Date, quer
   )
   // In force: per kind and language, the latest version whose effectiveFrom has passed.
   const inForce = query.inForce
-    ? inArray(documents.id, db.selectDistinctOn([documents.kind, documents.language], { id: documents.id }).from(documents)
-      .where(and(scope, lte(documents.effectiveFrom, now)))
-      .orderBy(documents.kind, documents.language, desc(documents.effectiveFrom), desc(documents.version)))
+    ? inArray(
+        documents.id,
+        db
+          .selectDistinctOn([documents.kind, documents.language], { id: documents.id })
+          .from(documents)
+          .where(and(scope, lte(documents.effectiveFrom, now)))
+          .orderBy(documents.kind, documents.language, desc(documents.effectiveFrom), desc(documents.version)),
+      )
     : undefined
-  const rows = await db.select().from(documents).where(and(scope, inForce, afterCursor(documents.id, query.cursor)))
-    .orderBy(asc(documents.id)).limit(query.limit + 1)
+  const rows = await db
+    .select()
+    .from(documents)
+    .where(and(scope, inForce, afterCursor(documents.id, query.cursor)))
+    .orderBy(asc(documents.id))
+    .limit(query.limit + 1)
   return toPage(rows, query.limit)
 }

@@ -10,7 +10,9 @@ export const usableBy = (centreId: string | null): SQL =>
   centreId ? or(isNull(reasonCodes.centreId), eq(reasonCodes.centreId, centreId))! : isNull(reasonCodes.centreId)
 
 export async function availableReasons(db: Queryable, centreId: string, categories: readonly ReasonCategory[]): Promise<AvailableReason[]> {
-  return db.select({ category: reasonCodes.category, code: reasonCodes.code }).from(reasonCodes)
+  return db
+    .select({ category: reasonCodes.category, code: reasonCodes.code })
+    .from(reasonCodes)
     .where(and(usableBy(centreId), eq(reasonCodes.active, true), inArray(reasonCodes.category, [...categories])))
     .orderBy(reasonCodes.id)
 }
@@ -19,14 +21,27 @@ export async function availableReasons(db: Queryable, centreId: string, categori
  * Checks a given reason code against the categories allowed where it is given; a code outside
  * them is a 400 naming the field and the codes that are allowed. Returns the code's category.
  */
-export async function requireReason(db: Queryable, centreId: string, categories: readonly ReasonCategory[], code: string, at: { in: 'body' | 'query'; pointer: string } = { in: 'body', pointer: '/reasonCode' }): Promise<ReasonCategory> {
+export async function requireReason(
+  db: Queryable,
+  centreId: string,
+  categories: readonly ReasonCategory[],
+  code: string,
+  at: { in: 'body' | 'query'; pointer: string } = { in: 'body', pointer: '/reasonCode' },
+): Promise<ReasonCategory> {
   const result = checkReason(code, categories, await availableReasons(db, centreId, categories))
   if (result.ok) return result.category
   throw invalidInput(at.in, at.pointer, reasonDefect(code, categories, result.allowed), { allowedCodes: result.allowed })
 }
 
-export interface ReasonRef { category: ReasonCategory | null; code: string | null }
-export interface ReasonLabelled { category: ReasonCategory; code: string; label: { nl: string; fr: string; en: string } }
+export interface ReasonRef {
+  category: ReasonCategory | null
+  code: string | null
+}
+export interface ReasonLabelled {
+  category: ReasonCategory
+  code: string
+  label: { nl: string; fr: string; en: string }
+}
 
 const key = (category: string, code: string) => `${category}/${code}`
 
@@ -34,7 +49,10 @@ const key = (category: string, code: string) => `${category}/${code}`
 export async function reasonResolver(db: Queryable, centreId: string, refs: ReasonRef[]): Promise<(ref: ReasonRef) => ReasonLabelled | null> {
   const codes = [...new Set(refs.flatMap((r) => (r.code ? [r.code] : [])))]
   const rows = codes.length
-    ? await db.select().from(reasonCodes).where(and(usableBy(centreId), inArray(reasonCodes.code, codes)))
+    ? await db
+        .select()
+        .from(reasonCodes)
+        .where(and(usableBy(centreId), inArray(reasonCodes.code, codes)))
     : []
   const labels = new Map(rows.map((r) => [key(r.category, r.code), { nl: r.labelNl, fr: r.labelFr, en: r.labelEn }]))
   return (ref) => {

@@ -7,11 +7,14 @@ import { Instant, NonEmpty, StringEnum, Uuid } from '../../http/schemas.js'
 export const ReasonCategorySchema = StringEnum(REASON_CATEGORIES, { examples: ['suspension'] })
 
 const LabelText = (example: string) => NonEmpty(200, [example])
-export const Labels = Type.Object({
-  nl: LabelText('Geen capaciteit'),
-  fr: LabelText('Pas de capacité'),
-  en: LabelText('No capacity'),
-}, { additionalProperties: false })
+export const Labels = Type.Object(
+  {
+    nl: LabelText('Geen capaciteit'),
+    fr: LabelText('Pas de capacité'),
+    en: LabelText('No capacity'),
+  },
+  { additionalProperties: false },
+)
 
 /** A coded reason as shown with a decision: the code, its category and its labels. */
 export const Reason = Type.Object({
@@ -37,12 +40,17 @@ export const ReasonCodeQuery = Type.Object({
 })
 export type ReasonCodeQuery = Static<typeof ReasonCodeQuery>
 
-export const ReasonCodeCreate = Type.Object({
-  category: ReasonCategorySchema,
-  code: Type.String({ pattern: REASON_CODE_PATTERN, minLength: 2, maxLength: 60, examples: ['court_hearing_postponed'] }),
-  label: Labels,
-}, {
-  additionalProperties: false,
-  examples: [{ category: 'suspension', code: 'court_hearing_postponed', label: { nl: 'Zitting uitgesteld', fr: 'Audience reportée', en: 'Court hearing postponed' } }],
-})
+export const ReasonCodeCreate = Type.Object(
+  {
+    category: ReasonCategorySchema,
+    code: Type.String({ pattern: REASON_CODE_PATTERN, minLength: 2, maxLength: 60, examples: ['court_hearing_postponed'] }),
+    label: Labels,
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      { category: 'suspension', code: 'court_hearing_postponed', label: { nl: 'Zitting uitgesteld', fr: 'Audience reportée', en: 'Court hearing postponed' } },
+    ],
+  },
+)
 export type ReasonCodeCreate = Static<typeof ReasonCodeCreate>

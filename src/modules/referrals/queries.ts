@@ -12,7 +12,10 @@ export type ReferralRow = typeof referrals.$inferSelect
 
 /** A referral in the actor's scope; one outside it is as unknown as a missing one. */
 export async function findReferral(db: Queryable, actor: Actor, id: string) {
-  const [row] = await db.select().from(referrals).where(and(eq(referrals.id, id), referralScope(actor)))
+  const [row] = await db
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.id, id), referralScope(actor)))
   if (!row) throw notFound('referral', id)
   return row
 }
@@ -22,7 +25,11 @@ export async function findReferral(db: Queryable, actor: Actor, id: string) {
  * the transaction, so two decisions on one referral never both pass the status check.
  */
 export async function lockReferral(tx: Tx, actor: Actor, id: string, action: ReferralAction) {
-  const [row] = await tx.select().from(referrals).where(and(eq(referrals.id, id), referralScope(actor))).for('update')
+  const [row] = await tx
+    .select()
+    .from(referrals)
+    .where(and(eq(referrals.id, id), referralScope(actor)))
+    .for('update')
   if (!row) throw notFound('referral', id)
   const result = referralTransition(row.status, action)
   if (!result.ok) throw invalidTransition(result)
@@ -37,12 +44,22 @@ export async function lockReferral(tx: Tx, actor: Actor, id: string, action: Ref
 export async function waitingPositions(db: Queryable, rows: ReferralRow[]) {
   const waiting = rows.filter((r) => r.status === 'waitlisted')
   if (waiting.length === 0) return new Map<string, number>()
-  const ranked = db.select({
-    id: referrals.id,
-    position: sql<number>`(row_number() over (partition by ${referrals.centreId} order by ${referrals.id}))::int`.as('position'),
-  }).from(referrals)
+  const ranked = db
+    .select({
+      id: referrals.id,
+      position: sql<number>`(row_number() over (partition by ${referrals.centreId} order by ${referrals.id}))::int`.as('position'),
+    })
+    .from(referrals)
     .where(and(eq(referrals.status, 'waitlisted'), inArray(referrals.centreId, [...new Set(waiting.map((r) => r.centreId))])))
     .as('ranked')
-  const positions = await db.select().from(ranked).where(inArray(ranked.id, waiting.map((r) => r.id)))
+  const positions = await db
+    .select()
+    .from(ranked)
+    .where(
+      inArray(
+        ranked.id,
+        waiting.map((r) => r.id),
+      ),
+    )
   return new Map(positions.map((p) => [p.id, Number(p.position)]))
 }

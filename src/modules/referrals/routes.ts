@@ -20,7 +20,8 @@ const ReferralPageViews = { full: Page(S.Referral), referrer: Page(S.ReferrerRef
 const EitherView = Type.Union([S.Referral, S.ReferrerReferral])
 const READ_ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
 const CENTRE_WRITE_ROLES = ['admin', 'staff'] as const
-const REFERRER_VIEW_NOTE = 'Centre roles get the full referral; clerk and integration tokens get the referrer’s view: no contact details or addresses, and no explanation (the coded reason and its label only).'
+const REFERRER_VIEW_NOTE =
+  'Centre roles get the full referral; clerk and integration tokens get the referrer’s view: no contact details or addresses, and no explanation (the coded reason and its label only).'
 
 /** The schema's findings on a body the route checks together with its own rules; a finding elsewhere stands alone. */
 function schemaDefects(error: FastifyRequest['validationError']): FieldError[] {
@@ -30,107 +31,175 @@ function schemaDefects(error: FastifyRequest['validationError']): FieldError[] {
 }
 
 /** Decisions whose body is all optional may be sent without one. */
-const emptyBodyAllowed = async (request: FastifyRequest) => { request.body ??= {} }
+const emptyBodyAllowed = async (request: FastifyRequest) => {
+  request.body ??= {}
+}
 
 /** The route options of a decision on a referral: POST /referrals/{id}/{action}. */
 const decision = <B extends TSchema>(action: string, roles: readonly Role[], summary: string, description: string, body: B) => ({
   config: { roles },
   schema: {
     operationId: `${action}Referral`,
-    summary, description, tags: ['Referrals'], params: IdParams, body,
+    summary,
+    description,
+    tags: ['Referrals'],
+    params: IdParams,
+    body,
     response: { 200: roles.includes('clerk') ? EitherView : S.Referral, ...problemResponses(404, 409, 413, 415) },
   },
 })
 
 export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/referrals', {
-    config: { roles: ['admin', 'staff', 'clerk'] },
-    // The schema's findings and the referral's own checks are reported together, in one 400.
-    attachValidation: true,
-    schema: {
-      operationId: 'submitReferral',
-      summary: 'Submit a referral', tags: ['Referrals'],
-      description: 'By a clerk (for their own court; source court) or by centre staff (any source, for their own centre). '
-        + 'Requested modalities are advisory. Every defect is listed in one 400 problem. Send an Idempotency-Key to make retries safe. '
-        + REFERRER_VIEW_NOTE,
-      headers: IdempotencyHeaders, body: S.ReferralCreate,
-      response: { 201: EitherView, ...problemResponses(413, 415, 422) },
+  app.post(
+    '/referrals',
+    {
+      config: { roles: ['admin', 'staff', 'clerk'] },
+      // The schema's findings and the referral's own checks are reported together, in one 400.
+      attachValidation: true,
+      schema: {
+        operationId: 'submitReferral',
+        summary: 'Submit a referral',
+        tags: ['Referrals'],
+        description:
+          'By a clerk (for their own court; source court) or by centre staff (any source, for their own centre). ' +
+          'Requested modalities are advisory. Every defect is listed in one 400 problem. Send an Idempotency-Key to make retries safe. ' +
+          REFERRER_VIEW_NOTE,
+        headers: IdempotencyHeaders,
+        body: S.ReferralCreate,
+        response: { 201: EitherView, ...problemResponses(413, 415, 422) },
+      },
     },
-  }, async (request, reply) => {
-    const now = app.clock.now()
-    service.checkSubmission(request.actor, now, request.body, schemaDefects(request.validationError))
-    const result = await runIdempotent(app, request, async (tx) =>
-      ({ status: 201, body: await service.submitReferral(tx, request.actor, now, request.body) }))
-    if (result.replayed) reply.header(REPLAYED_HEADER, 'true')
-    return sendView(reply, seesReferrerView(request.actor), ReferralViews, result.body, result.status)
-  })
+    async (request, reply) => {
+      const now = app.clock.now()
+      service.checkSubmission(request.actor, now, request.body, schemaDefects(request.validationError))
+      const result = await runIdempotent(app, request, async (tx) => ({
+        status: 201,
+        body: await service.submitReferral(tx, request.actor, now, request.body),
+      }))
+      if (result.replayed) reply.header(REPLAYED_HEADER, 'true')
+      return sendView(reply, seesReferrerView(request.actor), ReferralViews, result.body, result.status)
+    },
+  )
 
-  app.get('/referrals', {
-    config: { roles: READ_ROLES },
-    schema: {
-      operationId: 'listReferrals',
-      summary: 'List referrals; ?status=waitlisted is the waiting list', tags: ['Referrals'],
-      description: `In submission order. Waitlisted referrals carry their place on the centre’s waiting list and the days waiting. ${REFERRER_VIEW_NOTE}`,
-      querystring: S.ReferralQuery,
-      response: { 200: Type.Union([ReferralPageViews.full, ReferralPageViews.referrer]), ...problemResponses() },
+  app.get(
+    '/referrals',
+    {
+      config: { roles: READ_ROLES },
+      schema: {
+        operationId: 'listReferrals',
+        summary: 'List referrals; ?status=waitlisted is the waiting list',
+        tags: ['Referrals'],
+        description: `In submission order. Waitlisted referrals carry their place on the centre’s waiting list and the days waiting. ${REFERRER_VIEW_NOTE}`,
+        querystring: S.ReferralQuery,
+        response: { 200: Type.Union([ReferralPageViews.full, ReferralPageViews.referrer]), ...problemResponses() },
+      },
     },
-  }, async (request, reply) => {
-    const page = await service.listReferrals(app.db, request.actor, app.clock.now(), request.query)
-    return sendView(reply, seesReferrerView(request.actor), ReferralPageViews, page)
-  })
+    async (request, reply) => {
+      const page = await service.listReferrals(app.db, request.actor, app.clock.now(), request.query)
+      return sendView(reply, seesReferrerView(request.actor), ReferralPageViews, page)
+    },
+  )
 
-  app.get('/referrals/:id', {
-    config: { roles: READ_ROLES },
-    schema: {
-      operationId: 'getReferral',
-      summary: 'Read a referral, its decision and the resulting case’s status', tags: ['Referrals'], description: REFERRER_VIEW_NOTE,
-      params: IdParams, response: { 200: EitherView, ...problemResponses(404) },
+  app.get(
+    '/referrals/:id',
+    {
+      config: { roles: READ_ROLES },
+      schema: {
+        operationId: 'getReferral',
+        summary: 'Read a referral, its decision and the resulting case’s status',
+        tags: ['Referrals'],
+        description: REFERRER_VIEW_NOTE,
+        params: IdParams,
+        response: { 200: EitherView, ...problemResponses(404) },
+      },
     },
-  }, async (request, reply) => {
-    const referral = await service.getReferral(app.db, request.actor, app.clock.now(), request.params.id)
-    return sendView(reply, seesReferrerView(request.actor), ReferralViews, referral)
-  })
+    async (request, reply) => {
+      const referral = await service.getReferral(app.db, request.actor, app.clock.now(), request.params.id)
+      return sendView(reply, seesReferrerView(request.actor), ReferralViews, referral)
+    },
+  )
 
   // ── Decisions ────────────────────────────────────────────────────────────────────────────
   const send = (reply: Parameters<typeof sendView>[0], request: FastifyRequest, view: unknown) =>
     sendView(reply, seesReferrerView(request.actor), ReferralViews, view)
 
-  app.post('/referrals/:id/waitlist', {
-    ...decision('waitlist', CENTRE_WRITE_ROLES, 'Put the referral on the centre’s waiting list',
-      'From submitted; the family keeps its place in submission order.', S.WaitlistBody),
-    preValidation: emptyBodyAllowed,
-  }, async (request, reply) => send(reply, request, await app.db.transaction((tx) =>
-    service.waitlistReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))))
-
-  app.post('/referrals/:id/refuse', decision('refuse', CENTRE_WRITE_ROLES, 'Refuse the referral (with a refusal reason)',
-    'The referrer sees the reason code and its label; the explanation is the centre’s own and is never shown to a referrer.', S.RefuseBody),
-  async (request, reply) => send(reply, request, await app.db.transaction((tx) =>
-    service.refuseReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))))
-
-  app.post('/referrals/:id/return', decision('return', CENTRE_WRITE_ROLES, 'Return the referral to the referrer (with a return reason and what is missing)',
-    'The referrer completes it and submits again.', S.ReturnBody),
-  async (request, reply) => send(reply, request, await app.db.transaction((tx) =>
-    service.returnReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))))
-
-  app.post('/referrals/:id/withdraw', {
-    ...decision('withdraw', ['admin', 'staff', 'clerk'], 'Withdraw the referral (the referring court’s clerk, or the centre)',
-      'Before a decision; a case that has started is ended instead.', S.WithdrawBody),
-    preValidation: emptyBodyAllowed,
-  }, async (request, reply) => send(reply, request, await app.db.transaction((tx) =>
-    service.withdrawReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))))
-
-  app.post('/referrals/:id/accept', {
-    config: { roles: CENTRE_WRITE_ROLES },
-    schema: {
-      operationId: 'acceptReferral',
-      summary: 'Accept the referral: opens the case in intake', tags: ['Referrals'],
-      description: 'Creates the case (status intake) with the referral’s parties and a lead counsellor; court-ordered cases are fee-exempt.',
-      params: IdParams, body: S.AcceptBody, response: { 201: S.Accepted, ...problemResponses(404, 409, 413, 415, 422) },
+  app.post(
+    '/referrals/:id/waitlist',
+    {
+      ...decision(
+        'waitlist',
+        CENTRE_WRITE_ROLES,
+        'Put the referral on the centre’s waiting list',
+        'From submitted; the family keeps its place in submission order.',
+        S.WaitlistBody,
+      ),
+      preValidation: emptyBodyAllowed,
     },
-  }, async (request, reply) => {
-    const accepted = await app.db.transaction((tx) => service.acceptReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))
-    // The case's schemas type its times as strings where its view holds Dates, so this reply is not
-    // checked against S.Accepted at compile time; the serializer still sends only what it lists.
-    return sendView(reply, false, { full: S.Accepted, referrer: S.Accepted }, accepted, 201)
-  })
+    async (request, reply) =>
+      send(reply, request, await app.db.transaction((tx) => service.waitlistReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))),
+  )
+
+  app.post(
+    '/referrals/:id/refuse',
+    decision(
+      'refuse',
+      CENTRE_WRITE_ROLES,
+      'Refuse the referral (with a refusal reason)',
+      'The referrer sees the reason code and its label; the explanation is the centre’s own and is never shown to a referrer.',
+      S.RefuseBody,
+    ),
+    async (request, reply) =>
+      send(reply, request, await app.db.transaction((tx) => service.refuseReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))),
+  )
+
+  app.post(
+    '/referrals/:id/return',
+    decision(
+      'return',
+      CENTRE_WRITE_ROLES,
+      'Return the referral to the referrer (with a return reason and what is missing)',
+      'The referrer completes it and submits again.',
+      S.ReturnBody,
+    ),
+    async (request, reply) =>
+      send(reply, request, await app.db.transaction((tx) => service.returnReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))),
+  )
+
+  app.post(
+    '/referrals/:id/withdraw',
+    {
+      ...decision(
+        'withdraw',
+        ['admin', 'staff', 'clerk'],
+        'Withdraw the referral (the referring court’s clerk, or the centre)',
+        'Before a decision; a case that has started is ended instead.',
+        S.WithdrawBody,
+      ),
+      preValidation: emptyBodyAllowed,
+    },
+    async (request, reply) =>
+      send(reply, request, await app.db.transaction((tx) => service.withdrawReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))),
+  )
+
+  app.post(
+    '/referrals/:id/accept',
+    {
+      config: { roles: CENTRE_WRITE_ROLES },
+      schema: {
+        operationId: 'acceptReferral',
+        summary: 'Accept the referral: opens the case in intake',
+        tags: ['Referrals'],
+        description: 'Creates the case (status intake) with the referral’s parties and a lead counsellor; court-ordered cases are fee-exempt.',
+        params: IdParams,
+        body: S.AcceptBody,
+        response: { 201: S.Accepted, ...problemResponses(404, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const accepted = await app.db.transaction((tx) => service.acceptReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))
+      // The case's schemas type its times as strings where its view holds Dates, so this reply is not
+      // checked against S.Accepted at compile time; the serializer still sends only what it lists.
+      return sendView(reply, false, { full: S.Accepted, referrer: S.Accepted }, accepted, 201)
+    },
+  )
 }

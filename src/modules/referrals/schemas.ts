@@ -12,51 +12,73 @@ export const ReferralStatusSchema = StringEnum(REFERRAL_STATUSES, { examples: ['
 const ID_EXAMPLE = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'
 
 /** What the referrer asks for. Advisory only: the service decides the modalities. */
-export const Requested = Type.Object({
-  kind: Type.Optional(VisitKindSchema),
-  frequency: Type.Optional(Type.String({ maxLength: 200, examples: ['every two weeks'] })),
-  durationMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 480, examples: [120] })),
-  notes: Type.Optional(Type.String({ maxLength: 4000, examples: ['The child has not seen her father for two years.'] })),
-}, { additionalProperties: false })
+export const Requested = Type.Object(
+  {
+    kind: Type.Optional(VisitKindSchema),
+    frequency: Type.Optional(Type.String({ maxLength: 200, examples: ['every two weeks'] })),
+    durationMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 480, examples: [120] })),
+    notes: Type.Optional(Type.String({ maxLength: 4000, examples: ['The child has not seen her father for two years.'] })),
+  },
+  { additionalProperties: false },
+)
 
-export const PartyCreate = Type.Object({
-  role: PartyRoleSchema,
-  givenName: Type.Optional(NonEmpty(100, ['Lena'])),
-  familyName: NonEmpty(200, ['Peeters']),
-  birthDate: Type.Optional({ ...LocalDate, description: 'Required when role is child' }),
-  language: LanguageSchema,
-  contact: Type.Optional(Contact),
-  confidentialAddress: Type.Optional(Type.Boolean({ default: false, examples: [false] })),
-}, { additionalProperties: false })
+export const PartyCreate = Type.Object(
+  {
+    role: PartyRoleSchema,
+    givenName: Type.Optional(NonEmpty(100, ['Lena'])),
+    familyName: NonEmpty(200, ['Peeters']),
+    birthDate: Type.Optional({ ...LocalDate, description: 'Required when role is child' }),
+    language: LanguageSchema,
+    contact: Type.Optional(Contact),
+    confidentialAddress: Type.Optional(Type.Boolean({ default: false, examples: [false] })),
+  },
+  { additionalProperties: false },
+)
 
 const referralExample = {
-  centreId: ID_EXAMPLE, source: 'court', legalFramework: 'court_ordered',
-  courtId: ID_EXAMPLE, courtReference: '24/1234/A', decisionDate: '2026-02-10', hearingDate: '2026-09-15',
+  centreId: ID_EXAMPLE,
+  source: 'court',
+  legalFramework: 'court_ordered',
+  courtId: ID_EXAMPLE,
+  courtReference: '24/1234/A',
+  decisionDate: '2026-02-10',
+  hearingDate: '2026-09-15',
   requested: { kind: 'supervised_visit', frequency: 'every two weeks', durationMinutes: 120 },
   reason: 'Contact broken for two years after the separation.',
   parties: [
     { role: 'child', givenName: 'Lena', familyName: 'Peeters', birthDate: '2019-05-02', language: 'nl' },
-    { role: 'visiting_parent', givenName: 'Tom', familyName: 'Peeters', birthDate: '1987-01-20', language: 'nl', contact: { phone: '+32 470 12 34 56' }, confidentialAddress: false },
+    {
+      role: 'visiting_parent',
+      givenName: 'Tom',
+      familyName: 'Peeters',
+      birthDate: '1987-01-20',
+      language: 'nl',
+      contact: { phone: '+32 470 12 34 56' },
+      confidentialAddress: false,
+    },
     { role: 'residing_parent', givenName: 'Sofie', familyName: 'Janssens', birthDate: '1989-07-14', language: 'nl', confidentialAddress: true },
   ],
 }
 
-export const ReferralCreate = Type.Object({
-  centreId: { ...Uuid, description: 'The centre asked to take the family on' },
-  source: StringEnum(REFERRAL_SOURCES, { description: 'Who refers; a clerk’s referral is always `court`', examples: ['court'] }),
-  legalFramework: StringEnum(LEGAL_FRAMEWORKS, { examples: ['court_ordered'] }),
-  courtId: Type.Optional({ ...Uuid, description: 'Forced to the clerk’s own court for clerk tokens' }),
-  courtReference: Type.Optional(NonEmpty(60, ['24/1234/A'])),
-  decisionDate: Type.Optional(LocalDate),
-  hearingDate: Type.Optional(LocalDate),
-  requested: Type.Optional(Requested),
-  reason: NonEmpty(4000, ['Contact broken for two years after the separation.']),
-  parties: Type.Array(PartyCreate, { maxItems: 30, description: 'At least one child and one visiting party' }),
-}, {
-  additionalProperties: false,
-  description: 'Court-ordered referrals need courtReference (roll number) and decisionDate.',
-  examples: [referralExample],
-})
+export const ReferralCreate = Type.Object(
+  {
+    centreId: { ...Uuid, description: 'The centre asked to take the family on' },
+    source: StringEnum(REFERRAL_SOURCES, { description: 'Who refers; a clerk’s referral is always `court`', examples: ['court'] }),
+    legalFramework: StringEnum(LEGAL_FRAMEWORKS, { examples: ['court_ordered'] }),
+    courtId: Type.Optional({ ...Uuid, description: 'Forced to the clerk’s own court for clerk tokens' }),
+    courtReference: Type.Optional(NonEmpty(60, ['24/1234/A'])),
+    decisionDate: Type.Optional(LocalDate),
+    hearingDate: Type.Optional(LocalDate),
+    requested: Type.Optional(Requested),
+    reason: NonEmpty(4000, ['Contact broken for two years after the separation.']),
+    parties: Type.Array(PartyCreate, { maxItems: 30, description: 'At least one child and one visiting party' }),
+  },
+  {
+    additionalProperties: false,
+    description: 'Court-ordered referrals need courtReference (roll number) and decisionDate.',
+    examples: [referralExample],
+  },
+)
 export type ReferralCreate = Static<typeof ReferralCreate>
 
 export const WaitingList = Type.Object({
@@ -95,7 +117,12 @@ export type ReferrerReferral = Static<typeof ReferrerReferral>
 
 export const Referral = Type.Object({
   ...requestFields,
-  statusExplanation: Nullable(Type.String({ description: 'The centre’s explanation of the status; internal, never shown to a referrer', examples: ['No place before September; please refer to CAW Gent.'] })),
+  statusExplanation: Nullable(
+    Type.String({
+      description: 'The centre’s explanation of the status; internal, never shown to a referrer',
+      examples: ['No place before September; please refer to CAW Gent.'],
+    }),
+  ),
   ...progressFields,
   case: Nullable(CaseOutcome),
   parties: Type.Array(Party),
@@ -115,37 +142,64 @@ export type ReferralQuery = Static<typeof ReferralQuery>
 
 const Explanation = (example: string) => Type.String({ minLength: 1, maxLength: 4000, examples: [example] })
 
-export const WaitlistBody = Type.Object({
-  explanation: Type.Optional(Explanation('Complete; no place before September.')),
-}, { additionalProperties: false, examples: [{ explanation: 'Complete; no place before September.' }] })
+export const WaitlistBody = Type.Object(
+  {
+    explanation: Type.Optional(Explanation('Complete; no place before September.')),
+  },
+  { additionalProperties: false, examples: [{ explanation: 'Complete; no place before September.' }] },
+)
 export type WaitlistBody = Static<typeof WaitlistBody>
 
-export const AcceptBody = Type.Object({
-  leadCounsellorId: Uuid,
-  siteId: Type.Optional(Uuid),
-}, { additionalProperties: false, examples: [{ leadCounsellorId: ID_EXAMPLE, siteId: ID_EXAMPLE }] })
+export const AcceptBody = Type.Object(
+  {
+    leadCounsellorId: Uuid,
+    siteId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false, examples: [{ leadCounsellorId: ID_EXAMPLE, siteId: ID_EXAMPLE }] },
+)
 export type AcceptBody = Static<typeof AcceptBody>
 
-export const RefuseBody = Type.Object({
-  reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['no_capacity'] }),
-  explanation: Explanation('No place before September; please refer to CAW Gent.'),
-}, { additionalProperties: false, examples: [{ reasonCode: 'no_capacity', explanation: 'No place before September; please refer to CAW Gent.' }] })
+export const RefuseBody = Type.Object(
+  {
+    reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['no_capacity'] }),
+    explanation: Explanation('No place before September; please refer to CAW Gent.'),
+  },
+  { additionalProperties: false, examples: [{ reasonCode: 'no_capacity', explanation: 'No place before September; please refer to CAW Gent.' }] },
+)
 export type RefuseBody = Static<typeof RefuseBody>
 
-export const ReturnBody = Type.Object({
-  reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['incomplete_referral'] }),
-  explanation: Explanation('The court decision is not attached.'),
-  missingItems: Type.Optional(Type.Array(NonEmpty(500), { maxItems: 30, description: 'What the referrer must complete; required for incomplete_referral', examples: [['decision of 10 February']] })),
-}, { additionalProperties: false, examples: [{ reasonCode: 'incomplete_referral', explanation: 'The court decision is not attached.', missingItems: ['decision of 10 February'] }] })
+export const ReturnBody = Type.Object(
+  {
+    reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['incomplete_referral'] }),
+    explanation: Explanation('The court decision is not attached.'),
+    missingItems: Type.Optional(
+      Type.Array(NonEmpty(500), {
+        maxItems: 30,
+        description: 'What the referrer must complete; required for incomplete_referral',
+        examples: [['decision of 10 February']],
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ reasonCode: 'incomplete_referral', explanation: 'The court decision is not attached.', missingItems: ['decision of 10 February'] }],
+  },
+)
 export type ReturnBody = Static<typeof ReturnBody>
 
-export const WithdrawBody = Type.Object({
-  explanation: Type.Optional(Explanation('The parents reached an agreement at the hearing.')),
-}, { additionalProperties: false, examples: [{ explanation: 'The parents reached an agreement at the hearing.' }] })
+export const WithdrawBody = Type.Object(
+  {
+    explanation: Type.Optional(Explanation('The parents reached an agreement at the hearing.')),
+  },
+  { additionalProperties: false, examples: [{ explanation: 'The parents reached an agreement at the hearing.' }] },
+)
 export type WithdrawBody = Static<typeof WithdrawBody>
 
-export const Accepted = Type.Object({
-  caseId: Uuid,
-  referral: Referral,
-  case: Case,
-}, { description: 'The case was created in status intake' })
+export const Accepted = Type.Object(
+  {
+    caseId: Uuid,
+    referral: Referral,
+    case: Case,
+  },
+  { description: 'The case was created in status intake' },
+)

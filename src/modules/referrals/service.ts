@@ -48,37 +48,60 @@ export function checkSubmission(actor: Actor, now: Date, body: unknown, schemaDe
 /** A clerk refers for their own court (source court); centre staff register referrals for their own centre. */
 export async function submitReferral(tx: Tx, actor: Actor, now: Date, input: ReferralCreate) {
   const byClerk = actor.role === 'clerk'
-  if (actor.centreId && input.centreId !== actor.centreId) throw unusable('centre-not-yours', '/centreId', 'must be your own centre: centre staff register referrals for their own centre')
+  if (actor.centreId && input.centreId !== actor.centreId)
+    throw unusable('centre-not-yours', '/centreId', 'must be your own centre: centre staff register referrals for their own centre')
   const [centre] = await tx.select({ id: centres.id, active: centres.active }).from(centres).where(eq(centres.id, input.centreId))
   if (!centre || !centre.active) throw unusable('unknown-centre', '/centreId', `names no centre that takes referrals (${input.centreId}); check the id`)
   let courtId = input.courtId ?? null
   if (byClerk) {
-    if (courtId && courtId !== actor.courtId) throw unusable('court-not-yours', '/courtId', 'must be your own court (or left out): a clerk refers for their own court')
+    if (courtId && courtId !== actor.courtId)
+      throw unusable('court-not-yours', '/courtId', 'must be your own court (or left out): a clerk refers for their own court')
     courtId = actor.courtId
   } else if (courtId) {
     const [court] = await tx.select({ id: courts.id }).from(courts).where(eq(courts.id, courtId))
     if (!court) throw unusable('unknown-court', '/courtId', `names no known court (${courtId})`)
   }
-  const [row] = await tx.insert(referrals).values({
-    centreId: input.centreId, source: byClerk ? 'court' : input.source, legalFramework: input.legalFramework, courtId,
-    courtReference: input.courtReference ?? null, decisionDate: input.decisionDate ?? null, hearingDate: input.hearingDate ?? null,
-    requested: input.requested ?? {}, reason: input.reason, submittedAt: now, submittedByTokenId: actor.tokenId,
-  }).returning()
-  await tx.insert(parties).values(input.parties.map((p) => ({
-    centreId: input.centreId, referralId: row!.id, role: p.role, givenName: p.givenName ?? null, familyName: p.familyName,
-    birthDate: p.birthDate ?? null, language: p.language, contact: p.contact ?? {}, confidentialAddress: p.confidentialAddress ?? false,
-  })))
+  const [row] = await tx
+    .insert(referrals)
+    .values({
+      centreId: input.centreId,
+      source: byClerk ? 'court' : input.source,
+      legalFramework: input.legalFramework,
+      courtId,
+      courtReference: input.courtReference ?? null,
+      decisionDate: input.decisionDate ?? null,
+      hearingDate: input.hearingDate ?? null,
+      requested: input.requested ?? {},
+      reason: input.reason,
+      submittedAt: now,
+      submittedByTokenId: actor.tokenId,
+    })
+    .returning()
+  await tx.insert(parties).values(
+    input.parties.map((p) => ({
+      centreId: input.centreId,
+      referralId: row!.id,
+      role: p.role,
+      givenName: p.givenName ?? null,
+      familyName: p.familyName,
+      birthDate: p.birthDate ?? null,
+      language: p.language,
+      contact: p.contact ?? {},
+      confidentialAddress: p.confidentialAddress ?? false,
+    })),
+  )
   await recordAudit(tx, actor, row!, 'submitted')
   return referralFor(tx, actor, row!, now)
 }
 
 /** The referrals in the actor's scope, in submission order; `status: waitlisted` is the waiting list. */
 export async function listReferrals(db: Queryable, actor: Actor, now: Date, query: ReferralQuery) {
-  const rows = await db.select().from(referrals).where(and(
-    referralScope(actor),
-    query.status ? eq(referrals.status, query.status) : undefined,
-    afterCursor(referrals.id, query.cursor),
-  )).orderBy(asc(referrals.id)).limit(query.limit + 1)
+  const rows = await db
+    .select()
+    .from(referrals)
+    .where(and(referralScope(actor), query.status ? eq(referrals.status, query.status) : undefined, afterCursor(referrals.id, query.cursor)))
+    .orderBy(asc(referrals.id))
+    .limit(query.limit + 1)
   const page = toPage(rows, query.limit)
   return { items: await referralsFor(db, actor, page.items, now), nextCursor: page.nextCursor }
 }
@@ -88,10 +111,20 @@ export async function getReferral(db: Queryable, actor: Actor, now: Date, id: st
 }
 
 /** A decision that changes the referral's status (and the given fields), audited, shown as the actor may see it. */
-async function decide(tx: Tx, actor: Actor, now: Date, id: string, action: ReferralAction,
-  values: (row: ReferralRow) => Promise<Partial<typeof referrals.$inferInsert>>) {
+async function decide(
+  tx: Tx,
+  actor: Actor,
+  now: Date,
+  id: string,
+  action: ReferralAction,
+  values: (row: ReferralRow) => Promise<Partial<typeof referrals.$inferInsert>>,
+) {
   const { row, next } = await lockReferral(tx, actor, id, action)
-  const [updated] = await tx.update(referrals).set({ status: next, ...await values(row) }).where(eq(referrals.id, row.id)).returning()
+  const [updated] = await tx
+    .update(referrals)
+    .set({ status: next, ...(await values(row)) })
+    .where(eq(referrals.id, row.id))
+    .returning()
   await recordAudit(tx, actor, updated!, next)
   return referralFor(tx, actor, updated!, now)
 }
@@ -126,20 +159,31 @@ export const withdrawReferral = (tx: Tx, actor: Actor, now: Date, id: string, in
  */
 export async function acceptReferral(tx: Tx, actor: Actor, now: Date, id: string, input: AcceptBody) {
   const { row } = await lockReferral(tx, actor, id, 'accept')
-  const [counsellor] = await tx.select({ id: counsellors.id, active: counsellors.active }).from(counsellors)
+  const [counsellor] = await tx
+    .select({ id: counsellors.id, active: counsellors.active })
+    .from(counsellors)
     .where(and(eq(counsellors.id, input.leadCounsellorId), inCentre(counsellors.centreId, actor)))
   if (!counsellor) throw notFound('counsellor', input.leadCounsellorId)
   if (!counsellor.active) throw unusable('counsellor-inactive', '/leadCounsellorId', 'is a deactivated counsellor')
   if (input.siteId) {
-    const [site] = await tx.select({ id: sites.id, active: sites.active }).from(sites)
+    const [site] = await tx
+      .select({ id: sites.id, active: sites.active })
+      .from(sites)
       .where(and(eq(sites.id, input.siteId), inCentre(sites.centreId, actor)))
     if (!site) throw notFound('site', input.siteId)
     if (!site.active) throw unusable('site-inactive', '/siteId', 'is a deactivated site')
   }
-  const [caseRow] = await tx.insert(cases).values({
-    centreId: row.centreId, referralId: row.id, courtId: row.courtId, siteId: input.siteId ?? null,
-    feeExempt: row.legalFramework === 'court_ordered', leadCounsellorId: input.leadCounsellorId,
-  }).returning()
+  const [caseRow] = await tx
+    .insert(cases)
+    .values({
+      centreId: row.centreId,
+      referralId: row.id,
+      courtId: row.courtId,
+      siteId: input.siteId ?? null,
+      feeExempt: row.legalFramework === 'court_ordered',
+      leadCounsellorId: input.leadCounsellorId,
+    })
+    .returning()
   await tx.update(parties).set({ caseId: caseRow!.id }).where(eq(parties.referralId, row.id))
   const [updated] = await tx.update(referrals).set({ status: 'accepted', decidedAt: now, caseId: caseRow!.id }).where(eq(referrals.id, row.id)).returning()
   await addEvent(tx, actor, caseRow!.id, { type: 'created', data: { referralId: row.id, leadCounsellorId: input.leadCounsellorId } })

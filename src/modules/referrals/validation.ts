@@ -35,7 +35,8 @@ export function referralDefects(body: unknown, context: { today: string; byClerk
     if (b.decisionDate === undefined) issues.push(issue('/decisionDate', 'is required for a court-ordered referral'))
   }
   if (isDate(b.decisionDate) && b.decisionDate > context.today) issues.push(issue('/decisionDate', 'must not be in the future'))
-  if (isDate(b.hearingDate) && isDate(b.decisionDate) && b.hearingDate < b.decisionDate) issues.push(issue('/hearingDate', 'must not be before the decision date'))
+  if (isDate(b.hearingDate) && isDate(b.decisionDate) && b.hearingDate < b.decisionDate)
+    issues.push(issue('/hearingDate', 'must not be before the decision date'))
   if (context.byClerk) {
     if (b.source !== undefined && b.source !== 'court') issues.push(issue('/source', 'must be court for a referral submitted by a court clerk'))
   } else if (b.source === 'court' && b.courtId === undefined) {

@@ -14,8 +14,7 @@ import { waitingPositions, type ReferralRow } from './queries.js'
 const DAY_MS = 86_400_000
 
 /** The category of the reason a referral's status carries. */
-const statusReasonCategory = (status: ReferralStatus): ReasonCategory | null =>
-  status === 'refused' ? 'refusal' : status === 'returned' ? 'return' : null
+const statusReasonCategory = (status: ReferralStatus): ReasonCategory | null => (status === 'refused' ? 'refusal' : status === 'returned' ? 'return' : null)
 
 /** Referrals in full, with their parties, waiting-list places (days counted to `now`) and cases' outcomes. */
 export async function renderReferrals(db: Queryable, rows: ReferralRow[], now: Date) {
@@ -34,18 +33,30 @@ export async function renderReferrals(db: Queryable, rows: ReferralRow[], now: D
   return rows.map((r) => {
     const position = positions.get(r.id)
     return {
-      id: r.id, centreId: r.centreId, source: r.source, legalFramework: r.legalFramework, courtId: r.courtId,
-      courtReference: r.courtReference, decisionDate: r.decisionDate, hearingDate: r.hearingDate, requested: r.requested,
-      reason: r.reason, status: r.status,
+      id: r.id,
+      centreId: r.centreId,
+      source: r.source,
+      legalFramework: r.legalFramework,
+      courtId: r.courtId,
+      courtReference: r.courtReference,
+      decisionDate: r.decisionDate,
+      hearingDate: r.hearingDate,
+      requested: r.requested,
+      reason: r.reason,
+      status: r.status,
       statusReason: resolvers.get(r.centreId)!({ category: statusReasonCategory(r.status), code: r.statusReasonCode }),
-      statusExplanation: r.statusExplanation, missingItems: r.missingItems,
-      submittedAt: r.submittedAt, waitlistedAt: r.waitlistedAt, decidedAt: r.decidedAt,
+      statusExplanation: r.statusExplanation,
+      missingItems: r.missingItems,
+      submittedAt: r.submittedAt,
+      waitlistedAt: r.waitlistedAt,
+      decidedAt: r.decidedAt,
       waitingList: position === undefined ? null : { position, daysWaiting: Math.max(0, Math.floor((now.getTime() - r.submittedAt.getTime()) / DAY_MS)) },
       caseId: r.caseId,
       case: (r.caseId && outcomes.get(r.caseId)) || null,
       parties: partyRows.filter((p) => p.referralId === r.id).map(partyView),
       allowedActions: allowedReferralActions(r.status),
-      createdAt: r.createdAt, updatedAt: r.updatedAt,
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
     }
   })
 }

@@ -8,12 +8,15 @@ export const REFERRER_VISIT_KINDS = ['supervised_visit', 'supervised_handover', 
 export const REFERRER_VISIT_STATUSES = ['booked', 'fulfilled', 'cancelled', 'noshow', 'interrupted'] as const
 
 /** A visit as a court sees it: when (the date), what, and what came of it. */
-export const ReferrerVisit = Type.Object({
-  id: Uuid,
-  caseId: Uuid,
-  kind: StringEnum(REFERRER_VISIT_KINDS, { examples: ['supervised_visit'] }),
-  date: { ...LocalDate, description: 'The day of the visit at the site; never the times' },
-  status: StringEnum(REFERRER_VISIT_STATUSES, { examples: ['fulfilled'], description: 'booked (planned), fulfilled (held), cancelled, noshow, interrupted' }),
-  cancelledBy: Nullable(Type.String({ description: 'visiting_party, residing_party, child, centre or referrer', examples: ['residing_party'] })),
-  cancelReason: NullableReason,
-}, { $id: 'ReferrerVisit', title: 'A visit in the referrer view (clerk and court-scoped integration tokens)', additionalProperties: false })
+export const ReferrerVisit = Type.Object(
+  {
+    id: Uuid,
+    caseId: Uuid,
+    kind: StringEnum(REFERRER_VISIT_KINDS, { examples: ['supervised_visit'] }),
+    date: { ...LocalDate, description: 'The day of the visit at the site; never the times' },
+    status: StringEnum(REFERRER_VISIT_STATUSES, { examples: ['fulfilled'], description: 'booked (planned), fulfilled (held), cancelled, noshow, interrupted' }),
+    cancelledBy: Nullable(Type.String({ description: 'visiting_party, residing_party, child, centre or referrer', examples: ['residing_party'] })),
+    cancelReason: NullableReason,
+  },
+  { $id: 'ReferrerVisit', title: 'A visit in the referrer view (clerk and court-scoped integration tokens)', additionalProperties: false },
+)

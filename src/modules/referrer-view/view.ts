@@ -35,15 +35,47 @@ export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.r
  * facts and coded reasons (code and label), never the internal explanation.
  */
 export const REFERRER_VIEW_FIELDS = {
-  referral: ['id', 'centreId', 'source', 'legalFramework', 'courtId', 'courtReference', 'decisionDate', 'hearingDate', 'requested',
-    'reason', 'status', 'statusReason', 'missingItems', 'submittedAt', 'waitlistedAt', 'decidedAt',
-    'waitingList', 'caseId', 'case', 'parties'],
+  referral: [
+    'id',
+    'centreId',
+    'source',
+    'legalFramework',
+    'courtId',
+    'courtReference',
+    'decisionDate',
+    'hearingDate',
+    'requested',
+    'reason',
+    'status',
+    'statusReason',
+    'missingItems',
+    'submittedAt',
+    'waitlistedAt',
+    'decidedAt',
+    'waitingList',
+    'caseId',
+    'case',
+    'parties',
+  ],
   requested: ['kind', 'frequency', 'durationMinutes', 'notes'],
   waitingList: ['position', 'daysWaiting'],
   party: ['id', 'role', 'givenName', 'familyName', 'birthDate', 'language'],
   caseOutcome: ['id', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
   caseSummary: ['id', 'referralId', 'courtId', 'courtReference', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt'],
-  case: ['id', 'referralId', 'courtId', 'courtReference', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
+  case: [
+    'id',
+    'referralId',
+    'courtId',
+    'courtReference',
+    'status',
+    'createdAt',
+    'activatedAt',
+    'plannedEndDate',
+    'endEffectiveDate',
+    'endedAt',
+    'suspensions',
+    'ending',
+  ],
   suspension: ['id', 'from', 'until', 'resumedAt', 'reason'],
   ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason'],
   caseEvent: ['id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'data'],
@@ -61,7 +93,11 @@ export const REFERRER_VIEW_FIELDS = {
  */
 export function sendView(reply: FastifyReply, referrer: boolean, views: { full: TSchema; referrer: TSchema }, data: unknown, status = 200) {
   const schema = referrer ? views.referrer : views.full
-  return reply.code(status).type('application/json; charset=utf-8').serializer(reply.compileSerializationSchema(schema, String(status))).send(data)
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .serializer(reply.compileSerializationSchema(schema, String(status)))
+    .send(data)
 }
 
 /** The explanation is the centre's internal account of a decision; a court reads the coded reason instead. */
@@ -79,7 +115,12 @@ export const referrerEvent = withoutExplanation
 
 /** A party as a referrer sees it: identity only; contact details and addresses are left out here and by the schema. */
 export const referrerPartyView = (p: Pick<typeof parties.$inferSelect, 'id' | 'role' | 'givenName' | 'familyName' | 'birthDate' | 'language'>) => ({
-  id: p.id, role: p.role, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, language: p.language,
+  id: p.id,
+  role: p.role,
+  givenName: p.givenName,
+  familyName: p.familyName,
+  birthDate: p.birthDate,
+  language: p.language,
 })
 
 // ── Visits ────────────────────────────────────────────────────────────────────────────────────
@@ -101,9 +142,18 @@ export function referrerVisitScope(actor: Actor): SQL {
 }
 
 /** The status as a court sees it: a visit under way is still a booked one until its outcome. */
-const referrerStatus = (status: VisitRow['status']): ReferrerStatus => (status === 'arrived' ? 'booked' : status as ReferrerStatus)
+const referrerStatus = (status: VisitRow['status']): ReferrerStatus => (status === 'arrived' ? 'booked' : (status as ReferrerStatus))
 
-export interface VisitQuery { from?: string; to?: string; siteId?: string; roomId?: string; counsellorId?: string; caseId?: string; status?: string; cursor?: string }
+export interface VisitQuery {
+  from?: string
+  to?: string
+  siteId?: string
+  roomId?: string
+  counsellorId?: string
+  caseId?: string
+  status?: string
+  cursor?: string
+}
 
 /**
  * A court's filters on the visit list. Rooms, sites and counsellors are not in its view, so it may
@@ -120,9 +170,12 @@ export function referrerVisitFilters(q: VisitQuery): (SQL | undefined)[] {
     q.from ? sql`${localDay} >= ${q.from.slice(0, 10)}` : undefined,
     q.to ? sql`${localDay} < ${q.to.slice(0, 10)}` : undefined,
     q.caseId ? eq(visits.caseId, q.caseId) : undefined,
-    status === undefined ? undefined
-      : status === 'booked' ? inArray(visits.status, ['booked', 'arrived'])
-        : (REFERRER_VISIT_STATUSES as readonly string[]).includes(status) ? eq(visits.status, status)
+    status === undefined
+      ? undefined
+      : status === 'booked'
+        ? inArray(visits.status, ['booked', 'arrived'])
+        : (REFERRER_VISIT_STATUSES as readonly string[]).includes(status)
+          ? eq(visits.status, status)
           : sql`false`, // arrived and entered-in-error are not statuses a court ever sees
   ]
 }

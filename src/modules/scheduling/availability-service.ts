@@ -43,10 +43,16 @@ async function candidateRooms(db: Queryable, actor: Actor, site: Site, q: Availa
     return null
   }
   if (!q.roomId) {
-    return db.select({ id: rooms.id, capacity: rooms.capacity }).from(rooms)
-      .where(and(eq(rooms.siteId, site.id), eq(rooms.active, true))).orderBy(asc(rooms.id))
+    return db
+      .select({ id: rooms.id, capacity: rooms.capacity })
+      .from(rooms)
+      .where(and(eq(rooms.siteId, site.id), eq(rooms.active, true)))
+      .orderBy(asc(rooms.id))
   }
-  const [room] = await db.select().from(rooms).where(and(eq(rooms.id, q.roomId), inCentre(rooms.centreId, actor)))
+  const [room] = await db
+    .select()
+    .from(rooms)
+    .where(and(eq(rooms.id, q.roomId), inCentre(rooms.centreId, actor)))
   if (!room) throw notFound('room', q.roomId)
   if (room.siteId !== site.id) throw queryError('/roomId', 'is a room of another site')
   if (!room.active) throw queryError('/roomId', 'is a deactivated room')
@@ -55,10 +61,11 @@ async function candidateRooms(db: Queryable, actor: Actor, site: Site, q: Availa
 
 /** The counsellors searched: the one asked for, or every active counsellor of the centre. */
 async function candidateCounsellors(db: Queryable, actor: Actor, q: AvailabilityQuery) {
-  const rows = await db.select().from(counsellors).where(and(
-    inCentre(counsellors.centreId, actor),
-    q.counsellorId ? eq(counsellors.id, q.counsellorId) : eq(counsellors.active, true),
-  )).orderBy(asc(counsellors.id))
+  const rows = await db
+    .select()
+    .from(counsellors)
+    .where(and(inCentre(counsellors.centreId, actor), q.counsellorId ? eq(counsellors.id, q.counsellorId) : eq(counsellors.active, true)))
+    .orderBy(asc(counsellors.id))
   if (q.counsellorId) {
     if (rows.length === 0) throw notFound('counsellor', q.counsellorId)
     if (!rows[0]!.active) throw queryError('/counsellorId', 'is a deactivated counsellor')
@@ -67,10 +74,21 @@ async function candidateCounsellors(db: Queryable, actor: Actor, q: Availability
 }
 
 /** With a case: its people (for staggering and their own reservations) and its rules, after the booking gate. */
-async function caseOf(db: Queryable, actor: Actor, q: AvailabilityQuery, zone: string): Promise<{ people: { partyId: string; side: PartySide | 'child' }[]; caseRules: CaseRules | null }> {
+async function caseOf(
+  db: Queryable,
+  actor: Actor,
+  q: AvailabilityQuery,
+  zone: string,
+): Promise<{ people: { partyId: string; side: PartySide | 'child' }[]; caseRules: CaseRules | null }> {
   if (!q.caseId) {
     // Without a case, reserve as for a family with both sides (the longer, staggered span).
-    const people = q.kind === 'conversation' ? [{ partyId: 'visiting', side: 'visiting' as const }] : [{ partyId: 'visiting', side: 'visiting' as const }, { partyId: 'residing', side: 'residing' as const }]
+    const people =
+      q.kind === 'conversation'
+        ? [{ partyId: 'visiting', side: 'visiting' as const }]
+        : [
+            { partyId: 'visiting', side: 'visiting' as const },
+            { partyId: 'residing', side: 'residing' as const },
+          ]
     return { people, caseRules: null }
   }
   const caseRow = await findCase(db, actor, q.caseId)
@@ -80,28 +98,44 @@ async function caseOf(db: Queryable, actor: Actor, q: AvailabilityQuery, zone: s
   return { people: q.kind === 'conversation' ? all.filter((p) => p.side !== 'child') : all, caseRules }
 }
 
-interface ReservationSpan { resource_kind: 'room' | 'counsellor' | 'party'; resource_id: string; place: number; lo: number; hi: number }
+interface ReservationSpan {
+  resource_kind: 'room' | 'counsellor' | 'party'
+  resource_id: string
+  place: number
+  lo: number
+  hi: number
+}
 
 /** Every active reservation of the resources in one query, as spans in epoch milliseconds. */
 function reservationsAround(db: Queryable, resourceIds: string[], lo: Date, hi: Date) {
   if (resourceIds.length === 0) return Promise.resolve([])
-  return rawRows<ReservationSpan>(db, sql`
+  return rawRows<ReservationSpan>(
+    db,
+    sql`
     select r.resource_kind, r.resource_id, r.place,
       (extract(epoch from lower(r.during)) * 1000)::float8 as lo, (extract(epoch from upper(r.during)) * 1000)::float8 as hi
-    from unnest(array[${sql.join(resourceIds.map((id) => sql`${id}::uuid`), sql`, `)}]) as wanted(id)
+    from unnest(array[${sql.join(
+      resourceIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )}]) as wanted(id)
     join reservations r on r.resource_id = wanted.id and r.active
-      and r.during && tstzrange(${lo.toISOString()}::timestamptz, ${hi.toISOString()}::timestamptz, '[)')`)
+      and r.during && tstzrange(${lo.toISOString()}::timestamptz, ${hi.toISOString()}::timestamptz, '[)')`,
+  )
 }
 
 /** A page of free slots for the query, with instants in the site's zone. */
 export async function findAvailability(db: Queryable, actor: Actor, q: AvailabilityQuery) {
-  const [site] = await db.select().from(sites).where(and(eq(sites.id, q.siteId), inCentre(sites.centreId, actor)))
+  const [site] = await db
+    .select()
+    .from(sites)
+    .where(and(eq(sites.id, q.siteId), inCentre(sites.centreId, actor)))
   if (!site) throw notFound('site', q.siteId)
   const zone = site.timeZone
   const from = parseTime(q.from, zone, { in: 'query', pointer: '/from', dates: true })
   const to = parseTime(q.to, zone, { in: 'query', pointer: '/to', dates: true })
   if (to <= from) throw queryError('/to', 'must be after from')
-  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS) throw queryError('/to', `must be at most ${MAX_WINDOW_DAYS} days after from; ask for the next period in another request`)
+  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
+    throw queryError('/to', `must be at most ${MAX_WINDOW_DAYS} days after from; ask for the next period in another request`)
   const after = q.cursor ? afterOf(q.cursor) : undefined
 
   const [centre] = await db.select({ settings: centres.settings }).from(centres).where(eq(centres.id, site.centreId))
@@ -118,11 +152,28 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
 
   const lo = new Date(from.getTime() - MARGIN_MS)
   const hi = new Date(to.getTime() + MARGIN_MS)
-  const reservations = await reservationsAround(db, [...(roomRows ?? []).map((r) => r.id), ...counsellorRows.map((c) => c.id), ...(q.caseId ? people.map((p) => p.partyId) : [])], lo, hi)
-  const absences = counsellorRows.length === 0 ? [] : await db.select().from(counsellorAbsences).where(and(
-    inArray(counsellorAbsences.counsellorId, counsellorRows.map((c) => c.id)),
-    gt(counsellorAbsences.endsAt, lo), lt(counsellorAbsences.startsAt, hi),
-  ))
+  const reservations = await reservationsAround(
+    db,
+    [...(roomRows ?? []).map((r) => r.id), ...counsellorRows.map((c) => c.id), ...(q.caseId ? people.map((p) => p.partyId) : [])],
+    lo,
+    hi,
+  )
+  const absences =
+    counsellorRows.length === 0
+      ? []
+      : await db
+          .select()
+          .from(counsellorAbsences)
+          .where(
+            and(
+              inArray(
+                counsellorAbsences.counsellorId,
+                counsellorRows.map((c) => c.id),
+              ),
+              gt(counsellorAbsences.endsAt, lo),
+              lt(counsellorAbsences.startsAt, hi),
+            ),
+          )
 
   const span = (r: ReservationSpan): Span => ({ start: Number(r.lo), end: Number(r.hi) })
   const counsellorBusy = new Map<string, Span[]>()
@@ -135,22 +186,34 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
   const adults = people.filter((p): p is { partyId: string; side: PartySide } => p.side !== 'child')
   const { slots, more } = findFreeSlots({
     rules: bookingRules({ kind: q.kind, site, settings, counsellors: counsellorRows, absences, caseRules }),
-    visitsCounted: caseRules?.visitsCounted ?? 0, from, to, stepMinutes: q.stepMinutes,
+    visitsCounted: caseRules?.visitsCounted ?? 0,
+    from,
+    to,
+    stepMinutes: q.stepMinutes,
     plan: (start) => computeStagger({ kind: q.kind, start, durationMinutes: q.durationMinutes, stagger, parties: adults }),
-    rooms: roomRows && roomRows.map((room) => ({
-      ...room,
-      busy: reservations.filter((r) => r.resource_kind === 'room' && r.resource_id === room.id).map((r) => ({ ...span(r), place: r.place })),
-    })),
+    rooms:
+      roomRows &&
+      roomRows.map((room) => ({
+        ...room,
+        busy: reservations.filter((r) => r.resource_kind === 'room' && r.resource_id === room.id).map((r) => ({ ...span(r), place: r.place })),
+      })),
     counsellorBusy,
     partyBusy: q.caseId ? reservations.filter((r) => r.resource_kind === 'party').map(span) : [],
-    after, limit: q.limit,
+    after,
+    limit: q.limit,
   })
   const last = slots[slots.length - 1]
   return {
     items: slots.map((s) => ({
-      start: formatInstant(s.start, zone), end: formatInstant(s.end, zone), spanStart: formatInstant(s.spanStart, zone), spanEnd: formatInstant(s.spanEnd, zone),
-      roomId: s.roomId, counsellorIds: s.counsellorIds,
-      ...(q.caseId && { arrivals: s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) })) }),
+      start: formatInstant(s.start, zone),
+      end: formatInstant(s.end, zone),
+      spanStart: formatInstant(s.spanStart, zone),
+      spanEnd: formatInstant(s.spanEnd, zone),
+      roomId: s.roomId,
+      counsellorIds: s.counsellorIds,
+      ...(q.caseId && {
+        arrivals: s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) })),
+      }),
     })),
     nextCursor: more && last ? cursorOf(last.start, last.roomId) : null,
     timeZone: zone,

@@ -62,7 +62,10 @@ export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, reque
     if (request.roomId) throw field('/roomId', 'must be absent for an outside visit (it takes place outside the centre)')
   } else {
     if (!request.roomId) throw field('/roomId', `is required for a ${request.kind}`)
-    const [roomRow] = await tx.select().from(rooms).where(and(eq(rooms.id, request.roomId), inCentre(rooms.centreId, actor)))
+    const [roomRow] = await tx
+      .select()
+      .from(rooms)
+      .where(and(eq(rooms.id, request.roomId), inCentre(rooms.centreId, actor)))
     if (!roomRow) throw notFound('room', request.roomId)
     if (!roomRow.active) throw field('/roomId', 'is a deactivated room')
     room = { id: roomRow.id, capacity: roomRow.capacity }
@@ -70,27 +73,36 @@ export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, reque
   }
   const [site] = siteId
     ? await tx.select().from(sites).where(eq(sites.id, siteId))
-    : await tx.select().from(sites).where(and(eq(sites.centreId, caseRow.centreId), eq(sites.active, true))).orderBy(sites.id).limit(1)
+    : await tx
+        .select()
+        .from(sites)
+        .where(and(eq(sites.centreId, caseRow.centreId), eq(sites.active, true)))
+        .orderBy(sites.id)
+        .limit(1)
   if (!site) throw conflict('no-site', 'The centre has no site to take the time zone from; create a site first.')
 
   if (new Set(request.counsellorIds).size !== request.counsellorIds.length) throw field('/counsellorIds', 'lists a counsellor twice')
-  const counsellorRows = await tx.select().from(counsellors)
+  const counsellorRows = await tx
+    .select()
+    .from(counsellors)
     .where(and(inArray(counsellors.id, request.counsellorIds), inCentre(counsellors.centreId, actor)))
   for (const id of request.counsellorIds) {
     const row = counsellorRows.find((c) => c.id === id)
     if (!row) throw notFound('counsellor', id)
     if (!row.active) throw field('/counsellorIds', `names a deactivated counsellor (${id})`)
   }
-  const absences = await tx.select().from(counsellorAbsences).where(and(
-    inArray(counsellorAbsences.counsellorId, request.counsellorIds),
-    gt(counsellorAbsences.endsAt, absencesFrom),
-  ))
+  const absences = await tx
+    .select()
+    .from(counsellorAbsences)
+    .where(and(inArray(counsellorAbsences.counsellorId, request.counsellorIds), gt(counsellorAbsences.endsAt, absencesFrom)))
 
   const caseParties = await casePeople(tx, caseRow.id)
   let people = caseParties.map(({ partyId, side }) => ({ partyId, side }))
   if (request.kind === 'conversation') {
     const invited = request.partyIds ?? caseParties.filter((p) => p.side !== 'child').map((p) => p.partyId)
-    invited.forEach((id, i) => { if (!caseParties.some((p) => p.partyId === id)) throw field(`/partyIds/${i}`, 'is not a party of this case') })
+    invited.forEach((id, i) => {
+      if (!caseParties.some((p) => p.partyId === id)) throw field(`/partyIds/${i}`, 'is not a party of this case')
+    })
     people = people.filter((p) => invited.includes(p.partyId))
   } else if (request.partyIds) {
     throw field('/partyIds', 'only applies to a conversation: a visit involves every party of the case')
@@ -122,15 +134,26 @@ export interface PlannedVisit extends Slot {
 
 export function planVisit(ctx: BookingContext, start: Date): PlannedVisit {
   const staggered = computeStagger({
-    kind: ctx.request.kind, start, durationMinutes: ctx.request.durationMinutes, stagger: ctx.stagger,
+    kind: ctx.request.kind,
+    start,
+    durationMinutes: ctx.request.durationMinutes,
+    stagger: ctx.stagger,
     parties: ctx.people.filter((p): p is { partyId: string; side: PartySide } => p.side !== 'child'),
   })
   return staggered
 }
 
-interface ReservationRow { resource_kind: 'room' | 'counsellor' | 'party'; resource_id: string; place: number; visit_id: string }
+interface ReservationRow {
+  resource_kind: 'room' | 'counsellor' | 'party'
+  resource_id: string
+  place: number
+  visit_id: string
+}
 
-interface Overlaps { reasons: BookingReason[]; freePlace: number | null }
+interface Overlaps {
+  reasons: BookingReason[]
+  freePlace: number | null
+}
 
 /**
  * For each slot, the active reservations of the visit's resources overlapping its span (one query for
@@ -140,15 +163,29 @@ interface Overlaps { reasons: BookingReason[]; freePlace: number | null }
 async function overlapsOf(tx: Tx, ctx: BookingContext, slots: Slot[], ignoreVisitId?: string): Promise<Overlaps[]> {
   if (slots.length === 0) return []
   const resourceIds = [...(ctx.room ? [ctx.room.id] : []), ...ctx.request.counsellorIds, ...ctx.people.map((p) => p.partyId)]
-  const spans = sql.join(slots.map((slot, i) => sql`(${i}::int, tstzrange(${slot.spanStart.toISOString()}::timestamptz, ${slot.spanEnd.toISOString()}::timestamptz, '[)'))`), sql`, `)
-  const rows = await rawRows<ReservationRow & { slot: number }>(tx, sql`
+  const spans = sql.join(
+    slots.map((slot, i) => sql`(${i}::int, tstzrange(${slot.spanStart.toISOString()}::timestamptz, ${slot.spanEnd.toISOString()}::timestamptz, '[)'))`),
+    sql`, `,
+  )
+  const rows = await rawRows<ReservationRow & { slot: number }>(
+    tx,
+    sql`
     select s.slot, r.resource_kind, r.resource_id, r.place, r.visit_id
     from (values ${spans}) as s(slot, span)
     join reservations r on r.active and r.during && s.span
-      and r.resource_id in (${sql.join(resourceIds.map((id) => sql`${id}::uuid`), sql`, `)})
+      and r.resource_id in (${sql.join(
+        resourceIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})
       ${ignoreVisitId ? sql`and r.visit_id <> ${ignoreVisitId}` : sql``}
-    order by s.slot, r.resource_kind, r.place`)
-  return slots.map((_, i) => judgeOverlaps(ctx, rows.filter((r) => r.slot === i)))
+    order by s.slot, r.resource_kind, r.place`,
+  )
+  return slots.map((_, i) =>
+    judgeOverlaps(
+      ctx,
+      rows.filter((r) => r.slot === i),
+    ),
+  )
 }
 
 function judgeOverlaps(ctx: BookingContext, rows: ReservationRow[]): Overlaps {
@@ -156,7 +193,11 @@ function judgeOverlaps(ctx: BookingContext, rows: ReservationRow[]): Overlaps {
   let freePlace: number | null = null
   if (ctx.room) {
     const taken = new Set(rows.filter((r) => r.resource_kind === 'room').map((r) => r.place))
-    for (let place = 1; place <= ctx.room.capacity; place++) if (!taken.has(place)) { freePlace = place; break }
+    for (let place = 1; place <= ctx.room.capacity; place++)
+      if (!taken.has(place)) {
+        freePlace = place
+        break
+      }
     if (freePlace === null) {
       for (const r of rows.filter((r) => r.resource_kind === 'room')) {
         reasons.push({ code: 'room_busy', resourceId: r.resource_id, visitId: r.visit_id, detail: 'the room is booked then' })
@@ -164,14 +205,19 @@ function judgeOverlaps(ctx: BookingContext, rows: ReservationRow[]): Overlaps {
     }
   }
   for (const r of rows.filter((r) => r.resource_kind !== 'room')) {
-    reasons.push(r.resource_kind === 'counsellor'
-      ? { code: 'counsellor_busy', resourceId: r.resource_id, visitId: r.visit_id, detail: 'the counsellor supervises another visit then' }
-      : { code: 'party_busy', resourceId: r.resource_id, visitId: r.visit_id, detail: 'a party of this case has another visit then' })
+    reasons.push(
+      r.resource_kind === 'counsellor'
+        ? { code: 'counsellor_busy', resourceId: r.resource_id, visitId: r.visit_id, detail: 'the counsellor supervises another visit then' }
+        : { code: 'party_busy', resourceId: r.resource_id, visitId: r.visit_id, detail: 'a party of this case has another visit then' },
+    )
   }
   return { reasons, freePlace }
 }
 
-export interface Skipped { start: Date; reasons: BookingReason[] }
+export interface Skipped {
+  start: Date
+  reasons: BookingReason[]
+}
 
 /** The `conflicts[]` of a 409 booking problem: one entry per reason, with the resource kind. */
 export function conflictsOf(skipped: Skipped[], timeZone: string) {
@@ -183,22 +229,46 @@ export function conflictsOf(skipped: Skipped[], timeZone: string) {
 }
 
 const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({
-  siteId: ctx.siteId, roomId: ctx.room?.id ?? null, counsellorIds: ctx.request.counsellorIds,
-  partyIds: ctx.people.map((p) => p.partyId), kind: ctx.request.kind, timeZone: ctx.timeZone,
-  startsAt: planned.start, endsAt: planned.end, spanStart: planned.spanStart, spanEnd: planned.spanEnd,
+  siteId: ctx.siteId,
+  roomId: ctx.room?.id ?? null,
+  counsellorIds: ctx.request.counsellorIds,
+  partyIds: ctx.people.map((p) => p.partyId),
+  kind: ctx.request.kind,
+  timeZone: ctx.timeZone,
+  startsAt: planned.start,
+  endsAt: planned.end,
+  spanStart: planned.spanStart,
+  spanEnd: planned.spanEnd,
   arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
 })
 
 /** Inserts the visits and their reservations in two statements; the exclusion constraint is the final word on overlaps. */
-async function insertVisits(tx: Tx, ctx: BookingContext, accepted: { planned: PlannedVisit; place: number | null }[], seriesId: string | null): Promise<VisitRow[]> {
+async function insertVisits(
+  tx: Tx,
+  ctx: BookingContext,
+  accepted: { planned: PlannedVisit; place: number | null }[],
+  seriesId: string | null,
+): Promise<VisitRow[]> {
   if (accepted.length === 0) return []
-  const rows = await tx.insert(visits).values(accepted.map(({ planned }) => ({
-    centreId: ctx.caseRow.centreId, caseId: ctx.caseRow.id, seriesId, ...visitValues(ctx, planned),
-  }))).returning()
+  const rows = await tx
+    .insert(visits)
+    .values(
+      accepted.map(({ planned }) => ({
+        centreId: ctx.caseRow.centreId,
+        caseId: ctx.caseRow.id,
+        seriesId,
+        ...visitValues(ctx, planned),
+      })),
+    )
+    .returning()
   // Matched by start (distinct within one request), not by the order RETURNING happens to give.
   const byStart = new Map(rows.map((row) => [row.startsAt.getTime(), row]))
   const inserted = accepted.map(({ planned }) => byStart.get(planned.start.getTime())!)
-  await reserve(tx, ctx, inserted.map((visit, i) => ({ visit, place: accepted[i]!.place })))
+  await reserve(
+    tx,
+    ctx,
+    inserted.map((visit, i) => ({ visit, place: accepted[i]!.place })),
+  )
   return inserted
 }
 
@@ -216,7 +286,6 @@ async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; p
   await tx.insert(reservations).values(rows)
 }
 
-
 /**
  * Books the occurrences in order, each judged by the calendar rules, the existing reservations (read
  * once for all of them) and the occurrences accepted before it in this request; the accepted ones are
@@ -225,7 +294,13 @@ async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; p
  * a 409 and nothing is written.
  * `reject`: any unbookable occurrence makes the whole request a 409 listing every conflict.
  */
-export async function bookOccurrences(tx: Tx, actor: Actor, ctx: BookingContext, starts: Date[], options: { onConflict: 'reject' | 'skip'; dryRun: boolean; seriesId: string | null }) {
+export async function bookOccurrences(
+  tx: Tx,
+  actor: Actor,
+  ctx: BookingContext,
+  starts: Date[],
+  options: { onConflict: 'reject' | 'skip'; dryRun: boolean; seriesId: string | null },
+) {
   const plans = starts.map((start) => planVisit(ctx, start))
   const overlaps = await overlapsOf(tx, ctx, plans)
   const accepted: { planned: PlannedVisit; place: number | null }[] = []
@@ -246,14 +321,23 @@ export async function bookOccurrences(tx: Tx, actor: Actor, ctx: BookingContext,
     }
   })
   if (options.onConflict === 'reject' && skipped.length > 0) {
-    throw conflict('booking-conflict',
+    throw conflict(
+      'booking-conflict',
       `${skipped.length} of ${starts.length} occurrence(s) cannot be booked; nothing was booked. ` +
-      skipped.slice(0, 5).map((s) => `${formatInstant(s.start, ctx.timeZone)}: ${s.reasons.map((r) => r.detail).join(', ')}`).join('; '),
-      { conflicts: conflictsOf(skipped, ctx.timeZone) })
+        skipped
+          .slice(0, 5)
+          .map((s) => `${formatInstant(s.start, ctx.timeZone)}: ${s.reasons.map((r) => r.detail).join(', ')}`)
+          .join('; '),
+      { conflicts: conflictsOf(skipped, ctx.timeZone) },
+    )
   }
   if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null })), skipped }
   const booked = await insertVisits(tx, ctx, accepted, options.seriesId)
-  await audit(tx, actor, booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })))
+  await audit(
+    tx,
+    actor,
+    booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })),
+  )
   return { booked, skipped }
 }
 
@@ -275,12 +359,17 @@ export async function rebookVisit(tx: Tx, now: Date, ctx: BookingContext, visit:
   const [overlaps] = await overlapsOf(tx, ctx, [planned], visit.id)
   reasons.push(...overlaps!.reasons)
   if (reasons.length > 0) {
-    throw conflict('booking-conflict',
+    throw conflict(
+      'booking-conflict',
       `The visit cannot move to ${formatInstant(start, ctx.timeZone)}: ${reasons.map((r) => r.detail).join(', ')}. Nothing was changed.`,
-      { conflicts: conflictsOf([{ start, reasons }], ctx.timeZone) })
+      { conflicts: conflictsOf([{ start, reasons }], ctx.timeZone) },
+    )
   }
-  const [row] = await tx.update(visits).set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: now })
-    .where(eq(visits.id, visit.id)).returning()
+  const [row] = await tx
+    .update(visits)
+    .set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: now })
+    .where(eq(visits.id, visit.id))
+    .returning()
   await reserve(tx, ctx, [{ visit: row!, place: overlaps!.freePlace }])
   return row!
 }

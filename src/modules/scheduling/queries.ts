@@ -53,11 +53,13 @@ export async function checkGate(db: Queryable, caseRow: CaseRow, kind: VisitKind
   if (!bookable.includes(caseRow.status) || !readiness.ready) {
     const missing = readiness.missing
     const what = missing.map((m) => `party ${m.partyId} has not signed the ${m.requirement.replace('_', ' ')}${m.version ? ` (version ${m.version})` : ''}`)
-    throw conflict('booking-gate',
+    throw conflict(
+      'booking-gate',
       caseRow.status === 'intake'
         ? `The case is still in intake: activate it before booking visits${what.length ? `; ${what.join('; ')}` : ''}.`
         : `No visit can be booked until every adult party has signed the documents in force and the agreement: ${what.join('; ')}.`,
-      { missing, caseStatus: caseRow.status })
+      { missing, caseStatus: caseRow.status },
+    )
   }
   return agreement
 }
@@ -84,10 +86,17 @@ export async function loadCaseRules(db: Queryable, caseRow: CaseRow, kind: Visit
   const agreement = kind === 'conversation' ? null : current
   let visitsCounted = 0
   if (agreement?.maxVisits != null) {
-    const [row] = await db.select({ n: count() }).from(visits).where(and(
-      eq(visits.caseId, caseRow.id), ne(visits.kind, 'conversation'),
-      notInArray(visits.status, ['cancelled', 'entered-in-error']), gte(visits.createdAt, agreement.createdAt),
-    ))
+    const [row] = await db
+      .select({ n: count() })
+      .from(visits)
+      .where(
+        and(
+          eq(visits.caseId, caseRow.id),
+          ne(visits.kind, 'conversation'),
+          notInArray(visits.status, ['cancelled', 'entered-in-error']),
+          gte(visits.createdAt, agreement.createdAt),
+        ),
+      )
     visitsCounted = row!.n
   }
   const suspensionRows = await db.select().from(suspensions).where(eq(suspensions.caseId, caseRow.id))
@@ -106,8 +115,12 @@ export async function loadCaseRules(db: Queryable, caseRow: CaseRow, kind: Visit
 
 const SIDE_OF_ROLE: Record<string, PartySide | 'child'> = {
   child: 'child',
-  visiting_parent: 'visiting', visiting_grandparent: 'visiting', visiting_sibling: 'visiting', visiting_third_party: 'visiting',
-  residing_parent: 'residing', residing_other: 'residing',
+  visiting_parent: 'visiting',
+  visiting_grandparent: 'visiting',
+  visiting_sibling: 'visiting',
+  visiting_third_party: 'visiting',
+  residing_parent: 'residing',
+  residing_other: 'residing',
 }
 
 /** The case's people (children included) with the side they are on, in a stable order. */
@@ -126,7 +139,12 @@ type AbsenceRow = typeof counsellorAbsences.$inferSelect
  * case, its own limits.
  */
 export function bookingRules(input: {
-  kind: VisitKind; site: SiteRow; settings: CentreSettings; counsellors: CounsellorRow[]; absences: AbsenceRow[]; caseRules: CaseRules | null
+  kind: VisitKind
+  site: SiteRow
+  settings: CentreSettings
+  counsellors: CounsellorRow[]
+  absences: AbsenceRow[]
+  caseRules: CaseRules | null
 }): BookingRules {
   const { kind, site, settings, caseRules } = input
   return {
@@ -134,7 +152,8 @@ export function bookingRules(input: {
     timeZone: site.timeZone,
     site: kind === 'outside_visit' ? undefined : { openingHours: site.openingHours, closures: site.closures, holidayOptOuts: settings.holidayOptOuts },
     counsellors: input.counsellors.map((c) => ({
-      id: c.id, workingHours: c.workingHours,
+      id: c.id,
+      workingHours: c.workingHours,
       absences: input.absences.filter((a) => a.counsellorId === c.id).map((a) => ({ from: a.startsAt, until: a.endsAt })),
     })),
     plannedEndDate: caseRules?.plannedEndDate ?? null,

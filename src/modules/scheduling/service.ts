@@ -21,32 +21,76 @@ import { absencesFrom } from './times.js'
 
 /** Scheduling: booking series and single visits, reading them, moving a visit and ending a series. */
 
-type DryRunContext = { caseId: string; seriesId: string | null; kind: VisitRow['kind']; siteId: string | null; roomId: string | null; counsellorIds: string[]; partyIds: string[]; timeZone: string }
+type DryRunContext = {
+  caseId: string
+  seriesId: string | null
+  kind: VisitRow['kind']
+  siteId: string | null
+  roomId: string | null
+  counsellorIds: string[]
+  partyIds: string[]
+  timeZone: string
+}
 
 /** A visit as the API shows it: instants with the site's offset. A dry run's visit has no row yet, only its context. */
 export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context?: DryRunContext) {
   if (row.id === null) {
     const c = context!
     return {
-      id: null, caseId: c.caseId, seriesId: c.seriesId, kind: c.kind, siteId: c.siteId, roomId: c.roomId, counsellorIds: c.counsellorIds, partyIds: c.partyIds,
-      start: formatInstant(row.start, c.timeZone), end: formatInstant(row.end, c.timeZone), status: 'booked' as const,
-      arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, c.timeZone), leaveAt: formatInstant(a.leaveAt, c.timeZone) })),
-      cancelledBy: null, cancelReasonCode: null, cancelExplanation: null, version: 0,
+      id: null,
+      caseId: c.caseId,
+      seriesId: c.seriesId,
+      kind: c.kind,
+      siteId: c.siteId,
+      roomId: c.roomId,
+      counsellorIds: c.counsellorIds,
+      partyIds: c.partyIds,
+      start: formatInstant(row.start, c.timeZone),
+      end: formatInstant(row.end, c.timeZone),
+      status: 'booked' as const,
+      arrivals: row.arrivals.map((a) => ({
+        partyId: a.partyId,
+        arriveAt: formatInstant(a.arriveAt, c.timeZone),
+        leaveAt: formatInstant(a.leaveAt, c.timeZone),
+      })),
+      cancelledBy: null,
+      cancelReasonCode: null,
+      cancelExplanation: null,
+      version: 0,
     }
   }
   const zone = row.timeZone
   return {
-    id: row.id, caseId: row.caseId, seriesId: row.seriesId, kind: row.kind, siteId: row.siteId, roomId: row.roomId,
-    counsellorIds: row.counsellorIds, partyIds: row.partyIds,
-    start: formatInstant(row.startsAt, zone), end: formatInstant(row.endsAt, zone), status: row.status,
-    arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(new Date(a.arriveAt), zone), leaveAt: formatInstant(new Date(a.leaveAt), zone) })),
-    cancelledBy: row.cancelledBy, cancelReasonCode: row.cancelReasonCode, cancelExplanation: row.cancelExplanation, version: row.version,
+    id: row.id,
+    caseId: row.caseId,
+    seriesId: row.seriesId,
+    kind: row.kind,
+    siteId: row.siteId,
+    roomId: row.roomId,
+    counsellorIds: row.counsellorIds,
+    partyIds: row.partyIds,
+    start: formatInstant(row.startsAt, zone),
+    end: formatInstant(row.endsAt, zone),
+    status: row.status,
+    arrivals: row.arrivals.map((a) => ({
+      partyId: a.partyId,
+      arriveAt: formatInstant(new Date(a.arriveAt), zone),
+      leaveAt: formatInstant(new Date(a.leaveAt), zone),
+    })),
+    cancelledBy: row.cancelledBy,
+    cancelReasonCode: row.cancelReasonCode,
+    cancelExplanation: row.cancelExplanation,
+    version: row.version,
   }
 }
 
 const bookingRequest = (body: SeriesCreate | VisitCreate): BookingRequest => ({
-  kind: body.kind, roomId: body.roomId, counsellorIds: body.counsellorIds, partyIds: body.partyIds,
-  durationMinutes: body.durationMinutes, stagger: body.stagger,
+  kind: body.kind,
+  roomId: body.roomId,
+  counsellorIds: body.counsellorIds,
+  partyIds: body.partyIds,
+  durationMinutes: body.durationMinutes,
+  stagger: body.stagger,
 })
 
 /** Expands a recurrence; a rule that cannot run is a 400 on the field it names. */
@@ -73,23 +117,54 @@ export async function createSeries(tx: Tx, actor: Actor, _now: Date, caseId: str
   const roughStart = parseTime(input.start, 'UTC', { in: 'body', pointer: '/start' })
   const ctx = await prepareBooking(tx, actor, caseId, bookingRequest(input), absencesFrom(roughStart))
   const expansion = expand({
-    start: input.start, timeZone: ctx.timeZone, rrule: input.rrule, exdates: input.exdates, rdates: input.rdates,
+    start: input.start,
+    timeZone: ctx.timeZone,
+    rrule: input.rrule,
+    exdates: input.exdates,
+    rdates: input.rdates,
     notAfter: ctx.caseRow.plannedEndDate ? DateTime.fromISO(ctx.caseRow.plannedEndDate, { zone: ctx.timeZone }).endOf('day').toJSDate() : undefined,
   })
   let seriesId: string | null = null
   if (!input.dryRun) {
-    const [row] = await tx.insert(series).values({
-      centreId: ctx.caseRow.centreId, caseId, kind: input.kind, roomId: ctx.room?.id ?? null, counsellorIds: input.counsellorIds,
-      start: input.start, timeZone: ctx.timeZone, durationMinutes: input.durationMinutes, rrule: input.rrule ?? null,
-      exdates: input.exdates ?? [], stagger: ctx.stagger,
-    }).returning()
+    const [row] = await tx
+      .insert(series)
+      .values({
+        centreId: ctx.caseRow.centreId,
+        caseId,
+        kind: input.kind,
+        roomId: ctx.room?.id ?? null,
+        counsellorIds: input.counsellorIds,
+        start: input.start,
+        timeZone: ctx.timeZone,
+        durationMinutes: input.durationMinutes,
+        rrule: input.rrule ?? null,
+        exdates: input.exdates ?? [],
+        stagger: ctx.stagger,
+      })
+      .returning()
     seriesId = row!.id
     await audit(tx, actor, { action: 'series.created', entityType: 'series', entityId: seriesId })
   }
-  const { booked, skipped } = await bookOccurrences(tx, actor, ctx, expansion.occurrences.map((o) => o.instant), { onConflict: input.onConflict, dryRun: input.dryRun, seriesId })
-  const context = { caseId, seriesId, kind: input.kind, siteId: ctx.siteId, roomId: ctx.room?.id ?? null, counsellorIds: input.counsellorIds, partyIds: ctx.people.map((p) => p.partyId), timeZone: ctx.timeZone }
+  const { booked, skipped } = await bookOccurrences(
+    tx,
+    actor,
+    ctx,
+    expansion.occurrences.map((o) => o.instant),
+    { onConflict: input.onConflict, dryRun: input.dryRun, seriesId },
+  )
+  const context = {
+    caseId,
+    seriesId,
+    kind: input.kind,
+    siteId: ctx.siteId,
+    roomId: ctx.room?.id ?? null,
+    counsellorIds: input.counsellorIds,
+    partyIds: ctx.people.map((p) => p.partyId),
+    timeZone: ctx.timeZone,
+  }
   return {
-    seriesId, dryRun: input.dryRun,
+    seriesId,
+    dryRun: input.dryRun,
     visits: booked.map((v) => visitView(v, context)),
     skipped: skipped.map((s) => ({ start: formatInstant(s.start, ctx.timeZone), reasons: s.reasons })),
     warnings: expansion.warnings,
@@ -110,7 +185,10 @@ export async function bookVisit(tx: Tx, actor: Actor, _now: Date, caseId: string
 
 /** A series of the actor's centre and its visits. */
 export async function getSeries(db: Queryable, actor: Actor, id: string) {
-  const [row] = await db.select().from(series).where(and(eq(series.id, id), inCentre(series.centreId, actor)))
+  const [row] = await db
+    .select()
+    .from(series)
+    .where(and(eq(series.id, id), inCentre(series.centreId, actor)))
   if (!row) throw notFound('series', id)
   const rows = await db.select().from(visits).where(eq(visits.seriesId, id)).orderBy(asc(visits.startsAt))
   // Instants with the series' own offset, like its visits.
@@ -120,7 +198,10 @@ export async function getSeries(db: Queryable, actor: Actor, id: string) {
 
 /** A visit in the actor's scope: in full with its version for a centre, in the referrer view for a court. */
 export async function getVisit(db: Queryable, actor: Actor, id: string) {
-  const [row] = await db.select().from(visits).where(and(eq(visits.id, id), visitScope(actor)))
+  const [row] = await db
+    .select()
+    .from(visits)
+    .where(and(eq(visits.id, id), visitScope(actor)))
   if (!row) throw notFound('visit', id)
   if (isCourtToken(actor)) return { referrer: true as const, view: (await renderReferrerVisits(db, [row]))[0]! }
   return { referrer: false as const, version: row.version, view: visitView(row) }
@@ -129,23 +210,34 @@ export async function getVisit(db: Queryable, actor: Actor, id: string) {
 /** A page of the visits in the actor's scope, by start time; a court filters by whole days, case and status only. */
 export async function listVisits(db: Queryable, actor: Actor, q: VisitListQuery) {
   if (isCourtToken(actor)) {
-    const rows = await db.select().from(visits).where(and(visitScope(actor), ...referrerVisitFilters(q)))
-      .orderBy(asc(visits.startsAt), asc(visits.id)).limit(q.limit + 1)
+    const rows = await db
+      .select()
+      .from(visits)
+      .where(and(visitScope(actor), ...referrerVisitFilters(q)))
+      .orderBy(asc(visits.startsAt), asc(visits.id))
+      .limit(q.limit + 1)
     const items = rows.slice(0, q.limit)
     const nextCursor = rows.length > q.limit ? referrerCursor.encode(items[items.length - 1]!) : null
     return { referrer: true as const, page: { items: await renderReferrerVisits(db, items), nextCursor } }
   }
-  const rows = await db.select().from(visits).where(and(
-    visitScope(actor),
-    q.cursor ? visitCursor.decode(q.cursor) : undefined,
-    q.from ? gte(visits.startsAt, new Date(q.from)) : undefined,
-    q.to ? lt(visits.startsAt, new Date(q.to)) : undefined,
-    q.siteId ? eq(visits.siteId, q.siteId) : undefined,
-    q.roomId ? eq(visits.roomId, q.roomId) : undefined,
-    q.counsellorId ? sql`${q.counsellorId}::uuid = any(${visits.counsellorIds})` : undefined,
-    q.caseId ? eq(visits.caseId, q.caseId) : undefined,
-    q.status ? eq(visits.status, q.status) : undefined,
-  )).orderBy(asc(visits.startsAt), asc(visits.id)).limit(q.limit + 1)
+  const rows = await db
+    .select()
+    .from(visits)
+    .where(
+      and(
+        visitScope(actor),
+        q.cursor ? visitCursor.decode(q.cursor) : undefined,
+        q.from ? gte(visits.startsAt, new Date(q.from)) : undefined,
+        q.to ? lt(visits.startsAt, new Date(q.to)) : undefined,
+        q.siteId ? eq(visits.siteId, q.siteId) : undefined,
+        q.roomId ? eq(visits.roomId, q.roomId) : undefined,
+        q.counsellorId ? sql`${q.counsellorId}::uuid = any(${visits.counsellorIds})` : undefined,
+        q.caseId ? eq(visits.caseId, q.caseId) : undefined,
+        q.status ? eq(visits.status, q.status) : undefined,
+      ),
+    )
+    .orderBy(asc(visits.startsAt), asc(visits.id))
+    .limit(q.limit + 1)
   const items = rows.slice(0, q.limit)
   const nextCursor = rows.length > q.limit ? visitCursor.encode(items[items.length - 1]!) : null
   return { referrer: false as const, page: { items: items.map((v) => visitView(v)), nextCursor } }
@@ -155,7 +247,10 @@ export async function listVisits(db: Queryable, actor: Actor, q: VisitListQuery)
 
 /** The version a change was asked against is no longer the visit's (the route answers 412). */
 export class StaleVersion extends Error {
-  constructor(readonly expected: string[], readonly currentVersion: number) {
+  constructor(
+    readonly expected: string[],
+    readonly currentVersion: number,
+  ) {
     super(`The visit is at version ${currentVersion}`)
   }
 }
@@ -179,12 +274,15 @@ export function staggerOfVisit(visit: VisitRow, people: BookingContext['people']
   const residing = bySide('residing')
   if (!visiting || !residing) return undefined
   const minutes = (a: string | Date, b: string | Date) => Math.round((new Date(a).getTime() - new Date(b).getTime()) / 60_000)
-  const [firstSide, first, second] = Date.parse(visiting.arriveAt) <= Date.parse(residing.arriveAt)
-    ? ['visiting' as const, visiting, residing]
-    : ['residing' as const, residing, visiting]
+  const [firstSide, first, second] =
+    Date.parse(visiting.arriveAt) <= Date.parse(residing.arriveAt) ? ['visiting' as const, visiting, residing] : ['residing' as const, residing, visiting]
   if (visit.kind === 'supervised_handover') {
     // The first side drops off during [start, end]; the other picks up `arrivalGap` after the end.
-    return { firstToArrive: firstSide, arrivalGapMinutes: minutes(second.arriveAt, visit.endsAt), departureGapMinutes: minutes(second.leaveAt, second.arriveAt) }
+    return {
+      firstToArrive: firstSide,
+      arrivalGapMinutes: minutes(second.arriveAt, visit.endsAt),
+      departureGapMinutes: minutes(second.leaveAt, second.arriveAt),
+    }
   }
   return { firstToArrive: firstSide, arrivalGapMinutes: minutes(visit.startsAt, first.arriveAt), departureGapMinutes: minutes(first.leaveAt, visit.endsAt) }
 }
@@ -194,7 +292,10 @@ export function staggerOfVisit(visit: VisitRow, people: BookingContext['people']
  * versions in `ifMatch`: the new slot is judged by every rule a new booking obeys.
  */
 export async function changeVisit(tx: Tx, actor: Actor, now: Date, id: string, ifMatch: '*' | string[], input: VisitPatch) {
-  const [current] = await tx.select().from(visits).where(and(eq(visits.id, id), inCentre(visits.centreId, actor)))
+  const [current] = await tx
+    .select()
+    .from(visits)
+    .where(and(eq(visits.id, id), inCentre(visits.centreId, actor)))
   if (!current) throw notFound('visit', id)
   checkChangeable(current, ifMatch)
 
@@ -223,7 +324,10 @@ export async function changeVisit(tx: Tx, actor: Actor, now: Date, id: string, i
 /** Ends a series: cancels its booked visits from `from` on (default now) and records where it ended. */
 export async function endSeries(tx: Tx, actor: Actor, now: Date, id: string, q: SeriesEndQuery) {
   const reasonCode = q.reasonCode ?? 'other'
-  const [row] = await tx.select().from(series).where(and(eq(series.id, id), inCentre(series.centreId, actor)))
+  const [row] = await tx
+    .select()
+    .from(series)
+    .where(and(eq(series.id, id), inCentre(series.centreId, actor)))
   if (!row) throw notFound('series', id)
   // The case row lock orders this with bookings, suspensions and endings of the same case.
   await lockCase(tx, actor, row.caseId)

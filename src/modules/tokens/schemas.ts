@@ -8,8 +8,13 @@ import { Instant, Nullable, Uuid } from '../../http/schemas.js'
 
 export const Token = Type.Object({
   // Unions of literals rather than StringEnum: the 400 a client gets for an unknown role stays as it was.
-  id: Uuid, role: Type.Union(ROLES.map((r) => Type.Literal(r)), { examples: ['staff'] }),
-  centreId: Nullable(Uuid), courtId: Nullable(Uuid),
+  id: Uuid,
+  role: Type.Union(
+    ROLES.map((r) => Type.Literal(r)),
+    { examples: ['staff'] },
+  ),
+  centreId: Nullable(Uuid),
+  courtId: Nullable(Uuid),
   counsellorId: Nullable(Uuid),
   label: Type.Union([Type.String(), Type.Null()], { examples: ['Front desk'] }),
   createdAt: Instant,
@@ -17,12 +22,18 @@ export const Token = Type.Object({
   lastUsedAt: Nullable(Instant),
 })
 
-export const TokenCreate = Type.Object({
-  role: Type.Union(ISSUABLE_ROLES.map((r) => Type.Literal(r)), { examples: ['staff'], description: 'Never operator: an operator token is made only with the CLI' }),
-  label: Type.Optional(Type.String({ maxLength: 100, examples: ['Front desk'] })),
-  courtId: Type.Optional(Uuid),
-  counsellorId: Type.Optional(Uuid),
-}, { additionalProperties: false, examples: [{ role: 'clerk', courtId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', label: 'Griffie familierechtbank' }] })
+export const TokenCreate = Type.Object(
+  {
+    role: Type.Union(
+      ISSUABLE_ROLES.map((r) => Type.Literal(r)),
+      { examples: ['staff'], description: 'Never operator: an operator token is made only with the CLI' },
+    ),
+    label: Type.Optional(Type.String({ maxLength: 100, examples: ['Front desk'] })),
+    courtId: Type.Optional(Uuid),
+    counsellorId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false, examples: [{ role: 'clerk', courtId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', label: 'Griffie familierechtbank' }] },
+)
 export type TokenCreate = Static<typeof TokenCreate>
 
 export const TokenCreated = Type.Object({ ...Token.properties, token: Type.String({ description: 'The secret, shown once', examples: ['bzr_…'] }) })

@@ -37,15 +37,18 @@ export interface NewToken {
 /** Creates a token row; the secret is returned once and only its hash is stored. */
 export async function createToken(db: Queryable, token: NewToken) {
   const { secret, secretHash } = newSecret()
-  const [row] = await db.insert(apiTokens).values({
-    role: token.role,
-    centreId: token.centreId ?? null,
-    courtId: token.courtId ?? null,
-    counsellorId: token.counsellorId ?? null,
-    label: token.label ?? null,
-    issuedByCentreId: token.issuedByCentreId ?? token.centreId ?? null,
-    secretHash,
-  }).returning()
+  const [row] = await db
+    .insert(apiTokens)
+    .values({
+      role: token.role,
+      centreId: token.centreId ?? null,
+      courtId: token.courtId ?? null,
+      counsellorId: token.counsellorId ?? null,
+      label: token.label ?? null,
+      issuedByCentreId: token.issuedByCentreId ?? token.centreId ?? null,
+      secretHash,
+    })
+    .returning()
   return { row: row!, secret }
 }
 
@@ -61,11 +64,16 @@ export async function issue(tx: Queryable, actor: Actor, token: NewToken) {
 }
 
 /** The first record a token's scope names that does not exist (a counsellor: not in the token's centre), or null. */
-export async function missingScope(db: Queryable, scope: Pick<NewToken, 'centreId' | 'courtId' | 'counsellorId'>): Promise<'centre' | 'court' | 'counsellor' | null> {
+export async function missingScope(
+  db: Queryable,
+  scope: Pick<NewToken, 'centreId' | 'courtId' | 'counsellorId'>,
+): Promise<'centre' | 'court' | 'counsellor' | null> {
   if (scope.centreId && !(await db.select({ id: centres.id }).from(centres).where(eq(centres.id, scope.centreId))).length) return 'centre'
   if (scope.courtId && !(await db.select({ id: courts.id }).from(courts).where(eq(courts.id, scope.courtId))).length) return 'court'
   if (scope.counsellorId) {
-    const [row] = await db.select({ id: counsellors.id }).from(counsellors)
+    const [row] = await db
+      .select({ id: counsellors.id })
+      .from(counsellors)
       .where(and(eq(counsellors.id, scope.counsellorId), scope.centreId ? eq(counsellors.centreId, scope.centreId) : sql`false`))
     if (!row) return 'counsellor'
   }
@@ -91,15 +99,21 @@ export async function issueToken(tx: Tx, actor: Actor, _now: Date, input: TokenC
   const byOperator = actor.role === 'operator'
   const courtScoped = input.role === 'clerk' || (input.role === 'integration' && (input.courtId !== undefined || byOperator))
   if (courtScoped && !byOperator) throw notAllowed(`A centre's admin may not issue a ${input.role} token for a court. ${OPERATOR_ONLY}`)
-  if (!courtScoped && byOperator) throw notAllowed(`The operator issues court-scoped tokens only (clerk, or integration with a courtId); a ${input.role} token is issued by its centre's admin, or with the CLI.`)
+  if (!courtScoped && byOperator)
+    throw notAllowed(
+      `The operator issues court-scoped tokens only (clerk, or integration with a courtId); a ${input.role} token is issued by its centre's admin, or with the CLI.`,
+    )
   if (courtScoped && !input.courtId) throw invalidInput('body', '/courtId', `is required for a ${input.role} token of a court`)
   if (input.courtId && !courtScoped) throw invalidInput('body', '/courtId', `does not apply to a ${input.role} token`)
   if (input.role === 'counsellor' && !input.counsellorId) throw invalidInput('body', '/counsellorId', 'is required for a counsellor token')
   if (input.counsellorId && input.role !== 'counsellor') throw invalidInput('body', '/counsellorId', `does not apply to a ${input.role} token`)
   const token: NewToken = {
-    role: input.role, label: input.label,
-    centreId: courtScoped ? null : actor.centreId, courtId: courtScoped ? input.courtId! : null,
-    counsellorId: input.counsellorId, issuedByCentreId: actor.centreId,
+    role: input.role,
+    label: input.label,
+    centreId: courtScoped ? null : actor.centreId,
+    courtId: courtScoped ? input.courtId! : null,
+    counsellorId: input.counsellorId,
+    issuedByCentreId: actor.centreId,
   }
   const missing = await missingScope(tx, { courtId: token.courtId, counsellorId: token.counsellorId, centreId: token.centreId })
   if (missing === 'court') throw notFound('court', input.courtId)
@@ -120,21 +134,31 @@ function tokensInScope(actor: Actor): SQL | undefined {
 
 /** The tokens in the actor's scope, never their secrets. */
 export async function listTokens(db: Queryable, actor: Actor, query: TokenQuery) {
-  const rows = await db.select().from(apiTokens)
-    .where(and(tokensInScope(actor), afterCursor(apiTokens.id, query.cursor))).orderBy(asc(apiTokens.id)).limit(query.limit + 1)
+  const rows = await db
+    .select()
+    .from(apiTokens)
+    .where(and(tokensInScope(actor), afterCursor(apiTokens.id, query.cursor)))
+    .orderBy(asc(apiTokens.id))
+    .limit(query.limit + 1)
   return toPage(rows, query.limit)
 }
 
 /** A token in the actor's scope, or undefined. */
 export async function findToken(db: Queryable, actor: Actor, id: string) {
-  const [row] = await db.select().from(apiTokens).where(and(eq(apiTokens.id, id), tokensInScope(actor)))
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, id), tokensInScope(actor)))
   return row
 }
 
 /** Revokes a token at `now`; it stops working at once. Revoking twice is harmless: the token is returned as it is. */
 export async function revokeToken(tx: Tx, actor: Actor, now: Date, id: string) {
-  const [row] = await tx.update(apiTokens).set({ revokedAt: now })
-    .where(and(eq(apiTokens.id, id), tokensInScope(actor), isNull(apiTokens.revokedAt))).returning()
+  const [row] = await tx
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.id, id), tokensInScope(actor), isNull(apiTokens.revokedAt)))
+    .returning()
   if (row) {
     await audit(tx, actor, { action: 'token.revoked', entityType: 'token', entityId: id, centreId: row.centreId, courtId: row.courtId })
     return row
@@ -145,8 +169,11 @@ export async function revokeToken(tx: Tx, actor: Actor, now: Date, id: string) {
 }
 
 /** The lookup runs on every request: a named prepared statement spares the planning. */
-export const tokenBySecretHash = (db: Db) => db.select().from(apiTokens)
-  .where(and(eq(apiTokens.secretHash, sql.placeholder('secretHash')), isNull(apiTokens.revokedAt)))
-  .prepare('token_by_secret_hash')
+export const tokenBySecretHash = (db: Db) =>
+  db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.secretHash, sql.placeholder('secretHash')), isNull(apiTokens.revokedAt)))
+    .prepare('token_by_secret_hash')
 
 export const markTokenUsed = (db: Queryable, id: string, at: Date) => db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id))

@@ -7,12 +7,18 @@ import type { Actor } from '../../domain/actor.js'
 
 /** Cancelling visits and freeing what they reserved: used by case transitions, series ending and visit changes. */
 
-export interface Cancellation { reasonCode: string; explanation: string | null }
+export interface Cancellation {
+  reasonCode: string
+  explanation: string | null
+}
 
 /** Frees a visit's reservations (cancelled, moved, entered in error). */
 export async function releaseReservations(tx: Tx, visitIds: string[]) {
   if (visitIds.length === 0) return
-  await tx.update(reservations).set({ active: false }).where(and(eq(reservations.active, true), inArray(reservations.visitId, visitIds)))
+  await tx
+    .update(reservations)
+    .set({ active: false })
+    .where(and(eq(reservations.active, true), inArray(reservations.visitId, visitIds)))
 }
 
 /**
@@ -22,20 +28,40 @@ export async function releaseReservations(tx: Tx, visitIds: string[]) {
  * cancelled visit ids in start order.
  */
 
-export async function cancelBookedVisits(tx: Tx, actor: Actor, which: { caseId: string } | { seriesId: string }, window: { from?: Date; until?: Date }, reason: Cancellation) {
-  const cancelled = await tx.update(visits).set({
-    status: 'cancelled', cancelledBy: 'centre', cancelReasonCode: reason.reasonCode, cancelExplanation: reason.explanation,
-    cancelledAt: new Date(), version: sql`${visits.version} + 1`,
-  }).where(and(
-    'caseId' in which ? eq(visits.caseId, which.caseId) : eq(visits.seriesId, which.seriesId),
-    eq(visits.status, 'booked'),
-    window.from ? gte(visits.startsAt, window.from) : undefined,
-    window.until ? lt(visits.startsAt, window.until) : undefined,
-  )).returning({ id: visits.id, startsAt: visits.startsAt })
+export async function cancelBookedVisits(
+  tx: Tx,
+  actor: Actor,
+  which: { caseId: string } | { seriesId: string },
+  window: { from?: Date; until?: Date },
+  reason: Cancellation,
+) {
+  const cancelled = await tx
+    .update(visits)
+    .set({
+      status: 'cancelled',
+      cancelledBy: 'centre',
+      cancelReasonCode: reason.reasonCode,
+      cancelExplanation: reason.explanation,
+      cancelledAt: new Date(),
+      version: sql`${visits.version} + 1`,
+    })
+    .where(
+      and(
+        'caseId' in which ? eq(visits.caseId, which.caseId) : eq(visits.seriesId, which.seriesId),
+        eq(visits.status, 'booked'),
+        window.from ? gte(visits.startsAt, window.from) : undefined,
+        window.until ? lt(visits.startsAt, window.until) : undefined,
+      ),
+    )
+    .returning({ id: visits.id, startsAt: visits.startsAt })
   cancelled.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id))
   const ids = cancelled.map((v) => v.id)
   await releaseReservations(tx, ids)
-  await audit(tx, actor, ids.map((id) => ({ action: `visit.cancelled.${reason.reasonCode}`, entityType: 'visit', entityId: id })))
+  await audit(
+    tx,
+    actor,
+    ids.map((id) => ({ action: `visit.cancelled.${reason.reasonCode}`, entityType: 'visit', entityId: id })),
+  )
   return ids
 }
 
@@ -45,16 +71,28 @@ const startOfLocalDay = (date: string, timeZone: string) => DateTime.fromISO(dat
  * A suspension [from, until) cancels the booked visits whose contact starts inside it (reason
  * case_suspended). A suspension dated back leaves visits already past alone: they are history.
  */
-export function cancelVisitsInSuspension(tx: Tx, actor: Actor, caseId: string, period: { from: string; until: string | null }, timeZone: string, now = new Date()) {
+export function cancelVisitsInSuspension(
+  tx: Tx,
+  actor: Actor,
+  caseId: string,
+  period: { from: string; until: string | null },
+  timeZone: string,
+  now = new Date(),
+) {
   const from = startOfLocalDay(period.from, timeZone)
-  return cancelBookedVisits(tx, actor, { caseId }, {
-    from: from > now ? from : now,
-    until: period.until ? startOfLocalDay(period.until, timeZone) : undefined,
-  }, { reasonCode: 'case_suspended', explanation: `The case is suspended from ${period.from}${period.until ? ` until ${period.until}` : ''}.` })
+  return cancelBookedVisits(
+    tx,
+    actor,
+    { caseId },
+    {
+      from: from > now ? from : now,
+      until: period.until ? startOfLocalDay(period.until, timeZone) : undefined,
+    },
+    { reasonCode: 'case_suspended', explanation: `The case is suspended from ${period.from}${period.until ? ` until ${period.until}` : ''}.` },
+  )
 }
 
 /** Ending a case cancels every visit still to come (reason case_ended). */
 export function cancelFutureVisits(tx: Tx, actor: Actor, caseId: string, now = new Date()) {
   return cancelBookedVisits(tx, actor, { caseId }, { from: new Date(now.getTime() + 1) }, { reasonCode: 'case_ended', explanation: 'The case has ended.' })
 }
-

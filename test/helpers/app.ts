@@ -1,3 +1,4 @@
+import type { Clock } from '../../src/clock.js'
 import { buildApp, type App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { pgliteDatabase, scratchDatabase } from './databases.js'
@@ -37,9 +38,9 @@ export interface TestContext {
 }
 
 /** Builds the app on a fresh database with one demo centre. */
-export async function buildTestApp(t: Tap, options: { logger?: unknown; poolSize?: number } = {}): Promise<TestContext> {
+export async function buildTestApp(t: Tap, options: { logger?: unknown; poolSize?: number; clock?: Clock } = {}): Promise<TestContext> {
   const database = await openTestDatabase(t, options.poolSize)
-  const app = await buildApp({ database, logger: options.logger as never })
+  const app = await buildApp({ database, logger: options.logger as never, ...(options.clock ? { clock: options.clock } : {}) })
   t.teardown(() => app.close())
   const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true })
   const operator = (await tokenFor(database, 'operator', {})).token

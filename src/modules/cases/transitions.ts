@@ -69,7 +69,7 @@ export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Case
 }
 
 /** active → suspended for [from, until); no visits are held or booked in that period. */
-export async function suspendCase(tx: Tx, actor: Actor, _now: Date, caseRow: CaseRow, body: SuspendBody) {
+export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow, body: SuspendBody) {
   const status = nextCaseStatus(caseRow, 'suspend')
   if (body.until !== undefined && body.until <= body.from)
     throw invalidField('/until', `must be after from (${body.from}); it is the first day visits may take place again`)
@@ -90,6 +90,7 @@ export async function suspendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Cas
   const cancelledVisitIds = await cancelVisitsInSuspension(
     tx,
     actor,
+    now,
     caseRow.id,
     { from: body.from, until: body.until ?? null },
     await caseTimeZone(tx, caseRow),
@@ -142,7 +143,7 @@ export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow,
   const reasonCategory = await requireReason(tx, caseRow.centreId, endingCategories(caseRow.status), body.reasonCode)
   const refusedAfterIntake = caseRow.status === 'intake'
   const updated = await update(tx, caseRow, { status, endedAt: now, endEffectiveDate: body.effectiveDate })
-  const cancelledVisitIds = await cancelFutureVisits(tx, actor, caseRow.id, now)
+  const cancelledVisitIds = await cancelFutureVisits(tx, actor, now, caseRow.id)
   const event = await addEvent(tx, actor, caseRow.id, {
     type: 'ended',
     reasonCategory,

@@ -333,7 +333,7 @@ export async function endSeries(tx: Tx, actor: Actor, now: Date, id: string, q: 
   await lockCase(tx, actor, row.caseId)
   await requireReason(tx, row.centreId, ['cancellation'], reasonCode, { in: 'query', pointer: '/reasonCode' })
   const from = q.from ? parseTime(q.from, row.timeZone, { in: 'query', pointer: '/from', dates: true }) : now
-  const ids = await cancelBookedVisits(tx, actor, { seriesId: id }, { from }, { reasonCode, explanation: q.explanation ?? null })
+  const ids = await cancelBookedVisits(tx, actor, now, { seriesId: id }, { from }, { reasonCode, explanation: q.explanation ?? null })
   const endedFrom = row.endedFrom && row.endedFrom < from ? row.endedFrom : from
   await tx.update(series).set({ endedFrom }).where(eq(series.id, id))
   await audit(tx, actor, { action: 'series.ended', entityType: 'series', entityId: id })

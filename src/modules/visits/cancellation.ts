@@ -31,6 +31,7 @@ export async function releaseReservations(tx: Tx, visitIds: string[]) {
 export async function cancelBookedVisits(
   tx: Tx,
   actor: Actor,
+  now: Date,
   which: { caseId: string } | { seriesId: string },
   window: { from?: Date; until?: Date },
   reason: Cancellation,
@@ -42,7 +43,7 @@ export async function cancelBookedVisits(
       cancelledBy: 'centre',
       cancelReasonCode: reason.reasonCode,
       cancelExplanation: reason.explanation,
-      cancelledAt: new Date(),
+      cancelledAt: now,
       version: sql`${visits.version} + 1`,
     })
     .where(
@@ -71,18 +72,12 @@ const startOfLocalDay = (date: string, timeZone: string) => DateTime.fromISO(dat
  * A suspension [from, until) cancels the booked visits whose contact starts inside it (reason
  * case_suspended). A suspension dated back leaves visits already past alone: they are history.
  */
-export function cancelVisitsInSuspension(
-  tx: Tx,
-  actor: Actor,
-  caseId: string,
-  period: { from: string; until: string | null },
-  timeZone: string,
-  now = new Date(),
-) {
+export function cancelVisitsInSuspension(tx: Tx, actor: Actor, now: Date, caseId: string, period: { from: string; until: string | null }, timeZone: string) {
   const from = startOfLocalDay(period.from, timeZone)
   return cancelBookedVisits(
     tx,
     actor,
+    now,
     { caseId },
     {
       from: from > now ? from : now,
@@ -93,6 +88,6 @@ export function cancelVisitsInSuspension(
 }
 
 /** Ending a case cancels every visit still to come (reason case_ended). */
-export function cancelFutureVisits(tx: Tx, actor: Actor, caseId: string, now = new Date()) {
-  return cancelBookedVisits(tx, actor, { caseId }, { from: new Date(now.getTime() + 1) }, { reasonCode: 'case_ended', explanation: 'The case has ended.' })
+export function cancelFutureVisits(tx: Tx, actor: Actor, now: Date, caseId: string) {
+  return cancelBookedVisits(tx, actor, now, { caseId }, { from: new Date(now.getTime() + 1) }, { reasonCode: 'case_ended', explanation: 'The case has ended.' })
 }

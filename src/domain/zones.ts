@@ -40,11 +40,18 @@ export class Zone {
 
 const zones = new Map<string, Zone>()
 
+// Newer ICU (Node 24) also accepts offsets such as "+01:00" as zones; a site lives in a named
+// zone whose rules follow DST, so only names (Europe/Brussels, UTC, Etc/GMT+1) are zones here.
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/
+
+/** Whether `name` is an IANA time zone name this runtime knows. */
+export const isZoneName = (name: string) => IANA_NAME.test(name) && IANAZone.isValidZone(name)
+
 /** The zone of an IANA name, or undefined when the name is not one. Only valid names are kept. */
 export function zoneNamed(name: string): Zone | undefined {
   const known = zones.get(name)
   if (known) return known
-  if (!IANAZone.isValidZone(name)) return undefined
+  if (!isZoneName(name)) return undefined
   const zone = new Zone(IANAZone.create(name))
   zones.set(name, zone)
   return zone

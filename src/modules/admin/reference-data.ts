@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
-import { DateTime, IANAZone } from 'luxon'
+import { DateTime } from 'luxon'
+import { isZoneName } from '../../domain/zones.js'
 import { counsellors, courts, rooms, sites } from '../../db/schema.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { inCentre, inCourt } from '../../http/scope.js'
@@ -23,7 +24,7 @@ export const siteResource: ReferenceResource<typeof sites> = {
   table: sites,
   scope: (actor) => inCentre(sites.centreId, actor),
   async prepare(_db, actor, values, existing) {
-    if (values.timeZone !== undefined && !IANAZone.isValidZone(values.timeZone as string)) {
+    if (values.timeZone !== undefined && !isZoneName(values.timeZone as string)) {
       throw invalidField('/timeZone', `must be an IANA time zone such as Europe/Brussels, not "${values.timeZone as string}"`)
     }
     checkWeeklyHours('openingHours', values.openingHours as never)

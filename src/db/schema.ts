@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, customType, index, unique, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, boolean, check, customType, index, unique, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
 import type {
   CaseStatus,
@@ -16,7 +16,12 @@ import type {
   SignatureMethod,
   VisitKind,
   VisitStatus,
+  CancelledBy,
+  VisitOutcome,
+  ObservationKind,
+  ChildProtectionAction,
 } from '../domain/vocabulary.js'
+import type { CentreSettings } from '../domain/centre-settings.js'
 
 // Ids are UUIDv7: time-ordered, so keyset pagination on the id alone lists in creation order.
 const id = () =>
@@ -36,12 +41,7 @@ export interface Closure {
   to: string
   reason?: string
 }
-export interface CentreSettings {
-  plannedDurationMonths: number
-  stagger: { firstToArrive: PartySide; arrivalGapMinutes: number; departureGapMinutes: number }
-  holidayOptOuts: string[]
-  reportableObservations: boolean
-}
+export type { CentreSettings }
 
 export const centres = pgTable('centres', {
   id: id(),
@@ -519,7 +519,9 @@ export const visits = pgTable(
     spanEnd: timestamp({ withTimezone: true }).notNull(),
     arrivals: jsonb().$type<Arrival[]>().notNull().default([]),
     status: text().$type<VisitStatus>().notNull().default('booked'),
-    cancelledBy: text(),
+    cancelledBy: text().$type<CancelledBy>(),
+    /** Cancelled within the centre's notice period before the start. */
+    cancelledLate: boolean(),
     cancelReasonCode: text(),
     cancelExplanation: text(),
     cancelledAt: timestamp({ withTimezone: true }),
@@ -535,6 +537,10 @@ export const visits = pgTable(
     index().on(t.caseId, t.startsAt),
     index().on(t.roomId, t.startsAt),
     index().on(t.seriesId),
+    // The counsellors' worklist: visits whose end has passed and that have no outcome yet.
+    index('visits_awaiting_outcome')
+      .on(t.centreId, t.endsAt)
+      .where(sql`${t.status} in ('booked', 'arrived')`),
     check('visits_ordered', sql`${t.endsAt} > ${t.startsAt} and ${t.spanStart} <= ${t.startsAt} and ${t.spanEnd} >= ${t.endsAt}`),
   ],
 )
@@ -583,5 +589,116 @@ export const reservations = pgTable(
     check('reservations_resource_kind_check', sql`${t.resourceKind} in ('room', 'counsellor', 'party')`),
     check('reservations_place_check', sql`${t.place} >= 1`),
     check('reservations_during_check', sql`not isempty(${t.during})`),
+  ],
+)
+
+/**
+ * A party's attendance at one visit: checked in once (a second check-in of the same party is refused,
+ * and the unique index makes it so under a race too), checked out at most once.
+ */
+export const visitAttendances = pgTable(
+  'visit_attendances',
+  {
+    id: id(),
+    visitId: uuid()
+      .notNull()
+      .references(() => visits.id),
+    partyId: uuid()
+      .notNull()
+      .references(() => parties.id),
+    checkedInAt: timestamp({ withTimezone: true }).notNull(),
+    checkedOutAt: timestamp({ withTimezone: true }),
+    /** For a child: who brought them, a party of the case or an authorised visitor of the agreement (by name). */
+    broughtByPartyId: uuid().references(() => parties.id),
+    broughtByVisitor: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex().on(t.visitId, t.partyId),
+    check('visit_attendances_brought_by_one', sql`${t.broughtByPartyId} is null or ${t.broughtByVisitor} is null`),
+    check('visit_attendances_ordered', sql`${t.checkedOutAt} is null or ${t.checkedOutAt} >= ${t.checkedInAt}`),
+  ],
+)
+
+/**
+ * What happened to a visit, recorded once and never changed: a correction is a new row that
+ * supersedes the one before, and both are kept. PostgreSQL keeps it so: a trigger
+ * (migrations/0010_visit_day_invariants.sql) refuses UPDATE, one visit has one first outcome, and
+ * an outcome is superseded at most once, so the history is a single chain.
+ */
+export const visitOutcomes = pgTable(
+  'visit_outcomes',
+  {
+    id: id(),
+    visitId: uuid()
+      .notNull()
+      .references(() => visits.id),
+    outcome: text().$type<VisitOutcome>().notNull(),
+    /** fulfilled: when the contact really began and ended. */
+    actualStart: timestamp({ withTimezone: true }),
+    actualEnd: timestamp({ withTimezone: true }),
+    /** noshow: the parties that did not come. */
+    absentPartyIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    /** interrupted: the reason (category suspension or cancellation), the internal explanation and when. */
+    reasonCode: text(),
+    explanation: text(),
+    interruptedAt: timestamp({ withTimezone: true }),
+    supersedes: uuid().references((): AnyPgColumn => visitOutcomes.id),
+    recordedByTokenId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.visitId),
+    uniqueIndex('visit_outcomes_one_first')
+      .on(t.visitId)
+      .where(sql`${t.supersedes} is null`),
+    uniqueIndex('visit_outcomes_superseded_once').on(t.supersedes),
+    check('visit_outcomes_kind', sql`${t.outcome} in ('fulfilled', 'noshow', 'interrupted')`),
+    check(
+      'visit_outcomes_fields',
+      sql`(${t.outcome} <> 'fulfilled' or (${t.actualStart} is not null and ${t.actualEnd} > ${t.actualStart}))
+      and (${t.outcome} <> 'noshow' or cardinality(${t.absentPartyIds}) > 0)
+      and (${t.outcome} <> 'interrupted' or (${t.reasonCode} is not null and ${t.interruptedAt} is not null))`,
+    ),
+  ],
+)
+
+export interface ChildProtectionRecord {
+  action: ChildProtectionAction
+  at: string
+  by: string
+}
+
+/**
+ * What a counsellor wrote about a visit. Append-only (a trigger refuses UPDATE): an amendment is a
+ * new row that references the one it corrects. `reportable` is the only door to a referrer; the
+ * child-protection record never goes through it.
+ */
+export const visitObservations = pgTable(
+  'visit_observations',
+  {
+    id: id(),
+    visitId: uuid()
+      .notNull()
+      .references(() => visits.id),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    kind: text().$type<ObservationKind>().notNull(),
+    text: text().notNull(),
+    reportable: boolean().notNull().default(false),
+    amends: uuid().references((): AnyPgColumn => visitObservations.id),
+    childProtection: jsonb().$type<ChildProtectionRecord>(),
+    recordedByTokenId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.visitId),
+    index().on(t.caseId),
+    check('visit_observations_kind', sql`${t.kind} in ('observation', 'incident', 'child_statement')`),
+    check('visit_observations_child_protection', sql`${t.childProtection} is null or ${t.kind} = 'incident'`),
   ],
 )

@@ -1,4 +1,18 @@
-import type { CentreSettings } from '../db/schema.js'
+import type { PartySide } from './vocabulary.js'
+
+/** A centre's own rules: how long a case runs, how visits are staggered, what counts as late or repeated. */
+export interface CentreSettings {
+  plannedDurationMonths: number
+  stagger: { firstToArrive: PartySide; arrivalGapMinutes: number; departureGapMinutes: number }
+  holidayOptOuts: string[]
+  reportableObservations: boolean
+  /** A cancellation less than this many hours before the visit starts is flagged late. */
+  cancellationNoticeHours: number
+  /** A party that missed this many consecutive visits is flagged on the case (a signal for staff, not a decision). */
+  consecutiveAbsencesSignal: number
+  /** The child refusing this many visits is flagged on the case. */
+  childRefusalsSignal: number
+}
 
 /** A centre's defaults when it says nothing else (docs/domain.md: planned end 6 months after activation). */
 export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
@@ -6,6 +20,9 @@ export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
   stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 15, departureGapMinutes: 15 },
   holidayOptOuts: [],
   reportableObservations: true,
+  cancellationNoticeHours: 24,
+  consecutiveAbsencesSignal: 2,
+  childRefusalsSignal: 2,
 }
 
 export function withDefaults(settings: Partial<CentreSettings> | undefined, base: CentreSettings = DEFAULT_CENTRE_SETTINGS): CentreSettings {

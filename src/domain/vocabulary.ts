@@ -53,6 +53,22 @@ export type VisitKind = (typeof VISIT_KINDS)[number]
 export const VISIT_STATUSES = ['booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'interrupted', 'entered-in-error'] as const
 export type VisitStatus = (typeof VISIT_STATUSES)[number]
 
+/** Who called a visit off: one of the parties' sides, the child, the centre or the referrer. */
+export const CANCELLED_BY = ['visiting_party', 'residing_party', 'child', 'centre', 'referrer'] as const
+export type CancelledBy = (typeof CANCELLED_BY)[number]
+
+/** What happened to a visit that took place or should have: the final statuses a counsellor records. */
+export const VISIT_OUTCOMES = ['fulfilled', 'noshow', 'interrupted'] as const satisfies readonly VisitStatus[]
+export type VisitOutcome = (typeof VISIT_OUTCOMES)[number]
+
+/** What a counsellor writes about a visit; only those marked reportable may ever reach a referrer. */
+export const OBSERVATION_KINDS = ['observation', 'incident', 'child_statement'] as const
+export type ObservationKind = (typeof OBSERVATION_KINDS)[number]
+
+/** What the centre did with child protection (Vertrouwenscentrum Kindermishandeling, 1712) about an incident. */
+export const CHILD_PROTECTION_ACTIONS = ['consulted', 'reported'] as const
+export type ChildProtectionAction = (typeof CHILD_PROTECTION_ACTIONS)[number]
+
 /** Which side of a case arrives first (and leaves last) around a staggered contact. */
 export const PARTY_SIDES = ['visiting', 'residing'] as const
 export type PartySide = (typeof PARTY_SIDES)[number]

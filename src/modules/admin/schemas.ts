@@ -25,6 +25,19 @@ export const CentreSettingsSchema = Type.Object(
       examples: [['armistice']],
     }),
     reportableObservations: Type.Boolean({ description: 'Whether reports may include observations marked reportable', examples: [true] }),
+    cancellationNoticeHours: Type.Integer({
+      minimum: 0,
+      maximum: 336,
+      examples: [24],
+      description: 'A cancellation less than this many hours before the start is flagged late',
+    }),
+    consecutiveAbsencesSignal: Type.Integer({
+      minimum: 1,
+      maximum: 20,
+      examples: [2],
+      description: 'A party that missed this many consecutive visits is flagged on the case (a signal for staff; the decision stays theirs)',
+    }),
+    childRefusalsSignal: Type.Integer({ minimum: 1, maximum: 20, examples: [2], description: 'The child refusing this many visits is flagged on the case' }),
   },
   { additionalProperties: false },
 )

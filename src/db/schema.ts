@@ -225,6 +225,8 @@ export const referrals = pgTable(
     status: text().$type<ReferralStatus>().notNull().default('submitted'),
     statusReasonCode: text(),
     statusExplanation: text(),
+    /** The factual wording of a refusal or return for the referrer; the explanation stays internal. */
+    statusCourtNote: text(),
     /** For a return: what the referrer must complete. */
     missingItems: jsonb().$type<string[]>(),
     submittedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -308,7 +310,10 @@ export const caseEvents = pgTable(
     actorRole: text().notNull(),
     reasonCategory: text().$type<ReasonCategory>(),
     reasonCode: text(),
+    /** Internal: never shown to a referrer. */
     explanation: text(),
+    /** The factual wording for the referrer, the only text of the transition a court reads. */
+    courtNote: text(),
     data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [index().on(t.caseId)],
@@ -326,6 +331,7 @@ export const suspensions = pgTable(
     untilDate: text(), // 'YYYY-MM-DD' exclusive; null = until resumed
     reasonCode: text().notNull(),
     explanation: text().notNull(),
+    courtNote: text(),
     resumedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },

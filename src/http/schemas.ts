@@ -27,6 +27,19 @@ export const DocumentKindSchema = StringEnum(DOCUMENT_KINDS, { examples: ['house
 export const PartySideSchema = StringEnum(PARTY_SIDES, { examples: ['visiting'] })
 export const NonEmpty = (maxLength = 200, examples?: string[]) => Type.String({ minLength: 1, maxLength, ...(examples ? { examples } : {}) })
 
+/** The centre's own account of a decision: internal, never in any response, event or report a court receives. */
+export const Explanation = (example: string) =>
+  Type.String({ minLength: 1, maxLength: 4000, description: "The centre's internal explanation; never shown to a referrer", examples: [example] })
+
+/** The neutral, factual wording of a decision for the referrer: the only text of it a court ever reads. */
+export const CourtNote = (example: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 2000,
+    description: 'The factual wording the referrer may read (the only text of this decision a court sees); optional',
+    examples: [example],
+  })
+
 const Interval = Type.Object({ from: ClockTime, to: ClockTime }, { additionalProperties: false })
 const Day = Type.Optional(Type.Array(Interval, { maxItems: 6 }))
 export const WeeklyHoursSchema = Type.Object(

@@ -1,5 +1,5 @@
 /**
- * A court reads facts and coded reasons, never the centre's explanations. A marker is planted in
+ * A court reads facts, coded reasons and the centre's court notes, never the centre's explanations. A marker is planted in
  * the explanation of every decision a centre explains (a referral's refusal, return, waiting list
  * and withdrawal; a case's extension, suspension, resumption and ending); no answer to a clerk or a
  * court-scoped integration may carry it, while centre staff still read every one of them.
@@ -9,6 +9,8 @@ import { buildTestApp, call, completeIntake, acceptedCase, referralBody, tokenFo
 
 const MARKER = 'CENTRE-ONLY-7f3a'
 const explained = (what: string) => `${MARKER} ${what}: written for the centre's own file.`
+/** The court note: the neutral wording written for the referrer, which it does read. */
+const noted = (what: string) => `COURT-NOTE ${what}: the facts for the referrer.`
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Brussels' })
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Brussels' })
 
@@ -27,11 +29,12 @@ const submit = async () => (await post('/v1/referrals', referralBody(centre), c.
 
 // Referrals: each decision a centre explains.
 const refused = await submit()
-await post(`/v1/referrals/${refused}/refuse`, { reasonCode: 'no_capacity', explanation: explained('refusal') })
+await post(`/v1/referrals/${refused}/refuse`, { reasonCode: 'no_capacity', explanation: explained('refusal'), courtNote: noted('refusal') })
 const returned = await submit()
 await post(`/v1/referrals/${returned}/return`, {
   reasonCode: 'incomplete_referral',
   explanation: explained('return'),
+  courtNote: noted('return'),
   missingItems: ['the decision of 10 February'],
 })
 const waiting = await submit()
@@ -43,10 +46,15 @@ await post(`/v1/referrals/${withdrawn}/withdraw`, { explanation: explained('with
 // A case through every transition that carries an explanation.
 await completeIntake(ctx, c)
 await post(`/v1/cases/${c.caseId}/activate`, {})
-await post(`/v1/cases/${c.caseId}/extend`, { plannedEndDate: inDays(400), reasonCode: 'awaiting_court_decision', explanation: explained('extension') })
-await post(`/v1/cases/${c.caseId}/suspend`, { reasonCode: 'illness', explanation: explained('suspension'), from: today() })
-await post(`/v1/cases/${c.caseId}/resume`, { explanation: explained('resumption') })
-await post(`/v1/cases/${c.caseId}/end`, { reasonCode: 'goal_reached', explanation: explained('ending'), effectiveDate: today() })
+await post(`/v1/cases/${c.caseId}/extend`, {
+  plannedEndDate: inDays(400),
+  reasonCode: 'awaiting_court_decision',
+  explanation: explained('extension'),
+  courtNote: noted('extension'),
+})
+await post(`/v1/cases/${c.caseId}/suspend`, { reasonCode: 'illness', explanation: explained('suspension'), courtNote: noted('suspension'), from: today() })
+await post(`/v1/cases/${c.caseId}/resume`, { explanation: explained('resumption'), courtNote: noted('resumption') })
+await post(`/v1/cases/${c.caseId}/end`, { reasonCode: 'goal_reached', explanation: explained('ending'), courtNote: noted('ending'), effectiveDate: today() })
 
 const reads = [
   '/v1/referrals',
@@ -99,4 +107,28 @@ t.test('what a court does read: the coded reasons, with their labels', async (t)
     events.json.items.every((e: object) => !('explanation' in e)),
     'no event has an explanation',
   )
+})
+
+t.test('a court reads the court note of each decision, and only that text of it', async (t) => {
+  for (const token of [c.clerk, courtIntegration]) {
+    const refusedReferral = await call(app, { url: `/v1/referrals/${refused}`, token })
+    t.equal(refusedReferral.json.courtNote, noted('refusal'))
+    const returnedReferral = await call(app, { url: `/v1/referrals/${returned}`, token })
+    t.equal(returnedReferral.json.courtNote, noted('return'))
+    const theCase = await call(app, { url: `/v1/cases/${c.caseId}`, token })
+    t.equal(theCase.json.suspensions[0].courtNote, noted('suspension'))
+    t.equal(theCase.json.ending.courtNote, noted('ending'))
+    const events = await call(app, { url: `/v1/cases/${c.caseId}/events`, token })
+    const noteOf = (type: string) => events.json.items.find((e: { type: string }) => e.type === type)?.courtNote
+    t.same(['extended', 'suspended', 'resumed', 'ended'].map(noteOf), ['extension', 'suspension', 'resumption', 'ending'].map(noted))
+  }
+  const waitingReferral = await call(app, { url: `/v1/referrals/${waiting}`, token: c.clerk })
+  t.equal(waitingReferral.json.courtNote, null, 'no note where the centre wrote none')
+})
+
+t.test('the centre reads both texts side by side', async (t) => {
+  const theCase = await call(app, { url: `/v1/cases/${c.caseId}`, token: staff })
+  t.match(theCase.json.ending, { explanation: explained('ending'), courtNote: noted('ending') })
+  const referral = await call(app, { url: `/v1/referrals/${refused}`, token: staff })
+  t.match(referral.json, { statusExplanation: explained('refusal'), courtNote: noted('refusal') })
 })

@@ -2,7 +2,19 @@ import { Type, type Static } from '@sinclair/typebox'
 import { CASE_STATUSES, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
 import { PageQuery } from '../../http/pagination.js'
-import { DocumentKindSchema, Instant, LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Uuid, VisitKindSchema } from '../../http/schemas.js'
+import {
+  CourtNote,
+  DocumentKindSchema,
+  Explanation,
+  Instant,
+  LanguageSchema,
+  LocalDate,
+  NonEmpty,
+  Nullable,
+  StringEnum,
+  Uuid,
+  VisitKindSchema,
+} from '../../http/schemas.js'
 import { NullableReason } from '../reason-codes/schemas.js'
 
 /** A case as the centre and its referrer see it, its history, and what clients send to change it. */
@@ -10,7 +22,12 @@ import { NullableReason } from '../reason-codes/schemas.js'
 export const CaseStatusSchema = StringEnum(CASE_STATUSES, { examples: ['active'] })
 const NullableDate = Nullable(Type.String({ format: 'date', examples: ['2026-09-30'] }))
 const NullableInstant = Nullable(Instant)
-const Explanation = (example: string) => Type.String({ minLength: 1, maxLength: 4000, description: 'Free text, factual', examples: [example] })
+const NullableCourtNote = Nullable(
+  Type.String({
+    description: 'The factual wording for the referrer, when the centre gave one',
+    examples: ['Contacts are suspended from 1 April until 1 May 2026.'],
+  }),
+)
 const ReasonCodeField = (example: string) => Type.String({ minLength: 1, maxLength: 60, examples: [example] })
 
 // ── Parties ──────────────────────────────────────────────────────────────────────────────────
@@ -53,6 +70,7 @@ export const Suspension = Type.Object({
   resumedAt: NullableInstant,
   reason: NullableReason,
   explanation: Type.String({ examples: ['Escalation in the waiting room on 28 March.'] }),
+  courtNote: NullableCourtNote,
 })
 
 export const Ending = Type.Object({
@@ -61,6 +79,7 @@ export const Ending = Type.Object({
   refusedAfterIntake: Type.Boolean({ description: 'Ended from intake: the service refused the family after the intake', examples: [false] }),
   reason: NullableReason,
   explanation: Nullable(Type.String({ examples: ['Both parents agreed on handovers without the centre.'] })),
+  courtNote: NullableCourtNote,
 })
 
 const caseDates = {
@@ -248,6 +267,7 @@ const eventFields = {
   at: Instant,
   actorRole: Type.String({ examples: ['staff'] }),
   reason: NullableReason,
+  courtNote: NullableCourtNote,
 }
 
 export const CaseEvent = Type.Object({
@@ -317,6 +337,7 @@ export const ExtendBody = Type.Object(
   {
     plannedEndDate: LocalDate,
     explanation: Explanation('Contact is restoring; the court hearing is on 15 September.'),
+    courtNote: Type.Optional(CourtNote('The planned end is extended to 31 December 2026.')),
     reasonCode: Type.Optional(ReasonCodeField('awaiting_court_decision')),
   },
   {
@@ -332,6 +353,7 @@ export const SuspendBody = Type.Object(
   {
     reasonCode: ReasonCodeField('house_rules_violation'),
     explanation: Explanation('Escalation in the waiting room on 28 March.'),
+    courtNote: Type.Optional(CourtNote('Contacts are suspended from 1 April until 1 May 2026.')),
     from: LocalDate,
     until: Type.Optional(LocalDate),
   },
@@ -345,6 +367,7 @@ export type SuspendBody = Static<typeof SuspendBody>
 export const ResumeBody = Type.Object(
   {
     explanation: Explanation('Evaluation talk held with both parents on 25 April.'),
+    courtNote: Type.Optional(CourtNote('Contacts resume from 26 April 2026.')),
   },
   { additionalProperties: false, examples: [{ explanation: 'Evaluation talk held with both parents on 25 April.' }] },
 )
@@ -354,6 +377,7 @@ export const EndBody = Type.Object(
   {
     reasonCode: ReasonCodeField('goal_reached'),
     explanation: Explanation('Both parents now arrange handovers without the centre.'),
+    courtNote: Type.Optional(CourtNote('The supervised contacts end on 30 June 2026.')),
     effectiveDate: LocalDate,
   },
   {

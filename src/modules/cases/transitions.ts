@@ -62,6 +62,7 @@ export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Case
     reasonCategory,
     reasonCode: body.reasonCode ?? null,
     explanation: body.explanation,
+    courtNote: body.courtNote ?? null,
     data: { previousPlannedEndDate: previous, plannedEndDate: body.plannedEndDate },
   })
   await record(tx, actor, caseRow, 'extended')
@@ -82,6 +83,7 @@ export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: Case
       untilDate: body.until ?? null,
       reasonCode: body.reasonCode,
       explanation: body.explanation,
+      courtNote: body.courtNote ?? null,
     })
     .returning()
   const updated = await update(tx, caseRow, { status })
@@ -100,6 +102,7 @@ export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: Case
     reasonCategory,
     reasonCode: body.reasonCode,
     explanation: body.explanation,
+    courtNote: body.courtNote ?? null,
     data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null, cancelledVisitIds },
   })
   await record(tx, actor, caseRow, 'suspended')
@@ -126,6 +129,7 @@ export async function resumeCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseR
   const event = await addEvent(tx, actor, caseRow.id, {
     type: 'resumed',
     explanation: body.explanation,
+    courtNote: body.courtNote ?? null,
     data: { suspensionIds: open.map((s) => s.id), until: today },
   })
   await record(tx, actor, caseRow, 'resumed')
@@ -149,6 +153,7 @@ export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow,
     reasonCategory,
     reasonCode: body.reasonCode,
     explanation: body.explanation,
+    courtNote: body.courtNote ?? null,
     data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status, cancelledVisitIds },
   })
   await record(tx, actor, caseRow, 'ended')

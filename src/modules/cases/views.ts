@@ -57,6 +57,7 @@ const endingOf = (event: EventRow | undefined, reason: ReturnType<Resolve>) =>
     refusedAfterIntake: event.data.refusedAfterIntake === true,
     reason,
     explanation: event.explanation,
+    courtNote: event.courtNote,
   }
 
 /** Status, dates, suspensions and ending of cases: what both the centre and the referrer see. */
@@ -100,6 +101,7 @@ export async function caseOutcomes(db: Queryable, rows: CaseRow[]) {
           resumedAt: s.resumedAt,
           reason: resolve(row.centreId, { category: 'suspension', code: s.reasonCode }),
           explanation: s.explanation,
+          courtNote: s.courtNote,
         })),
       ending: endingOf(ended, ended ? resolve(row.centreId, { category: ended.reasonCategory, code: ended.reasonCode }) : null) ?? null,
     }
@@ -214,6 +216,7 @@ export async function renderEvents(db: Queryable, centreId: string, rows: EventR
       actorRole: e.actorRole,
       reason: resolve({ category: e.reasonCategory, code: e.reasonCode }),
       explanation: e.explanation,
+      courtNote: e.courtNote,
     }
     if (!referrerView) return { ...common, actorTokenId: e.actorTokenId, data: e.data }
     const data = Object.fromEntries(REFERRER_DATA_KEYS.filter((k) => k in e.data).map((k) => [k, e.data[k]]))
@@ -231,6 +234,7 @@ export async function addEvent(
     reasonCategory?: ReasonCategory | null
     reasonCode?: string | null
     explanation?: string | null
+    courtNote?: string | null
     data?: Record<string, unknown>
   },
 ) {
@@ -244,6 +248,7 @@ export async function addEvent(
       reasonCategory: event.reasonCategory ?? null,
       reasonCode: event.reasonCode ?? null,
       explanation: event.explanation ?? null,
+      courtNote: event.courtNote ?? null,
       data: event.data ?? {},
     })
     .returning()

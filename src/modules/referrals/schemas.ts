@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { REFERRAL_ACTIONS } from '../../domain/referral-lifecycle.js'
 import { LEGAL_FRAMEWORKS, REFERRAL_SOURCES, REFERRAL_STATUSES } from '../../domain/vocabulary.js'
 import { PageQuery } from '../../http/pagination.js'
-import { Instant, LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Uuid, VisitKindSchema } from '../../http/schemas.js'
+import { CourtNote, Explanation, Instant, LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Uuid, VisitKindSchema } from '../../http/schemas.js'
 import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerCaseOutcome, ReferrerParty } from '../cases/schemas.js'
 import { NullableReason } from '../reason-codes/schemas.js'
 
@@ -100,6 +100,12 @@ const requestFields = {
   reason: Type.String({ description: 'The reason for the referral', examples: ['Contact broken for two years after the separation.'] }),
   status: ReferralStatusSchema,
   statusReason: NullableReason,
+  courtNote: Nullable(
+    Type.String({
+      description: 'The factual wording of the refusal or return for the referrer, when the centre gave one',
+      examples: ['The centre has no place for this family before September 2026.'],
+    }),
+  ),
 }
 /** …and its progress: what is missing, the dates, the place on the waiting list, the case. */
 const progressFields = {
@@ -140,8 +146,6 @@ export type ReferralQuery = Static<typeof ReferralQuery>
 
 // ── Transitions ──────────────────────────────────────────────────────────────────────────────
 
-const Explanation = (example: string) => Type.String({ minLength: 1, maxLength: 4000, examples: [example] })
-
 export const WaitlistBody = Type.Object(
   {
     explanation: Type.Optional(Explanation('Complete; no place before September.')),
@@ -163,6 +167,7 @@ export const RefuseBody = Type.Object(
   {
     reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['no_capacity'] }),
     explanation: Explanation('No place before September; please refer to CAW Gent.'),
+    courtNote: Type.Optional(CourtNote('The centre has no place for this family before September 2026.')),
   },
   { additionalProperties: false, examples: [{ reasonCode: 'no_capacity', explanation: 'No place before September; please refer to CAW Gent.' }] },
 )
@@ -172,6 +177,7 @@ export const ReturnBody = Type.Object(
   {
     reasonCode: Type.String({ minLength: 1, maxLength: 60, examples: ['incomplete_referral'] }),
     explanation: Explanation('The court decision is not attached.'),
+    courtNote: Type.Optional(CourtNote('Please send the decision of 10 February 2026.')),
     missingItems: Type.Optional(
       Type.Array(NonEmpty(500), {
         maxItems: 30,

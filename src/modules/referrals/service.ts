@@ -136,7 +136,7 @@ export const waitlistReferral = (tx: Tx, actor: Actor, now: Date, id: string, in
 export const refuseReferral = (tx: Tx, actor: Actor, now: Date, id: string, input: RefuseBody) =>
   decide(tx, actor, now, id, 'refuse', async (row) => {
     await requireReason(tx, row.centreId, ['refusal'], input.reasonCode)
-    return { statusReasonCode: input.reasonCode, statusExplanation: input.explanation, decidedAt: now }
+    return { statusReasonCode: input.reasonCode, statusExplanation: input.explanation, statusCourtNote: input.courtNote ?? null, decidedAt: now }
   })
 
 /** Back to the referrer, who completes it; an incomplete referral says what is missing. */
@@ -146,7 +146,13 @@ export async function returnReferral(tx: Tx, actor: Actor, now: Date, id: string
   }
   return decide(tx, actor, now, id, 'return', async (row) => {
     await requireReason(tx, row.centreId, ['return'], input.reasonCode)
-    return { statusReasonCode: input.reasonCode, statusExplanation: input.explanation, missingItems: input.missingItems ?? [], decidedAt: now }
+    return {
+      statusReasonCode: input.reasonCode,
+      statusExplanation: input.explanation,
+      statusCourtNote: input.courtNote ?? null,
+      missingItems: input.missingItems ?? [],
+      decidedAt: now,
+    }
   })
 }
 

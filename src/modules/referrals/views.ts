@@ -46,6 +46,7 @@ export async function renderReferrals(db: Queryable, rows: ReferralRow[], now: D
       status: r.status,
       statusReason: resolvers.get(r.centreId)!({ category: statusReasonCategory(r.status), code: r.statusReasonCode }),
       statusExplanation: r.statusExplanation,
+      courtNote: r.statusCourtNote,
       missingItems: r.missingItems,
       submittedAt: r.submittedAt,
       waitlistedAt: r.waitlistedAt,

@@ -32,7 +32,7 @@ export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.r
  * Every field a court may ever see, per resource (nested objects are resources of their own). The
  * referrer schemas are checked against these lists by a test, and a response to a court token
  * holds nothing else. No free text the centre writes about a decision is among them: a court gets
- * facts and coded reasons (code and label), never the internal explanation.
+ * facts, coded reasons (code and label) and the centre's court note, never the internal explanation.
  */
 export const REFERRER_VIEW_FIELDS = {
   referral: [
@@ -48,6 +48,7 @@ export const REFERRER_VIEW_FIELDS = {
     'reason',
     'status',
     'statusReason',
+    'courtNote',
     'missingItems',
     'submittedAt',
     'waitlistedAt',
@@ -76,9 +77,9 @@ export const REFERRER_VIEW_FIELDS = {
     'suspensions',
     'ending',
   ],
-  suspension: ['id', 'from', 'until', 'resumedAt', 'reason'],
-  ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason'],
-  caseEvent: ['id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'data'],
+  suspension: ['id', 'from', 'until', 'resumedAt', 'reason', 'courtNote'],
+  ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason', 'courtNote'],
+  caseEvent: ['id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'courtNote', 'data'],
   caseEventData: ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'],
   visit: ['id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
   reason: ['category', 'code', 'label'],

@@ -196,6 +196,8 @@ export const TABLE: Record<string, Expectation> = {
   },
   'GET /v1/series/{id}': { roles: CENTRE },
   'DELETE /v1/series/{id}': { roles: WRITERS, query: () => `from=${localDay(21).slice(0, 10)}` },
+  // World A's series has a visit on localDay(14): the sheet of that day is not empty.
+  'GET /v1/sites/{id}/day-sheet': { roles: CENTRE, query: () => `date=${localDay(14).slice(0, 10)}` },
   'GET /v1/visits': { roles: READERS },
   'GET /v1/visits/{id}': { roles: READERS },
   'PATCH /v1/visits/{id}': {

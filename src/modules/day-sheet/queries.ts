@@ -1,0 +1,86 @@
+import { and, asc, eq, gte, inArray, lt, notInArray } from 'drizzle-orm'
+import type { Queryable } from '../../db/client.js'
+import { cases, counsellors, parties, referrals, rooms, sites, visits } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
+import type { VisitStatus } from '../../domain/vocabulary.js'
+import { inCentre } from '../../http/scope.js'
+import { visitScope } from '../scheduling/queries.js'
+
+/**
+ * What the day sheet reads. Each lookup selects only the columns the sheet prints, so a family name,
+ * a birth date, contact details or an address are never even loaded.
+ */
+
+/** The site in the actor's centre, or undefined. */
+export async function siteInScope(db: Queryable, actor: Actor, siteId: string) {
+  const [row] = await db
+    .select({ id: sites.id, name: sites.name, timeZone: sites.timeZone })
+    .from(sites)
+    .where(and(eq(sites.id, siteId), inCentre(sites.centreId, actor)))
+  return row
+}
+
+/**
+ * A printed sheet lists who will come (or came): a cancelled visit would send the front desk looking
+ * for a family that is not coming, and an entry in error never was a visit. Visits that happened
+ * (arrived, fulfilled, no-show, interrupted) stay, with their status, so a sheet printed late in the
+ * day still accounts for the whole day.
+ */
+const LEFT_OFF: VisitStatus[] = ['cancelled', 'entered-in-error']
+
+/** The site's visits starting in [from, to) that the actor may see (a counsellor: those it supervises), by start. */
+export function visitsStarting(db: Queryable, actor: Actor, siteId: string, from: Date, to: Date) {
+  return db
+    .select({
+      id: visits.id,
+      caseId: visits.caseId,
+      kind: visits.kind,
+      status: visits.status,
+      roomId: visits.roomId,
+      counsellorIds: visits.counsellorIds,
+      partyIds: visits.partyIds,
+      startsAt: visits.startsAt,
+      endsAt: visits.endsAt,
+      arrivals: visits.arrivals,
+    })
+    .from(visits)
+    .where(and(visitScope(actor), eq(visits.siteId, siteId), gte(visits.startsAt, from), lt(visits.startsAt, to), notInArray(visits.status, LEFT_OFF)))
+    .orderBy(asc(visits.startsAt), asc(visits.id))
+}
+
+export type DayVisitRow = Awaited<ReturnType<typeof visitsStarting>>[number]
+
+export const roomNames = (db: Queryable, actor: Actor, ids: string[]) =>
+  ids.length
+    ? db
+        .select({ id: rooms.id, name: rooms.name })
+        .from(rooms)
+        .where(and(inArray(rooms.id, ids), inCentre(rooms.centreId, actor)))
+    : []
+
+export const counsellorNames = (db: Queryable, actor: Actor, ids: string[]) =>
+  ids.length
+    ? db
+        .select({ id: counsellors.id, name: counsellors.name })
+        .from(counsellors)
+        .where(and(inArray(counsellors.id, ids), inCentre(counsellors.centreId, actor)))
+    : []
+
+/** First names and roles only. */
+export const partyFirstNames = (db: Queryable, actor: Actor, ids: string[]) =>
+  ids.length
+    ? db
+        .select({ id: parties.id, role: parties.role, givenName: parties.givenName })
+        .from(parties)
+        .where(and(inArray(parties.id, ids), inCentre(parties.centreId, actor)))
+    : []
+
+/** Each case's referral's roll number (courtReference), the reference the cases show. */
+export const courtReferences = (db: Queryable, actor: Actor, caseIds: string[]) =>
+  caseIds.length
+    ? db
+        .select({ caseId: cases.id, courtReference: referrals.courtReference })
+        .from(cases)
+        .innerJoin(referrals, eq(referrals.id, cases.referralId))
+        .where(and(inArray(cases.id, caseIds), inCentre(cases.centreId, actor)))
+    : []

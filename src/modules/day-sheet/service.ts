@@ -1,0 +1,81 @@
+import { DateTime } from 'luxon'
+import type { Queryable } from '../../db/client.js'
+import type { Actor } from '../../domain/actor.js'
+import { invalidInput, notFound } from '../../domain/errors.js'
+import { PARTY_ROLES } from '../../domain/vocabulary.js'
+import { formatInstant } from '../../domain/zones.js'
+import { counsellorNames, courtReferences, partyFirstNames, roomNames, siteInScope, visitsStarting } from './queries.js'
+import type { DaySheet } from './schemas.js'
+
+/** The day sheet: what a site's front desk prints in the morning — who comes when, to which room, with whom. */
+
+const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]))
+const unique = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is string => id !== null))]
+
+/**
+ * Every visit of the site that starts on `date` in the site's time zone (a day of 23 or 25 hours
+ * around a DST change included), in time order. A counsellor gets only the visits it supervises.
+ * `now` dates the sheet, so a printed copy shows how fresh it is.
+ */
+export async function daySheet(db: Queryable, actor: Actor, now: Date, input: { siteId: string; date: string }): Promise<DaySheet> {
+  const site = await siteInScope(db, actor, input.siteId)
+  if (!site) throw notFound('site', input.siteId)
+  const from = DateTime.fromISO(input.date, { zone: site.timeZone }).startOf('day')
+  // The schema checked the format; years a timestamptz cannot hold are refused here rather than by the database.
+  if (!from.isValid || from.year < 1900) throw invalidInput('query', '/date', 'must be a day from 1900-01-01 on')
+  const to = from.plus({ days: 1 })
+
+  const rows = await visitsStarting(db, actor, site.id, from.toJSDate(), to.toJSDate())
+  const [roomRows, counsellorRows, partyRows, references] = await Promise.all([
+    roomNames(db, actor, unique(rows.map((v) => v.roomId))),
+    counsellorNames(db, actor, unique(rows.flatMap((v) => v.counsellorIds))),
+    partyFirstNames(db, actor, unique(rows.flatMap((v) => v.partyIds))),
+    courtReferences(db, actor, unique(rows.map((v) => v.caseId))),
+  ])
+  const roomOf = byId(roomRows)
+  const counsellorOf = byId(counsellorRows)
+  const partyOf = byId(partyRows)
+  const referenceOf = new Map(references.map((r) => [r.caseId, r.courtReference]))
+  const at = (instant: string | Date) => formatInstant(new Date(instant), site.timeZone)
+
+  return {
+    site,
+    date: from.toISODate(),
+    generatedAt: at(now),
+    visits: rows.map((v) => {
+      const arrivalOf = new Map(v.arrivals.map((a) => [a.partyId, a]))
+      const people = v.partyIds
+        .flatMap((id) => {
+          const party = partyOf.get(id)
+          if (!party) return []
+          const arrival = arrivalOf.get(id)
+          return [
+            {
+              partyId: id,
+              role: party.role,
+              givenName: party.givenName,
+              arriveAt: arrival ? at(arrival.arriveAt) : null,
+              leaveAt: arrival ? at(arrival.leaveAt) : null,
+            },
+          ]
+        })
+        // Who comes first is listed first; those without an arrival of their own (children) last.
+        .sort((a, b) => rank(a) - rank(b) || PARTY_ROLES.indexOf(a.role) - PARTY_ROLES.indexOf(b.role))
+      const room = v.roomId ? roomOf.get(v.roomId) : undefined
+      return {
+        id: v.id,
+        start: at(v.startsAt),
+        end: at(v.endsAt),
+        kind: v.kind,
+        status: v.status,
+        room: room ? { id: room.id, name: room.name } : null,
+        counsellors: v.counsellorIds.map((id) => ({ id, name: counsellorOf.get(id)?.name ?? '' })),
+        caseId: v.caseId,
+        courtReference: referenceOf.get(v.caseId) ?? null,
+        parties: people,
+      }
+    }),
+  }
+}
+
+const rank = (p: { arriveAt: string | null }) => (p.arriveAt ? Date.parse(p.arriveAt) : Number.MAX_SAFE_INTEGER)

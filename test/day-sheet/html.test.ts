@@ -1,0 +1,160 @@
+/**
+ * The day sheet as a printable page (Accept: text/html): first names only, every value escaped, and
+ * — printed to PDF by headless Chromium and read back with pdftotext — the same visits, times,
+ * rooms and names as the JSON.
+ */
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { DateTime } from 'luxon'
+import { copyTemplates } from '../../scripts/copy-templates.js'
+import { call, tokenFor } from '../helpers/app.js'
+import { dayWithVisits, PRIVATE } from './fixtures.js'
+
+const run = promisify(execFile)
+const CHROMIUM = '/usr/bin/chromium'
+const PDFTOTEXT = '/usr/bin/pdftotext'
+
+interface SheetVisit {
+  start: string
+  end: string
+  room: { name: string } | null
+  parties: { givenName: string | null; arriveAt: string | null; leaveAt: string | null }[]
+}
+
+const clock = (instant: string) => instant.slice(11, 16)
+const span = (from: string, to: string) => `${clock(from)}–${clock(to)}`
+
+t.test('the printable page: the site, the Dutch date, first names, escaped', async (t) => {
+  const day = await dayWithVisits(t)
+  const { app, centre } = day.ctx
+  const url = `/v1/sites/${centre.demo.siteId}/day-sheet?date=${day.date}`
+
+  const page = await call(app, { url, token: day.staff, headers: { accept: 'text/html' } })
+  t.equal(page.status, 200, page.body.slice(0, 300))
+  t.match(page.headers['content-type'], /^text\/html; charset=utf-8/)
+  t.equal(page.headers.vary, 'Accept')
+  const html = page.body
+  t.match(html, /^<!doctype html>/)
+  t.match(html, /@page\s*\{\s*size:\s*A4/, 'an A4 page')
+  t.match(html, 'Dagblad Bezoekruimte Demo')
+  const longDate = DateTime.fromISO(day.date).setLocale('nl').toFormat('cccc d LLLL yyyy')
+  t.match(longDate, /^(maandag|dinsdag|woensdag|donderdag|vrijdag) \d+ \p{L}+ \d{4}$/u)
+  t.ok(html.includes(longDate), `the date in Dutch: ${longDate}`)
+  for (const text of [
+    'Tom',
+    'Sofie',
+    'Lena',
+    'Karel',
+    'Mila',
+    'Speelkamer',
+    'Grote zaal',
+    'An Peeters',
+    'Jonas Claes',
+    '24/1234/A',
+    '24/5678/B',
+    '09:45–11:45',
+  ])
+    t.ok(html.includes(text), `shows ${text}`)
+  t.ok(html.includes('&lt;b&gt;x&lt;/b&gt;'), 'a name with markup is escaped')
+  t.notOk(html.includes('<b>x</b>'), 'and never markup')
+  t.same(
+    PRIVATE.filter((text) => html.includes(text)),
+    [],
+    'no family name, birth date, phone, e-mail or address',
+  )
+
+  const browser = await call(app, { url, token: day.staff, headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } })
+  t.match(browser.headers['content-type'], /^text\/html/, 'a browser gets the page')
+  for (const accept of ['*/*', 'application/json', 'application/json, text/html', 'text/html;q=0.5, application/json'])
+    t.match((await call(app, { url, token: day.staff, headers: { accept } })).headers['content-type'], /^application\/json/, `${accept}: JSON`)
+
+  const counsellorToken = (await tokenFor(day.ctx.database, 'counsellor', { centreId: centre.centreId, counsellorId: centre.demo.counsellorIds[0] })).token
+  const counsellor = await call(app, {
+    url,
+    token: counsellorToken,
+    headers: { accept: 'text/html' },
+  })
+  t.match(counsellor.body, 'enkel de bezoeken die u begeleidt', 'a counsellor’s page says it is not the whole day')
+  t.notOk(counsellor.body.includes('Karel'), 'and leaves out the visits of others')
+
+  const empty = await call(app, { url: `/v1/sites/${centre.demo.siteId}/day-sheet?date=2030-01-02`, token: day.staff, headers: { accept: 'text/html' } })
+  t.match(empty.body, 'Geen bezoeken op deze dag.')
+})
+
+const missing = [CHROMIUM, PDFTOTEXT].filter((path) => !existsSync(path))
+
+t.test(
+  'printed to PDF by headless Chromium, the page reads back as the JSON’s visits',
+  { skip: missing.length ? `needs ${missing.join(' and ')} (apt-get install chromium poppler-utils)` : false },
+  async (t) => {
+    const day = await dayWithVisits(t)
+    const { app, centre } = day.ctx
+    const url = `/v1/sites/${centre.demo.siteId}/day-sheet?date=${day.date}`
+    const sheet = (await call(app, { url, token: day.staff })).json as { visits: SheetVisit[] }
+    const html = (await call(app, { url, token: day.staff, headers: { accept: 'text/html' } })).body
+
+    const dir = await mkdtemp(join(tmpdir(), 'bzr-day-sheet-'))
+    t.teardown(() => rm(dir, { recursive: true, force: true }))
+    const htmlFile = join(dir, 'day-sheet.html')
+    const pdfFile = join(dir, 'day-sheet.pdf')
+    await writeFile(htmlFile, html)
+    await run(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        `--print-to-pdf=${pdfFile}`,
+        '--no-pdf-header-footer',
+        `file://${htmlFile}`,
+      ],
+      { timeout: 120_000 },
+    )
+    t.ok(existsSync(pdfFile), 'Chromium printed the page')
+    const { stdout: text } = await run(PDFTOTEXT, ['-layout', pdfFile, '-'], { timeout: 60_000 })
+
+    t.match(text, 'Dagblad Bezoekruimte Demo')
+    t.ok(text.includes(DateTime.fromISO(day.date).setLocale('nl').toFormat('cccc d LLLL yyyy')), 'the Dutch date is printed')
+    t.equal(text.match(/\f/g)?.length ?? 0, 1, 'one A4 page')
+    // Reading order is the table's: each visit's time, then its people's arrival and leave times, visit after visit.
+    t.same(
+      text.match(/\d\d:\d\d–\d\d:\d\d/g),
+      sheet.visits.flatMap((v) => [span(v.start, v.end), ...v.parties.filter((p) => p.arriveAt && p.leaveAt).map((p) => span(p.arriveAt!, p.leaveAt!))]),
+      'the visits’ times and the staggered arrivals, in order',
+    )
+    const names = sheet.visits.flatMap((v) => v.parties.map((p) => p.givenName!))
+    const pattern = new RegExp([...new Set(names)].map((n) => n.replace(/[<>/]/g, (c) => `\\${c}`)).join('|'), 'g')
+    t.same(text.match(pattern), names, 'the first names, visit by visit in order of arrival')
+    t.ok(text.includes('<b>x</b>'), 'the escaped name prints as typed')
+    // Each visit's row starts on the line of its time, with its room.
+    for (const v of sheet.visits) {
+      const line = text.split('\n').find((l) => l.includes(span(v.start, v.end)))
+      t.ok(line?.includes(v.room!.name), `${span(v.start, v.end)} is in ${v.room!.name}`)
+    }
+    t.same(
+      PRIVATE.filter((x) => text.includes(x)),
+      [],
+      'nothing private on paper',
+    )
+  },
+)
+
+t.test('the build copies the template beside the compiled module', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'bzr-templates-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const src = fileURLToPath(new URL('../../src', import.meta.url))
+  t.ok(copyTemplates(src, dir).includes(join('modules', 'day-sheet', 'day-sheet.html.eta')), 'npm run build copies it to dist/src/modules/day-sheet/')
+  t.ok(existsSync(join(dir, 'modules', 'day-sheet', 'day-sheet.html.eta')))
+})

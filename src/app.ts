@@ -24,6 +24,8 @@ import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
 import { availabilityRoutes } from './modules/scheduling/availability-routes.js'
 import { schedulingRoutes } from './modules/scheduling/routes.js'
 import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
+import { webhookRoutes } from './modules/webhooks/routes.js'
+import type { WebhookPolicy } from './modules/webhooks/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,6 +39,8 @@ export interface AppOptions {
   bodyLimitBytes?: number
   /** What "now" is for the services; the system clock unless a test sets one. */
   clock?: Clock
+  /** Where webhooks may point (WEBHOOK_ALLOW_PRIVATE_URLS); public addresses only by default. */
+  webhookPolicy?: WebhookPolicy
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -91,6 +95,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(availabilityRoutes, { prefix: '/v1' })
   await app.register(schedulingRoutes, { prefix: '/v1' })
   await app.register(visitChangeRoutes, { prefix: '/v1' })
+  await app.register(webhookRoutes, { prefix: '/v1', policy: options.webhookPolicy ?? { allowPrivateUrls: false } })
   return app
 }
 

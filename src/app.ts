@@ -25,6 +25,8 @@ import { availabilityRoutes } from './modules/scheduling/availability-routes.js'
 import { schedulingRoutes } from './modules/scheduling/routes.js'
 import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
 import { daySheetRoutes } from './modules/day-sheet/routes.js'
+import { webhookRoutes } from './modules/webhooks/routes.js'
+import type { WebhookPolicy } from './modules/webhooks/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,6 +40,8 @@ export interface AppOptions {
   bodyLimitBytes?: number
   /** What "now" is for the services; the system clock unless a test sets one. */
   clock?: Clock
+  /** Where webhooks may point (WEBHOOK_ALLOW_PRIVATE_URLS); public addresses only by default. */
+  webhookPolicy?: WebhookPolicy
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -93,6 +97,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(schedulingRoutes, { prefix: '/v1' })
   await app.register(visitChangeRoutes, { prefix: '/v1' })
   await app.register(daySheetRoutes, { prefix: '/v1' })
+  await app.register(webhookRoutes, { prefix: '/v1', policy: options.webhookPolicy ?? { allowPrivateUrls: false } })
   return app
 }
 

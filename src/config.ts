@@ -10,6 +10,8 @@ const ConfigSchema = Type.Object({
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
   seedDemo: Type.Boolean(),
+  webhookRetryBaseMs: Type.Integer({ minimum: 1 }),
+  webhookAllowPrivateUrls: Type.Boolean(),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -37,6 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimitBytes: integer(env.BODY_LIMIT_BYTES, 1024 * 1024, 'BODY_LIMIT_BYTES'),
     seedDemo: boolean(env.SEED_DEMO, true, 'SEED_DEMO'),
+    webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS, 1000, 'WEBHOOK_RETRY_BASE_MS'),
+    webhookAllowPrivateUrls: boolean(env.WEBHOOK_ALLOW_PRIVATE_URLS, false, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
   }
   if (config.databaseUrl === undefined) delete (config as Partial<typeof config>).databaseUrl
   const first = Value.Errors(ConfigSchema, config).First()
@@ -48,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       '/dataDir': 'DATA_DIR',
       '/logLevel': 'LOG_LEVEL',
       '/bodyLimitBytes': 'BODY_LIMIT_BYTES',
+      '/webhookRetryBaseMs': 'WEBHOOK_RETRY_BASE_MS',
     }
     throw new ConfigError(`${names[first.path] ?? first.path}: ${first.message} (got ${JSON.stringify(first.value)})`)
   }

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError, openDatabase } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { isEmpty, setupCentre } from './db/seed.js'
+import { deliveryWorker } from './modules/webhooks/worker.js'
 
 /** Entry point: configuration → database → migrations → (first run) demo seed → HTTP. */
 async function main() {
@@ -63,16 +64,25 @@ async function main() {
     ].join('\n')
   }
 
-  const app = await buildApp({ database, logger, bodyLimitBytes: config.bodyLimitBytes })
+  const webhookPolicy = { allowPrivateUrls: config.webhookAllowPrivateUrls }
+  const app = await buildApp({ database, logger, bodyLimitBytes: config.bodyLimitBytes, webhookPolicy })
+  const webhooks = deliveryWorker({
+    db: database.db,
+    logger: logger.child({ component: 'webhooks' }),
+    retryBaseMs: config.webhookRetryBaseMs,
+    ...webhookPolicy,
+  })
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error')
     else logger.info({ signal }, 'shutting down')
     await app.close() // stops accepting, waits for in-flight requests
+    await webhooks.stop() // finishes the attempt under way; pending deliveries wait in the outbox
     await database.close()
   })
 
   const address = await app.listen({ port: config.port, host: config.host })
+  webhooks.start()
   if (banner) process.stdout.write(`${banner}\n`)
   process.stdout.write(
     `  Bezoekruimte listening on ${address} — API docs at ${address}/docs (database: ${database.kind === 'pg' ? 'PostgreSQL' : `embedded, ${config.dataDir}`})\n`,

@@ -20,6 +20,8 @@ import type {
   VisitOutcome,
   ObservationKind,
   ChildProtectionAction,
+  DeliveryStatus,
+  WebhookEvent,
 } from '../domain/vocabulary.js'
 import type { CentreSettings } from '../domain/centre-settings.js'
 
@@ -707,4 +709,75 @@ export const visitObservations = pgTable(
     check('visit_observations_kind', sql`${t.kind} in ('observation', 'incident', 'child_statement')`),
     check('visit_observations_child_protection', sql`${t.childProtection} is null or ${t.kind} = 'incident'`),
   ],
+)
+
+// ── Webhooks: an outbox written in the event's own transaction, delivered by a worker ─────────
+
+/** A centre's subscription: where to POST which events, signed with its own secret (Standard Webhooks). */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    url: text().notNull(),
+    events: text().array().$type<WebhookEvent[]>().notNull(),
+    description: text(),
+    /** `whsec_<base64>`: the receiver verifies signatures with it; shown once, when created. */
+    secret: text().notNull(),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    deactivatedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index().on(t.centreId)],
+)
+
+/**
+ * One event for one webhook (the outbox). Written in the same transaction as the event, so an
+ * event is never lost nor sent for a change that rolled back. `nextAttemptAt` is also the lease: a
+ * worker claims a delivery by moving it forward, so two processes never make the same attempt.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    /** The `webhook-id` header: the same on every retry, so a receiver can drop duplicates. */
+    id: id(),
+    webhookId: uuid()
+      .notNull()
+      .references(() => webhooks.id),
+    eventType: text().$type<WebhookEvent>().notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    status: text().$type<DeliveryStatus>().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // The worker's queue: due deliveries, oldest first.
+    index('webhook_deliveries_due')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index().on(t.webhookId),
+    check('webhook_deliveries_status', sql`${t.status} in ('pending', 'delivered', 'failed')`),
+  ],
+)
+
+/** Every attempt of a delivery, for the admin's delivery log. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: id(),
+    deliveryId: uuid()
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    attempt: integer().notNull(),
+    at: timestamp({ withTimezone: true }).notNull(),
+    /** The receiver's HTTP status, or null when no answer came (refused, timeout, private address). */
+    responseStatus: integer(),
+    error: text(),
+    durationMs: integer().notNull(),
+  },
+  (t) => [index().on(t.deliveryId)],
 )

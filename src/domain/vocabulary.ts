@@ -76,3 +76,11 @@ export type PartySide = (typeof PARTY_SIDES)[number]
 /** What a reservation holds: a room place, a counsellor or a person of the case. */
 export const RESOURCE_KINDS = ['room', 'counsellor', 'party'] as const
 export type ResourceKind = (typeof RESOURCE_KINDS)[number]
+
+/** What a centre's webhooks can subscribe to. */
+export const WEBHOOK_EVENTS = ['report.issued'] as const
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
+
+/** A webhook delivery waits for its next attempt, was acknowledged, or was given up on. */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]

@@ -1,4 +1,5 @@
 import type { Clock } from '../../src/clock.js'
+import type { WebhookPolicy } from '../../src/modules/webhooks/service.js'
 import { buildApp, type App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { pgliteDatabase, scratchDatabase } from './databases.js'
@@ -38,9 +39,17 @@ export interface TestContext {
 }
 
 /** Builds the app on a fresh database with one demo centre. */
-export async function buildTestApp(t: Tap, options: { logger?: unknown; poolSize?: number; clock?: Clock } = {}): Promise<TestContext> {
+export async function buildTestApp(
+  t: Tap,
+  options: { logger?: unknown; poolSize?: number; clock?: Clock; webhookPolicy?: WebhookPolicy } = {},
+): Promise<TestContext> {
   const database = await openTestDatabase(t, options.poolSize)
-  const app = await buildApp({ database, logger: options.logger as never, ...(options.clock ? { clock: options.clock } : {}) })
+  const app = await buildApp({
+    database,
+    logger: options.logger as never,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.webhookPolicy ? { webhookPolicy: options.webhookPolicy } : {}),
+  })
   t.teardown(() => app.close())
   const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true })
   const operator = (await tokenFor(database, 'operator', {})).token

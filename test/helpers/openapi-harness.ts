@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats'
 import { eq } from 'drizzle-orm'
 import type { App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
-import { courts } from '../../src/db/schema.js'
+import { courts, webhooks } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/db/seed.js'
 import { holidayOn } from '../../src/domain/belgian-holidays.js'
 import { acceptedCase, call, completeIntake, referralBody, tokenFor, type TestContext } from './app.js'
@@ -156,6 +156,7 @@ export interface World {
   seriesId: string
   visitIds: string[]
   absenceId: string
+  webhookId: string
   spare: { siteId: string; roomId: string; counsellorId: string; courtId: string; tokenId: string; courtTokenId: string }
   tokens: Partial<Record<Subject, string>>
   ctx: TestContext
@@ -308,6 +309,13 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
       .returning()
   )[0]!.id
   const spareToken = await tokenFor(database, 'staff', { centreId: centre.centreId })
+  // Written directly: registering through the API resolves the URL, and the worker never runs here.
+  const webhookId = (
+    await database.db
+      .insert(webhooks)
+      .values({ centreId: centre.centreId, url: `https://93.184.215.14/hooks/${tag}`, events: ['report.issued'], secret: 'whsec_bWF0cml4LXNlY3JldA==' })
+      .returning()
+  )[0]!.id
   const courtToken = await call(app, {
     method: 'POST',
     url: '/v1/tokens',
@@ -346,6 +354,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     seriesId: booked.json.seriesId,
     visitIds: booked.json.visits.map((v: { id: string }) => v.id),
     absenceId: absence.json.id,
+    webhookId,
     spare: {
       siteId: spareSite.json.id,
       roomId: spareRoom.json.id,
@@ -378,6 +387,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     world.seriesId,
     ...world.visitIds,
     world.absenceId,
+    world.webhookId,
     world.spare.siteId,
     world.spare.roomId,
     world.spare.counsellorId,

@@ -89,6 +89,13 @@ export const TABLE: Record<string, Expectation> = {
   },
   'GET /v1/audit': { roles: ['admin'], query: (w) => `entityId=${w.caseId}`, other: 200 },
 
+  // A receiver's URL must resolve to a public address; a literal one needs no DNS (nothing is sent here).
+  'POST /v1/webhooks': { roles: ['admin'], body: (_w, n) => ({ url: `https://93.184.215.14/hooks/${n}`, events: ['report.issued'] }) },
+  'GET /v1/webhooks': { roles: ['admin'] },
+  'GET /v1/webhooks/{id}': { roles: ['admin'] },
+  'DELETE /v1/webhooks/{id}': { roles: ['admin'] },
+  'GET /v1/webhooks/{id}/deliveries': { roles: ['admin'] },
+
   'GET /v1/reason-codes': { roles: [...READERS, 'operator'] },
   'POST /v1/reason-codes': { roles: ['admin'], body: (_w, n) => ({ category: 'suspension', code: `matrix_${n}`, label: { nl: 'x', fr: 'x', en: 'x' } }) },
 
@@ -221,6 +228,7 @@ export function defaultId(w: World, op: Operation): string {
     cases: w.caseId,
     series: w.seriesId,
     visits: w.visitIds[0]!,
+    webhooks: w.webhookId,
   }
   const id = ids[collection!]
   if (!id) throw new Error(`no id for ${op.key}`)

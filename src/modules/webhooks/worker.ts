@@ -1,0 +1,165 @@
+import { and, asc, eq, lte } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import { Webhook as Signer } from 'standardwebhooks'
+import type { Db } from '../../db/client.js'
+import { webhookAttempts, webhookDeliveries, webhooks } from '../../db/schema.js'
+import { expired, retryDelay } from '../../domain/webhooks.js'
+import { refusedDestination } from './destination.js'
+
+/**
+ * Delivers the outbox. Any number of API processes may run a worker against one database: a
+ * delivery is claimed with `FOR UPDATE SKIP LOCKED` and leased by moving its next attempt forward,
+ * in one short transaction, so no two processes make the same attempt; the HTTP call happens
+ * outside any transaction. A process that dies mid-attempt leaves the lease to run out, after
+ * which another worker (or the same one, restarted) tries again: nothing is lost, and a receiver
+ * drops the rare duplicate by its `webhook-id`.
+ */
+
+export interface DeliveryWorkerOptions {
+  db: Db
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>
+  /** The wait after the first failure (WEBHOOK_RETRY_BASE_MS); it doubles with each failure, up to an hour. */
+  retryBaseMs: number
+  allowPrivateUrls: boolean
+  /** How often to look for due deliveries when there are none. */
+  pollMs?: number
+  /** How long a receiver has to answer. */
+  timeoutMs?: number
+  /** How long a claimed delivery stays invisible to other workers; longer than any attempt. */
+  leaseMs?: number
+  random?: () => number
+  now?: () => Date
+}
+
+interface Claimed {
+  id: string
+  attempt: number
+  payload: Record<string, unknown>
+  createdAt: Date
+  url: string
+  secret: string
+}
+
+export function deliveryWorker(options: DeliveryWorkerOptions) {
+  const { db, logger, retryBaseMs, allowPrivateUrls, pollMs = 1000, timeoutMs = 10_000, random = Math.random, now = () => new Date() } = options
+  const leaseMs = options.leaseMs ?? timeoutMs + 30_000
+
+  /** Claims the oldest delivery due by `dueBy`, leasing it. */
+  async function claim(dueBy: Date): Promise<Claimed | undefined> {
+    return db.transaction(async (tx) => {
+      const at = now()
+      const [due] = await tx
+        .select({
+          id: webhookDeliveries.id,
+          attempts: webhookDeliveries.attempts,
+          payload: webhookDeliveries.payload,
+          createdAt: webhookDeliveries.createdAt,
+          webhookId: webhookDeliveries.webhookId,
+        })
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, dueBy)))
+        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+        .limit(1)
+        .for('update', { skipLocked: true })
+      if (!due) return undefined
+      const attempt = due.attempts + 1
+      await tx
+        .update(webhookDeliveries)
+        .set({ attempts: attempt, nextAttemptAt: new Date(at.getTime() + leaseMs) })
+        .where(eq(webhookDeliveries.id, due.id))
+      const [hook] = await tx.select({ url: webhooks.url, secret: webhooks.secret }).from(webhooks).where(eq(webhooks.id, due.webhookId))
+      return { id: due.id, attempt, payload: due.payload, createdAt: due.createdAt, url: hook!.url, secret: hook!.secret }
+    })
+  }
+
+  /** One attempt: the signed POST, its log line, and what comes next for the delivery. */
+  async function attempt(delivery: Claimed) {
+    const started = now()
+    const body = JSON.stringify(delivery.payload)
+    let responseStatus: number | null = null
+    let error: string | null = null
+    const refused = await refusedDestination(delivery.url, allowPrivateUrls)
+    if (refused) error = `not sent: ${refused}`
+    else {
+      try {
+        const response = await fetch(delivery.url, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Bezoekruimte-Webhooks/1',
+            'webhook-id': delivery.id,
+            'webhook-timestamp': String(Math.floor(started.getTime() / 1000)),
+            'webhook-signature': new Signer(delivery.secret).sign(delivery.id, started, body),
+          },
+          // A redirect could lead anywhere, private addresses included: it counts as a failure.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        })
+        responseStatus = response.status
+        await response.body?.cancel()
+        if (response.status < 200 || response.status >= 300) error = `the receiver answered ${response.status}`
+      } catch (failure) {
+        error = failure instanceof Error && failure.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'the receiver could not be reached'
+      }
+    }
+    const finished = now()
+    const durationMs = finished.getTime() - started.getTime()
+    const delivered = error === null
+    const givenUp = !delivered && expired(delivery.createdAt, finished)
+    await db.transaction(async (tx) => {
+      await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, attempt: delivery.attempt, at: started, responseStatus, error, durationMs })
+      await tx
+        .update(webhookDeliveries)
+        .set(
+          delivered
+            ? { status: 'delivered', deliveredAt: finished }
+            : givenUp
+              ? { status: 'failed' }
+              : { nextAttemptAt: new Date(finished.getTime() + retryDelay(delivery.attempt, retryBaseMs, random())) },
+        )
+        .where(eq(webhookDeliveries.id, delivery.id))
+    })
+    const line = { deliveryId: delivery.id, attempt: delivery.attempt, responseStatus, durationMs }
+    if (delivered) logger.info(line, 'webhook delivered')
+    else logger.warn({ ...line, error, givenUp }, givenUp ? 'webhook given up' : 'webhook attempt failed')
+  }
+
+  /** Makes every attempt that is due now (a retry it schedules waits for the next run); returns how many it made. */
+  async function runOnce(): Promise<number> {
+    const dueBy = now()
+    let made = 0
+    for (let delivery = await claim(dueBy); delivery; delivery = await claim(dueBy)) {
+      await attempt(delivery)
+      made++
+    }
+    return made
+  }
+
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> | undefined
+  let stopped = true
+
+  function schedule() {
+    if (stopped) return
+    timer = setTimeout(() => {
+      running = runOnce()
+        .catch((err: unknown) => logger.error({ err }, 'webhook worker failed; trying again'))
+        .finally(schedule)
+    }, pollMs)
+  }
+
+  return {
+    runOnce,
+    start() {
+      stopped = false
+      schedule()
+    },
+    /** Stops looking for work and waits for the attempt under way. */
+    async stop() {
+      stopped = true
+      clearTimeout(timer)
+      await running
+    },
+  }
+}

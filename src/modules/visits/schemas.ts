@@ -118,25 +118,28 @@ export type OutcomeBody = { supersedes?: string } & (
  * objects: a client that leaves out a field then reads exactly that field's error, not every
  * branch's. A field of another outcome is refused by the service, naming it.
  */
+const outcomeProperties: Record<string, unknown> = {
+  outcome: { ...StringEnum(VISIT_OUTCOMES), examples: ['fulfilled'] },
+  actualStart: At('fulfilled: when the contact really began.'),
+  actualEnd: At('fulfilled: when it really ended (after actualStart, not in the future).'),
+  absentPartyIds: Type.Array({ ...Uuid, description: 'A party of the visit that did not come' }, { minItems: 1, maxItems: 20, uniqueItems: true }),
+  reasonCode: ReasonCode('interrupted: a cancellation or suspension reason code (GET /v1/reason-codes)', 'child_refuses'),
+  explanation: NonEmpty(2000, ['The child cried and asked to go home after twenty minutes.']),
+  at: At('interrupted: when the contact was stopped (not before the visit’s span, not in the future).'),
+  supersedes: { ...Uuid, description: 'The id of the current outcome this one corrects; both are kept' },
+}
+const pick = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, outcomeProperties[f]]))
+
 export const OutcomeBody = Type.Unsafe<OutcomeBody>({
   type: 'object',
   description:
     '`fulfilled` takes actualStart and actualEnd; `noshow` takes absentPartyIds; `interrupted` takes reasonCode, explanation and at. `supersedes` (optional) names the current outcome this one corrects.',
-  properties: {
-    outcome: { ...StringEnum(VISIT_OUTCOMES), examples: ['fulfilled'] },
-    actualStart: At('fulfilled: when the contact really began.'),
-    actualEnd: At('fulfilled: when it really ended (after actualStart, not in the future).'),
-    absentPartyIds: Type.Array({ ...Uuid, description: 'A party of the visit that did not come' }, { minItems: 1, maxItems: 20, uniqueItems: true }),
-    reasonCode: ReasonCode('interrupted: a cancellation or suspension reason code (GET /v1/reason-codes)', 'child_refuses'),
-    explanation: NonEmpty(2000, ['The child cried and asked to go home after twenty minutes.']),
-    at: At('interrupted: when the contact was stopped (not before the visit’s span, not in the future).'),
-    supersedes: { ...Uuid, description: 'The id of the current outcome this one corrects; both are kept' },
-  },
+  properties: outcomeProperties,
   required: ['outcome'],
   additionalProperties: false,
   allOf: (Object.entries(OUTCOME_FIELDS) as [VisitOutcome, readonly string[]][]).map(([outcome, fields]) => ({
     if: { properties: { outcome: { const: outcome } }, required: ['outcome'] },
-    then: { required: [...fields] },
+    then: { properties: pick(['outcome', ...fields, 'supersedes']), required: [...fields] },
   })),
   examples: [
     { outcome: 'fulfilled', actualStart: '2026-03-07T14:02', actualEnd: '2026-03-07T15:30' },

@@ -141,16 +141,16 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
 
   let broughtBy: { broughtByPartyId?: string; broughtByVisitor?: string } = {}
   if (party.side === 'child') {
-    if (!input.broughtBy)
-      throw invalidInput('body', '/broughtBy', 'is required for a child: an adult party of the case or an authorised visitor of the agreement')
-    if ('partyId' in input.broughtBy) {
-      const adult = people.find((p) => p.partyId === (input.broughtBy as { partyId: string }).partyId && p.side !== 'child')
+    const brought = input.broughtBy
+    if (!brought) throw invalidInput('body', '/broughtBy', 'is required for a child: an adult party of the case or an authorised visitor of the agreement')
+    if ('partyId' in brought) {
+      const adult = people.find((p) => p.partyId === brought.partyId && p.side !== 'child')
       if (!adult)
         return refuseWithIncident(
           tx,
           actor,
           visit,
-          `Check-in of the child refused at ${clockTime(at, zone)}: brought by party id ${input.broughtBy.partyId}, who is not an adult party of this case.`,
+          `Check-in of the child refused at ${clockTime(at, zone)}: brought by party id ${brought.partyId}, who is not an adult party of this case.`,
           conflict(
             'not-authorised',
             `The visit is ${visit.status}; the child may only be brought by an adult party of the case or an authorised visitor of the agreement: the check-in is refused and recorded as an incident.`,
@@ -161,7 +161,7 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
         )
       broughtBy = { broughtByPartyId: adult.partyId }
     } else {
-      const name = input.broughtBy.authorisedVisitor
+      const name = brought.authorisedVisitor
       const agreement = await currentAgreement(tx, visit.caseId)
       const visitor = agreement?.authorisedVisitors.find((v) => sameName(v.name, name))
       if (!visitor)

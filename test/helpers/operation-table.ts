@@ -212,6 +212,17 @@ export const TABLE: Record<string, Expectation> = {
     body: () => ({ durationMinutes: 60 }),
     headers: async (w, id) => ({ 'if-match': String((await call(w.ctx.app, { url: `/v1/visits/${id}`, token: w.tokens.admin })).headers.etag ?? '"1"') }),
   },
+  // The world's visits are weeks ahead: the first caller cancels the second visit, the next find it cancelled (409).
+  'POST /v1/visits/{id}/cancel': {
+    roles: CENTRE,
+    own: [409],
+    id: (w) => w.visitIds[1]!,
+    body: () => ({ cancelledBy: 'residing_party', reasonCode: 'illness', explanation: 'Ill.' }),
+  },
+  // Check-in, check-out and outcomes of a visit weeks ahead: not its day, not started (409).
+  'POST /v1/visits/{id}/check-in': { roles: CENTRE, own: [409], body: (w) => ({ partyId: w.parties.visiting }) },
+  'POST /v1/visits/{id}/check-out': { roles: CENTRE, own: [409], body: (w) => ({ partyId: w.parties.visiting }) },
+  'POST /v1/visits/{id}/outcome': { roles: CENTRE, own: [409], body: (w) => ({ outcome: 'noshow', absentPartyIds: [w.parties.visiting] }) },
 }
 
 /** The default path id of an operation in a world: its record of the path's collection. */

@@ -231,6 +231,49 @@ export const ReferrerCase = Type.Object({
   ending: Nullable(ReferrerEnding),
 })
 
+const count = (description: string) => Type.Integer({ minimum: 0, description, examples: [1] })
+
+/** How the case's visits went (each visit counted by its current status). */
+export const VisitCounts = Type.Object({
+  planned: count('Booked or arrived and not yet ended'),
+  needsOutcome: count('Ended, still booked or arrived: an outcome is to be recorded'),
+  fulfilled: count('Held'),
+  interrupted: count('Stopped before the end'),
+  noshow: Type.Object({
+    total: count('Missed by at least one party'),
+    byParty: Type.Array(Type.Object({ partyId: Uuid, count: count('No-shows listing this party as absent') }), {
+      description: 'Parties listed absent, with how often',
+    }),
+  }),
+  cancelled: Type.Object({
+    total: count('Cancelled, for any reason'),
+    late: count("Cancelled later than the centre's notice before the start"),
+    byVisitingParty: count('Cancelled by the visiting party'),
+    byResidingParty: count('Cancelled by the residing party'),
+    byChild: count('Cancelled by (or because of) the child'),
+    byCentre: count('Cancelled by the centre (suspensions and endings included)'),
+    byReferrer: count('Cancelled by the referrer'),
+  }),
+})
+
+/** A pattern staff should look at; a flag, never a decision. */
+export const CaseSignal = Type.Union(
+  [
+    Type.Object(
+      { code: Type.Literal('consecutive_absences'), partyId: Uuid, count: count('Visits in a row') },
+      { description: "The party was absent at its last `count` visits in a row (at least the centre's consecutiveAbsencesSignal)" },
+    ),
+    Type.Object(
+      { code: Type.Literal('child_refusals'), count: count('Refusals in all') },
+      {
+        description:
+          "The child refused `count` visits (at least the centre's childRefusalsSignal): cancelled by the child or for child_refuses, or interrupted for child_refuses",
+      },
+    ),
+  ],
+  { examples: [{ code: 'consecutive_absences', partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', count: 2 }] },
+)
+
 export const Case = Type.Object({
   ...CaseSummary.properties,
   parties: Type.Array(Party),
@@ -243,6 +286,8 @@ export const Case = Type.Object({
     examples: [['extend', 'suspend', 'end', 'record']],
     description: '`record`: intakes, signatures and agreements may be recorded',
   }),
+  visitCounts: VisitCounts,
+  signals: Type.Array(CaseSignal, { description: 'Flags for staff; the decision stays with them' }),
 })
 
 export const CaseQuery = Type.Object({

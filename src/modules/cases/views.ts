@@ -8,6 +8,8 @@ import { allowedCaseActions } from '../../domain/case-lifecycle.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/queries.js'
 import { referrerEvent, referrerOutcome } from '../referrer-view/view.js'
 import { REFERRER_EVENT_TYPES } from './schemas.js'
+import { visitSignals } from '../../domain/visit-signals.js'
+import { centreSettings, concludedVisits, visitCounts } from '../visits/queries.js'
 import { currentAgreement, loadReadiness, type CaseRow } from './queries.js'
 
 type EventRow = typeof caseEvents.$inferSelect
@@ -154,7 +156,35 @@ async function renderReferrerCase(db: Queryable, row: CaseRow) {
   return referrerOutcome({ ...referrerSummary(row, await courtReferences(db, [row])), suspensions: outcome.suspensions, ending: outcome.ending })
 }
 
-/** One case in full, for centre roles; readiness is judged at `now`. */
+/**
+ * How the case's visits went, counted in SQL, and the signals staff should look at (flags only: the
+ * decision stays with them). Visits still to come and those awaiting an outcome are judged at `now`.
+ */
+async function visitSummary(db: Queryable, row: CaseRow, partyIds: string[], now: Date) {
+  const counts = await visitCounts(db, row.id, now)
+  const signals = visitSignals(await concludedVisits(db, row.id), partyIds, await centreSettings(db, row.centreId))
+  return {
+    visitCounts: {
+      planned: counts.planned,
+      needsOutcome: counts.needs_outcome,
+      fulfilled: counts.fulfilled,
+      interrupted: counts.interrupted,
+      noshow: { total: counts.noshow, byParty: counts.absences },
+      cancelled: {
+        total: counts.cancelled,
+        late: counts.cancelled_late,
+        byVisitingParty: counts.by_visiting_party,
+        byResidingParty: counts.by_residing_party,
+        byChild: counts.by_child,
+        byCentre: counts.by_centre,
+        byReferrer: counts.by_referrer,
+      },
+    },
+    signals,
+  }
+}
+
+/** One case in full, for centre roles; readiness, planned visits and those awaiting an outcome are judged at `now`. */
 export async function renderFullCase(db: Queryable, row: CaseRow, now?: Date) {
   const outcome = (await caseOutcomes(db, [row])).get(row.id)!
   const summary = fullSummary(row, await courtReferences(db, [row]))
@@ -170,6 +200,12 @@ export async function renderFullCase(db: Queryable, row: CaseRow, now?: Date) {
     agreement: agreement && agreementView(agreement),
     readiness: await loadReadiness(db, row, { at: now, agreement }),
     allowedActions: allowedCaseActions(row.status),
+    ...(await visitSummary(
+      db,
+      row,
+      partyRows.map((p) => p.id),
+      now ?? new Date(),
+    )),
   }
 }
 

@@ -5,13 +5,14 @@ import { problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
 import { ReferrerVisit } from '../referrer-view/schemas.js'
 import { sendView } from '../referrer-view/view.js'
+import { VisitDetail } from '../visits/schemas.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
 
 /** HTTP for booking series and visits and for reading them: schema, roles, a call into the service, the reply. */
 
 const ReferrerVisitRef = Type.Ref(ReferrerVisit)
-const VisitViews = { full: S.Visit, referrer: ReferrerVisitRef }
+const VisitViews = { full: VisitDetail, referrer: ReferrerVisitRef }
 const VisitPageViews = { full: Page(S.Visit), referrer: Page(ReferrerVisitRef) }
 const REFERRER_VIEW_NOTE =
   'Centre tokens (integration included) get the full visit; clerk and court-scoped integration tokens get the referrer view (`ReferrerVisit`): the date, kind and outcome, never times, rooms, counsellors or conversations. A counsellor reads only the visits it supervises.'
@@ -82,9 +83,9 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getVisit',
         summary: 'Read a visit (its ETag is the version for If-Match)',
         tags: ['Scheduling'],
-        description: REFERRER_VIEW_NOTE,
+        description: `${REFERRER_VIEW_NOTE} The full visit also lists who checked in and out (\`attendances\`), its current \`outcome\` and every outcome recorded (\`outcomeHistory\`, corrections included).`,
         params: IdParams,
-        response: { 200: Type.Union([S.Visit, ReferrerVisitRef]), ...problemResponses(404) },
+        response: { 200: Type.Union([VisitDetail, ReferrerVisitRef]), ...problemResponses(404) },
       },
     },
     async (request, reply) => {
@@ -100,15 +101,15 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { roles: ['admin', 'staff', 'counsellor', 'clerk', 'integration'] },
       schema: {
         operationId: 'listVisits',
-        summary: 'List visits by start time (filters: from, to, site, room, counsellor, case, status)',
+        summary: 'List visits by start time (filters: from, to, site, room, counsellor, case, status, needsOutcome)',
         tags: ['Scheduling'],
-        description: `${REFERRER_VIEW_NOTE} A court token filters by whole days (from, to), case and status only.`,
+        description: `${REFERRER_VIEW_NOTE} A court token filters by whole days (from, to), case and status only. \`needsOutcome=true\` is the counsellors' worklist: the visits in scope that have ended and are still booked or arrived.`,
         querystring: S.VisitListQuery,
         response: { 200: Type.Union([VisitPageViews.full, VisitPageViews.referrer]), ...problemResponses() },
       },
     },
     async (request, reply) => {
-      const { referrer, page } = await service.listVisits(app.db, request.actor, request.query)
+      const { referrer, page } = await service.listVisits(app.db, request.actor, app.clock.now(), request.query)
       return sendView(reply, referrer, VisitPageViews, page)
     },
   )

@@ -88,6 +88,9 @@ export const Visit = Type.Object({
   status: VisitStatusSchema,
   arrivals: Type.Array(Arrival),
   cancelledBy: Type.Union([Type.String(), Type.Null()]),
+  cancelledLate: Type.Union([Type.Boolean(), Type.Null()], {
+    description: "Cancelled later than the centre's notice before the start; null when not cancelled by a party or the centre on request",
+  }),
   cancelReasonCode: Type.Union([Type.String(), Type.Null()]),
   cancelExplanation: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer({ examples: [1] }),
@@ -133,6 +136,12 @@ export const VisitFilters = Type.Object({
   counsellorId: Type.Optional(Uuid),
   caseId: Type.Optional(Uuid),
   status: Type.Optional(VisitStatusSchema),
+  needsOutcome: Type.Optional(
+    Type.Boolean({
+      description: 'true: only visits that have ended (by now) and are still booked or arrived, i.e. still need an outcome (the counsellors’ worklist)',
+      examples: [true],
+    }),
+  ),
 })
 export const VisitListQuery = Type.Object({ ...PageQuery.properties, ...VisitFilters.properties })
 export type VisitListQuery = Static<typeof VisitListQuery>

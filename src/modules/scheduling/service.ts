@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
 import { series, visits, type StaggerSettings } from '../../db/schema.js'
@@ -14,6 +14,8 @@ import { lockCase } from '../cases/access.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { isCourtToken, referrerCursor, referrerVisitFilters, renderReferrerVisits } from '../referrer-view/view.js'
 import { cancelBookedVisits } from '../visits/cancellation.js'
+import { attendancesOf, outcomeHistory } from '../visits/queries.js'
+import { visitDayView } from '../visits/views.js'
 import { bookOccurrences, prepareBooking, rebookVisit, type BookingContext, type BookingRequest, type PlannedVisit } from './booking.js'
 import { visitCursor, visitScope, type VisitRow } from './queries.js'
 import type { RecurrencePreviewRequest, SeriesCreate, SeriesEndQuery, VisitCreate, VisitListQuery, VisitPatch } from './schemas.js'
@@ -54,6 +56,7 @@ export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context
         leaveAt: formatInstant(a.leaveAt, c.timeZone),
       })),
       cancelledBy: null,
+      cancelledLate: null,
       cancelReasonCode: null,
       cancelExplanation: null,
       version: 0,
@@ -78,6 +81,7 @@ export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context
       leaveAt: formatInstant(new Date(a.leaveAt), zone),
     })),
     cancelledBy: row.cancelledBy,
+    cancelledLate: row.cancelledLate,
     cancelReasonCode: row.cancelReasonCode,
     cancelExplanation: row.cancelExplanation,
     version: row.version,
@@ -196,7 +200,10 @@ export async function getSeries(db: Queryable, actor: Actor, id: string) {
   return { ...row, endedFrom, createdAt: formatInstant(row.createdAt, row.timeZone), visits: rows.map((v) => visitView(v)) }
 }
 
-/** A visit in the actor's scope: in full with its version for a centre, in the referrer view for a court. */
+/**
+ * A visit in the actor's scope: for a centre in full with its version, who checked in and out, and
+ * its outcome with every correction; for a court in the referrer view.
+ */
 export async function getVisit(db: Queryable, actor: Actor, id: string) {
   const [row] = await db
     .select()
@@ -204,12 +211,17 @@ export async function getVisit(db: Queryable, actor: Actor, id: string) {
     .where(and(eq(visits.id, id), visitScope(actor)))
   if (!row) throw notFound('visit', id)
   if (isCourtToken(actor)) return { referrer: true as const, view: (await renderReferrerVisits(db, [row]))[0]! }
-  return { referrer: false as const, version: row.version, view: visitView(row) }
+  const day = visitDayView(await attendancesOf(db, id), await outcomeHistory(db, id), row.timeZone)
+  return { referrer: false as const, version: row.version, view: { ...visitView(row), ...day } }
 }
 
-/** A page of the visits in the actor's scope, by start time; a court filters by whole days, case and status only. */
-export async function listVisits(db: Queryable, actor: Actor, q: VisitListQuery) {
+/**
+ * A page of the visits in the actor's scope, by start time; a court filters by whole days, case and
+ * status only. `needsOutcome` is the counsellors' worklist: visits ended by `now` still booked or arrived.
+ */
+export async function listVisits(db: Queryable, actor: Actor, now: Date, q: VisitListQuery) {
   if (isCourtToken(actor)) {
+    if (q.needsOutcome) throw invalidInput('query', '/needsOutcome', 'is not in the referrer view: a court token cannot filter by it')
     const rows = await db
       .select()
       .from(visits)
@@ -234,6 +246,7 @@ export async function listVisits(db: Queryable, actor: Actor, q: VisitListQuery)
         q.counsellorId ? sql`${q.counsellorId}::uuid = any(${visits.counsellorIds})` : undefined,
         q.caseId ? eq(visits.caseId, q.caseId) : undefined,
         q.status ? eq(visits.status, q.status) : undefined,
+        q.needsOutcome ? and(inArray(visits.status, ['booked', 'arrived']), lte(visits.endsAt, now)) : undefined,
       ),
     )
     .orderBy(asc(visits.startsAt), asc(visits.id))

@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { problemResponses } from '../../http/problem.js'
+import { IdParams } from '../../http/schemas.js'
+import * as S from './schemas.js'
+import * as service from './service.js'
+
+/** HTTP for the day of a visit: cancelling it, checking parties in and out, recording its outcome. */
+
+const ROLES = ['admin', 'staff', 'counsellor'] as const
+const SCOPE = 'A counsellor acts only on the visits it supervises (any other answers 404).'
+
+export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/visits/:id/cancel',
+    {
+      config: { roles: ROLES },
+      schema: {
+        operationId: 'cancelVisit',
+        summary: 'Cancel a booked visit, saying who called it off and why',
+        tags: ['Visits'],
+        description:
+          "Only a `booked` visit whose start is today or later (the site's local date) can be cancelled; otherwise 409 naming its status (a visit that took place, or should have, gets an outcome instead). " +
+          '`reasonCode` is a cancellation reason (GET /v1/reason-codes?category=cancellation). The visit is flagged `late` when cancelled later than its start minus the centre’s `cancellationNoticeHours` (default 24). ' +
+          `Its room, counsellors and people are freed in the same transaction, so the slot can be booked again at once. ${SCOPE}`,
+        params: IdParams,
+        body: S.CancelBody,
+        response: { 200: S.CancelledVisit, ...problemResponses(404, 409, 413, 415) },
+      },
+    },
+    async (request) => app.db.transaction((tx) => service.cancelVisit(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
+
+  app.post(
+    '/visits/:id/check-in',
+    {
+      config: { roles: ROLES },
+      schema: {
+        operationId: 'checkInVisit',
+        summary: 'Record that a party arrived at the visit',
+        tags: ['Visits'],
+        description:
+          "On the visit's day (the site's local date), before or after the planned arrival, while the visit is `booked` or `arrived`; the first check-in makes it `arrived`. `at` defaults to now. " +
+          'A child needs `broughtBy`: an adult party of the case, or a name among the current agreement’s `authorisedVisitors`. ' +
+          'A second check-in of the same party is a 409. Someone who is not a party of the visit, or a child brought by anyone else, is refused with a 409 ' +
+          `and the attempt is kept as an internal incident on the visit (\`incidentId\` in the problem). ${SCOPE}`,
+        params: IdParams,
+        body: S.CheckInBody,
+        response: { 201: S.AttendanceResult, ...problemResponses(404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const result = await app.db.transaction((tx) => service.checkIn(tx, request.actor, app.clock.now(), request.params.id, request.body))
+      // Thrown after the commit: the incident is kept although the check-in is refused.
+      if (!result.ok) throw result.refusal
+      return reply.code(201).send(result.attendance)
+    },
+  )
+
+  app.post(
+    '/visits/:id/check-out',
+    {
+      config: { roles: ROLES },
+      schema: {
+        operationId: 'checkOutVisit',
+        summary: 'Record that a party left the visit',
+        tags: ['Visits'],
+        description: `On the visit's day, after the party's check-in (409 without one, or when it already checked out); \`at\` defaults to now and is not before the check-in. ${SCOPE}`,
+        params: IdParams,
+        body: S.CheckOutBody,
+        response: { 200: S.AttendanceResult, ...problemResponses(404, 409, 413, 415) },
+      },
+    },
+    async (request) => app.db.transaction((tx) => service.checkOut(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
+
+  app.post(
+    '/visits/:id/outcome',
+    {
+      config: { roles: ROLES },
+      schema: {
+        operationId: 'recordVisitOutcome',
+        summary: 'Record what happened to a visit (fulfilled, no-show, interrupted), or correct it',
+        tags: ['Visits'],
+        description:
+          'Refused (409 naming the status) for a cancelled visit and for one that has not started yet. `fulfilled` and `interrupted` need someone checked in (the visit is `arrived`); `noshow` may follow `booked` or `arrived`, and lists the absent parties of the visit. ' +
+          'An outcome is never changed: when one is recorded, a second one is a 409 unless it names the current outcome in `supersedes`, and then both are kept (GET /v1/visits/{id} shows `outcome` and `outcomeHistory`). ' +
+          `The visit takes the outcome as its status; a no-show or an interruption frees its room, counsellors and people (the reservations stay as history). ${SCOPE}`,
+        params: IdParams,
+        body: S.OutcomeBody,
+        response: { 201: S.Outcome, ...problemResponses(404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await app.db.transaction((tx) => service.recordOutcome(tx, request.actor, app.clock.now(), request.params.id, request.body))
+      return reply.code(201).send(outcome)
+    },
+  )
+}

@@ -1,0 +1,193 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { CANCELLED_BY, VISIT_OUTCOMES, type VisitOutcome } from '../../domain/vocabulary.js'
+import { Instant, NonEmpty, Nullable, StringEnum, Uuid, VisitStatusSchema } from '../../http/schemas.js'
+import { LocalOrInstant, Visit } from '../scheduling/schemas.js'
+
+/** The schemas of a visit's day: cancelling it, checking parties in and out, and recording its outcome. */
+
+const VISIT_ID = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f20'
+const PARTY_ID = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f21'
+const OTHER_PARTY_ID = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f22'
+const OUTCOME_ID = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f23'
+
+const ReasonCode = (description: string, example: string) => Type.String({ minLength: 1, maxLength: 64, description, examples: [example] })
+const At = (description: string) => ({ ...LocalOrInstant, description: `${description} A local wall time in the site's zone or an RFC 3339 instant.` })
+
+// ── Cancellation ────────────────────────────────────────────────────────────────────────────────
+
+export const CancelBody = Type.Object(
+  {
+    cancelledBy: StringEnum(CANCELLED_BY, { description: 'Who called the visit off', examples: ['residing_party'] }),
+    reasonCode: ReasonCode('A cancellation reason code (see GET /v1/reason-codes?category=cancellation)', 'illness'),
+    explanation: NonEmpty(2000, ['The mother called at 09:00: the child has a fever.']),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ cancelledBy: 'residing_party', reasonCode: 'illness', explanation: 'The mother called at 09:00: the child has a fever.' }],
+  },
+)
+export type CancelBody = Static<typeof CancelBody>
+
+export const CancelledVisit = Type.Object(
+  {
+    ...Visit.properties,
+    late: Type.Boolean({ description: "Cancelled less than the centre's notice (cancellationNoticeHours) before the start", examples: [true] }),
+    reasonCode: Type.String({ examples: ['illness'] }),
+  },
+  { description: 'The visit as it is after the cancellation, with `late` and the reason code' },
+)
+
+// ── Attendance ──────────────────────────────────────────────────────────────────────────────────
+
+const BroughtBy = Type.Union(
+  [
+    Type.Object({ partyId: { ...Uuid, description: 'An adult party of the case' } }, { additionalProperties: false }),
+    Type.Object(
+      { authorisedVisitor: { ...NonEmpty(200, ['Maria Janssens']), description: "A name among the current agreement's authorisedVisitors" } },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Who brought a child: an adult party of the case, or an authorised visitor of the agreement by name' },
+)
+
+export const CheckInBody = Type.Object(
+  {
+    partyId: { ...Uuid, description: 'The party of the visit who arrives' },
+    at: Type.Optional(At('When the party arrived (default now); on the visit’s day, not in the future.')),
+    broughtBy: Type.Optional({ ...BroughtBy, description: `${BroughtBy.description}. Required for a child, not given for an adult.` }),
+  },
+  { additionalProperties: false, examples: [{ partyId: PARTY_ID, at: '2026-03-07T13:58', broughtBy: { partyId: OTHER_PARTY_ID } }] },
+)
+export type CheckInBody = Static<typeof CheckInBody>
+
+export const CheckOutBody = Type.Object(
+  {
+    partyId: { ...Uuid, description: 'The party who leaves (checked in before)' },
+    at: Type.Optional(At('When the party left (default now); not before the check-in, not in the future.')),
+  },
+  { additionalProperties: false, examples: [{ partyId: PARTY_ID, at: '2026-03-07T15:31' }] },
+)
+export type CheckOutBody = Static<typeof CheckOutBody>
+
+export const Attendance = Type.Object({
+  id: Uuid,
+  visitId: Uuid,
+  partyId: Uuid,
+  checkedInAt: Instant,
+  checkedOutAt: Nullable(Instant),
+  broughtBy: Nullable(BroughtBy),
+})
+
+export const AttendanceResult = Type.Object(
+  {
+    ...Attendance.properties,
+    visitStatus: { ...VisitStatusSchema, description: 'The visit’s status after this check-in or check-out', examples: ['arrived'] },
+  },
+  {
+    examples: [
+      {
+        id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f24',
+        visitId: VISIT_ID,
+        partyId: PARTY_ID,
+        checkedInAt: '2026-03-07T13:58:00+01:00',
+        checkedOutAt: null,
+        broughtBy: { partyId: OTHER_PARTY_ID },
+        visitStatus: 'arrived',
+      },
+    ],
+  },
+)
+
+// ── Outcome ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Which fields each outcome takes (besides `outcome` and `supersedes`). */
+export const OUTCOME_FIELDS: Record<VisitOutcome, readonly string[]> = {
+  fulfilled: ['actualStart', 'actualEnd'],
+  noshow: ['absentPartyIds'],
+  interrupted: ['reasonCode', 'explanation', 'at'],
+}
+
+export type OutcomeBody = { supersedes?: string } & (
+  | { outcome: 'fulfilled'; actualStart: string; actualEnd: string }
+  | { outcome: 'noshow'; absentPartyIds: string[] }
+  | { outcome: 'interrupted'; reasonCode: string; explanation: string; at: string }
+)
+
+/**
+ * One object whose `outcome` says which fields are required (if/then), rather than a oneOf of three
+ * objects: a client that leaves out a field then reads exactly that field's error, not every
+ * branch's. A field of another outcome is refused by the service, naming it.
+ */
+const outcomeProperties: Record<string, unknown> = {
+  outcome: { ...StringEnum(VISIT_OUTCOMES), examples: ['fulfilled'] },
+  actualStart: At('fulfilled: when the contact really began.'),
+  actualEnd: At('fulfilled: when it really ended (after actualStart, not in the future).'),
+  absentPartyIds: Type.Array({ ...Uuid, description: 'A party of the visit that did not come' }, { minItems: 1, maxItems: 20, uniqueItems: true }),
+  reasonCode: ReasonCode('interrupted: a cancellation or suspension reason code (GET /v1/reason-codes)', 'child_refuses'),
+  explanation: NonEmpty(2000, ['The child cried and asked to go home after twenty minutes.']),
+  at: At('interrupted: when the contact was stopped (not before the visit’s span, not in the future).'),
+  supersedes: { ...Uuid, description: 'The id of the current outcome this one corrects; both are kept' },
+}
+const pick = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, outcomeProperties[f]]))
+
+export const OutcomeBody = Type.Unsafe<OutcomeBody>({
+  type: 'object',
+  description:
+    '`fulfilled` takes actualStart and actualEnd; `noshow` takes absentPartyIds; `interrupted` takes reasonCode, explanation and at. `supersedes` (optional) names the current outcome this one corrects.',
+  properties: outcomeProperties,
+  required: ['outcome'],
+  additionalProperties: false,
+  allOf: (Object.entries(OUTCOME_FIELDS) as [VisitOutcome, readonly string[]][]).map(([outcome, fields]) => ({
+    if: { properties: { outcome: { const: outcome } }, required: ['outcome'] },
+    then: { properties: pick(['outcome', ...fields, 'supersedes']), required: [...fields] },
+  })),
+  examples: [
+    { outcome: 'fulfilled', actualStart: '2026-03-07T14:02', actualEnd: '2026-03-07T15:30' },
+    { outcome: 'noshow', absentPartyIds: [PARTY_ID] },
+    { outcome: 'interrupted', reasonCode: 'child_refuses', explanation: 'The child asked to go home.', at: '2026-03-07T14:25' },
+    { outcome: 'fulfilled', actualStart: '2026-03-07T14:02', actualEnd: '2026-03-07T15:30', supersedes: OUTCOME_ID },
+  ],
+})
+
+export const Outcome = Type.Object(
+  {
+    id: Uuid,
+    visitId: Uuid,
+    outcome: StringEnum(VISIT_OUTCOMES, { examples: ['fulfilled'] }),
+    actualStart: Nullable(Instant),
+    actualEnd: Nullable(Instant),
+    absentPartyIds: Type.Array(Uuid),
+    reasonCode: Nullable(Type.String({ examples: ['child_refuses'] })),
+    explanation: Nullable(Type.String()),
+    at: Nullable({ ...Instant, description: 'interrupted: when the contact was stopped' }),
+    supersedes: Nullable({ ...Uuid, description: 'The outcome this one corrects' }),
+    recordedAt: Instant,
+    recordedByTokenId: Nullable(Uuid),
+  },
+  {
+    examples: [
+      {
+        id: OUTCOME_ID,
+        visitId: VISIT_ID,
+        outcome: 'fulfilled',
+        actualStart: '2026-03-07T14:02:00+01:00',
+        actualEnd: '2026-03-07T15:30:00+01:00',
+        absentPartyIds: [],
+        reasonCode: null,
+        explanation: null,
+        at: null,
+        supersedes: null,
+        recordedAt: '2026-03-07T15:40:00+01:00',
+        recordedByTokenId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f25',
+      },
+    ],
+  },
+)
+
+/** A visit as GET /v1/visits/{id} shows it to the centre: with who came and went, and its outcome and corrections. */
+export const VisitDetail = Type.Object({
+  ...Visit.properties,
+  attendances: Type.Array(Attendance),
+  outcome: Nullable({ ...Outcome, description: 'The current outcome (the latest correction), null until one is recorded' }),
+  outcomeHistory: Type.Array(Outcome, { description: 'Every outcome recorded, oldest first; each correction supersedes the one before' }),
+})

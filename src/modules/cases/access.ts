@@ -8,5 +8,6 @@ export {
   nextCaseStatus,
   referralScope,
   requireAdultParty,
+  requireParty,
   type CaseRow,
 } from './queries.js'

@@ -62,18 +62,24 @@ export function nextCaseStatus(row: CaseRow, action: CaseAction) {
   return result.next
 }
 
-/**
- * A party of this case who is an adult: intakes, signatures and agreements concern adults only.
- * A party of another case is as unknown as a missing one (404); a child is a 400 on the field.
- */
-export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId: string, pointer = '/partyId') {
+/** A party of this case; a party of another case is as unknown as a missing one (404). */
+export async function requireParty(db: Queryable, caseRow: CaseRow, partyId: string) {
   const [party] = await db
     .select()
     .from(parties)
     .where(and(eq(parties.id, partyId), eq(parties.caseId, caseRow.id)))
   if (!party) throw notFound('party of this case', partyId)
+  return party
+}
+
+/**
+ * A party of this case who is an adult: signatures and agreements bind adults only (a child has
+ * their own intake conversation, but signs nothing). A child is a 400 on the field.
+ */
+export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId: string, pointer = '/partyId') {
+  const party = await requireParty(db, caseRow, partyId)
   if (party.role === 'child') {
-    const detail = 'is a child; intakes, signatures and agreements are for the adult parties'
+    const detail = 'is a child; signatures and agreements are for the adult parties'
     throw invalidInput('body', pointer, detail)
   }
   return party

@@ -118,9 +118,10 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { roles: WRITE_ROLES },
       schema: {
         operationId: 'createIntake',
-        summary: 'Record an intake held with one adult party',
+        summary: 'Record an intake held with one party (an adult, or the child’s own conversation)',
         tags: ['Cases'],
-        description: 'Each adult party has their own intake; the summary is internal and never shown to referrers.',
+        description:
+          'Each adult party has their own intake before activation. A child may have their own conversation too: recorded the same way, never required for activation, and the child signs nothing. The summary is internal and never shown to referrers.',
         params: IdParams,
         body: S.IntakeCreate,
         response: { 201: S.Intake, ...problemResponses(404, 409, 413, 415) },

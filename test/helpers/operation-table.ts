@@ -198,6 +198,9 @@ export const TABLE: Record<string, Expectation> = {
   'DELETE /v1/series/{id}': { roles: WRITERS, query: () => `from=${localDay(21).slice(0, 10)}` },
   'GET /v1/visits': { roles: READERS },
   'GET /v1/visits/{id}': { roles: READERS },
+  // The world's visits are supervised by the counsellor subject; clerks and integrations never read observations.
+  'POST /v1/visits/{id}/observations': { roles: CENTRE, body: (_w, n) => ({ kind: 'observation', text: `Observation ${n}.` }) },
+  'GET /v1/visits/{id}/observations': { roles: CENTRE },
   'PATCH /v1/visits/{id}': {
     roles: WRITERS,
     body: () => ({ durationMinutes: 60 }),

@@ -33,6 +33,10 @@ export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.r
  * referrer schemas are checked against these lists by a test, and a response to a court token
  * holds nothing else. No free text the centre writes about a decision is among them: a court gets
  * facts and coded reasons (code and label), never the internal explanation.
+ *
+ * Observations of a visit are deliberately absent: no court route shows one, reportable or not.
+ * When a report to the referrer is built, it gets a resource of its own here listing what it quotes
+ * of the `reportable` observations — never the others, and never `childProtection`.
  */
 export const REFERRER_VIEW_FIELDS = {
   referral: [

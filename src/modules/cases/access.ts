@@ -2,6 +2,7 @@
 export {
   caseScope,
   findCase,
+  inCaseScope,
   invalidTransition,
   lockCase,
   lockCaseForRecording,

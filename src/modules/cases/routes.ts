@@ -17,7 +17,8 @@ const WRITE_ROLES = ['admin', 'staff'] as const
 const CaseViews = { full: S.Case, referrer: S.ReferrerCase }
 const CasePageViews = { full: Page(S.CaseSummary), referrer: Page(S.ReferrerCaseSummary) }
 const EventPageViews = { full: Page(S.CaseEvent), referrer: Page(S.ReferrerCaseEvent) }
-const REFERRER_VIEW_NOTE = 'Centre roles get the full record; clerk and integration tokens get the referrer’s view (statuses, dates and reasons only).'
+const REFERRER_VIEW_NOTE =
+  'Centre roles get the full record; clerk and integration tokens get the referrer’s view (statuses, dates and reasons only). A counsellor reads only the cases it leads or supervises a visit of.'
 
 /** An empty body may be left out entirely. */
 const emptyBodyAllowed = async (request: FastifyRequest) => {

@@ -28,6 +28,7 @@ import { daySheetRoutes } from './modules/day-sheet/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import type { WebhookPolicy } from './modules/webhooks/service.js'
 import { visitRoutes } from './modules/visits/routes.js'
+import { observationRoutes } from './modules/observations/routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(daySheetRoutes, { prefix: '/v1' })
   await app.register(webhookRoutes, { prefix: '/v1', policy: options.webhookPolicy ?? { allowPrivateUrls: false } })
   await app.register(visitRoutes, { prefix: '/v1' })
+  await app.register(observationRoutes, { prefix: '/v1' })
   return app
 }
 

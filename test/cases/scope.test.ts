@@ -95,11 +95,11 @@ t.test('writes: integration tokens never (403); clerks and counsellors not on ca
   )
   const child = await call(app, {
     method: 'POST',
-    url: `${caseUrl}/intakes`,
+    url: `${caseUrl}/signatures`,
     token: c.staff,
-    body: { partyId: c.child, heldAt: signedAt, counsellorId: centre.demo.counsellorIds[0] },
+    body: { partyId: c.child, documentId: centre.demo.documentIds.houseRules, method: 'paper', signedAt },
   })
-  t.equal(child.status, 400, 'the child has no intake')
+  t.equal(child.status, 400, 'the child signs nothing (their own intake is allowed: test/cases/child-conversation.test.ts)')
   t.match(child.json.errors, [{ pointer: '/partyId', detail: /is a child/ }])
   const future = await call(app, {
     method: 'POST',

@@ -234,8 +234,19 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     },
   })
   if (booked.status !== 201) throw new Error(`world ${name}: booking ${booked.status} ${booked.body}`)
-  // Internal texts a court must never read: an extension's and a refusal's explanation, an intake summary.
+  // Internal texts a court must never read: an extension's and a refusal's explanation, an intake summary, an incident.
   const internal = [
+    await call(app, {
+      method: 'POST',
+      url: `/v1/visits/${booked.json.visits[0].id}/observations`,
+      token: admin,
+      body: {
+        kind: 'incident',
+        text: `${INTERNAL} incident`,
+        reportable: true,
+        childProtection: { action: 'consulted', at: new Date().toISOString(), by: `${INTERNAL} coordinator` },
+      },
+    }),
     await call(app, {
       method: 'POST',
       url: `/v1/cases/${c.caseId}/extend`,
@@ -327,6 +338,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
   const tokens: World['tokens'] = {
     admin,
     staff: (await tokenFor(database, 'staff', { centreId: centre.centreId })).token,
+    // Leads the world's case (and the fresh ones) and supervises its series: its own scope is the world's family.
     counsellor: (await tokenFor(database, 'counsellor', { centreId: centre.centreId, counsellorId: centre.demo.counsellorIds[0] })).token,
     integration: (await tokenFor(database, 'integration', { centreId: centre.centreId })).token,
     clerk: c.clerk,

@@ -207,6 +207,9 @@ export const TABLE: Record<string, Expectation> = {
   'GET /v1/sites/{id}/day-sheet': { roles: CENTRE, query: () => `date=${localDay(14).slice(0, 10)}` },
   'GET /v1/visits': { roles: READERS },
   'GET /v1/visits/{id}': { roles: READERS },
+  // The world's visits are supervised by the counsellor subject; clerks and integrations never read observations.
+  'POST /v1/visits/{id}/observations': { roles: CENTRE, body: (_w, n) => ({ kind: 'observation', text: `Observation ${n}.` }) },
+  'GET /v1/visits/{id}/observations': { roles: CENTRE },
   'PATCH /v1/visits/{id}': {
     roles: WRITERS,
     body: () => ({ durationMinutes: 60 }),

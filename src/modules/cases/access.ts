@@ -2,11 +2,13 @@
 export {
   caseScope,
   findCase,
+  inCaseScope,
   invalidTransition,
   lockCase,
   lockCaseForRecording,
   nextCaseStatus,
   referralScope,
   requireAdultParty,
+  requireParty,
   type CaseRow,
 } from './queries.js'

@@ -1,6 +1,7 @@
-import { and, desc, eq, ne, type SQL } from 'drizzle-orm'
+import { and, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn } from 'drizzle-orm/pg-core'
 import type { Queryable, Tx } from '../../db/client.js'
-import { agreementSignatures, agreements, cases, intakes, parties, referrals, signatures, sites } from '../../db/schema.js'
+import { agreementSignatures, agreements, cases, intakes, parties, referrals, signatures, sites, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { caseTransition, type CaseAction } from '../../domain/case-lifecycle.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
@@ -14,9 +15,30 @@ import { documentInForceFor, documentsEffectiveAt } from '../documents/queries.j
  * caller's scope, its adult parties, its time zone, its current agreement and its readiness.
  */
 
-/** A token is scoped to one centre or to one court (never both). */
-export const referralScope = (actor: Actor): SQL => (actor.centreId ? inCentre(referrals.centreId, actor) : inCourt(referrals.courtId, actor))
-export const caseScope = (actor: Actor): SQL => (actor.centreId ? inCentre(cases.centreId, actor) : inCourt(cases.courtId, actor))
+/**
+ * The cases an actor may read and act on. A token is scoped to one centre or to one court (never
+ * both). A counsellor of a centre sees only the cases it works on: those it leads and those with a
+ * visit it supervises (of any status: a cancelled visit may still carry its observations). Everything that reads or
+ * changes case data filters through this, so a counsellor's other cases answer 404.
+ */
+export function caseScope(actor: Actor): SQL {
+  if (!actor.centreId) return inCourt(cases.courtId, actor)
+  if (actor.role !== 'counsellor') return inCentre(cases.centreId, actor)
+  // A counsellor token without a counsellor works on nothing, so it sees nothing.
+  if (!actor.counsellorId) return sql`false`
+  const supervises = sql`exists (select 1 from ${visits} where ${visits.caseId} = ${cases.id} and ${actor.counsellorId}::uuid = any(${visits.counsellorIds}))`
+  return and(inCentre(cases.centreId, actor), or(eq(cases.leadCounsellorId, actor.counsellorId), supervises))!
+}
+
+/** A column holding a case id (of a series, a referral, …) restricted to the cases in the actor's scope. */
+export const inCaseScope = (caseId: PgColumn, actor: Actor): SQL => sql`${caseId} in (select ${cases.id} from ${cases} where ${caseScope(actor)})`
+
+/** Referrals follow their centre or court; a counsellor's, its cases' (it takes no part in deciding on a referral). */
+export function referralScope(actor: Actor): SQL {
+  if (!actor.centreId) return inCourt(referrals.courtId, actor)
+  if (actor.role !== 'counsellor') return inCentre(referrals.centreId, actor)
+  return and(inCentre(referrals.centreId, actor), inCaseScope(referrals.caseId, actor))!
+}
 
 export async function findCase(db: Queryable, actor: Actor, id: string) {
   const [row] = await db
@@ -62,18 +84,24 @@ export function nextCaseStatus(row: CaseRow, action: CaseAction) {
   return result.next
 }
 
-/**
- * A party of this case who is an adult: intakes, signatures and agreements concern adults only.
- * A party of another case is as unknown as a missing one (404); a child is a 400 on the field.
- */
-export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId: string, pointer = '/partyId') {
+/** A party of this case; a party of another case is as unknown as a missing one (404). */
+export async function requireParty(db: Queryable, caseRow: CaseRow, partyId: string) {
   const [party] = await db
     .select()
     .from(parties)
     .where(and(eq(parties.id, partyId), eq(parties.caseId, caseRow.id)))
   if (!party) throw notFound('party of this case', partyId)
+  return party
+}
+
+/**
+ * A party of this case who is an adult: signatures and agreements bind adults only (a child has
+ * their own intake conversation, but signs nothing). A child is a 400 on the field.
+ */
+export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId: string, pointer = '/partyId') {
+  const party = await requireParty(db, caseRow, partyId)
   if (party.role === 'child') {
-    const detail = 'is a child; intakes, signatures and agreements are for the adult parties'
+    const detail = 'is a child; signatures and agreements are for the adult parties'
     throw invalidInput('body', pointer, detail)
   }
   return party

@@ -6,31 +6,35 @@ import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
 import { inCentre } from '../../http/scope.js'
 import { audit } from '../audit/service.js'
-import { caseTimeZone, currentAgreement, lockCaseForRecording, requireAdultParty } from './queries.js'
+import { caseTimeZone, currentAgreement, lockCaseForRecording, requireAdultParty, requireParty } from './queries.js'
 import type { AgreementPut, AgreementSignatureCreate, IntakeCreate, SignatureCreate } from './schemas.js'
 import { localDate } from './transitions.js'
 import { addEvent, agreementView } from './views.js'
 
 /**
- * What is recorded on a case before contact: each adult party's intake, their signatures of the
- * document versions in force, the agreement and its signatures. Each locks the case row first
+ * What is recorded on a case before contact: each party's intake (a child's own conversation too),
+ * the adults' signatures of the document versions in force, the agreement and its signatures. Each locks the case row first
  * (lockCaseForRecording), so a record never lands on a case that is ending at the same moment.
  */
 
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
 /** An instant in the past (a minute of clock difference is tolerated). */
-function requirePast(value: string, pointer: string, now: Date): Date {
+export function requirePast(value: string, pointer: string, now: Date): Date {
   const instant = new Date(value)
   if (instant.getTime() > now.getTime() + 60_000) throw invalidField(pointer, 'must not be in the future')
   return instant
 }
 
-/** An intake held with one adult party, by a counsellor of the centre. */
+/**
+ * An intake held with one party alone, by a counsellor of the centre. With a child it is the
+ * child's own conversation: heard, never required (readiness asks for the adults' intakes only),
+ * and, like every intake summary, internal.
+ */
 export async function recordIntake(tx: Tx, actor: Actor, now: Date, caseId: string, input: IntakeCreate) {
   const heldAt = requirePast(input.heldAt, '/heldAt', now)
   const row = await lockCaseForRecording(tx, actor, caseId)
-  await requireAdultParty(tx, row, input.partyId)
+  await requireParty(tx, row, input.partyId)
   const [counsellor] = await tx
     .select({ id: counsellors.id })
     .from(counsellors)

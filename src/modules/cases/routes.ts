@@ -17,7 +17,8 @@ const WRITE_ROLES = ['admin', 'staff'] as const
 const CaseViews = { full: S.Case, referrer: S.ReferrerCase }
 const CasePageViews = { full: Page(S.CaseSummary), referrer: Page(S.ReferrerCaseSummary) }
 const EventPageViews = { full: Page(S.CaseEvent), referrer: Page(S.ReferrerCaseEvent) }
-const REFERRER_VIEW_NOTE = 'Centre roles get the full record; clerk and integration tokens get the referrer’s view (statuses, dates and reasons only).'
+const REFERRER_VIEW_NOTE =
+  'Centre roles get the full record; clerk and integration tokens get the referrer’s view (statuses, dates and reasons only). A counsellor reads only the cases it leads or supervises a visit of.'
 
 /** An empty body may be left out entirely. */
 const emptyBodyAllowed = async (request: FastifyRequest) => {
@@ -118,9 +119,10 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { roles: WRITE_ROLES },
       schema: {
         operationId: 'createIntake',
-        summary: 'Record an intake held with one adult party',
+        summary: 'Record an intake held with one party (an adult, or the child’s own conversation)',
         tags: ['Cases'],
-        description: 'Each adult party has their own intake; the summary is internal and never shown to referrers.',
+        description:
+          'Each adult party has their own intake before activation. A child may have their own conversation too: recorded the same way, never required for activation, and the child signs nothing. The summary is internal and never shown to referrers.',
         params: IdParams,
         body: S.IntakeCreate,
         response: { 201: S.Intake, ...problemResponses(404, 409, 413, 415) },

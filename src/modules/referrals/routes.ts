@@ -21,7 +21,7 @@ const EitherView = Type.Union([S.Referral, S.ReferrerReferral])
 const READ_ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
 const CENTRE_WRITE_ROLES = ['admin', 'staff'] as const
 const REFERRER_VIEW_NOTE =
-  'Centre roles get the full referral; clerk and integration tokens get the referrer’s view: no contact details or addresses, and no explanation (the coded reason and its label only).'
+  'Centre roles get the full referral; clerk and integration tokens get the referrer’s view: no contact details or addresses, and no explanation (the coded reason and its label only). A counsellor reads only the referrals of the cases it works on.'
 
 /** The schema's findings on a body the route checks together with its own rules; a finding elsewhere stands alone. */
 function schemaDefects(error: FastifyRequest['validationError']): FieldError[] {

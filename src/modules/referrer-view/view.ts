@@ -31,8 +31,13 @@ export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.r
 /**
  * Every field a court may ever see, per resource (nested objects are resources of their own). The
  * referrer schemas are checked against these lists by a test, and a response to a court token
- * holds nothing else. No free text the centre writes about a decision is among them: a court gets
- * facts, coded reasons (code and label) and the centre's court note, never the internal explanation.
+ * holds nothing else. Of what the centre writes about a decision only the court note, written for
+ * the referrer, is among them: a court gets facts, coded reasons (code and label) and court notes,
+ * never the internal explanation.
+ *
+ * Observations of a visit are deliberately absent: no court route shows one, reportable or not.
+ * When a report to the referrer is built, it gets a resource of its own here listing what it quotes
+ * of the `reportable` observations — never the others, and never `childProtection`.
  */
 export const REFERRER_VIEW_FIELDS = {
   referral: [

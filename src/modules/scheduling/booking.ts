@@ -140,7 +140,12 @@ export function planVisit(ctx: BookingContext, start: Date): PlannedVisit {
     stagger: ctx.stagger,
     parties: ctx.people.filter((p): p is { partyId: string; side: PartySide } => p.side !== 'child'),
   })
-  return staggered
+  if (ctx.request.kind !== 'conversation') return staggered
+  // A child invited to a conversation (their own, alone, or with a parent) is there for the
+  // conversation itself; at a visit the child comes and goes with a side, so has no times of its own.
+  const children = ctx.people.filter((p) => p.side === 'child')
+  const childArrivals = children.map((c) => ({ partyId: c.partyId, arriveAt: new Date(staggered.start), leaveAt: new Date(staggered.end) }))
+  return { ...staggered, arrivals: [...staggered.arrivals, ...childArrivals] }
 }
 
 interface ReservationRow {

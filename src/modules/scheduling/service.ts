@@ -10,7 +10,7 @@ import { formatInstant } from '../../domain/zones.js'
 import { inCentre } from '../../http/scope.js'
 import { parseTime } from '../../http/times.js'
 import { audit } from '../audit/service.js'
-import { lockCase } from '../cases/access.js'
+import { inCaseScope, lockCase } from '../cases/access.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { isCourtToken, referrerCursor, referrerVisitFilters, renderReferrerVisits } from '../referrer-view/view.js'
 import { cancelBookedVisits } from '../visits/cancellation.js'
@@ -187,14 +187,18 @@ export async function bookVisit(tx: Tx, actor: Actor, _now: Date, caseId: string
 
 // ── Reading ─────────────────────────────────────────────────────────────────────────────────────
 
-/** A series of the actor's centre and its visits. */
+/** A series of a case in the actor's scope, with those of its visits the actor may see (a counsellor: those it supervises). */
 export async function getSeries(db: Queryable, actor: Actor, id: string) {
   const [row] = await db
     .select()
     .from(series)
-    .where(and(eq(series.id, id), inCentre(series.centreId, actor)))
+    .where(and(eq(series.id, id), inCentre(series.centreId, actor), inCaseScope(series.caseId, actor)))
   if (!row) throw notFound('series', id)
-  const rows = await db.select().from(visits).where(eq(visits.seriesId, id)).orderBy(asc(visits.startsAt))
+  const rows = await db
+    .select()
+    .from(visits)
+    .where(and(eq(visits.seriesId, id), visitScope(actor)))
+    .orderBy(asc(visits.startsAt))
   // Instants with the series' own offset, like its visits.
   const endedFrom = row.endedFrom ? formatInstant(row.endedFrom, row.timeZone) : null
   return { ...row, endedFrom, createdAt: formatInstant(row.createdAt, row.timeZone), visits: rows.map((v) => visitView(v)) }

@@ -1,0 +1,83 @@
+import { and, eq } from 'drizzle-orm'
+import type { Queryable, Tx } from '../../db/client.js'
+import { visitObservations, visits } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
+import { conflict, invalidInput, notFound } from '../../domain/errors.js'
+import { audit } from '../audit/service.js'
+import { requirePast } from '../cases/records.js'
+import { visitScope } from '../scheduling/queries.js'
+import { findVisit, observationsOf, observationView } from './queries.js'
+import type { ObservationCreate } from './schemas.js'
+
+/**
+ * Observations, incidents and the child's statements about a visit. They are the facts every later
+ * report is built from, so they are append-only: a correction is a new observation that `amends`
+ * the earlier one, and both are kept (PostgreSQL refuses an UPDATE of the table as well).
+ */
+
+const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
+
+/**
+ * Records an observation of a visit in the actor's scope. Any visit that was booked may have one —
+ * a cancelled visit too (an incident at the door) — but not a visit entered in error, which never was.
+ */
+export async function recordObservation(tx: Tx, actor: Actor, now: Date, visitId: string, input: ObservationCreate) {
+  if (input.childProtection && input.kind !== 'incident') {
+    throw invalidField('/childProtection', 'only applies to an incident')
+  }
+  const childProtection = input.childProtection && {
+    action: input.childProtection.action,
+    at: requirePast(input.childProtection.at, '/childProtection/at', now).toISOString(),
+    by: input.childProtection.by,
+  }
+  const visit = await findVisit(tx, actor, visitId, { lock: true })
+  if (visit.status === 'entered-in-error') {
+    throw conflict('visit-entered-in-error', 'The visit was entered in error and never took place; write the observation on the visit it concerns.', {
+      currentStatus: visit.status,
+    })
+  }
+  if (input.amends !== undefined) await requireAmendable(tx, actor, visit.id, input.amends)
+  const [created] = await tx
+    .insert(visitObservations)
+    .values({
+      visitId: visit.id,
+      caseId: visit.caseId,
+      kind: input.kind,
+      text: input.text,
+      reportable: input.reportable ?? false,
+      amends: input.amends ?? null,
+      childProtection: childProtection ?? null,
+      recordedByTokenId: actor.tokenId,
+      createdAt: now,
+    })
+    .returning()
+  // The audit trail names what happened, never what was written.
+  await audit(tx, actor, {
+    action: input.amends ? 'observation.amended' : 'observation.recorded',
+    entityType: 'visit_observation',
+    entityId: created!.id,
+    centreId: visit.centreId,
+  })
+  return observationView(created!, [])
+}
+
+/**
+ * The observation being corrected: one of this visit's. An id the actor cannot see is unknown (404);
+ * an observation of another of its visits is a 400 on the field, since an amendment stays on its visit.
+ */
+async function requireAmendable(db: Queryable, actor: Actor, visitId: string, id: string) {
+  const [row] = await db
+    .select({ visitId: visitObservations.visitId })
+    .from(visitObservations)
+    .innerJoin(visits, eq(visits.id, visitObservations.visitId))
+    .where(and(eq(visitObservations.id, id), visitScope(actor)))
+  if (!row) throw notFound('observation', id)
+  if (row.visitId !== visitId) throw invalidField('/amends', 'is an observation of another visit; an amendment corrects an observation of the same visit')
+}
+
+/** Every observation of a visit in the actor's scope, oldest first, each with the amendments that follow it. */
+export async function listObservations(db: Queryable, actor: Actor, visitId: string) {
+  const visit = await findVisit(db, actor, visitId)
+  const rows = await observationsOf(db, visit.id)
+  return { items: rows.map((row) => observationView(row, rows)) }
+}

@@ -445,6 +445,31 @@ export const agreementSignatures = pgTable(
   (t) => [uniqueIndex().on(t.agreementId, t.partyId)],
 )
 
+/**
+ * A referral moved by the operator from one centre to another (e.g. a centre outside the court's
+ * district): the referral keeps its id and court, so the court follows it as before; this is its history.
+ */
+export const referralTransfers = pgTable(
+  'referral_transfers',
+  {
+    id: id(),
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    fromCentreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    toCentreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    at: timestamp({ withTimezone: true }).notNull(),
+    byTokenId: uuid(),
+    /** Internal: why the operator moved it. */
+    explanation: text(),
+  },
+  (t) => [index().on(t.referralId)],
+)
+
 /** Replays of POST requests sent with an Idempotency-Key, per token. */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',

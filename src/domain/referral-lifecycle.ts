@@ -16,6 +16,13 @@ const TRANSITIONS: Readonly<Record<ReferralStatus, Partial<Record<ReferralAction
   withdrawn: {},
 }
 
+/**
+ * Referrals the operator may move to another centre: those no centre has decided on yet. The
+ * receiving centre takes it as a new submission (its own waiting list, its own decision).
+ */
+export const TRANSFERABLE_REFERRAL_STATUSES = ['submitted', 'waitlisted'] as const satisfies readonly ReferralStatus[]
+export const isTransferable = (status: ReferralStatus) => (TRANSFERABLE_REFERRAL_STATUSES as readonly ReferralStatus[]).includes(status)
+
 export type Transition<S, A> = { ok: true; next: S } | { ok: false; current: S; allowed: A[]; message: string }
 
 export function allowedReferralActions(status: ReferralStatus): ReferralAction[] {

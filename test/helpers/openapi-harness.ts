@@ -157,7 +157,7 @@ export interface World {
   visitIds: string[]
   absenceId: string
   webhookId: string
-  spare: { siteId: string; roomId: string; counsellorId: string; courtId: string; tokenId: string; courtTokenId: string }
+  spare: { siteId: string; roomId: string; counsellorId: string; courtId: string; tokenId: string; courtTokenId: string; centreId: string }
   tokens: Partial<Record<Subject, string>>
   ctx: TestContext
   /** Every id of this world's records, for leak checks. */
@@ -320,6 +320,8 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
       .returning()
   )[0]!.id
   const spareToken = await tokenFor(database, 'staff', { centreId: centre.centreId })
+  // Where the operator may move a referral to.
+  const spareCentre = await setupCentre(database.db, { centreName: `${tag} spare centre`, demo: false })
   // Written directly: registering through the API resolves the URL, and the worker never runs here.
   const webhookId = (
     await database.db
@@ -374,6 +376,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
       courtId: spareCourtId,
       tokenId: spareToken.id,
       courtTokenId: courtToken.json.id,
+      centreId: spareCentre.centreId,
     },
     tokens,
     ctx,

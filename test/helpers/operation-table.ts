@@ -126,6 +126,7 @@ export const TABLE: Record<string, Expectation> = {
     id: freshReferral,
     body: () => ({ reasonCode: 'incomplete_referral', explanation: 'Missing.', missingItems: ['decision'] }),
   },
+  'POST /v1/referrals/{id}/transfer': { roles: ['operator'], id: freshReferral, body: (w) => ({ centreId: w.spare.centreId }), other: { operator: 200 } },
   'POST /v1/referrals/{id}/withdraw': { roles: ['admin', 'staff', 'clerk'], id: freshReferral, body: () => ({}) },
   'POST /v1/referrals/{id}/accept': { roles: WRITERS, id: freshReferral, body: (w) => ({ leadCounsellorId: w.counsellorIds[0], siteId: w.siteId }) },
 

@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Queryable, Tx } from '../../db/client.js'
-import { referrals } from '../../db/schema.js'
+import { courts, referrals, referralTransfers, sites } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../domain/errors.js'
 import { referralTransition, type ReferralAction } from '../../domain/referral-lifecycle.js'
@@ -62,4 +62,39 @@ export async function waitingPositions(db: Queryable, rows: ReferralRow[]) {
       ),
     )
   return new Map(positions.map((p) => [p.id, Number(p.position)]))
+}
+
+/**
+ * The referrals whose court sits in a judicial district that none of the receiving centre's active
+ * sites serves: a warning for the staff, who may return it (reason wrong_district) or ask the
+ * operator to move it. Districts are compared as written, ignoring case and surrounding spaces.
+ */
+export async function districtMismatches(db: Queryable, rows: ReferralRow[]): Promise<Set<string>> {
+  const ids = rows.filter((r) => r.courtId).map((r) => r.id)
+  if (ids.length === 0) return new Set()
+  const found = await db
+    .select({ id: referrals.id })
+    .from(referrals)
+    .innerJoin(courts, eq(courts.id, referrals.courtId))
+    .where(
+      and(
+        inArray(referrals.id, ids),
+        sql`not exists (select 1 from ${sites} where ${sites.centreId} = ${referrals.centreId} and ${sites.active}
+              and lower(trim(${sites.judicialDistrict})) = lower(trim(${courts.judicialDistrict})))`,
+      ),
+    )
+  return new Set(found.map((r) => r.id))
+}
+
+/** Each referral's moves between centres, oldest first. */
+export async function transfersOf(db: Queryable, ids: string[]) {
+  const rows = ids.length ? await db.select().from(referralTransfers).where(inArray(referralTransfers.referralId, ids)).orderBy(asc(referralTransfers.at)) : []
+  const byReferral = new Map<string, { fromCentreId: string; toCentreId: string; at: Date; explanation: string | null }[]>()
+  for (const t of rows) {
+    byReferral.set(t.referralId, [
+      ...(byReferral.get(t.referralId) ?? []),
+      { fromCentreId: t.fromCentreId, toCentreId: t.toCentreId, at: t.at, explanation: t.explanation },
+    ])
+  }
+  return byReferral
 }

@@ -182,6 +182,26 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
+    '/referrals/:id/transfer',
+    {
+      config: { roles: ['operator'] },
+      schema: {
+        operationId: 'transferReferral',
+        summary: 'Move an undecided referral to another centre (the operator)',
+        tags: ['Referrals'],
+        description:
+          'For a referral that is submitted or waitlisted, e.g. when its court’s judicial district is served by another centre. The referral keeps its id and court, so the court ' +
+          'follows it as before; the receiving centre gets it as a new submission and the sending centre no longer sees it. The move is kept in the referral’s history. ' +
+          'The operator is told where it went, never the family’s data.',
+        params: IdParams,
+        body: S.TransferBody,
+        response: { 200: S.Transferred, ...problemResponses(404, 409, 413, 415, 422) },
+      },
+    },
+    async (request) => app.db.transaction((tx) => service.transferReferral(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
+
+  app.post(
     '/referrals/:id/accept',
     {
       config: { roles: CENTRE_WRITE_ROLES },

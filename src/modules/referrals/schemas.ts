@@ -133,6 +133,20 @@ export const Referral = Type.Object({
   case: Nullable(CaseOutcome),
   parties: Type.Array(Party),
   allowedActions: Type.Array(StringEnum(REFERRAL_ACTIONS), { examples: [['accept', 'refuse', 'return', 'withdraw']] }),
+  districtMismatch: Type.Boolean({
+    description:
+      "A warning: the court's judicial district is served by none of the centre's active sites. Return it with reason wrong_district, or ask the operator to move it to another centre.",
+    examples: [false],
+  }),
+  transfers: Type.Array(
+    Type.Object({
+      fromCentreId: Uuid,
+      toCentreId: Uuid,
+      at: Instant,
+      explanation: Nullable(Type.String({ description: "The operator's reason; internal", examples: ['The court is in the district of Gent.'] })),
+    }),
+    { description: 'Moves of the referral between centres by the operator, oldest first' },
+  ),
   createdAt: Instant,
   updatedAt: Instant,
 })
@@ -200,6 +214,27 @@ export const WithdrawBody = Type.Object(
   { additionalProperties: false, examples: [{ explanation: 'The parents reached an agreement at the hearing.' }] },
 )
 export type WithdrawBody = Static<typeof WithdrawBody>
+
+export const TransferBody = Type.Object(
+  {
+    centreId: Uuid,
+    explanation: Type.Optional(Explanation('The court is in the district of Gent; CAW Oost-Vlaanderen takes it.')),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ centreId: ID_EXAMPLE, explanation: 'The court is in the district of Gent; CAW Oost-Vlaanderen takes it.' }],
+  },
+)
+export type TransferBody = Static<typeof TransferBody>
+
+/** What the operator is told of a move: where the referral went, nothing of the family. */
+export const Transferred = Type.Object({
+  id: Uuid,
+  status: ReferralStatusSchema,
+  centreId: Uuid,
+  previousCentreId: Uuid,
+  transferredAt: Instant,
+})
 
 export const Accepted = Type.Object(
   {

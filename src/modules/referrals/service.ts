@@ -1,10 +1,10 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
-import { cases, centres, counsellors, courts, parties, referrals, sites } from '../../db/schema.js'
+import { cases, centres, counsellors, courts, parties, referrals, referralTransfers, sites } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { invalidFields, invalidInput, notFound, unprocessable, type FieldError } from '../../domain/errors.js'
-import type { ReferralAction } from '../../domain/referral-lifecycle.js'
+import { conflict, invalidFields, invalidInput, notFound, unprocessable, type FieldError } from '../../domain/errors.js'
+import { isTransferable, TRANSFERABLE_REFERRAL_STATUSES, type ReferralAction } from '../../domain/referral-lifecycle.js'
 import { afterCursor, toPage } from '../../http/pagination.js'
 import { inCentre } from '../../http/scope.js'
 import { audit } from '../audit/service.js'
@@ -12,7 +12,7 @@ import { referralScope } from '../cases/access.js'
 import { addEvent, renderCase } from '../cases/views.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { findReferral, lockReferral, type ReferralRow } from './queries.js'
-import type { AcceptBody, RefuseBody, ReferralCreate, ReferralQuery, ReturnBody, WaitlistBody, WithdrawBody } from './schemas.js'
+import type { AcceptBody, RefuseBody, ReferralCreate, ReferralQuery, ReturnBody, TransferBody, WaitlistBody, WithdrawBody } from './schemas.js'
 import { referralDefects } from './validation.js'
 import { referralsFor, renderReferrals } from './views.js'
 
@@ -197,4 +197,48 @@ export async function acceptReferral(tx: Tx, actor: Actor, now: Date, id: string
   await audit(tx, actor, { action: 'case.created', entityType: 'case', entityId: caseRow!.id, centreId: row.centreId, courtId: row.courtId })
   const [referral] = await renderReferrals(tx, [updated!], now)
   return { caseId: caseRow!.id, referral: referral!, case: await renderCase(tx, caseRow!, false) }
+}
+
+/**
+ * The operator moves an undecided referral to another centre, e.g. one that serves the court's
+ * district. The referral keeps its id and its court, so the court follows it as before; the
+ * receiving centre gets it as a new submission, the sending centre no longer sees it, and the move
+ * is kept in the referral's history. The operator is told where it went, never the family's data.
+ */
+export async function transferReferral(tx: Tx, actor: Actor, now: Date, id: string, input: TransferBody) {
+  const [row] = await tx.select().from(referrals).where(eq(referrals.id, id)).for('update')
+  if (!row) throw notFound('referral', id)
+  if (!isTransferable(row.status)) {
+    throw conflict(
+      'referral-not-transferable',
+      `The referral is ${row.status}; only a referral that is ${TRANSFERABLE_REFERRAL_STATUSES.join(' or ')} can be moved to another centre.`,
+    )
+  }
+  if (input.centreId === row.centreId) throw invalidInput('body', '/centreId', 'is the centre the referral is already with')
+  const [target] = await tx.select({ id: centres.id, active: centres.active }).from(centres).where(eq(centres.id, input.centreId))
+  if (!target) throw unusable('centre-unknown', '/centreId', 'is not a centre of this installation')
+  if (!target.active) throw unusable('centre-inactive', '/centreId', 'is a deactivated centre')
+  const [updated] = await tx
+    .update(referrals)
+    .set({ centreId: target.id, status: 'submitted', waitlistedAt: null, statusExplanation: null })
+    .where(eq(referrals.id, row.id))
+    .returning()
+  await tx.update(parties).set({ centreId: target.id }).where(eq(parties.referralId, row.id))
+  const [transfer] = await tx
+    .insert(referralTransfers)
+    .values({
+      referralId: row.id,
+      fromCentreId: row.centreId,
+      toCentreId: target.id,
+      at: now,
+      byTokenId: actor.tokenId,
+      explanation: input.explanation ?? null,
+    })
+    .returning()
+  // Both centres' trails show the move.
+  await audit(tx, actor, [
+    { action: 'referral.transferred_out', entityType: 'referral', entityId: row.id, centreId: row.centreId, courtId: row.courtId },
+    { action: 'referral.transferred_in', entityType: 'referral', entityId: row.id, centreId: target.id, courtId: row.courtId },
+  ])
+  return { id: updated!.id, status: updated!.status, centreId: target.id, previousCentreId: row.centreId, transferredAt: transfer!.at }
 }

@@ -7,7 +7,7 @@ import { allowedReferralActions } from '../../domain/referral-lifecycle.js'
 import { caseOutcomes, partyView } from '../cases/views.js'
 import { referrerOutcome, referrerPartyView, seesReferrerView } from '../referrer-view/view.js'
 import { reasonResolver } from '../reason-codes/queries.js'
-import { waitingPositions, type ReferralRow } from './queries.js'
+import { districtMismatches, transfersOf, waitingPositions, type ReferralRow } from './queries.js'
 
 /** Referrals as their reader may see them: in full for the centre, the referrer view for a court. */
 
@@ -22,6 +22,8 @@ export async function renderReferrals(db: Queryable, rows: ReferralRow[], now: D
   const ids = rows.map((r) => r.id)
   const partyRows = await db.select().from(parties).where(inArray(parties.referralId, ids)).orderBy(asc(parties.id))
   const positions = await waitingPositions(db, rows)
+  const mismatched = await districtMismatches(db, rows)
+  const transfers = await transfersOf(db, ids)
   const caseIds = rows.flatMap((r) => (r.caseId ? [r.caseId] : []))
   const caseRows = caseIds.length ? await db.select().from(cases).where(inArray(cases.id, caseIds)) : []
   const outcomes = await caseOutcomes(db, caseRows)
@@ -56,6 +58,8 @@ export async function renderReferrals(db: Queryable, rows: ReferralRow[], now: D
       case: (r.caseId && outcomes.get(r.caseId)) || null,
       parties: partyRows.filter((p) => p.referralId === r.id).map(partyView),
       allowedActions: allowedReferralActions(r.status),
+      districtMismatch: mismatched.has(r.id),
+      transfers: transfers.get(r.id) ?? [],
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
     }
@@ -69,7 +73,15 @@ export type ReferralView = Awaited<ReturnType<typeof renderReferrals>>[number]
  * outcome without the centre's explanations, and no explanation of the status either.
  */
 export function referrerReferral(view: ReferralView) {
-  const { statusExplanation: _internal, allowedActions: _actions, createdAt: _created, updatedAt: _updated, ...shown } = view
+  const {
+    statusExplanation: _internal,
+    allowedActions: _actions,
+    districtMismatch: _warning,
+    transfers: _moves,
+    createdAt: _created,
+    updatedAt: _updated,
+    ...shown
+  } = view
   return { ...shown, parties: view.parties.map(referrerPartyView), case: view.case && referrerOutcome(view.case) }
 }
 

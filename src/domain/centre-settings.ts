@@ -12,6 +12,12 @@ export interface CentreSettings {
   consecutiveAbsencesSignal: number
   /** The child refusing this many visits is flagged on the case. */
   childRefusalsSignal: number
+  /** The longest a case may run from activation without an admin's exceptional reason. */
+  maxTrajectoryMonths: number
+  /** How many times a case may be extended without an admin's exceptional reason. */
+  maxExtensions: number
+  /** How often staff hold an evaluation conversation with each party and the child. */
+  evaluationIntervalMonths: number
 }
 
 /** A centre's defaults when it says nothing else (docs/domain.md: planned end 6 months after activation). */
@@ -23,6 +29,9 @@ export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
   cancellationNoticeHours: 24,
   consecutiveAbsencesSignal: 2,
   childRefusalsSignal: 2,
+  maxTrajectoryMonths: 6,
+  maxExtensions: 2,
+  evaluationIntervalMonths: 3,
 }
 
 export function withDefaults(settings: Partial<CentreSettings> | undefined, base: CentreSettings = DEFAULT_CENTRE_SETTINGS): CentreSettings {

@@ -190,6 +190,9 @@ t.test('refusal after intake: ending from intake with a refusal reason', async (
 t.test('extend, suspend, resume, end: their rules and their events', async (t) => {
   const ctx = await buildTestApp(t)
   const c = await caseIn(ctx, 'active')
+  // Room for ordinary extensions: the limits themselves are test/cases/trajectory.test.ts's.
+  const settings = { maxTrajectoryMonths: 24, maxExtensions: 5 }
+  await call(ctx.app, { method: 'PATCH', url: `/v1/centres/${ctx.centre.centreId}`, token: ctx.centre.adminToken, body: { settings } })
   const post = (path: string, body: unknown) => call(ctx.app, { method: 'POST', url: `/v1/cases/${c.caseId}/${path}`, token: c.staff, body })
   const lastEvent = async () => (await call(ctx.app, { url: `/v1/cases/${c.caseId}/events`, token: c.staff })).json.items.at(-1)
   const planned = (await call(ctx.app, { url: `/v1/cases/${c.caseId}`, token: c.staff })).json.plannedEndDate as string

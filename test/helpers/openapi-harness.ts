@@ -251,7 +251,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
       method: 'POST',
       url: `/v1/cases/${c.caseId}/extend`,
       token: admin,
-      body: { plannedEndDate: dayFromNow(300), explanation: `${INTERNAL} extension` },
+      body: { plannedEndDate: dayFromNow(300), explanation: `${INTERNAL} extension`, exceptionalReason: `${INTERNAL} exceptional` },
     }),
     await call(app, {
       method: 'POST',

@@ -143,7 +143,13 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/cases/{id}/extend': {
     roles: WRITERS,
     id: async (w) => (await freshCase(w)).caseId,
-    body: () => ({ plannedEndDate: dayFromNow(500), explanation: 'More time.' }),
+    // Past the centre's longest trajectory: an admin extends with an exceptional reason; staff are told it is exceptional.
+    own: [409],
+    body: (_w, _n, subject) => ({
+      plannedEndDate: dayFromNow(500),
+      explanation: 'More time.',
+      ...(subject === 'admin' ? { exceptionalReason: 'Hearing postponed.' } : {}),
+    }),
   },
   'POST /v1/cases/{id}/suspend': {
     roles: WRITERS,

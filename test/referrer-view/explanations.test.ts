@@ -43,7 +43,8 @@ const withdrawn = await submit()
 await post(`/v1/referrals/${withdrawn}/waitlist`, {})
 await post(`/v1/referrals/${withdrawn}/withdraw`, { explanation: explained('withdrawal') })
 
-// A case through every transition that carries an explanation.
+// A case through every transition that carries an explanation (with room for an ordinary extension).
+await call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: centre.adminToken, body: { settings: { maxTrajectoryMonths: 24 } } })
 await completeIntake(ctx, c)
 await post(`/v1/cases/${c.caseId}/activate`, {})
 await post(`/v1/cases/${c.caseId}/extend`, {

@@ -54,7 +54,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { referrerView, page } = await service.listCases(app.db, request.actor, request.query)
+      const { referrerView, page } = await service.listCases(app.db, request.actor, app.clock.now(), request.query)
       return sendView(reply, referrerView, CasePageViews, page)
     },
   )

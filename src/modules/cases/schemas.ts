@@ -200,6 +200,14 @@ export const CaseSummary = Type.Object({
   siteId: Nullable(Uuid),
   feeExempt: Type.Boolean({ description: 'Court-ordered cases pay no contribution', examples: [true] }),
   leadCounsellorId: Uuid,
+  evaluationDue: Nullable(
+    Type.String({
+      format: 'date',
+      description:
+        'The next evaluation conversation (every evaluationIntervalMonths from activation, at the latest the planned end); null unless the case is running',
+      examples: ['2026-06-01'],
+    }),
+  ),
   updatedAt: Instant,
 })
 
@@ -295,6 +303,13 @@ export const CaseQuery = Type.Object({
   status: Type.Optional(CaseStatusSchema),
   counsellorId: Type.Optional(Type.String({ format: 'uuid', description: 'Lead counsellor', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })),
   siteId: Type.Optional(Uuid),
+  endingWithin: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,3}d$',
+      description: 'Running cases (active or suspended) whose planned end falls within this many days from today, e.g. `30d`',
+      examples: ['30d'],
+    }),
+  ),
 })
 export type CaseQuery = Static<typeof CaseQuery>
 
@@ -384,6 +399,15 @@ export const ExtendBody = Type.Object(
     explanation: Explanation('Contact is restoring; the court hearing is on 15 September.'),
     courtNote: Type.Optional(CourtNote('The planned end is extended to 31 December 2026.')),
     reasonCode: Type.Optional(ReasonCodeField('awaiting_court_decision')),
+    exceptionalReason: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description:
+          "Needed (from an admin) to extend past the centre's longest trajectory or number of extensions; recorded with the extension. Internal, never shown to a referrer.",
+        examples: ['The hearing was postponed to March; stopping now would break the restored contact.'],
+      }),
+    ),
   },
   {
     additionalProperties: false,

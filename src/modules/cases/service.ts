@@ -1,7 +1,9 @@
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm'
+import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
 import { caseEvents, cases } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
+import { windowDays } from '../../domain/trajectory.js'
 import { afterCursor, toPage, type PageQuery } from '../../http/pagination.js'
 import { seesReferrerView } from '../referrer-view/view.js'
 import { caseScope, findCase, loadReadiness, lockCase, type CaseRow } from './queries.js'
@@ -15,7 +17,12 @@ import { caseSummaries, renderCase, renderEvents, renderFullCase } from './views
  */
 
 /** The cases in the actor's scope, filtered and paged by id. */
-export async function listCases(db: Queryable, actor: Actor, query: CaseQuery) {
+/**
+ * Cases in the actor's scope, filtered; `endingWithin` lists the running cases whose planned end
+ * falls between today and that many days on (in Belgium), so staff plan the last evaluations.
+ */
+export async function listCases(db: Queryable, actor: Actor, now: Date, query: CaseQuery) {
+  const today = DateTime.fromJSDate(now, { zone: 'Europe/Brussels' })
   const rows = await db
     .select()
     .from(cases)
@@ -25,6 +32,13 @@ export async function listCases(db: Queryable, actor: Actor, query: CaseQuery) {
         query.status ? eq(cases.status, query.status) : undefined,
         query.counsellorId ? eq(cases.leadCounsellorId, query.counsellorId) : undefined,
         query.siteId ? eq(cases.siteId, query.siteId) : undefined,
+        query.endingWithin
+          ? and(
+              inArray(cases.status, ['active', 'suspended']),
+              gte(cases.plannedEndDate, today.toISODate()!),
+              lte(cases.plannedEndDate, today.plus({ days: windowDays(query.endingWithin) }).toISODate()!),
+            )
+          : undefined,
         afterCursor(cases.id, query.cursor),
       ),
     )
@@ -32,7 +46,7 @@ export async function listCases(db: Queryable, actor: Actor, query: CaseQuery) {
     .limit(query.limit + 1)
   const page = toPage(rows, query.limit)
   const referrerView = seesReferrerView(actor)
-  return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView), nextCursor: page.nextCursor } }
+  return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView, now), nextCursor: page.nextCursor } }
 }
 
 export async function getCase(db: Queryable, actor: Actor, now: Date, id: string) {

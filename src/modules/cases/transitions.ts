@@ -1,11 +1,13 @@
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, count, eq, isNull } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Tx } from '../../db/client.js'
-import { cases, centres, suspensions } from '../../db/schema.js'
+import { caseEvents, cases, centres, suspensions } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { endingCategories } from '../../domain/reason-codes.js'
 import { audit } from '../audit/service.js'
-import { conflict, invalidInput } from '../../domain/errors.js'
+import { conflict, invalidInput, notAllowed } from '../../domain/errors.js'
+import { extensionBeyondLimits } from '../../domain/trajectory.js'
+import { centreSettings } from '../visits/queries.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { cancelFutureVisits, cancelVisitsInSuspension } from '../visits/cancellation.js'
 import { caseTimeZone, loadReadiness, nextCaseStatus, type CaseRow } from './queries.js'
@@ -50,11 +52,38 @@ export async function activateCase(tx: Tx, actor: Actor, now: Date, caseRow: Cas
   return { case: updated, event }
 }
 
-/** A later planned end, with an explanation and optionally a coded (extension) reason. */
+/**
+ * A later planned end, with an explanation and optionally a coded (extension) reason. Help is
+ * temporary: past the centre's longest trajectory or number of extensions, only an admin extends,
+ * with an exceptional reason that is recorded with the extension.
+ */
 export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: CaseRow, body: ExtendBody) {
   const status = nextCaseStatus(caseRow, 'extend')
   const previous = caseRow.plannedEndDate
   if (previous && body.plannedEndDate <= previous) throw invalidField('/plannedEndDate', `must be after the current planned end ${previous}`)
+  const [extensions] = await tx
+    .select({ n: count() })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseRow.id), eq(caseEvents.type, 'extended')))
+  const timeZone = await caseTimeZone(tx, caseRow)
+  const exceeded = extensionBeyondLimits(
+    {
+      activatedOn: caseRow.activatedAt && localDate(caseRow.activatedAt, timeZone),
+      plannedEndDate: body.plannedEndDate,
+      previousExtensions: extensions!.n,
+    },
+    await centreSettings(tx, caseRow.centreId),
+  )
+  if (exceeded.length && !body.exceptionalReason) {
+    throw conflict(
+      'extension-beyond-limits',
+      `This extension is exceptional: ${exceeded.join('; and ')}. An admin may still extend the case with an exceptionalReason, which is recorded.`,
+      { limits: exceeded },
+    )
+  }
+  if (exceeded.length && actor.role !== 'admin') {
+    throw notAllowed(`Only an admin may extend a case beyond the centre's limits (${exceeded.join('; and ')}).`)
+  }
   const reasonCategory = body.reasonCode ? await requireReason(tx, caseRow.centreId, ['extension'], body.reasonCode) : null
   const updated = await update(tx, caseRow, { status, plannedEndDate: body.plannedEndDate })
   const event = await addEvent(tx, actor, caseRow.id, {
@@ -63,7 +92,11 @@ export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Case
     reasonCode: body.reasonCode ?? null,
     explanation: body.explanation,
     courtNote: body.courtNote ?? null,
-    data: { previousPlannedEndDate: previous, plannedEndDate: body.plannedEndDate },
+    data: {
+      previousPlannedEndDate: previous,
+      plannedEndDate: body.plannedEndDate,
+      ...(exceeded.length ? { exceptional: true, exceptionalReason: body.exceptionalReason } : {}),
+    },
   })
   await record(tx, actor, caseRow, 'extended')
   return { case: updated, event }

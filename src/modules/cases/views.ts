@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 /** How cases, their outcomes and their history are shown, and the one way a case event is added. */
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
@@ -10,6 +11,7 @@ import { referrerEvent, referrerOutcome } from '../referrer-view/view.js'
 import { REFERRER_EVENT_TYPES } from './schemas.js'
 import { visitSignals } from '../../domain/visit-signals.js'
 import { centreSettings, concludedVisits, visitCounts } from '../visits/queries.js'
+import { nextEvaluation } from '../../domain/trajectory.js'
 import { currentAgreement, loadReadiness, type CaseRow } from './queries.js'
 
 type EventRow = typeof caseEvents.$inferSelect
@@ -135,19 +137,46 @@ const referrerSummary = (row: CaseRow, references: CourtReferences) => ({
   endedAt: row.endedAt,
 })
 
-const fullSummary = (row: CaseRow, references: CourtReferences) => ({
+const fullSummary = (row: CaseRow, references: CourtReferences, evaluations: Map<string, string | null>) => ({
   ...referrerSummary(row, references),
   centreId: row.centreId,
   siteId: row.siteId,
   feeExempt: row.feeExempt,
   leadCounsellorId: row.leadCounsellorId,
+  evaluationDue: evaluations.get(row.id) ?? null,
   updatedAt: row.updatedAt,
 })
 
-/** List items: the case's own fields and its referral's roll number. */
-export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView: boolean) {
+/** Centres and their courts are Belgian: a case's days (activation, today) are counted there. */
+const CENTRE_TIME_ZONE = 'Europe/Brussels'
+
+/** Each running case's next evaluation conversation at `now`, by case id (the centre's interval). */
+async function evaluationsDue(db: Queryable, rows: CaseRow[], now: Date) {
+  const today = DateTime.fromJSDate(now, { zone: CENTRE_TIME_ZONE }).toISODate()!
+  const settings = new Map<string, Awaited<ReturnType<typeof centreSettings>>>()
+  for (const centreId of new Set(rows.map((r) => r.centreId))) settings.set(centreId, await centreSettings(db, centreId))
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      nextEvaluation(
+        {
+          status: row.status,
+          activatedOn: row.activatedAt && DateTime.fromJSDate(row.activatedAt, { zone: CENTRE_TIME_ZONE }).toISODate(),
+          plannedEndDate: row.plannedEndDate,
+          today,
+        },
+        settings.get(row.centreId)!.evaluationIntervalMonths,
+      ),
+    ]),
+  )
+}
+
+/** List items: the case's own fields and its referral's roll number (for the centre, its next evaluation at `now`). */
+export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView: boolean, now: Date) {
   const references = await courtReferences(db, rows)
-  return rows.map((row) => (referrerView ? referrerSummary(row, references) : fullSummary(row, references)))
+  if (referrerView) return rows.map((row) => referrerSummary(row, references))
+  const evaluations = await evaluationsDue(db, rows, now)
+  return rows.map((row) => fullSummary(row, references, evaluations))
 }
 
 /** One case as its referrer sees it: status, dates, suspensions and ending. */
@@ -185,9 +214,9 @@ async function visitSummary(db: Queryable, row: CaseRow, partyIds: string[], now
 }
 
 /** One case in full, for centre roles; readiness, planned visits and those awaiting an outcome are judged at `now`. */
-export async function renderFullCase(db: Queryable, row: CaseRow, now?: Date) {
+export async function renderFullCase(db: Queryable, row: CaseRow, now = new Date()) {
   const outcome = (await caseOutcomes(db, [row])).get(row.id)!
-  const summary = fullSummary(row, await courtReferences(db, [row]))
+  const summary = fullSummary(row, await courtReferences(db, [row]), await evaluationsDue(db, [row], now))
   const partyRows = await db.select().from(parties).where(eq(parties.caseId, row.id)).orderBy(asc(parties.id))
   const intakeRows = await db.select().from(intakes).where(eq(intakes.caseId, row.id)).orderBy(asc(intakes.id))
   const agreement = await currentAgreement(db, row.id)
@@ -204,7 +233,7 @@ export async function renderFullCase(db: Queryable, row: CaseRow, now?: Date) {
       db,
       row,
       partyRows.map((p) => p.id),
-      now ?? new Date(),
+      now,
     )),
   }
 }

@@ -1,0 +1,108 @@
+/**
+ * Help is temporary and exceptional: past the centre's longest trajectory or number of
+ * extensions only an admin extends, with a recorded exceptional reason; staff see which cases end
+ * soon (`endingWithin`) and when each case's next evaluation is due.
+ */
+import t from 'tap'
+import { fixedClock } from '../../src/clock.js'
+import { acceptedCase, buildTestApp, call, completeIntake } from '../helpers/app.js'
+
+// Activation on 2027-03-01 puts the planned end (6 months) on 2027-09-01.
+const ctx = await buildTestApp(t, { clock: fixedClock(new Date('2027-03-01T09:00:00Z')) })
+const { app, centre } = ctx
+const admin = centre.adminToken
+
+async function activeCase() {
+  const c = await acceptedCase(ctx)
+  await completeIntake(ctx, c)
+  const activated = await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/activate`, token: c.staff, body: {} })
+  if (activated.status !== 200) throw new Error(activated.body)
+  return c
+}
+
+t.test('an extension past the longest trajectory is refused unless an admin gives an exceptional reason', async (t) => {
+  const c = await activeCase()
+  const url = `/v1/cases/${c.caseId}/extend`
+  const body = { plannedEndDate: '2027-10-01', explanation: 'Hearing postponed.' }
+  const refused = await call(app, { method: 'POST', url, token: c.staff, body })
+  t.equal(refused.status, 409)
+  t.match(refused.json, {
+    type: 'urn:bezoekruimte:problem:extension-beyond-limits',
+    detail: /exceptional: it would run past 2027-09-01, 6 months after activation .*An admin may still extend/,
+    limits: [/2027-09-01/],
+  })
+  const byStaff = await call(app, { method: 'POST', url, token: c.staff, body: { ...body, exceptionalReason: 'The court asked.' } })
+  t.equal(byStaff.status, 403)
+  t.match(byStaff.json.detail, /Only an admin/)
+  const exceptional = await call(app, { method: 'POST', url, token: admin, body: { ...body, exceptionalReason: 'The court asked for two more months.' } })
+  t.equal(exceptional.status, 200, exceptional.body)
+  t.equal(exceptional.json.plannedEndDate, '2027-10-01')
+  const events = (await call(app, { url: `/v1/cases/${c.caseId}/events`, token: admin })).json.items
+  t.match(events.at(-1), {
+    type: 'extended',
+    data: { exceptional: true, exceptionalReason: 'The court asked for two more months.', plannedEndDate: '2027-10-01' },
+  })
+  const byClerk = (await call(app, { url: `/v1/cases/${c.caseId}/events`, token: c.clerk })).json.items
+  t.notOk(JSON.stringify(byClerk).includes('The court asked'), 'the exceptional reason is internal')
+})
+
+t.test('more extensions than the centre allows are exceptional too', async (t) => {
+  await call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { maxTrajectoryMonths: 12, maxExtensions: 1 } } })
+  t.teardown(() =>
+    call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { maxTrajectoryMonths: 6, maxExtensions: 2 } } }),
+  )
+  const c = await activeCase()
+  const url = `/v1/cases/${c.caseId}/extend`
+  t.equal(
+    (await call(app, { method: 'POST', url, token: c.staff, body: { plannedEndDate: '2027-10-01', explanation: 'Once.' } })).status,
+    200,
+    'the first is ordinary',
+  )
+  const second = await call(app, { method: 'POST', url, token: c.staff, body: { plannedEndDate: '2027-11-01', explanation: 'Twice.' } })
+  t.equal(second.status, 409)
+  t.match(second.json.detail, /extended 1 time already \(the centre allows 1\)/)
+})
+
+t.test('endingWithin lists exactly the running cases whose planned end is in the window', async (t) => {
+  const soon = await activeCase() // planned end 2027-09-01
+  const later = await activeCase()
+  await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${later.caseId}/extend`,
+    token: admin,
+    body: { plannedEndDate: '2027-12-01', explanation: 'x', exceptionalReason: 'y' },
+  })
+  const ended = await activeCase()
+  await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${ended.caseId}/end`,
+    token: admin,
+    body: { reasonCode: 'goal_reached', explanation: 'x', effectiveDate: '2027-03-01' },
+  })
+  const intake = await acceptedCase(ctx)
+  // Seen from 2027-03-01: the window of 184 days reaches 2027-09-01, 183 days does not.
+  const ids = async (window: string) =>
+    (await call(app, { url: `/v1/cases?endingWithin=${window}&limit=200`, token: admin })).json.items.map((c: { id: string }) => c.id) as string[]
+  const within = await ids('184d')
+  t.ok(within.includes(soon.caseId), 'ends on the last day of the window')
+  t.notOk(within.includes(later.caseId), 'ends after the window')
+  t.notOk(within.includes(ended.caseId), 'ended cases are not running')
+  t.notOk(within.includes(intake.caseId), 'a case in intake has no planned end')
+  t.notOk((await ids('183d')).includes(soon.caseId))
+  t.ok((await ids('300d')).includes(later.caseId))
+  const bad = await call(app, { url: '/v1/cases?endingWithin=30', token: admin })
+  t.equal(bad.status, 400)
+  t.match(bad.json, { errors: [{ pointer: '/endingWithin' }] })
+})
+
+t.test('each running case shows when its next evaluation is due', async (t) => {
+  const c = await activeCase()
+  const read = await call(app, { url: `/v1/cases/${c.caseId}`, token: admin })
+  t.equal(read.json.evaluationDue, '2027-06-01', 'three months after activation')
+  const listed = (await call(app, { url: '/v1/cases?status=active&limit=200', token: admin })).json.items.find((x: { id: string }) => x.id === c.caseId)
+  t.equal(listed.evaluationDue, '2027-06-01')
+  const intake = await acceptedCase(ctx)
+  t.equal((await call(app, { url: `/v1/cases/${intake.caseId}`, token: admin })).json.evaluationDue, null)
+  const byClerk = await call(app, { url: `/v1/cases/${c.caseId}`, token: c.clerk })
+  t.notOk('evaluationDue' in byClerk.json, "a centre's planning, not part of the referrer view")
+})

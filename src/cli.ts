@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { asc } from 'drizzle-orm'
 import { ConfigError, loadConfig } from './config.js'
@@ -164,25 +165,41 @@ function oneLine(error: unknown): string {
   return `${network ? 'cannot reach the database' : 'cli failed'}: ${text}`.replace(/\s*\n\s*/g, ' ')
 }
 
-async function main() {
-  let database: Database | undefined
+/** Where a run writes, and (tests) a database of the caller's to use instead of the configured one. */
+export interface CliIo {
+  env?: NodeJS.ProcessEnv
+  stdout?: (text: string) => void
+  stderr?: (text: string) => void
+  database?: Database
+}
+
+/** Runs one command line and returns the exit status; tests call it in-process, the program below once. */
+export async function main(argv: string[], io: CliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text))
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text))
+  let opened: Database | undefined
   try {
-    const command = parse(process.argv.slice(2))
+    const command = parse(argv)
     if (command.name === 'help') {
-      process.stdout.write(`${usage}\n`)
-      return
+      stdout(`${usage}\n`)
+      return 0
     }
-    const config = loadConfig()
-    database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: 2 } : { dataDir: config.dataDir })
+    let database = io.database
+    if (!database) {
+      const config = loadConfig(io.env)
+      database = opened = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: 2 } : { dataDir: config.dataDir })
+    }
     await migrate(database)
     const output = await run(command, database)
-    process.stdout.write(`${JSON.stringify(output)}\n`)
+    stdout(`${JSON.stringify(output)}\n`)
+    return 0
   } catch (error) {
-    process.stderr.write(`${oneLine(error)}\n`)
-    process.exitCode = 1
+    stderr(`${oneLine(error)}\n`)
+    return 1
   } finally {
-    await database?.close().catch(() => {})
+    await opened?.close().catch(() => {})
   }
 }
 
-await main()
+// Only when run as the program: a test importing main must not run a command.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2))

@@ -34,7 +34,7 @@ export type DatabaseTarget =
 export class DataDirLockedError extends Error {}
 
 // PGlite must always be opened with the same extensions, or the catalogue and the files disagree.
-const pgliteExtensions = { btree_gist }
+export const pgliteExtensions = { btree_gist }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ('databaseUrl' in target) return openPg(target.databaseUrl, target.poolSize ?? 10)

@@ -2,10 +2,10 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { auditEvents } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/db/seed.js'
-import { buildTestApp, call, tokenFor } from '../helpers/app.js'
+import { testCentre, call, tokenFor } from '../helpers/app.js'
 
 t.test('reference data: create, read, list with cursor, update, deactivate — each audited', async (t) => {
-  const { app, database, centre, operator } = await buildTestApp(t)
+  const { app, database, centre, operator } = await testCentre(t)
   const token = centre.adminToken
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const created: { type: string; id: string }[] = []
@@ -131,7 +131,7 @@ t.test('reference data: create, read, list with cursor, update, deactivate — e
 })
 
 t.test('scope: another centre’s staff and admin get 404; clerks get 403; revoked tokens 401', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await testCentre(t)
   const other = await setupCentre(database.db, { centreName: 'Centre B', demo: true })
   const staffB = (await tokenFor(database, 'staff', { centreId: other.centreId })).token
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token

@@ -3,10 +3,10 @@ import { eq } from 'drizzle-orm'
 import { apiTokens } from '../../src/db/schema.js'
 import { hashSecret } from '../../src/modules/tokens/service.js'
 import { setupCentre } from '../../src/db/seed.js'
-import { buildTestApp, call, tokenFor } from '../helpers/app.js'
+import { testCentre, call, tokenFor } from '../helpers/app.js'
 
 t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
-  const { app, database, centre, operator } = await buildTestApp(t)
+  const { app, database, centre, operator } = await testCentre(t)
   const admin = centre.adminToken
 
   const staff = await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'staff', label: 'Front desk' } })
@@ -91,7 +91,7 @@ t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
 })
 
 t.test('401 for missing, malformed and unknown tokens; 403 for a role not allowed', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await testCentre(t)
   const url = `/v1/sites/${centre.demo.siteId}`
   const missing = await call(app, { url })
   t.equal(missing.status, 401)
@@ -112,7 +112,7 @@ t.test('401 for missing, malformed and unknown tokens; 403 for a role not allowe
 })
 
 t.test('POST /v1/centres (the operator) sets up a separate centre with its own admin token', async (t) => {
-  const { app, centre, operator } = await buildTestApp(t)
+  const { app, centre, operator } = await testCentre(t)
   const created = await call(app, { method: 'POST', url: '/v1/centres', token: operator, body: { name: 'CAW Gent', settings: { plannedDurationMonths: 12 } } })
   t.equal(created.status, 201)
   t.match(created.json, { name: 'CAW Gent', settings: { plannedDurationMonths: 12, stagger: { arrivalGapMinutes: 15 } }, adminToken: { token: /^bzr_/ } })

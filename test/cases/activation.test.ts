@@ -1,12 +1,12 @@
 import t from 'tap'
 import { setupCentre } from '../../src/db/seed.js'
-import { acceptedCase, buildTestApp, call, completeIntake, tokenFor, type AcceptedCase, type TestContext } from '../helpers/app.js'
+import { acceptedCase, testCentre, call, completeIntake, tokenFor, type AcceptedCase, type TestContext } from '../helpers/app.js'
 
 const activate = (ctx: TestContext, c: AcceptedCase) => call(ctx.app, { method: 'POST', url: `/v1/cases/${c.caseId}/activate`, token: c.staff })
 const readiness = async (ctx: TestContext, c: AcceptedCase) => (await call(ctx.app, { url: `/v1/cases/${c.caseId}/readiness`, token: c.staff })).json
 
 t.test('activation is refused (409 with missing[]) for each missing requirement in turn', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { centre } = ctx
   const { houseRules, information } = centre.demo.documentIds
   type Skip = Parameters<typeof completeIntake>[2]
@@ -72,7 +72,7 @@ t.test('activation is refused (409 with missing[]) for each missing requirement 
 })
 
 t.test('a new house-rules version in force makes earlier signatures insufficient', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const c = await acceptedCase(ctx)
   await completeIntake(ctx, c)
@@ -165,7 +165,7 @@ t.test('a new house-rules version in force makes earlier signatures insufficient
 })
 
 t.test('readiness follows each party’s language; the centre’s setting sets the planned end', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const c = await acceptedCase(ctx, {
     parties: [

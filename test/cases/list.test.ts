@@ -1,9 +1,9 @@
 import t from 'tap'
 import { setupCentre } from '../../src/db/seed.js'
-import { buildTestApp, call, completeIntake, referralBody, tokenFor } from '../helpers/app.js'
+import { testCentre, call, completeIntake, referralBody, tokenFor } from '../helpers/app.js'
 
 t.test('GET /v1/cases: filters by status, lead counsellor and site; cursor pagination; scope', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, database, centre } = ctx
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
@@ -148,7 +148,7 @@ t.test('GET /v1/cases: filters by status, lead counsellor and site; cursor pagin
 })
 
 t.test('GET /v1/cases/{id}: the full case for the centre, the referrer’s view for the clerk, 404 elsewhere', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, database, centre } = ctx
   const { acceptedCase } = await import('../helpers/app.js')
   const c = await acceptedCase(ctx)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { CASE_ACTIONS, allowedCaseActions, type CaseAction } from '../../src/domain/case-lifecycle.js'
 import { REASON_CATALOGUE } from '../../src/domain/reason-codes.js'
-import { acceptedCase, buildTestApp, call, completeIntake, type AcceptedCase, type TestContext } from '../helpers/app.js'
+import { acceptedCase, testCentre, call, completeIntake, type AcceptedCase, type TestContext } from '../helpers/app.js'
 
 type Status = 'intake' | 'active' | 'suspended' | 'ended'
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Brussels' })
@@ -57,7 +57,7 @@ function requests(ctx: TestContext, c: AcceptedCase, action: CaseAction) {
 }
 
 t.test('every action a status does not allow → 409 naming the current status and the allowed actions', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   for (const status of ['intake', 'active', 'suspended', 'ended'] as const) {
     const c = await caseIn(ctx, status)
     const allowed = allowedCaseActions(status)
@@ -82,7 +82,7 @@ t.test('every action a status does not allow → 409 naming the current status a
 })
 
 t.test('every reason outside its category → 400; refusal reasons only end a case from intake', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const active = await caseIn(ctx, 'active')
   const intake = await caseIn(ctx, 'intake')
   const post = (c: AcceptedCase, path: string, body: unknown) => call(ctx.app, { method: 'POST', url: `/v1/cases/${c.caseId}/${path}`, token: c.staff, body })
@@ -142,7 +142,7 @@ t.test('every reason outside its category → 400; refusal reasons only end a ca
 })
 
 t.test('refusal after intake: ending from intake with a refusal reason', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const c = await acceptedCase(ctx)
   await completeIntake(ctx, c, { agreement: true })
   const ended = await call(ctx.app, {
@@ -188,7 +188,7 @@ t.test('refusal after intake: ending from intake with a refusal reason', async (
 })
 
 t.test('extend, suspend, resume, end: their rules and their events', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const c = await caseIn(ctx, 'active')
   // Room for ordinary extensions: the limits themselves are test/cases/trajectory.test.ts's.
   const settings = { maxTrajectoryMonths: 24, maxExtensions: 5 }

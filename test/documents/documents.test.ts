@@ -1,13 +1,13 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
 import { setupCentre } from '../../src/db/seed.js'
-import { acceptedCase, buildTestApp, call, tokenFor } from '../helpers/app.js'
+import { acceptedCase, testCentre, call, tokenFor } from '../helpers/app.js'
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString()
 
 t.test('document versions: numbered per kind and language, SHA-256, immutable, in force', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await testCentre(t)
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const publish = (body: Record<string, unknown>, token = staff) =>
     call(app, { method: 'POST', url: '/v1/documents', token, body: { title: 'Huishoudelijk reglement', ...body } })
@@ -96,7 +96,7 @@ t.test('document versions: numbered per kind and language, SHA-256, immutable, i
 })
 
 t.test('signatures: one per party and version, by adults of the case', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const c = await acceptedCase(ctx)
   const sign = (body: Record<string, unknown>) =>
@@ -130,7 +130,7 @@ t.test('signatures: one per party and version, by adults of the case', async (t)
 })
 
 t.test('agreement: each PUT a new version; signatures per adult on the current version', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app } = ctx
   const c = await acceptedCase(ctx)
   const put = (body: unknown) => call(app, { method: 'PUT', url: `/v1/cases/${c.caseId}/agreement`, token: c.staff, body })

@@ -1,3 +1,4 @@
+import tap from 'tap'
 import type { Clock } from '../../src/clock.js'
 import type { WebhookPolicy } from '../../src/modules/webhooks/service.js'
 import { buildApp, type App } from '../../src/app.js'
@@ -52,6 +53,37 @@ export async function buildTestApp(
   })
   t.teardown(() => app.close())
   const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true })
+  const operator = (await tokenFor(database, 'operator', {})).token
+  return { app, database, centre: centre as TestContext['centre'], operator }
+}
+
+let fileDatabase: Promise<Database> | undefined
+let fileApp: Promise<App> | undefined
+let centres = 0
+
+/**
+ * A new demo centre (and operator token) on the test file's one database and app, made at the first
+ * call and closed when the file ends. Opening a database costs seconds and scoping keeps centres
+ * apart, so a test that stays within its centre and its court needs no database of its own. With
+ * `ownApp` (implied by a `logger` or a `clock`) the test gets an app of its own on that database, to add
+ * routes to or listen with. Tests that need the installation to themselves (every centre or court
+ * listed, the database closed) use buildTestApp.
+ */
+export async function testCentre(t: Tap, options: { logger?: unknown; clock?: Clock; ownApp?: boolean } = {}): Promise<TestContext> {
+  fileDatabase ??= openTestDatabase(tap)
+  const database = await fileDatabase
+  let app: App
+  if (options.ownApp || options.logger || options.clock) {
+    app = await buildApp({ database, logger: options.logger as never, ...(options.clock ? { clock: options.clock } : {}) })
+    t.teardown(() => app.close())
+  } else {
+    fileApp ??= buildApp({ database }).then((built) => {
+      tap.teardown(() => built.close())
+      return built
+    })
+    app = await fileApp
+  }
+  const centre = await setupCentre(database.db, { centreName: `Centre ${++centres}`, demo: true })
   const operator = (await tokenFor(database, 'operator', {})).token
   return { app, database, centre: centre as TestContext['centre'], operator }
 }

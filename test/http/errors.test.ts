@@ -1,11 +1,11 @@
 import t from 'tap'
 import { connect } from 'node:net'
-import { acceptedCase, buildTestApp, call } from '../helpers/app.js'
+import { acceptedCase, buildTestApp, call, testCentre } from '../helpers/app.js'
 
 const site = { name: 'S', timeZone: 'Europe/Brussels', judicialDistrict: 'Gent', openingHours: { sat: [{ from: '09:00', to: '17:00' }] } }
 
 t.test('bad input on reference-data routes → the right 4xx problem, never 500', async (t) => {
-  const { app, centre, operator } = await buildTestApp(t)
+  const { app, centre, operator } = await testCentre(t)
   const token = centre.adminToken
   const siteId = centre.demo.siteId
   const json = { 'content-type': 'application/json' }
@@ -106,7 +106,7 @@ t.test('bad input on reference-data routes → the right 4xx problem, never 500'
 })
 
 t.test('every defect is listed at once', async (t) => {
-  const { app, centre } = await buildTestApp(t)
+  const { app, centre } = await testCentre(t)
   const response = await call(app, { method: 'POST', url: '/v1/rooms', token: centre.adminToken, body: { capacity: 0, features: 'x' } })
   t.equal(response.status, 400)
   const pointers = response.json.errors.map((e: { pointer: string }) => e.pointer).sort()
@@ -124,7 +124,7 @@ t.test('an unexpected error is a 500 problem without internals, logged with the 
       },
     },
   )
-  const { app } = await buildTestApp(t, { logger })
+  const { app } = await testCentre(t, { logger })
   app.get('/boom', async () => {
     throw new Error('secret internal detail')
   })
@@ -140,7 +140,7 @@ t.test('an unexpected error is a 500 problem without internals, logged with the 
 })
 
 t.test('a unique violation is a 409 problem', async (t) => {
-  const { app, database } = await buildTestApp(t)
+  const { app, database } = await testCentre(t, { ownApp: true })
   app.post('/dup', async () => {
     const { centres } = await import('../../src/db/schema.js')
     const { withDefaults } = await import('../../src/domain/centre-settings.js')
@@ -154,6 +154,7 @@ t.test('a unique violation is a 409 problem', async (t) => {
 })
 
 t.test('database down → 503 problem with Retry-After', async (t) => {
+  // A database of its own: it closes it.
   const { app, database, centre } = await buildTestApp(t)
   t.equal((await call(app, { url: '/health/ready' })).status, 200)
   await database.close()
@@ -171,7 +172,7 @@ const LEAP_SECOND = '2026-06-30T23:59:60Z'
 const IMPOSSIBLE = '2026-02-30T10:00:00+01:00'
 
 t.test('a leap second or an impossible date in any date-time → 400 naming the field, never 500', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const c = await acceptedCase(ctx)
   const counsellorId = centre.demo.counsellorIds[0]
@@ -237,7 +238,7 @@ t.test('a leap second or an impossible date in any date-time → 400 naming the 
 })
 
 t.test('a lone surrogate or NUL in any text → 400 naming the field, not stored as U+FFFD', async (t) => {
-  const { app, centre, operator } = await buildTestApp(t)
+  const { app, centre, operator } = await testCentre(t)
   const token = centre.adminToken
   const json = { 'content-type': 'application/json' }
   const cases = [
@@ -273,7 +274,7 @@ t.test('a lone surrogate or NUL in any text → 400 naming the field, not stored
 })
 
 t.test('validation messages say what is allowed, in one problem type', async (t) => {
-  const { app, centre } = await buildTestApp(t)
+  const { app, centre } = await testCentre(t)
   const token = centre.adminToken
   const category = await call(app, { url: '/v1/reason-codes?category=nonsense', token })
   t.equal(category.status, 400)
@@ -298,7 +299,7 @@ t.test('validation messages say what is allowed, in one problem type', async (t)
 })
 
 t.test('headers over the size limit → 431 problem+json (and other malformed HTTP → 400 problem+json)', async (t) => {
-  const { app, centre } = await buildTestApp(t)
+  const { app, centre } = await testCentre(t, { ownApp: true })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as { port: number }
   const raw = (request: string) =>
@@ -333,7 +334,7 @@ t.test('a failed query is logged with its SQL, never its parameters', async (t) 
       },
     },
   )
-  const { app } = await buildTestApp(t, { logger })
+  const { app } = await testCentre(t, { logger })
   app.get('/failing-query', async () => {
     const cause = Object.assign(new Error('invalid input'), { code: 'XX000', detail: 'Key (phone)=(+32 470 11 22 33) is odd.' })
     throw new DrizzleQueryError('insert into "parties" ("family_name", "phone") values ($1, $2)', ['Vermeulen', '+32 470 11 22 33\nsecond line'], cause)

@@ -1,13 +1,13 @@
 import t from 'tap'
 import { setupCentre } from '../../src/db/seed.js'
 import { REASON_CATALOGUE } from '../../src/domain/reason-codes.js'
-import { acceptedCase, buildTestApp, call, completeIntake, referralBody, tokenFor } from '../helpers/app.js'
+import { acceptedCase, testCentre, call, completeIntake, referralBody, tokenFor } from '../helpers/app.js'
 
 const catalogueSize = Object.values(REASON_CATALOGUE).reduce((n, codes) => n + codes.length, 0)
 type Code = { category: string; code: string; centreId: string | null; label: { nl: string; fr: string; en: string } }
 
 t.test('GET /v1/reason-codes: the seeded catalogue, by category, for every role', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await testCentre(t)
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const all = await call(app, { url: '/v1/reason-codes?limit=200', token: staff })
   t.equal(all.status, 200)
@@ -53,7 +53,7 @@ t.test('GET /v1/reason-codes: the seeded catalogue, by category, for every role'
 })
 
 t.test('a centre’s own codes: added by its admin, usable in their category by that centre only', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, database, centre } = ctx
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const other = await setupCentre(database.db, { centreName: 'Centre B', demo: true })

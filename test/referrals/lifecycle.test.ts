@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { referrals } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/db/seed.js'
 import { REFERRAL_ACTIONS } from '../../src/domain/referral-lifecycle.js'
-import { buildTestApp, call, referralBody, tokenFor, type TestContext } from '../helpers/app.js'
+import { testCentre, call, referralBody, tokenFor, type TestContext } from '../helpers/app.js'
 
 const DAY_MS = 86_400_000
 
@@ -38,7 +38,7 @@ const bodies: Record<string, (ctx: TestContext) => unknown> = {
 }
 
 t.test('waitlist, then each decision; every action refused afterwards with 409 naming status and allowed actions', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const a = await actors(ctx)
   const submit = async () => (await call(app, { method: 'POST', url: '/v1/referrals', token: a.clerk, body: referralBody(centre) })).json.id as string
@@ -83,7 +83,7 @@ t.test('waitlist, then each decision; every action refused afterwards with 409 n
 })
 
 t.test('refuse and return: coded reasons of their own category, with explanation; the clerk sees the code and label, not the explanation', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const a = await actors(ctx)
   const id = (await call(app, { method: 'POST', url: '/v1/referrals', token: a.clerk, body: referralBody(centre) })).json.id as string
@@ -160,7 +160,7 @@ t.test('refuse and return: coded reasons of their own category, with explanation
 })
 
 t.test('accept: a case in intake with the parties, the lead counsellor, fee exemption for court orders', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const a = await actors(ctx)
   const courtOrdered = (await call(app, { method: 'POST', url: '/v1/referrals', token: a.clerk, body: referralBody(centre) })).json
@@ -221,7 +221,7 @@ t.test('accept: a case in intake with the parties, the lead counsellor, fee exem
 })
 
 t.test('who may decide: staff of the centre; the referring court’s clerk may withdraw', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const a = await actors(ctx)
   const submit = async () => (await call(app, { method: 'POST', url: '/v1/referrals', token: a.clerk, body: referralBody(centre) })).json.id as string
@@ -279,7 +279,7 @@ t.test('who may decide: staff of the centre; the referring court’s clerk may w
 })
 
 t.test('the waiting list: per centre, in submission order, with position and days waiting', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, database, centre } = ctx
   const a = await actors(ctx)
   const submit = async (token: string, centreId = centre.centreId, courtId: string | undefined = centre.demo.courtId) =>
@@ -354,7 +354,7 @@ t.test('the waiting list: per centre, in submission order, with position and day
 })
 
 t.test('reading referrals: scope, views and pagination', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await testCentre(t)
   const { app, centre } = ctx
   const a = await actors(ctx)
   const ids: string[] = []

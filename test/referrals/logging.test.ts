@@ -1,6 +1,6 @@
 import t from 'tap'
 import pino from 'pino'
-import { acceptedCase, buildTestApp, call, completeIntake, referralBody, tokenFor } from '../helpers/app.js'
+import { acceptedCase, testCentre, call, completeIntake, referralBody, tokenFor } from '../helpers/app.js'
 import { scheduling } from '../scheduling/fixtures.js'
 
 t.test('no personal data of parties in the logs of a referral’s path', async (t) => {
@@ -14,7 +14,7 @@ t.test('no personal data of parties in the logs of a referral’s path', async (
       },
     },
   )
-  const ctx = await buildTestApp(t, { logger })
+  const ctx = await testCentre(t, { logger })
   const { app, database, centre } = ctx
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
@@ -100,7 +100,7 @@ t.test('a day’s work at trace level: no token, no personal data, no query text
       },
     },
   )
-  const ctx = await buildTestApp(t, { logger })
+  const ctx = await testCentre(t, { logger })
   const { app, database, centre } = ctx
   const admin = centre.adminToken
   const c = await acceptedCase(ctx)

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { buildTestApp, call } from '../helpers/app.js'
+import { testCentre, call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 
 t.test('a weekly series is booked with staggered arrivals, DST-correct', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await testCentre(t)
   const c = await createCase(database, centre)
   const response = await call(app, {
     method: 'POST',
@@ -66,7 +66,7 @@ t.test('a weekly series is booked with staggered arrivals, DST-correct', async (
 })
 
 t.test('a supervised handover: drop-off, the counsellor keeps the child, then pick-up; the span covers it all', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await testCentre(t)
   const [a, b] = [await createCase(database, centre), await createCase(database, centre)]
   const handover = { kind: 'supervised_handover', roomId: centre.demo.roomIds[0], counsellorIds: [centre.demo.counsellorIds[0]], durationMinutes: 15 }
   const book = (caseId: string, body: Record<string, unknown>) =>
@@ -114,7 +114,7 @@ t.test('a supervised handover: drop-off, the counsellor keeps the child, then pi
 })
 
 t.test('occurrences of one request that overlap each other: the later one is skipped, in a dry run too', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await testCentre(t)
   const c = await createCase(database, centre)
   const body = (extra: Record<string, unknown>) => ({
     kind: 'supervised_visit',

@@ -9,7 +9,7 @@ export const GROUP_TYPES = ['all', 'centre', 'site', 'district'] as const
 export const StatisticsQuery = Type.Object(
   {
     from: { ...LocalDate, description: 'First day of the period (inclusive), in Europe/Brussels', examples: ['2026-01-01'] },
-    to: { ...LocalDate, description: 'Last day of the period (inclusive), in Europe/Brussels; at most three years after `from`', examples: ['2026-12-31'] },
+    to: { ...LocalDate, description: 'Last day of the period (inclusive), in Europe/Brussels; before `from` plus three years', examples: ['2026-12-31'] },
     siteId: Type.Optional({ ...Uuid, description: 'Only this site: its cases and visits; referrals (which have no site) are those of its centre' }),
     groupBy: Type.Optional(
       StringEnum(GROUP_BYS, {

@@ -212,6 +212,12 @@ export const TABLE: Record<string, Expectation> = {
   'DELETE /v1/series/{id}': { roles: WRITERS, query: () => `from=${localDay(21).slice(0, 10)}` },
   // World A's series has a visit on localDay(14): the sheet of that day is not empty.
   'GET /v1/sites/{id}/day-sheet': { roles: CENTRE, query: () => `date=${localDay(14).slice(0, 10)}` },
+  // A centre's own figures; the operator's are every centre's. Another centre's site is not found.
+  'GET /v1/statistics': {
+    roles: ['admin', 'staff', 'operator'],
+    query: (w) => `from=${localDay(-30).slice(0, 10)}&to=${localDay(30).slice(0, 10)}&siteId=${w.siteId}&groupBy=site`,
+    other: { admin: 404, staff: 404, operator: 200 },
+  },
   'GET /v1/visits': { roles: READERS },
   'GET /v1/visits/{id}': { roles: READERS },
   // The world's visits are supervised by the counsellor subject; clerks and integrations never read observations.

@@ -1,0 +1,358 @@
+import { sql, type SQL } from 'drizzle-orm'
+import { rawRows, type Queryable } from '../../db/client.js'
+
+/**
+ * The statistics' SQL: one query per figure (docs/statistics.md defines each one in words). Every
+ * query reads only recorded facts — timestamps, dates, statuses, outcomes — and the period's bounds,
+ * never the clock, so a past period's figures change only when its data does.
+ *
+ * Each row carries the group it belongs to as text: 'all', 'site:<id>', 'centre:<id>' (what has no
+ * site, referrals always) or 'district:<name>' ('district:unknown' when there is none).
+ */
+
+export type GroupBy = 'none' | 'site' | 'district'
+
+/** The period as instants [start, end) and as local days [from, to] (both inclusive), in one zone. */
+export interface Window {
+  start: Date
+  end: Date
+  from: string
+  to: string
+  timeZone: string
+}
+
+/** Whose records: a centre (null: every centre, the operator) and optionally one site of it. */
+export interface Filter {
+  centreId: string | null
+  siteId: string | null
+}
+
+/** One count: a figure's total (breakdown 'total', key null) or one category of a breakdown. */
+export interface CountRow {
+  group: string
+  figure: string
+  breakdown: string
+  key: string | null
+  value: number
+}
+
+/** Days between two events over a population: how many, the median and the 90th percentile (null without data). */
+export interface DaysRow {
+  group: string
+  figure: string
+  count: number
+  median: number | null
+  p90: number | null
+}
+
+const start = (w: Window) => sql`${w.start.toISOString()}::timestamptz`
+const end = (w: Window) => sql`${w.end.toISOString()}::timestamptz`
+const fromDay = (w: Window) => sql`${w.from}::date`
+const toDay = (w: Window) => sql`${w.to}::date`
+/** The local calendar day of an instant in the period's zone. */
+const day = (column: SQL, w: Window) => sql`(${column} at time zone ${w.timeZone})::date`
+
+const equals = (column: string, value: string | null) => (value ? sql`${sql.raw(column)} = ${value}::uuid` : sql`true`)
+
+/** The group of a referral: referrals have no site, so per site they sit with their centre; per district, the court's. */
+function referralGroup(groupBy: GroupBy): SQL {
+  if (groupBy === 'site') return sql`'centre:' || r.centre_id`
+  if (groupBy === 'district') return sql`'district:' || coalesce(ct.judicial_district, 'unknown')`
+  return sql`'all'`
+}
+
+/** The group of a record with a site (a case: alias c with site cs; a visit: v with vs); without one, its centre. */
+function sitedGroup(groupBy: GroupBy, record: 'c' | 'v', site: 'cs' | 'vs'): SQL {
+  if (groupBy === 'site') return sql.raw(`coalesce('site:' || ${record}.site_id, 'centre:' || ${record}.centre_id)`)
+  if (groupBy === 'district') return sql.raw(`'district:' || coalesce(${site}.judicial_district, 'unknown')`)
+  return sql`'all'`
+}
+
+/** Referrals of the filter's centre (a site filter narrows nothing: referrals have no site). */
+const referralScope = (f: Filter) => equals('r.centre_id', f.centreId)
+const caseScope = (f: Filter) => sql`${equals('c.centre_id', f.centreId)} and ${equals('c.site_id', f.siteId)}`
+
+/**
+ * The day a case ends: its effective end date (the last day on which it ran), or, for an ending
+ * recorded without one, the day it was recorded.
+ */
+const caseEndDay = (w: Window) => sql`coalesce(c.end_effective_date::date, ${day(sql`c.ended_at`, w)})`
+
+/**
+ * A visit's current outcome: the outcome row no other row supersedes (corrections are new rows;
+ * outcomes form a single chain per visit).
+ */
+const currentOutcome = sql`
+  left join lateral (
+    select o.outcome, o.absent_party_ids from visit_outcomes o
+    where o.visit_id = v.id and not exists (select 1 from visit_outcomes later where later.supersedes = o.id)
+  ) o on true`
+
+/**
+ * The visits of the period: those starting in it, except entries in error (never a visit), each
+ * with its group and where it ended up. A cancellation counts before an outcome (a cancelled
+ * visit did not take place); a visit with neither is without outcome.
+ */
+function periodVisits(w: Window, f: Filter, groupBy: GroupBy): SQL {
+  return sql`(
+    select ${sitedGroup(groupBy, 'v', 'vs')} as g, v.id, v.case_id, v.kind, v.status, v.cancelled_by, v.cancelled_late, v.starts_at,
+      o.absent_party_ids,
+      case when v.status = 'cancelled' then 'cancelled'
+           when o.outcome = 'fulfilled' then 'held'
+           when o.outcome = 'noshow' then 'noshow'
+           when o.outcome = 'interrupted' then 'interrupted'
+           else 'without_outcome' end as outcome
+    from visits v
+    left join sites vs on vs.id = v.site_id
+    ${currentOutcome}
+    where v.starts_at >= ${start(w)} and v.starts_at < ${end(w)} and v.status <> 'entered-in-error'
+      and ${equals('v.centre_id', f.centreId)} and ${equals('v.site_id', f.siteId)}
+  )`
+}
+
+const counts = (db: Queryable, query: SQL) => rawRows<CountRow>(db, query)
+
+/** Referrals received: submitted in the period; by source, legal framework and the court's judicial district. */
+export function referralsReceived(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'referralsReceived' as figure,
+        case when grouping(source) = 0 then 'source' when grouping(legal_framework) = 0 then 'legalFramework'
+             when grouping(district) = 0 then 'judicialDistrict' else 'total' end as breakdown,
+        coalesce(source, legal_framework, district) as key, count(*)::int as value
+      from (
+        select ${referralGroup(groupBy)} as g, r.source, r.legal_framework, coalesce(ct.judicial_district, 'unknown') as district
+        from referrals r left join courts ct on ct.id = r.court_id
+        where r.submitted_at >= ${start(w)} and r.submitted_at < ${end(w)} and ${referralScope(f)}
+      ) x
+      group by grouping sets ((g), (g, source), (g, legal_framework), (g, district))`,
+  )
+}
+
+/** Refusals and returns: referrals refused or returned with their decision in the period, by reason code. */
+export function referralDecisions(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", case when status = 'refused' then 'referralsRefused' else 'referralsReturned' end as figure,
+        case when grouping(reason) = 0 then 'reasonCode' else 'total' end as breakdown, reason as key, count(*)::int as value
+      from (
+        select ${referralGroup(groupBy)} as g, r.status, coalesce(r.status_reason_code, 'unknown') as reason
+        from referrals r left join courts ct on ct.id = r.court_id
+        where r.status in ('refused', 'returned') and r.decided_at >= ${start(w)} and r.decided_at < ${end(w)} and ${referralScope(f)}
+      ) x
+      group by grouping sets ((g, status), (g, status, reason))`,
+  )
+}
+
+/** Cases started: activated in the period. */
+export function casesStarted(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as "group", 'casesStarted' as figure, 'total' as breakdown, null as key, count(*)::int as value
+      from cases c left join sites cs on cs.id = c.site_id
+      where c.activated_at >= ${start(w)} and c.activated_at < ${end(w)} and ${caseScope(f)}
+      group by 1`,
+  )
+}
+
+/** Cases active at the end of the period: activated before its end and not ended by its last day (suspended ones included). */
+export function casesActiveAtEnd(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as "group", 'casesActiveAtEnd' as figure, 'total' as breakdown, null as key, count(*)::int as value
+      from cases c left join sites cs on cs.id = c.site_id
+      where c.activated_at < ${end(w)} and (c.ended_at is null or ${caseEndDay(w)} > ${toDay(w)}) and ${caseScope(f)}
+      group by 1`,
+  )
+}
+
+/**
+ * Cases active at some point in the period (activated before its end, not ended before its first
+ * day), and how many of them are fee-exempt: one query, so the share is over the same cases.
+ */
+export function casesFeeExempt(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", figure, 'total' as breakdown, null as key, count(*)::int as value
+      from (
+        select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.fee_exempt
+        from cases c left join sites cs on cs.id = c.site_id
+        where c.activated_at < ${end(w)} and (c.ended_at is null or ${caseEndDay(w)} >= ${fromDay(w)}) and ${caseScope(f)}
+      ) x
+      cross join lateral (values ('casesActiveInPeriod'), (case when x.fee_exempt then 'casesFeeExempt' end)) as figures(figure)
+      where figure is not null
+      group by g, figure`,
+  )
+}
+
+/**
+ * Cases suspended during the period: distinct cases with a suspension of at least one day that
+ * overlaps it ([fromDate, untilDate), open-ended until resumed), by the suspension's reason code.
+ */
+export function casesSuspended(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'casesSuspended' as figure, case when grouping(reason) = 0 then 'reasonCode' else 'total' end as breakdown,
+        reason as key, count(distinct case_id)::int as value
+      from (
+        select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.id as case_id, s.reason_code as reason
+        from suspensions s join cases c on c.id = s.case_id left join sites cs on cs.id = c.site_id
+        where s.from_date::date <= ${toDay(w)} and (s.until_date is null or (s.until_date::date > ${fromDay(w)} and s.until_date > s.from_date))
+          and ${caseScope(f)}
+      ) x
+      group by grouping sets ((g), (g, reason))`,
+  )
+}
+
+/** Cases ended in the period: the ending's day (effective date) falls in it; by the ending's reason code. */
+export function casesEnded(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'casesEnded' as figure, case when grouping(reason) = 0 then 'reasonCode' else 'total' end as breakdown,
+        reason as key, count(*)::int as value
+      from (
+        select ${sitedGroup(groupBy, 'c', 'cs')} as g, coalesce(e.reason_code, 'unknown') as reason
+        from cases c left join sites cs on cs.id = c.site_id
+        left join lateral (select reason_code from case_events where case_id = c.id and type = 'ended' order by at desc limit 1) e on true
+        where c.ended_at is not null and ${caseEndDay(w)} between ${fromDay(w)} and ${toDay(w)} and ${caseScope(f)}
+      ) x
+      group by grouping sets ((g), (g, reason))`,
+  )
+}
+
+/** Visits of the period, by kind and by where they ended up (held, cancelled, noshow, interrupted, without_outcome). */
+export function visitCounts(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'visits' as figure,
+        case when grouping(kind) = 0 then 'kind' when grouping(outcome) = 0 then 'outcome' else 'total' end as breakdown,
+        coalesce(kind, outcome) as key, count(*)::int as value
+      from ${periodVisits(w, f, groupBy)} pv
+      group by grouping sets ((g), (g, kind), (g, outcome))`,
+  )
+}
+
+/** Cancelled visits of the period by who cancelled; `late` keeps only those cancelled within the notice period. */
+export function visitsCancelled(db: Queryable, w: Window, f: Filter, groupBy: GroupBy, late: boolean) {
+  return counts(
+    db,
+    sql`select g as "group", ${late ? 'visitsCancelledLate' : 'visitsCancelled'}::text as figure,
+        case when grouping(cancelled_by) = 0 then 'cancelledBy' else 'total' end as breakdown, cancelled_by as key, count(*)::int as value
+      from (select g, coalesce(cancelled_by, 'unknown') as cancelled_by, cancelled_late from ${periodVisits(w, f, groupBy)} pv where outcome = 'cancelled') x
+      where ${late ? sql`cancelled_late` : sql`true`}
+      group by grouping sets ((g), (g, cancelled_by))`,
+  )
+}
+
+/** No-shows of the period: visits whose current outcome is noshow; per role, the visits where a party of that role was absent. */
+export function visitsNoShow(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'visitsNoShow' as figure, case when grouping(role) = 0 then 'partyRole' else 'total' end as breakdown,
+        role as key, count(distinct id)::int as value
+      from (
+        select pv.g, pv.id, coalesce(p.role, 'unknown') as role
+        from ${periodVisits(w, f, groupBy)} pv
+        cross join lateral unnest(pv.absent_party_ids) as absent(party_id)
+        left join parties p on p.id = absent.party_id
+        where pv.outcome = 'noshow'
+      ) x
+      group by grouping sets ((g), (g, role))`,
+  )
+}
+
+/** Interrupted visits of the period: current outcome interrupted. */
+export function visitsInterrupted(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'visitsInterrupted' as figure, 'total' as breakdown, null as key, count(*)::int as value
+      from ${periodVisits(w, f, groupBy)} pv where outcome = 'interrupted' group by g`,
+  )
+}
+
+/**
+ * People served: the distinct parties of cases with at least one visit held in the period (current
+ * outcome fulfilled); children apart, adults by role. Counted per group of the held visit.
+ */
+export function peopleServed(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", figure, case when grouping(role) = 0 then 'role' else 'total' end as breakdown, role as key, count(distinct party_id)::int as value
+      from (
+        select distinct pv.g, p.id as party_id, p.role, case when p.role = 'child' then 'childrenServed' else 'adultsServed' end as figure
+        from ${periodVisits(w, f, groupBy)} pv join parties p on p.case_id = pv.case_id
+        where pv.outcome = 'held'
+      ) x
+      group by grouping sets ((g, figure), (g, figure, role))
+      having figure = 'adultsServed' or grouping(role) = 1`,
+  )
+}
+
+const days = (db: Queryable, figure: string, population: SQL) =>
+  rawRows<DaysRow>(
+    db,
+    sql`select g as "group", ${figure}::text as figure, count(*)::int as count,
+        round(percentile_cont(0.5) within group (order by days)::numeric, 1)::float8 as median,
+        round(percentile_cont(0.9) within group (order by days)::numeric, 1)::float8 as p90
+      from (${population}) x group by g`,
+  )
+
+/** Days from the referral (submitted) to the case's first intake, for cases whose first intake was held in the period. */
+export function daysReferralToIntake(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return days(
+    db,
+    'daysReferralToIntake',
+    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${day(sql`i.first_held_at`, w)} - ${day(sql`r.submitted_at`, w)} as days
+      from cases c join referrals r on r.id = c.referral_id left join sites cs on cs.id = c.site_id
+      join (select case_id, min(held_at) as first_held_at from intakes group by case_id) i on i.case_id = c.id
+      where i.first_held_at >= ${start(w)} and i.first_held_at < ${end(w)} and ${caseScope(f)}`,
+  )
+}
+
+/** Days from the referral to the case's first held visit (its start), for cases whose first held visit was in the period. */
+export function daysReferralToFirstHeldVisit(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return days(
+    db,
+    'daysReferralToFirstHeldVisit',
+    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${day(sql`h.first_start`, w)} - ${day(sql`r.submitted_at`, w)} as days
+      from cases c join referrals r on r.id = c.referral_id left join sites cs on cs.id = c.site_id
+      join (
+        select v.case_id, min(v.starts_at) as first_start from visits v ${currentOutcome}
+        where o.outcome = 'fulfilled' and v.status not in ('cancelled', 'entered-in-error') group by v.case_id
+      ) h on h.case_id = c.id
+      where h.first_start >= ${start(w)} and h.first_start < ${end(w)} and ${caseScope(f)}`,
+  )
+}
+
+/** Trajectory length: days from activation to the ending's day, for activated cases ended in the period. */
+export function daysTrajectory(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return days(
+    db,
+    'daysTrajectory',
+    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${caseEndDay(w)} - ${day(sql`c.activated_at`, w)} as days
+      from cases c left join sites cs on cs.id = c.site_id
+      where c.activated_at is not null and c.ended_at is not null and ${caseEndDay(w)} between ${fromDay(w)} and ${toDay(w)} and ${caseScope(f)}`,
+  )
+}
+
+/** The sites and centres the groups are named after (every one in scope, so a group without data still shows its zeros). */
+export function sitesInScope(db: Queryable, f: Filter) {
+  return rawRows<{ id: string; centreId: string; name: string; judicialDistrict: string }>(
+    db,
+    sql`select id, centre_id as "centreId", name, judicial_district as "judicialDistrict" from sites s
+      where ${equals('s.centre_id', f.centreId)} and ${equals('s.id', f.siteId)}`,
+  )
+}
+
+export function centresInScope(db: Queryable, f: Filter) {
+  return rawRows<{ id: string; name: string }>(db, sql`select id, name from centres c where ${equals('c.id', f.centreId)}`)
+}
+
+/** A site the actor may ask about (any site for the operator), with its centre. */
+export async function siteOf(db: Queryable, siteId: string, centreId: string | null) {
+  const [site] = await rawRows<{ id: string; centreId: string }>(
+    db,
+    sql`select id, centre_id as "centreId" from sites s where s.id = ${siteId}::uuid and ${equals('s.centre_id', centreId)}`,
+  )
+  return site
+}

@@ -26,6 +26,7 @@ import { schedulingRoutes } from './modules/scheduling/routes.js'
 import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
 import { daySheetRoutes } from './modules/day-sheet/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
+import { calendarRoutes } from './modules/calendars/routes.js'
 import type { WebhookPolicy } from './modules/webhooks/service.js'
 
 declare module 'fastify' {
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(schedulingRoutes, { prefix: '/v1' })
   await app.register(visitChangeRoutes, { prefix: '/v1' })
   await app.register(daySheetRoutes, { prefix: '/v1' })
+  await app.register(calendarRoutes, { prefix: '/v1' })
   await app.register(webhookRoutes, { prefix: '/v1', policy: options.webhookPolicy ?? { allowPrivateUrls: false } })
   return app
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponse, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
-import { CalendarFeed, CalendarFeedQuery, CalendarKey, CalendarKeyCreated } from './schemas.js'
+import { emptyBodyAllowed } from '../../http/validation.js'
+import { CalendarFeed, CalendarFeedQuery, CalendarKey, CalendarKeyCreate, CalendarKeyCreated } from './schemas.js'
 import { calendarFeed, createCalendarKey, FEED_DAYS_AHEAD, FEED_DAYS_BACK, revokeCalendarKey } from './service.js'
 
 /** HTTP for counsellors' calendar feeds: the key (made, replaced, revoked with a token) and the feed (opened with the key). */
@@ -55,8 +56,10 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `${WHO} The key is a secret of its own, not an API token, stored only as its hash; an older key stops working at once. ` +
           "`url` is the feed's path and query: prefix it with the address your calendar app reaches this service at, and subscribe to it by URL.",
         params: IdParams,
-        response: { 201: CalendarKeyCreated, ...problemResponses(404, 409) },
+        body: CalendarKeyCreate,
+        response: { 201: CalendarKeyCreated, ...problemResponses(404, 409, 413, 415) },
       },
+      preValidation: emptyBodyAllowed,
     },
     async (request, reply) => {
       const created = await app.db.transaction((tx) => createCalendarKey(tx, request.actor, app.clock.now(), request.params.id))

@@ -22,6 +22,9 @@ export const CalendarKeyCreated = Type.Object(
 )
 export type CalendarKeyCreated = Static<typeof CalendarKeyCreated>
 
+/** Nothing to send: the counsellor is in the path. */
+export const CalendarKeyCreate = Type.Object({}, { additionalProperties: false, examples: [{}] })
+
 export const CalendarKey = Type.Object(
   {
     counsellorId: Uuid,

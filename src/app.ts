@@ -27,6 +27,7 @@ import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
 import { daySheetRoutes } from './modules/day-sheet/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import { statisticsRoutes } from './modules/statistics/routes.js'
+import { calendarRoutes } from './modules/calendars/routes.js'
 import type { WebhookPolicy } from './modules/webhooks/service.js'
 import { visitRoutes } from './modules/visits/routes.js'
 import { observationRoutes } from './modules/observations/routes.js'
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(visitChangeRoutes, { prefix: '/v1' })
   await app.register(daySheetRoutes, { prefix: '/v1' })
   await app.register(statisticsRoutes, { prefix: '/v1' })
+  await app.register(calendarRoutes, { prefix: '/v1' })
   await app.register(webhookRoutes, { prefix: '/v1', policy: options.webhookPolicy ?? { allowPrivateUrls: false } })
   await app.register(visitRoutes, { prefix: '/v1' })
   await app.register(observationRoutes, { prefix: '/v1' })

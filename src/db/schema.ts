@@ -130,6 +130,20 @@ export const counsellorAbsences = pgTable(
   (t) => [index().on(t.counsellorId), check('counsellor_absences_ordered', sql`${t.endsAt} > ${t.startsAt}`)],
 )
 
+/**
+ * The key of a counsellor's calendar feed. A calendar app cannot send a bearer header, so the key
+ * travels in the feed's URL: it is a secret of its own (never an API token), one per counsellor,
+ * stored only as its SHA-256. A new key overwrites the hash, so the old one stops working at once.
+ */
+export const calendarKeys = pgTable('calendar_keys', {
+  counsellorId: uuid()
+    .primaryKey()
+    .references(() => counsellors.id),
+  keyHash: text().notNull(),
+  createdAt: createdAt(),
+  revokedAt: timestamp({ withTimezone: true }),
+})
+
 export const courts = pgTable('courts', {
   id: id(),
   name: text().notNull(),

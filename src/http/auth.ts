@@ -11,8 +11,11 @@ declare module 'fastify' {
     actor: Actor
   }
   interface FastifyContextConfig {
-    /** Roles allowed on this route; every /v1 route must declare them. */
-    roles?: readonly Role[]
+    /**
+     * Roles allowed on this route; every /v1 route must declare them. `public` takes no bearer
+     * token: the route authenticates its caller itself (a calendar feed by the key in its URL).
+     */
+    roles?: readonly Role[] | 'public'
   }
 }
 
@@ -47,7 +50,7 @@ export const authPlugin = fp(
     const lookup = tokenBySecretHash(app.db)
     app.addHook('onRequest', async (request) => {
       const roles = request.routeOptions.config.roles
-      if (!roles) return
+      if (!roles || roles === 'public') return
       request.actor = await authenticate(app, lookup, request)
       if (!roles.includes(request.actor.role as Role)) {
         const denied = `${/^[aeiou]/.test(request.actor.role) ? 'An' : 'A'} ${request.actor.role} token may not ${request.method} ${request.routeOptions.url}`

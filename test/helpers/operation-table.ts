@@ -18,7 +18,7 @@ export interface Expectation {
   /** The path id in a world (default: that world's record of the path's collection). */
   id?: (w: World, subject: Subject | null) => string | Promise<string>
   body?: (w: World, n: number, subject: Subject | null) => unknown
-  query?: (w: World) => string
+  query?: (w: World) => string | Promise<string>
   headers?: (w: World, id: string) => Promise<Record<string, string>>
   /**
    * Another scope: with a path id, B's id and body answer 404 unless this says otherwise per subject;
@@ -29,6 +29,12 @@ export interface Expectation {
 }
 
 const now = () => new Date().toISOString()
+
+async function calendarKeyQuery(w: World) {
+  const made = await call(w.ctx.app, { method: 'POST', url: `/v1/counsellors/${w.counsellorIds[0]}/calendar-key`, token: w.tokens.admin })
+  if (made.status !== 201) throw new Error(`calendar key: ${made.status} ${made.body}`)
+  return `key=${encodeURIComponent(made.json.key as string)}`
+}
 const today = () => new Date().toISOString().slice(0, 10)
 const weekdays = { mon: [{ from: '09:00', to: '17:00' }] }
 
@@ -67,6 +73,11 @@ export const TABLE: Record<string, Expectation> = {
     body: (_w, n) => ({ from: `${localDay(200 + n)}:00Z`, until: `${localDay(200 + n, '12:00')}:00Z` }),
   },
   'GET /v1/counsellors/{id}/absences': { roles: CENTRE, id: (w) => w.counsellorIds[1]! },
+  // No token: the feed opens with its key, made afresh for the world's counsellor (earlier requests may have replaced or revoked it).
+  'GET /v1/counsellors/{id}/calendar.ics': { roles: 'public', query: calendarKeyQuery },
+  // A counsellor token for its own counsellor, the world's first (another one's answers 404).
+  'POST /v1/counsellors/{id}/calendar-key': { roles: CENTRE },
+  'DELETE /v1/counsellors/{id}/calendar-key': { roles: CENTRE },
 
   // Courts are a shared registry the operator keeps: every centre refers families from every court.
   'POST /v1/courts': { roles: ['operator'], body: (_w, n) => ({ name: `Court ${n}`, judicialDistrict: 'Gent' }) },

@@ -106,7 +106,7 @@ t.test('every operation × every token × own and other scope', async (t) => {
   const send = async (op: Operation, subject: Subject | null, world: World, spec: Expectation, label: string, extraQuery = '') => {
     // A 404 may name the id it was asked for; only what the request did not carry counts as a leak.
     const id = op.path.includes('{id}') ? await (spec.id?.(world, subject) ?? defaultId(world, op)) : null
-    const query = [spec.query?.(world), extraQuery].filter(Boolean).join('&')
+    const query = [await spec.query?.(world), extraQuery].filter(Boolean).join('&')
     const url = op.path.replace('{id}', id ?? '') + (query ? `?${query}` : '')
     const body = op.body ? (spec.body?.(world, ++n, subject) ?? {}) : undefined
     const headers: Record<string, string> = { 'idempotency-key': `matrix-${++n}`, ...(id && spec.headers ? await spec.headers(world, id) : {}) }

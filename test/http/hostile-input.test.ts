@@ -244,7 +244,7 @@ t.test('no request a client can make is answered 5xx; every answer is documented
       const url = op.path.replace('{id}', id ?? '')
       const body = op.body ? (spec.body?.(A, sent, subject) ?? {}) : undefined
       const fixed = id && spec.headers ? await spec.headers(A, id) : {}
-      let all = variants(op, url, id, spec.query?.(A) ?? '', body, realIds)
+      let all = variants(op, url, id, (await spec.query?.(A)) ?? '', body, realIds)
       // A fixed sample per operation: shuffled by the seed, the first PER_OPERATION kept.
       if (all.length > PER_OPERATION) {
         all = all

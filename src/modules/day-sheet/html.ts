@@ -12,14 +12,14 @@ import type { DaySheet } from './schemas.js'
 
 const eta = new Eta({ views: fileURLToPath(new URL('.', import.meta.url)), autoEscape: true, cache: true })
 
-const KIND: Record<VisitKind, string> = {
+export const KIND: Record<VisitKind, string> = {
   supervised_visit: 'begeleid bezoek',
   supervised_handover: 'begeleide overdracht',
   outside_visit: 'bezoek buiten de bezoekruimte',
   conversation: 'gesprek',
 }
 
-const STATUS: Record<VisitStatus, string> = {
+export const STATUS: Record<VisitStatus, string> = {
   booked: 'gepland',
   arrived: 'aangekomen',
   fulfilled: 'afgerond',
@@ -29,7 +29,7 @@ const STATUS: Record<VisitStatus, string> = {
   'entered-in-error': 'foutief ingevoerd',
 }
 
-const ROLE: Record<PartyRole, string> = {
+export const ROLE: Record<PartyRole, string> = {
   child: 'kind',
   visiting_parent: 'bezoekende ouder',
   visiting_grandparent: 'bezoekende grootouder',

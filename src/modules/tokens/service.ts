@@ -20,8 +20,8 @@ const TOKEN_PREFIX = 'bzr_'
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex')
 
 /** A new opaque secret: 256 random bits behind a recognisable prefix (so leaked tokens can be found by scanners). */
-export function newSecret(): { secret: string; secretHash: string } {
-  const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url')
+export function newSecret(prefix = TOKEN_PREFIX): { secret: string; secretHash: string } {
+  const secret = prefix + randomBytes(32).toString('base64url')
   return { secret, secretHash: hashSecret(secret) }
 }
 

@@ -24,6 +24,7 @@ import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
 import { availabilityRoutes } from './modules/scheduling/availability-routes.js'
 import { schedulingRoutes } from './modules/scheduling/routes.js'
 import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
+import { reportRoutes } from './modules/reports/routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -91,6 +92,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(availabilityRoutes, { prefix: '/v1' })
   await app.register(schedulingRoutes, { prefix: '/v1' })
   await app.register(visitChangeRoutes, { prefix: '/v1' })
+  await app.register(reportRoutes, { prefix: '/v1' })
   return app
 }
 

@@ -28,6 +28,23 @@ export interface Expectation {
   other?: number | null | Partial<Record<Subject, number>>
 }
 
+/** Who reads reports: the centre's office and integration, the court's clerk and integration; not counsellors. */
+const REPORT_READERS: Subject[] = ['admin', 'staff', 'integration', 'clerk', 'court-integration']
+
+/** The world's first report in the feed (its case's activation). */
+async function firstReport(w: World) {
+  const feed = await call(w.ctx.app, { url: '/v1/reports?limit=1', token: w.tokens.admin })
+  if (feed.status !== 200 || !feed.json.items.length) throw new Error(`no report in world ${w.name}: ${feed.status} ${feed.body}`)
+  return feed.json.items[0].id as string
+}
+
+/** A fresh progress report on the world's case. */
+async function progressReport(w: World) {
+  const issued = await call(w.ctx.app, { method: 'POST', url: `/v1/cases/${w.caseId}/reports`, token: w.tokens.admin, body: { kind: 'progress' } })
+  if (issued.status !== 201) throw new Error(`progress report in world ${w.name}: ${issued.status} ${issued.body}`)
+  return issued.json.id as string
+}
+
 const now = () => new Date().toISOString()
 const today = () => new Date().toISOString().slice(0, 10)
 const weekdays = { mon: [{ from: '09:00', to: '17:00' }] }
@@ -203,6 +220,14 @@ export const TABLE: Record<string, Expectation> = {
     body: () => ({ durationMinutes: 60 }),
     headers: async (w, id) => ({ 'if-match': String((await call(w.ctx.app, { url: `/v1/visits/${id}`, token: w.tokens.admin })).headers.etag ?? '"1"') }),
   },
+
+  // Reports: the world's activation and refusal issued some; a progress report is issued on demand.
+  'GET /v1/reports': { roles: REPORT_READERS },
+  'GET /v1/reports/{id}': { roles: REPORT_READERS, id: firstReport },
+  'GET /v1/reports/{id}/verify': { roles: REPORT_READERS, id: firstReport },
+  'POST /v1/cases/{id}/reports': { roles: WRITERS, body: () => ({ kind: 'progress', language: 'fr' }) },
+  // A report is corrected once: each call corrects a fresh one.
+  'POST /v1/reports/{id}/corrections': { roles: WRITERS, id: progressReport, body: () => ({ correctionNote: 'Matrix correction.' }) },
 }
 
 /** The default path id of an operation in a world: its record of the path's collection. */

@@ -7,6 +7,7 @@ import { endingCategories } from '../../domain/reason-codes.js'
 import { audit } from '../audit/service.js'
 import { conflict, invalidInput } from '../../domain/errors.js'
 import { requireReason } from '../reason-codes/queries.js'
+import { issueReport } from '../reports/service.js'
 import { cancelFutureVisits, cancelVisitsInSuspension } from '../visits/cancellation.js'
 import { caseTimeZone, loadReadiness, nextCaseStatus, type CaseRow } from './queries.js'
 import type { EndBody, ExtendBody, ResumeBody, SuspendBody } from './schemas.js'
@@ -16,6 +17,7 @@ import { addEvent } from './views.js'
  * Case state changes. Each takes the case row already locked FOR UPDATE by the caller's
  * transaction, so work belonging to the same change (e.g. cancelling the visits inside a
  * suspension) can be added in that transaction, and `now`, the instant the change is judged on.
+ * Each change the referrer is told of issues its report in that same transaction.
  */
 
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
@@ -47,6 +49,7 @@ export async function activateCase(tx: Tx, actor: Actor, now: Date, caseRow: Cas
   const updated = await update(tx, caseRow, { status, activatedAt: now, plannedEndDate })
   const event = await addEvent(tx, actor, caseRow.id, { type: 'activated', data: { plannedEndDate } })
   await record(tx, actor, caseRow, 'activated')
+  await issueReport(tx, actor, now, { kind: 'case_started', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
 }
 
@@ -106,6 +109,7 @@ export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: Case
     data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null, cancelledVisitIds },
   })
   await record(tx, actor, caseRow, 'suspended')
+  await issueReport(tx, actor, now, { kind: 'suspension', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, suspension: suspension!, event }
 }
 
@@ -133,6 +137,7 @@ export async function resumeCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseR
     data: { suspensionIds: open.map((s) => s.id), until: today },
   })
   await record(tx, actor, caseRow, 'resumed')
+  await issueReport(tx, actor, now, { kind: 'resumption', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
 }
 
@@ -157,5 +162,6 @@ export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow,
     data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status, cancelledVisitIds },
   })
   await record(tx, actor, caseRow, 'ended')
+  await issueReport(tx, actor, now, { kind: 'ending', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
 }

@@ -58,7 +58,6 @@ export const HEADINGS: Words<
   | 'late'
   | 'cancelledBy'
   | 'noShow'
-  | 'absent'
   | 'interrupted'
   | 'observations'
   | 'noObservations'
@@ -69,7 +68,7 @@ export const HEADINGS: Words<
   | 'fingerprint'
   | 'none'
 > = {
-  referrer: { nl: 'Verwijzer', fr: 'Mandant', en: 'Referrer' },
+  referrer: { nl: 'Gegevens', fr: 'Références', en: 'Particulars' },
   court: { nl: 'Rechtbank', fr: 'Tribunal', en: 'Court' },
   courtReference: { nl: 'Rolnummer', fr: 'Numéro de rôle', en: 'Roll number' },
   centre: { nl: 'Centrum', fr: 'Centre', en: 'Centre' },
@@ -95,7 +94,6 @@ export const HEADINGS: Words<
   late: { nl: 'waarvan laattijdig', fr: 'dont tardivement', en: 'of which late' },
   cancelledBy: { nl: 'Geannuleerd door', fr: 'Annulés par', en: 'Cancelled by' },
   noShow: { nl: 'Niet opgedaagd', fr: 'Absence non excusée', en: 'No-show' },
-  absent: { nl: 'Afwezig', fr: 'Absent', en: 'Absent' },
   interrupted: { nl: 'Onderbroken', fr: 'Interrompus', en: 'Interrupted' },
   observations: { nl: 'Feitelijke observaties', fr: 'Observations factuelles', en: 'Factual observations' },
   noObservations: { nl: 'Geen.', fr: 'Aucune.', en: 'None.' },

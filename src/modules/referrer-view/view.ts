@@ -109,6 +109,8 @@ export const REFERRER_VIEW_FIELDS = {
   reportIssuer: ['centreId', 'centreName', 'role'],
   reportPeriod: ['from', 'to'],
   reportDecision: ['date', 'reason', 'courtNote', 'from', 'until', 'effectiveDate', 'plannedEndDate', 'missingItems', 'refusedAfterIntake'],
+  /** A coded reason in a report: its label is the one of the report's language. */
+  reportReason: ['category', 'code', 'label'],
   reportVisits: ['planned', 'held', 'booked', 'cancelled', 'noShow', 'interrupted'],
   reportCancellations: ['total', 'late', 'by'],
   reportCancelledBy: ['visiting_party', 'residing_party', 'child', 'centre', 'referrer'],

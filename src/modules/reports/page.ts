@@ -70,7 +70,7 @@ export function reportPage(report: Report): ReportPage {
         { label: h('booked'), value: String(v.booked) },
         { label: h('cancelled'), value: `${v.cancelled.total} (${h('late')}: ${v.cancelled.late})` },
         { label: h('cancelledBy'), value: by.length ? by.join('; ') : h('none') },
-        { label: h('noShow'), value: absent.length ? `${v.noShow.visits} (${h('absent')} — ${absent.join('; ')})` : String(v.noShow.visits) },
+        { label: h('noShow'), value: absent.length ? `${v.noShow.visits} (${absent.join('; ')})` : String(v.noShow.visits) },
         { label: h('interrupted'), value: String(v.interrupted) },
       ],
       paragraphs: [],

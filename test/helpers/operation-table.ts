@@ -3,6 +3,8 @@
  * how to make a valid request for it in a world (path id, body, query, headers). The authorization
  * matrix checks the roles against it; the hostile-input suite starts from its valid requests.
  */
+import { eq } from 'drizzle-orm'
+import { reports } from '../../src/db/schema.js'
 import { call } from './app.js'
 import { dayFromNow, freshCase, freshReferral, localDay, type Operation, type Subject, type World } from './openapi-harness.js'
 
@@ -31,11 +33,14 @@ export interface Expectation {
 /** Who reads reports: the centre's office and integration, the court's clerk and integration; not counsellors. */
 const REPORT_READERS: Subject[] = ['admin', 'staff', 'integration', 'clerk', 'court-integration']
 
-/** The world's first report in the feed (its case's activation). */
+/**
+ * The world's first report (its case's activation), looked up in the database: the feed shows a
+ * report only once no older transaction on the server is running, which another suite may delay.
+ */
 async function firstReport(w: World) {
-  const feed = await call(w.ctx.app, { url: '/v1/reports?limit=1', token: w.tokens.admin })
-  if (feed.status !== 200 || !feed.json.items.length) throw new Error(`no report in world ${w.name}: ${feed.status} ${feed.body}`)
-  return feed.json.items[0].id as string
+  const [report] = await w.ctx.database.db.select({ id: reports.id }).from(reports).where(eq(reports.centreId, w.centreId)).orderBy(reports.id).limit(1)
+  if (!report) throw new Error(`no report in world ${w.name}`)
+  return report.id
 }
 
 /** A fresh progress report on the world's case. */

@@ -6,9 +6,10 @@
  * supersedes it without changing it; and it prints as a PDF and as a page in its language.
  */
 import t from 'tap'
-import { sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { fixedClock } from '../../src/clock.js'
 import { rawRows } from '../../src/db/client.js'
+import { reports } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/db/seed.js'
 import { buildTestApp, call, referralBody, tokenFor } from '../helpers/app.js'
 import { activeCase, bookVisits, fetchReport, hasChromium, hasPdftotext, pdfText, printedHtml, recordOutcomes } from './fixtures.js'
@@ -46,10 +47,25 @@ const feed = async (token = c.clerk) => {
     after = page.json.nextCursor
   }
 }
+/**
+ * The one report of a kind on a case or referral, found in the database and read over HTTP (the
+ * feed has its own test: on a shared PostgreSQL another suite's open transaction may delay it).
+ */
 const reportOf = async (kind: string, subject: { caseId?: string; referralId?: string }) => {
-  const found = (await feed(c.staff)).filter((r) => r.kind === kind && (subject.caseId ? r.caseId === subject.caseId : r.referralId === subject.referralId))
+  const found = await database.db
+    .select({ id: reports.id })
+    .from(reports)
+    .where(
+      and(
+        eq(reports.kind, kind as 'ending'),
+        subject.caseId ? eq(reports.caseId, subject.caseId) : eq(reports.referralId, subject.referralId!),
+        isNull(reports.supersedes),
+      ),
+    )
   if (found.length !== 1) throw new Error(`${found.length} ${kind} reports`)
-  return found[0]
+  const read = await fetchReport(ctx, found[0]!.id, c.staff)
+  if (read.status !== 200) throw new Error(read.text)
+  return JSON.parse(read.text)
 }
 
 const visitIds = await bookVisits(ctx, c, 6)
@@ -132,6 +148,7 @@ t.test('the decision is stated with its coded reason and court note, never the e
 t.test('visit counts are the case’s visits in the period', async (t) => {
   const suspension = await reportOf('suspension', { caseId: c.caseId })
   t.same(suspension.visits, expected, 'planned, held, booked, cancelled by whom and late, no-show by role (the current outcome), interrupted')
+  for (const kind of ['resumption', 'ending'] as const) t.same((await reportOf(kind, { caseId: c.caseId })).visits, expected, `${kind}: the same visits`)
   t.equal(suspension.observations, null, 'the centre reports attendance only (the default): no observations')
   const started = await reportOf('case_started', { caseId: c.caseId })
   t.equal(started.visits.planned, 0, 'at the start nothing had taken place yet')

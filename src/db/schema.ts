@@ -722,7 +722,7 @@ const xid8 = customType<{ data: string; driverData: string }>({
 
 /**
  * A report sent to the referrer: its content is frozen when issued (a trigger in
- * migrations/0012_reports_append_only.sql refuses UPDATE) and hashed; a correction is a new report
+ * migrations/0013_reports_append_only.sql refuses UPDATE) and hashed; a correction is a new report
  * that supersedes it. `xid` is the issuing transaction's id, which the feed orders and filters by
  * (see src/modules/reports/queries.ts): a report becomes visible in the feed only once no
  * transaction that could still commit one before it is running.

@@ -22,8 +22,11 @@ import type {
   ChildProtectionAction,
   DeliveryStatus,
   WebhookEvent,
+  ReportKind,
+  ReportLanguage,
 } from '../domain/vocabulary.js'
 import type { CentreSettings } from '../domain/centre-settings.js'
+import type { ReportContent } from '../domain/reports.js'
 
 // Ids are UUIDv7: time-ordered, so keyset pagination on the id alone lists in creation order.
 const id = () =>
@@ -819,4 +822,58 @@ export const webhookAttempts = pgTable(
     durationMs: integer().notNull(),
   },
   (t) => [index().on(t.deliveryId)],
+)
+// ── Reports to the referrer ───────────────────────────────────────────────────────────────────
+
+/** A transaction id with its epoch (PostgreSQL's xid8): it never wraps around, and compares as a number. */
+const xid8 = customType<{ data: string; driverData: string }>({
+  dataType: () => 'xid8',
+  fromDriver: (value) => String(value),
+})
+
+/**
+ * A report sent to the referrer: its content is frozen when issued (a trigger in
+ * migrations/0017_reports_append_only.sql refuses UPDATE) and hashed; a correction is a new report
+ * that supersedes it. `xid` is the issuing transaction's id, which the feed orders and filters by
+ * (see src/modules/reports/queries.ts): a report becomes visible in the feed only once no
+ * transaction that could still commit one before it is running.
+ */
+export const reports = pgTable(
+  'reports',
+  {
+    id: uuid().primaryKey(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    /** The referring court, when there is one: its clerks and integrations read the report. */
+    courtId: uuid().references(() => courts.id),
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    caseId: uuid().references(() => cases.id),
+    kind: text().$type<ReportKind>().notNull(),
+    language: text().$type<ReportLanguage>().notNull(),
+    /** The case event the report tells of (activation, suspension, resumption, ending); a correction rebuilds from it. */
+    caseEventId: uuid().references(() => caseEvents.id),
+    supersedes: uuid().references((): AnyPgColumn => reports.id),
+    content: jsonb().$type<ReportContent>().notNull(),
+    /** SHA-256 (hex) of the content canonicalised by RFC 8785. */
+    sha256: text().notNull(),
+    issuedAt: timestamp({ withTimezone: true }).notNull(),
+    issuedByTokenId: uuid(),
+    xid: xid8()
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+  },
+  (t) => [
+    index().on(t.xid, t.id),
+    index().on(t.caseId),
+    index().on(t.referralId),
+    index().on(t.centreId),
+    index().on(t.courtId),
+    uniqueIndex('reports_superseded_once').on(t.supersedes),
+    check('reports_kind', sql`${t.kind} in ('referral_refused', 'referral_returned', 'case_started', 'suspension', 'resumption', 'ending', 'progress')`),
+    check('reports_language', sql`${t.language} in ('nl', 'fr', 'en')`),
+    check('reports_case_kinds', sql`${t.kind} in ('referral_refused', 'referral_returned') or ${t.caseId} is not null`),
+  ],
 )

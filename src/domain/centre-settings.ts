@@ -1,11 +1,12 @@
-import type { PartySide } from './vocabulary.js'
+import type { PartySide, ReportContentPolicy } from './vocabulary.js'
 
 /** A centre's own rules: how long a case runs, how visits are staggered, what counts as late or repeated. */
 export interface CentreSettings {
   plannedDurationMonths: number
   stagger: { firstToArrive: PartySide; arrivalGapMinutes: number; departureGapMinutes: number }
   holidayOptOuts: string[]
-  reportableObservations: boolean
+  /** What reports to the referrer contain: attendance only, or also observations marked reportable. */
+  reportContent: ReportContentPolicy
   /** A cancellation less than this many hours before the visit starts is flagged late. */
   cancellationNoticeHours: number
   /** A party that missed this many consecutive visits is flagged on the case (a signal for staff, not a decision). */
@@ -25,7 +26,7 @@ export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
   plannedDurationMonths: 6,
   stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 15, departureGapMinutes: 15 },
   holidayOptOuts: [],
-  reportableObservations: true,
+  reportContent: 'attendance_only',
   cancellationNoticeHours: 24,
   consecutiveAbsencesSignal: 2,
   childRefusalsSignal: 2,

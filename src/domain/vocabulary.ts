@@ -84,3 +84,20 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 /** A webhook delivery waits for its next attempt, was acknowledged, or was given up on. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+/**
+ * The reports a centre sends the referrer: one issued with each decision the court is told of, and
+ * `progress` on demand (e.g. before a hearing).
+ */
+export const REPORT_KINDS = ['referral_refused', 'referral_returned', 'case_started', 'suspension', 'resumption', 'ending', 'progress'] as const
+export type ReportKind = (typeof REPORT_KINDS)[number]
+
+/** The languages a report is written in: those the reason catalogue has labels in. */
+export const REPORT_LANGUAGES = ['nl', 'fr', 'en'] as const satisfies readonly Language[]
+export type ReportLanguage = (typeof REPORT_LANGUAGES)[number]
+
+/**
+ * What a centre puts in its reports: attendance only (the default), or also the factual observations
+ * a counsellor marked reportable (never a child-protection record).
+ */
+export const REPORT_CONTENTS = ['attendance_only', 'factual_observations'] as const
+export type ReportContentPolicy = (typeof REPORT_CONTENTS)[number]

@@ -3,6 +3,8 @@
  * how to make a valid request for it in a world (path id, body, query, headers). The authorization
  * matrix checks the roles against it; the hostile-input suite starts from its valid requests.
  */
+import { eq } from 'drizzle-orm'
+import { reports } from '../../src/db/schema.js'
 import { call } from './app.js'
 import { dayFromNow, freshCase, freshReferral, localDay, type Operation, type Subject, type World } from './openapi-harness.js'
 
@@ -26,6 +28,26 @@ export interface Expectation {
    * scope is the installation: it reads every centre, court and court-scoped token.
    */
   other?: number | null | Partial<Record<Subject, number>>
+}
+
+/** Who reads reports: the centre's office and integration, the court's clerk and integration; not counsellors. */
+const REPORT_READERS: Subject[] = ['admin', 'staff', 'integration', 'clerk', 'court-integration']
+
+/**
+ * The world's first report (its case's activation), looked up in the database: the feed shows a
+ * report only once no older transaction on the server is running, which another suite may delay.
+ */
+async function firstReport(w: World) {
+  const [report] = await w.ctx.database.db.select({ id: reports.id }).from(reports).where(eq(reports.centreId, w.centreId)).orderBy(reports.id).limit(1)
+  if (!report) throw new Error(`no report in world ${w.name}`)
+  return report.id
+}
+
+/** A fresh progress report on the world's case. */
+async function progressReport(w: World) {
+  const issued = await call(w.ctx.app, { method: 'POST', url: `/v1/cases/${w.caseId}/reports`, token: w.tokens.admin, body: { kind: 'progress' } })
+  if (issued.status !== 201) throw new Error(`progress report in world ${w.name}: ${issued.status} ${issued.body}`)
+  return issued.json.id as string
 }
 
 const now = () => new Date().toISOString()
@@ -250,6 +272,14 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/visits/{id}/check-in': { roles: CENTRE, own: [409], body: (w) => ({ partyId: w.parties.visiting }) },
   'POST /v1/visits/{id}/check-out': { roles: CENTRE, own: [409], body: (w) => ({ partyId: w.parties.visiting }) },
   'POST /v1/visits/{id}/outcome': { roles: CENTRE, own: [409], body: (w) => ({ outcome: 'noshow', absentPartyIds: [w.parties.visiting] }) },
+
+  // Reports: the world's activation and refusal issued some; a progress report is issued on demand.
+  'GET /v1/reports': { roles: REPORT_READERS },
+  'GET /v1/reports/{id}': { roles: REPORT_READERS, id: firstReport },
+  'GET /v1/reports/{id}/verify': { roles: REPORT_READERS, id: firstReport },
+  'POST /v1/cases/{id}/reports': { roles: WRITERS, body: () => ({ kind: 'progress', language: 'fr' }) },
+  // A report is corrected once: each call corrects a fresh one.
+  'POST /v1/reports/{id}/corrections': { roles: WRITERS, id: progressReport, body: () => ({ correctionNote: 'Matrix correction.' }) },
 }
 
 /** The default path id of an operation in a world: its record of the path's collection. */

@@ -15,7 +15,7 @@ import { rawRows } from '../../src/db/client.js'
 import { setupCentre } from '../../src/db/seed.js'
 import { enqueueEvent } from '../../src/modules/webhooks/service.js'
 import { deliveryWorker } from '../../src/modules/webhooks/worker.js'
-import { buildTestApp, call, onPostgres, tokenFor } from '../helpers/app.js'
+import { acceptedCase, buildTestApp, call, completeIntake, onPostgres, tokenFor } from '../helpers/app.js'
 
 const silent = { info() {}, warn() {}, error() {} }
 
@@ -228,6 +228,40 @@ t.test('a deleted webhook gets nothing more; its pending deliveries are given up
   await drain(() => worker().runOnce())
   t.equal(gone.received.length, 0)
   t.match((await call(app, { url: `/v1/webhooks/${hook.json.id}/deliveries?status=failed`, token: admin })).json.items, [{ status: 'failed', attempts: 0 }])
+  primary.received.length = 0
+})
+
+t.test('a report issued by a decision reaches the receiver, signed, with nothing internal', async (t) => {
+  primary.received.length = 0
+  const c = await acceptedCase(ctx)
+  await completeIntake(ctx, c)
+  await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/activate`, token: c.staff, body: {} })
+  const marker = 'INTERNAL-ONLY-91c2'
+  const suspended = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${c.caseId}/suspend`,
+    token: c.staff,
+    body: { reasonCode: 'illness', explanation: `${marker} the father is in hospital`, from: '2030-01-01' },
+  })
+  t.equal(suspended.status, 200, suspended.body)
+  await drain(() => worker().runOnce())
+  const events = primary.received.map((r) => ({ ...JSON.parse(r.body), verified: r.verified }))
+  t.same(
+    events.map((e) => e.data.kind),
+    ['case_started', 'suspension'],
+    'one event per report, in order',
+  )
+  t.ok(
+    events.every((e) => e.type === 'report.issued' && e.verified && e.data.caseId === c.caseId),
+    'signed report.issued events',
+  )
+  const report = await call(app, { url: `/v1/reports/${events[1].data.reportId}`, token: admin })
+  t.equal(report.status, 200, 'the receiver fetches the report it was told of')
+  t.equal(events[1].data.sha256, report.json.sha256)
+  t.notOk(
+    primary.received.some((r) => r.body.includes(marker)),
+    'no internal text in any webhook body',
+  )
   primary.received.length = 0
 })
 

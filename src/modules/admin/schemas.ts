@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { PageQuery } from '../../http/pagination.js'
-import { Instant, LocalDate, NonEmpty, PartySideSchema, Stored, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
+import { REPORT_CONTENTS } from '../../domain/vocabulary.js'
+import { Instant, LocalDate, NonEmpty, PartySideSchema, Stored, StringEnum, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
 
 /** Centres, their reference data (sites, rooms, counsellors, absences) and the courts: what is sent and shown. */
 
@@ -24,7 +25,11 @@ export const CentreSettingsSchema = Type.Object(
       description: 'Belgian public holidays on which this centre stays open',
       examples: [['armistice']],
     }),
-    reportableObservations: Type.Boolean({ description: 'Whether reports may include observations marked reportable', examples: [true] }),
+    reportContent: StringEnum(REPORT_CONTENTS, {
+      description:
+        'What reports to the referrer contain: attendance_only (visit counts and decisions), or factual_observations (also the observations a counsellor marked reportable; never a child-protection record)',
+      examples: ['attendance_only'],
+    }),
     cancellationNoticeHours: Type.Integer({
       minimum: 0,
       maximum: 336,

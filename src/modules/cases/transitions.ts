@@ -9,6 +9,7 @@ import { conflict, invalidInput, notAllowed } from '../../domain/errors.js'
 import { extensionBeyondLimits } from '../../domain/trajectory.js'
 import { centreSettings } from '../visits/queries.js'
 import { requireReason } from '../reason-codes/queries.js'
+import { issueReport } from '../reports/service.js'
 import { cancelFutureVisits, cancelVisitsInSuspension } from '../visits/cancellation.js'
 import { caseTimeZone, loadReadiness, nextCaseStatus, type CaseRow } from './queries.js'
 import type { EndBody, ExtendBody, ResumeBody, SuspendBody } from './schemas.js'
@@ -18,6 +19,7 @@ import { addEvent } from './views.js'
  * Case state changes. Each takes the case row already locked FOR UPDATE by the caller's
  * transaction, so work belonging to the same change (e.g. cancelling the visits inside a
  * suspension) can be added in that transaction, and `now`, the instant the change is judged on.
+ * Each change the referrer is told of issues its report in that same transaction.
  */
 
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
@@ -49,6 +51,7 @@ export async function activateCase(tx: Tx, actor: Actor, now: Date, caseRow: Cas
   const updated = await update(tx, caseRow, { status, activatedAt: now, plannedEndDate })
   const event = await addEvent(tx, actor, caseRow.id, { type: 'activated', data: { plannedEndDate } })
   await record(tx, actor, caseRow, 'activated')
+  await issueReport(tx, actor, now, { kind: 'case_started', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
 }
 
@@ -139,6 +142,7 @@ export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: Case
     data: { suspensionId: suspension!.id, from: body.from, until: body.until ?? null, cancelledVisitIds },
   })
   await record(tx, actor, caseRow, 'suspended')
+  await issueReport(tx, actor, now, { kind: 'suspension', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, suspension: suspension!, event }
 }
 
@@ -166,6 +170,7 @@ export async function resumeCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseR
     data: { suspensionIds: open.map((s) => s.id), until: today },
   })
   await record(tx, actor, caseRow, 'resumed')
+  await issueReport(tx, actor, now, { kind: 'resumption', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
 }
 
@@ -190,5 +195,6 @@ export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow,
     data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status, cancelledVisitIds },
   })
   await record(tx, actor, caseRow, 'ended')
+  await issueReport(tx, actor, now, { kind: 'ending', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
 }

@@ -11,6 +11,7 @@ import { audit } from '../audit/service.js'
 import { referralScope } from '../cases/access.js'
 import { addEvent, renderCase } from '../cases/views.js'
 import { requireReason } from '../reason-codes/queries.js'
+import { issueReport } from '../reports/service.js'
 import { findReferral, lockReferral, type ReferralRow } from './queries.js'
 import type { AcceptBody, RefuseBody, ReferralCreate, ReferralQuery, ReturnBody, TransferBody, WaitlistBody, WithdrawBody } from './schemas.js'
 import { referralDefects } from './validation.js'
@@ -133,18 +134,22 @@ async function decide(
 export const waitlistReferral = (tx: Tx, actor: Actor, now: Date, id: string, input: WaitlistBody) =>
   decide(tx, actor, now, id, 'waitlist', async () => ({ waitlistedAt: now, statusExplanation: input.explanation ?? null }))
 
-export const refuseReferral = (tx: Tx, actor: Actor, now: Date, id: string, input: RefuseBody) =>
-  decide(tx, actor, now, id, 'refuse', async (row) => {
+/** Refused with a coded reason; the referrer's report is issued in the same transaction. */
+export async function refuseReferral(tx: Tx, actor: Actor, now: Date, id: string, input: RefuseBody) {
+  const referral = await decide(tx, actor, now, id, 'refuse', async (row) => {
     await requireReason(tx, row.centreId, ['refusal'], input.reasonCode)
     return { statusReasonCode: input.reasonCode, statusExplanation: input.explanation, statusCourtNote: input.courtNote ?? null, decidedAt: now }
   })
+  await issueReport(tx, actor, now, { kind: 'referral_refused', referralId: referral.id })
+  return referral
+}
 
-/** Back to the referrer, who completes it; an incomplete referral says what is missing. */
+/** Back to the referrer, who completes it; an incomplete referral says what is missing. The referrer's report goes with it. */
 export async function returnReferral(tx: Tx, actor: Actor, now: Date, id: string, input: ReturnBody) {
   if (input.reasonCode === 'incomplete_referral' && !input.missingItems?.length) {
     throw invalidInput('body', '/missingItems', 'must list what is missing when the reason is incomplete_referral')
   }
-  return decide(tx, actor, now, id, 'return', async (row) => {
+  const referral = await decide(tx, actor, now, id, 'return', async (row) => {
     await requireReason(tx, row.centreId, ['return'], input.reasonCode)
     return {
       statusReasonCode: input.reasonCode,
@@ -154,6 +159,8 @@ export async function returnReferral(tx: Tx, actor: Actor, now: Date, id: string
       decidedAt: now,
     }
   })
+  await issueReport(tx, actor, now, { kind: 'referral_returned', referralId: referral.id })
+  return referral
 }
 
 export const withdrawReferral = (tx: Tx, actor: Actor, now: Date, id: string, input: WithdrawBody) =>

@@ -1,0 +1,190 @@
+import canonicalize from 'canonicalize'
+import { createHash } from 'node:crypto'
+import { CAUTION } from './report-wording.js'
+import {
+  CANCELLED_BY,
+  REPORT_LANGUAGES,
+  type CancelledBy,
+  type ObservationKind,
+  type PartyRole,
+  type ReasonCategory,
+  type ReportKind,
+  type ReportLanguage,
+} from './vocabulary.js'
+
+/**
+ * A report to the referrer, built from facts. The facts a report is made of are court-safe by their
+ * type: nothing internal is among them (no explanation of a decision, no observation that is not
+ * reportable, no child-protection record, no times, rooms, counsellors or contact details), so the
+ * content cannot carry what the caller did not hand over. Building is pure; the module gathers the facts.
+ */
+
+/** A coded reason as the report states it: the label in the report's language. */
+export interface ReportReason {
+  category: ReasonCategory
+  code: string
+  label: string
+}
+
+/** What came of the visits in the report's period (conversations and entries in error left out). */
+export interface VisitCounts {
+  /** Every visit planned in the period, whatever came of it. */
+  planned: number
+  /** Held (fulfilled). */
+  held: number
+  /** Booked and not yet concluded (still to come, or awaiting its outcome). */
+  booked: number
+  cancelled: { total: number; late: number; by: Record<CancelledBy, number> }
+  /** Visits someone did not come to; per party role, the visits that role missed. */
+  noShow: { visits: number; byParty: { role: PartyRole; visits: number }[] }
+  interrupted: number
+}
+
+export interface ReportObservation {
+  kind: ObservationKind
+  date: string
+  text: string
+}
+
+export interface ReportDecision {
+  /** The day of the decision (YYYY-MM-DD). */
+  date: string
+  reason: ReportReason | null
+  courtNote: string | null
+  from?: string
+  until?: string | null
+  effectiveDate?: string
+  plannedEndDate?: string
+  missingItems?: string[]
+  refusedAfterIntake?: boolean
+}
+
+/** The stored, hashed content of a report: what the referrer receives. */
+export interface ReportContent {
+  id: string
+  kind: ReportKind
+  language: ReportLanguage
+  referralId: string
+  caseId: string | null
+  referrer: { courtId: string | null; courtName: string | null; courtReference: string | null }
+  issuer: { centreId: string; centreName: string; role: string }
+  period: { from: string; to: string }
+  decision: ReportDecision | null
+  visits: VisitCounts | null
+  /** null when the centre reports attendance only. */
+  observations: ReportObservation[] | null
+  caution: string
+  supersedes: string | null
+  correctionNote: string | null
+  issuedAt: string
+}
+
+/** A reason with its labels in every language, as the reason catalogue gives it. */
+export interface LabelledReason {
+  category: ReasonCategory
+  code: string
+  label: Record<ReportLanguage, string>
+}
+
+/** An observation as gathered: the text only of reportable ones, and whether a child-protection record is attached. */
+export interface ObservationFact {
+  id: string
+  amends: string | null
+  kind: ObservationKind
+  date: string
+  reportable: boolean
+  childProtection: boolean
+  text: string | null
+}
+
+export interface ReportFacts {
+  id: string
+  kind: ReportKind
+  language: ReportLanguage
+  referralId: string
+  caseId: string | null
+  court: { id: string; name: string } | null
+  courtReference: string | null
+  centre: { id: string; name: string }
+  issuerRole: string
+  issuedAt: Date
+  period: { from: string; to: string }
+  decision: (Omit<ReportDecision, 'reason'> & { reason: LabelledReason | null }) | null
+  visits: VisitCounts | null
+  /** null: the centre's policy is attendance only. */
+  observations: ObservationFact[] | null
+  supersedes: string | null
+  correctionNote: string | null
+}
+
+/** Every cancelling side at zero: a report names each, so a zero is a stated fact rather than a missing line. */
+export const noCancellations = (): Record<CancelledBy, number> => Object.fromEntries(CANCELLED_BY.map((by) => [by, 0])) as Record<CancelledBy, number>
+
+/**
+ * The observations a referrer may read: the current version of each (one no later row amends),
+ * marked reportable, and with no child-protection record anywhere in its chain of amendments —
+ * an amendment of a reported incident is about that incident too.
+ */
+export function reportableObservations(facts: ObservationFact[]): ReportObservation[] {
+  const byId = new Map(facts.map((f) => [f.id, f]))
+  const amended = new Set(facts.flatMap((f) => (f.amends ? [f.amends] : [])))
+  const protectedChain = (fact: ObservationFact) => {
+    const seen = new Set<string>()
+    for (let f: ObservationFact | undefined = fact; f && !seen.has(f.id); f = f.amends ? byId.get(f.amends) : undefined) {
+      if (f.childProtection) return true
+      seen.add(f.id)
+    }
+    return false
+  }
+  return facts
+    .filter((f) => !amended.has(f.id) && f.reportable && f.text !== null && !protectedChain(f))
+    .sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1))
+    .map((f) => ({ kind: f.kind, date: f.date, text: f.text! }))
+}
+
+/** The report's content from its facts, in its language. */
+export function buildReportContent(facts: ReportFacts): ReportContent {
+  const { language } = facts
+  const decision = facts.decision && {
+    ...facts.decision,
+    reason: facts.decision.reason && {
+      category: facts.decision.reason.category,
+      code: facts.decision.reason.code,
+      label: facts.decision.reason.label[language],
+    },
+  }
+  return {
+    id: facts.id,
+    kind: facts.kind,
+    language,
+    referralId: facts.referralId,
+    caseId: facts.caseId,
+    referrer: { courtId: facts.court?.id ?? null, courtName: facts.court?.name ?? null, courtReference: facts.courtReference },
+    issuer: { centreId: facts.centre.id, centreName: facts.centre.name, role: facts.issuerRole },
+    period: facts.period,
+    decision,
+    visits: facts.visits,
+    observations: facts.observations && reportableObservations(facts.observations),
+    caution: CAUTION[language],
+    supersedes: facts.supersedes,
+    correctionNote: facts.correctionNote,
+    issuedAt: facts.issuedAt.toISOString(),
+  }
+}
+
+/** SHA-256 (hex) of the content in RFC 8785 canonical JSON: the same content gives the same hash wherever it is computed. */
+export function contentSha256(content: unknown): string {
+  const canonical = canonicalize(content)
+  if (canonical === undefined) throw new Error('A report content must be JSON')
+  return createHash('sha256').update(canonical, 'utf8').digest('hex')
+}
+
+/**
+ * The language a report is written in when the centre asks none: the one the referral's parties
+ * share, if reports can be written in it; otherwise Dutch, the language of the Flemish courts.
+ */
+export function reportLanguage(partyLanguages: readonly string[]): ReportLanguage {
+  const shared = new Set(partyLanguages)
+  const [only] = shared
+  return shared.size === 1 && (REPORT_LANGUAGES as readonly string[]).includes(only!) ? (only as ReportLanguage) : 'nl'
+}

@@ -1,0 +1,174 @@
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
+import { rawRows, type Queryable } from '../../db/client.js'
+import { reports } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
+import { notFound } from '../../domain/errors.js'
+import { noCancellations, type ObservationFact, type VisitCounts } from '../../domain/reports.js'
+import { CANCELLED_BY, type ObservationKind, type PartyRole } from '../../domain/vocabulary.js'
+import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
+import { inCentre, inCourt } from '../../http/scope.js'
+
+/** Facts for reports straight from the database, and the reports themselves: scope, the feed. */
+
+/** A report period: whole local days, both inclusive (YYYY-MM-DD). */
+export interface Period {
+  from: string
+  to: string
+}
+
+/** The visits a court is told of: no conversations (the centre's own work), nothing entered in error. */
+const COUNTED = sql`v.kind <> 'conversation' and v.status <> 'entered-in-error'`
+/** The visit's day at its site, compared as text with the period's days. */
+const LOCAL_DAY = sql`to_char(v.starts_at at time zone v.time_zone, 'YYYY-MM-DD')`
+
+/**
+ * What came of a case's visits whose day (at their site) falls in the period, in one aggregate:
+ * planned, held, still booked, cancelled (late, and by whom), no-show (and, from each visit's
+ * current outcome — the one no later outcome supersedes — which parties' roles were absent),
+ * interrupted. Reusable wherever visit counts of a case are shown.
+ */
+export async function visitCounts(db: Queryable, caseId: string, period: Period): Promise<VisitCounts> {
+  const [row] = await rawRows<Record<string, number | string | null> & { by_party: { role: PartyRole; visits: number }[] | null }>(
+    db,
+    sql`
+      with counted as (
+        select v.id, v.status, v.cancelled_by, v.cancelled_late
+        from visits v
+        where v.case_id = ${caseId} and ${COUNTED} and ${LOCAL_DAY} between ${period.from} and ${period.to}
+      ),
+      absent as (
+        select p.role, count(distinct c.id)::int as visits
+        from counted c
+        join visit_outcomes o on o.visit_id = c.id and o.outcome = 'noshow'
+          and not exists (select 1 from visit_outcomes later where later.supersedes = o.id)
+        join parties p on p.id = any(o.absent_party_ids)
+        where c.status = 'noshow'
+        group by p.role
+      )
+      select
+        count(*)::int as planned,
+        (count(*) filter (where status = 'fulfilled'))::int as held,
+        (count(*) filter (where status in ('booked', 'arrived')))::int as booked,
+        (count(*) filter (where status = 'cancelled'))::int as cancelled,
+        (count(*) filter (where status = 'cancelled' and cancelled_late))::int as late,
+        ${sql.join(
+          CANCELLED_BY.map((by) => sql`(count(*) filter (where status = 'cancelled' and cancelled_by = ${by}))::int as ${sql.identifier(`by_${by}`)}`),
+          sql`, `,
+        )},
+        (count(*) filter (where status = 'noshow'))::int as noshow,
+        (count(*) filter (where status = 'interrupted'))::int as interrupted,
+        (select json_agg(json_build_object('role', a.role, 'visits', a.visits) order by a.role) from absent a) as by_party
+      from counted`,
+  )
+  const n = (key: string) => Number(row?.[key] ?? 0)
+  const by = noCancellations()
+  for (const side of CANCELLED_BY) by[side] = n(`by_${side}`)
+  return {
+    planned: n('planned'),
+    held: n('held'),
+    booked: n('booked'),
+    cancelled: { total: n('cancelled'), late: n('late'), by },
+    noShow: { visits: n('noshow'), byParty: (row?.by_party ?? []).map((p) => ({ role: p.role, visits: Number(p.visits) })) },
+    interrupted: n('interrupted'),
+  }
+}
+
+/**
+ * The observations of a case's visits in the period, as facts: the text is read only where the
+ * counsellor marked it reportable, and of a child-protection record only that there is one.
+ */
+export async function observationFacts(db: Queryable, caseId: string, period: Period): Promise<ObservationFact[]> {
+  const rows = await rawRows<{
+    id: string
+    amends: string | null
+    kind: ObservationKind
+    date: string
+    reportable: boolean
+    child_protection: boolean
+    text: string | null
+  }>(
+    db,
+    sql`
+      select o.id, o.amends, o.kind, ${LOCAL_DAY} as date, o.reportable,
+        (o.child_protection is not null) as child_protection,
+        case when o.reportable and o.child_protection is null then o.text end as text
+      from visit_observations o
+      join visits v on v.id = o.visit_id
+      where o.case_id = ${caseId} and ${COUNTED} and ${LOCAL_DAY} between ${period.from} and ${period.to}
+      order by o.id`,
+  )
+  return rows.map((r) => ({
+    id: r.id,
+    amends: r.amends,
+    kind: r.kind,
+    date: r.date,
+    reportable: r.reportable,
+    childProtection: r.child_protection,
+    text: r.text,
+  }))
+}
+
+/**
+ * Reports a token may read: a court's (clerk, court integration) those of its referrals and cases;
+ * a centre's (admin, staff, centre integration) those of its centre.
+ */
+export const reportScope = (actor: Actor): SQL => (actor.centreId ? inCentre(reports.centreId, actor) : inCourt(reports.courtId, actor))
+
+export type ReportRow = typeof reports.$inferSelect
+
+export async function findReport(db: Queryable, actor: Actor, id: string): Promise<ReportRow> {
+  const [row] = await db
+    .select()
+    .from(reports)
+    .where(and(eq(reports.id, id), reportScope(actor)))
+  if (!row) throw notFound('report', id)
+  return row
+}
+
+/** The report that supersedes this one, if any (there is at most one: a unique index). */
+export async function supersededBy(db: Queryable, id: string): Promise<string | null> {
+  const [row] = await db.select({ id: reports.id }).from(reports).where(eq(reports.supersedes, id))
+  return row?.id ?? null
+}
+
+// ── The feed ─────────────────────────────────────────────────────────────────────────────────
+
+/** Where a reader starts: before every report. */
+export const FEED_START = encodeCursor('0', '00000000-0000-0000-0000-000000000000')
+
+// An xid8 is an unsigned 64-bit number; 19 digits keep a tampered cursor inside it (a 400, never a cast error).
+const xidPart = (v: string) => /^\d{1,19}$/.test(v)
+
+/**
+ * One page of the report feed after `cursor`, ordered by (xid, id), and the cursor to continue from.
+ *
+ * Why not order by a serial or the id: both are taken when a row is inserted, but rows become
+ * visible when their transaction commits, and transactions commit in any order. A reader who has
+ * seen id 7 may later find id 6 committed — and a cursor past 7 would skip it forever.
+ *
+ * The feed therefore shows only reports whose issuing transaction id (xid8) is below the xmin of
+ * the reader's snapshot: the oldest transaction still running. Every transaction with a smaller
+ * id has finished (committed or rolled back), so no report can appear later below that horizon,
+ * and a cursor at (xid, id) never has a report committed behind it. The horizon cannot pass an
+ * open transaction, so a long-running one delays the feed (everything after it waits) but never
+ * makes it skip. Within one transaction, the report ids break the tie.
+ */
+export async function feedPage(db: Queryable, actor: Actor, cursor: string | undefined, limit: number) {
+  const after = cursor ?? FEED_START
+  const [xid, id] = decodeCursor(after, [xidPart, cursorParts.uuid])
+  const rows = await db
+    .select()
+    .from(reports)
+    .where(
+      and(
+        reportScope(actor),
+        sql`${reports.xid} < pg_snapshot_xmin(pg_current_snapshot())`,
+        sql`(${reports.xid}, ${reports.id}) > (${xid}::xid8, ${id}::uuid)`,
+      ),
+    )
+    .orderBy(asc(reports.xid), asc(reports.id))
+    .limit(limit)
+  const last = rows[rows.length - 1]
+  // An empty page keeps the reader where it was: it asks again from the same place.
+  return { rows, nextCursor: last ? encodeCursor(last.xid, last.id) : after }
+}

@@ -1,0 +1,231 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import { DateTime } from 'luxon'
+import { v7 as uuidv7 } from 'uuid'
+import type { Queryable, Tx } from '../../db/client.js'
+import { caseEvents, cases, centres, courts, parties, referrals, reports } from '../../db/schema.js'
+import type { Actor } from '../../domain/actor.js'
+import { withDefaults } from '../../domain/centre-settings.js'
+import { conflict, invalidInput } from '../../domain/errors.js'
+import { buildReportContent, contentSha256, reportLanguage, type ReportFacts } from '../../domain/reports.js'
+import type { ReasonCategory, ReportKind, ReportLanguage } from '../../domain/vocabulary.js'
+import { audit } from '../audit/service.js'
+import { enqueueEvent } from '../webhooks/service.js'
+import { caseTimeZone, findCase } from '../cases/queries.js'
+import { reasonResolver } from '../reason-codes/queries.js'
+import { feedPage, findReport, observationFacts, supersededBy, visitCounts, type Period, type ReportRow } from './queries.js'
+import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schemas.js'
+
+/**
+ * Reports to the referrer: issued in the same transaction as the decision they tell of (a referral
+ * refused or returned; a case started, suspended, resumed or ended), on demand (progress), or as a
+ * correction of an earlier one, which never changes.
+ */
+
+/** Referrals are judged on Belgian days, where the courts are (as in the referral service). */
+const BELGIAN_TIME_ZONE = 'Europe/Brussels'
+const localDate = (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISODate()!
+
+/** The case event each case report tells of. */
+const EVENT_OF: Partial<Record<ReportKind, string>> = { case_started: 'activated', suspension: 'suspended', resumption: 'resumed', ending: 'ended' }
+
+type Subject = { referralId: string } | { caseId: string; caseEventId?: string | null }
+
+export type IssueRequest = Subject & {
+  kind: ReportKind
+  language?: ReportLanguage
+  /** The period, when not the default (case start or referral submission up to the event). */
+  period?: Partial<Period>
+  supersedes?: string
+  correctionNote?: string
+}
+
+/** A field of an event's data, when it is a string (the data column is free-form jsonb). */
+const text = (data: Record<string, unknown>, key: string) => (typeof data[key] === 'string' ? data[key] : undefined)
+
+/**
+ * The facts of a report, read column by column: no explanation, no contact detail, no time of day
+ * is ever selected, so none can end up in the content.
+ */
+async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueRequest): Promise<ReportFacts & { caseEventId: string | null }> {
+  const caseRow = 'caseId' in request ? (await tx.select().from(cases).where(eq(cases.id, request.caseId)))[0] : undefined
+  const referralId = caseRow?.referralId ?? ('referralId' in request ? request.referralId : undefined)
+  const [referral] = await tx
+    .select({
+      id: referrals.id,
+      centreId: referrals.centreId,
+      courtId: referrals.courtId,
+      courtReference: referrals.courtReference,
+      submittedAt: referrals.submittedAt,
+      decidedAt: referrals.decidedAt,
+      statusReasonCode: referrals.statusReasonCode,
+      statusCourtNote: referrals.statusCourtNote,
+      missingItems: referrals.missingItems,
+    })
+    .from(referrals)
+    .where(eq(referrals.id, referralId ?? ''))
+  if (!referral || ('caseId' in request && !caseRow)) throw new Error(`A report of ${request.kind} names no referral or case`)
+  const [centre] = await tx.select({ id: centres.id, name: centres.name, settings: centres.settings }).from(centres).where(eq(centres.id, referral.centreId))
+  const [court] = referral.courtId ? await tx.select({ id: courts.id, name: courts.name }).from(courts).where(eq(courts.id, referral.courtId)) : []
+  const languages = await tx.select({ language: parties.language }).from(parties).where(eq(parties.referralId, referral.id))
+  const zone = caseRow ? await caseTimeZone(tx, caseRow) : BELGIAN_TIME_ZONE
+  const resolve = async (category: ReasonCategory, code: string | null) =>
+    (await reasonResolver(tx, referral.centreId, [{ category, code }]))({ category, code })
+
+  let decision: ReportFacts['decision'] = null
+  let caseEventId: string | null = null
+  if (request.kind === 'referral_refused' || request.kind === 'referral_returned') {
+    decision = {
+      date: localDate(referral.decidedAt ?? now, BELGIAN_TIME_ZONE),
+      reason: await resolve(request.kind === 'referral_refused' ? 'refusal' : 'return', referral.statusReasonCode),
+      courtNote: referral.statusCourtNote,
+      ...(request.kind === 'referral_returned' ? { missingItems: referral.missingItems ?? [] } : {}),
+    }
+  } else if ('caseId' in request && request.caseEventId) {
+    const [event] = await tx
+      .select({
+        id: caseEvents.id,
+        type: caseEvents.type,
+        at: caseEvents.at,
+        category: caseEvents.reasonCategory,
+        code: caseEvents.reasonCode,
+        courtNote: caseEvents.courtNote,
+        data: caseEvents.data,
+      })
+      .from(caseEvents)
+      .where(and(eq(caseEvents.id, request.caseEventId), eq(caseEvents.caseId, request.caseId)))
+    if (!event || event.type !== EVENT_OF[request.kind]) throw new Error(`A report of ${request.kind} names a case event of another kind`)
+    caseEventId = event.id
+    const eventDate = localDate(event.at, zone)
+    const reason = event.category && event.code ? await resolve(event.category, event.code) : null
+    const d = event.data
+    decision = {
+      date: eventDate,
+      reason,
+      courtNote: event.courtNote,
+      ...(request.kind === 'case_started' && text(d, 'plannedEndDate') ? { plannedEndDate: text(d, 'plannedEndDate')! } : {}),
+      ...(request.kind === 'suspension' ? { from: text(d, 'from') ?? eventDate, until: text(d, 'until') ?? null } : {}),
+      ...(request.kind === 'ending' ? { effectiveDate: text(d, 'effectiveDate') ?? eventDate, refusedAfterIntake: d.refusedAfterIntake === true } : {}),
+    }
+  }
+
+  const start = caseRow ? localDate(caseRow.activatedAt ?? caseRow.createdAt, zone) : localDate(referral.submittedAt, BELGIAN_TIME_ZONE)
+  // Up to the day of issue: the decision's day when issued with it (a correction keeps its original's period).
+  const period = { from: request.period?.from ?? start, to: request.period?.to ?? localDate(now, zone) }
+  const factual = withDefaults(centre!.settings).reportContent === 'factual_observations'
+  return {
+    id: uuidv7(),
+    kind: request.kind,
+    language: request.language ?? reportLanguage(languages.map((p) => p.language)),
+    referralId: referral.id,
+    caseId: caseRow?.id ?? null,
+    court: court ?? null,
+    courtReference: referral.courtReference,
+    centre: { id: centre!.id, name: centre!.name },
+    issuerRole: actor.role,
+    issuedAt: now,
+    period,
+    decision,
+    visits: caseRow ? await visitCounts(tx, caseRow.id, period) : null,
+    observations: caseRow && factual ? await observationFacts(tx, caseRow.id, period) : null,
+    supersedes: request.supersedes ?? null,
+    correctionNote: request.correctionNote ?? null,
+    caseEventId,
+  }
+}
+
+/**
+ * Issues a report in the caller's transaction: it is committed with the decision it tells of, or
+ * not at all. The caller has checked the actor's scope on the referral or case.
+ */
+export async function issueReport(tx: Tx, actor: Actor, now: Date, request: IssueRequest): Promise<ReportRow> {
+  const { caseEventId, ...facts } = await gatherFacts(tx, actor, now, request)
+  const content = buildReportContent(facts)
+  const [row] = await tx
+    .insert(reports)
+    .values({
+      id: content.id,
+      centreId: content.issuer.centreId,
+      courtId: content.referrer.courtId,
+      referralId: content.referralId,
+      caseId: content.caseId,
+      kind: content.kind,
+      language: content.language,
+      caseEventId,
+      supersedes: content.supersedes,
+      content,
+      sha256: contentSha256(content),
+      issuedAt: now,
+      issuedByTokenId: actor.tokenId,
+    })
+    .returning()
+  await audit(tx, actor, { action: 'report.issued', entityType: 'report', entityId: row!.id, centreId: row!.centreId, courtId: row!.courtId })
+  // The centre's webhooks hear of it in this same transaction; the body names the report, the
+  // receiver fetches it with its own token (so a webhook carries nothing a token could not read).
+  await enqueueEvent(tx, now, row!.centreId, 'report.issued', {
+    reportId: row!.id,
+    kind: row!.kind,
+    referralId: row!.referralId,
+    caseId: row!.caseId,
+    courtId: row!.courtId,
+    supersedes: row!.supersedes,
+    sha256: row!.sha256,
+  })
+  return row!
+}
+
+/** A report as every reader gets it: its content, its hash, and the report that corrects it, if any. */
+export const reportView = (row: ReportRow, correctedBy: string | null): Report => ({ ...row.content, sha256: row.sha256, supersededBy: correctedBy })
+
+/** A progress report on demand, e.g. before a hearing: the visits from the case's start (or `from`) to today (or `to`). */
+export async function requestProgressReport(tx: Tx, actor: Actor, now: Date, caseId: string, body: ReportCreate) {
+  const caseRow = await findCase(tx, actor, caseId)
+  const today = localDate(now, await caseTimeZone(tx, caseRow))
+  const to = body.to ?? today
+  if (body.from && body.from > to) throw invalidInput('body', body.to ? '/to' : '/from', `the period must not end (${to}) before it starts (${body.from})`)
+  const row = await issueReport(tx, actor, now, { kind: body.kind, caseId: caseRow.id, language: body.language, period: { from: body.from, to } })
+  return reportView(row, null)
+}
+
+/**
+ * A correction: a new report on the same decision and period, built from the facts as they are
+ * now, that names the one it supersedes. The original stays as it was; it is corrected once (a
+ * correction of a correction corrects the newer one).
+ */
+export async function correctReport(tx: Tx, actor: Actor, now: Date, id: string, body: CorrectionCreate) {
+  const original = await findReport(tx, actor, id)
+  const newer = await supersededBy(tx, original.id)
+  if (newer)
+    throw conflict('report-superseded', `Report ${original.id} has already been corrected by report ${newer}; correct that one.`, { supersededBy: newer })
+  const subject: Subject = original.caseId ? { caseId: original.caseId, caseEventId: original.caseEventId } : { referralId: original.referralId }
+  const row = await issueReport(tx, actor, now, {
+    ...subject,
+    kind: original.kind,
+    language: body.language ?? original.language,
+    period: original.content.period,
+    supersedes: original.id,
+    correctionNote: body.correctionNote,
+  })
+  return reportView(row, null)
+}
+
+export async function getReport(db: Queryable, actor: Actor, id: string) {
+  const row = await findReport(db, actor, id)
+  return reportView(row, await supersededBy(db, row.id))
+}
+
+/** Recomputes the hash of the stored content: a report whose content was changed after it was issued no longer verifies. */
+export async function verifyReport(db: Queryable, actor: Actor, id: string) {
+  const row = await findReport(db, actor, id)
+  return { id: row.id, sha256: row.sha256, valid: contentSha256(row.content) === row.sha256 }
+}
+
+/** A page of the feed (see feedPage), each report with the one that corrects it. */
+export async function listReports(db: Queryable, actor: Actor, query: FeedQuery) {
+  const { rows, nextCursor } = await feedPage(db, actor, query.after, query.limit)
+  const ids = rows.map((r) => r.id)
+  const corrections = ids.length
+    ? await db.select({ id: reports.id, supersedes: reports.supersedes }).from(reports).where(inArray(reports.supersedes, ids))
+    : []
+  const correctedBy = new Map(corrections.map((c) => [c.supersedes, c.id]))
+  return { items: rows.map((row) => reportView(row, correctedBy.get(row.id) ?? null)), nextCursor }
+}

@@ -2,7 +2,16 @@ import t from 'tap'
 import { ConfigError, loadConfig } from '../src/config.js'
 
 t.test('defaults', async (t) => {
-  t.same(loadConfig({}), { port: 3000, host: '127.0.0.1', dataDir: './data', logLevel: 'info', bodyLimitBytes: 1048576, seedDemo: true })
+  t.same(loadConfig({}), {
+    port: 3000,
+    host: '127.0.0.1',
+    dataDir: './data',
+    logLevel: 'info',
+    bodyLimitBytes: 1048576,
+    seedDemo: true,
+    webhookRetryBaseMs: 1000,
+    webhookAllowPrivateUrls: false,
+  })
 })
 
 t.test('values from the environment', async (t) => {
@@ -14,8 +23,20 @@ t.test('values from the environment', async (t) => {
     LOG_LEVEL: 'warn',
     BODY_LIMIT_BYTES: '2048',
     SEED_DEMO: 'false',
+    WEBHOOK_RETRY_BASE_MS: '50',
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
   })
-  t.match(config, { port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u@h/db', dataDir: '/d', logLevel: 'warn', bodyLimitBytes: 2048, seedDemo: false })
+  t.match(config, {
+    port: 8080,
+    host: '0.0.0.0',
+    databaseUrl: 'postgres://u@h/db',
+    dataDir: '/d',
+    logLevel: 'warn',
+    bodyLimitBytes: 2048,
+    seedDemo: false,
+    webhookRetryBaseMs: 50,
+    webhookAllowPrivateUrls: true,
+  })
 })
 
 t.test('invalid values name the variable', async (t) => {
@@ -26,6 +47,8 @@ t.test('invalid values name the variable', async (t) => {
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL:/],
     [{ BODY_LIMIT_BYTES: '10' }, /^BODY_LIMIT_BYTES:/],
     [{ SEED_DEMO: 'maybe' }, /^SEED_DEMO must be true or false/],
+    [{ WEBHOOK_RETRY_BASE_MS: '0' }, /^WEBHOOK_RETRY_BASE_MS:/],
+    [{ WEBHOOK_ALLOW_PRIVATE_URLS: 'perhaps' }, /^WEBHOOK_ALLOW_PRIVATE_URLS must be true or false/],
   ] as const) {
     t.throws(() => loadConfig(env), { constructor: ConfigError, message }, JSON.stringify(env))
   }

@@ -404,9 +404,11 @@ t.test('reading referrals: scope, views and pagination', async (t) => {
   const centreIntegration = await call(app, { url: `/v1/referrals/${voluntary}`, token: a.integration })
   t.equal(centreIntegration.status, 200)
   t.notOk(centreIntegration.body.includes('+32 470'), 'integration tokens get the referrer’s view')
+  const staff = await call(app, { url: `/v1/referrals/${voluntary}`, token: a.staff })
+  t.equal(staff.status, 200)
+  t.equal(staff.json.parties[1].contact.phone, '+32 470 11 22 33', 'centre roles see contact details')
   const counsellor = await call(app, { url: `/v1/referrals/${voluntary}`, token: a.counsellor })
-  t.equal(counsellor.status, 200)
-  t.equal(counsellor.json.parties[1].contact.phone, '+32 470 11 22 33', 'centre roles see contact details')
+  t.equal(counsellor.status, 404, 'a counsellor reads only the referrals of the cases it works on')
 
   // Another scope: nothing, and 404 on each record.
   t.same((await call(app, { url: '/v1/referrals', token: a.otherClerk })).json.items, [])

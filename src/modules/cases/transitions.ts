@@ -64,6 +64,8 @@ export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Case
   const status = nextCaseStatus(caseRow, 'extend')
   const previous = caseRow.plannedEndDate
   if (previous && body.plannedEndDate <= previous) throw invalidField('/plannedEndDate', `must be after the current planned end ${previous}`)
+  // A bad reason is the client's to fix (400) before the case's limits are judged (409).
+  const reasonCategory = body.reasonCode ? await requireReason(tx, caseRow.centreId, ['extension'], body.reasonCode) : null
   const [extensions] = await tx
     .select({ n: count() })
     .from(caseEvents)
@@ -87,7 +89,6 @@ export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Case
   if (exceeded.length && actor.role !== 'admin') {
     throw notAllowed(`Only an admin may extend a case beyond the centre's limits (${exceeded.join('; and ')}).`)
   }
-  const reasonCategory = body.reasonCode ? await requireReason(tx, caseRow.centreId, ['extension'], body.reasonCode) : null
   const updated = await update(tx, caseRow, { status, plannedEndDate: body.plannedEndDate })
   const event = await addEvent(tx, actor, caseRow.id, {
     type: 'extended',

@@ -29,7 +29,8 @@ export function start(script: 'server' | 'cli', env: Record<string, string>, arg
 
 /** The server's base URL once its log says it listens (PORT=0 picks a free port). */
 export async function listening(server: Running): Promise<string> {
-  for (let i = 0; i < 300; i++) {
+  // Up to a minute: a first start runs initdb and every migration, slow on a loaded 2-core machine.
+  for (let i = 0; i < 600; i++) {
     const match = /listening on (http:\/\/[\d.:]+)/.exec(server.output())
     if (match) return match[1]!
     if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`)

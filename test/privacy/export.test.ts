@@ -12,8 +12,8 @@ import { createCase } from '../helpers/cases.js'
 
 async function rows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   // Both drivers answer raw SQL with { rows }; drizzle types the union of their results loosely.
-  const result = (await db.execute(query)) as unknown as { rows: T[] }
-  return result.rows
+  const result: unknown = await db.execute(query)
+  return (result as { rows: T[] }).rows
 }
 
 /** Every id in a JSON document, wherever it sits. */

@@ -36,8 +36,8 @@ const RECENT: ReferralSpec = {
 
 async function rows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   // Both drivers answer raw SQL with { rows }; drizzle types the union of their results loosely.
-  const result = (await db.execute(query)) as unknown as { rows: T[] }
-  return result.rows
+  const result: unknown = await db.execute(query)
+  return (result as { rows: T[] }).rows
 }
 
 /** Free texts everywhere the dataset leaves them empty: names, contact, notes, observations, explanations. */
@@ -137,7 +137,7 @@ t.test('cases past the retention period are pseudonymised; statistics and recent
   )
 
   const [first, second] = await Promise.all([applyRetention(db, NOW), applyRetention(db, NOW)])
-  t.same([...first!, ...second!].sort(), due, 'two runs at once: every due case done, each by one of them')
+  t.same([...first, ...second].sort(), due, 'two runs at once: every due case done, each by one of them')
 
   const after = await dump(db, due)
   t.notMatch(JSON.stringify(after), SECRET, 'no name, contact detail or free text is left')

@@ -6,6 +6,7 @@
  */
 import t from 'tap'
 import { sql, type SQL } from 'drizzle-orm'
+import { main } from '../../src/cli.js'
 import { openDatabase, type Db } from '../../src/db/client.js'
 import { applyRetention, pseudonym } from '../../src/modules/retention/service.js'
 import { buildTestApp, call, onPostgres, type TestContext } from '../helpers/app.js'
@@ -48,6 +49,9 @@ async function addPersonalData(db: Db) {
   await db.execute(
     sql`update referrals set reason = 'Private reason', requested = '{"kind": "supervised_visit", "notes": "Private notes"}', status_explanation = 'Private', status_court_note = 'Private', court_reference = 'Private 25/123'`,
   )
+  // The stored replay of a referral's creation repeats the parties' names.
+  await db.execute(sql`insert into idempotency_keys (token_id, key, route, request_sha256, status, response)
+    select gen_random_uuid(), 'key-' || id, 'POST /v1/referrals', 'x', 201, jsonb_build_object('id', id, 'parties', '[{"givenName": "Jan"}]'::jsonb) from referrals`)
   await db.execute(sql`update intakes set summary = 'Private summary'`)
   await db.execute(sql`update case_events set explanation = 'Private', court_note = 'Private'`)
   await db.execute(sql`update suspensions set explanation = 'Private', court_note = 'Private'`)
@@ -88,6 +92,7 @@ async function dump(db: Db, caseIds: string[]) {
       union all select 'visit_attendances', to_jsonb(x) from visit_attendances x where visit_id in ${visitIds}
       union all select 'visit_outcomes', to_jsonb(x) from visit_outcomes x where visit_id in ${visitIds}
       union all select 'visit_observations', to_jsonb(x) from visit_observations x where case_id in (${ids})
+      union all select 'idempotency_keys', to_jsonb(x) from idempotency_keys x where response->>'id' in (select id::text from referrals where id in ${referralIds})
       union all select 'audit_events', to_jsonb(x) - 'id' - 'at' from audit_events x where entity_id in (${ids})
     ) d order by t, "row"::text`,
   )
@@ -142,6 +147,7 @@ t.test('cases past the retention period are pseudonymised; statistics and recent
   const after = await dump(db, due)
   t.notMatch(JSON.stringify(after), SECRET, 'no name, contact detail or free text is left')
   t.equal(after.filter((r) => r.t === 'visit_observations').length, 0, 'observations are deleted')
+  t.equal(after.filter((r) => r.t === 'idempotency_keys').length, 0, 'so is the stored replay of the referral')
   t.ok(
     after.filter((r) => r.t === 'cases').every((r) => r.row.pseudonymised_at !== null),
     'each case records when it was pseudonymised',
@@ -190,6 +196,11 @@ t.test('cases past the retention period are pseudonymised; statistics and recent
   await db.execute(sql`update centres set settings = jsonb_set(settings, '{retentionYears}', '10')`)
   t.same(await applyRetention(db, new Date('2036-01-01T00:00:00Z')), [], 'the 2030 case is kept for ten years')
   t.same(await applyRetention(db, new Date('2040-03-02T00:00:00Z')), recent, 'and pseudonymised after them')
+
+  // The operator's command runs the same job now: nothing is left to do.
+  let printed = ''
+  t.equal(await main(['retention', 'run'], { database: ctx.database, stdout: (text) => (printed += text) }), 0)
+  t.same(JSON.parse(printed), { pseudonymisedCaseIds: [] }, 'npm run cli -- retention run prints the cases it did')
 })
 
 t.test(

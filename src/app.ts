@@ -32,6 +32,7 @@ import type { WebhookPolicy } from './modules/webhooks/service.js'
 import { visitRoutes } from './modules/visits/routes.js'
 import { observationRoutes } from './modules/observations/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
+import { partyRoutes } from './modules/parties/routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,6 +109,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(visitRoutes, { prefix: '/v1' })
   await app.register(observationRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1' })
+  await app.register(partyRoutes, { prefix: '/v1' })
   return app
 }
 

@@ -10,6 +10,7 @@ import { courtResource } from './modules/admin/reference-data.js'
 import { createRecord } from './modules/admin/resource.js'
 import type { CourtCreate } from './modules/admin/schemas.js'
 import { findToken, issueInstallationToken, missingScope, revokeToken } from './modules/tokens/service.js'
+import { applyRetention } from './modules/retention/service.js'
 import { ROLES, type Role } from './domain/vocabulary.js'
 import { systemActor } from './domain/actor.js'
 import { systemClock } from './clock.js'
@@ -31,6 +32,7 @@ const usage = `usage: npm run --silent cli -- COMMAND
       counsellor --centre ID --counsellor ID
       clerk|integration --court ID        a court's referrer view, in every centre
   token revoke ID
+  retention run                           pseudonymise the cases past their centre's retention period now
   help                                    this text`
 
 type Command =
@@ -41,6 +43,7 @@ type Command =
   | { name: 'courts list' }
   | { name: 'token create'; role: Role; centre?: string; court?: string; counsellor?: string; label?: string }
   | { name: 'token revoke'; id: string }
+  | { name: 'retention run' }
 
 // An id that is not a uuid names nothing: said at once, in the words used for an unknown one.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -102,6 +105,7 @@ function parse(argv: string[]): Command {
       counsellor: knownShape(values.counsellor, `no counsellor ${values.counsellor} in that centre`),
     }
   }
+  if (is('retention', 'run')) return { name: 'retention run' }
   if (is('token', 'revoke', true)) return { name: 'token revoke', id: knownShape(arg!, `no token ${arg}`) }
   throw new UsageError(command ? `unknown command "${positionals.join(' ')}"; run "npm run cli -- help" for the commands` : usage)
 }
@@ -146,6 +150,8 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
         await revokeToken(tx, systemActor, systemClock.now(), command.id)
         return { id: command.id, revoked: true }
       })
+    case 'retention run':
+      return { pseudonymisedCaseIds: await applyRetention(db, systemClock.now()) }
   }
 }
 

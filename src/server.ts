@@ -6,6 +6,7 @@ import { DataDirLockedError, openDatabase } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { isEmpty, setupCentre } from './db/seed.js'
 import { deliveryWorker } from './modules/webhooks/worker.js'
+import { retentionJob } from './modules/retention/service.js'
 
 /** Entry point: configuration → database → migrations → (first run) demo seed → HTTP. */
 async function main() {
@@ -72,17 +73,20 @@ async function main() {
     retryBaseMs: config.webhookRetryBaseMs,
     ...webhookPolicy,
   })
+  const retention = retentionJob({ db: database.db, logger: logger.child({ component: 'retention' }) })
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error')
     else logger.info({ signal }, 'shutting down')
     await app.close() // stops accepting, waits for in-flight requests
     await webhooks.stop() // finishes the attempt under way; pending deliveries wait in the outbox
+    await retention.stop() // a case under way finishes in its transaction; the rest wait for the next run
     await database.close()
   })
 
   const address = await app.listen({ port: config.port, host: config.host })
   webhooks.start()
+  retention.start()
   if (banner) process.stdout.write(`${banner}\n`)
   process.stdout.write(
     `  Bezoekruimte listening on ${address} — API docs at ${address}/docs (database: ${database.kind === 'pg' ? 'PostgreSQL' : `embedded, ${config.dataDir}`})\n`,

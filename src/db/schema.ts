@@ -286,6 +286,8 @@ export const cases = pgTable(
     plannedEndDate: text(), // 'YYYY-MM-DD', set on activation
     endedAt: timestamp({ withTimezone: true }),
     endEffectiveDate: text(),
+    /** When the retention job pseudonymised the case's people and removed its free texts; null until then. */
+    pseudonymisedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

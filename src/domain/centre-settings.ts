@@ -19,6 +19,11 @@ export interface CentreSettings {
   maxExtensions: number
   /** How often staff hold an evaluation conversation with each party and the child. */
   evaluationIntervalMonths: number
+  /**
+   * How many years after a case ends its people are pseudonymised and its free texts removed. The
+   * default is a starting point: the centre checks it against its own rules and the law.
+   */
+  retentionYears: number
 }
 
 /** A centre's defaults when it says nothing else (docs/domain.md: planned end 6 months after activation). */
@@ -33,6 +38,7 @@ export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
   maxTrajectoryMonths: 6,
   maxExtensions: 2,
   evaluationIntervalMonths: 3,
+  retentionYears: 5,
 }
 
 export function withDefaults(settings: Partial<CentreSettings> | undefined, base: CentreSettings = DEFAULT_CENTRE_SETTINGS): CentreSettings {

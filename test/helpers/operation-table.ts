@@ -121,6 +121,7 @@ export const TABLE: Record<string, Expectation> = {
     other: { operator: 200 },
   },
   'GET /v1/audit': { roles: ['admin'], query: (w) => `entityId=${w.caseId}`, other: 200 },
+  'GET /v1/parties/{id}/export': { roles: ['admin'], id: (w) => w.parties.visiting },
 
   // A receiver's URL must resolve to a public address; a literal one needs no DNS (nothing is sent here).
   'POST /v1/webhooks': { roles: ['admin'], body: (_w, n) => ({ url: `https://93.184.215.14/hooks/${n}`, events: ['report.issued'] }) },

@@ -61,6 +61,13 @@ export const CentreSettingsSchema = Type.Object(
       description: 'How often an evaluation conversation is held; each case shows its next one as evaluationDue',
     }),
     childRefusalsSignal: Type.Integer({ minimum: 1, maximum: 20, examples: [2], description: 'The child refusing this many visits is flagged on the case' }),
+    retentionYears: Type.Integer({
+      minimum: 1,
+      maximum: 30,
+      examples: [5],
+      description:
+        'Years after a case ends before its people are pseudonymised and its free texts and observations removed (daily job); the centre checks the default of 5 against its own rules and the law',
+    }),
   },
   { additionalProperties: false },
 )

@@ -6,6 +6,7 @@ import type { Actor } from '../../domain/actor.js'
 import { windowDays } from '../../domain/trajectory.js'
 import { afterCursor, toPage, type PageQuery } from '../../http/pagination.js'
 import { seesReferrerView } from '../referrer-view/view.js'
+import { audit } from '../audit/service.js'
 import { caseScope, findCase, loadReadiness, lockCase, type CaseRow } from './queries.js'
 import { REFERRER_EVENT_TYPES, type CaseQuery, type EndBody, type ExtendBody, type ResumeBody, type SuspendBody } from './schemas.js'
 import { activateCase, endCase, extendCase, resumeCase, suspendCase } from './transitions.js'
@@ -52,7 +53,10 @@ export async function listCases(db: Queryable, actor: Actor, now: Date, query: C
 export async function getCase(db: Queryable, actor: Actor, now: Date, id: string) {
   const row = await findCase(db, actor, id)
   const referrerView = seesReferrerView(actor)
-  return { referrerView, view: await renderCase(db, row, referrerView, now) }
+  const view = await renderCase(db, row, referrerView, now)
+  // The full view shows the parties' contact details and intake summaries: who read them is kept.
+  if (!referrerView) await audit(db, actor, { action: 'case.read', entityType: 'case', entityId: row.id, centreId: row.centreId })
+  return { referrerView, view }
 }
 
 /** What is missing before contact, judged on the documents in force at `now`. */

@@ -79,5 +79,6 @@ async function requireAmendable(db: Queryable, actor: Actor, visitId: string, id
 export async function listObservations(db: Queryable, actor: Actor, visitId: string) {
   const visit = await findVisit(db, actor, visitId)
   const rows = await observationsOf(db, visit.id)
+  await audit(db, actor, { action: 'observations.read', entityType: 'visit', entityId: visit.id, centreId: visit.centreId })
   return { items: rows.map((row) => observationView(row, rows)) }
 }

@@ -10,6 +10,7 @@ import { inCentre } from '../../http/scope.js'
 import { audit } from '../audit/service.js'
 import { referralScope } from '../cases/access.js'
 import { addEvent, renderCase } from '../cases/views.js'
+import { seesReferrerView } from '../referrer-view/view.js'
 import { requireReason } from '../reason-codes/queries.js'
 import { issueReport } from '../reports/service.js'
 import { findReferral, lockReferral, type ReferralRow } from './queries.js'
@@ -108,7 +109,11 @@ export async function listReferrals(db: Queryable, actor: Actor, now: Date, quer
 }
 
 export async function getReferral(db: Queryable, actor: Actor, now: Date, id: string) {
-  return referralFor(db, actor, await findReferral(db, actor, id), now)
+  const row = await findReferral(db, actor, id)
+  const view = await referralFor(db, actor, row, now)
+  // The full view holds the parties' contact details and the internal notes; the referrer's view neither.
+  if (!seesReferrerView(actor)) await audit(db, actor, { action: 'referral.read', entityType: 'referral', entityId: row.id, centreId: row.centreId })
+  return view
 }
 
 /** A decision that changes the referral's status (and the given fields), audited, shown as the actor may see it. */

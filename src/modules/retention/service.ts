@@ -1,0 +1,185 @@
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Db } from '../../db/client.js'
+import {
+  agreements,
+  caseEvents,
+  cases,
+  centres,
+  idempotencyKeys,
+  intakes,
+  parties,
+  referralTransfers,
+  referrals,
+  reports,
+  suspensions,
+  visitAttendances,
+  visitObservations,
+  visitOutcomes,
+  visits,
+} from '../../db/schema.js'
+import { systemActor } from '../../domain/actor.js'
+import { DEFAULT_CENTRE_SETTINGS } from '../../domain/centre-settings.js'
+import { audit } from '../audit/service.js'
+
+/**
+ * Retention: once a case has been ended for longer than its centre's `retentionYears`, the people
+ * of the case are pseudonymised and every free text written about them is removed, while the coded
+ * facts the statistics count (statuses, reason codes, dates, kinds, roles, visits and outcomes) stay.
+ * Observations are deleted whole: they are nothing but free text. An outcome's explanation is set
+ * to NULL, the one UPDATE its append-only trigger lets through (migrations/0019_retention.sql).
+ */
+
+/** A stable stand-in for a family name: the random tail of the party's id, so it is the same on every run. */
+export const pseudonym = (partyId: string) => `Party ${partyId.slice(-8)}`
+
+/** Ended cases of every centre whose retention period is over at `now` and that are not pseudonymised yet. */
+async function due(db: Db, now: Date) {
+  const years = sql`coalesce((${centres.settings}->>'retentionYears')::int, ${DEFAULT_CENTRE_SETTINGS.retentionYears})`
+  const cutoff = sql`(${now.toISOString()}::timestamptz - make_interval(years => ${years}))`
+  const rows = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .innerJoin(centres, eq(centres.id, cases.centreId))
+    .where(
+      and(
+        isNull(cases.pseudonymisedAt),
+        isNotNull(cases.endedAt),
+        sql`${cases.endedAt} < ${cutoff}`,
+        // An ending recorded ahead of its effective date counts from the later of the two.
+        sql`(${cases.endEffectiveDate} is null or ${cases.endEffectiveDate}::date < ${cutoff}::date)`,
+      ),
+    )
+    .orderBy(cases.id)
+  return rows.map((r) => r.id)
+}
+
+/**
+ * Pseudonymises one case in its own transaction. The case row is locked with SKIP LOCKED and read
+ * again: a case another process is pseudonymising, or has just done, is skipped, so two runs at once
+ * each do a share and every case is done (and audited) once.
+ */
+async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(cases)
+      .where(and(eq(cases.id, caseId), isNull(cases.pseudonymisedAt)))
+      .for('update', { skipLocked: true })
+    if (!row) return false
+
+    const partyRows = await tx.select({ id: parties.id, birthDate: parties.birthDate }).from(parties).where(eq(parties.referralId, row.referralId))
+    for (const party of partyRows) {
+      await tx
+        .update(parties)
+        .set({
+          givenName: null,
+          familyName: pseudonym(party.id),
+          // The year alone keeps ages countable.
+          birthDate: party.birthDate ? `${party.birthDate.slice(0, 4)}-01-01` : null,
+          contact: {},
+          confidentialAddress: false,
+        })
+        .where(eq(parties.id, party.id))
+    }
+
+    await tx
+      .update(referrals)
+      .set({
+        reason: '',
+        requested: sql`${referrals.requested} - 'notes'`,
+        statusExplanation: null,
+        statusCourtNote: null,
+        missingItems: null,
+        // The court's roll number points to the family's court file.
+        courtReference: null,
+      })
+      .where(eq(referrals.id, row.referralId))
+    await tx.update(referralTransfers).set({ explanation: null }).where(eq(referralTransfers.referralId, row.referralId))
+    // The stored answer of the referral's creation repeats the parties' names and contact.
+    await tx.delete(idempotencyKeys).where(sql`${idempotencyKeys.response}->>'id' = ${row.referralId}`)
+
+    await tx.update(intakes).set({ summary: null }).where(eq(intakes.caseId, row.id))
+    await tx
+      .update(caseEvents)
+      .set({ explanation: null, courtNote: null, data: sql`${caseEvents.data} - 'exceptionalReason'` })
+      .where(eq(caseEvents.caseId, row.id))
+    // The column is NOT NULL: an empty text says the explanation was removed.
+    await tx.update(suspensions).set({ explanation: '', courtNote: null }).where(eq(suspensions.caseId, row.id))
+    await tx
+      .update(agreements)
+      .set({
+        conditions: [],
+        // The relation stays (who may bring the child, as a kind); the name goes.
+        authorisedVisitors: sql`coalesce((select jsonb_agg(jsonb_set(v, '{name}', '"X"')) from jsonb_array_elements(${agreements.authorisedVisitors}) v), '[]'::jsonb)`,
+      })
+      .where(eq(agreements.caseId, row.id))
+
+    const visitIds = tx.select({ id: visits.id }).from(visits).where(eq(visits.caseId, row.id))
+    await tx
+      .update(visits)
+      .set({ cancelExplanation: null })
+      .where(and(eq(visits.caseId, row.id), isNotNull(visits.cancelExplanation)))
+    await tx
+      .update(visitAttendances)
+      .set({ broughtByVisitor: 'X' })
+      .where(and(inArray(visitAttendances.visitId, visitIds), isNotNull(visitAttendances.broughtByVisitor)))
+    await tx
+      .update(visitOutcomes)
+      .set({ explanation: null })
+      .where(and(inArray(visitOutcomes.visitId, visitIds), isNotNull(visitOutcomes.explanation)))
+    await tx.delete(visitObservations).where(eq(visitObservations.caseId, row.id))
+    // Reports quote court notes and reportable observations. The court keeps the copy it was sent;
+    // the centre's goes with the rest of the free text (one statement, so corrections go with the
+    // reports they supersede). The feed only ever moves forward, so no reader misses anything.
+    await tx.delete(reports).where(eq(reports.referralId, row.referralId))
+
+    await tx.update(cases).set({ pseudonymisedAt: now }).where(eq(cases.id, row.id))
+    await audit(tx, systemActor, { action: 'case.pseudonymised', entityType: 'case', entityId: row.id, centreId: row.centreId })
+    return true
+  })
+}
+
+/** Pseudonymises every case whose retention period is over at `now`; returns the ids of those this run did. */
+export async function applyRetention(db: Db, now: Date): Promise<string[]> {
+  const done: string[] = []
+  for (const caseId of await due(db, now)) if (await pseudonymiseCase(db, now, caseId)) done.push(caseId)
+  return done
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Runs retention at start and then every `intervalMs` (a day); `stop` clears the timer and waits for a run under way. */
+export function retentionJob(options: { db: Db; logger: Pick<Logger, 'info' | 'error'>; now?: () => Date; intervalMs?: number }) {
+  const { db, logger, now = () => new Date(), intervalMs = DAY_MS } = options
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> = Promise.resolve()
+  let stopped = true
+
+  async function runOnce() {
+    try {
+      const done = await applyRetention(db, now())
+      if (done.length) logger.info({ cases: done.length }, 'retention: cases pseudonymised')
+    } catch (err) {
+      logger.error({ err }, 'retention run failed; it is tried again at the next run')
+    }
+  }
+  function schedule() {
+    if (stopped) return
+    timer = setTimeout(() => {
+      running = runOnce().finally(schedule)
+    }, intervalMs)
+    timer.unref()
+  }
+  return {
+    start() {
+      stopped = false
+      running = runOnce().finally(schedule)
+    },
+    async stop() {
+      stopped = true
+      clearTimeout(timer)
+      await running
+    },
+  }
+}

@@ -1,58 +1,10 @@
 /** What the report tests share (not a test file itself): a case with visits whose outcomes are known. */
 import { eq } from 'drizzle-orm'
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { visitOutcomes, visits } from '../../src/db/schema.js'
 import { acceptedCase, call, completeIntake, type AcceptedCase, type TestContext } from '../helpers/app.js'
 import { localDay } from '../helpers/openapi-harness.js'
 
-export const PDFTOTEXT = '/usr/bin/pdftotext'
-export const CHROMIUM = '/usr/bin/chromium'
-
-/** The text of a PDF, as pdftotext reads it. */
-export function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bzr-report-'))
-  try {
-    writeFileSync(join(dir, 'report.pdf'), pdf)
-    return execFileSync(PDFTOTEXT, ['-enc', 'UTF-8', join(dir, 'report.pdf'), '-'], { encoding: 'utf8' })
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-/** A page printed by headless Chromium, as text: the page renders, and says what it should. */
-export function printedHtml(html: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bzr-report-html-'))
-  try {
-    writeFileSync(join(dir, 'report.html'), html)
-    execFileSync(
-      CHROMIUM,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--user-data-dir=${join(dir, 'profile')}`,
-        `--print-to-pdf=${join(dir, 'report.pdf')}`,
-        '--no-pdf-header-footer',
-        `file://${join(dir, 'report.html')}`,
-      ],
-      { stdio: 'ignore', timeout: 60_000 },
-    )
-    return pdfText(readFileSync(join(dir, 'report.pdf')))
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
-export const hasPdftotext = existsSync(PDFTOTEXT)
-export const hasChromium = existsSync(CHROMIUM)
+export { hasChromium, hasPdftotext, pdfText, printedHtml } from '../helpers/printing.js'
 
 /** Fetches a report in a representation: the body as text (JSON, HTML) or bytes (PDF). */
 export async function fetchReport(ctx: TestContext, id: string, token: string, accept = 'application/json') {

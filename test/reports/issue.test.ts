@@ -21,7 +21,8 @@ const { app, database, centre } = ctx
 const localDate = () => clock.now().toLocaleDateString('sv-SE', { timeZone: 'Europe/Brussels' })
 
 // The clock starts at the wall clock's now: intakes and signatures are dated by the wall clock.
-clock.set(new Date(Math.floor(Date.now() / 1000) * 1000))
+// Rounded up to the second: never before the demo documents took effect during the set-up.
+clock.set(new Date(Math.ceil(Date.now() / 1000) * 1000))
 const c = await activeCase(ctx)
 const courtIntegration = (await tokenFor(database, 'integration', { courtId: centre.demo.courtId })).token
 const centreIntegration = (await tokenFor(database, 'integration', { centreId: centre.centreId })).token

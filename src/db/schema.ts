@@ -200,7 +200,7 @@ export const auditEvents = pgTable(
   (t) => [index().on(t.entityType, t.entityId), index().on(t.centreId)],
 )
 
-// ── Referrals, cases, documents, agreements (issue 3) ─────────────────────────────────────────
+// ── Referrals, cases, documents, agreements ─────────────────────────────────────────
 
 /** The coded reasons of docs/domain.md; centre_id null = the shared catalogue, else a centre's own code. */
 export const reasonCodes = pgTable(
@@ -504,7 +504,7 @@ export const idempotencyKeys = pgTable(
   (t) => [uniqueIndex().on(t.tokenId, t.key)],
 )
 
-// ── Scheduling (issue 4) ──────────────────────────────────────────────────────────────────────
+// ── Scheduling ──────────────────────────────────────────────────────────────────────
 
 export interface StaggerSettings {
   firstToArrive: PartySide

@@ -119,7 +119,7 @@ export async function call(app: App, { method = 'GET', url, token, body, headers
   return { status: response.statusCode, json, headers: response.headers, body: response.body }
 }
 
-// ── Referrals and cases through HTTP (issue 3) ───────────────────────────────────────────────
+// ── Referrals and cases through HTTP ───────────────────────────────────────────────
 
 /** A complete court-ordered referral for the demo centre; `overrides` replace top-level fields. */
 export function referralBody(centre: TestContext['centre'], overrides: Record<string, unknown> = {}) {

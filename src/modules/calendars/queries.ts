@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { calendarKeys, counsellors, parties, sites, visits } from '../../db/schema.js'
+import { calendarKeys, counsellors, parties, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { inCentre } from '../../http/scope.js'
 import { visitScope } from '../scheduling/queries.js'
@@ -72,14 +72,6 @@ export function visitsBetween(db: Queryable, actor: Actor, from: Date, to: Date,
 }
 
 export type FeedVisitRow = Awaited<ReturnType<typeof visitsBetween>>[number]
-
-export const siteNames = (db: Queryable, actor: Actor, ids: string[]) =>
-  ids.length
-    ? db
-        .select({ id: sites.id, name: sites.name })
-        .from(sites)
-        .where(and(inArray(sites.id, ids), inCentre(sites.centreId, actor)))
-    : []
 
 /** Roles only: the feed says who comes when by role, never by name. */
 export const partyRoles = (db: Queryable, actor: Actor, ids: string[]) =>

@@ -9,9 +9,9 @@ import { counsellorResource } from '../admin/reference-data.js'
 import { findRecord } from '../admin/resource.js'
 import { audit } from '../audit/service.js'
 import { KIND, ROLE, STATUS } from '../day-sheet/html.js'
-import { counsellorNames, courtReferences, roomNames } from '../day-sheet/queries.js'
+import { counsellorNames, courtReferences, roomNames, siteNames } from '../day-sheet/queries.js'
 import { hashSecret, newSecret } from '../tokens/service.js'
-import { counsellorOfKey, keyOf, partyRoles, replaceKey, revokeKey, siteNames, visitsBetween, type FeedVisitRow } from './queries.js'
+import { counsellorOfKey, keyOf, partyRoles, replaceKey, revokeKey, visitsBetween, type FeedVisitRow } from './queries.js'
 import type { CalendarKeyCreated } from './schemas.js'
 
 /**

@@ -50,21 +50,21 @@ export function visitsStarting(db: Queryable, actor: Actor, siteId: string, from
 
 export type DayVisitRow = Awaited<ReturnType<typeof visitsStarting>>[number]
 
-export const roomNames = (db: Queryable, actor: Actor, ids: string[]) =>
-  ids.length
-    ? db
-        .select({ id: rooms.id, name: rooms.name })
-        .from(rooms)
-        .where(and(inArray(rooms.id, ids), inCentre(rooms.centreId, actor)))
-    : []
+/** Names of a centre's rooms, counsellors or sites by id, within the actor's centre: what a printed schedule shows. */
+function namesIn(table: typeof rooms | typeof counsellors | typeof sites) {
+  return (db: Queryable, actor: Actor, ids: string[]): Promise<{ id: string; name: string }[]> =>
+    ids.length
+      ? db
+          .select({ id: table.id, name: table.name })
+          // drizzle's from() takes one table type; the three share the selected columns.
+          .from(table as typeof rooms)
+          .where(and(inArray(table.id, ids), inCentre(table.centreId, actor)))
+      : Promise.resolve([])
+}
 
-export const counsellorNames = (db: Queryable, actor: Actor, ids: string[]) =>
-  ids.length
-    ? db
-        .select({ id: counsellors.id, name: counsellors.name })
-        .from(counsellors)
-        .where(and(inArray(counsellors.id, ids), inCentre(counsellors.centreId, actor)))
-    : []
+export const roomNames = namesIn(rooms)
+export const counsellorNames = namesIn(counsellors)
+export const siteNames = namesIn(sites)
 
 /** First names and roles only. */
 export const partyFirstNames = (db: Queryable, actor: Actor, ids: string[]) =>

@@ -9,7 +9,7 @@ import { clientErrors, frameworkErrors, registerErrorHandling } from './http/err
 import { loggingPlugin, requestLogger } from './http/logging.js'
 import { ProblemSchema } from './http/problem.js'
 import { ReferrerVisit } from './modules/referrer-view/schemas.js'
-import { registerValidation } from './http/validation.js'
+import { registerValidation, serializersCompiledAtFirstUse } from './http/validation.js'
 import { openapiPlugin } from './http/openapi.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { adminRoutes } from './modules/admin/routes.js'
@@ -67,6 +67,7 @@ export async function buildApp(options: AppOptions) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: serializersCompiledAtFirstUse,
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- it returns the reply (a thenable), which fastify ignores
     frameworkErrors,
     clientErrorHandler: clientErrors,

@@ -1,6 +1,7 @@
-import Ajv from 'ajv'
+import Ajv, { type AnySchema, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { invalidFields, type FieldError } from '../domain/errors.js'
 import { isInstant } from './times.js'
 
@@ -55,10 +56,42 @@ function findBadText(value: unknown, where: FieldError['in'], pointer: string, f
   }
 }
 
+// One pair per process: ajv caches what it compiled by schema, so a second app (tests build many) reuses it.
+const bodies = makeAjv(false)
+const parameters = makeAjv(true)
+
+/**
+ * Compiling every route's schemas is most of the time an app takes to boot, and a process answers only
+ * some of its routes: a validator is compiled at its route's first request.
+ */
+function compiledAtFirstUse(ajv: Ajv.default, schema: AnySchema) {
+  let compiled: ValidateFunction | undefined
+  const validate = (data: unknown) => {
+    compiled ??= ajv.compile(schema)
+    const valid = compiled(data)
+    validate.errors = compiled.errors
+    return valid
+  }
+  validate.errors = undefined as ValidateFunction['errors']
+  return validate
+}
+
+/** The same for response serializers (fastify's own, fast-json-stringify): compiled at a route's first answer with that status. */
+const serializerFactory = SerializerSelector()
+export const serializersCompiledAtFirstUse: FastifyServerOptions['schemaController'] = {
+  compilersFactory: {
+    buildSerializer: (externalSchemas: unknown, options: unknown) => {
+      const compile = serializerFactory(externalSchemas, options as never)
+      return (route: Parameters<typeof compile>[0]) => {
+        let serialize: ((data: unknown) => string) | undefined
+        return (data: unknown) => (serialize ??= compile(route))(data)
+      }
+    },
+  },
+}
+
 export function registerValidation(app: FastifyInstance) {
-  const body = makeAjv(false)
-  const parameters = makeAjv(true)
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : parameters).compile(schema))
+  app.setValidatorCompiler(({ schema, httpPart }) => compiledAtFirstUse(httpPart === 'body' ? bodies : parameters, schema))
 
   // Before the schemas, for every route: no text a client sends reaches the database unchecked.
   app.addHook('preValidation', async (request) => {

@@ -54,8 +54,10 @@ export interface Occurrence {
   local: string
 }
 
+export const RECURRENCE_WARNING_CODES = ['dst_gap_shifted', 'dst_ambiguous_first_instant', 'capped', 'bounded_by_planned_end', 'exdate_unmatched'] as const
+
 export interface RecurrenceWarning {
-  code: 'dst_gap_shifted' | 'dst_ambiguous_first_instant' | 'capped' | 'bounded_by_planned_end' | 'exdate_unmatched'
+  code: (typeof RECURRENCE_WARNING_CODES)[number]
   local?: string
   message: string
 }

@@ -1,4 +1,4 @@
-import { Type, type SchemaOptions, type TSchema } from '@sinclair/typebox'
+import { Type, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox'
 import { DOCUMENT_KINDS, LANGUAGES, PARTY_SIDES, VISIT_KINDS, VISIT_STATUSES } from '../domain/vocabulary.js'
 
 /** Small schemas every area uses. */
@@ -7,7 +7,18 @@ import { DOCUMENT_KINDS, LANGUAGES, PARTY_SIDES, VISIT_KINDS, VISIT_STATUSES } f
 export const StringEnum = <const T extends readonly string[]>(values: T, options: SchemaOptions = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+/**
+ * A value or null. A schema of one type becomes a type list (`type: ['string', 'null']`, an enum with
+ * null among its values): fast-json-stringify writes a type list directly, while for an `anyOf` it
+ * compiles a validator of the whole response at its first use to choose the branch. Anything else
+ * (a union, a const) stays an `anyOf` with null.
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  const { type } = schema as { type?: unknown }
+  if (typeof type !== 'string' || 'const' in schema) return Type.Union([schema, Type.Null()])
+  const values = (schema as { enum?: unknown[] }).enum
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...(values ? { enum: [...values, null] } : {}) })
+}
 
 export const Uuid = Type.String({ format: 'uuid', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })
 export const IdParams = Type.Object({ id: Uuid })

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { DEFAULT_MAX_OCCURRENCES } from '../../domain/recurrence.js'
+import { DEFAULT_MAX_OCCURRENCES, RECURRENCE_WARNING_CODES } from '../../domain/recurrence.js'
 import { VISIT_KINDS } from '../../domain/vocabulary.js'
 import { PageQuery } from '../../http/pagination.js'
 import { Instant, PartySideSchema, StringEnum, Timestamp, Uuid, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
@@ -337,16 +337,7 @@ export const RecurrencePreview = Type.Object(
     ),
     warnings: Type.Array(
       Type.Object({
-        code: Type.Union(
-          [
-            Type.Literal('dst_gap_shifted'),
-            Type.Literal('dst_ambiguous_first_instant'),
-            Type.Literal('capped'),
-            Type.Literal('bounded_by_planned_end'),
-            Type.Literal('exdate_unmatched'),
-          ],
-          { examples: ['dst_gap_shifted'] },
-        ),
+        code: StringEnum(RECURRENCE_WARNING_CODES, { examples: ['dst_gap_shifted'] }),
         local: Type.Optional(Type.String({ description: 'The local wall-clock time concerned', examples: ['2026-03-29T02:30'] })),
         message: Type.String({
           examples: ['2026-03-29T02:30 does not exist in Europe/Brussels (the clocks move forward); moved to 2026-03-29T03:30:00+02:00'],

@@ -1,10 +1,11 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { generateOpenapi } from '../scripts/openapi.js'
+import { fromRoot } from './helpers/paths.js'
 
 t.test('the committed openapi/openapi.json matches the routes (run `npm run openapi` after changing a route)', async (t) => {
   const generated = await generateOpenapi()
-  const committed = readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')
+  const committed = readFileSync(fromRoot('openapi', 'openapi.json'), 'utf8')
   t.ok(generated === committed, 'openapi/openapi.json is up to date — regenerate it with `npm run openapi` and commit it')
 
   const document = JSON.parse(generated)

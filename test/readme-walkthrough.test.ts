@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
+import { fromRoot, repositoryRoot } from './helpers/paths.js'
 
-const root = new URL('..', import.meta.url).pathname
 
 // Three CLI processes and a server, each opening the database, take minutes on a busy machine: this
 // file may run for ten (the root test's own limit, and `# timeout=` tells tap's runner the same).
@@ -53,7 +53,7 @@ t.test('the README walkthrough runs as written: referral → case → series →
     t.fail(`the README walkthrough needs ${missingTools.join(' and ')} on the machine (e.g. apt-get install -y ${missingTools.join(' ')})`)
     return
   }
-  const blocks = walkthroughBlocks(readFileSync(join(root, 'README.md'), 'utf8'))
+  const blocks = walkthroughBlocks(readFileSync(fromRoot('README.md'), 'utf8'))
   t.equal(blocks.length, 14, 'the walkthrough has its fourteen blocks')
 
   const port = await freePort()
@@ -76,7 +76,7 @@ t.test('the README walkthrough runs as written: referral → case → series →
   const scriptFile = join(scriptDir, 'walkthrough.sh')
   t.teardown(() => rmSync(scriptDir, { recursive: true, force: true }))
   writeFileSync(scriptFile, `${steps.join('\n')}\n${epilogue}`)
-  const bash = spawn('bash', ['-euo', 'pipefail', scriptFile], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const bash = spawn('bash', ['-euo', 'pipefail', scriptFile], { cwd: repositoryRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const group = bash.pid!
   const alive = () => {
     try {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { CaseStatus, ReasonCategory } from '../../src/domain/vocabulary.js'
 import { REASON_CATEGORIES } from '../../src/domain/vocabulary.js'
 import { checkReason, endingCategories, REASON_CATALOGUE, REASON_CODE_PATTERN, reasonDefect, type AvailableReason } from '../../src/domain/reason-codes.js'
+import { fromRoot } from '../helpers/paths.js'
 
 // The documented catalogue, verbatim: it must not drift from docs/domain.md.
 const DESIGN: Record<Exclude<ReasonCategory, 'extension'>, string[]> = {
@@ -65,7 +66,7 @@ t.test('the catalogue is the documented one, plus extension reasons', async (t) 
 })
 
 t.test('the seeding migration holds exactly the catalogue', async (t) => {
-  const sql = readFileSync(new URL('../../migrations/0005_reason_codes.sql', import.meta.url), 'utf8')
+  const sql = readFileSync(fromRoot('migrations', '0005_reason_codes.sql'), 'utf8')
   const seeded = [...sql.matchAll(/\('[0-9a-f-]{36}', '(\w+)', '(\w+)', NULL, '((?:[^']|'')+)', '((?:[^']|'')+)', '((?:[^']|'')+)'\)/g)]
   t.same(seeded.map((m) => `${m[1]}/${m[2]}`).sort(), available.map((r) => `${r.category}/${r.code}`).sort())
   t.ok(

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { DateTime } from 'luxon'
+import { fromRoot, repositoryRoot } from '../helpers/paths.js'
 import {
   DEFAULT_MAX_OCCURRENCES,
   expandRecurrence,
@@ -805,8 +805,8 @@ t.test('input validation names the field at fault', async (t) => {
 })
 
 t.test('the result does not depend on the process time zone', async (t) => {
-  const fixture = fileURLToPath(new URL('./fixtures/expand-print.ts', import.meta.url))
-  const cwd = fileURLToPath(new URL('../../', import.meta.url))
+  const fixture = fromRoot('test', 'domain', 'fixtures', 'expand-print.ts')
+  const cwd = repositoryRoot
   const run = promisify(execFile)
   const outputs: Record<string, { processTimeZone: string; expansions: unknown; conversions: unknown }> = {}
   // One at a time: the machine is shared.

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { repositoryRoot } from './paths.js'
 
 /** The real entry points (`npm start`, `npm run cli`) as child processes, as a person or operator runs them. */
-const root = new URL('../..', import.meta.url).pathname
 
 export interface Running {
   child: ChildProcess
@@ -15,7 +15,7 @@ export function start(script: 'server' | 'cli', env: Record<string, string>, arg
   delete clean.TAP
   delete clean.NODE_OPTIONS
   clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap would still record coverage through its spawn hook, with tsx's source maps that lack the sources
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], { cwd: root, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], { cwd: repositoryRoot, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (d) => {
     output += d

@@ -15,7 +15,6 @@ import { join } from 'node:path'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
 import { fromRoot, repositoryRoot } from './helpers/paths.js'
 
-
 // Three CLI processes and a server, each opening the database, take minutes on a busy machine: this
 // file may run for ten (the root test's own limit, and `# timeout=` tells tap's runner the same).
 t.setTimeout(600_000)

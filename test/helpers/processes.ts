@@ -15,7 +15,11 @@ export function start(script: 'server' | 'cli', env: Record<string, string>, arg
   delete clean.TAP
   delete clean.NODE_OPTIONS
   clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap would still record coverage through its spawn hook, with tsx's source maps that lack the sources
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], { cwd: repositoryRoot, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], {
+    cwd: repositoryRoot,
+    env: clean,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout.on('data', (d) => {
     output += d

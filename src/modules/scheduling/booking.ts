@@ -1,17 +1,17 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { rawRows, type Tx } from '../../db/client.js'
-import { centres, counsellorAbsences, counsellors, reservations, rooms, sites, visits, type StaggerSettings } from '../../db/schema.js'
+import { reservations, visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, VisitKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
-import { inCentre } from '../../http/scope.js'
 import { audit } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
 import { releaseReservations } from '../visits/cancellation.js'
-import { bookingRules, casePeople, checkGate, loadCaseRules, type VisitRow } from './queries.js'
+import { bookingRules, caseRulesOf, judgeGate, loadBookingFacts, sideOfRole, type VisitRow } from './queries.js'
+import { readinessOf } from '../cases/queries.js'
 
 /**
  * The booking engine: locks, judges and writes visits and their reservations for the scheduling
@@ -46,58 +46,60 @@ export interface BookingContext {
 
 const field = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
-/** Locks the case, applies the gate and loads what the rules need. Absences ending before `absencesFrom` cannot matter. */
+/**
+ * Locks the case, then reads everything else in one statement (which also takes the room and
+ * counsellor locks), applies the gate and builds the rules. Absences ending before `absencesFrom`
+ * cannot matter.
+ */
 export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
   const caseRow = await lockCase(tx, actor, caseId)
   if (actor.centreId !== caseRow.centreId) throw notFound('case', caseId)
-  const agreement = await checkGate(tx, caseRow, request.kind)
+  const roomId = request.kind === 'outside_visit' ? undefined : request.roomId
+  const lockIds = lockOrder([...(roomId ? [roomId] : []), ...request.counsellorIds])
+  // Documents in force now, by the wall clock, as the readiness endpoint judges them.
+  const facts = await loadBookingFacts(tx, caseRow, { roomId, counsellorIds: request.counsellorIds }, lockIds, absencesFrom, new Date())
 
-  const [centre] = await tx.select({ settings: centres.settings }).from(centres).where(eq(centres.id, caseRow.centreId))
-  const stagger = { ...centre!.settings.stagger, ...request.stagger }
+  // The gate reads only what it needs: an ended case or a conversation no signatures.
+  const gateAgreement = request.kind === 'conversation' ? null : facts.agreement
+  judgeGate(
+    caseRow,
+    request.kind,
+    caseRow.status === 'ended' || request.kind === 'conversation'
+      ? null
+      : readinessOf({
+          adults: facts.parties.filter((p) => p.role !== 'child'),
+          intakePartyIds: [],
+          inForce: facts.documents,
+          signed: facts.signatures,
+          agreement: facts.agreement,
+          checkIntake: false,
+        }),
+  )
+  const stagger = { ...facts.settings.stagger, ...request.stagger }
 
   // Room and site: an outside visit has no room; its times are in the case's (or the centre's first) site's zone.
   let room: BookingContext['room'] = null
-  let siteId = caseRow.siteId
+  let site = facts.sites.case ?? (caseRow.siteId ? null : facts.sites.first)
   if (request.kind === 'outside_visit') {
     if (request.roomId) throw field('/roomId', 'must be absent for an outside visit (it takes place outside the centre)')
   } else {
     if (!request.roomId) throw field('/roomId', `is required for a ${request.kind}`)
-    const [roomRow] = await tx
-      .select()
-      .from(rooms)
-      .where(and(eq(rooms.id, request.roomId), inCentre(rooms.centreId, actor)))
-    if (!roomRow) throw notFound('room', request.roomId)
-    if (!roomRow.active) throw field('/roomId', 'is a deactivated room')
-    room = { id: roomRow.id, capacity: roomRow.capacity }
-    siteId = roomRow.siteId
+    if (!facts.room) throw notFound('room', request.roomId)
+    if (!facts.room.active) throw field('/roomId', 'is a deactivated room')
+    room = { id: facts.room.id, capacity: facts.room.capacity }
+    site = facts.sites.room
   }
-  const [site] = siteId
-    ? await tx.select().from(sites).where(eq(sites.id, siteId))
-    : await tx
-        .select()
-        .from(sites)
-        .where(and(eq(sites.centreId, caseRow.centreId), eq(sites.active, true)))
-        .orderBy(sites.id)
-        .limit(1)
   if (!site) throw conflict('no-site', 'The centre has no site to take the time zone from; create a site first.')
 
   if (new Set(request.counsellorIds).size !== request.counsellorIds.length) throw field('/counsellorIds', 'lists a counsellor twice')
-  const counsellorRows = await tx
-    .select()
-    .from(counsellors)
-    .where(and(inArray(counsellors.id, request.counsellorIds), inCentre(counsellors.centreId, actor)))
   for (const id of request.counsellorIds) {
-    const row = counsellorRows.find((c) => c.id === id)
+    const row = facts.counsellors.find((c) => c.id === id)
     if (!row) throw notFound('counsellor', id)
     if (!row.active) throw field('/counsellorIds', `names a deactivated counsellor (${id})`)
   }
-  const absences = await tx
-    .select()
-    .from(counsellorAbsences)
-    .where(and(inArray(counsellorAbsences.counsellorId, request.counsellorIds), gt(counsellorAbsences.endsAt, absencesFrom)))
 
-  const caseParties = await casePeople(tx, caseRow.id)
-  let people = caseParties.map(({ partyId, side }) => ({ partyId, side }))
+  const caseParties = facts.parties.map((p) => ({ partyId: p.id, side: sideOfRole(p.role) }))
+  let people = caseParties
   if (request.kind === 'conversation') {
     const invited = request.partyIds ?? caseParties.filter((p) => p.side !== 'child').map((p) => p.partyId)
     invited.forEach((id, i) => {
@@ -108,24 +110,29 @@ export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, reque
     throw field('/partyIds', 'only applies to a conversation: a visit involves every party of the case')
   }
 
-  const caseRules = await loadCaseRules(tx, caseRow, request.kind, site.timeZone, agreement)
-  const rules = bookingRules({ kind: request.kind, site, settings: centre!.settings, counsellors: counsellorRows, absences, caseRules })
+  const caseRules = caseRulesOf(caseRow, site.timeZone, gateAgreement, facts.suspensions, facts.visitsCounted)
+  const rules = bookingRules({
+    kind: request.kind,
+    site,
+    settings: facts.settings,
+    counsellors: request.counsellorIds.map((id) => facts.counsellors.find((c) => c.id === id)!),
+    absences: facts.absences,
+    caseRules,
+  })
   const { visitsCounted, agreementSince } = caseRules
-  await lockResources(tx, [...(room ? [room.id] : []), ...request.counsellorIds])
   return { caseRow, request, timeZone: site.timeZone, siteId: site.id, room, stagger, people, rules, visitsCounted, agreementSince }
 }
 
 /**
- * Serialises bookings of the same room or counsellor for the rest of the transaction. The exclusion
- * constraint alone already forbids overlaps, but two series inserting many reservations at once wait
- * on each other's uncommitted rows in opposite orders and deadlock (one then fails after
- * deadlock_timeout). Taking these locks in one global order, after the case lock and before the first
+ * The room and counsellor locks serialise bookings of the same room or counsellor for the rest of
+ * the transaction. The exclusion constraint alone already forbids overlaps, but two series inserting
+ * many reservations at once wait on each other's uncommitted rows in opposite orders and deadlock
+ * (one then fails after deadlock_timeout). Taking these locks in one global order (loadBookingFacts
+ * takes them in this order), after the case lock and before the overlaps are read and the first
  * insert, rules that out. The case's people need no lock: the case row lock covers them.
  */
-async function lockResources(tx: Tx, resourceIds: string[]) {
-  for (const id of [...new Set(resourceIds)].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`)
-  }
+function lockOrder(resourceIds: string[]): string[] {
+  return [...new Set(resourceIds)].sort()
 }
 
 export interface PlannedVisit extends Slot {

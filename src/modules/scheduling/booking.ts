@@ -1,13 +1,14 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
+import { v7 as uuidv7 } from 'uuid'
 import { rawRows, type Tx } from '../../db/client.js'
-import { reservations, visits, type StaggerSettings } from '../../db/schema.js'
+import { reservations, series, visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, VisitKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
-import { audit } from '../audit/service.js'
+import { auditInsert, type AuditEntry } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
 import { releaseReservations } from '../visits/cancellation.js'
 import { bookingRules, caseRulesOf, judgeGate, loadBookingFacts, sideOfRole, type VisitRow } from './queries.js'
@@ -254,39 +255,69 @@ const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({
   arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
 })
 
-/** Inserts the visits and their reservations in two statements; the exclusion constraint is the final word on overlaps. */
+/** A visit as booked: the values written, with the id and status and version given in the insert. */
+export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledAt'>
+
+/**
+ * Writes the series (when new), the visits, their reservations and the audit entries in one
+ * statement (data-modifying CTEs; the foreign keys are checked at its end). The ids are made here,
+ * so nothing needs to come back. The exclusion constraint is the final word on overlaps.
+ */
 async function insertVisits(
   tx: Tx,
+  actor: Actor,
   ctx: BookingContext,
   accepted: { planned: PlannedVisit; place: number | null }[],
-  seriesId: string | null,
-): Promise<VisitRow[]> {
-  if (accepted.length === 0) return []
-  const rows = await tx
-    .insert(visits)
-    .values(
-      accepted.map(({ planned }) => ({
-        centreId: ctx.caseRow.centreId,
-        caseId: ctx.caseRow.id,
-        seriesId,
-        ...visitValues(ctx, planned),
-      })),
-    )
-    .returning()
-  // Matched by start (distinct within one request), not by the order RETURNING happens to give.
-  const byStart = new Map(rows.map((row) => [row.startsAt.getTime(), row]))
-  const inserted = accepted.map(({ planned }) => byStart.get(planned.start.getTime())!)
-  await reserve(
-    tx,
-    ctx,
-    inserted.map((visit, i) => ({ visit, place: accepted[i]!.place })),
+  newSeries: typeof series.$inferInsert | null,
+): Promise<BookedVisit[]> {
+  const seriesId = newSeries?.id ?? null
+  const booked: BookedVisit[] = accepted.map(({ planned }) => ({
+    id: uuidv7(),
+    centreId: ctx.caseRow.centreId,
+    caseId: ctx.caseRow.id,
+    seriesId,
+    ...visitValues(ctx, planned),
+    status: 'booked',
+    version: 1,
+    cancelledBy: null,
+    cancelledLate: null,
+    cancelReasonCode: null,
+    cancelExplanation: null,
+  }))
+  const entries: AuditEntry[] = [
+    ...(newSeries ? [{ action: 'series.created', entityType: 'series', entityId: newSeries.id! }] : []),
+    ...booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })),
+  ]
+  if (entries.length === 0) return booked
+  const writes: SQL[] = [
+    ...(newSeries ? [tx.insert(series).values(newSeries).getSQL()] : []),
+    ...(booked.length > 0
+      ? [
+          tx.insert(visits).values(booked).getSQL(),
+          tx
+            .insert(reservations)
+            .values(
+              reservationRows(
+                ctx,
+                booked.map((visit, i) => ({ visit, place: accepted[i]!.place })),
+              ),
+            )
+            .getSQL(),
+        ]
+      : []),
+  ]
+  await tx.execute(
+    sql`with ${sql.join(
+      writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`),
+      sql`, `,
+    )} ${auditInsert(tx, actor, entries).getSQL()}`,
   )
-  return inserted
+  return booked
 }
 
-/** Reserves each visit's room place, counsellors and the case's people for its whole span. */
-async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; place: number | null }[]) {
-  const rows = booked.flatMap(({ visit, place }) => {
+/** The reservations of each visit: its room place, counsellors and the case's people for its whole span. */
+function reservationRows(ctx: BookingContext, booked: { visit: Pick<VisitRow, 'id' | 'spanStart' | 'spanEnd'>; place: number | null }[]) {
+  return booked.flatMap(({ visit, place }) => {
     const during = { from: visit.spanStart, to: visit.spanEnd }
     const at = { during, visitId: visit.id }
     return [
@@ -295,7 +326,6 @@ async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; p
       ...ctx.people.map((p) => ({ resourceKind: 'party' as const, resourceId: p.partyId, ...at })),
     ]
   })
-  await tx.insert(reservations).values(rows)
 }
 
 /**
@@ -311,7 +341,7 @@ export async function bookOccurrences(
   actor: Actor,
   ctx: BookingContext,
   starts: Date[],
-  options: { onConflict: 'reject' | 'skip'; dryRun: boolean; seriesId: string | null },
+  options: { onConflict: 'reject' | 'skip'; dryRun: boolean; series: typeof series.$inferInsert | null },
 ) {
   const plans = starts.map((start) => planVisit(ctx, start))
   const overlaps = await overlapsOf(tx, ctx, plans)
@@ -344,12 +374,7 @@ export async function bookOccurrences(
     )
   }
   if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null })), skipped }
-  const booked = await insertVisits(tx, ctx, accepted, options.seriesId)
-  await audit(
-    tx,
-    actor,
-    booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })),
-  )
+  const booked = await insertVisits(tx, actor, ctx, accepted, options.series)
   return { booked, skipped }
 }
 
@@ -382,6 +407,6 @@ export async function rebookVisit(tx: Tx, now: Date, ctx: BookingContext, visit:
     .set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: now })
     .where(eq(visits.id, visit.id))
     .returning()
-  await reserve(tx, ctx, [{ visit: row!, place: overlaps!.freePlace }])
+  await tx.insert(reservations).values(reservationRows(ctx, [{ visit: row!, place: overlaps!.freePlace }]))
   return row!
 }

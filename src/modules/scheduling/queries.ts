@@ -17,6 +17,29 @@ import { referrerVisitScope } from '../referrer-view/view.js'
 
 export type VisitRow = typeof visits.$inferSelect
 
+/** The columns a visit's view shows (visitView), and no more: lists read only these. */
+export const visitViewColumns = {
+  id: visits.id,
+  caseId: visits.caseId,
+  seriesId: visits.seriesId,
+  kind: visits.kind,
+  siteId: visits.siteId,
+  roomId: visits.roomId,
+  counsellorIds: visits.counsellorIds,
+  partyIds: visits.partyIds,
+  timeZone: visits.timeZone,
+  startsAt: visits.startsAt,
+  endsAt: visits.endsAt,
+  status: visits.status,
+  arrivals: visits.arrivals,
+  cancelledBy: visits.cancelledBy,
+  cancelledLate: visits.cancelledLate,
+  cancelReasonCode: visits.cancelReasonCode,
+  cancelExplanation: visits.cancelExplanation,
+  version: visits.version,
+}
+export type ViewedVisit = Pick<VisitRow, keyof typeof visitViewColumns>
+
 /**
  * Visits the actor may see: a counsellor those it supervises, the rest of a centre every visit of
  * the centre, a court token those of its court's cases in the referrer view.
@@ -33,7 +56,7 @@ export function visitScope(actor: Actor): SQL {
 
 /** Keyset cursor for visits, which are listed by start time. */
 export const visitCursor = {
-  encode: (row: VisitRow) => encodeCursor(row.startsAt.toISOString(), row.id),
+  encode: (row: Pick<VisitRow, 'startsAt' | 'id'>) => encodeCursor(row.startsAt.toISOString(), row.id),
   decode(cursor: string): SQL {
     const [at, id] = decodeCursor(cursor, [cursorParts.instant, cursorParts.uuid]) as [string, string]
     return or(gt(visits.startsAt, new Date(at)), and(eq(visits.startsAt, new Date(at)), gt(visits.id, id)))!

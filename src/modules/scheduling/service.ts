@@ -18,7 +18,7 @@ import { attendancesOf, outcomeHistory } from '../visits/queries.js'
 import { visitDayView } from '../visits/views.js'
 import { v7 as uuidv7 } from 'uuid'
 import { bookOccurrences, prepareBooking, rebookVisit, type BookedVisit, type BookingContext, type BookingRequest, type PlannedVisit } from './booking.js'
-import { visitCursor, visitScope, type VisitRow } from './queries.js'
+import { visitCursor, visitScope, visitViewColumns, type ViewedVisit, type VisitRow } from './queries.js'
 import type { RecurrencePreviewRequest, SeriesCreate, SeriesEndQuery, VisitCreate, VisitListQuery, VisitPatch } from './schemas.js'
 import { absencesFrom } from './times.js'
 
@@ -36,7 +36,7 @@ type DryRunContext = {
 }
 
 /** A visit as the API shows it: instants with the site's offset. A dry run's visit has no row yet, only its context. */
-export function visitView(row: BookedVisit | (PlannedVisit & { id: null }), context?: DryRunContext) {
+export function visitView(row: ViewedVisit | (PlannedVisit & { id: null }), context?: DryRunContext) {
   if (row.id === null) {
     const c = context!
     return {
@@ -235,7 +235,7 @@ export async function listVisits(db: Queryable, actor: Actor, now: Date, q: Visi
     return { referrer: true as const, page: { items: await renderReferrerVisits(db, items), nextCursor } }
   }
   const rows = await db
-    .select()
+    .select(visitViewColumns)
     .from(visits)
     .where(
       and(

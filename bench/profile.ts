@@ -31,6 +31,7 @@ interface Sent {
 }
 
 let recording: Sent[] | null = null
+// eslint-disable-next-line @typescript-eslint/unbound-method -- applied to its own client below
 const originalQuery = pg.Client.prototype.query
 // Every statement of the app passes through Client#query: a transaction's with a promise, a pool's with a callback.
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon'
+import type pg from 'pg'
 import type { Database } from '../src/db/client.js'
 import { scratchDatabase } from '../test/helpers/databases.js'
 
@@ -85,5 +86,93 @@ export function report(title: string, rows: Figures[], ratios: [string, string, 
     const x = byName.get(a)!
     const y = byName.get(b)!
     console.log(`${label}: throughput ${(x.requestsPerSecond / y.requestsPerSecond).toFixed(2)}×, p99 ${(x.p99 / Math.max(y.p99, 0.01)).toFixed(2)}×`)
+  }
+}
+
+/** Working hours of the bench's counsellors: every day, 08:00–20:00. */
+export const ALL_WEEK = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ from: '08:00', to: '20:00' }]]))
+
+/**
+ * 100 000 booked visits and their 500 000 reservations, generated in SQL: 20 sites of 5 rooms, 100
+ * counsellors and 2 000 cases (child + two parents). Weekdays from Monday 7 June 2027 (400 of them),
+ * starts at 10:00, 12:00, 14:00, 16:00 and 18:00 local time, every other (day, start, room) cell
+ * taken. The counsellor of a cell is (room + day) mod 100 and a site's visits go round its 100 cases,
+ * so no resource is reserved twice at once; the exclusion constraint checks that on every row.
+ * Returns the new sites' ids.
+ */
+export async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: string, leadCounsellorId: string): Promise<string[]> {
+  const client = await pool.connect()
+  const iso = (ts: string) => `to_char((${ts}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+  try {
+    await client.query('begin')
+    await client.query(`create temp table b_sites on commit drop as select i, gen_random_uuid() as id from generate_series(0, 19) i`)
+    await client.query(
+      `insert into sites (id, centre_id, name, address, time_zone, judicial_district, opening_hours, closures)
+      select b.id, s.centre_id, 'Bench site ' || b.i, s.address, s.time_zone, s.judicial_district, s.opening_hours, s.closures
+      from b_sites b cross join sites s where s.id = $1`,
+      [demoSiteId],
+    )
+    await client.query(`create temp table b_rooms on commit drop as select i, i / 5 as site_i, gen_random_uuid() as id from generate_series(0, 99) i`)
+    await client.query(
+      `insert into rooms (id, centre_id, site_id, name, capacity)
+      select r.id, $1, s.id, 'Bench room ' || r.i, 1 from b_rooms r join b_sites s on s.i = r.site_i`,
+      [centreId],
+    )
+    await client.query(`create temp table b_counsellors on commit drop as select i, gen_random_uuid() as id from generate_series(0, 99) i`)
+    await client.query(`insert into counsellors (id, centre_id, name, working_hours) select id, $1, 'Bench counsellor ' || i, $2::jsonb from b_counsellors`, [
+      centreId,
+      JSON.stringify(ALL_WEEK),
+    ])
+    await client.query(`create temp table b_cases on commit drop as select i, i % 20 as site_i, gen_random_uuid() as case_id, gen_random_uuid() as referral_id,
+      gen_random_uuid() as child, gen_random_uuid() as visiting, gen_random_uuid() as residing from generate_series(0, 1999) i`)
+    await client.query(
+      `insert into referrals (id, centre_id, source, legal_framework, reason, status, case_id)
+      select referral_id, $1, 'self', 'voluntary', 'bench', 'accepted', case_id from b_cases`,
+      [centreId],
+    )
+    await client.query(
+      `insert into cases (id, centre_id, referral_id, site_id, status, fee_exempt, lead_counsellor_id, activated_at, planned_end_date)
+      select c.case_id, $1, c.referral_id, s.id, 'active', false, $2, now(), '2029-12-31' from b_cases c join b_sites s on s.i = c.site_i`,
+      [centreId, leadCounsellorId],
+    )
+    await client.query(
+      `insert into parties (id, centre_id, referral_id, case_id, role, family_name, language)
+      select p.id, $1, c.referral_id, c.case_id, p.role, 'Bench', 'nl' from b_cases c
+      cross join lateral (values (c.child, 'child'), (c.visiting, 'visiting_parent'), (c.residing, 'residing_parent')) as p(id, role)`,
+      [centreId],
+    )
+    await client.query(`create temp table b_visits on commit drop as
+      select gen_random_uuid() as id, c.case_id, c.child, c.visiting, c.residing, s.id as site_id, r.id as room_id, k.id as counsellor_id,
+        ((date '2027-06-07' + (x.d / 5) * 7 + x.d % 5) + make_time(10 + 2 * x.s, 0, 0)) at time zone 'Europe/Brussels' as starts_at
+      from (select d, s, r, row_number() over (partition by r / 5 order by d, s, r) as n
+            from generate_series(0, 399) d, generate_series(0, 4) s, generate_series(0, 99) r where (d + s + r) % 2 = 0) x
+      join b_rooms r on r.i = x.r join b_sites s on s.i = r.site_i
+      join b_counsellors k on k.i = (x.r + x.d) % 100
+      join b_cases c on c.i = r.site_i + 20 * (x.n % 100)`)
+    // The centre's default staggering: the visiting side 15 minutes before and after, the residing side at start and end.
+    await client.query(
+      `insert into visits (id, centre_id, case_id, site_id, room_id, counsellor_ids, party_ids, kind, time_zone,
+        starts_at, ends_at, span_start, span_end, arrivals, status)
+      select id, $1, case_id, site_id, room_id, array[counsellor_id], array[child, visiting, residing], 'supervised_visit', 'Europe/Brussels',
+        starts_at, starts_at + interval '90 minutes', starts_at - interval '15 minutes', starts_at + interval '105 minutes',
+        jsonb_build_array(
+          jsonb_build_object('partyId', visiting, 'arriveAt', ${iso("starts_at - interval '15 minutes'")}, 'leaveAt', ${iso("starts_at + interval '105 minutes'")}),
+          jsonb_build_object('partyId', residing, 'arriveAt', ${iso('starts_at')}, 'leaveAt', ${iso("starts_at + interval '90 minutes'")})),
+        'booked'
+      from b_visits`,
+      [centreId],
+    )
+    await client.query(`insert into reservations (resource_kind, resource_id, place, during, visit_id)
+      select r.kind, r.id, 1, tstzrange(v.starts_at - interval '15 minutes', v.starts_at + interval '105 minutes', '[)'), v.id
+      from b_visits v cross join lateral (values ('room', v.room_id), ('counsellor', v.counsellor_id), ('party', v.child), ('party', v.visiting), ('party', v.residing)) as r(kind, id)`)
+    const { rows } = await client.query<{ id: string }>('select id from b_sites order by i')
+    await client.query('commit')
+    await client.query('analyze')
+    return rows.map((r) => r.id)
+  } catch (error) {
+    await client.query('rollback')
+    throw error
+  } finally {
+    client.release()
   }
 }

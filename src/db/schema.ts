@@ -641,6 +641,10 @@ export const reservations = pgTable(
     check('reservations_resource_kind_check', sql`${t.resourceKind} in ('room', 'counsellor', 'party')`),
     check('reservations_place_check', sql`${t.place} >= 1`),
     check('reservations_during_check', sql`not isempty(${t.during})`),
+    // No span longer than a day: availability finds a window's reservations by their start, from a day
+    // before it, through the covering index reservations_by_start (migrations/0020, an expression index
+    // with INCLUDE that drizzle cannot declare).
+    check('reservations_span_within_a_day', sql`coalesce(upper(${t.during}) - lower(${t.during}) <= interval '1 day', false)`),
   ],
 )
 

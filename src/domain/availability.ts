@@ -15,11 +15,17 @@ export interface Span {
 }
 
 /**
- * Busy spans of one resource, merged and sorted, so that "does [s, e) overlap?" is a binary search.
- * Spans of different parties may overlap each other; merging makes them disjoint.
+ * Busy spans of one resource, merged and sorted, swept once from the earliest start: findFreeSlots
+ * asks about starts in increasing order, so a cursor that only moves forward answers each question
+ * in amortised constant time (linear in the busy spans over the whole window). An earlier start than
+ * the last one asked about falls back to a binary search. Spans of different parties may overlap
+ * each other; merging makes them disjoint.
  */
 export class BusyCalendar {
   private readonly spans: Span[]
+  /** The first span ending after the last start asked about. */
+  private cursor = 0
+  private lastStart = -Infinity
 
   constructor(spans: Iterable<Span>) {
     const sorted = [...spans].filter((s) => s.end > s.start).sort((a, b) => a.start - b.start)
@@ -33,7 +39,15 @@ export class BusyCalendar {
   }
 
   overlaps(start: number, end: number): boolean {
-    // The first span ending after `start`: disjoint and sorted spans have sorted ends too.
+    if (start < this.lastStart) this.cursor = this.firstEndingAfter(start)
+    this.lastStart = start
+    // Disjoint and sorted spans have sorted ends too: those ending by `start` are behind us for good.
+    while (this.cursor < this.spans.length && this.spans[this.cursor]!.end <= start) this.cursor++
+    const candidate = this.spans[this.cursor]
+    return candidate !== undefined && candidate.start < end
+  }
+
+  private firstEndingAfter(start: number): number {
     let lo = 0
     let hi = this.spans.length
     while (lo < hi) {
@@ -41,8 +55,7 @@ export class BusyCalendar {
       if (this.spans[mid]!.end > start) hi = mid
       else lo = mid + 1
     }
-    const candidate = this.spans[lo]
-    return candidate !== undefined && candidate.start < end
+    return lo
   }
 }
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { BusyCalendar, findFreeSlots, type AvailabilityInput } from '../../src/domain/availability.js'
+import { BusyCalendar, findFreeSlots, type AvailabilityInput, type Span } from '../../src/domain/availability.js'
 import type { BookingRules } from '../../src/domain/booking-rules.js'
 import type { WeeklyHours } from '../../src/domain/opening-hours.js'
 import { localToInstant } from '../../src/domain/recurrence.js'
@@ -67,7 +67,36 @@ function input(overrides: Partial<AvailabilityInput> = {}): AvailabilityInput {
 const starts = (result: ReturnType<typeof findFreeSlots>) => result.slots.map((s) => `${s.start.toISOString()} ${s.roomId}`)
 const localStarts = (result: ReturnType<typeof findFreeSlots>) => result.slots.map((s) => s.start.getTime())
 
-t.test('BusyCalendar: half-open overlap by binary search over merged spans', async (t) => {
+t.test('BusyCalendar: the sweep answers as a brute force would, for every start and end, in increasing order and out of it', async (t) => {
+  // Every set of up to three spans on a small grid, every question on it: ascending starts (the
+  // sweep), then descending (each one a step back, the binary search), then interleaved.
+  const grid = [0, 1, 2, 3, 4, 5, 6]
+  const spans: Span[] = []
+  for (const a of grid) for (const b of grid) if (b > a) spans.push({ start: a, end: b })
+  const questions: [number, number][] = []
+  for (const s of [-1, ...grid]) for (const e of [...grid, 7]) if (e > s) questions.push([s, e])
+  const brute = (busy: Span[], s: number, e: number) => busy.some((b) => b.start < e && s < b.end)
+  let checked = 0
+  let wrong = 0
+  for (let i = 0; i < spans.length; i++) {
+    for (let j = i; j < spans.length; j += 7) {
+      for (let k = j; k < spans.length; k += 11) {
+        const busy = [spans[i]!, spans[j]!, spans[k]!]
+        const orders = [questions, [...questions].reverse(), questions.filter((_, n) => n % 2 === 0).concat(questions.filter((_, n) => n % 2 === 1))]
+        for (const order of orders) {
+          const calendar = new BusyCalendar(busy)
+          for (const [s, e] of order) {
+            checked++
+            if (calendar.overlaps(s, e) !== brute(busy, s, e)) wrong++
+          }
+        }
+      }
+    }
+  }
+  t.equal(wrong, 0, `${checked} questions`)
+})
+
+t.test('BusyCalendar: half-open overlap over merged spans', async (t) => {
   const busy = new BusyCalendar([
     { start: 10, end: 20 },
     { start: 40, end: 50 },

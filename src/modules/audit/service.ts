@@ -23,8 +23,13 @@ export interface AuditEntry {
 export async function audit(tx: Queryable, actor: Actor, entries: AuditEntry | AuditEntry[]) {
   const list = Array.isArray(entries) ? entries : [entries]
   if (list.length === 0) return
-  await tx.insert(auditEvents).values(
-    list.map((entry) => ({
+  await auditInsert(tx, actor, list)
+}
+
+/** The insert audit() runs, for a caller that writes it as part of a larger statement (at least one entry). */
+export function auditInsert(tx: Queryable, actor: Actor, entries: AuditEntry[]) {
+  return tx.insert(auditEvents).values(
+    entries.map((entry) => ({
       actorTokenId: actor.tokenId,
       actorRole: actor.role,
       action: entry.action,

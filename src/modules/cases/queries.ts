@@ -149,18 +149,41 @@ export async function loadReadiness(
   const inForce = await documentsEffectiveAt(db, caseRow.centreId, at)
   const signed = await db.select({ partyId: signatures.partyId, documentId: signatures.documentId }).from(signatures).where(eq(signatures.caseId, caseId))
   const agreement = options.agreement !== undefined ? options.agreement : await currentAgreement(db, caseId)
-  const documentsInForce = adults.flatMap((party) =>
+  return readinessOf({
+    adults,
+    intakePartyIds: intakeRows.map((i) => i.partyId),
+    inForce,
+    signed,
+    agreement: agreement && { id: agreement.id, version: agreement.version, signedPartyIds: agreement.signatures.map((s) => s.partyId) },
+    checkIntake: options.checkIntake ?? true,
+  })
+}
+
+/**
+ * Readiness from what loadReadiness reads (the booking reads the same facts in one statement of its
+ * own): per adult, the version of each document kind in force in their language.
+ */
+export function readinessOf(input: {
+  adults: { id: string; language: string }[]
+  intakePartyIds: string[]
+  /** The centre's document versions in force, latest first. */
+  inForce: Parameters<typeof documentInForceFor>[0]
+  signed: { partyId: string; documentId: string }[]
+  agreement: { id: string; version: number; signedPartyIds: string[] } | null
+  checkIntake: boolean
+}): { ready: boolean; missing: MissingRequirement[] } {
+  const documentsInForce = input.adults.flatMap((party) =>
     (['house_rules', 'information'] as const).flatMap((kind) => {
-      const document = documentInForceFor(inForce, kind, party.language)
+      const document = documentInForceFor(input.inForce, kind, party.language)
       return document ? [{ partyId: party.id, kind, documentId: document.id, version: document.version }] : []
     }),
   )
   return assessReadiness({
-    adultPartyIds: adults.map((p) => p.id),
-    intakePartyIds: intakeRows.map((i) => i.partyId),
+    adultPartyIds: input.adults.map((p) => p.id),
+    intakePartyIds: input.intakePartyIds,
     documentsInForce,
-    signedDocumentIds: signed,
-    agreement: agreement && { id: agreement.id, version: agreement.version, signedPartyIds: agreement.signatures.map((s) => s.partyId) },
-    checkIntake: options.checkIntake ?? true,
+    signedDocumentIds: input.signed,
+    agreement: input.agreement,
+    checkIntake: input.checkIntake,
   })
 }

@@ -1,8 +1,9 @@
 import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
+import { DateTime } from 'luxon'
 import { rawRows, type Queryable } from '../../db/client.js'
 import { centres, counsellorAbsences, counsellors, rooms, sites } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { findFreeSlots, type Span } from '../../domain/availability.js'
+import { findFreeSlots, type FreeSlot, type Span } from '../../domain/availability.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide } from '../../domain/vocabulary.js'
@@ -106,7 +107,11 @@ interface ReservationSpan {
   hi: number
 }
 
-/** Every active reservation of the resources in one query, as spans in epoch milliseconds. */
+/**
+ * Every active reservation of the resources overlapping [lo, hi), as spans in epoch milliseconds, in
+ * one query. It reads the covering index reservations_by_start (index-only): by resource, the starts
+ * from a day before `lo` (no reservation spans more than a day, a check on the table says so).
+ */
 function reservationsAround(db: Queryable, resourceIds: string[], lo: Date, hi: Date) {
   if (resourceIds.length === 0) return Promise.resolve([])
   return rawRows<ReservationSpan>(
@@ -119,8 +124,29 @@ function reservationsAround(db: Queryable, resourceIds: string[], lo: Date, hi: 
       sql`, `,
     )}]) as wanted(id)
     join reservations r on r.resource_id = wanted.id and r.active
+      and lower(r.during) >= ${new Date(lo.getTime() - DAY_MS).toISOString()}::timestamptz and lower(r.during) < ${hi.toISOString()}::timestamptz
       and r.during && tstzrange(${lo.toISOString()}::timestamptz, ${hi.toISOString()}::timestamptz, '[)')`,
   )
+}
+
+/** The reservations of a period sorted out by resource, as findFreeSlots takes them. */
+function busyOf(reservations: ReservationSpan[], roomRows: { id: string; capacity: number }[] | null, withCase: boolean) {
+  const span = (r: ReservationSpan): Span => ({ start: Number(r.lo), end: Number(r.hi) })
+  const counsellorBusy = new Map<string, Span[]>()
+  const roomBusy = new Map<string, (Span & { place: number })[]>()
+  const partyBusy: Span[] = []
+  for (const r of reservations) {
+    if (r.resource_kind === 'counsellor') {
+      const list = counsellorBusy.get(r.resource_id) ?? []
+      list.push(span(r))
+      counsellorBusy.set(r.resource_id, list)
+    } else if (r.resource_kind === 'room') {
+      const list = roomBusy.get(r.resource_id) ?? []
+      list.push({ ...span(r), place: r.place })
+      roomBusy.set(r.resource_id, list)
+    } else if (withCase) partyBusy.push(span(r))
+  }
+  return { counsellorBusy, partyBusy, rooms: roomRows && roomRows.map((room) => ({ ...room, busy: roomBusy.get(room.id) ?? [] })) }
 }
 
 /** A page of free slots for the query, with instants in the site's zone. */
@@ -152,12 +178,6 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
 
   const lo = new Date(from.getTime() - MARGIN_MS)
   const hi = new Date(to.getTime() + MARGIN_MS)
-  const reservations = await reservationsAround(
-    db,
-    [...(roomRows ?? []).map((r) => r.id), ...counsellorRows.map((c) => c.id), ...(q.caseId ? people.map((p) => p.partyId) : [])],
-    lo,
-    hi,
-  )
   const absences =
     counsellorRows.length === 0
       ? []
@@ -174,34 +194,36 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
               lt(counsellorAbsences.startsAt, hi),
             ),
           )
-
-  const span = (r: ReservationSpan): Span => ({ start: Number(r.lo), end: Number(r.hi) })
-  const counsellorBusy = new Map<string, Span[]>()
-  for (const r of reservations) {
-    if (r.resource_kind !== 'counsellor') continue
-    const list = counsellorBusy.get(r.resource_id) ?? []
-    list.push(span(r))
-    counsellorBusy.set(r.resource_id, list)
-  }
+  const rules = bookingRules({ kind: q.kind, site, settings, counsellors: counsellorRows, absences, caseRules })
   const adults = people.filter((p): p is { partyId: string; side: PartySide } => p.side !== 'child')
-  const { slots, more } = findFreeSlots({
-    rules: bookingRules({ kind: q.kind, site, settings, counsellors: counsellorRows, absences, caseRules }),
-    visitsCounted: caseRules?.visitsCounted ?? 0,
-    from,
-    to,
-    stepMinutes: q.stepMinutes,
-    plan: (start) => computeStagger({ kind: q.kind, start, durationMinutes: q.durationMinutes, stagger, parties: adults }),
-    rooms:
-      roomRows &&
-      roomRows.map((room) => ({
-        ...room,
-        busy: reservations.filter((r) => r.resource_kind === 'room' && r.resource_id === room.id).map((r) => ({ ...span(r), place: r.place })),
-      })),
-    counsellorBusy,
-    partyBusy: q.caseId ? reservations.filter((r) => r.resource_kind === 'party').map(span) : [],
-    after,
-    limit: q.limit,
-  })
+  const resourceIds = [...(roomRows ?? []).map((r) => r.id), ...counsellorRows.map((c) => c.id), ...(q.caseId ? people.map((p) => p.partyId) : [])]
+
+  // A page rarely needs the whole window: it is filled from periods of local days, one day first and
+  // twice as many each time after, each with its own reservations, until the page is full (one more
+  // slot found tells there is a next page) or the window is done.
+  const slots: FreeSlot[] = []
+  let more = false
+  let days = 1
+  let periodFrom = after && after.start > from ? after.start : from
+  while (periodFrom < to && !more) {
+    const periodTo = new Date(Math.min(to.getTime(), DateTime.fromJSDate(periodFrom, { zone }).startOf('day').plus({ days }).toMillis()))
+    days *= 2
+    const reservations = await reservationsAround(db, resourceIds, new Date(periodFrom.getTime() - MARGIN_MS), new Date(periodTo.getTime() + MARGIN_MS))
+    const page = findFreeSlots({
+      rules,
+      visitsCounted: caseRules?.visitsCounted ?? 0,
+      from: periodFrom,
+      to: periodTo,
+      stepMinutes: q.stepMinutes,
+      plan: (start) => computeStagger({ kind: q.kind, start, durationMinutes: q.durationMinutes, stagger, parties: adults }),
+      ...busyOf(reservations, roomRows, q.caseId !== undefined),
+      after,
+      limit: q.limit - slots.length,
+    })
+    slots.push(...page.slots)
+    more = page.more
+    periodFrom = periodTo
+  }
   const last = slots[slots.length - 1]
   return {
     items: slots.map((s) => ({

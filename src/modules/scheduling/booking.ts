@@ -1,17 +1,18 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
+import { v7 as uuidv7 } from 'uuid'
 import { rawRows, type Tx } from '../../db/client.js'
-import { centres, counsellorAbsences, counsellors, reservations, rooms, sites, visits, type StaggerSettings } from '../../db/schema.js'
+import { reservations, series, visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, VisitKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
-import { inCentre } from '../../http/scope.js'
-import { audit } from '../audit/service.js'
+import { auditInsert, type AuditEntry } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
 import { releaseReservations } from '../visits/cancellation.js'
-import { bookingRules, casePeople, checkGate, loadCaseRules, type VisitRow } from './queries.js'
+import { bookingRules, caseRulesOf, judgeGate, loadBookingFacts, sideOfRole, type VisitRow } from './queries.js'
+import { readinessOf } from '../cases/queries.js'
 
 /**
  * The booking engine: locks, judges and writes visits and their reservations for the scheduling
@@ -46,58 +47,60 @@ export interface BookingContext {
 
 const field = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
 
-/** Locks the case, applies the gate and loads what the rules need. Absences ending before `absencesFrom` cannot matter. */
+/**
+ * Locks the case, then reads everything else in one statement (which also takes the room and
+ * counsellor locks), applies the gate and builds the rules. Absences ending before `absencesFrom`
+ * cannot matter.
+ */
 export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
   const caseRow = await lockCase(tx, actor, caseId)
   if (actor.centreId !== caseRow.centreId) throw notFound('case', caseId)
-  const agreement = await checkGate(tx, caseRow, request.kind)
+  const roomId = request.kind === 'outside_visit' ? undefined : request.roomId
+  const lockIds = lockOrder([...(roomId ? [roomId] : []), ...request.counsellorIds])
+  // Documents in force now, by the wall clock, as the readiness endpoint judges them.
+  const facts = await loadBookingFacts(tx, caseRow, { roomId, counsellorIds: request.counsellorIds }, lockIds, absencesFrom, new Date())
 
-  const [centre] = await tx.select({ settings: centres.settings }).from(centres).where(eq(centres.id, caseRow.centreId))
-  const stagger = { ...centre!.settings.stagger, ...request.stagger }
+  // The gate reads only what it needs: an ended case or a conversation no signatures.
+  const gateAgreement = request.kind === 'conversation' ? null : facts.agreement
+  judgeGate(
+    caseRow,
+    request.kind,
+    caseRow.status === 'ended' || request.kind === 'conversation'
+      ? null
+      : readinessOf({
+          adults: facts.parties.filter((p) => p.role !== 'child'),
+          intakePartyIds: [],
+          inForce: facts.documents,
+          signed: facts.signatures,
+          agreement: facts.agreement,
+          checkIntake: false,
+        }),
+  )
+  const stagger = { ...facts.settings.stagger, ...request.stagger }
 
   // Room and site: an outside visit has no room; its times are in the case's (or the centre's first) site's zone.
   let room: BookingContext['room'] = null
-  let siteId = caseRow.siteId
+  let site = facts.sites.case ?? (caseRow.siteId ? null : facts.sites.first)
   if (request.kind === 'outside_visit') {
     if (request.roomId) throw field('/roomId', 'must be absent for an outside visit (it takes place outside the centre)')
   } else {
     if (!request.roomId) throw field('/roomId', `is required for a ${request.kind}`)
-    const [roomRow] = await tx
-      .select()
-      .from(rooms)
-      .where(and(eq(rooms.id, request.roomId), inCentre(rooms.centreId, actor)))
-    if (!roomRow) throw notFound('room', request.roomId)
-    if (!roomRow.active) throw field('/roomId', 'is a deactivated room')
-    room = { id: roomRow.id, capacity: roomRow.capacity }
-    siteId = roomRow.siteId
+    if (!facts.room) throw notFound('room', request.roomId)
+    if (!facts.room.active) throw field('/roomId', 'is a deactivated room')
+    room = { id: facts.room.id, capacity: facts.room.capacity }
+    site = facts.sites.room
   }
-  const [site] = siteId
-    ? await tx.select().from(sites).where(eq(sites.id, siteId))
-    : await tx
-        .select()
-        .from(sites)
-        .where(and(eq(sites.centreId, caseRow.centreId), eq(sites.active, true)))
-        .orderBy(sites.id)
-        .limit(1)
   if (!site) throw conflict('no-site', 'The centre has no site to take the time zone from; create a site first.')
 
   if (new Set(request.counsellorIds).size !== request.counsellorIds.length) throw field('/counsellorIds', 'lists a counsellor twice')
-  const counsellorRows = await tx
-    .select()
-    .from(counsellors)
-    .where(and(inArray(counsellors.id, request.counsellorIds), inCentre(counsellors.centreId, actor)))
   for (const id of request.counsellorIds) {
-    const row = counsellorRows.find((c) => c.id === id)
+    const row = facts.counsellors.find((c) => c.id === id)
     if (!row) throw notFound('counsellor', id)
     if (!row.active) throw field('/counsellorIds', `names a deactivated counsellor (${id})`)
   }
-  const absences = await tx
-    .select()
-    .from(counsellorAbsences)
-    .where(and(inArray(counsellorAbsences.counsellorId, request.counsellorIds), gt(counsellorAbsences.endsAt, absencesFrom)))
 
-  const caseParties = await casePeople(tx, caseRow.id)
-  let people = caseParties.map(({ partyId, side }) => ({ partyId, side }))
+  const caseParties = facts.parties.map((p) => ({ partyId: p.id, side: sideOfRole(p.role) }))
+  let people = caseParties
   if (request.kind === 'conversation') {
     const invited = request.partyIds ?? caseParties.filter((p) => p.side !== 'child').map((p) => p.partyId)
     invited.forEach((id, i) => {
@@ -108,24 +111,29 @@ export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, reque
     throw field('/partyIds', 'only applies to a conversation: a visit involves every party of the case')
   }
 
-  const caseRules = await loadCaseRules(tx, caseRow, request.kind, site.timeZone, agreement)
-  const rules = bookingRules({ kind: request.kind, site, settings: centre!.settings, counsellors: counsellorRows, absences, caseRules })
+  const caseRules = caseRulesOf(caseRow, site.timeZone, gateAgreement, facts.suspensions, facts.visitsCounted)
+  const rules = bookingRules({
+    kind: request.kind,
+    site,
+    settings: facts.settings,
+    counsellors: request.counsellorIds.map((id) => facts.counsellors.find((c) => c.id === id)!),
+    absences: facts.absences,
+    caseRules,
+  })
   const { visitsCounted, agreementSince } = caseRules
-  await lockResources(tx, [...(room ? [room.id] : []), ...request.counsellorIds])
   return { caseRow, request, timeZone: site.timeZone, siteId: site.id, room, stagger, people, rules, visitsCounted, agreementSince }
 }
 
 /**
- * Serialises bookings of the same room or counsellor for the rest of the transaction. The exclusion
- * constraint alone already forbids overlaps, but two series inserting many reservations at once wait
- * on each other's uncommitted rows in opposite orders and deadlock (one then fails after
- * deadlock_timeout). Taking these locks in one global order, after the case lock and before the first
+ * The room and counsellor locks serialise bookings of the same room or counsellor for the rest of
+ * the transaction. The exclusion constraint alone already forbids overlaps, but two series inserting
+ * many reservations at once wait on each other's uncommitted rows in opposite orders and deadlock
+ * (one then fails after deadlock_timeout). Taking these locks in one global order (loadBookingFacts
+ * takes them in this order), after the case lock and before the overlaps are read and the first
  * insert, rules that out. The case's people need no lock: the case row lock covers them.
  */
-async function lockResources(tx: Tx, resourceIds: string[]) {
-  for (const id of [...new Set(resourceIds)].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`)
-  }
+function lockOrder(resourceIds: string[]): string[] {
+  return [...new Set(resourceIds)].sort()
 }
 
 export interface PlannedVisit extends Slot {
@@ -247,39 +255,69 @@ const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({
   arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
 })
 
-/** Inserts the visits and their reservations in two statements; the exclusion constraint is the final word on overlaps. */
+/** A visit as booked: the values written, with the id and status and version given in the insert. */
+export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledAt'>
+
+/**
+ * Writes the series (when new), the visits, their reservations and the audit entries in one
+ * statement (data-modifying CTEs; the foreign keys are checked at its end). The ids are made here,
+ * so nothing needs to come back. The exclusion constraint is the final word on overlaps.
+ */
 async function insertVisits(
   tx: Tx,
+  actor: Actor,
   ctx: BookingContext,
   accepted: { planned: PlannedVisit; place: number | null }[],
-  seriesId: string | null,
-): Promise<VisitRow[]> {
-  if (accepted.length === 0) return []
-  const rows = await tx
-    .insert(visits)
-    .values(
-      accepted.map(({ planned }) => ({
-        centreId: ctx.caseRow.centreId,
-        caseId: ctx.caseRow.id,
-        seriesId,
-        ...visitValues(ctx, planned),
-      })),
-    )
-    .returning()
-  // Matched by start (distinct within one request), not by the order RETURNING happens to give.
-  const byStart = new Map(rows.map((row) => [row.startsAt.getTime(), row]))
-  const inserted = accepted.map(({ planned }) => byStart.get(planned.start.getTime())!)
-  await reserve(
-    tx,
-    ctx,
-    inserted.map((visit, i) => ({ visit, place: accepted[i]!.place })),
+  newSeries: typeof series.$inferInsert | null,
+): Promise<BookedVisit[]> {
+  const seriesId = newSeries?.id ?? null
+  const booked: BookedVisit[] = accepted.map(({ planned }) => ({
+    id: uuidv7(),
+    centreId: ctx.caseRow.centreId,
+    caseId: ctx.caseRow.id,
+    seriesId,
+    ...visitValues(ctx, planned),
+    status: 'booked',
+    version: 1,
+    cancelledBy: null,
+    cancelledLate: null,
+    cancelReasonCode: null,
+    cancelExplanation: null,
+  }))
+  const entries: AuditEntry[] = [
+    ...(newSeries ? [{ action: 'series.created', entityType: 'series', entityId: newSeries.id! }] : []),
+    ...booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })),
+  ]
+  if (entries.length === 0) return booked
+  const writes: SQL[] = [
+    ...(newSeries ? [tx.insert(series).values(newSeries).getSQL()] : []),
+    ...(booked.length > 0
+      ? [
+          tx.insert(visits).values(booked).getSQL(),
+          tx
+            .insert(reservations)
+            .values(
+              reservationRows(
+                ctx,
+                booked.map((visit, i) => ({ visit, place: accepted[i]!.place })),
+              ),
+            )
+            .getSQL(),
+        ]
+      : []),
+  ]
+  await tx.execute(
+    sql`with ${sql.join(
+      writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`),
+      sql`, `,
+    )} ${auditInsert(tx, actor, entries).getSQL()}`,
   )
-  return inserted
+  return booked
 }
 
-/** Reserves each visit's room place, counsellors and the case's people for its whole span. */
-async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; place: number | null }[]) {
-  const rows = booked.flatMap(({ visit, place }) => {
+/** The reservations of each visit: its room place, counsellors and the case's people for its whole span. */
+function reservationRows(ctx: BookingContext, booked: { visit: Pick<VisitRow, 'id' | 'spanStart' | 'spanEnd'>; place: number | null }[]) {
+  return booked.flatMap(({ visit, place }) => {
     const during = { from: visit.spanStart, to: visit.spanEnd }
     const at = { during, visitId: visit.id }
     return [
@@ -288,7 +326,6 @@ async function reserve(tx: Tx, ctx: BookingContext, booked: { visit: VisitRow; p
       ...ctx.people.map((p) => ({ resourceKind: 'party' as const, resourceId: p.partyId, ...at })),
     ]
   })
-  await tx.insert(reservations).values(rows)
 }
 
 /**
@@ -304,7 +341,7 @@ export async function bookOccurrences(
   actor: Actor,
   ctx: BookingContext,
   starts: Date[],
-  options: { onConflict: 'reject' | 'skip'; dryRun: boolean; seriesId: string | null },
+  options: { onConflict: 'reject' | 'skip'; dryRun: boolean; series: typeof series.$inferInsert | null },
 ) {
   const plans = starts.map((start) => planVisit(ctx, start))
   const overlaps = await overlapsOf(tx, ctx, plans)
@@ -337,12 +374,7 @@ export async function bookOccurrences(
     )
   }
   if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null })), skipped }
-  const booked = await insertVisits(tx, ctx, accepted, options.seriesId)
-  await audit(
-    tx,
-    actor,
-    booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })),
-  )
+  const booked = await insertVisits(tx, actor, ctx, accepted, options.series)
   return { booked, skipped }
 }
 
@@ -375,6 +407,6 @@ export async function rebookVisit(tx: Tx, now: Date, ctx: BookingContext, visit:
     .set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: now })
     .where(eq(visits.id, visit.id))
     .returning()
-  await reserve(tx, ctx, [{ visit: row!, place: overlaps!.freePlace }])
+  await tx.insert(reservations).values(reservationRows(ctx, [{ visit: row!, place: overlaps!.freePlace }]))
   return row!
 }

@@ -1,7 +1,7 @@
 import { and, count, eq, gt, gte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import type { Queryable } from '../../db/client.js'
-import { counsellorAbsences, counsellors, parties, sites, suspensions, visits, type CentreSettings } from '../../db/schema.js'
+import { rawRows, type Queryable } from '../../db/client.js'
+import { counsellorAbsences, counsellors, documents, parties, sites, suspensions, visits, type CentreSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
 import { conflict } from '../../domain/errors.js'
@@ -9,12 +9,36 @@ import type { CaseStatus, PartySide, VisitKind } from '../../domain/vocabulary.j
 import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
 import { inCentre } from '../../http/scope.js'
 import type { CaseRow } from '../cases/access.js'
+import type { MissingRequirement } from '../../domain/readiness.js'
 import { currentAgreement, loadReadiness, type CurrentAgreement } from '../cases/readiness.js'
 import { referrerVisitScope } from '../referrer-view/view.js'
 
 /** What booking, changing and searching for visits read alike: scope, the booking gate and the rules a slot is judged by. */
 
 export type VisitRow = typeof visits.$inferSelect
+
+/** The columns a visit's view shows (visitView), and no more: lists read only these. */
+export const visitViewColumns = {
+  id: visits.id,
+  caseId: visits.caseId,
+  seriesId: visits.seriesId,
+  kind: visits.kind,
+  siteId: visits.siteId,
+  roomId: visits.roomId,
+  counsellorIds: visits.counsellorIds,
+  partyIds: visits.partyIds,
+  timeZone: visits.timeZone,
+  startsAt: visits.startsAt,
+  endsAt: visits.endsAt,
+  status: visits.status,
+  arrivals: visits.arrivals,
+  cancelledBy: visits.cancelledBy,
+  cancelledLate: visits.cancelledLate,
+  cancelReasonCode: visits.cancelReasonCode,
+  cancelExplanation: visits.cancelExplanation,
+  version: visits.version,
+}
+export type ViewedVisit = Pick<VisitRow, keyof typeof visitViewColumns>
 
 /**
  * Visits the actor may see: a counsellor those it supervises, the rest of a centre every visit of
@@ -32,7 +56,7 @@ export function visitScope(actor: Actor): SQL {
 
 /** Keyset cursor for visits, which are listed by start time. */
 export const visitCursor = {
-  encode: (row: VisitRow) => encodeCursor(row.startsAt.toISOString(), row.id),
+  encode: (row: Pick<VisitRow, 'startsAt' | 'id'>) => encodeCursor(row.startsAt.toISOString(), row.id),
   decode(cursor: string): SQL {
     const [at, id] = decodeCursor(cursor, [cursorParts.instant, cursorParts.uuid]) as [string, string]
     return or(gt(visits.startsAt, new Date(at)), and(eq(visits.startsAt, new Date(at)), gt(visits.id, id)))!
@@ -44,12 +68,21 @@ export const visitCursor = {
  * gate). Returns the current agreement it read (null for a conversation, which needs none), for the rules.
  */
 export async function checkGate(db: Queryable, caseRow: CaseRow, kind: VisitKind): Promise<CurrentAgreement> {
+  if (caseRow.status === 'ended' || kind === 'conversation') return judgeGate(caseRow, kind, null)
+  const agreement = await currentAgreement(db, caseRow.id)
+  judgeGate(caseRow, kind, await loadReadiness(db, caseRow, { checkIntake: false, agreement }))
+  return agreement
+}
+
+/**
+ * The gate's verdict on what checkGate (or the booking's own read) found: throws the 409 that names
+ * what is missing. `readiness` is not read for an ended case or a conversation.
+ */
+export function judgeGate(caseRow: CaseRow, kind: VisitKind, readiness: { ready: boolean; missing: MissingRequirement[] } | null): null {
   const bookable: CaseStatus[] = kind === 'conversation' ? ['intake', 'active', 'suspended'] : ['active', 'suspended']
   if (caseRow.status === 'ended') throw conflict('case-ended', 'The case has ended; nothing can be booked for it.')
   // Intake and evaluation conversations need no signatures: they are how parties come to sign.
-  if (kind === 'conversation') return null
-  const agreement = await currentAgreement(db, caseRow.id)
-  const readiness = await loadReadiness(db, caseRow, { checkIntake: false, agreement })
+  if (kind === 'conversation' || !readiness) return null
   if (!bookable.includes(caseRow.status) || !readiness.ready) {
     const missing = readiness.missing
     const what = missing.map((m) => `party ${m.partyId} has not signed the ${m.requirement.replace('_', ' ')}${m.version ? ` (version ${m.version})` : ''}`)
@@ -61,7 +94,7 @@ export async function checkGate(db: Queryable, caseRow: CaseRow, kind: VisitKind
       { missing, caseStatus: caseRow.status },
     )
   }
-  return agreement
+  return null
 }
 
 const minDate = (a: string | null, b: string) => (a !== null && a < b ? a : b)
@@ -100,6 +133,17 @@ export async function loadCaseRules(db: Queryable, caseRow: CaseRow, kind: Visit
     visitsCounted = row!.n
   }
   const suspensionRows = await db.select().from(suspensions).where(eq(suspensions.caseId, caseRow.id))
+  return caseRulesOf(caseRow, timeZone, agreement, suspensionRows, visitsCounted)
+}
+
+/** CaseRules from the rows loadCaseRules reads (the booking reads them in one statement of its own). */
+export function caseRulesOf(
+  caseRow: Pick<CaseRow, 'plannedEndDate'>,
+  timeZone: string,
+  agreement: { kinds: VisitKind[]; validUntil: string | null; maxVisits: number | null; createdAt: Date } | null,
+  suspensionRows: { fromDate: string; untilDate: string | null; resumedAt: Date | null }[],
+  visitsCounted: number,
+): CaseRules {
   return {
     plannedEndDate: caseRow.plannedEndDate,
     agreement: agreement && { kinds: agreement.kinds, validUntil: agreement.validUntil, maxVisits: agreement.maxVisits },
@@ -108,7 +152,7 @@ export async function loadCaseRules(db: Queryable, caseRow: CaseRow, kind: Visit
       from: s.fromDate,
       until: s.resumedAt ? minDate(s.untilDate, DateTime.fromJSDate(s.resumedAt, { zone: timeZone }).toISODate()!) : s.untilDate,
     })),
-    visitsCounted,
+    visitsCounted: agreement?.maxVisits != null ? visitsCounted : 0,
     agreementSince: agreement?.maxVisits != null ? agreement.createdAt : null,
   }
 }
@@ -123,15 +167,18 @@ const SIDE_OF_ROLE: Record<string, PartySide | 'child'> = {
   residing_other: 'residing',
 }
 
+/** The side of the case a party's role puts them on. */
+export const sideOfRole = (role: string): PartySide | 'child' => SIDE_OF_ROLE[role]!
+
 /** The case's people (children included) with the side they are on, in a stable order. */
 export async function casePeople(db: Queryable, caseId: string): Promise<{ partyId: string; role: string; side: PartySide | 'child' }[]> {
   const rows = await db.select({ id: parties.id, role: parties.role }).from(parties).where(eq(parties.caseId, caseId)).orderBy(parties.id)
-  return rows.map((p) => ({ partyId: p.id, role: p.role, side: SIDE_OF_ROLE[p.role]! }))
+  return rows.map((p) => ({ partyId: p.id, role: p.role, side: sideOfRole(p.role) }))
 }
 
-type SiteRow = typeof sites.$inferSelect
-type CounsellorRow = typeof counsellors.$inferSelect
-type AbsenceRow = typeof counsellorAbsences.$inferSelect
+type SiteRow = Pick<typeof sites.$inferSelect, 'timeZone' | 'openingHours' | 'closures'>
+type CounsellorRow = Pick<typeof counsellors.$inferSelect, 'id' | 'workingHours'>
+type AbsenceRow = Pick<typeof counsellorAbsences.$inferSelect, 'counsellorId' | 'startsAt' | 'endsAt'>
 
 /**
  * The calendar rules a slot is judged by, built one way for a booking and for a search: the site's
@@ -159,5 +206,118 @@ export function bookingRules(input: {
     plannedEndDate: caseRules?.plannedEndDate ?? null,
     suspensions: caseRules?.suspensions ?? [],
     agreement: caseRules?.agreement ?? null,
+  }
+}
+
+/** Everything a booking judges by, read by loadBookingFacts in one statement. */
+export interface BookingFacts {
+  settings: CentreSettings
+  room: { id: string; siteId: string; capacity: number; active: boolean } | null
+  /** The room's site, the case's, and the centre's first active one: the booking picks one. */
+  sites: { room: SiteFacts | null; case: SiteFacts | null; first: SiteFacts | null }
+  counsellors: { id: string; active: boolean; workingHours: CounsellorWeek }[]
+  absences: { counsellorId: string; startsAt: Date; endsAt: Date }[]
+  /** The case's people in id order. */
+  parties: Pick<typeof parties.$inferSelect, 'id' | 'role' | 'language'>[]
+  /** The centre's document versions in force, latest first. */
+  documents: Pick<typeof documents.$inferSelect, 'id' | 'kind' | 'language' | 'version' | 'effectiveFrom'>[]
+  signatures: { partyId: string; documentId: string }[]
+  agreement: {
+    id: string
+    version: number
+    kinds: VisitKind[]
+    validUntil: string | null
+    maxVisits: number | null
+    createdAt: Date
+    signedPartyIds: string[]
+  } | null
+  suspensions: { fromDate: string; untilDate: string | null; resumedAt: Date | null }[]
+  /** Visits counting against the agreement's maxVisits (created since the agreement, not cancelled). */
+  visitsCounted: number
+}
+
+type SiteFacts = Pick<typeof sites.$inferSelect, 'id' | 'timeZone' | 'openingHours' | 'closures'>
+type CounsellorWeek = (typeof counsellors.$inferSelect)['workingHours']
+
+/** A row as JSON carries its instants as strings. */
+type Wire<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] }
+type WireFacts = Omit<BookingFacts, 'absences' | 'documents' | 'agreement' | 'suspensions'> & {
+  absences: Wire<BookingFacts['absences'][number]>[]
+  documents: Wire<BookingFacts['documents'][number]>[]
+  agreement: Wire<NonNullable<BookingFacts['agreement']>> | null
+  suspensions: Wire<BookingFacts['suspensions'][number]>[]
+}
+
+/**
+ * The booking's reads in one round trip, after the case row is locked (so this statement's snapshot
+ * already sees whatever a suspension or signature committed before the lock was granted): gate,
+ * rules, the case's people, room, sites, counsellors and their absences. It also takes the room and
+ * counsellor locks (see lockResources in booking.ts): they guard the reservations read after this
+ * statement, not anything read by it.
+ */
+export async function loadBookingFacts(
+  tx: Queryable,
+  caseRow: CaseRow,
+  request: { roomId?: string; counsellorIds: string[] },
+  lockIds: string[],
+  absencesFrom: Date,
+  at: Date,
+): Promise<BookingFacts> {
+  const centreId = caseRow.centreId
+  const counsellorIds = sql`array[${sql.join(
+    request.counsellorIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::text[]`
+  const locks = sql`array[${sql.join(
+    lockIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::text[]`
+  const site = (alias: string) =>
+    sql.raw(`json_build_object('id', ${alias}.id, 'timeZone', ${alias}.time_zone, 'openingHours', ${alias}.opening_hours, 'closures', ${alias}.closures)`)
+  const [row] = await rawRows<{ facts: WireFacts }>(
+    tx,
+    sql`
+    with agreement as (
+      select a.* from agreements a where a.case_id = ${caseRow.id} order by a.version desc limit 1
+    ), room as (
+      select r.* from rooms r where r.id = ${request.roomId ?? null}::uuid and r.centre_id = ${centreId}
+    )
+    select json_build_object(
+      -- In the order of the ids as text, one order for every booking: see lockResources in booking.ts.
+      'locked', (select count(*) from (select pg_advisory_xact_lock(hashtextextended(id, 0)) from unnest(${locks}) as l(id) order by id collate "C") l),
+      'settings', (select c.settings from centres c where c.id = ${centreId}),
+      'room', (select json_build_object('id', r.id, 'siteId', r.site_id, 'capacity', r.capacity, 'active', r.active) from room r),
+      'sites', json_build_object(
+        'room', (select ${site('s')} from sites s where s.id = (select site_id from room)),
+        'case', (select ${site('s')} from sites s where s.id = ${caseRow.siteId}::uuid),
+        'first', (select ${site('s')} from sites s where s.centre_id = ${centreId} and s.active order by s.id limit 1)),
+      'counsellors', (select coalesce(json_agg(json_build_object('id', k.id, 'active', k.active, 'workingHours', k.working_hours)), '[]')
+        from counsellors k where k.id::text = any(${counsellorIds}) and k.centre_id = ${centreId}),
+      'absences', (select coalesce(json_agg(json_build_object('counsellorId', b.counsellor_id, 'startsAt', b.starts_at, 'endsAt', b.ends_at)), '[]')
+        from counsellor_absences b where b.counsellor_id::text = any(${counsellorIds}) and b.ends_at > ${absencesFrom.toISOString()}::timestamptz),
+      'parties', (select coalesce(json_agg(json_build_object('id', p.id, 'role', p.role, 'language', p.language) order by p.id), '[]')
+        from parties p where p.case_id = ${caseRow.id}),
+      'documents', (select coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'language', d.language, 'version', d.version, 'effectiveFrom', d.effective_from)
+          order by d.effective_from desc, d.version desc), '[]')
+        from documents d where d.centre_id = ${centreId} and d.effective_from <= ${at.toISOString()}::timestamptz),
+      'signatures', (select coalesce(json_agg(json_build_object('partyId', g.party_id, 'documentId', g.document_id)), '[]')
+        from signatures g where g.case_id = ${caseRow.id}),
+      'agreement', (select json_build_object('id', a.id, 'version', a.version, 'kinds', a.kinds, 'validUntil', a.valid_until, 'maxVisits', a.max_visits,
+          'createdAt', a.created_at, 'signedPartyIds', (select coalesce(json_agg(s.party_id order by s.id), '[]') from agreement_signatures s where s.agreement_id = a.id))
+        from agreement a),
+      'suspensions', (select coalesce(json_agg(json_build_object('fromDate', u.from_date, 'untilDate', u.until_date, 'resumedAt', u.resumed_at)), '[]')
+        from suspensions u where u.case_id = ${caseRow.id}),
+      'visitsCounted', (select count(*) from visits v, agreement a where a.max_visits is not null and v.case_id = ${caseRow.id}
+        and v.kind <> 'conversation' and v.status not in ('cancelled', 'entered-in-error') and v.created_at >= a.created_at)
+    ) as facts`,
+  )
+  const facts = row!.facts
+  return {
+    ...facts,
+    absences: facts.absences.map((a) => ({ ...a, startsAt: new Date(a.startsAt), endsAt: new Date(a.endsAt) })),
+    documents: facts.documents.map((d) => ({ ...d, effectiveFrom: new Date(d.effectiveFrom) })),
+    agreement: facts.agreement && { ...facts.agreement, createdAt: new Date(facts.agreement.createdAt) },
+    suspensions: facts.suspensions.map((s) => ({ ...s, resumedAt: s.resumedAt === null ? null : new Date(s.resumedAt) })),
+    visitsCounted: Number(facts.visitsCounted),
   }
 }

@@ -16,8 +16,9 @@ import { isCourtToken, referrerCursor, referrerVisitFilters, renderReferrerVisit
 import { cancelBookedVisits } from '../visits/cancellation.js'
 import { attendancesOf, outcomeHistory } from '../visits/queries.js'
 import { visitDayView } from '../visits/views.js'
-import { bookOccurrences, prepareBooking, rebookVisit, type BookingContext, type BookingRequest, type PlannedVisit } from './booking.js'
-import { visitCursor, visitScope, type VisitRow } from './queries.js'
+import { v7 as uuidv7 } from 'uuid'
+import { bookOccurrences, prepareBooking, rebookVisit, type BookedVisit, type BookingContext, type BookingRequest, type PlannedVisit } from './booking.js'
+import { visitCursor, visitScope, visitViewColumns, type ViewedVisit, type VisitRow } from './queries.js'
 import type { RecurrencePreviewRequest, SeriesCreate, SeriesEndQuery, VisitCreate, VisitListQuery, VisitPatch } from './schemas.js'
 import { absencesFrom } from './times.js'
 
@@ -35,7 +36,7 @@ type DryRunContext = {
 }
 
 /** A visit as the API shows it: instants with the site's offset. A dry run's visit has no row yet, only its context. */
-export function visitView(row: VisitRow | (PlannedVisit & { id: null }), context?: DryRunContext) {
+export function visitView(row: ViewedVisit | (PlannedVisit & { id: null }), context?: DryRunContext) {
   if (row.id === null) {
     const c = context!
     return {
@@ -128,11 +129,11 @@ export async function createSeries(tx: Tx, actor: Actor, _now: Date, caseId: str
     rdates: input.rdates,
     notAfter: ctx.caseRow.plannedEndDate ? DateTime.fromISO(ctx.caseRow.plannedEndDate, { zone: ctx.timeZone }).endOf('day').toJSDate() : undefined,
   })
-  let seriesId: string | null = null
-  if (!input.dryRun) {
-    const [row] = await tx
-      .insert(series)
-      .values({
+  // Written with the visits, in one statement, by bookOccurrences.
+  const newSeries = input.dryRun
+    ? null
+    : {
+        id: uuidv7(),
         centreId: ctx.caseRow.centreId,
         caseId,
         kind: input.kind,
@@ -144,17 +145,14 @@ export async function createSeries(tx: Tx, actor: Actor, _now: Date, caseId: str
         rrule: input.rrule ?? null,
         exdates: input.exdates ?? [],
         stagger: ctx.stagger,
-      })
-      .returning()
-    seriesId = row!.id
-    await audit(tx, actor, { action: 'series.created', entityType: 'series', entityId: seriesId })
-  }
+      }
+  const seriesId = newSeries?.id ?? null
   const { booked, skipped } = await bookOccurrences(
     tx,
     actor,
     ctx,
     expansion.occurrences.map((o) => o.instant),
-    { onConflict: input.onConflict, dryRun: input.dryRun, seriesId },
+    { onConflict: input.onConflict, dryRun: input.dryRun, series: newSeries },
   )
   const context = {
     caseId,
@@ -180,8 +178,8 @@ export async function bookVisit(tx: Tx, actor: Actor, _now: Date, caseId: string
   const roughStart = parseTime(input.start, 'UTC', { in: 'body', pointer: '/start' })
   const ctx = await prepareBooking(tx, actor, caseId, bookingRequest(input), absencesFrom(roughStart))
   const start = parseTime(input.start, ctx.timeZone, { in: 'body', pointer: '/start' })
-  const { booked } = await bookOccurrences(tx, actor, ctx, [start], { onConflict: 'reject', dryRun: false, seriesId: null })
-  const row = booked[0] as VisitRow
+  const { booked } = await bookOccurrences(tx, actor, ctx, [start], { onConflict: 'reject', dryRun: false, series: null })
+  const row = booked[0] as BookedVisit
   return { version: row.version, visit: visitView(row) }
 }
 
@@ -237,7 +235,7 @@ export async function listVisits(db: Queryable, actor: Actor, now: Date, q: Visi
     return { referrer: true as const, page: { items: await renderReferrerVisits(db, items), nextCursor } }
   }
   const rows = await db
-    .select()
+    .select(visitViewColumns)
     .from(visits)
     .where(
       and(

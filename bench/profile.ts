@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
+import { dirname } from 'node:path'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { openDatabase, type Database } from '../src/db/client.js'
@@ -11,6 +13,7 @@ import { ALL_WEEK, freshPostgres, loadVisits } from './support.js'
  * (counted at the pg client, with its time as the client sees it), and with PROFILE_EXPLAIN=1 the
  * plan summary of each read (EXPLAIN (ANALYZE, BUFFERS)). Run with `node --cpu-prof` for the event loop.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/profile.ts
+ * PROFILE_REPEAT=n runs n more requests, PROFILE_CPU=<dir> profiles them (bench/cpu-top.ts lists the top).
  * PROFILE_STATE=<file> keeps the loaded database and reuses it on the next run (drop it by hand).
  */
 
@@ -57,6 +60,25 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   }
   return result
 } as typeof pg.Client.prototype.query
+
+/** The inspector's sampling profiler, from now until stop (which writes the profile for bench/cpu-top.ts). */
+async function startProfile() {
+  const session = new Session()
+  session.connect()
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))))
+  await post('Profiler.enable')
+  await post('Profiler.setSamplingInterval', { interval: 100 })
+  await post('Profiler.start')
+  return {
+    stop: async (file: string) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown }
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    },
+  }
+}
 
 const statePath = process.env.PROFILE_STATE
 let database: Database
@@ -149,18 +171,26 @@ try {
     )
     for (const s of sent) console.log(`  ${s.ms.toFixed(2).padStart(7)} ms  ${s.text.replace(/\s+/g, ' ').slice(0, 150)}`)
     if (response.statusCode >= 300) console.log(response.body.slice(0, 500))
-    // PROFILE_REPEAT=n runs it n more times, one after the other, for a CPU profile (node --cpu-prof).
+    // PROFILE_REPEAT=n runs it n more times, one after the other.
+    // PROFILE_CPU=<dir> writes a CPU profile of those requests only (made beforehand: a series' case too).
     const repeat = Number(process.env.PROFILE_REPEAT ?? 0)
     if (repeat > 0) {
       const times: number[] = []
-      for (let i = 0; i < repeat; i++) {
-        const again = await make()
+      const requests = []
+      for (let i = 0; i < repeat; i++) requests.push(await make())
+      const cpu = process.env.PROFILE_CPU ? await startProfile() : null
+      const statuses = new Map<number, number>()
+      for (const again of requests) {
         const begun = performance.now()
-        await app.inject({ ...again, headers })
+        const { statusCode } = await app.inject({ ...again, headers })
         times.push(performance.now() - begun)
+        statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1)
       }
+      if (cpu) await cpu.stop(`${process.env.PROFILE_CPU}/${name}.cpuprofile`)
       times.sort((a, b) => a - b)
-      console.log(`  ${repeat} more: p50 ${times[Math.floor(repeat / 2)]!.toFixed(1)} ms, p99 ${times[Math.floor(repeat * 0.99)]!.toFixed(1)} ms`)
+      console.log(
+        `  ${repeat} more: p50 ${times[Math.floor(repeat / 2)]!.toFixed(1)} ms, p99 ${times[Math.floor(repeat * 0.99)]!.toFixed(1)} ms; ${[...statuses].map(([status, n]) => `${n} × ${status}`).join(', ')}`,
+      )
     }
     if (!explain) continue
     for (const s of sent) {

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm'
 import { auditEvents } from '../../db/schema.js'
-import type { Queryable } from '../../db/client.js'
+import { insertRows, type Queryable } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
 import { afterCursor, toPage } from '../../http/pagination.js'
 import { inCentre } from '../../http/scope.js'
@@ -23,12 +23,13 @@ export interface AuditEntry {
 export async function audit(tx: Queryable, actor: Actor, entries: AuditEntry | AuditEntry[]) {
   const list = Array.isArray(entries) ? entries : [entries]
   if (list.length === 0) return
-  await auditInsert(tx, actor, list)
+  await tx.execute(auditInsert(actor, list))
 }
 
 /** The insert audit() runs, for a caller that writes it as part of a larger statement (at least one entry). */
-export function auditInsert(tx: Queryable, actor: Actor, entries: AuditEntry[]) {
-  return tx.insert(auditEvents).values(
+export function auditInsert(actor: Actor, entries: AuditEntry[]) {
+  return insertRows(
+    auditEvents,
     entries.map((entry) => ({
       actorTokenId: actor.tokenId,
       actorRole: actor.role,

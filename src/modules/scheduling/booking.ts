@@ -1,6 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
-import { rawRows, type Tx } from '../../db/client.js'
+import { insertRows, rawRows, uuidArray, type Tx } from '../../db/client.js'
 import { reservations, series, visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
@@ -176,20 +176,17 @@ interface Overlaps {
 async function overlapsOf(tx: Tx, ctx: BookingContext, slots: Slot[], ignoreVisitId?: string): Promise<Overlaps[]> {
   if (slots.length === 0) return []
   const resourceIds = [...(ctx.room ? [ctx.room.id] : []), ...ctx.request.counsellorIds, ...ctx.people.map((p) => p.partyId)]
-  const spans = sql.join(
-    slots.map((slot, i) => sql`(${i}::int, tstzrange(${slot.spanStart.toISOString()}::timestamptz, ${slot.spanEnd.toISOString()}::timestamptz, '[)'))`),
-    sql`, `,
-  )
+  // The spans as one tstzrange[] parameter and the resources as one uuid[]: a statement of two
+  // parameters whatever the number of occurrences; unnest tells the planner how many spans there are,
+  // so each is looked up in the exclusion constraint's index.
+  const spans = `{${slots.map((slot) => `"[${slot.spanStart.toISOString()},${slot.spanEnd.toISOString()})"`).join(',')}}`
   const rows = await rawRows<ReservationRow & { slot: number }>(
     tx,
     sql`
-    select s.slot, r.resource_kind, r.resource_id, r.place, r.visit_id
-    from (values ${spans}) as s(slot, span)
+    select s.slot::int - 1 as slot, r.resource_kind, r.resource_id, r.place, r.visit_id
+    from unnest(${spans}::tstzrange[]) with ordinality as s(span, slot)
     join reservations r on r.active and r.during && s.span
-      and r.resource_id in (${sql.join(
-        resourceIds.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )})
+      and r.resource_id = any(${uuidArray(resourceIds)})
       ${ignoreVisitId ? sql`and r.visit_id <> ${ignoreVisitId}` : sql``}
     order by s.slot, r.resource_kind, r.place`,
   )
@@ -290,19 +287,17 @@ async function insertVisits(
   ]
   if (entries.length === 0) return booked
   const writes: SQL[] = [
-    ...(newSeries ? [tx.insert(series).values(newSeries).getSQL()] : []),
+    ...(newSeries ? [insertRows(series, [newSeries])] : []),
     ...(booked.length > 0
       ? [
-          tx.insert(visits).values(booked).getSQL(),
-          tx
-            .insert(reservations)
-            .values(
-              reservationRows(
-                ctx,
-                booked.map((visit, i) => ({ visit, place: accepted[i]!.place })),
-              ),
-            )
-            .getSQL(),
+          insertRows(visits, booked),
+          insertRows(
+            reservations,
+            reservationRows(
+              ctx,
+              booked.map((visit, i) => ({ visit, place: accepted[i]!.place })),
+            ),
+          ),
         ]
       : []),
   ]
@@ -310,7 +305,7 @@ async function insertVisits(
     sql`with ${sql.join(
       writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`),
       sql`, `,
-    )} ${auditInsert(tx, actor, entries).getSQL()}`,
+    )} ${auditInsert(actor, entries)}`,
   )
   return booked
 }
@@ -407,6 +402,6 @@ export async function rebookVisit(tx: Tx, now: Date, ctx: BookingContext, visit:
     .set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: now })
     .where(eq(visits.id, visit.id))
     .returning()
-  await tx.insert(reservations).values(reservationRows(ctx, [{ visit: row!, place: overlaps!.freePlace }]))
+  await tx.execute(insertRows(reservations, reservationRows(ctx, [{ visit: row!, place: overlaps!.freePlace }])))
   return row!
 }

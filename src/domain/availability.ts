@@ -111,6 +111,14 @@ function mayStartAt(hours: WeeklyHours[], date: string, time: string): boolean {
   return hours.some((h) => (h[weekday] ?? []).some((i) => i.from <= time && time < i.to))
 }
 
+// A caller asks period after period with the same rules: each week's key is made once.
+const hoursKeys = new WeakMap<WeeklyHours, string>()
+function hoursKey(hours: WeeklyHours): string {
+  let key = hoursKeys.get(hours)
+  if (key === undefined) hoursKeys.set(hours, (key = JSON.stringify(hours)))
+  return key
+}
+
 /**
  * Free slots in start order (rooms by id within one start), at most `limit`; `more` tells whether
  * another page exists. A slot is a start, a room place free for the staggered span (or no room for an
@@ -127,7 +135,6 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
   const partyBusy = new BusyCalendar(input.partyBusy)
   // Working hours are judged once per distinct week pattern (counsellors mostly share one), absences
   // and reservations per counsellor by binary search.
-  const hoursKey = (hours: WeeklyHours) => JSON.stringify(hours)
   const patterns = new Map(rules.counsellors.map((c) => [hoursKey(c.workingHours), { id: c.id, workingHours: c.workingHours, absences: [] }]))
   const counsellors = rules.counsellors.map((c) => ({
     id: c.id,
@@ -165,6 +172,15 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
       const spanStart = planned.spanStart.getTime()
       const spanEnd = planned.spanEnd.getTime()
       if (partyBusy.overlaps(spanStart, spanEnd)) continue
+      // Rooms first: a few places to look at, where the counsellors are many.
+      const options: { roomId: string | null; place: number | null }[] =
+        roomOrder === null
+          ? [{ roomId: null, place: null }]
+          : roomOrder.flatMap((room) => {
+              const index = room.places.findIndex((place) => !place.overlaps(spanStart, spanEnd))
+              return index === -1 ? [] : [{ roomId: room.id, place: index + 1 }]
+            })
+      if (options.length === 0) continue
       const onDuty = new Map<string, boolean>()
       const free = counsellors
         .filter((c) => {
@@ -176,13 +192,6 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
         .map((c) => c.id)
       if (free.length === 0) continue
 
-      const options: { roomId: string | null; place: number | null }[] =
-        roomOrder === null
-          ? [{ roomId: null, place: null }]
-          : roomOrder.flatMap((room) => {
-              const index = room.places.findIndex((place) => !place.overlaps(spanStart, spanEnd))
-              return index === -1 ? [] : [{ roomId: room.id, place: index + 1 }]
-            })
       for (const option of options) {
         if (after && at === after.start && (after.roomId === null || option.roomId === null || option.roomId <= after.roomId)) continue
         if (slots.length === input.limit) return { slots, more: true }

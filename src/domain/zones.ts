@@ -13,11 +13,24 @@ const MAX_CACHED_HOURS = 200_000
 
 export class Zone {
   private readonly hourly = new Map<number, number>()
+  private readonly suffixes = new Map<number, string>()
 
   constructor(private readonly zone: IANAZone) {}
 
   get name(): string {
     return this.zone.name
+  }
+
+  /** How an instant at this offset (minutes) ends in RFC 3339: made once per offset, lists format many. */
+  suffix(offset: number): string {
+    let suffix = this.suffixes.get(offset)
+    if (suffix === undefined) {
+      const abs = Math.abs(offset)
+      // Like luxon: the names UTC and GMT are the fixed zero offset, written Z.
+      suffix = /^(utc|gmt)$/i.test(this.name) ? 'Z' : `${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
+      this.suffixes.set(offset, suffix)
+    }
+    return suffix
   }
 
   /** Minutes east of UTC at the instant (epoch milliseconds). */
@@ -70,8 +83,5 @@ export function formatInstant(instant: Date, timeZone: string): string {
   const ms = instant.getTime()
   const offset = Math.trunc(zone.offset(ms))
   const wall = new Date(ms + offset * 60_000).toISOString()
-  const abs = Math.abs(offset)
-  // Like luxon: the names UTC and GMT are the fixed zero offset, written Z.
-  const suffix = /^(utc|gmt)$/i.test(timeZone) ? 'Z' : `${offset < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
-  return `${wall.endsWith('.000Z') ? wall.slice(0, 19) : wall.slice(0, 23)}${suffix}`
+  return `${wall.endsWith('.000Z') ? wall.slice(0, 19) : wall.slice(0, 23)}${zone.suffix(offset)}`
 }

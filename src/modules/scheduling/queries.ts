@@ -25,8 +25,9 @@ export const visitViewColumns = {
   kind: visits.kind,
   siteId: visits.siteId,
   roomId: visits.roomId,
-  counsellorIds: visits.counsellorIds,
-  partyIds: visits.partyIds,
+  // As JSON: JSON.parse reads a list of uuids for a fraction of what the driver's array parser costs.
+  counsellorIds: sql<string[]>`array_to_json(${visits.counsellorIds})`,
+  partyIds: sql<string[]>`array_to_json(${visits.partyIds})`,
   timeZone: visits.timeZone,
   startsAt: visits.startsAt,
   endsAt: visits.endsAt,

@@ -62,11 +62,11 @@ async function spawnUntil(args: string[], env: Record<string, string>, ready: (o
       const answer = ready(output)
       if (answer) resolve({ child, ms: performance.now() - started, ...(typeof answer === 'string' ? { base: answer } : {}) })
     }
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       output += d
       check()
     })
-    child.stderr!.on('data', (d) => {
+    child.stderr.on('data', (d) => {
       output += d
     })
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)))
@@ -219,14 +219,42 @@ try {
     const v = variant.name
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`
     rows.push(
-      { target: `first start, embedded (${v})`, median: `${Math.round(m(`first start ${v}`))} ms`, floor: `PGlite initdb ${Math.round(m('pglite initdb'))} ms`, ratio: ratio(m(`first start ${v}`), m('pglite initdb')), goal: '≤ 1.20×' },
-      { target: `restart, embedded (${v})`, median: `${Math.round(m(`restart ${v}`))} ms`, floor: `PGlite reopen ${Math.round(m('pglite reopen'))} ms`, ratio: ratio(m(`restart ${v}`), m('pglite reopen')), goal: '≤ 3.00×' },
-      { target: `start on PostgreSQL (${v})`, median: `${Math.round(m(`PostgreSQL start ${v}`))} ms`, floor: `bare fastify ${Math.round(m('bare fastify start'))} ms`, ratio: ratio(m(`PostgreSQL start ${v}`), m('bare fastify start')), goal: '< 1500 ms' },
-      { target: `RSS idle on PostgreSQL (${v})`, median: `${Math.round(m(`RSS idle ${v}`))} MB`, floor: `bare fastify ${Math.round(m('bare fastify RSS'))} MB`, ratio: ratio(m(`RSS idle ${v}`), m('bare fastify RSS')), goal: '< 120 MB' },
+      {
+        target: `first start, embedded (${v})`,
+        median: `${Math.round(m(`first start ${v}`))} ms`,
+        floor: `PGlite initdb ${Math.round(m('pglite initdb'))} ms`,
+        ratio: ratio(m(`first start ${v}`), m('pglite initdb')),
+        goal: '≤ 1.20×',
+      },
+      {
+        target: `restart, embedded (${v})`,
+        median: `${Math.round(m(`restart ${v}`))} ms`,
+        floor: `PGlite reopen ${Math.round(m('pglite reopen'))} ms`,
+        ratio: ratio(m(`restart ${v}`), m('pglite reopen')),
+        goal: '≤ 3.00×',
+      },
+      {
+        target: `start on PostgreSQL (${v})`,
+        median: `${Math.round(m(`PostgreSQL start ${v}`))} ms`,
+        floor: `bare fastify ${Math.round(m('bare fastify start'))} ms`,
+        ratio: ratio(m(`PostgreSQL start ${v}`), m('bare fastify start')),
+        goal: '< 1500 ms',
+      },
+      {
+        target: `RSS idle on PostgreSQL (${v})`,
+        median: `${Math.round(m(`RSS idle ${v}`))} MB`,
+        floor: `bare fastify ${Math.round(m('bare fastify RSS'))} MB`,
+        ratio: ratio(m(`RSS idle ${v}`), m('bare fastify RSS')),
+        goal: '< 120 MB',
+      },
       { target: `RSS peak under load (${v})`, median: `${Math.round(peaks.get(v)!)} MB`, floor: '', ratio: '', goal: '< 200 MB' },
     )
   }
-  console.log(`\nStart and memory: ${REPEAT} repetitions, medians; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+  console.log(
+    `\nStart and memory: ${REPEAT} repetitions, medians; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
   console.table(rows)
   for (const [key, values] of times) console.log(`${key}: ${values.map((v) => Math.round(v)).join(', ')}`)
 } finally {

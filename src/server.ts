@@ -1,15 +1,14 @@
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
-import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError, openDatabase } from './db/client.js'
 import { migrate } from './db/migrate.js'
-import { isEmpty, setupCentre } from './db/seed.js'
-import { deliveryWorker } from './modules/webhooks/worker.js'
-import { retentionJob } from './modules/retention/service.js'
 
 /** Entry point: configuration → database → migrations → (first run) demo seed → HTTP. */
 async function main() {
+  // Milliseconds since the process started, at the end of each step: logged once ready.
+  const phases: Record<string, number> = { boot: Math.round(performance.now()) }
+  const phase = (name: string) => (phases[name] = Math.round(performance.now()))
   let config
   try {
     config = loadConfig()
@@ -29,10 +28,23 @@ async function main() {
     ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
   })
 
+  // The HTTP application's modules load while the database opens: PGlite's open waits on files and
+  // on compiling its WebAssembly off the main thread, time the imports can use.
+  const modules = Promise.all([
+    import('./app.js'),
+    import('./db/seed.js'),
+    import('./modules/webhooks/worker.js'),
+    import('./modules/retention/service.js'),
+  ]).then((loaded) => (phase('modules'), loaded))
+  modules.catch(() => {}) // awaited below, where a failure stops the start
+
   let database
+  let migrationsApplied
   try {
     database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir })
-    await migrate(database)
+    phase('database')
+    migrationsApplied = await migrate(database)
+    phase('migrations')
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       process.stderr.write(`${error.message}\n`)
@@ -43,6 +55,7 @@ async function main() {
     process.exit(1)
   }
 
+  const [{ buildApp }, { isEmpty, setupCentre }, { deliveryWorker }, { retentionJob }] = await modules
   let banner: string | undefined
   if (!config.databaseUrl && config.seedDemo && (await isEmpty(database.db))) {
     const result = await setupCentre(database.db, { centreName: 'Demo centre', demo: true })
@@ -65,6 +78,7 @@ async function main() {
     ].join('\n')
   }
 
+  phase('seed')
   const webhookPolicy = { allowPrivateUrls: config.webhookAllowPrivateUrls }
   const app = await buildApp({ database, logger, bodyLimitBytes: config.bodyLimitBytes, webhookPolicy })
   const webhooks = deliveryWorker({
@@ -84,9 +98,12 @@ async function main() {
     await database.close()
   })
 
+  phase('app')
   const address = await app.listen({ port: config.port, host: config.host })
+  phase('listen')
   webhooks.start()
   retention.start()
+  logger.info({ msSinceProcessStart: phases, migrationsApplied }, 'started')
   if (banner) process.stdout.write(`${banner}\n`)
   process.stdout.write(
     `  Bezoekruimte listening on ${address} — API docs at ${address}/docs (database: ${database.kind === 'pg' ? 'PostgreSQL' : `embedded, ${config.dataDir}`})\n`,

@@ -37,10 +37,13 @@ t.test('npm start on a cold data directory: ready, seeded once, data kept across
   t.equal(await stop(first), 0, 'SIGTERM shuts down cleanly with status 0')
   t.notOk(existsSync(join(dataDir, 'bezoekruimte.lock')), 'the lock is released')
 
-  const again = start('server', embeddedEnv(dataDir))
+  const again = start('server', embeddedEnv(dataDir, { LOG_LEVEL: 'info' }))
   t.teardown(() => again.child.kill())
   const base2 = await listening(again)
   t.notMatch(again.output(), /Admin token/, 'the seed does not run twice')
+  // The log line and the banner reach stdout by two writers: the log line may follow the banner.
+  for (let i = 0; i < 100 && !again.output().includes('"msg":"started"'); i++) await new Promise((r) => setTimeout(r, 50))
+  t.match(again.output(), /"migrationsApplied":0,"msg":"started"/, 'the migrations applied by the first start are not run again')
   const read = await fetch(`${base2}/v1/counsellors/${counsellorId}`, { headers: { authorization: `Bearer ${token}` } })
   t.equal(read.status, 200, 'data created before the restart is there, and so is the token')
   t.equal(await stop(again), 0)
@@ -57,12 +60,19 @@ t.test('invalid configuration: one clear message, exit 1', async (t) => {
 })
 
 t.test(
-  'with DATABASE_URL the service never seeds',
+  'with DATABASE_URL the service never seeds, and never loads PGlite',
   { skip: onPostgres ? false : 'needs PostgreSQL (DATABASE_URL); runs in the PostgreSQL pass of CI' },
   async (t) => {
     const database = await openTestDatabase(t)
-    const server = start('server', embeddedEnv(mkdtempSync(join(tmpdir(), 'bzr-pg-')), { DATABASE_URL: (database as { url?: string }).url! }))
+    // The preload fails the process should any module of PGlite or drizzle's PGlite adapter be resolved.
+    const server = start(
+      'server',
+      embeddedEnv(mkdtempSync(join(tmpdir(), 'bzr-pg-')), { DATABASE_URL: (database as { url?: string }).url! }),
+      [],
+      ['./test/helpers/without-pglite.mjs'],
+    )
     const base = await listening(server)
+    t.notMatch(server.output(), /PGlite was loaded/)
     t.notMatch(server.output(), /Admin token/)
     t.match(server.output(), /no centre yet[\s\S]*npm run --silent cli -- setup --centre-name/, 'it says what to run next')
     t.equal((await fetch(`${base}/health/ready`)).status, 200)

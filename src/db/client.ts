@@ -1,14 +1,15 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite'
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
 import { toSnakeCase } from 'drizzle-orm/casing'
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
-import pg from 'pg'
+import type pg from 'pg'
 import * as schema from './schema.js'
+
+// Each driver is imported when a database of its kind is opened, never at start-up: PGlite (its
+// WebAssembly build, its extension, drizzle's adapter) costs a PostgreSQL installation a quarter of a
+// second and tens of megabytes for nothing, and pg costs an embedded one a little.
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
@@ -34,8 +35,14 @@ export type DatabaseTarget =
 
 export class DataDirLockedError extends Error {}
 
-// PGlite must always be opened with the same extensions, or the catalogue and the files disagree.
-export const pgliteExtensions = { btree_gist }
+/**
+ * A PGlite client on `dataDir` (in memory without one), always with the same extensions: opened
+ * without one, the catalogue and the files would disagree.
+ */
+export async function createPglite(dataDir: string | undefined, options: Omit<PGliteOptions, 'extensions'> = {}): Promise<PGlite> {
+  const [{ PGlite }, { btree_gist }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/btree_gist')])
+  return PGlite.create({ ...options, ...(dataDir ? { dataDir } : {}), extensions: { btree_gist } })
+}
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if ('databaseUrl' in target) return openPg(target.databaseUrl, target.poolSize ?? 10)
@@ -43,18 +50,19 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const dir = resolve(target.dataDir)
     const release = lockDataDir(dir)
     try {
-      return await openPglite(await PGlite.create(join(dir, 'pgdata'), { extensions: pgliteExtensions }), release)
+      return await openPglite(await createPglite(join(dir, 'pgdata')), release)
     } catch (error) {
       release()
       throw error
     }
   }
   // A template (a migrated data directory dumped by a test helper) spares initdb and the migrations.
-  return openPglite(await PGlite.create({ extensions: pgliteExtensions, ...(target.template ? { loadDataDir: target.template } : {}) }), () => {})
+  return openPglite(await createPglite(undefined, target.template ? { loadDataDir: target.template } : {}), () => {})
 }
 
 async function openPglite(client: PGlite, release: () => void): Promise<Database> {
-  const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Db
+  const { drizzle } = await import('drizzle-orm/pglite')
+  const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Db
   return {
     db,
     kind: 'pglite',
@@ -73,10 +81,11 @@ async function openPglite(client: PGlite, release: () => void): Promise<Database
 }
 
 async function openPg(connectionString: string, max: number): Promise<Database> {
+  const [{ default: pg }, { drizzle }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')])
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 })
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {})
-  const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db
+  const db = drizzle({ client: pool, schema, casing: 'snake_case' }) as unknown as Db
   return {
     db,
     kind: 'pg',

@@ -8,9 +8,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { openDatabase, pgliteExtensions, type Database } from '../../src/db/client.js'
+import { createPglite, openDatabase, type Database } from '../../src/db/client.js'
 import { migrate, migrationsFolder } from '../../src/db/migrate.js'
 
 /** Changes whenever a migration does, so a stale template is never used. */
@@ -82,7 +81,7 @@ async function pgliteDataDirTemplate(): Promise<string> {
   if (!existsSync(path)) {
     const building = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
     mkdirSync(building)
-    const client = await PGlite.create(join(building, 'pgdata'), { extensions: pgliteExtensions, loadDataDir: await pgliteTemplate() })
+    const client = await createPglite(join(building, 'pgdata'), { loadDataDir: await pgliteTemplate() })
     await client.close()
     try {
       renameSync(building, path)

@@ -9,13 +9,16 @@ export interface Running {
   exited: Promise<number | null>
 }
 
-/** `node --import tsx src/<script>.ts` with `env` (tap's own instrumentation left out), output collected. */
-export function start(script: 'server' | 'cli', env: Record<string, string>, args: string[] = []): Running {
+/**
+ * `node --import tsx src/<script>.ts` with `env` (tap's own instrumentation left out), output
+ * collected; `preload` adds modules node imports first (`--import`).
+ */
+export function start(script: 'server' | 'cli', env: Record<string, string>, args: string[] = [], preload: string[] = []): Running {
   const clean = { ...env }
   delete clean.TAP
   delete clean.NODE_OPTIONS
   clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap would still record coverage through its spawn hook, with tsx's source maps that lack the sources
-  const child = spawn(process.execPath, ['--import', 'tsx', `src/${script}.ts`, ...args], {
+  const child = spawn(process.execPath, [...preload.flatMap((path) => ['--import', path]), '--import', 'tsx', `src/${script}.ts`, ...args], {
     cwd: repositoryRoot,
     env: clean,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,3 @@
-import { getVtimezoneComponent } from '@touch4it/ical-timezones'
-import ical, { ICalEventBusyStatus, ICalEventClass, ICalEventStatus, ICalEventTransparency } from 'ical-generator'
 import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
@@ -18,6 +16,7 @@ import type { CalendarKeyCreated } from './schemas.js'
  * A counsellor's calendar feed: the visits it supervises as an RFC 5545 calendar that Outlook,
  * Google or Apple Calendar subscribe to by URL. Calendar apps send no headers, so the feed is opened
  * by a key in its URL: a secret of its own (`bzc_…`), never an API token, kept only as its hash.
+ * ical-generator and the zone definitions are loaded at the first feed asked for, not at start-up.
  */
 
 /** A recognisable prefix, so a leaked key is told apart from an API token (`bzr_…`) by people and scanners. */
@@ -96,6 +95,10 @@ export async function calendarFeed(db: Queryable, now: Date, counsellorId: strin
     reference: new Map(references.map((r) => [r.caseId, r.courtReference])),
   }
 
+  const [{ default: ical, ICalEventBusyStatus, ICalEventClass, ICalEventStatus, ICalEventTransparency }, { getVtimezoneComponent }] = await Promise.all([
+    import('ical-generator'),
+    import('@touch4it/ical-timezones'),
+  ])
   const calendar = ical({
     name: `Bezoeken — ${counsellor.name}`,
     prodId: { company: 'Bezoekruimte', product: 'Kalender', language: 'NL' },

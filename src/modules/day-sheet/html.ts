@@ -1,4 +1,4 @@
-import { Eta } from 'eta'
+import type { Eta } from 'eta'
 import { DateTime } from 'luxon'
 import { fileURLToPath } from 'node:url'
 import type { PartyRole, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
@@ -7,10 +7,11 @@ import type { DaySheet } from './schemas.js'
 /**
  * The day sheet as a printable A4 page in Dutch, the front desk's language. The template is a file
  * beside this module (copied next to the compiled code by `npm run build`); eta escapes every value
- * it prints, so a name typed with markup in it shows as typed.
+ * it prints, so a name typed with markup in it shows as typed. eta is loaded at the first sheet
+ * printed, not at start-up.
  */
 
-const eta = new Eta({ views: fileURLToPath(new URL('.', import.meta.url)), autoEscape: true, cache: true })
+let engine: Promise<Eta> | undefined
 
 export const KIND: Record<VisitKind, string> = {
   supervised_visit: 'begeleid bezoek',
@@ -70,6 +71,7 @@ export function pageOf(sheet: DaySheet, options: { onlyOwnVisits: boolean }) {
   }
 }
 
-export function renderDaySheet(sheet: DaySheet, options: { onlyOwnVisits: boolean }): string {
-  return eta.render('./day-sheet.html.eta', pageOf(sheet, options))
+export async function renderDaySheet(sheet: DaySheet, options: { onlyOwnVisits: boolean }): Promise<string> {
+  engine ??= import('eta').then(({ Eta }) => new Eta({ views: fileURLToPath(new URL('.', import.meta.url)), autoEscape: true, cache: true }))
+  return (await engine).render('./day-sheet.html.eta', pageOf(sheet, options))
 }

@@ -41,7 +41,7 @@ export const daySheetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The sheet names people: no shared cache may keep it, and the answer depends on Accept.
       reply.header('vary', 'Accept').header('cache-control', 'private, no-store')
       if (negotiate(request.headers.accept, ['application/json', 'text/html']) === 'text/html') {
-        return reply.type('text/html; charset=utf-8').send(renderDaySheet(sheet, { onlyOwnVisits: request.actor.role === 'counsellor' }))
+        return reply.type('text/html; charset=utf-8').send(await renderDaySheet(sheet, { onlyOwnVisits: request.actor.role === 'counsellor' }))
       }
       return reply.type('application/json; charset=utf-8').send(sheet)
     },

@@ -1,6 +1,4 @@
-import { Eta } from 'eta'
 import { createRequire } from 'node:module'
-import PDFDocument from 'pdfkit'
 import type { ReportPage } from './page.js'
 
 /**
@@ -8,6 +6,8 @@ import type { ReportPage } from './page.js'
  * markup in it shows as typed) and as a PDF (pdfkit). The PDF embeds DejaVu Sans, from the
  * `dejavu-fonts-ttf` package, installed with the service's dependencies and so present on a fresh
  * clone and in the container image alike: the standard PDF fonts cannot print ë, ï or é reliably.
+ * eta and pdfkit are loaded at the first report printed, not at start-up: most processes never print
+ * one, and pdfkit with its font machinery costs a start a tenth of a second and tens of megabytes.
  */
 
 // The template lives in the code rather than beside it: `npm run build` compiles .ts files only.
@@ -59,11 +59,15 @@ const TEMPLATE = `<!doctype html>
 </html>
 `
 
-const eta = new Eta({ autoEscape: true, autoTrim: ['nl', false] })
-const template = eta.compile(TEMPLATE)
+let htmlRenderer: Promise<(page: ReportPage) => string> | undefined
 
-export function renderReportHtml(page: ReportPage): string {
-  return eta.render(template, page)
+export async function renderReportHtml(page: ReportPage): Promise<string> {
+  htmlRenderer ??= import('eta').then(({ Eta }) => {
+    const eta = new Eta({ autoEscape: true, autoTrim: ['nl', false] })
+    const template = eta.compile(TEMPLATE)
+    return (page: ReportPage) => eta.render(template, page)
+  })
+  return (await htmlRenderer)(page)
 }
 
 const require = createRequire(import.meta.url)
@@ -71,7 +75,8 @@ const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')
 const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')
 
 /** The same page as an A4 PDF with the font embedded (subset), so it prints the same everywhere. */
-export function renderReportPdf(page: ReportPage, info: { issuedAt: Date; centreName: string }): Promise<Buffer> {
+export async function renderReportPdf(page: ReportPage, info: { issuedAt: Date; centreName: string }): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit')
   // `font` replaces pdfkit's default Helvetica, so no standard font is ever loaded or used.
   const doc = new PDFDocument({
     size: 'A4',

@@ -69,7 +69,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // A report is about a family: no shared cache may keep it, and the answer depends on Accept.
       reply.header('vary', 'Accept').header('cache-control', 'private, no-store')
       const type = negotiate(request.headers.accept, ['application/json', 'text/html', 'application/pdf'])
-      if (type === 'text/html') return reply.type('text/html; charset=utf-8').send(renderReportHtml(reportPage(report)))
+      if (type === 'text/html') return reply.type('text/html; charset=utf-8').send(await renderReportHtml(reportPage(report)))
       if (type === 'application/pdf') {
         const pdf = await renderReportPdf(reportPage(report), { issuedAt: new Date(report.issuedAt), centreName: report.issuer.centreName })
         return reply.type('application/pdf').header('content-disposition', `inline; filename="report-${report.id}.pdf"`).send(pdf)

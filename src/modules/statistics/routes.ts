@@ -38,7 +38,7 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply
           .type('text/csv; charset=utf-8; header=present')
           .header('content-disposition', `attachment; filename="${name}"`)
-          .send(statisticsCsv(figures))
+          .send(await statisticsCsv(figures))
       }
       return reply.type('application/json; charset=utf-8').send(figures)
     },

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync'
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
@@ -173,9 +172,11 @@ export const CSV_COLUMNS = ['from', 'to', 'group_type', 'group_key', 'group_name
 /**
  * The same figures as one flat table for a spreadsheet: a row per group, figure and category (see
  * docs/statistics.md). A breakdown `byReasonCode` is the breakdown `reasonCode`; a duration's
- * count, median and p90 are the breakdown `statistic`.
+ * count, median and p90 are the breakdown `statistic`. csv-stringify is loaded at the first CSV
+ * asked for, not at start-up.
  */
-export function statisticsCsv(stats: Statistics): string {
+export async function statisticsCsv(stats: Statistics): Promise<string> {
+  const { stringify } = await import('csv-stringify/sync')
   const rows: (string | number | null)[][] = []
   for (const group of stats.groups) {
     const row = (figure: string, breakdown: string, key: string, value: number | null) =>

@@ -1,0 +1,263 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { buildApp } from '../src/app.js'
+import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
+import { createCase } from '../test/helpers/cases.js'
+import { freshPostgres } from './support.js'
+
+/**
+ * Start-up time and memory of the real server, as `npm start` runs it (`node --import tsx
+ * src/server.ts`) and as the container runs it (`node dist/src/server.js`, built by the npm script
+ * first), each against a floor measured in the same run, on the same machine and load:
+ *   1. first start on a fresh DATA_DIR (initdb, migrations, demo seed) until /health/ready answers
+ *      200 vs PGlite's own initdb: a process that creates a fresh directory with the same extension
+ *      and answers `select 1`;
+ *   2. restart on that DATA_DIR vs PGlite's own reopen of its directory;
+ *   3. start on PostgreSQL (a migrated database) vs a bare fastify process listening with one route;
+ *   4. the server's RSS on PostgreSQL a second after it is ready, and its peak under BENCH_SECONDS of
+ *      autocannon on GET /v1/visits (20 connections, 100 visits in the database).
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:start
+ * BENCH_REPEAT (default 5) repetitions of each start, medians reported; BENCH_SECONDS (10) of load.
+ */
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const root = new URL('..', import.meta.url).pathname
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+const variants = [
+  { name: 'tsx', args: ['--import', 'tsx', 'src/server.ts'] },
+  { name: 'dist', args: ['dist/src/server.js'] },
+] as const
+if (!existsSync(join(root, 'dist/src/server.js'))) throw new Error('dist/src/server.js is missing: run `npm run build` (npm run bench:start does)')
+
+const baseEnv = () => {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
+  delete env.DATABASE_URL
+  delete env.NODE_OPTIONS
+  return env
+}
+
+interface Started {
+  child: ChildProcess
+  ms: number
+  base?: string
+}
+
+/** Spawns `node args` and resolves when `ready(output)` says so (a base URL, or true), with the ms since spawning. */
+async function spawnUntil(args: string[], env: Record<string, string>, ready: (output: string) => string | boolean): Promise<Started> {
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  return new Promise<Started>((resolve, reject) => {
+    const check = () => {
+      const answer = ready(output)
+      if (answer) resolve({ child, ms: performance.now() - started, ...(typeof answer === 'string' ? { base: answer } : {}) })
+    }
+    child.stdout.on('data', (d) => {
+      output += d
+      check()
+    })
+    child.stderr.on('data', (d) => {
+      output += d
+    })
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)))
+  })
+}
+
+/** A server (ours, or the bare fastify floor) from spawning until GET /health/ready answers 200. */
+async function serverReady(args: string[], env: Record<string, string>): Promise<Started> {
+  const started = performance.now()
+  const listening = await spawnUntil(args, env, (output) => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1] ?? false)
+  for (;;) {
+    const response = await fetch(`${listening.base}/health/ready`).catch(() => undefined)
+    if (response?.status === 200) break
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  return { ...listening, ms: performance.now() - started }
+}
+
+/** SIGTERM, as an orchestrator stops a server; resolves once the process is gone. */
+async function stop(child: ChildProcess) {
+  const exited = exit(child)
+  child.kill('SIGTERM')
+  await exited
+}
+
+const exit = (child: ChildProcess) => (child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)))
+
+function rssMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
+}
+
+// PGlite's own open, in a process of its own: the import of PGlite and its extension, create, one query.
+const PGLITE_OPEN = `
+const { PGlite } = await import('@electric-sql/pglite')
+const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist')
+const db = await PGlite.create(process.argv[1], { extensions: { btree_gist } })
+await db.query('select 1')
+process.stdout.write('ready\\n')
+await db.close()
+`
+const pgliteOpen = (dir: string) => spawnUntil(['--input-type=module', '-e', PGLITE_OPEN, dir], baseEnv(), (output) => output.includes('ready'))
+
+// The bare fastify floor: its import, one route, listen, answer.
+const BARE_FASTIFY = `
+const { default: Fastify } = await import('fastify')
+const app = Fastify()
+app.get('/health/ready', async () => ({ status: 'ok' }))
+const address = await app.listen({ port: 0, host: '127.0.0.1' })
+process.stdout.write('listening on ' + address + '\\n')
+process.on('SIGTERM', () => app.close().then(() => process.exit(0)))
+`
+
+const times = new Map<string, number[]>()
+const record = (key: string, value: number) => times.set(key, [...(times.get(key) ?? []), value])
+const temporary: string[] = []
+const freshDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bzr-bench-start-'))
+  temporary.push(dir)
+  return dir
+}
+
+const postgres = await freshPostgres()
+try {
+  // ── Embedded PGlite: first start and restart ──────────────────────────────────────────────────
+  for (let i = 0; i < REPEAT; i++) {
+    const floorDir = join(freshDir(), 'pgdata')
+    const initdb = await pgliteOpen(floorDir)
+    await exit(initdb.child) // it closes PGlite itself: a signal could cut the close short
+    record('pglite initdb', initdb.ms)
+    const dataDirs = new Map<string, string>()
+    for (const variant of variants) {
+      const dataDir = freshDir()
+      dataDirs.set(variant.name, dataDir)
+      const first = await serverReady([...variant.args], { ...baseEnv(), DATA_DIR: dataDir })
+      await stop(first.child)
+      record(`first start ${variant.name}`, first.ms)
+    }
+    const reopen = await pgliteOpen(floorDir)
+    await exit(reopen.child)
+    record('pglite reopen', reopen.ms)
+    for (const variant of variants) {
+      const again = await serverReady([...variant.args], { ...baseEnv(), DATA_DIR: dataDirs.get(variant.name)! })
+      await stop(again.child)
+      record(`restart ${variant.name}`, again.ms)
+    }
+    log(`embedded, round ${i + 1}/${REPEAT}: ${[...times].map(([k, v]) => `${k} ${Math.round(v.at(-1)!)}`).join(', ')} (ms)`)
+  }
+
+  // ── PostgreSQL: start, RSS idle and under load ────────────────────────────────────────────────
+  // 10 cases with a weekly series of 10 visits each, booked in this process before any server starts.
+  const centre = (await setupCentre(postgres.database.db, { centreName: 'Bench', demo: true })) as SetupResult & { demo: DemoIds }
+  const app = await buildApp({ database: postgres.database })
+  for (let i = 0; i < 10; i++) {
+    const { caseId } = await createCase(postgres.database, centre)
+    const booked = await app.inject({
+      method: 'POST',
+      url: `/v1/cases/${caseId}/series`,
+      headers: { authorization: `Bearer ${centre.adminToken}` },
+      payload: {
+        kind: 'supervised_visit',
+        roomId: centre.demo.roomIds[i % centre.demo.roomIds.length],
+        counsellorIds: [centre.demo.counsellorIds[i % centre.demo.counsellorIds.length]],
+        start: `2027-01-${11 + (i % 5)}T${10 + 2 * Math.floor(i / 5)}:00`,
+        durationMinutes: 90,
+        rrule: 'FREQ=WEEKLY;COUNT=10',
+      },
+    })
+    if (booked.statusCode !== 201) throw new Error(`booking failed: ${booked.body}`)
+  }
+  await app.close()
+
+  const pgEnv = { ...baseEnv(), DATABASE_URL: postgres.url, DATA_DIR: freshDir() }
+  const peaks = new Map<string, number>()
+  for (let i = 0; i < REPEAT; i++) {
+    const bare = await serverReady(['--input-type=module', '-e', BARE_FASTIFY], baseEnv())
+    record('bare fastify start', bare.ms)
+    await new Promise((r) => setTimeout(r, 1000))
+    record('bare fastify RSS', rssMegabytes(bare.child.pid!))
+    await stop(bare.child)
+    for (const variant of variants) {
+      const server = await serverReady([...variant.args], pgEnv)
+      record(`PostgreSQL start ${variant.name}`, server.ms)
+      // A second for what a start leaves running (the retention job's first pass, lazy compilation).
+      await new Promise((r) => setTimeout(r, 1000))
+      record(`RSS idle ${variant.name}`, rssMegabytes(server.child.pid!))
+      if (i === REPEAT - 1) {
+        let peak = 0
+        const sampler = setInterval(() => (peak = Math.max(peak, rssMegabytes(server.child.pid!))), 200)
+        const result = await autocannon({
+          url: `${server.base}/v1/visits?limit=50`,
+          headers: { authorization: `Bearer ${centre.adminToken}` },
+          connections: 20,
+          duration: SECONDS,
+        })
+        clearInterval(sampler)
+        peaks.set(variant.name, Math.max(peak, rssMegabytes(server.child.pid!)))
+        log(`GET /v1/visits on ${variant.name}: ${Math.round(result.requests.average)} req/s, non-2xx ${result.non2xx}, errors ${result.errors}`)
+        if (result.non2xx || result.errors) throw new Error('the load run had failures')
+      }
+      await stop(server.child)
+    }
+    log(`PostgreSQL, round ${i + 1}/${REPEAT} done`)
+  }
+
+  // ── Report ────────────────────────────────────────────────────────────────────────────────────
+  const m = (key: string) => median(times.get(key)!)
+  const rows: Record<string, string | number>[] = []
+  for (const variant of variants) {
+    const v = variant.name
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`
+    rows.push(
+      {
+        target: `first start, embedded (${v})`,
+        median: `${Math.round(m(`first start ${v}`))} ms`,
+        floor: `PGlite initdb ${Math.round(m('pglite initdb'))} ms`,
+        ratio: ratio(m(`first start ${v}`), m('pglite initdb')),
+        goal: '≤ 1.20×',
+      },
+      {
+        target: `restart, embedded (${v})`,
+        median: `${Math.round(m(`restart ${v}`))} ms`,
+        floor: `PGlite reopen ${Math.round(m('pglite reopen'))} ms`,
+        ratio: ratio(m(`restart ${v}`), m('pglite reopen')),
+        goal: '≤ 3.00×',
+      },
+      {
+        target: `start on PostgreSQL (${v})`,
+        median: `${Math.round(m(`PostgreSQL start ${v}`))} ms`,
+        floor: `bare fastify ${Math.round(m('bare fastify start'))} ms`,
+        ratio: ratio(m(`PostgreSQL start ${v}`), m('bare fastify start')),
+        goal: '< 1500 ms',
+      },
+      {
+        target: `RSS idle on PostgreSQL (${v})`,
+        median: `${Math.round(m(`RSS idle ${v}`))} MB`,
+        floor: `bare fastify ${Math.round(m('bare fastify RSS'))} MB`,
+        ratio: ratio(m(`RSS idle ${v}`), m('bare fastify RSS')),
+        goal: '< 120 MB',
+      },
+      { target: `RSS peak under load (${v})`, median: `${Math.round(peaks.get(v)!)} MB`, floor: '', ratio: '', goal: '< 200 MB' },
+    )
+  }
+  console.log(
+    `\nStart and memory: ${REPEAT} repetitions, medians; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  )
+  console.table(rows)
+  for (const [key, values] of times) console.log(`${key}: ${values.map((v) => Math.round(v)).join(', ')}`)
+} finally {
+  await postgres.drop()
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true })
+}

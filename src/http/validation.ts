@@ -62,7 +62,8 @@ const parameters = makeAjv(true)
 
 /**
  * Compiling every route's schemas is most of the time an app takes to boot, and a process answers only
- * some of its routes: a validator is compiled at its route's first request.
+ * some of its routes: a validator is compiled at its route's first request. A schema ajv cannot compile
+ * therefore fails that request rather than the boot; the hostile-input suite sends requests to every route.
  */
 function compiledAtFirstUse(ajv: Ajv.default, schema: AnySchema) {
   let compiled: ValidateFunction | undefined

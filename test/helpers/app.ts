@@ -70,7 +70,13 @@ let centres = 0
  * listed, the database closed) use buildTestApp.
  */
 export async function testCentre(t: Tap, options: { logger?: unknown; clock?: Clock; ownApp?: boolean } = {}): Promise<TestContext> {
-  fileDatabase ??= openTestDatabase(tap)
+  if (!fileDatabase) {
+    fileDatabase = openTestDatabase(tap)
+    // Forgotten with the database when the file ends (the next file in this process gets its own).
+    tap.teardown(() => {
+      fileDatabase = fileApp = undefined
+    })
+  }
   const database = await fileDatabase
   let app: App
   if (options.ownApp || options.logger || options.clock) {

@@ -19,7 +19,7 @@ export async function runTestFiles(files: URL[]): Promise<void> {
   tap.comment(`timeout=${300_000 * files.length}`)
   try {
     for (const file of files) {
-      const name = file.pathname.replace(/^.*\/dist\/(test\/.*)\.js$/, '$1.ts')
+      const name = file.pathname.replace(/^.*\/dist\/(.*)\.js$/, '$1.ts') // the source's name: test/cases/list.test.ts
       const teardowns: (() => unknown)[] = []
       tap.teardown = (fn: () => unknown) => void teardowns.push(fn)
       try {

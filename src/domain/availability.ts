@@ -3,10 +3,12 @@
  * rules as a booking (booking-rules.ts) against busy spans loaded beforehand. Pure: the caller loads
  * the window's reservations and absences once, so a month is computed in memory, not per slot.
  */
-import { checkSlot, counsellorReasons, type BookingRules } from './booking-rules.js'
-import type { WeeklyHours } from './opening-hours.js'
-import { instantToLocal, localToInstant } from './recurrence.js'
+import { holidayOn, type HolidayCode } from './belgian-holidays.js'
+import type { BookingRules, Slot } from './booking-rules.js'
+import { checkDateRanges, dateOfDay, lastLocalDay, localDay, weekMinutes, withinWeekMinutes, type WeekMinutes, type WeeklyHours } from './opening-hours.js'
+import { floatingToInstant, instantToLocal, localToInstant } from './recurrence.js'
 import type { StaggeredVisit } from './stagger.js'
+import { zoneNamed, type Zone } from './zones.js'
 
 /** A half-open [start, end) in epoch milliseconds. */
 export interface Span {
@@ -91,6 +93,7 @@ export interface FreeSlot extends StaggeredVisit {
 }
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
+const MINUTE_MS = 60_000
 const pad = (n: number) => String(n).padStart(2, '0')
 const clock = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`
 
@@ -102,13 +105,19 @@ function datesBetween(first: string, last: string): string[] {
 }
 
 /**
- * A start can only work if it lies inside one of the hours that must contain the whole span (the
- * site's opening hours, else any candidate counsellor's working hours): a cheap string test that
- * spares the full rules for most of the night.
+ * Per weekday (index = getUTCDay()), which minutes of the step grid may start a slot: those inside one
+ * of the hours that must contain the whole span (the site's opening hours, else any candidate
+ * counsellor's working hours). It spares the full rules for most of the night; made once per call.
  */
-function mayStartAt(hours: WeeklyHours[], date: string, time: string): boolean {
-  const weekday = WEEKDAYS[new Date(Date.parse(date)).getUTCDay()]!
-  return hours.some((h) => (h[weekday] ?? []).some((i) => i.from <= time && time < i.to))
+function startGrid(hours: WeeklyHours[], stepMinutes: number): boolean[][] {
+  return WEEKDAYS.map((weekday) => {
+    const grid: boolean[] = []
+    for (let minute = 0; minute < 1440; minute += stepMinutes) {
+      const time = clock(minute)
+      grid.push(hours.some((h) => (h[weekday] ?? []).some((i) => i.from <= time && time < i.to)))
+    }
+    return grid
+  })
 }
 
 // A caller asks period after period with the same rules: each week's key is made once.
@@ -120,27 +129,92 @@ function hoursKey(hours: WeeklyHours): string {
 }
 
 /**
+ * checkSlot's site and case rules (counsellors apart) as one yes or no, from values made once per
+ * call: the hours parsed to minutes, and per local day whether the site is closed (a closure or a
+ * public holiday) and whether the case's dates (planned end, suspensions, the agreement's validity)
+ * allow a contact that day. Days are counted since 1970-01-01 in the zone.
+ */
+function siteAndCaseRules(rules: BookingRules, zone: Zone, visitsCounted: number): (slot: Slot) => boolean {
+  const { agreement, site } = rules
+  if (agreement && (!agreement.kinds.includes(rules.kind) || (agreement.maxVisits !== null && visitsCounted >= agreement.maxVisits))) return () => false
+  const openingHours = site && weekMinutes(site.openingHours)
+  if (site) checkDateRanges(site.closures)
+  const closed = new Map<number, boolean>()
+  const siteClosedOn = (day: number) => {
+    let answer = closed.get(day)
+    if (answer === undefined) {
+      const date = dateOfDay(day)
+      answer = site!.closures.some((c) => c.from <= date && date <= c.to) || holidayOn(date, site!.holidayOptOuts as HolidayCode[]) !== undefined
+      closed.set(day, answer)
+    }
+    return answer
+  }
+  const allowed = new Map<number, boolean>()
+  const caseAllows = (day: number) => {
+    let answer = allowed.get(day)
+    if (answer === undefined) {
+      const date = dateOfDay(day)
+      answer =
+        !(rules.plannedEndDate && date > rules.plannedEndDate) &&
+        !rules.suspensions.some((s) => date >= s.from && (s.until === null || date < s.until)) &&
+        !(agreement?.validUntil && date > agreement.validUntil)
+      allowed.set(day, answer)
+    }
+    return answer
+  }
+  return (slot) => {
+    if (!caseAllows(localDay(slot.start.getTime(), zone))) return false
+    if (!site) return true
+    const spanStart = slot.spanStart.getTime()
+    const spanEnd = slot.spanEnd.getTime()
+    const last = lastLocalDay(spanStart, spanEnd, zone)
+    for (let day = localDay(spanStart, zone); day <= last; day++) if (siteClosedOn(day)) return false
+    return withinWeekMinutes(openingHours!, zone, spanStart, spanEnd)
+  }
+}
+
+/**
  * Free slots in start order (rooms by id within one start), at most `limit`; `more` tells whether
  * another page exists. A slot is a start, a room place free for the staggered span (or no room for an
  * outside visit) and the counsellors free then; it passes every rule of checkSlot, and no reservation
  * of the room place, the counsellor or the case's people overlaps its span.
+ *
+ * The rules are those of checkSlot and counsellorReasons, judged from values made once per call
+ * (hours as minutes, each local day's closures, holidays and case dates, one answer per distinct week
+ * of working hours per start) instead of from strings per start: test/domain/availability.test.ts
+ * compares the answers with the per-start version (test/domain/fixtures/availability-reference.ts).
+ * Hours and closures are checked when the call begins; the per-start version threw only once a start
+ * reached them. Neither can hold a bad value once stored (admin/reference-data.ts checks them).
  */
 export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; more: boolean } {
   const { rules } = input
   const { timeZone } = rules
   if (!Number.isInteger(input.stepMinutes) || input.stepMinutes < 1 || input.stepMinutes > 1440)
     throw new RangeError('stepMinutes must be a whole number from 1 to 1440')
-  const siteRules: BookingRules = { ...rules, counsellors: [] }
-  const prefilter = rules.site ? [rules.site.openingHours] : rules.counsellors.map((c) => c.workingHours)
+  // Throws on an unknown zone, as localToInstant did for every start.
+  const firstDate = instantToLocal(input.from, timeZone).slice(0, 10)
+  const zone = zoneNamed(timeZone)!
+  const allows = siteAndCaseRules(rules, zone, input.visitsCounted)
+  const grid = startGrid(rules.site ? [rules.site.openingHours] : rules.counsellors.map((c) => c.workingHours), input.stepMinutes)
   const partyBusy = new BusyCalendar(input.partyBusy)
-  // Working hours are judged once per distinct week pattern (counsellors mostly share one), absences
-  // and reservations per counsellor by binary search.
-  const patterns = new Map(rules.counsellors.map((c) => [hoursKey(c.workingHours), { id: c.id, workingHours: c.workingHours, absences: [] }]))
-  const counsellors = rules.counsellors.map((c) => ({
-    id: c.id,
-    hours: hoursKey(c.workingHours),
-    busy: new BusyCalendar([...(input.counsellorBusy.get(c.id) ?? []), ...c.absences.map((a) => ({ start: a.from.getTime(), end: a.until.getTime() }))]),
-  }))
+  // Working hours are judged once per start per distinct week (counsellors mostly share one),
+  // absences and reservations per counsellor by the busy calendar's sweep.
+  const weeks = new Map<string, number>()
+  const weekOf: WeekMinutes[] = []
+  const counsellors = rules.counsellors.map((c) => {
+    const key = hoursKey(c.workingHours)
+    let week = weeks.get(key)
+    if (week === undefined) {
+      weeks.set(key, (week = weekOf.length))
+      weekOf.push(weekMinutes(c.workingHours))
+    }
+    const busy: Span[] = input.counsellorBusy.get(c.id)?.slice() ?? []
+    for (const a of c.absences) busy.push({ start: a.from.getTime(), end: a.until.getTime() })
+    return { id: c.id, week, busy: new BusyCalendar(busy) }
+  })
+  // Per week: the start it was last judged for, and the answer then.
+  const judgedAt = new Float64Array(weekOf.length).fill(NaN)
+  const onDuty = new Uint8Array(weekOf.length)
   const rooms = input.rooms?.map((room) => ({
     id: room.id,
     places: Array.from({ length: room.capacity }, (_, i) => new BusyCalendar(room.busy.filter((b) => b.place === i + 1))),
@@ -153,43 +227,46 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
   const after = input.after && { start: input.after.start.getTime(), roomId: input.after.roomId }
   const slots: FreeSlot[] = []
   let lastStart = -Infinity
-  const firstDate = instantToLocal(input.from, timeZone).slice(0, 10)
   const lastDate = instantToLocal(new Date(Math.max(from, to - 1)), timeZone).slice(0, 10)
 
   for (const date of datesBetween(firstDate, lastDate)) {
-    for (let minute = 0; minute < 1440; minute += input.stepMinutes) {
-      const time = clock(minute)
-      if (!mayStartAt(prefilter, date, time)) continue
-      const start = localToInstant(`${date}T${time}`, timeZone).instant
-      const at = start.getTime()
+    const midnight = Date.parse(date)
+    const starts = grid[new Date(midnight).getUTCDay()]!
+    // floatingToInstant leaves the year to its caller: localToInstant refuses those it cannot read.
+    const year = Number(date.slice(0, 4))
+    const readable = year >= 1900 && year <= 9999
+    for (let k = 0; k < starts.length; k++) {
+      if (!starts[k]) continue
+      const minute = k * input.stepMinutes
+      const at = readable ? floatingToInstant(midnight + minute * MINUTE_MS, zone) : localToInstant(`${date}T${clock(minute)}`, timeZone).instant.getTime()
       // A time in a DST gap moves forward onto a start already seen; an earlier page is done.
       if (at < from || at >= to || at <= lastStart) continue
       lastStart = at
       if (after && at < after.start) continue
 
-      const planned = input.plan(start)
-      if (checkSlot(siteRules, planned, input.visitsCounted).length > 0) continue
+      const planned = input.plan(new Date(at))
+      if (!allows(planned)) continue
       const spanStart = planned.spanStart.getTime()
       const spanEnd = planned.spanEnd.getTime()
       if (partyBusy.overlaps(spanStart, spanEnd)) continue
       // Rooms first: a few places to look at, where the counsellors are many.
-      const options: { roomId: string | null; place: number | null }[] =
-        roomOrder === null
-          ? [{ roomId: null, place: null }]
-          : roomOrder.flatMap((room) => {
-              const index = room.places.findIndex((place) => !place.overlaps(spanStart, spanEnd))
-              return index === -1 ? [] : [{ roomId: room.id, place: index + 1 }]
-            })
+      const options: { roomId: string | null; place: number | null }[] = []
+      if (roomOrder === null) options.push({ roomId: null, place: null })
+      else
+        for (const room of roomOrder) {
+          const index = room.places.findIndex((place) => !place.overlaps(spanStart, spanEnd))
+          if (index !== -1) options.push({ roomId: room.id, place: index + 1 })
+        }
       if (options.length === 0) continue
-      const onDuty = new Map<string, boolean>()
-      const free = counsellors
-        .filter((c) => {
-          if (c.busy.overlaps(spanStart, spanEnd)) return false
-          let ok = onDuty.get(c.hours)
-          if (ok === undefined) onDuty.set(c.hours, (ok = counsellorReasons(patterns.get(c.hours)!, planned, timeZone).length === 0))
-          return ok
-        })
-        .map((c) => c.id)
+      const free: string[] = []
+      for (const c of counsellors) {
+        if (c.busy.overlaps(spanStart, spanEnd)) continue
+        if (judgedAt[c.week] !== at) {
+          judgedAt[c.week] = at
+          onDuty[c.week] = withinWeekMinutes(weekOf[c.week]!, zone, spanStart, spanEnd) ? 1 : 0
+        }
+        if (onDuty[c.week] === 1) free.push(c.id)
+      }
       if (free.length === 0) continue
 
       for (const option of options) {

@@ -108,12 +108,56 @@ export function withinWeeklyHours(hours: WeeklyHours, spanStart: Date, spanEnd: 
   })
 }
 
+/** Throws unless every range is two calendar dates, in order. */
+export function checkDateRanges(ranges: readonly DateRange[]): void {
+  for (const r of ranges) {
+    if (parseDate(r.from) > parseDate(r.to)) throw new RangeError(`a date range must not end before it starts, got ${r.from}..${r.to}`)
+  }
+}
+
 /** True if any local date the span touches lies within one of the (inclusive) ranges, e.g. closures. */
 export function overlapsDateRanges(ranges: DateRange[], spanStart: Date, spanEnd: Date, timeZone: string): boolean {
-  const parsed = ranges.map((r) => {
-    if (parseDate(r.from) > parseDate(r.to)) throw new RangeError(`a date range must not end before it starts, got ${r.from}..${r.to}`)
-    return r
-  })
+  checkDateRanges(ranges)
   const dates = localDatesOf(spanStart, spanEnd, timeZone)
-  return parsed.some((r) => dates.some((d) => r.from <= d && d <= r.to))
+  return ranges.some((r) => dates.some((d) => r.from <= d && d <= r.to))
+}
+
+/**
+ * Weekly hours parsed once, for callers that judge many spans against the same week: per weekday
+ * (index = getUTCDay()) the intervals as [open, close) minutes since local midnight, flattened.
+ * Throws as withinWeeklyHours would on any interval of the week.
+ */
+export type WeekMinutes = readonly (readonly number[])[]
+
+export function weekMinutes(hours: WeeklyHours): WeekMinutes {
+  return WEEKDAYS.map((weekday) =>
+    (hours[weekday] ?? []).flatMap((interval) => {
+      const open = parseClock(interval.from, false)
+      const close = parseClock(interval.to, true)
+      if (close <= open) throw new RangeError(`an opening interval must end after it starts, got ${interval.from}-${interval.to}`)
+      return [open, close]
+    }),
+  )
+}
+
+/** The local day of an instant (epoch milliseconds), as days since 1970-01-01. */
+export const localDay = (instant: number, zone: Zone): number => Math.floor((instant + zone.offset(instant) * MINUTE_MS) / DAY_MS)
+
+/** The local day of a span's last instant: the end is exclusive, and an empty span has its start's day. */
+export const lastLocalDay = (spanStart: number, spanEnd: number, zone: Zone): number => localDay(spanEnd > spanStart ? spanEnd - 1 : spanStart, zone)
+
+/** 'YYYY-MM-DD' of a local day (days since 1970-01-01). */
+export const dateOfDay = (day: number): string => dateOf(new Date(day * DAY_MS))
+
+/** withinWeeklyHours for a span in epoch milliseconds (end ≥ start) and a week parsed by weekMinutes. */
+export function withinWeekMinutes(week: WeekMinutes, zone: Zone, spanStart: number, spanEnd: number): boolean {
+  const localStart = spanStart + zone.offset(spanStart) * MINUTE_MS
+  const day = Math.floor(localStart / DAY_MS)
+  if (lastLocalDay(spanStart, spanEnd, zone) !== day) return false
+  const from = (localStart - day * DAY_MS) / MINUTE_MS
+  const to = from + (spanEnd + zone.offset(spanEnd) * MINUTE_MS - localStart) / MINUTE_MS
+  // Day 0 (1970-01-01) was a Thursday.
+  const intervals = week[(((day + 4) % 7) + 7) % 7]!
+  for (let i = 0; i < intervals.length; i += 2) if (intervals[i]! <= from && to <= intervals[i + 1]!) return true
+  return false
 }

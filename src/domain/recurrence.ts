@@ -170,7 +170,26 @@ type Resolution = 'exact' | 'gap' | 'ambiguous'
  * 02:30+02:00 in Europe/Brussels), which is not what we want.
  */
 function resolveWall(w: Wall, zone: Zone): { instant: number; resolution: Resolution } {
-  const asUtc = wallToFloating(w).getTime()
+  return resolveFloating(wallToFloating(w).getTime(), zone)
+}
+
+/**
+ * localToInstant without the strings, for callers that walk a grid of wall times: `floating` is the
+ * wall time as epoch milliseconds of a UTC date with the same fields (a DST gap moves forward, an
+ * ambiguous time takes the first instant, as localToInstant). The caller keeps the year in 1900..9999.
+ */
+export function floatingToInstant(floating: number, zone: Zone): number {
+  // resolveFloating's answer without its set and arrays: the earliest instant among the offsets around.
+  const offsetBefore = zone.offset(floating - DAY_MS)
+  let earliest = Infinity
+  for (const offset of [offsetBefore, zone.offset(floating), zone.offset(floating + DAY_MS)]) {
+    const instant = floating - offset * MINUTE_MS
+    if (floating - zone.offset(instant) * MINUTE_MS === instant && instant < earliest) earliest = instant
+  }
+  return earliest === Infinity ? floating - offsetBefore * MINUTE_MS : earliest
+}
+
+function resolveFloating(asUtc: number, zone: Zone): { instant: number; resolution: Resolution } {
   // Offsets around the wall time: DST transitions are far more than a day apart,
   // so these cover every offset that can apply to it.
   const offsetBefore = zone.offset(asUtc - DAY_MS)

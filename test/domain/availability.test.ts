@@ -3,6 +3,7 @@ import { BusyCalendar, findFreeSlots, type AvailabilityInput, type Span } from '
 import type { BookingRules } from '../../src/domain/booking-rules.js'
 import type { WeeklyHours } from '../../src/domain/opening-hours.js'
 import { localToInstant } from '../../src/domain/recurrence.js'
+import { findFreeSlots as findReference } from './fixtures/availability-reference.js'
 import { computeStagger } from '../../src/domain/stagger.js'
 
 const BRUSSELS = 'Europe/Brussels'
@@ -260,4 +261,154 @@ t.test('DST: starts stay on the local grid and a start in the gap is not listed 
     ],
   )
   t.throws(() => findFreeSlots(input({ stepMinutes: 0 })), RangeError)
+})
+
+t.test('the answers of the per-start reference (the version before the rules were made once per call), on random inputs', async (t) => {
+  // A seeded generator: the same cases on every run.
+  let seed = 20261128
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))
+  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!
+  const chance = (p: number) => random() < p
+  const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+  const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+  const week = (): WeeklyHours => {
+    if (chance(0.2)) return allDay
+    const hours: WeeklyHours = {}
+    for (const weekday of weekdays) {
+      if (chance(0.2)) continue
+      const intervals = []
+      let open = int(0, 60) * 15
+      for (let n = int(1, 2); n > 0 && open < 1440; n--) {
+        const close = Math.min(1440, open + int(1, 48) * 15)
+        intervals.push({ from: hhmm(open), to: hhmm(close) })
+        open = close + int(0, 16) * 15
+      }
+      hours[weekday] = intervals
+    }
+    return hours
+  }
+  // Windows around DST changes, Easter and other Belgian holidays, and ordinary weeks.
+  const anchors = ['2027-03-26', '2027-03-13', '2027-10-29', '2027-11-06', '2027-04-30', '2027-10-31', '2027-07-20', '2028-02-27', '2027-12-24']
+  const zones = ['Europe/Brussels', 'America/New_York', 'UTC', 'Australia/Lord_Howe', 'Asia/Kathmandu']
+  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${prefix}${String(i).padStart(11, '0')}`)
+  const spans = (lo: number, hi: number, n: number) =>
+    Array.from({ length: n }, () => {
+      const start = lo + int(0, Math.floor((hi - lo) / 300_000)) * 300_000
+      return { start, end: start + int(0, 48) * 300_000 }
+    })
+  const describe = (r: {
+    slots: {
+      start: Date
+      end: Date
+      spanStart: Date
+      spanEnd: Date
+      roomId: string | null
+      place: number | null
+      counsellorIds: string[]
+      arrivals: unknown[]
+    }[]
+    more: boolean
+  }) => JSON.stringify(r)
+
+  let cases = 0
+  let slotsCompared = 0
+  const differing: string[] = []
+  for (let n = 0; n < 300; n++) {
+    const timeZone = pick(zones)
+    const kind = pick(['supervised_visit', 'supervised_handover', 'outside_visit', 'conversation'] as const)
+    const local = (date: string, minutes: number) => localToInstant(`${date}T${hhmm(minutes)}`, timeZone).instant
+    const anchor = pick(anchors)
+    const from = local(anchor, chance(0.5) ? 0 : int(0, 95) * 15)
+    const to = new Date(from.getTime() + int(1, 4 * 96) * 900_000 + (chance(0.2) ? int(1, 899) * 1000 : 0))
+    const lo = from.getTime() - 86_400_000
+    const hi = to.getTime() + 86_400_000
+    const counsellorIds = ids('c', int(0, 4))
+    const hoursPool = [week(), week()]
+    const roomIds = ids('r', int(1, 3))
+    const outside = kind === 'outside_visit'
+    const parties = pick([
+      [],
+      [{ partyId: 'v', side: 'visiting' as const }],
+      [
+        { partyId: 'v', side: 'visiting' as const },
+        { partyId: 'r', side: 'residing' as const },
+      ],
+    ])
+    const stagger = { firstToArrive: pick(['visiting', 'residing'] as const), arrivalGapMinutes: int(0, 8) * 15, departureGapMinutes: int(0, 8) * 15 }
+    const durationMinutes = pick([5, 30, 60, 90, 120, 240, 720])
+    const dateAround = () => new Date(from.getTime() + int(-2, 5) * 86_400_000).toISOString().slice(0, 10)
+    const agreement = chance(0.5)
+      ? null
+      : {
+          kinds: chance(0.9) ? [kind] : ['supervised_handover' as const],
+          validUntil: chance(0.5) ? null : dateAround(),
+          maxVisits: chance(0.7) ? null : int(1, 3),
+        }
+    const rules: BookingRules = {
+      kind,
+      timeZone,
+      site: outside
+        ? undefined
+        : {
+            openingHours: week(),
+            closures: chance(0.3) ? [{ from: dateAround(), to: dateAround() }].filter((c) => c.from <= c.to) : [],
+            holidayOptOuts: chance(0.3) ? ['easter_monday', 'all_saints'] : [],
+          },
+      counsellors: counsellorIds.map((id) => ({
+        id,
+        workingHours: chance(0.6) ? hoursPool[0]! : chance(0.5) ? hoursPool[1]! : week(),
+        absences: spans(lo, hi, int(0, 2)).map((s) => ({ from: new Date(s.start), until: new Date(s.end) })),
+      })),
+      plannedEndDate: chance(0.2) ? dateAround() : null,
+      suspensions: chance(0.2) ? [{ from: dateAround(), until: chance(0.5) ? null : dateAround() }] : [],
+      agreement,
+    }
+    const base: AvailabilityInput = {
+      rules,
+      visitsCounted: int(0, 3),
+      from,
+      to,
+      stepMinutes: pick([5, 10, 15, 20, 30, 60, 45, 1440]),
+      plan: (start) => computeStagger({ kind, start, durationMinutes, stagger, parties }),
+      rooms: outside ? null : roomIds.map((id) => ({ id, capacity: int(1, 3), busy: spans(lo, hi, int(0, 12)).map((s) => ({ ...s, place: int(1, 3) })) })),
+      counsellorBusy: new Map(counsellorIds.map((id) => [id, spans(lo, hi, int(0, 10))])),
+      partyBusy: spans(lo, hi, int(0, 3)),
+      limit: 10_000,
+    }
+    const whole = findReference(base)
+    const questions: AvailabilityInput[] = [base, { ...base, limit: int(1, 20) }]
+    // Pages resumed after a listed slot, and after a start that is not one.
+    if (whole.slots.length > 0) {
+      const resume = pick(whole.slots)
+      questions.push({ ...base, limit: int(1, 20), after: { start: resume.start, roomId: resume.roomId } })
+      questions.push({ ...base, after: { start: new Date(resume.start.getTime() + 60_000), roomId: chance(0.5) ? null : roomIds[0]! } })
+    }
+    for (const question of questions) {
+      cases++
+      const expected = findReference(question)
+      const actual = findFreeSlots(question)
+      slotsCompared += expected.slots.length
+      if (describe(actual) !== describe(expected)) differing.push(`case ${n} (${timeZone}, ${kind}, ${from.toISOString()}…${to.toISOString()})`)
+    }
+  }
+  t.same(differing, [], `${cases} questions, ${slotsCompared} slots`)
+  t.ok(slotsCompared > 5000, 'the cases list slots, not only empty answers')
+})
+
+t.test('hours and closures are checked when the call begins; years localToInstant cannot read fail as before', async (t) => {
+  const bad = { sat: day('12:00', '09:00') }
+  t.throws(() => findFreeSlots(input({ rules: rules({ site: { openingHours: bad, closures: [], holidayOptOuts: [] } }) })), RangeError)
+  t.throws(() => findFreeSlots(input({ rules: rules({ counsellors: [{ id: C1, workingHours: { mon: day('25:00', '26:00') }, absences: [] }] }) })), RangeError)
+  t.throws(
+    () =>
+      findFreeSlots(
+        input({ rules: rules({ site: { openingHours: saturdayMorning, closures: [{ from: '2027-03-07', to: '2027-03-06' }], holidayOptOuts: [] } }) }),
+      ),
+    RangeError,
+  )
+  const old = { from: new Date(Date.UTC(1899, 11, 31, 12)), to: new Date(Date.UTC(1900, 0, 1, 12)) }
+  const everyDay = rules({ site: { openingHours: allDay, closures: [], holidayOptOuts: [] } })
+  t.throws(() => findFreeSlots(input({ ...old, rules: everyDay })), { name: 'RecurrenceError' })
+  t.throws(() => findReference(input({ ...old, rules: everyDay })), { name: 'RecurrenceError' }, 'as the reference does')
 })

@@ -94,8 +94,16 @@ export interface FreeSlot extends StaggeredVisit {
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 const MINUTE_MS = 60_000
+const DAY_MS = 86_400_000
 const pad = (n: number) => String(n).padStart(2, '0')
 const clock = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`
+
+/** The start of the local day `days` days after the one of `instant` (a midnight in a DST gap moves forward). */
+export function localDaysAfter(instant: Date, days: number, timeZone: string): Date {
+  const zone = zoneNamed(timeZone)
+  if (!zone) throw new RangeError(`unknown time zone ${timeZone}`)
+  return new Date(floatingToInstant((localDay(instant.getTime(), zone) + days) * DAY_MS, zone))
+}
 
 /** Local dates from `first` to `last` inclusive ('YYYY-MM-DD'). */
 function datesBetween(first: string, last: string): string[] {

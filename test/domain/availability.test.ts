@@ -1,5 +1,5 @@
 import t from 'tap'
-import { BusyCalendar, findFreeSlots, type AvailabilityInput, type Span } from '../../src/domain/availability.js'
+import { BusyCalendar, findFreeSlots, localDaysAfter, type AvailabilityInput, type Span } from '../../src/domain/availability.js'
 import type { BookingRules } from '../../src/domain/booking-rules.js'
 import type { WeeklyHours } from '../../src/domain/opening-hours.js'
 import { localToInstant } from '../../src/domain/recurrence.js'
@@ -411,4 +411,13 @@ t.test('hours and closures are checked when the call begins; years localToInstan
   const everyDay = rules({ site: { openingHours: allDay, closures: [], holidayOptOuts: [] } })
   t.throws(() => findFreeSlots(input({ ...old, rules: everyDay })), { name: 'RecurrenceError' })
   t.throws(() => findReference(input({ ...old, rules: everyDay })), { name: 'RecurrenceError' }, 'as the reference does')
+})
+
+t.test('localDaysAfter: local midnights, across DST', async (t) => {
+  t.equal(localDaysAfter(at('2027-03-27T15:00'), 1, BRUSSELS).toISOString(), '2027-03-27T23:00:00.000Z', 'the midnight of the short day, +02:00 after it')
+  t.equal(localDaysAfter(at('2027-03-27T15:00'), 2, BRUSSELS).toISOString(), '2027-03-28T22:00:00.000Z')
+  t.equal(localDaysAfter(at('2027-03-27T00:00'), 0, BRUSSELS).toISOString(), '2027-03-26T23:00:00.000Z')
+  // Santiago: clocks go from 24:00 to 01:00 on 5 September 2027; that day starts at 01:00.
+  t.equal(localDaysAfter(new Date('2027-09-04T12:00:00Z'), 1, 'America/Santiago').toISOString(), '2027-09-05T04:00:00.000Z')
+  t.throws(() => localDaysAfter(new Date(), 1, 'Nowhere/Else'), RangeError)
 })

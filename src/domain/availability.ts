@@ -92,7 +92,6 @@ export interface FreeSlot extends StaggeredVisit {
   counsellorIds: string[]
 }
 
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 const MINUTE_MS = 60_000
 const DAY_MS = 86_400_000
 const pad = (n: number) => String(n).padStart(2, '0')
@@ -117,12 +116,17 @@ function datesBetween(first: string, last: string): string[] {
  * of the hours that must contain the whole span (the site's opening hours, else any candidate
  * counsellor's working hours). It spares the full rules for most of the night; made once per call.
  */
-function startGrid(hours: WeeklyHours[], stepMinutes: number): boolean[][] {
-  return WEEKDAYS.map((weekday) => {
+function startGrid(weeks: WeekMinutes[], stepMinutes: number): boolean[][] {
+  return [0, 1, 2, 3, 4, 5, 6].map((weekday) => {
     const grid: boolean[] = []
     for (let minute = 0; minute < 1440; minute += stepMinutes) {
-      const time = clock(minute)
-      grid.push(hours.some((h) => (h[weekday] ?? []).some((i) => i.from <= time && time < i.to)))
+      grid.push(
+        weeks.some((week) => {
+          const intervals = week[weekday]!
+          for (let i = 0; i < intervals.length; i += 2) if (intervals[i]! <= minute && minute < intervals[i + 1]!) return true
+          return false
+        }),
+      )
     }
     return grid
   })
@@ -142,10 +146,9 @@ function hoursKey(hours: WeeklyHours): string {
  * public holiday) and whether the case's dates (planned end, suspensions, the agreement's validity)
  * allow a contact that day. Days are counted since 1970-01-01 in the zone.
  */
-function siteAndCaseRules(rules: BookingRules, zone: Zone, visitsCounted: number): (slot: Slot) => boolean {
+function siteAndCaseRules(rules: BookingRules, openingHours: WeekMinutes | undefined, zone: Zone, visitsCounted: number): (slot: Slot) => boolean {
   const { agreement, site } = rules
   if (agreement && (!agreement.kinds.includes(rules.kind) || (agreement.maxVisits !== null && visitsCounted >= agreement.maxVisits))) return () => false
-  const openingHours = site && weekMinutes(site.openingHours)
   if (site) checkDateRanges(site.closures)
   const closed = new Map<number, boolean>()
   const siteClosedOn = (day: number) => {
@@ -202,8 +205,8 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
   // Throws on an unknown zone, as localToInstant did for every start.
   const firstDate = instantToLocal(input.from, timeZone).slice(0, 10)
   const zone = zoneNamed(timeZone)!
-  const allows = siteAndCaseRules(rules, zone, input.visitsCounted)
-  const grid = startGrid(rules.site ? [rules.site.openingHours] : rules.counsellors.map((c) => c.workingHours), input.stepMinutes)
+  const openingHours = rules.site && weekMinutes(rules.site.openingHours)
+  const allows = siteAndCaseRules(rules, openingHours, zone, input.visitsCounted)
   const partyBusy = new BusyCalendar(input.partyBusy)
   // Working hours are judged once per start per distinct week (counsellors mostly share one),
   // absences and reservations per counsellor by the busy calendar's sweep.
@@ -220,6 +223,8 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
     for (const a of c.absences) busy.push({ start: a.from.getTime(), end: a.until.getTime() })
     return { id: c.id, week, busy: new BusyCalendar(busy) }
   })
+  // 'HH:mm' strings compare as their minutes do: the grid is read from the parsed hours.
+  const grid = startGrid(openingHours ? [openingHours] : weekOf, input.stepMinutes)
   // Per week: the start it was last judged for, and the answer then.
   const judgedAt = new Float64Array(weekOf.length).fill(NaN)
   const onDuty = new Uint8Array(weekOf.length)

@@ -1,9 +1,9 @@
 import type { Queryable } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
-import { findFreeSlots, localDaysAfter, type FreeSlot } from '../../domain/availability.js'
+import { findFreeSlots, localDaysAfter, type FreeSlot, type Span } from '../../domain/availability.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
-import type { PartySide } from '../../domain/vocabulary.js'
+import type { PartySide, ResourceKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
 import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
 import { parseTime } from '../../http/times.js'
@@ -88,23 +88,27 @@ async function caseOf(
   return { people: q.kind === 'conversation' ? all.filter((p) => p.side !== 'child') : all, caseRules }
 }
 
-/** A period's busy spans sorted out by resource, as findFreeSlots takes them. */
-function busyOf(busy: BusySpans, roomRows: { id: string; capacity: number }[] | null) {
-  const byResource = <T>(rows: [string, ...unknown[]][], span: (row: never) => T) => {
-    const spans = new Map<string, T[]>()
-    for (const row of rows) {
-      const list = spans.get(row[0])
-      if (list) list.push(span(row as never))
-      else spans.set(row[0], [span(row as never)])
-    }
-    return spans
+function push<T>(map: Map<string, T[]>, key: string, item: T) {
+  const list = map.get(key)
+  if (list) list.push(item)
+  else map.set(key, [item])
+}
+
+/** A period's busy spans sorted out by resource, as findFreeSlots takes them (`ids` as given to busyAround). */
+function busyOf(busy: BusySpans, ids: string[], kinds: ResourceKind[], roomRows: { id: string; capacity: number }[] | null) {
+  const counsellorBusy = new Map<string, Span[]>()
+  const roomBusy = new Map<string, (Span & { place: number })[]>()
+  const partyBusy: Span[] = []
+  const { reservations } = busy
+  for (let i = 0; i < reservations.length; i += 4) {
+    const n = reservations[i]! - 1
+    const start = reservations[i + 2]!
+    const end = reservations[i + 3]!
+    if (kinds[n] === 'room') push(roomBusy, ids[n]!, { start, end, place: reservations[i + 1]! })
+    else if (kinds[n] === 'counsellor') push(counsellorBusy, ids[n]!, { start, end })
+    else partyBusy.push({ start, end })
   }
-  const roomBusy = byResource(busy.rooms, ([, place, start, end]: BusySpans['rooms'][number]) => ({ start, end, place }))
-  return {
-    counsellorBusy: byResource(busy.counsellors, ([, , start, end]: BusySpans['counsellors'][number]) => ({ start, end })),
-    partyBusy: busy.parties.map(([, , start, end]) => ({ start, end })),
-    rooms: roomRows && roomRows.map((room) => ({ ...room, busy: roomBusy.get(room.id) ?? [] })),
-  }
+  return { counsellorBusy, partyBusy, rooms: roomRows && roomRows.map((room) => ({ ...room, busy: roomBusy.get(room.id) ?? [] })) }
 }
 
 /** A page of free slots for the query, with instants in the site's zone. */
@@ -138,11 +142,14 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
   const probe = plan(from)
   const lead = from.getTime() - probe.spanStart.getTime()
   const tail = probe.spanEnd.getTime() - from.getTime()
-  const ids = {
-    rooms: (roomRows ?? []).map((r) => r.id),
-    counsellors: counsellorRows.map((c) => c.id),
-    parties: q.caseId ? people.map((p) => p.partyId) : [],
-  }
+  const counsellorIds = counsellorRows.map((c) => c.id)
+  const partyIds = q.caseId ? people.map((p) => p.partyId) : []
+  const ids = [...(roomRows ?? []).map((r) => r.id), ...counsellorIds, ...partyIds]
+  const kinds: ResourceKind[] = [
+    ...(roomRows ?? []).map(() => 'room' as const),
+    ...counsellorIds.map(() => 'counsellor' as const),
+    ...partyIds.map(() => 'party' as const),
+  ]
 
   // A page rarely needs the whole window: it is filled from periods of local days, one day first and
   // twice as many each time after, each with its own reservations and absences, until the page is
@@ -156,15 +163,11 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
     days *= 2
     const lo = new Date(periodFrom.getTime() - lead)
     const hi = new Date(periodTo.getTime() + tail)
-    const busy = await busyAround(db, ids, lo, hi)
-    const rules = bookingRules({
-      kind: q.kind,
-      site,
-      settings,
-      counsellors: counsellorRows,
-      absences: busy.absences.map(([counsellorId, start, end]) => ({ counsellorId, startsAt: new Date(start), endsAt: new Date(end) })),
-      caseRules,
-    })
+    const busy = await busyAround(db, { ids, kinds, counsellorIds }, lo, hi)
+    const absences = []
+    for (let i = 0; i < busy.absences.length; i += 3)
+      absences.push({ counsellorId: counsellorIds[busy.absences[i]! - 1]!, startsAt: new Date(busy.absences[i + 1]!), endsAt: new Date(busy.absences[i + 2]!) })
+    const rules = bookingRules({ kind: q.kind, site, settings, counsellors: counsellorRows, absences, caseRules })
     const page = findFreeSlots({
       rules,
       visitsCounted: caseRules?.visitsCounted ?? 0,
@@ -172,7 +175,7 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
       to: periodTo,
       stepMinutes: q.stepMinutes,
       plan,
-      ...busyOf(busy, roomRows),
+      ...busyOf(busy, ids, kinds, roomRows),
       after,
       limit: q.limit - slots.length,
     })

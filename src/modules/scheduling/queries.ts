@@ -354,26 +354,28 @@ export async function loadAvailabilityFacts(
         : sql`(select coalesce(json_agg(json_build_object('id', r.id, 'siteId', r.site_id, 'capacity', r.capacity, 'active', r.active) order by r.id), '[]')
             from rooms r where r.site_id = ${q.siteId}::uuid and r.active)`
   const counsellorFilter = q.counsellorId ? sql`k.id = ${q.counsellorId}::uuid` : sql`k.active`
-  // Counsellors mostly share a week of working hours: each distinct week comes once, and the
-  // counsellors who keep it share one object (findFreeSlots judges a week once per start).
-  const [row] = await rawRows<{ facts: Omit<AvailabilityFacts, 'counsellors'> & { weeks: CounsellorWeek[]; counsellors: [string, boolean, number][] } }>(
+  // Counsellors mostly share a week of working hours: each distinct week comes once (compared as
+  // text, which is cheaper for PostgreSQL than jsonb), and the counsellors who keep it share one
+  // object (findFreeSlots judges a week once per start).
+  const [row] = await rawRows<{ facts: Omit<AvailabilityFacts, 'counsellors'> & { counsellors: [string, boolean, number][] }; weeks: string }>(
     db,
     sql`
     with k as (
-      select k.id, k.active, k.working_hours from counsellors k where k.centre_id = ${centreId}::uuid and ${counsellorFilter}
+      select k.id, k.active, k.working_hours::text as week from counsellors k where k.centre_id = ${centreId}::uuid and ${counsellorFilter}
     ), week as (
-      select w.working_hours, (row_number() over ()) - 1 as i from (select distinct working_hours from k) w
+      select w.week, (row_number() over ()) - 1 as i from (select distinct week from k) w
     )
     select json_build_object(
       'site', (select json_build_object('id', s.id, 'centreId', s.centre_id, 'timeZone', s.time_zone, 'openingHours', s.opening_hours, 'closures', s.closures)
         from sites s where s.id = ${q.siteId}::uuid and s.centre_id = ${centreId}::uuid),
       'settings', (select c.settings from centres c where c.id = ${centreId}::uuid),
       'rooms', ${rooms},
-      'weeks', (select coalesce(json_agg(week.working_hours order by week.i), '[]') from week),
-      'counsellors', (select coalesce(json_agg(json_build_array(k.id, k.active, week.i) order by k.id), '[]') from k join week using (working_hours))
-    ) as facts`,
+      'counsellors', (select coalesce(json_agg(json_build_array(k.id, k.active, week.i) order by k.id), '[]') from k join week using (week))
+    ) as facts,
+    (select '[' || coalesce(string_agg(week.week, ',' order by week.i), '') || ']' from week) as weeks`,
   )
-  const { weeks, counsellors, ...facts } = row!.facts
+  const { counsellors, ...facts } = row!.facts
+  const weeks = JSON.parse(row!.weeks) as CounsellorWeek[]
   return { ...facts, counsellors: counsellors.map(([id, active, week]) => ({ id, active, workingHours: weeks[week]! })) }
 }
 

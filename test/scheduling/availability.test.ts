@@ -2,7 +2,9 @@
  * GET /v1/availability over HTTP. Demo site: Mon–Fri 09:00–20:00, Sat 09:00–18:00, Sun 10:00–17:00;
  * counsellors Mon–Fri 09:00–20:00 and Sat 09:00–18:00. Centre staggering: 15 minutes either side.
  */
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import t from 'tap'
+import { AvailabilityPage } from '../../src/modules/scheduling/schemas.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 import { scheduling } from './fixtures.js'
@@ -288,4 +290,32 @@ t.test('bad input, scope and roles', async (t) => {
   const integration = await tokenFor(database, 'integration', { centreId: centre.centreId })
   t.equal((await query({ from: '2027-03-01', to: '2027-03-02' }, integration.token)).status, 403)
   t.equal((await call(app, { url: `/v1/availability?siteId=${siteId}&from=2027-03-01&to=2027-03-02&durationMinutes=90` })).status, 401)
+})
+
+t.test("the page is the JSON the response schema's serializer writes", async (t) => {
+  // fastify's own serializer compiler (fast-json-stringify), on the route's 200 schema.
+  const serializer = SerializerSelector()({}, {})({ schema: AvailabilityPage, method: 'GET', url: '/v1/availability', httpStatus: '200' })
+  const withCase = await createCase(database, centre)
+  const pages = [
+    await query({ from: '2027-03-06', to: '2027-03-07' }),
+    await query({ from: '2027-03-06', to: '2027-03-07', limit: 3, counsellorId: s.counsellor2 }),
+    await query({ from: '2027-06-22', to: '2027-06-23', caseId: withCase.caseId, roomId: s.room1, stepMinutes: 60 }),
+    await query({ from: '2027-06-26', to: '2027-06-27', kind: 'outside_visit', durationMinutes: 120, stepMinutes: 60 }),
+    await query({ from: '2027-03-07T23:00', to: '2027-03-08T00:00' }),
+  ]
+  t.same(
+    pages.map((p) => [p.status, p.json.items.length > 0, p.json.nextCursor !== null, p.json.items[0]?.arrivals !== undefined]),
+    [
+      [200, true, true, false],
+      [200, true, true, false],
+      [200, true, false, true],
+      [200, true, false, false],
+      [200, false, false, false],
+    ],
+    'pages with and without a next page, arrivals, rooms, items',
+  )
+  for (const page of pages) {
+    t.equal(page.body, serializer(page.json))
+    t.equal(page.headers['content-type'], 'application/json; charset=utf-8')
+  }
 })

@@ -205,3 +205,23 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
     stepMinutes: q.stepMinutes,
   }
 }
+
+type AvailabilityPage = Awaited<ReturnType<typeof findAvailability>>
+
+/**
+ * The page as the response schema's serializer writes it (the same keys in the same order, the same
+ * JSON), with each slot's counsellor list written once per list: slots of one start share one list,
+ * and a page of 50 slots lists ~5 000 counsellor ids, which cost the schema's serializer twice what
+ * JSON.stringify does. test/scheduling/availability.test.ts compares the two.
+ */
+export function availabilityPageJson(page: AvailabilityPage): string {
+  const lists = new Map<string[], string>()
+  const items = page.items.map((item) => {
+    let ids = lists.get(item.counsellorIds)
+    if (ids === undefined) lists.set(item.counsellorIds, (ids = JSON.stringify(item.counsellorIds)))
+    const { counsellorIds: _listed, arrivals, ...times } = item as typeof item & { arrivals?: unknown }
+    const head = JSON.stringify(times)
+    return `${head.slice(0, -1)},"counsellorIds":${ids}${arrivals === undefined ? '' : `,"arrivals":${JSON.stringify(arrivals)}`}}`
+  })
+  return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)},"timeZone":${JSON.stringify(page.timeZone)},"stepMinutes":${page.stepMinutes}}`
+}

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import autocannon from 'autocannon'
+import { buildApp } from '../src/app.js'
+import { openDatabase } from '../src/db/client.js'
+
+/**
+ * Where the CPU of a read under load goes: the site-week of GET /v1/visits and the site-month of
+ * GET /v1/availability, each for BENCH_SECONDS (5) with 20 clients, on the database bench/profile.ts
+ * kept (PROFILE_STATE, required). For each: requests per second, this process's CPU per request (the
+ * API and autocannon, as in bench/booking.ts) and PostgreSQL's (every local `postgres` process, read
+ * from /proc: Linux and a local server only).
+ *   DATABASE_URL=… PROFILE_STATE=/tmp/state.json npx tsx bench/profile.ts visits   # once, to load it
+ *   PROFILE_STATE=/tmp/state.json npx tsx bench/cpu-split.ts
+ */
+const statePath = process.env.PROFILE_STATE
+if (!statePath) throw new Error('PROFILE_STATE=<file> names the database bench/profile.ts kept')
+const state = JSON.parse(readFileSync(statePath, 'utf8')) as { url: string; token: string; siteId: string }
+const seconds = Number(process.env.BENCH_SECONDS ?? 5)
+
+/** CPU seconds so far of every process named postgres (utime + stime, in clock ticks of 10 ms). */
+function postgresTicks(): number {
+  let ticks = 0
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (!stat.includes('(postgres)')) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks
+}
+
+const database = await openDatabase({ databaseUrl: state.url, poolSize: 20 })
+const app = await buildApp({ database })
+try {
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const headers = { authorization: `Bearer ${state.token}` }
+  const week = `from=${encodeURIComponent('2028-03-13T00:00:00+01:00')}&to=${encodeURIComponent('2028-03-20T00:00:00+01:00')}`
+  const targets = {
+    'GET /v1/visits site-week': `${base}/v1/visits?siteId=${state.siteId}&${week}&limit=200`,
+    'GET /v1/availability site-month': `${base}/v1/availability?siteId=${state.siteId}&from=2028-03-01&to=2028-04-01&durationMinutes=90`,
+  }
+  for (const [name, url] of Object.entries(targets)) {
+    await autocannon({ url, headers, connections: 4, duration: 2 })
+    const ticks = postgresTicks()
+    const cpu = process.cpuUsage()
+    const result = await autocannon({ url, headers, connections: 20, duration: seconds })
+    const used = process.cpuUsage(cpu)
+    const n = result.requests.total
+    console.log(
+      `${name}: ${Math.round(result.requests.average)} req/s, ${Math.round(result.throughput.average / 1024)} KB/s; ` +
+        `CPU per request: node ${((used.user + used.system) / 1000 / n).toFixed(2)} ms, postgres ${(((postgresTicks() - ticks) * 10) / n).toFixed(2)} ms`,
+    )
+  }
+} finally {
+  await app.close()
+  await database.close()
+}

@@ -167,7 +167,10 @@ export async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: st
       from b_visits v cross join lateral (values ('room', v.room_id), ('counsellor', v.counsellor_id), ('party', v.child), ('party', v.visiting), ('party', v.residing)) as r(kind, id)`)
     const { rows } = await client.query<{ id: string }>('select id from b_sites order by i')
     await client.query('commit')
-    await client.query('analyze')
+    // What autovacuum does to a table after a bulk insert (PostgreSQL 13+ vacuums after inserts too):
+    // statistics, and a visibility map that lets index-only scans skip the heap. Without it every read
+    // of the freshly loaded tables fetches each row's heap page, which no running installation does.
+    await client.query('vacuum analyze')
     return rows.map((r) => r.id)
   } catch (error) {
     await client.query('rollback')

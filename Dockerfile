@@ -5,6 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json drizzle.config.ts ./
+# The build also writes the migrated data template a first start on a new /data loads.
+COPY migrations ./migrations
 COPY src ./src
 COPY scripts ./scripts
 COPY bench ./bench

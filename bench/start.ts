@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
+import { buildTemplateDir, readDataTemplate, templateKey } from '../src/db/template.js'
 import { createCase } from '../test/helpers/cases.js'
 import { freshPostgres } from './support.js'
 
@@ -12,9 +13,10 @@ import { freshPostgres } from './support.js'
  * Start-up time and memory of the real server, as `npm start` runs it (`node --import tsx
  * src/server.ts`) and as the container runs it (`node dist/src/server.js`, built by the npm script
  * first), each against a floor measured in the same run, on the same machine and load:
- *   1. first start on a fresh DATA_DIR (initdb, migrations, demo seed) until /health/ready answers
- *      200 vs PGlite's own initdb: a process that creates a fresh directory with the same extension
- *      and answers `select 1`;
+ *   1. first start on a fresh DATA_DIR (the build's migrated template loaded, demo seed) until
+ *      /health/ready answers 200 vs PGlite's own initdb: a process that creates a fresh directory
+ *      with the same extension and answers `select 1`; and the compiled server's first start
+ *      without that template (initdb and every migration), as a checkout that was never built does;
  *   2. restart on that DATA_DIR vs PGlite's own reopen of its directory;
  *   3. start on PostgreSQL (a migrated database) vs a bare fastify process listening with one route;
  *   4. the server's RSS on PostgreSQL a second after it is ready, and its peak under BENCH_SECONDS of
@@ -38,6 +40,8 @@ const variants = [
   { name: 'dist', args: ['dist/src/server.js'] },
 ] as const
 if (!existsSync(join(root, 'dist/src/server.js'))) throw new Error('dist/src/server.js is missing: run `npm run build` (npm run bench:start does)')
+if (!readDataTemplate(buildTemplateDir, 'gzip')) throw new Error('the data template is missing: run `npm run build` (npm run bench:start does)')
+const templateFile = join(buildTemplateDir, `pgdata-${templateKey()}.tar.gz`)
 
 const baseEnv = () => {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
@@ -145,6 +149,15 @@ try {
       await stop(first.child)
       record(`first start ${variant.name}`, first.ms)
     }
+    // The template set aside (and put back whatever happens): what a first start costs without a build.
+    renameSync(templateFile, `${templateFile}.aside`)
+    try {
+      const first = await serverReady(['dist/src/server.js'], { ...baseEnv(), DATA_DIR: freshDir() })
+      await stop(first.child)
+      record('first start dist, no template', first.ms)
+    } finally {
+      renameSync(`${templateFile}.aside`, templateFile)
+    }
     const reopen = await pgliteOpen(floorDir)
     await exit(reopen.child)
     record('pglite reopen', reopen.ms)
@@ -226,6 +239,17 @@ try {
         ratio: ratio(m(`first start ${v}`), m('pglite initdb')),
         goal: '≤ 1.20×',
       },
+      ...(v === 'dist'
+        ? [
+            {
+              target: 'first start, embedded (dist, no template: initdb)',
+              median: `${Math.round(m('first start dist, no template'))} ms`,
+              floor: `PGlite initdb ${Math.round(m('pglite initdb'))} ms`,
+              ratio: ratio(m('first start dist, no template'), m('pglite initdb')),
+              goal: '',
+            },
+          ]
+        : []),
       {
         target: `restart, embedded (${v})`,
         median: `${Math.round(m(`restart ${v}`))} ms`,

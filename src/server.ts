@@ -3,6 +3,7 @@ import pino from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError, openDatabase } from './db/client.js'
 import { migrate } from './db/migrate.js'
+import { buildTemplateDir, readDataTemplate } from './db/template.js'
 
 /** Entry point: configuration → database → migrations → (first run) demo seed → HTTP. */
 async function main() {
@@ -41,7 +42,12 @@ async function main() {
   let database
   let migrationsApplied
   try {
-    database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir })
+    database = await openDatabase(
+      config.databaseUrl
+        ? { databaseUrl: config.databaseUrl }
+        : // A new DATA_DIR starts from the migrated template `npm run build` made, when there is one for these migrations.
+          { dataDir: config.dataDir, template: () => readDataTemplate(buildTemplateDir, 'gzip') },
+    )
     phase('database')
     migrationsApplied = await migrate(database)
     phase('migrations')
@@ -103,7 +109,7 @@ async function main() {
   phase('listen')
   webhooks.start()
   retention.start()
-  logger.info({ msSinceProcessStart: phases, migrationsApplied }, 'started')
+  logger.info({ msSinceProcessStart: phases, migrationsApplied, ...(database.created ? { dataDirCreatedBy: database.created } : {}) }, 'started')
   if (banner) process.stdout.write(`${banner}\n`)
   process.stdout.write(
     `  Bezoekruimte listening on ${address} — API docs at ${address}/docs (database: ${database.kind === 'pg' ? 'PostgreSQL' : `embedded, ${config.dataDir}`})\n`,

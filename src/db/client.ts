@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite'
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
@@ -23,6 +23,8 @@ export interface Database {
   pool?: pg.Pool
   /** The embedded client, when on PGlite (tests dump it as a template). */
   pglite?: PGlite
+  /** On a data directory opened for the first time: whether PGlite ran initdb or loaded a template. */
+  created?: 'initdb' | 'template'
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -30,7 +32,9 @@ export interface Database {
 
 export type DatabaseTarget =
   | { databaseUrl: string; poolSize?: number }
-  | { dataDir: string } // embedded PGlite persisted on disk
+  // Embedded PGlite persisted on disk; a new directory is made from the template, when there is one
+  // (read only then: a restart never pays for it).
+  | { dataDir: string; template?: () => Blob | undefined }
   | { memory: true; template?: Blob } // embedded PGlite in memory (tests), optionally from a dumped data directory
 
 export class DataDirLockedError extends Error {}
@@ -50,7 +54,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const dir = resolve(target.dataDir)
     const release = lockDataDir(dir)
     try {
-      return await openPglite(await createPglite(join(dir, 'pgdata')), release)
+      // PG_VERSION is what PGlite itself looks for to tell an initialised directory.
+      const isNew = !existsSync(join(dir, 'pgdata', 'PG_VERSION'))
+      const template = isNew ? target.template?.() : undefined
+      const database = await openPglite(await createPglite(join(dir, 'pgdata'), template ? { loadDataDir: template } : {}), release)
+      return isNew ? { ...database, created: template ? 'template' : 'initdb' } : database
     } catch (error) {
       release()
       throw error

@@ -4,70 +4,27 @@
  * migrations and then copied: a dumped PGlite data directory cached on disk, and on PostgreSQL a
  * template database that `create database … template` copies.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { createPglite, openDatabase, type Database } from '../../src/db/client.js'
-import { migrate, migrationsFolder } from '../../src/db/migrate.js'
-
-/** Changes whenever a migration does, so a stale template is never used. */
-const migrationsHash = (() => {
-  let memo: string | undefined
-  return () => {
-    if (memo) return memo
-    const hash = createHash('sha256')
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir).sort()) {
-        const path = join(dir, name)
-        if (statSync(path).isDirectory()) walk(path)
-        else hash.update(name).update(readFileSync(path))
-      }
-    }
-    walk(migrationsFolder)
-    return (memo = hash.digest('hex').slice(0, 16))
-  }
-})()
+import { migrate } from '../../src/db/migrate.js'
+import { readDataTemplate, templateKey, writeDataTemplate } from '../../src/db/template.js'
 
 let pgliteTemplateMemo: Promise<Blob> | undefined
 
-/** A migrated PGlite data directory as a tarball, made once and cached in the system's temporary directory. */
+/** A migrated PGlite data directory as a tarball, made once per set of migrations in the system's temporary directory. */
 export function pgliteTemplate(): Promise<Blob> {
   pgliteTemplateMemo ??= (async () => {
-    const path = join(tmpdir(), `bezoekruimte-test-pglite-${migrationsHash()}.tar`)
-    if (!existsSync(path)) {
-      const database = await openDatabase({ memory: true })
-      try {
-        await migrate(database)
-        const dump = await database.pglite!.dumpDataDir('none')
-        // Written aside and renamed: test files starting together never read a half-written file.
-        const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
-        writeFileSync(partial, Buffer.from(await dump.arrayBuffer()))
-        renameSync(partial, path)
-      } finally {
-        await database.close()
-      }
-    }
-    const bytes = readFileSync(path)
-    return new ReadBlob(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+    const dir = join(tmpdir(), 'bezoekruimte-test')
+    mkdirSync(dir, { recursive: true })
+    // Uncompressed: every test database loads it, and gunzip would cost each of them.
+    await writeDataTemplate(dir, 'none')
+    return readDataTemplate(dir, 'none')!
   })()
   return pgliteTemplateMemo
-}
-
-/**
- * A Blob whose bytes are already in memory. PGlite reads its `loadDataDir` with `arrayBuffer()`, which
- * on Node 20 streams a 40 MB Blob in small chunks: most of a second on every database a test opens.
- */
-class ReadBlob extends Blob {
-  readonly #bytes: ArrayBuffer
-  constructor(bytes: ArrayBuffer) {
-    super([bytes])
-    this.#bytes = bytes
-  }
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    return Promise.resolve(this.#bytes)
-  }
 }
 
 /** A fresh in-memory PGlite database, already migrated. */
@@ -77,7 +34,7 @@ export async function pgliteDatabase(): Promise<Database> {
 
 /** The template as a data directory on disk (`<dir>/pgdata`, the layout of a DATA_DIR), made once beside the tarball. */
 async function pgliteDataDirTemplate(): Promise<string> {
-  const path = join(tmpdir(), `bezoekruimte-test-pglite-${migrationsHash()}.d`)
+  const path = join(tmpdir(), 'bezoekruimte-test', `pgdata-${templateKey()}.d`)
   if (!existsSync(path)) {
     const building = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
     mkdirSync(building)
@@ -107,7 +64,7 @@ const TEMPLATE_LOCK = 727_274_099
 
 /** The name of a migrated template database beside `adminUrl`, created on first use. */
 async function postgresTemplate(adminUrl: string): Promise<string> {
-  const name = `bzr_template_${migrationsHash()}`
+  const name = `bzr_template_${templateKey()}`
   await withAdmin(adminUrl, async (admin) => {
     await admin.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK])
     try {

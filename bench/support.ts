@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import type pg from 'pg'
 import type { Database } from '../src/db/client.js'
@@ -178,4 +179,20 @@ export async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: st
   } finally {
     client.release()
   }
+}
+
+/** CPU seconds so far of every process named postgres (utime + stime, in clock ticks of 10 ms). */
+export function postgresTicks(): number {
+  let ticks = 0
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (!stat.includes('(postgres)')) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks
 }

@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
 import { createCase } from '../test/helpers/cases.js'
-import { ALL_WEEK, fixed, freshPostgres, load, loadVisits, loop, postgresTicks, report, type Figures } from './support.js'
+import { ALL_WEEK, fixed, freshPostgres, load, loadVisits, loop, postgresTicks, report, startProfile, type Figures } from './support.js'
 
 /**
  * Booking and calendar reads on real PostgreSQL, each against a floor measured in the same run:
@@ -16,6 +16,7 @@ import { ALL_WEEK, fixed, freshPostgres, load, loadVisits, loop, postgresTicks, 
  * BENCH_READS=0 stops after part 1. BENCH_CLIENT picks the bench's HTTP client for the bookings:
  * `http` (default: node:http with a keep-alive agent) or `fetch` (undici's WHATWG layer, which costs
  * this process, the API's, more CPU per request; the figures before 2026-11-28 13:00 used it).
+ * BENCH_CPU=<file> writes a CPU profile of this process during the bookings (bench/cpu-top.ts reads it).
  */
 const SERIES = Number(process.env.BENCH_SERIES ?? 500)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
@@ -104,8 +105,11 @@ try {
     const cpu = process.cpuUsage()
     const result = await work()
     const used = process.cpuUsage(cpu)
+    if (profile) await profile.stop(process.env.BENCH_CPU!)
+    profile = null
     return { ...result, nodeMs: (used.user + used.system) / 1000 / SERIES, postgresMs: ((postgresTicks() - ticks) * 10) / SERIES }
   }
+  let profile = process.env.BENCH_CPU ? await startProfile() : null
   const http = await cpuOf(() =>
     fixed('POST /v1/cases/{id}/series', CONCURRENCY, SERIES, async (i) => {
       const { status, json } = await post(`/v1/cases/${caseIds[i]}/series`, seriesBody(i))

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
+import { dirname } from 'node:path'
 import autocannon from 'autocannon'
 import type pg from 'pg'
 import type { Database } from '../src/db/client.js'
@@ -195,4 +197,23 @@ export function postgresTicks(): number {
     }
   }
   return ticks
+}
+
+/** The inspector's sampling profiler, from now until stop (which writes the profile for bench/cpu-top.ts). */
+export async function startProfile() {
+  const session = new Session()
+  session.connect()
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))))
+  await post('Profiler.enable')
+  await post('Profiler.setSamplingInterval', { interval: 100 })
+  await post('Profiler.start')
+  return {
+    stop: async (file: string) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown }
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    },
+  }
 }

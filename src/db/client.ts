@@ -158,8 +158,9 @@ export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
  * keyed by property as drizzle's inserts are; a property a row leaves out takes the column's default when
  * that is a value or made in JS (a uuidv7 id), and columns no row names take their defaults in the table. Values go as
  * JSON (a Date as its ISO text, jsonb as itself), a custom type (a tstzrange) as its driver text.
+ * `where` (a condition on nothing but other CTEs of the statement) writes the rows only when it holds.
  */
-export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[]): SQL {
+export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[], where?: SQL): SQL {
   type Column = { name: string; columnType: string; default?: unknown; defaultFn?: () => unknown; mapToDriverValue(value: unknown): unknown }
   const columns = getTableColumns(table) as Record<string, Column>
   const given = new Set(rows.flatMap((row) => Object.keys(row)))
@@ -179,5 +180,6 @@ export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferI
     return out
   })
   const list = sql.raw(named.map(({ name }) => `"${name}"`).join(', '))
-  return sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(json)}::json)`
+  const rowsJson = sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(json)}::json)`
+  return where ? sql`${rowsJson} where ${where}` : rowsJson
 }

@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
 import { createCase } from '../test/helpers/cases.js'
-import { ALL_WEEK, fixed, freshPostgres, load, loadVisits, loop, postgresTicks, report, startProfile, type Figures } from './support.js'
+import { ALL_WEEK, backendMs, fixed, freshPostgres, load, loadVisits, loop, report, startProfile, type Figures } from './support.js'
 
 /**
  * Booking and calendar reads on real PostgreSQL, each against a floor measured in the same run:
@@ -98,16 +98,16 @@ try {
 
   log(`[${elapsed()}] booking ${SERIES} series over HTTP, ${CONCURRENCY} concurrent`)
   let visitsBooked = 0
-  // CPU per series of this process (the API and the bench's HTTP client) and of every local postgres
-  // process (other people's too, on a shared server): steadier than series/s on a busy machine.
+  // CPU per series of this process (the API and the bench's HTTP client) and of the database's backends
+  // (/proc, local server): steadier than series/s on a busy machine.
   const cpuOf = async <T>(work: () => Promise<T>): Promise<T & { nodeMs: number; postgresMs: number }> => {
-    const ticks = postgresTicks()
     const cpu = process.cpuUsage()
-    const result = await work()
+    let result: T | undefined
+    const postgresMs = await backendMs(pool, async () => (result = await work()))
     const used = process.cpuUsage(cpu)
     if (profile) await profile.stop(process.env.BENCH_CPU!)
     profile = null
-    return { ...result, nodeMs: (used.user + used.system) / 1000 / SERIES, postgresMs: ((postgresTicks() - ticks) * 10) / SERIES }
+    return { ...result!, nodeMs: (used.user + used.system) / 1000 / SERIES, postgresMs: postgresMs / SERIES }
   }
   let profile = process.env.BENCH_CPU ? await startProfile() : null
   const http = await cpuOf(() =>

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite'
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
 import { toSnakeCase } from 'drizzle-orm/casing'
-import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgSession, PgTable } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
 import * as schema from './schema.js'
 
@@ -147,6 +147,23 @@ export async function rawRows<T>(db: Queryable, query: SQL): Promise<T[]> {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- execute's result type differs per driver; both have `rows`
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows
 }
+
+/**
+ * rawRows as a named statement: on PostgreSQL parsed and planned once per connection, then only bound
+ * and run (from the sixth run on with the generic plan, when that costs no more than planning anew).
+ * Only for a statement whose text is the same every time (lists as one array parameter) and whose
+ * plan does not depend on its values; `name` is the statement's for the life of each connection.
+ * PGlite runs it as rawRows does.
+ */
+export async function namedRows<T>(db: Queryable, name: string, query: SQL): Promise<T[]> {
+  // drizzle's execute() has no name to give; its session's prepareQuery (the one select().prepare(name) uses) has.
+  const { dialect, _ } = db as unknown as { dialect: PgDialect; _: { session: PgSession } }
+  const prepared = _.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false)
+  return ((await prepared.execute()) as { rows: T[] }).rows
+}
+
+/** Strings as one text[] parameter, each quoted (an array literal). */
+export const textArray = (values: string[]) => sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
 
 /** Ids as one uuid[] parameter (an array literal; a uuid needs no quoting in one): one parameter however many ids. */
 export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`

@@ -211,11 +211,9 @@ function ticksOf(pid: number, postgresOnly = false): number {
 export async function backendMs(pool: pg.Pool, work: () => Promise<unknown>): Promise<number> {
   const backends = async () =>
     new Map(
-      (
-        await pool.query<{ pid: number }>(
-          "select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()",
-        )
-      ).rows.map((r) => [r.pid, ticksOf(r.pid)] as const),
+      (await pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'")).rows.map(
+        (r) => [r.pid, ticksOf(r.pid)] as const,
+      ),
     )
   const before = await backends()
   await work()

@@ -178,19 +178,8 @@ export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
  * `where` (a condition on nothing but other CTEs of the statement) writes the rows only when it holds.
  */
 export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[], where?: SQL): SQL {
-  type Column = { name: string; columnType: string; default?: unknown; defaultFn?: () => unknown; mapToDriverValue(value: unknown): unknown }
-  const columns = getTableColumns(table) as Record<string, Column>
-  const given = new Set(rows.flatMap((row) => Object.keys(row)))
   // A column with a default made in JS (a uuidv7 id) gets it here, as drizzle's insert would.
-  const keys = Object.keys(columns).filter((key) => given.has(key) || columns[key]!.defaultFn)
-  const named = keys.map((key) => {
-    const column = columns[key]!
-    const custom = column.columnType === 'PgCustomColumn'
-    // A row without the property gets the column's default, as drizzle's VALUES would write `default`.
-    const fallback = column.defaultFn ?? (column.default !== undefined && !is(column.default, SQL) ? () => column.default : () => undefined)
-    const value = (v: unknown) => (v === undefined ? fallback() : custom && v != null ? column.mapToDriverValue(v) : v)
-    return { key, name: toSnakeCase(column.name), value }
-  })
+  const named = writersOf(table).filter(({ key, defaultFn }) => defaultFn || rows.some((row) => key in row))
   const json = rows.map((row) => {
     const out: Record<string, unknown> = {}
     for (const { key, name, value } of named) out[name] = value((row as Record<string, unknown>)[key])
@@ -199,4 +188,30 @@ export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferI
   const list = sql.raw(named.map(({ name }) => `"${name}"`).join(', '))
   const rowsJson = sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(json)}::json)`
   return where ? sql`${rowsJson} where ${where}` : rowsJson
+}
+
+interface ColumnWriter {
+  key: string
+  name: string
+  defaultFn?: () => unknown
+  /** The column's value in the JSON of a row whose property is `v`. */
+  value: (v: unknown) => unknown
+}
+
+const columnWriters = new WeakMap<PgTable, ColumnWriter[]>()
+
+/** How insertRows writes each column of a table: worked out once per table (drizzle's is() and casing cost a little every time). */
+function writersOf(table: PgTable): ColumnWriter[] {
+  let writers = columnWriters.get(table)
+  if (writers) return writers
+  type Column = { name: string; columnType: string; default?: unknown; defaultFn?: () => unknown; mapToDriverValue(value: unknown): unknown }
+  writers = Object.entries(getTableColumns(table) as Record<string, Column>).map(([key, column]) => {
+    const custom = column.columnType === 'PgCustomColumn'
+    // A row without the property gets the column's default, as drizzle's VALUES would write `default`.
+    const fallback = column.defaultFn ?? (column.default !== undefined && !is(column.default, SQL) ? () => column.default : () => undefined)
+    const value = (v: unknown) => (v === undefined ? fallback() : custom && v != null ? column.mapToDriverValue(v) : v)
+    return { key, name: toSnakeCase(column.name), defaultFn: column.defaultFn, value }
+  })
+  columnWriters.set(table, writers)
+  return writers
 }

@@ -1,8 +1,9 @@
+import { Agent, request as httpRequest } from 'node:http'
 import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
 import { createCase } from '../test/helpers/cases.js'
-import { ALL_WEEK, fixed, freshPostgres, load, loadVisits, loop, report, type Figures } from './support.js'
+import { ALL_WEEK, backendMs, fixed, freshPostgres, load, loadVisits, loop, report, startProfile, type Figures } from './support.js'
 
 /**
  * Booking and calendar reads on real PostgreSQL, each against a floor measured in the same run:
@@ -11,11 +12,18 @@ import { ALL_WEEK, fixed, freshPostgres, load, loadVisits, loop, report, type Fi
  *   2. with 100 000 visits loaded: GET /v1/visits for one site-week vs the same SELECT through pg,
  *      and GET /v1/availability for one site-month.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:booking
- * BENCH_SERIES (default 500), BENCH_CONCURRENCY (20) and BENCH_SECONDS (8, per read run) tune it.
+ * BENCH_SERIES (default 500), BENCH_CONCURRENCY (20) and BENCH_SECONDS (8, per read run) tune it;
+ * BENCH_READS=0 stops after part 1. BENCH_CLIENT picks the bench's HTTP client for the bookings:
+ * `http` (default: node:http with a keep-alive agent) or `fetch` (undici's WHATWG layer, which costs
+ * this process, the API's, more CPU per request; the figures before 2026-11-28 13:00 used it).
+ * BENCH_CPU=<file> writes a CPU profile of this process during the bookings (bench/cpu-top.ts reads it).
  */
 const SERIES = Number(process.env.BENCH_SERIES ?? 500)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+const READS = process.env.BENCH_READS !== '0'
+const CLIENT = process.env.BENCH_CLIENT ?? 'http'
+if (CLIENT !== 'http' && CLIENT !== 'fetch') throw new Error(`BENCH_CLIENT must be http or fetch, got ${CLIENT}`)
 const OCCURRENCES = 10
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -30,9 +38,27 @@ try {
   const centre = (await setupCentre(database.db, { centreName: 'Bench', demo: true })) as SetupResult & { demo: DemoIds }
   const auth = { authorization: `Bearer ${centre.adminToken}` }
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
-  const post = async (url: string, body: unknown) => {
-    const response = await fetch(`${base}${url}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    return { status: response.status, json: await response.json() }
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
+  const post = async (url: string, body: unknown): Promise<{ status: number; json: any }> => {
+    if (CLIENT === 'fetch') {
+      const response = await fetch(`${base}${url}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      return { status: response.status, json: await response.json() }
+    }
+    const payload = JSON.stringify(body)
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(
+        `${base}${url}`,
+        { method: 'POST', agent, headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        (response) => {
+          const chunks: Buffer[] = []
+          response.on('data', (chunk: Buffer) => chunks.push(chunk))
+          response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }))
+          response.on('error', reject)
+        },
+      )
+      request.on('error', reject)
+      request.end(payload)
+    })
   }
 
   // ── 1. Series bookings ────────────────────────────────────────────────────────────────────────
@@ -70,13 +96,39 @@ try {
     }
   }
 
+  // One series first, as the reads are probed before they are measured: the route's validator and
+  // serializer are compiled at its first request (src/http/validation.ts), a third of a second that
+  // is the process's, not the bookings'. It is a year after the others and removed before they start.
+  const warmUp = await post(`/v1/cases/${(await createCase(database, centre, { plannedEndDate: null })).caseId}/series`, {
+    ...seriesBody(0),
+    start: '2028-01-10T10:00',
+  })
+  if (warmUp.status !== 201) throw new Error(`warm-up series: ${JSON.stringify(warmUp.json)}`)
+  await pool.query('delete from reservations where visit_id in (select id from visits where series_id = $1)', [warmUp.json.seriesId])
+  await pool.query('delete from visits where series_id = $1', [warmUp.json.seriesId])
+  await pool.query('delete from series where id = $1', [warmUp.json.seriesId])
+
   log(`[${elapsed()}] booking ${SERIES} series over HTTP, ${CONCURRENCY} concurrent`)
   let visitsBooked = 0
-  const http = await fixed('POST /v1/cases/{id}/series', CONCURRENCY, SERIES, async (i) => {
-    const { status, json } = await post(`/v1/cases/${caseIds[i]}/series`, seriesBody(i))
-    visitsBooked += status === 201 ? json.visits.length : 0
-    return status === 201 && json.visits.length === OCCURRENCES
-  })
+  // CPU per series of this process (the API and the bench's HTTP client) and of the database's backends
+  // (/proc, local server): steadier than series/s on a busy machine.
+  const cpuOf = async <T>(work: () => Promise<T>): Promise<T & { nodeMs: number; postgresMs: number }> => {
+    const cpu = process.cpuUsage()
+    let result: T | undefined
+    const postgresMs = await backendMs(pool, async () => (result = await work()))
+    const used = process.cpuUsage(cpu)
+    if (profile) await profile.stop(process.env.BENCH_CPU!)
+    profile = null
+    return { ...result!, nodeMs: (used.user + used.system) / 1000 / SERIES, postgresMs: postgresMs / SERIES }
+  }
+  let profile = process.env.BENCH_CPU ? await startProfile() : null
+  const http = await cpuOf(() =>
+    fixed('POST /v1/cases/{id}/series', CONCURRENCY, SERIES, async (i) => {
+      const { status, json } = await post(`/v1/cases/${caseIds[i]}/series`, seriesBody(i))
+      visitsBooked += status === 201 ? json.visits.length : 0
+      return status === 201 && json.visits.length === OCCURRENCES
+    }),
+  )
 
   // The floor writes exactly the rows the API wrote (same ids and values): take them, delete them,
   // then INSERT them again, one transaction per series, at the same concurrency. It skips what the
@@ -92,86 +144,30 @@ try {
   await pool.query('delete from series')
   await pool.query('vacuum analyze reservations, visits, series')
   log(`[${elapsed()}] floor: inserting the same ${written.length} series, ${visitsBooked} visits and ${reservationsWritten} reservations with raw SQL`)
-  const raw = await fixed('raw INSERT via pg, 1 tx/series', CONCURRENCY, written.length, async (i) => {
-    const client = await pool.connect()
-    try {
-      await client.query('begin')
-      await client.query('insert into series select * from jsonb_populate_record(null::series, $1)', [written[i]!.series])
-      await client.query('insert into visits select * from jsonb_populate_recordset(null::visits, $1)', [JSON.stringify(written[i]!.visits)])
-      await client.query('insert into reservations select * from jsonb_populate_recordset(null::reservations, $1)', [JSON.stringify(written[i]!.reservations)])
-      await client.query('commit')
-      return true
-    } catch (error) {
-      await client.query('rollback')
-      throw error
-    } finally {
-      client.release()
-    }
-  })
+  const raw = await cpuOf(() =>
+    fixed('raw INSERT via pg, 1 tx/series', CONCURRENCY, written.length, async (i) => {
+      const client = await pool.connect()
+      try {
+        await client.query('begin')
+        await client.query('insert into series select * from jsonb_populate_record(null::series, $1)', [written[i]!.series])
+        await client.query('insert into visits select * from jsonb_populate_recordset(null::visits, $1)', [JSON.stringify(written[i]!.visits)])
+        await client.query('insert into reservations select * from jsonb_populate_recordset(null::reservations, $1)', [
+          JSON.stringify(written[i]!.reservations),
+        ])
+        await client.query('commit')
+        return true
+      } catch (error) {
+        await client.query('rollback')
+        throw error
+      } finally {
+        client.release()
+      }
+    }),
+  )
   const [{ n: visitsAgain }] = (await pool.query<{ n: number }>('select count(*)::int as n from visits where series_id is not null')).rows as [{ n: number }]
   if (visitsAgain !== visitsBooked) throw new Error(`floor wrote ${visitsAgain} visits, the API ${visitsBooked}`)
 
-  // ── 2. 100 000 visits, then the calendar reads ─────────────────────────────────────────────────
-  log(`[${elapsed()}] loading 100 000 visits with their reservations`)
-  const loadStarted = performance.now()
-  const siteIds = await loadVisits(pool, centre.centreId, centre.demo.siteId, centre.demo.counsellorIds[0]!)
-  const loadSeconds = (performance.now() - loadStarted) / 1000
-  const [{ visits: totalVisits, reservations: totalReservations }] = (
-    await pool.query(`select (select count(*)::int from visits) as visits,
-    (select count(*)::int from reservations where active) as reservations`)
-  ).rows
-  log(`[${elapsed()}] loaded in ${loadSeconds.toFixed(1)} s: ${totalVisits} visits, ${totalReservations} active reservations in the database`)
-
-  // One site, the week of Monday 13 March 2028 (all its visits: limit 200), and March 2028.
-  const siteId = siteIds[3]!
-  const week = { from: '2028-03-13T00:00:00+01:00', to: '2028-03-20T00:00:00+01:00' }
-  const visitsUrl = `${base}/v1/visits?siteId=${siteId}&from=${encodeURIComponent(week.from)}&to=${encodeURIComponent(week.to)}&limit=200`
-  // What the route ran before it read only the view's columns (every column, limit + 1 to know whether
-  // there is a next page): the floor of the goal. The same SELECT of the view's columns is printed too.
-  const visitsSql = `select * from visits where centre_id = $1 and starts_at >= $2 and starts_at < $3 and site_id = $4 order by starts_at, id limit 201`
-  const viewColumns = `id, case_id, series_id, kind, site_id, room_id, counsellor_ids, party_ids, time_zone, starts_at, ends_at, status, arrivals,
-    cancelled_by, cancelled_late, cancel_reason_code, cancel_explanation, version`
-  const visitsViewSql = visitsSql.replace('select *', `select ${viewColumns}`)
-  const visitsParams = [centre.centreId, week.from, week.to, siteId]
-  rawSql.get('/', async () => ({ items: (await pool.query(visitsSql, visitsParams)).rows, nextCursor: null }))
-  const rawSqlUrl = await rawSql.listen({ port: 0, host: '127.0.0.1' })
-
-  const sample = (await (await fetch(visitsUrl, { headers: auth })).json()) as { items: unknown[] }
-  const sampleRaw = (await pool.query(visitsSql, visitsParams)).rows.length
-  if (sample.items.length !== sampleRaw) throw new Error(`GET /v1/visits answered ${sample.items.length} visits, the SELECT ${sampleRaw}`)
-  log(`[${elapsed()}] reads: the site-week holds ${sampleRaw} visits; ${SECONDS} s per run`)
-
-  const reads: Figures[] = [
-    await load('GET /v1/visits site-week', { url: visitsUrl, headers: auth, connections: CONCURRENCY, duration: SECONDS }),
-    await load('fastify + raw SELECT via pg', { url: rawSqlUrl, connections: CONCURRENCY, duration: SECONDS }),
-    await loop('raw SELECT via pg (no HTTP)', CONCURRENCY, SECONDS, () => pool.query(visitsSql, visitsParams)),
-    await loop("raw SELECT of the view's columns (no HTTP)", CONCURRENCY, SECONDS, () => pool.query(visitsViewSql, visitsParams)),
-    // One client: the latency a person at a form sees, without queueing behind other requests.
-    await load('GET /v1/visits site-week, 1 client', { url: visitsUrl, headers: auth, connections: 1, duration: SECONDS / 2 }),
-  ]
-  // GET /v1/availability was written alongside this bench: measure it when the route is there.
-  const month = `siteId=${siteId}&from=2028-03-01&to=2028-04-01&durationMinutes=90`
-  let availabilityNote = 'availability: route not present'
-  if (app.hasRoute({ method: 'GET', url: '/v1/availability' })) {
-    const probe = await fetch(`${base}/v1/availability?${month}`, { headers: auth })
-    const body = (await probe.json()) as { items?: unknown[] }
-    availabilityNote = `availability: one site-month (${month.replace(siteId, '…')}) answers ${probe.status} with ${body.items?.length ?? 0} slots on its first page (default limit)`
-    if (probe.status === 200) {
-      reads.push(
-        await load('GET /v1/availability site-month', { url: `${base}/v1/availability?${month}`, headers: auth, connections: CONCURRENCY, duration: SECONDS }),
-      )
-      reads.push(
-        await load('GET /v1/availability site-month, 1 client', {
-          url: `${base}/v1/availability?${month}`,
-          headers: auth,
-          connections: 1,
-          duration: SECONDS / 2,
-        }),
-      )
-    } else availabilityNote += `: ${JSON.stringify(body).slice(0, 300)}`
-  }
-
-  // ── Figures ───────────────────────────────────────────────────────────────────────────────────
+  // ── Figures of part 1 ────────────────────────────────────────────────────────────────────────
   console.log(`\nPostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}, Node ${process.version}, ${CONCURRENCY} concurrent clients`)
   report(
     `1. Series bookings: ${SERIES} weekly series × ${OCCURRENCES} visits (req/s = series/s; p50/p99 per series)`,
@@ -179,24 +175,99 @@ try {
     [['API vs raw INSERT floor', http.name, raw.name]],
   )
   console.log(
-    `   API:   ${(SERIES / http.seconds).toFixed(1)} series/s, ${(visitsBooked / http.seconds).toFixed(0)} visits/s (${visitsBooked} visits in ${http.seconds.toFixed(2)} s)`,
+    `   API:   ${(SERIES / http.seconds).toFixed(1)} series/s, ${(visitsBooked / http.seconds).toFixed(0)} visits/s (${visitsBooked} visits in ${http.seconds.toFixed(2)} s); ` +
+      `CPU per series: API process (with the bench's ${CLIENT} client) ${http.nodeMs.toFixed(2)} ms, postgres ${http.postgresMs.toFixed(2)} ms`,
   )
   console.log(
-    `   floor: ${(written.length / raw.seconds).toFixed(1)} series/s, ${(visitsAgain / raw.seconds).toFixed(0)} visits/s (${visitsAgain} visits + ${reservationsWritten} reservations in ${raw.seconds.toFixed(2)} s)`,
+    `   floor: ${(written.length / raw.seconds).toFixed(1)} series/s, ${(visitsAgain / raw.seconds).toFixed(0)} visits/s (${visitsAgain} visits + ${reservationsWritten} reservations in ${raw.seconds.toFixed(2)} s); ` +
+      `CPU per series: bench process ${raw.nodeMs.toFixed(2)} ms, postgres ${raw.postgresMs.toFixed(2)} ms`,
   )
-  report(
-    `2. Calendar reads with ${totalVisits} visits / ${totalReservations} active reservations loaded in ${loadSeconds.toFixed(1)} s (site-week: ${sampleRaw} visits)`,
-    reads,
-    [
-      ['GET /v1/visits vs raw SELECT (no HTTP)', 'GET /v1/visits site-week', 'raw SELECT via pg (no HTTP)'],
-      ["GET /v1/visits vs raw SELECT of the view's columns (no HTTP)", 'GET /v1/visits site-week', "raw SELECT of the view's columns (no HTTP)"],
-      ['GET /v1/visits vs fastify + raw SELECT', 'GET /v1/visits site-week', 'fastify + raw SELECT via pg'],
-      ...(reads.some((r) => r.name === 'GET /v1/availability site-month')
-        ? [['GET /v1/availability (month) vs GET /v1/visits (week)', 'GET /v1/availability site-month', 'GET /v1/visits site-week'] as [string, string, string]]
-        : []),
-    ],
-  )
-  console.log(availabilityNote)
+  if (READS) {
+    // ── 2. 100 000 visits, then the calendar reads ─────────────────────────────────────────────────
+    log(`[${elapsed()}] loading 100 000 visits with their reservations`)
+    const loadStarted = performance.now()
+    const siteIds = await loadVisits(pool, centre.centreId, centre.demo.siteId, centre.demo.counsellorIds[0]!)
+    const loadSeconds = (performance.now() - loadStarted) / 1000
+    const [{ visits: totalVisits, reservations: totalReservations }] = (
+      await pool.query(`select (select count(*)::int from visits) as visits,
+      (select count(*)::int from reservations where active) as reservations`)
+    ).rows
+    log(`[${elapsed()}] loaded in ${loadSeconds.toFixed(1)} s: ${totalVisits} visits, ${totalReservations} active reservations in the database`)
+
+    // One site, the week of Monday 13 March 2028 (all its visits: limit 200), and March 2028.
+    const siteId = siteIds[3]!
+    const week = { from: '2028-03-13T00:00:00+01:00', to: '2028-03-20T00:00:00+01:00' }
+    const visitsUrl = `${base}/v1/visits?siteId=${siteId}&from=${encodeURIComponent(week.from)}&to=${encodeURIComponent(week.to)}&limit=200`
+    // What the route ran before it read only the view's columns (every column, limit + 1 to know whether
+    // there is a next page): the floor of the goal. The same SELECT of the view's columns is printed too.
+    const visitsSql = `select * from visits where centre_id = $1 and starts_at >= $2 and starts_at < $3 and site_id = $4 order by starts_at, id limit 201`
+    const viewColumns = `id, case_id, series_id, kind, site_id, room_id, counsellor_ids, party_ids, time_zone, starts_at, ends_at, status, arrivals,
+      cancelled_by, cancelled_late, cancel_reason_code, cancel_explanation, version`
+    const visitsViewSql = visitsSql.replace('select *', `select ${viewColumns}`)
+    const visitsParams = [centre.centreId, week.from, week.to, siteId]
+    rawSql.get('/', async () => ({ items: (await pool.query(visitsSql, visitsParams)).rows, nextCursor: null }))
+    const rawSqlUrl = await rawSql.listen({ port: 0, host: '127.0.0.1' })
+
+    const sample = (await (await fetch(visitsUrl, { headers: auth })).json()) as { items: unknown[] }
+    const sampleRaw = (await pool.query(visitsSql, visitsParams)).rows.length
+    if (sample.items.length !== sampleRaw) throw new Error(`GET /v1/visits answered ${sample.items.length} visits, the SELECT ${sampleRaw}`)
+    log(`[${elapsed()}] reads: the site-week holds ${sampleRaw} visits; ${SECONDS} s per run`)
+
+    const reads: Figures[] = [
+      await load('GET /v1/visits site-week', { url: visitsUrl, headers: auth, connections: CONCURRENCY, duration: SECONDS }),
+      await load('fastify + raw SELECT via pg', { url: rawSqlUrl, connections: CONCURRENCY, duration: SECONDS }),
+      await loop('raw SELECT via pg (no HTTP)', CONCURRENCY, SECONDS, () => pool.query(visitsSql, visitsParams)),
+      await loop("raw SELECT of the view's columns (no HTTP)", CONCURRENCY, SECONDS, () => pool.query(visitsViewSql, visitsParams)),
+      // One client: the latency a person at a form sees, without queueing behind other requests.
+      await load('GET /v1/visits site-week, 1 client', { url: visitsUrl, headers: auth, connections: 1, duration: SECONDS / 2 }),
+    ]
+    // GET /v1/availability was written alongside this bench: measure it when the route is there.
+    const month = `siteId=${siteId}&from=2028-03-01&to=2028-04-01&durationMinutes=90`
+    let availabilityNote = 'availability: route not present'
+    if (app.hasRoute({ method: 'GET', url: '/v1/availability' })) {
+      const probe = await fetch(`${base}/v1/availability?${month}`, { headers: auth })
+      const body = (await probe.json()) as { items?: unknown[] }
+      availabilityNote = `availability: one site-month (${month.replace(siteId, '…')}) answers ${probe.status} with ${body.items?.length ?? 0} slots on its first page (default limit)`
+      if (probe.status === 200) {
+        reads.push(
+          await load('GET /v1/availability site-month', {
+            url: `${base}/v1/availability?${month}`,
+            headers: auth,
+            connections: CONCURRENCY,
+            duration: SECONDS,
+          }),
+        )
+        reads.push(
+          await load('GET /v1/availability site-month, 1 client', {
+            url: `${base}/v1/availability?${month}`,
+            headers: auth,
+            connections: 1,
+            duration: SECONDS / 2,
+          }),
+        )
+      } else availabilityNote += `: ${JSON.stringify(body).slice(0, 300)}`
+    }
+
+    report(
+      `2. Calendar reads with ${totalVisits} visits / ${totalReservations} active reservations loaded in ${loadSeconds.toFixed(1)} s (site-week: ${sampleRaw} visits)`,
+      reads,
+      [
+        ['GET /v1/visits vs raw SELECT (no HTTP)', 'GET /v1/visits site-week', 'raw SELECT via pg (no HTTP)'],
+        ["GET /v1/visits vs raw SELECT of the view's columns (no HTTP)", 'GET /v1/visits site-week', "raw SELECT of the view's columns (no HTTP)"],
+        ['GET /v1/visits vs fastify + raw SELECT', 'GET /v1/visits site-week', 'fastify + raw SELECT via pg'],
+        ...(reads.some((r) => r.name === 'GET /v1/availability site-month')
+          ? [
+              ['GET /v1/availability (month) vs GET /v1/visits (week)', 'GET /v1/availability site-month', 'GET /v1/visits site-week'] as [
+                string,
+                string,
+                string,
+              ],
+            ]
+          : []),
+      ],
+    )
+    console.log(availabilityNote)
+  }
   console.log(`total run time ${elapsed()}`)
 } finally {
   await Promise.all([app.close(), rawSql.close()])

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { buildApp } from '../src/app.js'
 import { openDatabase } from '../src/db/client.js'
+import { postgresTicks } from './support.js'
 
 /**
  * Where the CPU of a read under load goes: the site-week of GET /v1/visits and the site-month of
@@ -16,22 +17,6 @@ const statePath = process.env.PROFILE_STATE
 if (!statePath) throw new Error('PROFILE_STATE=<file> names the database bench/profile.ts kept')
 const state = JSON.parse(readFileSync(statePath, 'utf8')) as { url: string; token: string; siteId: string }
 const seconds = Number(process.env.BENCH_SECONDS ?? 5)
-
-/** CPU seconds so far of every process named postgres (utime + stime, in clock ticks of 10 ms). */
-function postgresTicks(): number {
-  let ticks = 0
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      if (!stat.includes('(postgres)')) continue
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(fields[11]) + Number(fields[12])
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return ticks
-}
 
 const database = await openDatabase({ databaseUrl: state.url, poolSize: 20 })
 const app = await buildApp({ database })

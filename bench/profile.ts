@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { Session } from 'node:inspector'
-import { dirname } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { openDatabase, type Database } from '../src/db/client.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
 import { createCase } from '../test/helpers/cases.js'
-import { ALL_WEEK, freshPostgres, loadVisits } from './support.js'
+import { ALL_WEEK, freshPostgres, loadVisits, startProfile } from './support.js'
 
 /**
  * Where the time of one request goes, for the targets of bench/booking.ts: every statement it sends
@@ -60,25 +58,6 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   }
   return result
 } as typeof pg.Client.prototype.query
-
-/** The inspector's sampling profiler, from now until stop (which writes the profile for bench/cpu-top.ts). */
-async function startProfile() {
-  const session = new Session()
-  session.connect()
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))))
-  await post('Profiler.enable')
-  await post('Profiler.setSamplingInterval', { interval: 100 })
-  await post('Profiler.start')
-  return {
-    stop: async (file: string) => {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown }
-      mkdirSync(dirname(file), { recursive: true })
-      writeFileSync(file, JSON.stringify(profile))
-      session.disconnect()
-    },
-  }
-}
 
 const statePath = process.env.PROFILE_STATE
 let database: Database

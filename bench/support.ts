@@ -1,3 +1,6 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
+import { dirname } from 'node:path'
 import autocannon from 'autocannon'
 import type pg from 'pg'
 import type { Database } from '../src/db/client.js'
@@ -177,5 +180,63 @@ export async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: st
     throw error
   } finally {
     client.release()
+  }
+}
+
+/** CPU seconds so far of every process named postgres (utime + stime, in clock ticks of 10 ms). */
+export function postgresTicks(): number {
+  let ticks = 0
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) ticks += ticksOf(Number(pid), true)
+  return ticks
+}
+
+/** CPU so far (clock ticks) of one process, 0 when it is gone or (with `postgresOnly`) not a postgres. */
+function ticksOf(pid: number, postgresOnly = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    if (postgresOnly && !stat.includes('(postgres)')) return 0
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    // The process ended while we looked.
+    return 0
+  }
+}
+
+/**
+ * CPU milliseconds of the server processes of one database during `work` (local server): only the
+ * backends connected to it, so other databases' clients on a shared server do not count. A backend
+ * that ends during `work` is left out.
+ */
+export async function backendMs(pool: pg.Pool, work: () => Promise<unknown>): Promise<number> {
+  const backends = async () =>
+    new Map(
+      (await pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'")).rows.map(
+        (r) => [r.pid, ticksOf(r.pid)] as const,
+      ),
+    )
+  const before = await backends()
+  await work()
+  let ticks = 0
+  for (const [pid, now] of await backends()) ticks += now - (before.get(pid) ?? 0)
+  return ticks * 10
+}
+
+/** The inspector's sampling profiler, from now until stop (which writes the profile for bench/cpu-top.ts). */
+export async function startProfile() {
+  const session = new Session()
+  session.connect()
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))))
+  await post('Profiler.enable')
+  await post('Profiler.setSamplingInterval', { interval: 100 })
+  await post('Profiler.start')
+  return {
+    stop: async (file: string) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown }
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    },
   }
 }

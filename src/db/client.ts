@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite'
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
 import { toSnakeCase } from 'drizzle-orm/casing'
-import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgSession, PgTable } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
 import * as schema from './schema.js'
 
@@ -156,6 +156,23 @@ export async function rawRows<T>(db: Queryable, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows
 }
 
+/**
+ * rawRows as a named statement: on PostgreSQL parsed and planned once per connection, then only bound
+ * and run (from the sixth run on with the generic plan, when that costs no more than planning anew).
+ * Only for a statement whose text is the same every time (lists as one array parameter) and whose
+ * plan does not depend on its values; `name` is the statement's for the life of each connection.
+ * PGlite runs it as rawRows does.
+ */
+export async function namedRows<T>(db: Queryable, name: string, query: SQL): Promise<T[]> {
+  // drizzle's execute() has no name to give; its session's prepareQuery (the one select().prepare(name) uses) has.
+  const { dialect, _ } = db as unknown as { dialect: PgDialect; _: { session: PgSession } }
+  const prepared = _.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false)
+  return ((await prepared.execute()) as { rows: T[] }).rows
+}
+
+/** Strings as one text[] parameter, each quoted (an array literal). */
+export const textArray = (values: string[]) => sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
+
 /** Ids as one uuid[] parameter (an array literal; a uuid needs no quoting in one): one parameter however many ids. */
 export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
 
@@ -166,26 +183,43 @@ export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
  * keyed by property as drizzle's inserts are; a property a row leaves out takes the column's default when
  * that is a value or made in JS (a uuidv7 id), and columns no row names take their defaults in the table. Values go as
  * JSON (a Date as its ISO text, jsonb as itself), a custom type (a tstzrange) as its driver text.
+ * `where` (a condition on nothing but other CTEs of the statement) writes the rows only when it holds.
  */
-export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[]): SQL {
-  type Column = { name: string; columnType: string; default?: unknown; defaultFn?: () => unknown; mapToDriverValue(value: unknown): unknown }
-  const columns = getTableColumns(table) as Record<string, Column>
-  const given = new Set(rows.flatMap((row) => Object.keys(row)))
+export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[], where?: SQL): SQL {
   // A column with a default made in JS (a uuidv7 id) gets it here, as drizzle's insert would.
-  const keys = Object.keys(columns).filter((key) => given.has(key) || columns[key]!.defaultFn)
-  const named = keys.map((key) => {
-    const column = columns[key]!
-    const custom = column.columnType === 'PgCustomColumn'
-    // A row without the property gets the column's default, as drizzle's VALUES would write `default`.
-    const fallback = column.defaultFn ?? (column.default !== undefined && !is(column.default, SQL) ? () => column.default : () => undefined)
-    const value = (v: unknown) => (v === undefined ? fallback() : custom && v != null ? column.mapToDriverValue(v) : v)
-    return { key, name: toSnakeCase(column.name), value }
-  })
+  const named = writersOf(table).filter(({ key, defaultFn }) => defaultFn || rows.some((row) => key in row))
   const json = rows.map((row) => {
     const out: Record<string, unknown> = {}
     for (const { key, name, value } of named) out[name] = value((row as Record<string, unknown>)[key])
     return out
   })
   const list = sql.raw(named.map(({ name }) => `"${name}"`).join(', '))
-  return sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(json)}::json)`
+  const rowsJson = sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(json)}::json)`
+  return where ? sql`${rowsJson} where ${where}` : rowsJson
+}
+
+interface ColumnWriter {
+  key: string
+  name: string
+  defaultFn?: () => unknown
+  /** The column's value in the JSON of a row whose property is `v`. */
+  value: (v: unknown) => unknown
+}
+
+const columnWriters = new WeakMap<PgTable, ColumnWriter[]>()
+
+/** How insertRows writes each column of a table: worked out once per table (drizzle's is() and casing cost a little every time). */
+function writersOf(table: PgTable): ColumnWriter[] {
+  let writers = columnWriters.get(table)
+  if (writers) return writers
+  type Column = { name: string; columnType: string; default?: unknown; defaultFn?: () => unknown; mapToDriverValue(value: unknown): unknown }
+  writers = Object.entries(getTableColumns(table) as Record<string, Column>).map(([key, column]) => {
+    const custom = column.columnType === 'PgCustomColumn'
+    // A row without the property gets the column's default, as drizzle's VALUES would write `default`.
+    const fallback = column.defaultFn ?? (column.default !== undefined && !is(column.default, SQL) ? () => column.default : () => undefined)
+    const value = (v: unknown) => (v === undefined ? fallback() : custom && v != null ? column.mapToDriverValue(v) : v)
+    return { key, name: toSnakeCase(column.name), defaultFn: column.defaultFn, value }
+  })
+  columnWriters.set(table, writers)
+  return writers
 }

@@ -2,9 +2,11 @@ import t from 'tap'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { DateTime } from 'luxon'
+import rrule from 'rrule'
 import { fromRoot, repositoryRoot } from '../helpers/paths.js'
 import {
   DEFAULT_MAX_OCCURRENCES,
+  endOfLocalDate,
   expandRecurrence,
   instantToLocal,
   localToInstant,
@@ -44,6 +46,46 @@ t.test('the design example: every other Saturday, six times, one left out', asyn
   t.equal(r.occurrences[0]!.instant.toISOString(), '2026-03-07T09:00:00.000Z')
   t.equal(r.occurrences[2]!.instant.toISOString(), '2026-04-18T08:00:00.000Z')
   t.equal(r.occurrences[0]!.local, '2026-03-07T10:00')
+})
+
+t.test('daily and weekly rules give the dates rrule gives', async (t) => {
+  // expandRecurrence walks these without rrule: compared here with rrule itself, in UTC (local = floating).
+  const { RRule } = rrule
+  const days = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const
+  let seed = 7
+  const random = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+    return seed % n
+  }
+  for (let i = 0; i < 600; i++) {
+    const freq = random(2) === 0 ? 'DAILY' : 'WEEKLY'
+    const byday = random(3) === 0 ? [] : days.filter(() => random(3) === 0)
+    const interval = 1 + random(4)
+    const wkst = days[random(7)]!
+    const dtstart = new Date(Date.UTC(2026, random(12), 1 + random(28), random(24), 15 * random(4)))
+    const until = random(2) === 0 ? new Date(dtstart.getTime() + random(400) * 86_400_000) : undefined
+    const count = until ? undefined : 1 + random(40)
+    const text =
+      `FREQ=${freq};INTERVAL=${interval};WKST=${wkst}` +
+      (byday.length ? `;BYDAY=${byday.join(',')}` : '') +
+      (until ? `;UNTIL=${until.toISOString().slice(0, 19).replace(/[-:]/g, '')}` : `;COUNT=${count}`)
+    const expected = new RRule({
+      freq: freq === 'DAILY' ? RRule.DAILY : RRule.WEEKLY,
+      interval,
+      wkst: RRule[wkst],
+      byweekday: byday.length ? byday.map((d) => RRule[d]) : null,
+      dtstart,
+      until: until ?? null,
+      count: count ?? null,
+      tzid: null,
+    })
+      .all()
+      .map((d) => d.toISOString().slice(0, 16))
+    const start = dtstart.toISOString().slice(0, 16)
+    const ours = expandRecurrence({ start, timeZone: 'UTC', rrule: text }).occurrences.map((o) => o.local)
+    if (JSON.stringify(ours) !== JSON.stringify(expected)) t.fail(`${start} ${text}: ${ours.join(' ')} vs rrule ${expected.join(' ')}`)
+  }
+  t.pass('600 rules compared')
 })
 
 t.test('DST in Europe/Brussels', async (t) => {
@@ -169,6 +211,21 @@ t.test('localToInstant agrees with luxon except where luxon takes the later of t
     }
     t.equal(disagreements, 1, `${zone}: only the ambiguous time differs`)
   }
+})
+
+t.test('endOfLocalDate is the last millisecond of the date, as luxon ends the day', async (t) => {
+  // Zones whose clocks change at midnight (Santiago, Havana, Beirut) end a day in a gap or repeat its last hour.
+  for (const zone of [BRUSSELS, NEW_YORK, 'America/Santiago', 'America/Havana', 'Asia/Beirut', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC']) {
+    for (let day = 0; day < 2 * 366; day++) {
+      const date = DateTime.fromISO('2025-01-01', { zone: 'UTC' }).plus({ days: day }).toISODate()!
+      const theirs = DateTime.fromISO(date, { zone }).endOf('day').toMillis()
+      const ours = endOfLocalDate(date, zone).getTime()
+      if (ours !== theirs) t.fail(`${date} ${zone}: ${new Date(ours).toISOString()} vs luxon ${new Date(theirs).toISOString()}`)
+    }
+  }
+  t.equal(endOfLocalDate('2026-10-25', BRUSSELS).toISOString(), '2026-10-25T22:59:59.999Z')
+  t.equal(endOfLocalDate('2026-03-29', BRUSSELS).toISOString(), '2026-03-29T21:59:59.999Z')
+  t.throws(() => endOfLocalDate('2026-02-30', BRUSSELS), RecurrenceError)
 })
 
 t.test('instantToLocal', async (t) => {

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { testCentre, call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
+import { sql } from 'drizzle-orm'
+import { rawRows, uuidArray } from '../../src/db/client.js'
 
 t.test('a weekly series is booked with staggered arrivals, DST-correct', async (t) => {
   const { app, database, centre } = await testCentre(t)
@@ -139,4 +141,64 @@ t.test('occurrences of one request that overlap each other: the later one is ski
       { start: '2027-03-03T11:00:00+01:00', reasons: [{ code: 'party_busy', detail: 'overlaps another occurrence of this request' }] },
     ])
   }
+})
+
+t.test('a series meeting existing reservations: a free place of the room is taken, a busy counsellor skips its date', async (t) => {
+  // The series is first written on the assumption that nothing is in the way; these are the cases
+  // where the same statement finds reservations, writes nothing, and the series is judged again.
+  const { app, database, centre } = await testCentre(t)
+  const [a, b] = [await createCase(database, centre), await createCase(database, centre)]
+  const room = await call(app, {
+    method: 'POST',
+    url: '/v1/rooms',
+    token: centre.adminToken,
+    body: { siteId: centre.demo.siteId, name: 'Twee gezinnen', capacity: 2 },
+  })
+  t.equal(room.status, 201, room.body)
+  const [first, second] = centre.demo.counsellorIds as [string, string]
+  const series = (caseId: string, body: Record<string, unknown>) =>
+    call(app, {
+      method: 'POST',
+      url: `/v1/cases/${caseId}/series`,
+      token: centre.adminToken,
+      body: { kind: 'supervised_visit', roomId: room.json.id, durationMinutes: 60, rrule: 'FREQ=WEEKLY;COUNT=3', ...body },
+    })
+  const placesOf = async (visitIds: string[]) =>
+    (
+      await rawRows<{ place: number }>(
+        database.db,
+        sql`select place from reservations where resource_kind = 'room' and visit_id = any(${uuidArray(visitIds)}) order by lower(during)`,
+      )
+    ).map((r) => r.place)
+
+  const single = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${b.caseId}/visits`,
+    token: centre.adminToken,
+    body: { kind: 'supervised_visit', roomId: room.json.id, counsellorIds: [first], start: '2027-03-17T10:00', durationMinutes: 60 },
+  })
+  t.equal(single.status, 201, single.body)
+  const elsewhere = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${b.caseId}/visits`,
+    token: centre.adminToken,
+    body: { kind: 'supervised_visit', roomId: centre.demo.roomIds[0], counsellorIds: [first], start: '2027-03-17T14:00', durationMinutes: 60 },
+  })
+  t.equal(elsewhere.status, 201, elsewhere.body)
+
+  const shared = await series(a.caseId, { counsellorIds: [second], start: '2027-03-10T10:00', onConflict: 'reject' })
+  t.equal(shared.status, 201, shared.body)
+  t.equal(shared.json.visits.length, 3)
+  t.same(await placesOf(shared.json.visits.map((v: { id: string }) => v.id)), [1, 2, 1], 'the second place on the date the first is taken')
+
+  const skipping = await series(a.caseId, { counsellorIds: [first], start: '2027-03-10T14:00', onConflict: 'skip' })
+  t.equal(skipping.status, 201, skipping.body)
+  t.same(
+    skipping.json.visits.map((v: { start: string }) => v.start),
+    ['2027-03-10T14:00:00+01:00', '2027-03-24T14:00:00+01:00'],
+  )
+  t.match(skipping.json.skipped, [{ start: '2027-03-17T14:00:00+01:00', reasons: [{ code: 'counsellor_busy' }] }])
+  t.same(skipping.json.skipped[0].reasons.length, 1)
+  const [{ n }] = (await rawRows<{ n: number }>(database.db, sql`select count(*)::int as n from visits where case_id = ${a.caseId}`)) as [{ n: number }]
+  t.equal(n, 5, 'each series written once')
 })

@@ -1,12 +1,12 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
-import { insertRows, rawRows, uuidArray, type Tx } from '../../db/client.js'
+import { insertRows, rawRows, textArray, uuidArray, type Tx } from '../../db/client.js'
 import { reservations, series, visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
-import type { PartySide, VisitKind } from '../../domain/vocabulary.js'
+import type { PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
 import { auditInsert, type AuditEntry } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
@@ -175,21 +175,28 @@ interface Overlaps {
  */
 async function overlapsOf(tx: Tx, ctx: BookingContext, slots: Slot[], ignoreVisitId?: string): Promise<Overlaps[]> {
   if (slots.length === 0) return []
+  return judgeAllOverlaps(ctx, slots, await rawRows<OverlapRow>(tx, overlapRead(ctx, slots, ignoreVisitId)))
+}
+
+type OverlapRow = ReservationRow & { slot: number }
+
+/** The read of overlapsOf: one row per active reservation of the visit's resources overlapping a slot's span. */
+function overlapRead(ctx: BookingContext, slots: Slot[], ignoreVisitId?: string): SQL {
   const resourceIds = [...(ctx.room ? [ctx.room.id] : []), ...ctx.request.counsellorIds, ...ctx.people.map((p) => p.partyId)]
   // The spans as one tstzrange[] parameter and the resources as one uuid[]: a statement of two
   // parameters whatever the number of occurrences; unnest tells the planner how many spans there are,
   // so each is looked up in the exclusion constraint's index.
   const spans = `{${slots.map((slot) => `"[${slot.spanStart.toISOString()},${slot.spanEnd.toISOString()})"`).join(',')}}`
-  const rows = await rawRows<ReservationRow & { slot: number }>(
-    tx,
-    sql`
+  return sql`
     select s.slot::int - 1 as slot, r.resource_kind, r.resource_id, r.place, r.visit_id
     from unnest(${spans}::tstzrange[]) with ordinality as s(span, slot)
     join reservations r on r.active and r.during && s.span
       and r.resource_id = any(${uuidArray(resourceIds)})
       ${ignoreVisitId ? sql`and r.visit_id <> ${ignoreVisitId}` : sql``}
-    order by s.slot, r.resource_kind, r.place`,
-  )
+    order by s.slot, r.resource_kind, r.place`
+}
+
+function judgeAllOverlaps(ctx: BookingContext, slots: Slot[], rows: OverlapRow[]): Overlaps[] {
   return slots.map((_, i) =>
     judgeOverlaps(
       ctx,
@@ -259,6 +266,8 @@ export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledA
  * Writes the series (when new), the visits, their reservations and the audit entries in one
  * statement (data-modifying CTEs; the foreign keys are checked at its end). The ids are made here,
  * so nothing needs to come back. The exclusion constraint is the final word on overlaps.
+ * With `unlessOverlaps`, the same statement first reads the reservations overlapping those slots (the
+ * read of overlapsOf) and writes only when there are none; it answers them (empty when it wrote).
  */
 async function insertVisits(
   tx: Tx,
@@ -266,7 +275,8 @@ async function insertVisits(
   ctx: BookingContext,
   accepted: { planned: PlannedVisit; place: number | null }[],
   newSeries: typeof series.$inferInsert | null,
-): Promise<BookedVisit[]> {
+  unlessOverlaps?: Slot[],
+): Promise<{ booked: BookedVisit[]; overlaps: OverlapRow[] }> {
   const seriesId = newSeries?.id ?? null
   const booked: BookedVisit[] = accepted.map(({ planned }) => ({
     id: uuidv7(),
@@ -285,42 +295,53 @@ async function insertVisits(
     ...(newSeries ? [{ action: 'series.created', entityType: 'series', entityId: newSeries.id! }] : []),
     ...booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })),
   ]
-  if (entries.length === 0) return booked
+  const guarded = unlessOverlaps !== undefined && unlessOverlaps.length > 0
+  if (entries.length === 0) return { booked, overlaps: guarded ? await rawRows<OverlapRow>(tx, overlapRead(ctx, unlessOverlaps)) : [] }
+  const where = guarded ? sql`not exists (select 1 from busy)` : undefined
   const writes: SQL[] = [
-    ...(newSeries ? [insertRows(series, [newSeries])] : []),
+    ...(newSeries ? [insertRows(series, [newSeries], where)] : []),
     ...(booked.length > 0
       ? [
-          insertRows(visits, booked),
-          insertRows(
-            reservations,
-            reservationRows(
-              ctx,
-              booked.map((visit, i) => ({ visit, place: accepted[i]!.place })),
-            ),
+          insertRows(visits, booked, where),
+          reservationInsert(
+            ctx,
+            booked.map((visit, i) => ({ visit, place: accepted[i]!.place })),
+            where,
           ),
         ]
       : []),
   ]
-  await tx.execute(
-    sql`with ${sql.join(
-      writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`),
-      sql`, `,
-    )} ${auditInsert(actor, entries)}`,
+  const ctes = [...(guarded ? [sql`busy as (${overlapRead(ctx, unlessOverlaps)})`] : []), ...writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`)]
+  if (!guarded) {
+    await tx.execute(sql`with ${sql.join(ctes, sql`, `)} ${auditInsert(actor, entries)}`)
+    return { booked, overlaps: [] }
+  }
+  const overlaps = await rawRows<OverlapRow>(
+    tx,
+    sql`with ${sql.join(ctes, sql`, `)}, audit as (${auditInsert(actor, entries, where)}) select * from busy order by slot, resource_kind, place`,
   )
-  return booked
+  return { booked, overlaps }
 }
 
-/** The reservations of each visit: its room place, counsellors and the case's people for its whole span. */
-function reservationRows(ctx: BookingContext, booked: { visit: Pick<VisitRow, 'id' | 'spanStart' | 'spanEnd'>; place: number | null }[]) {
-  return booked.flatMap(({ visit, place }) => {
-    const during = { from: visit.spanStart, to: visit.spanEnd }
-    const at = { during, visitId: visit.id }
-    return [
-      ...(ctx.room ? [{ resourceKind: 'room' as const, resourceId: ctx.room.id, place: place ?? 1, ...at }] : []),
-      ...ctx.request.counsellorIds.map((id) => ({ resourceKind: 'counsellor' as const, resourceId: id, ...at })),
-      ...ctx.people.map((p) => ({ resourceKind: 'party' as const, resourceId: p.partyId, ...at })),
-    ]
-  })
+/**
+ * The insert of each visit's reservations: its room place, counsellors and the case's people for its
+ * whole span. PostgreSQL makes the rows from one per visit and the list of resources (the same for
+ * every visit), so Node does not write out each visit's five or so rows as JSON.
+ */
+function reservationInsert(ctx: BookingContext, booked: { visit: Pick<VisitRow, 'id' | 'spanStart' | 'spanEnd'>; place: number | null }[], where?: SQL): SQL {
+  const resources: [ResourceKind, string][] = [
+    ...(ctx.room ? [['room', ctx.room.id] as [ResourceKind, string]] : []),
+    ...ctx.request.counsellorIds.map((id): [ResourceKind, string] => ['counsellor', id]),
+    ...ctx.people.map((p): [ResourceKind, string] => ['party', p.partyId]),
+  ]
+  const spans = JSON.stringify(
+    booked.map(({ visit, place }) => ({ id: visit.id, place: place ?? 1, s: visit.spanStart.toISOString(), e: visit.spanEnd.toISOString() })),
+  )
+  return sql`insert into ${reservations} (resource_kind, resource_id, place, during, visit_id)
+    select k.kind, k.id, case when k.kind = 'room' then v.place else 1 end, tstzrange(v.s, v.e), v.id
+    from json_to_recordset(${spans}::json) as v(id uuid, place int, s timestamptz, e timestamptz),
+      unnest(${textArray(resources.map(([kind]) => kind))}, ${uuidArray(resources.map(([, id]) => id))}) as k(kind, id)
+    ${where ? sql`where ${where}` : sql``}`
 }
 
 /**
@@ -330,6 +351,12 @@ function reservationRows(ctx: BookingContext, booked: { visit: Pick<VisitRow, 'i
  * read here current until commit; should the exclusion constraint still object, the whole request is
  * a 409 and nothing is written.
  * `reject`: any unbookable occurrence makes the whole request a 409 listing every conflict.
+ *
+ * When the rules leave something to book, the write goes first, in one statement with the read of the
+ * reservations, and takes effect only when that read finds none: the judgement assumed none, so it
+ * stands. That statement's snapshot is taken after the room and counsellor locks were granted, as the
+ * read's own would be. Otherwise (or when the read finds some) nothing was written: the occurrences
+ * are judged again with what it read, and written by a statement of their own.
  */
 export async function bookOccurrences(
   tx: Tx,
@@ -339,24 +366,17 @@ export async function bookOccurrences(
   options: { onConflict: 'reject' | 'skip'; dryRun: boolean; series: typeof series.$inferInsert | null },
 ) {
   const plans = starts.map((start) => planVisit(ctx, start))
-  const overlaps = await overlapsOf(tx, ctx, plans)
-  const accepted: { planned: PlannedVisit; place: number | null }[] = []
-  const skipped: Skipped[] = []
-  let counted = ctx.visitsCounted
-  plans.forEach((planned, i) => {
-    const reasons = checkSlot(ctx.rules, planned, counted)
-    reasons.push(...overlaps[i]!.reasons)
-    // The same people are in every occurrence: one overlapping an earlier one of this request is busy.
-    if (accepted.some((a) => a.planned.spanStart < planned.spanEnd && a.planned.spanEnd > planned.spanStart)) {
-      reasons.push({ code: 'party_busy', detail: 'overlaps another occurrence of this request' })
+  let overlaps: Overlaps[] | undefined
+  if (!options.dryRun) {
+    const unopposed = judgeOccurrences(ctx, plans, null)
+    if (unopposed.skipped.length === 0 || options.onConflict === 'skip') {
+      const written = await insertVisits(tx, actor, ctx, unopposed.accepted, options.series, plans)
+      if (written.overlaps.length === 0) return { booked: written.booked, skipped: unopposed.skipped }
+      overlaps = judgeAllOverlaps(ctx, plans, written.overlaps)
     }
-    if (reasons.length > 0) skipped.push({ start: planned.start, reasons })
-    else {
-      accepted.push({ planned, place: overlaps[i]!.freePlace })
-      // Rejected or not, the rest is judged as if this one were booked, so every conflict (maxVisits too) is listed.
-      counted++
-    }
-  })
+  }
+  overlaps ??= await overlapsOf(tx, ctx, plans)
+  const { accepted, skipped } = judgeOccurrences(ctx, plans, overlaps)
   if (options.onConflict === 'reject' && skipped.length > 0) {
     throw conflict(
       'booking-conflict',
@@ -369,8 +389,36 @@ export async function bookOccurrences(
     )
   }
   if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null })), skipped }
-  const booked = await insertVisits(tx, actor, ctx, accepted, options.series)
+  const { booked } = await insertVisits(tx, actor, ctx, accepted, options.series)
   return { booked, skipped }
+}
+
+/**
+ * Each occurrence judged by the rules, its overlaps (null: there are none) and the occurrences
+ * accepted before it; an occurrence without reasons is accepted, with the room place it takes.
+ */
+function judgeOccurrences(ctx: BookingContext, plans: PlannedVisit[], overlaps: Overlaps[] | null) {
+  const accepted: { planned: PlannedVisit; place: number | null }[] = []
+  const skipped: Skipped[] = []
+  // With no reservation in the way, the room's first place is free.
+  const none: Overlaps = { reasons: [], freePlace: ctx.room ? 1 : null }
+  let counted = ctx.visitsCounted
+  plans.forEach((planned, i) => {
+    const overlap = overlaps ? overlaps[i]! : none
+    const reasons = checkSlot(ctx.rules, planned, counted)
+    reasons.push(...overlap.reasons)
+    // The same people are in every occurrence: one overlapping an earlier one of this request is busy.
+    if (accepted.some((a) => a.planned.spanStart < planned.spanEnd && a.planned.spanEnd > planned.spanStart)) {
+      reasons.push({ code: 'party_busy', detail: 'overlaps another occurrence of this request' })
+    }
+    if (reasons.length > 0) skipped.push({ start: planned.start, reasons })
+    else {
+      accepted.push({ planned, place: overlap.freePlace })
+      // Rejected or not, the rest is judged as if this one were booked, so every conflict (maxVisits too) is listed.
+      counted++
+    }
+  })
+  return { accepted, skipped }
 }
 
 export function resourceKindOf(code: BookingReason['code']): string | undefined {
@@ -402,6 +450,6 @@ export async function rebookVisit(tx: Tx, now: Date, ctx: BookingContext, visit:
     .set({ ...visitValues(ctx, planned), version: sql`${visits.version} + 1`, updatedAt: now })
     .where(eq(visits.id, visit.id))
     .returning()
-  await tx.execute(insertRows(reservations, reservationRows(ctx, [{ visit: row!, place: overlaps!.freePlace }])))
+  await tx.execute(reservationInsert(ctx, [{ visit: row!, place: overlaps!.freePlace }]))
   return row!
 }

@@ -1,6 +1,6 @@
 import { and, count, eq, gt, gte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import { rawRows, uuidArray, type Queryable } from '../../db/client.js'
+import { namedRows, rawRows, textArray, uuidArray, type Queryable } from '../../db/client.js'
 import { counsellorAbsences, counsellors, documents, parties, sites, suspensions, visits, type CentreSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
@@ -265,18 +265,15 @@ export async function loadBookingFacts(
   at: Date,
 ): Promise<BookingFacts> {
   const centreId = caseRow.centreId
-  const counsellorIds = sql`array[${sql.join(
-    request.counsellorIds.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::text[]`
-  const locks = sql`array[${sql.join(
-    lockIds.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::text[]`
+  // Lists as one array parameter each: the statement's text is the same for every booking, so it is
+  // parsed and planned once per connection (namedRows).
+  const counsellorIds = textArray(request.counsellorIds)
+  const locks = textArray(lockIds)
   const site = (alias: string) =>
     sql.raw(`json_build_object('id', ${alias}.id, 'timeZone', ${alias}.time_zone, 'openingHours', ${alias}.opening_hours, 'closures', ${alias}.closures)`)
-  const [row] = await rawRows<{ facts: WireFacts }>(
+  const [row] = await namedRows<{ facts: WireFacts }>(
     tx,
+    'booking_facts',
     sql`
     with agreement as (
       select a.* from agreements a where a.case_id = ${caseRow.id} order by a.version desc limit 1

@@ -1,10 +1,9 @@
 import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm'
-import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
 import { series, visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
-import { expandRecurrence, RecurrenceError, type RecurrenceInput } from '../../domain/recurrence.js'
+import { endOfLocalDate, expandRecurrence, RecurrenceError, type RecurrenceInput } from '../../domain/recurrence.js'
 import type { PartySide } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
 import { inCentre } from '../../http/scope.js'
@@ -127,7 +126,7 @@ export async function createSeries(tx: Tx, actor: Actor, _now: Date, caseId: str
     rrule: input.rrule,
     exdates: input.exdates,
     rdates: input.rdates,
-    notAfter: ctx.caseRow.plannedEndDate ? DateTime.fromISO(ctx.caseRow.plannedEndDate, { zone: ctx.timeZone }).endOf('day').toJSDate() : undefined,
+    notAfter: ctx.caseRow.plannedEndDate ? endOfLocalDate(ctx.caseRow.plannedEndDate, ctx.timeZone) : undefined,
   })
   // Written with the visits, in one statement, by bookOccurrences.
   const newSeries = input.dryRun

@@ -1,6 +1,6 @@
 import { and, count, eq, gt, gte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import { rawRows, uuidArray, type Queryable } from '../../db/client.js'
+import { preparedRows, rawRows, uuidArray, type Queryable } from '../../db/client.js'
 import { counsellorAbsences, counsellors, documents, parties, sites, suspensions, visits, type CentreSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
@@ -357,8 +357,9 @@ export async function loadAvailabilityFacts(
   // Counsellors mostly share a week of working hours: each distinct week comes once (compared as
   // text, which is cheaper for PostgreSQL than jsonb), and the counsellors who keep it share one
   // object (findFreeSlots judges a week once per start).
-  const [row] = await rawRows<{ facts: Omit<AvailabilityFacts, 'counsellors'> & { counsellors: [string, boolean, number][] }; weeks: string }>(
+  const [row] = await preparedRows<{ facts: Omit<AvailabilityFacts, 'counsellors'> & { counsellors: [string, boolean, number][] }; weeks: string }>(
     db,
+    'availability_facts',
     sql`
     with k as (
       select k.id, k.active, k.working_hours::text as week from counsellors k where k.centre_id = ${centreId}::uuid and ${counsellorFilter}
@@ -399,6 +400,8 @@ export interface BusySpans {
  * Each list comes as the text of a JSON array of numbers: a resource's position instead of its id,
  * and numeric milliseconds as PostgreSQL writes them (exact; JSON.parse rounds them as float8 would).
  * Building it costs PostgreSQL less than a JSON array per row, and JSON.parse less than rows.
+ * A named statement (preparedRows): its generic plan, which the server keeps after five executions
+ * instead of planning each one, is the same index-only scan of reservations_by_start.
  */
 export async function busyAround(
   db: Queryable,
@@ -408,8 +411,9 @@ export async function busyAround(
 ): Promise<BusySpans> {
   const ms = (column: string) => sql.raw(`extract(epoch from ${column}) * 1000`)
   const list = (items: SQL) => sql`'[' || coalesce(string_agg(concat_ws(',', ${items}), ','), '') || ']'`
-  const [row] = await rawRows<{ reservations: string; absences: string }>(
+  const [row] = await preparedRows<{ reservations: string; absences: string }>(
     db,
+    'busy_around',
     sql`
     select
       (select ${list(sql`wanted.n, r.place, ${ms('lower(r.during)')}, ${ms('upper(r.during)')}`)}

@@ -188,18 +188,25 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
     periodFrom = periodTo
   }
   const last = slots[slots.length - 1]
+  // The slots of one start (one per room) share its plan's instants: each is written once.
+  let shared: FreeSlot | undefined
+  let times = { start: '', end: '', spanStart: '', spanEnd: '' }
+  let arrivals: { partyId: string; arriveAt: string; leaveAt: string }[] = []
   return {
-    items: slots.map((s) => ({
-      start: formatInstant(s.start, zone),
-      end: formatInstant(s.end, zone),
-      spanStart: formatInstant(s.spanStart, zone),
-      spanEnd: formatInstant(s.spanEnd, zone),
-      roomId: s.roomId,
-      counsellorIds: s.counsellorIds,
-      ...(q.caseId && {
-        arrivals: s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) })),
-      }),
-    })),
+    items: slots.map((s) => {
+      if (s.start !== shared?.start) {
+        shared = s
+        times = {
+          start: formatInstant(s.start, zone),
+          end: formatInstant(s.end, zone),
+          spanStart: formatInstant(s.spanStart, zone),
+          spanEnd: formatInstant(s.spanEnd, zone),
+        }
+        if (q.caseId)
+          arrivals = s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) }))
+      }
+      return { ...times, roomId: s.roomId, counsellorIds: s.counsellorIds, ...(q.caseId && { arrivals }) }
+    }),
     nextCursor: more && last ? cursorOf(last.start, last.roomId) : null,
     timeZone: zone,
     stepMinutes: q.stepMinutes,

@@ -195,15 +195,17 @@ export function bookingRules(input: {
   caseRules: CaseRules | null
 }): BookingRules {
   const { kind, site, settings, caseRules } = input
+  const absences = new Map<string, { from: Date; until: Date }[]>()
+  for (const a of input.absences) {
+    const list = absences.get(a.counsellorId)
+    if (list) list.push({ from: a.startsAt, until: a.endsAt })
+    else absences.set(a.counsellorId, [{ from: a.startsAt, until: a.endsAt }])
+  }
   return {
     kind,
     timeZone: site.timeZone,
     site: kind === 'outside_visit' ? undefined : { openingHours: site.openingHours, closures: site.closures, holidayOptOuts: settings.holidayOptOuts },
-    counsellors: input.counsellors.map((c) => ({
-      id: c.id,
-      workingHours: c.workingHours,
-      absences: input.absences.filter((a) => a.counsellorId === c.id).map((a) => ({ from: a.startsAt, until: a.endsAt })),
-    })),
+    counsellors: input.counsellors.map((c) => ({ id: c.id, workingHours: c.workingHours, absences: absences.get(c.id) ?? [] })),
     plannedEndDate: caseRules?.plannedEndDate ?? null,
     suspensions: caseRules?.suspensions ?? [],
     agreement: caseRules?.agreement ?? null,

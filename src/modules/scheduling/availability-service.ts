@@ -103,11 +103,11 @@ function busyOf(busy: BusySpans, ids: string[], kinds: ResourceKind[], roomRows:
   const counsellorBusy = new Map<string, Span[]>()
   const roomBusy = new Map<string, (Span & { place: number })[]>()
   const partyBusy: Span[] = []
-  const { reservations } = busy
+  const { base, reservations } = busy
   for (let i = 0; i < reservations.length; i += 4) {
     const n = reservations[i]! - 1
-    const start = reservations[i + 2]!
-    const end = reservations[i + 3]!
+    const start = base + reservations[i + 2]!
+    const end = base + reservations[i + 3]!
     if (kinds[n] === 'room') push(roomBusy, ids[n]!, { start, end, place: reservations[i + 1]! })
     else if (kinds[n] === 'counsellor') push(counsellorBusy, ids[n]!, { start, end })
     else partyBusy.push({ start, end })
@@ -170,7 +170,11 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
     const busy = await busyAround(db, { ids, kinds, counsellorIds }, lo, hi)
     const absences = []
     for (let i = 0; i < busy.absences.length; i += 3)
-      absences.push({ counsellorId: counsellorIds[busy.absences[i]! - 1]!, startsAt: new Date(busy.absences[i + 1]!), endsAt: new Date(busy.absences[i + 2]!) })
+      absences.push({
+        counsellorId: counsellorIds[busy.absences[i]! - 1]!,
+        startsAt: new Date(busy.base + busy.absences[i + 1]!),
+        endsAt: new Date(busy.base + busy.absences[i + 2]!),
+      })
     const rules = bookingRules({ kind: q.kind, site, settings, counsellors: counsellorRows, absences, caseRules })
     const page = findFreeSlots({
       rules,

@@ -383,11 +383,13 @@ export async function loadAvailabilityFacts(
 }
 
 /**
- * A period's busy spans as flat lists of numbers, the instants in epoch milliseconds: `reservations`
- * holds [resource, place, start, end] per reservation and `absences` [counsellor, start, end] per
- * absence, where resource and counsellor are 1-based positions in the lists busyAround was given.
+ * A period's busy spans as flat lists of numbers, the instants in milliseconds after `base` (epoch
+ * milliseconds): `reservations` holds [resource, place, start, end] per reservation and `absences`
+ * [counsellor, start, end] per absence, where resource and counsellor are 1-based positions in the
+ * lists busyAround was given.
  */
 export interface BusySpans {
+  base: number
   reservations: number[]
   absences: number[]
 }
@@ -400,8 +402,10 @@ export interface BusySpans {
  * planner takes the exclusion constraint's GiST index whenever the visibility map is not yet set (after
  * a bulk load, before autovacuum), which costs twice as much per reservation as the btree.
  * Each list comes as the text of a JSON array of numbers: a resource's position instead of its id,
- * and numeric milliseconds as PostgreSQL writes them (exact; JSON.parse rounds them as float8 would).
- * Building it costs PostgreSQL less than a JSON array per row, and JSON.parse less than rows.
+ * and numeric milliseconds as PostgreSQL writes them (exact; JSON.parse rounds them as float8 would),
+ * counted from `lo`: a few days' worth are small integers, which JSON.parse reads in a third of the
+ * time of thirteen-digit epoch milliseconds. Building it costs PostgreSQL less than a JSON array per
+ * row, and JSON.parse less than rows.
  * A named statement (preparedRows): its generic plan, which the server keeps after five executions
  * instead of planning each one, is the same index-only scan of reservations_by_start.
  */
@@ -411,7 +415,8 @@ export async function busyAround(
   lo: Date,
   hi: Date,
 ): Promise<BusySpans> {
-  const ms = (column: string) => sql.raw(`extract(epoch from ${column}) * 1000`)
+  const base = lo.toISOString()
+  const ms = (column: string) => sql`trim_scale(extract(epoch from ${sql.raw(column)} - ${base}::timestamptz) * 1000)`
   const list = (items: SQL) => sql`'[' || coalesce(string_agg(concat_ws(',', ${items}), ','), '') || ']'`
   const [row] = await preparedRows<{ reservations: string; absences: string }>(
     db,
@@ -428,5 +433,5 @@ export async function busyAround(
         join counsellor_absences b on b.counsellor_id = wanted.id
           and b.ends_at > ${lo.toISOString()}::timestamptz and b.starts_at < ${hi.toISOString()}::timestamptz) as absences`,
   )
-  return { reservations: JSON.parse(row!.reservations) as number[], absences: JSON.parse(row!.absences) as number[] }
+  return { base: lo.getTime(), reservations: JSON.parse(row!.reservations) as number[], absences: JSON.parse(row!.absences) as number[] }
 }

@@ -194,22 +194,24 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
   const last = slots[slots.length - 1]
   // The slots of one start (one per room) share its plan's instants: each is written once.
   let shared: FreeSlot | undefined
-  let times = { start: '', end: '', spanStart: '', spanEnd: '' }
+  let [start, end, spanStart, spanEnd] = ['', '', '', '']
   let arrivals: { partyId: string; arriveAt: string; leaveAt: string }[] = []
   return {
     items: slots.map((s) => {
       if (s.start !== shared?.start) {
         shared = s
-        times = {
-          start: formatInstant(s.start, zone),
-          end: formatInstant(s.end, zone),
-          spanStart: formatInstant(s.spanStart, zone),
-          spanEnd: formatInstant(s.spanEnd, zone),
-        }
+        start = formatInstant(s.start, zone)
+        end = formatInstant(s.end, zone)
+        spanStart = formatInstant(s.spanStart, zone)
+        spanEnd = formatInstant(s.spanEnd, zone)
         if (q.caseId)
           arrivals = s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) }))
       }
-      return { ...times, roomId: s.roomId, counsellorIds: s.counsellorIds, ...(q.caseId && { arrivals }) }
+      // Literal objects of one shape each (a spread of a maybe-absent part costs V8 a slow copy per slot).
+      const { roomId, counsellorIds } = s
+      return q.caseId
+        ? { start, end, spanStart, spanEnd, roomId, counsellorIds, arrivals }
+        : { start, end, spanStart, spanEnd, roomId, counsellorIds, arrivals: undefined }
     }),
     nextCursor: more && last ? cursorOf(last.start, last.roomId) : null,
     timeZone: zone,
@@ -227,12 +229,19 @@ type AvailabilityPage = Awaited<ReturnType<typeof findAvailability>>
  */
 export function availabilityPageJson(page: AvailabilityPage): string {
   const lists = new Map<string[], string>()
+  // Slots of one start (one per room) have the same four instants: written once.
+  let last: AvailabilityPage['items'][number] | undefined
+  let head = ''
   const items = page.items.map((item) => {
     let ids = lists.get(item.counsellorIds)
     if (ids === undefined) lists.set(item.counsellorIds, (ids = JSON.stringify(item.counsellorIds)))
-    const { counsellorIds: _listed, arrivals, ...times } = item as typeof item & { arrivals?: unknown }
-    const head = JSON.stringify(times)
-    return `${head.slice(0, -1)},"counsellorIds":${ids}${arrivals === undefined ? '' : `,"arrivals":${JSON.stringify(arrivals)}`}}`
+    if (!last || item.start !== last.start || item.end !== last.end || item.spanStart !== last.spanStart || item.spanEnd !== last.spanEnd) {
+      const { start, end, spanStart, spanEnd } = item
+      head = JSON.stringify({ start, end, spanStart, spanEnd }).slice(0, -1)
+    }
+    last = item
+    const { arrivals } = item
+    return `${head},"roomId":${JSON.stringify(item.roomId)},"counsellorIds":${ids}${arrivals === undefined ? '' : `,"arrivals":${JSON.stringify(arrivals)}`}}`
   })
   return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)},"timeZone":${JSON.stringify(page.timeZone)},"stepMinutes":${page.stepMinutes}}`
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { buildApp } from '../src/app.js'
 import { openDatabase } from '../src/db/client.js'
@@ -7,8 +7,8 @@ import { openDatabase } from '../src/db/client.js'
  * Where the CPU of a read under load goes: the site-week of GET /v1/visits and the site-month of
  * GET /v1/availability, each for BENCH_SECONDS (5) with 20 clients, on the database bench/profile.ts
  * kept (PROFILE_STATE, required). For each: requests per second, this process's CPU per request (the
- * API and autocannon, as in bench/booking.ts) and PostgreSQL's (every local `postgres` process, read
- * from /proc: Linux and a local server only).
+ * API and autocannon, as in bench/booking.ts) and PostgreSQL's (the backends of that database, read
+ * from /proc: Linux and a local server only; other databases on the server do not count).
  *   DATABASE_URL=… PROFILE_STATE=/tmp/state.json npx tsx bench/profile.ts visits   # once, to load it
  *   PROFILE_STATE=/tmp/state.json npx tsx bench/cpu-split.ts
  */
@@ -17,10 +17,12 @@ if (!statePath) throw new Error('PROFILE_STATE=<file> names the database bench/p
 const state = JSON.parse(readFileSync(statePath, 'utf8')) as { url: string; token: string; siteId: string }
 const seconds = Number(process.env.BENCH_SECONDS ?? 5)
 
-/** CPU seconds so far of every process named postgres (utime + stime, in clock ticks of 10 ms). */
+/** The pids of the backends connected to the database, once the warm-up has opened the pool's connections. */
+let backends: string[] = []
+/** CPU so far of those backends (utime + stime, in clock ticks of 10 ms). */
 function postgresTicks(): number {
   let ticks = 0
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  for (const pid of backends) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
       if (!stat.includes('(postgres)')) continue
@@ -44,7 +46,10 @@ try {
     'GET /v1/availability site-month': `${base}/v1/availability?siteId=${state.siteId}&from=2028-03-01&to=2028-04-01&durationMinutes=90`,
   }
   for (const [name, url] of Object.entries(targets)) {
-    await autocannon({ url, headers, connections: 4, duration: 2 })
+    // With as many clients as measured, so that every connection the pool will use is open.
+    await autocannon({ url, headers, connections: 20, duration: 2 })
+    const { rows } = await database.pool!.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()')
+    backends = rows.map((r) => String(r.pid))
     const ticks = postgresTicks()
     const cpu = process.cpuUsage()
     const result = await autocannon({ url, headers, connections: 20, duration: seconds })

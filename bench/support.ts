@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector'
 import { dirname } from 'node:path'
 import autocannon from 'autocannon'
@@ -183,18 +183,10 @@ export async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: st
   }
 }
 
-/** CPU seconds so far of every process named postgres (utime + stime, in clock ticks of 10 ms). */
-export function postgresTicks(): number {
-  let ticks = 0
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) ticks += ticksOf(Number(pid), true)
-  return ticks
-}
-
-/** CPU so far (clock ticks) of one process, 0 when it is gone or (with `postgresOnly`) not a postgres. */
-function ticksOf(pid: number, postgresOnly = false): number {
+/** CPU so far (clock ticks) of one process, 0 when it is gone. */
+function ticksOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    if (postgresOnly && !stat.includes('(postgres)')) return 0
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return Number(fields[11]) + Number(fields[12])
   } catch {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite'
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
 import { toSnakeCase } from 'drizzle-orm/casing'
-import type { PgDatabase, PgDialect, PgQueryResultHKT, PgSession, PgTable } from 'drizzle-orm/pg-core'
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
 import * as schema from './schema.js'
 
@@ -156,18 +156,31 @@ export async function rawRows<T>(db: Queryable, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows
 }
 
+// Each text's statement name, for the life of the process (a pooled connection prepares a name on its
+// first use and keeps it while it lives). Bounded: a text made from values by mistake runs unnamed
+// once the bound is reached instead of filling every connection with statements.
+const statementNames = new Map<string, string>()
+const MAX_STATEMENT_NAMES = 64
+
 /**
- * rawRows as a named statement: on PostgreSQL parsed and planned once per connection, then only bound
- * and run (from the sixth run on with the generic plan, when that costs no more than planning anew).
- * Only for a statement whose text is the same every time (lists as one array parameter) and whose
- * plan does not depend on its values; `name` is the statement's for the life of each connection.
- * PGlite runs it as rawRows does.
+ * rawRows as a named (prepared) statement on PostgreSQL: the server parses and plans the text once per
+ * connection, and after five executions keeps a generic plan when it costs no more than the custom
+ * ones, which spares a busy read's planning (a good part of its cost) on every later request. The
+ * name is per text (`name` and a number: variants of a statement differ in their text), so it never
+ * stands for two texts. On PGlite, which drizzle sends no name, it runs as rawRows does. Only for texts
+ * from a fixed set, every value a parameter; works on the database or an open transaction alike.
  */
-export async function namedRows<T>(db: Queryable, name: string, query: SQL): Promise<T[]> {
-  // drizzle's execute() has no name to give; its session's prepareQuery (the one select().prepare(name) uses) has.
-  const { dialect, _ } = db as unknown as { dialect: PgDialect; _: { session: PgSession } }
-  const prepared = _.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false)
-  return ((await prepared.execute()) as { rows: T[] }).rows
+export async function preparedRows<T>(db: Queryable, name: string, query: SQL): Promise<T[]> {
+  // A transaction has its database's dialect and a session on its own connection.
+  const { dialect, session } = db as unknown as { dialect: PgDialect; session: Db['_']['session'] }
+  const compiled = dialect.sqlToQuery(query)
+  let statement = statementNames.get(compiled.sql)
+  if (statement === undefined && statementNames.size < MAX_STATEMENT_NAMES) {
+    statement = `${name}_${statementNames.size}`
+    statementNames.set(compiled.sql, statement)
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the result type differs per driver; both have `rows`
+  return ((await session.prepareQuery(compiled, undefined, statement, false).execute()) as unknown as { rows: T[] }).rows
 }
 
 /** Strings as one text[] parameter, each quoted (an array literal). */

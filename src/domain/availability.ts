@@ -4,7 +4,7 @@
  * the window's reservations and absences once, so a month is computed in memory, not per slot.
  */
 import { holidayOn, type HolidayCode } from './belgian-holidays.js'
-import type { BookingRules, Slot } from './booking-rules.js'
+import type { BookingRules } from './booking-rules.js'
 import { checkDateRanges, dateOfDay, lastLocalDay, localDay, weekMinutes, withinWeekMinutes, type WeekMinutes, type WeeklyHours } from './opening-hours.js'
 import { floatingToInstant, instantToLocal, localToInstant } from './recurrence.js'
 import type { StaggeredVisit } from './stagger.js'
@@ -24,37 +24,51 @@ export interface Span {
  * each other; merging makes them disjoint.
  */
 export class BusyCalendar {
-  private readonly spans: Span[]
+  // The merged spans' starts and ends, in order (no object per span).
+  private readonly starts: Float64Array
+  private readonly ends: Float64Array
   /** The first span ending after the last start asked about. */
   private cursor = 0
   private lastStart = -Infinity
 
-  constructor(spans: Iterable<Span>) {
-    const sorted = [...spans].filter((s) => s.end > s.start).sort((a, b) => a.start - b.start)
-    const merged: Span[] = []
+  /** How many merged spans there are. */
+  private readonly count: number
+
+  constructor(spans: readonly Span[]) {
+    // Spans mostly come in order (by resource and start, as the index reads them): copied and sorted only when not.
+    let ordered = true
+    for (let i = 0; i < spans.length && ordered; i++) ordered = spans[i]!.end > spans[i]!.start && (i === 0 || spans[i - 1]!.start <= spans[i]!.start)
+    const sorted = ordered ? spans : spans.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start)
+    const starts = new Float64Array(sorted.length)
+    const ends = new Float64Array(sorted.length)
+    let n = 0
     for (const span of sorted) {
-      const last = merged[merged.length - 1]
-      if (last && span.start <= last.end) last.end = Math.max(last.end, span.end)
-      else merged.push({ ...span })
+      if (n > 0 && span.start <= ends[n - 1]!) ends[n - 1] = Math.max(ends[n - 1]!, span.end)
+      else {
+        starts[n] = span.start
+        ends[n++] = span.end
+      }
     }
-    this.spans = merged
+    this.starts = starts
+    this.ends = ends
+    this.count = n
   }
 
   overlaps(start: number, end: number): boolean {
     if (start < this.lastStart) this.cursor = this.firstEndingAfter(start)
     this.lastStart = start
     // Disjoint and sorted spans have sorted ends too: those ending by `start` are behind us for good.
-    while (this.cursor < this.spans.length && this.spans[this.cursor]!.end <= start) this.cursor++
-    const candidate = this.spans[this.cursor]
-    return candidate !== undefined && candidate.start < end
+    const { ends, count } = this
+    while (this.cursor < count && ends[this.cursor]! <= start) this.cursor++
+    return this.cursor < count && this.starts[this.cursor]! < end
   }
 
   private firstEndingAfter(start: number): number {
     let lo = 0
-    let hi = this.spans.length
+    let hi = this.count
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (this.spans[mid]!.end > start) hi = mid
+      if (this.ends[mid]! > start) hi = mid
       else lo = mid + 1
     }
     return lo
@@ -71,7 +85,10 @@ export interface AvailabilityInput {
   to: Date
   /** Starts lie on this grid of the local clock, from midnight. */
   stepMinutes: number
-  /** The staggered visit for a start (what would be reserved). */
+  /**
+   * The staggered visit for a start (what would be reserved): the same minutes around every start, as
+   * computeStagger's are. Spans are reckoned from the first plan; whole plans are made for listed slots only.
+   */
   plan: (start: Date) => StaggeredVisit
   /** Candidate rooms with their reservations per place (1..capacity); null when no room is used (outside visit). */
   rooms: { id: string; capacity: number; busy: (Span & { place: number })[] }[] | null
@@ -117,19 +134,20 @@ function datesBetween(first: string, last: string): string[] {
  * counsellor's working hours). It spares the full rules for most of the night; made once per call.
  */
 function startGrid(weeks: WeekMinutes[], stepMinutes: number): boolean[][] {
-  return [0, 1, 2, 3, 4, 5, 6].map((weekday) => {
-    const grid: boolean[] = []
-    for (let minute = 0; minute < 1440; minute += stepMinutes) {
-      grid.push(
-        weeks.some((week) => {
-          const intervals = week[weekday]!
-          for (let i = 0; i < intervals.length; i += 2) if (intervals[i]! <= minute && minute < intervals[i + 1]!) return true
-          return false
-        }),
-      )
+  const inHours = (weekday: number, minute: number) => {
+    for (const week of weeks) {
+      const intervals = week[weekday]!
+      for (let i = 0; i < intervals.length; i += 2) if (intervals[i]! <= minute && minute < intervals[i + 1]!) return true
     }
-    return grid
-  })
+    return false
+  }
+  const grid: boolean[][] = []
+  for (let weekday = 0; weekday < 7; weekday++) {
+    const starts: boolean[] = []
+    for (let minute = 0; minute < 1440; minute += stepMinutes) starts.push(inHours(weekday, minute))
+    grid.push(starts)
+  }
+  return grid
 }
 
 // A caller asks period after period with the same rules: each week's key is made once.
@@ -146,7 +164,12 @@ function hoursKey(hours: WeeklyHours): string {
  * public holiday) and whether the case's dates (planned end, suspensions, the agreement's validity)
  * allow a contact that day. Days are counted since 1970-01-01 in the zone.
  */
-function siteAndCaseRules(rules: BookingRules, openingHours: WeekMinutes | undefined, zone: Zone, visitsCounted: number): (slot: Slot) => boolean {
+function siteAndCaseRules(
+  rules: BookingRules,
+  openingHours: WeekMinutes | undefined,
+  zone: Zone,
+  visitsCounted: number,
+): (start: number, spanStart: number, spanEnd: number) => boolean {
   const { agreement, site } = rules
   if (agreement && (!agreement.kinds.includes(rules.kind) || (agreement.maxVisits !== null && visitsCounted >= agreement.maxVisits))) return () => false
   if (site) checkDateRanges(site.closures)
@@ -173,15 +196,25 @@ function siteAndCaseRules(rules: BookingRules, openingHours: WeekMinutes | undef
     }
     return answer
   }
-  return (slot) => {
-    if (!caseAllows(localDay(slot.start.getTime(), zone))) return false
+  return (start, spanStart, spanEnd) => {
+    if (!caseAllows(localDay(start, zone))) return false
     if (!site) return true
-    const spanStart = slot.spanStart.getTime()
-    const spanEnd = slot.spanEnd.getTime()
     const last = lastLocalDay(spanStart, spanEnd, zone)
     for (let day = localDay(spanStart, zone); day <= last; day++) if (siteClosedOn(day)) return false
     return withinWeekMinutes(openingHours!, zone, spanStart, spanEnd)
   }
+}
+
+/** The first place (0-based) free for the whole span, or -1. */
+function freePlace(places: BusyCalendar[], spanStart: number, spanEnd: number): number {
+  for (let i = 0; i < places.length; i++) if (!places[i]!.overlaps(spanStart, spanEnd)) return i
+  return -1
+}
+
+function sameIds(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /**
@@ -219,8 +252,8 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
       weeks.set(key, (week = weekOf.length))
       weekOf.push(weekMinutes(c.workingHours))
     }
-    const busy: Span[] = input.counsellorBusy.get(c.id)?.slice() ?? []
-    for (const a of c.absences) busy.push({ start: a.from.getTime(), end: a.until.getTime() })
+    const reserved = input.counsellorBusy.get(c.id) ?? []
+    const busy = c.absences.length === 0 ? reserved : [...reserved, ...c.absences.map((a) => ({ start: a.from.getTime(), end: a.until.getTime() }))]
     return { id: c.id, week, busy: new BusyCalendar(busy) }
   })
   // 'HH:mm' strings compare as their minutes do: the grid is read from the parsed hours.
@@ -240,6 +273,11 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
   const after = input.after && { start: input.after.start.getTime(), roomId: input.after.roomId }
   const slots: FreeSlot[] = []
   let lastStart = -Infinity
+  // A start's span is [start - lead, start + tail), from the first plan.
+  let lead = NaN
+  let tail = NaN
+  // The counsellors listed for the start before: a list of the same ids is shared (written once).
+  let lastFree: string[] = []
   const lastDate = instantToLocal(new Date(Math.max(from, to - 1)), timeZone).slice(0, 10)
 
   for (const date of datesBetween(firstDate, lastDate)) {
@@ -257,20 +295,25 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
       lastStart = at
       if (after && at < after.start) continue
 
-      const planned = input.plan(new Date(at))
-      if (!allows(planned)) continue
-      const spanStart = planned.spanStart.getTime()
-      const spanEnd = planned.spanEnd.getTime()
+      if (Number.isNaN(lead)) {
+        const first = input.plan(new Date(at))
+        lead = at - first.spanStart.getTime()
+        tail = first.spanEnd.getTime() - at
+      }
+      const spanStart = at - lead
+      const spanEnd = at + tail
+      if (!allows(at, spanStart, spanEnd)) continue
       if (partyBusy.overlaps(spanStart, spanEnd)) continue
-      // Rooms first: a few places to look at, where the counsellors are many.
-      const options: { roomId: string | null; place: number | null }[] = []
-      if (roomOrder === null) options.push({ roomId: null, place: null })
+      // Rooms first: a few places to look at, where the counsellors are many (and most starts of a
+      // busy day have none free, so nothing is made for them).
+      let options: { roomId: string | null; place: number | null }[] | null = null
+      if (roomOrder === null) options = [{ roomId: null, place: null }]
       else
         for (const room of roomOrder) {
-          const index = room.places.findIndex((place) => !place.overlaps(spanStart, spanEnd))
-          if (index !== -1) options.push({ roomId: room.id, place: index + 1 })
+          const index = freePlace(room.places, spanStart, spanEnd)
+          if (index !== -1) (options ??= []).push({ roomId: room.id, place: index + 1 })
         }
-      if (options.length === 0) continue
+      if (options === null) continue
       const free: string[] = []
       for (const c of counsellors) {
         if (c.busy.overlaps(spanStart, spanEnd)) continue
@@ -281,11 +324,14 @@ export function findFreeSlots(input: AvailabilityInput): { slots: FreeSlot[]; mo
         if (onDuty[c.week] === 1) free.push(c.id)
       }
       if (free.length === 0) continue
+      if (!sameIds(free, lastFree)) lastFree = free
 
+      let planned: StaggeredVisit | undefined
       for (const option of options) {
         if (after && at === after.start && (after.roomId === null || option.roomId === null || option.roomId <= after.roomId)) continue
         if (slots.length === input.limit) return { slots, more: true }
-        slots.push({ ...planned, ...option, counsellorIds: free })
+        planned ??= input.plan(new Date(at))
+        slots.push({ ...planned, ...option, counsellorIds: lastFree })
       }
     }
   }

@@ -3,9 +3,13 @@
  * counsellors Mon–Fri 09:00–20:00 and Sat 09:00–18:00. Centre staggering: 15 minutes either side.
  */
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
+import { sql } from 'drizzle-orm'
 import t from 'tap'
+import { rawRows } from '../../src/db/client.js'
+import type { Actor } from '../../src/domain/actor.js'
+import { findAvailability } from '../../src/modules/scheduling/availability-service.js'
 import { AvailabilityPage } from '../../src/modules/scheduling/schemas.js'
-import { buildTestApp, call, tokenFor } from '../helpers/app.js'
+import { buildTestApp, call, onPostgres, tokenFor } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 import { scheduling } from './fixtures.js'
 
@@ -335,4 +339,17 @@ t.test('pages of any size list the same slots: the periods and the reads around 
     } while (cursor)
     t.same(paged, whole, `pages of ${limit}`)
   }
+})
+
+t.test('on PostgreSQL the two reads of a search are named statements', { skip: onPostgres ? false : 'PGlite runs them unnamed' }, async (t) => {
+  const actor: Actor = { tokenId: null, role: 'admin', centreId: centre.centreId, courtId: null, counsellorId: null, requestId: null }
+  const q = { siteId, from: '2027-03-08', to: '2027-03-09', durationMinutes: 90, kind: 'supervised_visit', stepMinutes: 15, limit: 50 } as const
+  // In a transaction: one connection, whose prepared statements it can list.
+  const names = await database.db.transaction(async (tx) => {
+    t.ok((await findAvailability(tx, actor, q)).items.length > 0)
+    const rows = await rawRows<{ name: string }>(tx, sql`select name from pg_prepared_statements where name !~ '^token_' order by name`)
+    return rows.map((r) => r.name)
+  })
+  // Earlier tests may have prepared other variants of the facts (a room, a counsellor, an outside visit) here.
+  t.same(new Set(names.map((name) => name.replace(/_\d+$/, ''))), new Set(['availability_facts', 'busy_around']))
 })

@@ -103,11 +103,11 @@ function busyOf(busy: BusySpans, ids: string[], kinds: ResourceKind[], roomRows:
   const counsellorBusy = new Map<string, Span[]>()
   const roomBusy = new Map<string, (Span & { place: number })[]>()
   const partyBusy: Span[] = []
-  const { reservations } = busy
+  const { base, reservations } = busy
   for (let i = 0; i < reservations.length; i += 4) {
     const n = reservations[i]! - 1
-    const start = reservations[i + 2]!
-    const end = reservations[i + 3]!
+    const start = base + reservations[i + 2]!
+    const end = base + reservations[i + 3]!
     if (kinds[n] === 'room') push(roomBusy, ids[n]!, { start, end, place: reservations[i + 1]! })
     else if (kinds[n] === 'counsellor') push(counsellorBusy, ids[n]!, { start, end })
     else partyBusy.push({ start, end })
@@ -170,7 +170,11 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
     const busy = await busyAround(db, { ids, kinds, counsellorIds }, lo, hi)
     const absences = []
     for (let i = 0; i < busy.absences.length; i += 3)
-      absences.push({ counsellorId: counsellorIds[busy.absences[i]! - 1]!, startsAt: new Date(busy.absences[i + 1]!), endsAt: new Date(busy.absences[i + 2]!) })
+      absences.push({
+        counsellorId: counsellorIds[busy.absences[i]! - 1]!,
+        startsAt: new Date(busy.base + busy.absences[i + 1]!),
+        endsAt: new Date(busy.base + busy.absences[i + 2]!),
+      })
     const rules = bookingRules({ kind: q.kind, site, settings, counsellors: counsellorRows, absences, caseRules })
     const page = findFreeSlots({
       rules,
@@ -188,18 +192,27 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
     periodFrom = periodTo
   }
   const last = slots[slots.length - 1]
+  // The slots of one start (one per room) share its plan's instants: each is written once.
+  let shared: FreeSlot | undefined
+  let [start, end, spanStart, spanEnd] = ['', '', '', '']
+  let arrivals: { partyId: string; arriveAt: string; leaveAt: string }[] = []
   return {
-    items: slots.map((s) => ({
-      start: formatInstant(s.start, zone),
-      end: formatInstant(s.end, zone),
-      spanStart: formatInstant(s.spanStart, zone),
-      spanEnd: formatInstant(s.spanEnd, zone),
-      roomId: s.roomId,
-      counsellorIds: s.counsellorIds,
-      ...(q.caseId && {
-        arrivals: s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) })),
-      }),
-    })),
+    items: slots.map((s) => {
+      if (s.start !== shared?.start) {
+        shared = s
+        start = formatInstant(s.start, zone)
+        end = formatInstant(s.end, zone)
+        spanStart = formatInstant(s.spanStart, zone)
+        spanEnd = formatInstant(s.spanEnd, zone)
+        if (q.caseId)
+          arrivals = s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) }))
+      }
+      // Literal objects of one shape each (a spread of a maybe-absent part costs V8 a slow copy per slot).
+      const { roomId, counsellorIds } = s
+      return q.caseId
+        ? { start, end, spanStart, spanEnd, roomId, counsellorIds, arrivals }
+        : { start, end, spanStart, spanEnd, roomId, counsellorIds, arrivals: undefined }
+    }),
     nextCursor: more && last ? cursorOf(last.start, last.roomId) : null,
     timeZone: zone,
     stepMinutes: q.stepMinutes,
@@ -216,12 +229,19 @@ type AvailabilityPage = Awaited<ReturnType<typeof findAvailability>>
  */
 export function availabilityPageJson(page: AvailabilityPage): string {
   const lists = new Map<string[], string>()
+  // Slots of one start (one per room) have the same four instants: written once.
+  let last: AvailabilityPage['items'][number] | undefined
+  let head = ''
   const items = page.items.map((item) => {
     let ids = lists.get(item.counsellorIds)
     if (ids === undefined) lists.set(item.counsellorIds, (ids = JSON.stringify(item.counsellorIds)))
-    const { counsellorIds: _listed, arrivals, ...times } = item as typeof item & { arrivals?: unknown }
-    const head = JSON.stringify(times)
-    return `${head.slice(0, -1)},"counsellorIds":${ids}${arrivals === undefined ? '' : `,"arrivals":${JSON.stringify(arrivals)}`}}`
+    if (!last || item.start !== last.start || item.end !== last.end || item.spanStart !== last.spanStart || item.spanEnd !== last.spanEnd) {
+      const { start, end, spanStart, spanEnd } = item
+      head = JSON.stringify({ start, end, spanStart, spanEnd }).slice(0, -1)
+    }
+    last = item
+    const { arrivals } = item
+    return `${head},"roomId":${JSON.stringify(item.roomId)},"counsellorIds":${ids}${arrivals === undefined ? '' : `,"arrivals":${JSON.stringify(arrivals)}`}}`
   })
   return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)},"timeZone":${JSON.stringify(page.timeZone)},"stepMinutes":${page.stepMinutes}}`
 }

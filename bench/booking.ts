@@ -2,13 +2,15 @@ import { Agent, request as httpRequest } from 'node:http'
 import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
+import { hashSecret } from '../src/modules/tokens/service.js'
 import { createCase } from '../test/helpers/cases.js'
 import { ALL_WEEK, backendMs, fixed, freshPostgres, load, loadVisits, loop, report, startProfile, type Figures } from './support.js'
 
 /**
  * Booking and calendar reads on real PostgreSQL, each against a floor measured in the same run:
  *   1. POST /v1/cases/{id}/series (weekly, COUNT=10, no conflicts) vs the same series, visits and
- *      reservations written with raw INSERTs through pg, one transaction per series;
+ *      reservations written with raw INSERTs through pg, one transaction per series, and vs the HTTP
+ *      floor: those INSERTs behind a bare fastify route that also looks up the token and locks the case;
  *   2. with 100 000 visits loaded: GET /v1/visits for one site-week vs the same SELECT through pg,
  *      and GET /v1/availability for one site-month.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:booking
@@ -41,13 +43,17 @@ try {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
   const post = async (url: string, body: unknown): Promise<{ status: number; json: any }> => {
     if (CLIENT === 'fetch') {
-      const response = await fetch(`${base}${url}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const response = await fetch(url.startsWith('http') ? url : `${base}${url}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
       return { status: response.status, json: await response.json() }
     }
     const payload = JSON.stringify(body)
     return new Promise((resolve, reject) => {
       const request = httpRequest(
-        `${base}${url}`,
+        url.startsWith('http') ? url : `${base}${url}`,
         { method: 'POST', agent, headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
         (response) => {
           const chunks: Buffer[] = []
@@ -110,6 +116,7 @@ try {
 
   log(`[${elapsed()}] booking ${SERIES} series over HTTP, ${CONCURRENCY} concurrent`)
   let visitsBooked = 0
+  const answers = new Map<string, string>()
   // CPU per series of this process (the API and the bench's HTTP client) and of the database's backends
   // (/proc, local server): steadier than series/s on a busy machine.
   const cpuOf = async <T>(work: () => Promise<T>): Promise<T & { nodeMs: number; postgresMs: number }> => {
@@ -126,6 +133,7 @@ try {
     fixed('POST /v1/cases/{id}/series', CONCURRENCY, SERIES, async (i) => {
       const { status, json } = await post(`/v1/cases/${caseIds[i]}/series`, seriesBody(i))
       visitsBooked += status === 201 ? json.visits.length : 0
+      answers.set(caseIds[i]!, JSON.stringify(json))
       return status === 201 && json.visits.length === OCCURRENCES
     }),
   )
@@ -139,10 +147,13 @@ try {
       (select jsonb_agg(to_jsonb(r)) from reservations r join visits v on v.id = r.visit_id where v.series_id = s.id) as reservations
     from series s`)
   const reservationsWritten = written.reduce((n, s) => n + s.reservations.length, 0)
-  await pool.query('delete from reservations where visit_id in (select id from visits where series_id is not null)')
-  await pool.query('delete from visits where series_id is not null')
-  await pool.query('delete from series')
-  await pool.query('vacuum analyze reservations, visits, series')
+  const clearSeries = async () => {
+    await pool.query('delete from reservations where visit_id in (select id from visits where series_id is not null)')
+    await pool.query('delete from visits where series_id is not null')
+    await pool.query('delete from series')
+    await pool.query('vacuum analyze reservations, visits, series')
+  }
+  await clearSeries()
   log(`[${elapsed()}] floor: inserting the same ${written.length} series, ${visitsBooked} visits and ${reservationsWritten} reservations with raw SQL`)
   const raw = await cpuOf(() =>
     fixed('raw INSERT via pg, 1 tx/series', CONCURRENCY, written.length, async (i) => {
@@ -167,12 +178,57 @@ try {
   const [{ n: visitsAgain }] = (await pool.query<{ n: number }>('select count(*)::int as n from visits where series_id is not null')).rows as [{ n: number }]
   if (visitsAgain !== visitsBooked) throw new Error(`floor wrote ${visitsAgain} visits, the API ${visitsBooked}`)
 
+  // The HTTP floor: the least an HTTP API can do to book a series. Per request it looks up the bearer
+  // token, locks the case row, writes the same rows with the same raw INSERTs, commits and answers the
+  // API's own answer (made beforehand). No validation, rules, overlap read, audit or logging: what is
+  // left between this and the API is the API's own work, the rest is HTTP, a token and a lock.
+  await clearSeries()
+  log(`[${elapsed()}] HTTP floor: the same rows again through a bare fastify route (token, case lock, raw INSERTs)`)
+  const seriesFloor = Fastify()
+  seriesFloor.post<{ Params: { i: string } }>('/:i', async (request, reply) => {
+    const i = Number(request.params.i)
+    const caseId = (written[i]!.series as { case_id: string }).case_id
+    const token = await pool.query('select * from api_tokens where secret_hash = $1 and revoked_at is null', [
+      hashSecret(request.headers.authorization!.slice('Bearer '.length)),
+    ])
+    if (token.rowCount !== 1) throw new Error('token not found')
+    const client = await pool.connect()
+    try {
+      await client.query('begin')
+      await client.query('select * from cases where id = $1 and centre_id = $2 for update', [caseId, token.rows[0].centre_id])
+      await client.query('insert into series select * from jsonb_populate_record(null::series, $1)', [written[i]!.series])
+      await client.query('insert into visits select * from jsonb_populate_recordset(null::visits, $1)', [JSON.stringify(written[i]!.visits)])
+      await client.query('insert into reservations select * from jsonb_populate_recordset(null::reservations, $1)', [JSON.stringify(written[i]!.reservations)])
+      await client.query('commit')
+    } catch (error) {
+      await client.query('rollback')
+      throw error
+    } finally {
+      client.release()
+    }
+    return reply.code(201).type('application/json').send(answers.get(caseId))
+  })
+  const seriesFloorUrl = await seriesFloor.listen({ port: 0, host: '127.0.0.1' })
+  const httpFloor = await cpuOf(() =>
+    fixed('fastify + token + case lock + raw INSERT', CONCURRENCY, written.length, async (i) => {
+      const { status } = await post(`${seriesFloorUrl}/${i}`, {})
+      return status === 201
+    }),
+  )
+  await seriesFloor.close()
+  const [{ n: visitsThrice }] = (await pool.query<{ n: number }>('select count(*)::int as n from visits where series_id is not null')).rows as [{ n: number }]
+  if (visitsThrice !== visitsBooked) throw new Error(`HTTP floor wrote ${visitsThrice} visits, the API ${visitsBooked}`)
+
   // ── Figures of part 1 ────────────────────────────────────────────────────────────────────────
   console.log(`\nPostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}, Node ${process.version}, ${CONCURRENCY} concurrent clients`)
   report(
     `1. Series bookings: ${SERIES} weekly series × ${OCCURRENCES} visits (req/s = series/s; p50/p99 per series)`,
-    [http, raw],
-    [['API vs raw INSERT floor', http.name, raw.name]],
+    [http, raw, httpFloor],
+    [
+      ['API vs raw INSERT floor', http.name, raw.name],
+      ['API vs HTTP floor (fastify + token + case lock + raw INSERT)', http.name, httpFloor.name],
+      ['HTTP floor vs raw INSERT floor', httpFloor.name, raw.name],
+    ],
   )
   console.log(
     `   API:   ${(SERIES / http.seconds).toFixed(1)} series/s, ${(visitsBooked / http.seconds).toFixed(0)} visits/s (${visitsBooked} visits in ${http.seconds.toFixed(2)} s); ` +
@@ -181,6 +237,10 @@ try {
   console.log(
     `   floor: ${(written.length / raw.seconds).toFixed(1)} series/s, ${(visitsAgain / raw.seconds).toFixed(0)} visits/s (${visitsAgain} visits + ${reservationsWritten} reservations in ${raw.seconds.toFixed(2)} s); ` +
       `CPU per series: bench process ${raw.nodeMs.toFixed(2)} ms, postgres ${raw.postgresMs.toFixed(2)} ms`,
+  )
+  console.log(
+    `   HTTP floor: ${(written.length / httpFloor.seconds).toFixed(1)} series/s; ` +
+      `CPU per series: bench process (the bare route and the bench's ${CLIENT} client) ${httpFloor.nodeMs.toFixed(2)} ms, postgres ${httpFloor.postgresMs.toFixed(2)} ms`,
   )
   if (READS) {
     // ── 2. 100 000 visits, then the calendar reads ─────────────────────────────────────────────────

@@ -196,9 +196,8 @@ export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
  * keyed by property as drizzle's inserts are; a property a row leaves out takes the column's default when
  * that is a value or made in JS (a uuidv7 id), and columns no row names take their defaults in the table. Values go as
  * JSON (a Date as its ISO text, jsonb as itself), a custom type (a tstzrange) as its driver text.
- * `where` (a condition on nothing but other CTEs of the statement) writes the rows only when it holds.
  */
-export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[], where?: SQL): SQL {
+export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[]): SQL {
   // A column with a default made in JS (a uuidv7 id) gets it here, as drizzle's insert would.
   const named = writersOf(table).filter(({ key, defaultFn }) => defaultFn || rows.some((row) => key in row))
   const json = rows.map((row) => {
@@ -207,8 +206,7 @@ export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferI
     return out
   })
   const list = sql.raw(named.map(({ name }) => `"${name}"`).join(', '))
-  const rowsJson = sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(json)}::json)`
-  return where ? sql`${rowsJson} where ${where}` : rowsJson
+  return sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(json)}::json)`
 }
 
 interface ColumnWriter {

@@ -145,7 +145,8 @@ t.test('occurrences of one request that overlap each other: the later one is ski
 
 t.test('a series meeting existing reservations: a free place of the room is taken, a busy counsellor skips its date', async (t) => {
   // The series is first written on the assumption that nothing is in the way; these are the cases
-  // where the same statement finds reservations, writes nothing, and the series is judged again.
+  // where the exclusion constraint refuses that write, which is rolled back to a savepoint, and the
+  // series is judged again with the reservations in its way.
   const { app, database, centre } = await testCentre(t)
   const [a, b] = [await createCase(database, centre), await createCase(database, centre)]
   const room = await call(app, {
@@ -201,4 +202,17 @@ t.test('a series meeting existing reservations: a free place of the room is take
   t.same(skipping.json.skipped[0].reasons.length, 1)
   const [{ n }] = (await rawRows<{ n: number }>(database.db, sql`select count(*)::int as n from visits where case_id = ${a.caseId}`)) as [{ n: number }]
   t.equal(n, 5, 'each series written once')
+  const audited = await rawRows<{ action: string; n: number }>(
+    database.db,
+    sql`select action, count(*)::int as n from audit_events
+      where centre_id = ${centre.centreId} and action in ('series.created', 'visit.booked') group by action order by action`,
+  )
+  t.same(
+    audited,
+    [
+      { action: 'series.created', n: 2 },
+      { action: 'visit.booked', n: 7 },
+    ],
+    'the refused first writes left no audit entry',
+  )
 })

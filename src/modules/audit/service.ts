@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import { auditEvents } from '../../db/schema.js'
 import { insertRows, type Queryable } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
@@ -27,7 +27,7 @@ export async function audit(tx: Queryable, actor: Actor, entries: AuditEntry | A
 }
 
 /** The insert audit() runs, for a caller that writes it as part of a larger statement (at least one entry). */
-export function auditInsert(actor: Actor, entries: AuditEntry[], where?: SQL) {
+export function auditInsert(actor: Actor, entries: AuditEntry[]) {
   return insertRows(
     auditEvents,
     entries.map((entry) => ({
@@ -40,7 +40,6 @@ export function auditInsert(actor: Actor, entries: AuditEntry[], where?: SQL) {
       courtId: entry.courtId ?? actor.courtId,
       requestId: actor.requestId,
     })),
-    where,
   )
 }
 

@@ -1,6 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
-import { insertRows, rawRows, textArray, uuidArray, type Tx } from '../../db/client.js'
+import { insertRows, preparedRows, rawRows, textArray, uuidArray, type Tx } from '../../db/client.js'
 import { reservations, series, visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
@@ -8,6 +8,7 @@ import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
+import { databaseErrorOf } from '../../http/errors.js'
 import { auditInsert, type AuditEntry } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
 import { releaseReservations } from '../visits/cancellation.js'
@@ -265,9 +266,9 @@ export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledA
 /**
  * Writes the series (when new), the visits, their reservations and the audit entries in one
  * statement (data-modifying CTEs; the foreign keys are checked at its end). The ids are made here,
- * so nothing needs to come back. The exclusion constraint is the final word on overlaps.
- * With `unlessOverlaps`, the same statement first reads the reservations overlapping those slots (the
- * read of overlapsOf) and writes only when there are none; it answers them (empty when it wrote).
+ * so nothing needs to come back. The exclusion constraint is the final word on overlaps. The text is
+ * the same for every booking of a shape (every value is a parameter, the rows as JSON), so it is a
+ * named statement: planned once per connection, a generic plan after five.
  */
 async function insertVisits(
   tx: Tx,
@@ -275,8 +276,7 @@ async function insertVisits(
   ctx: BookingContext,
   accepted: { planned: PlannedVisit; place: number | null }[],
   newSeries: typeof series.$inferInsert | null,
-  unlessOverlaps?: Slot[],
-): Promise<{ booked: BookedVisit[]; overlaps: OverlapRow[] }> {
+): Promise<BookedVisit[]> {
   const seriesId = newSeries?.id ?? null
   const booked: BookedVisit[] = accepted.map(({ planned }) => ({
     id: uuidv7(),
@@ -295,40 +295,57 @@ async function insertVisits(
     ...(newSeries ? [{ action: 'series.created', entityType: 'series', entityId: newSeries.id! }] : []),
     ...booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })),
   ]
-  const guarded = unlessOverlaps !== undefined && unlessOverlaps.length > 0
-  if (entries.length === 0) return { booked, overlaps: guarded ? await rawRows<OverlapRow>(tx, overlapRead(ctx, unlessOverlaps)) : [] }
-  const where = guarded ? sql`not exists (select 1 from busy)` : undefined
+  if (entries.length === 0) return booked
   const writes: SQL[] = [
-    ...(newSeries ? [insertRows(series, [newSeries], where)] : []),
+    ...(newSeries ? [insertRows(series, [newSeries])] : []),
     ...(booked.length > 0
       ? [
-          insertRows(visits, booked, where),
+          insertRows(visits, booked),
           reservationInsert(
             ctx,
             booked.map((visit, i) => ({ visit, place: accepted[i]!.place })),
-            where,
           ),
         ]
       : []),
   ]
-  const ctes = [...(guarded ? [sql`busy as (${overlapRead(ctx, unlessOverlaps)})`] : []), ...writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`)]
-  if (!guarded) {
-    await tx.execute(sql`with ${sql.join(ctes, sql`, `)} ${auditInsert(actor, entries)}`)
-    return { booked, overlaps: [] }
-  }
-  const overlaps = await rawRows<OverlapRow>(
-    tx,
-    sql`with ${sql.join(ctes, sql`, `)}, audit as (${auditInsert(actor, entries, where)}) select * from busy order by slot, resource_kind, place`,
-  )
-  return { booked, overlaps }
+  const ctes = writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`)
+  await preparedRows(tx, 'book_visits', ctes.length > 0 ? sql`with ${sql.join(ctes, sql`, `)} ${auditInsert(actor, entries)}` : auditInsert(actor, entries))
+  return booked
 }
+
+/**
+ * insertVisits of occurrences judged as if no reservation were in the way, or null (nothing written)
+ * when the exclusion constraint finds one. A savepoint keeps the transaction usable after that error.
+ * This spares a booking without conflicts a read of the reservations before its write: the constraint
+ * checks every row it inserts anyway, and the caller's locks (case, room, counsellors) mean no other
+ * booking can reserve those resources in between.
+ */
+async function insertVisitsUnlessReserved(
+  tx: Tx,
+  actor: Actor,
+  ctx: BookingContext,
+  accepted: { planned: PlannedVisit; place: number | null }[],
+  newSeries: typeof series.$inferInsert | null,
+): Promise<BookedVisit[] | null> {
+  if (accepted.length === 0) return insertVisits(tx, actor, ctx, accepted, newSeries)
+  await tx.execute(sql`savepoint unopposed_booking`)
+  try {
+    return await insertVisits(tx, actor, ctx, accepted, newSeries)
+  } catch (error) {
+    if (databaseErrorOf(error)?.code !== EXCLUSION_VIOLATION) throw error
+    await tx.execute(sql`rollback to savepoint unopposed_booking`)
+    return null
+  }
+}
+
+const EXCLUSION_VIOLATION = '23P01'
 
 /**
  * The insert of each visit's reservations: its room place, counsellors and the case's people for its
  * whole span. PostgreSQL makes the rows from one per visit and the list of resources (the same for
  * every visit), so Node does not write out each visit's five or so rows as JSON.
  */
-function reservationInsert(ctx: BookingContext, booked: { visit: Pick<VisitRow, 'id' | 'spanStart' | 'spanEnd'>; place: number | null }[], where?: SQL): SQL {
+function reservationInsert(ctx: BookingContext, booked: { visit: Pick<VisitRow, 'id' | 'spanStart' | 'spanEnd'>; place: number | null }[]): SQL {
   const resources: [ResourceKind, string][] = [
     ...(ctx.room ? [['room', ctx.room.id] as [ResourceKind, string]] : []),
     ...ctx.request.counsellorIds.map((id): [ResourceKind, string] => ['counsellor', id]),
@@ -340,23 +357,20 @@ function reservationInsert(ctx: BookingContext, booked: { visit: Pick<VisitRow, 
   return sql`insert into ${reservations} (resource_kind, resource_id, place, during, visit_id)
     select k.kind, k.id, case when k.kind = 'room' then v.place else 1 end, tstzrange(v.s, v.e), v.id
     from json_to_recordset(${spans}::json) as v(id uuid, place int, s timestamptz, e timestamptz),
-      unnest(${textArray(resources.map(([kind]) => kind))}, ${uuidArray(resources.map(([, id]) => id))}) as k(kind, id)
-    ${where ? sql`where ${where}` : sql``}`
+      unnest(${textArray(resources.map(([kind]) => kind))}, ${uuidArray(resources.map(([, id]) => id))}) as k(kind, id)`
 }
 
 /**
- * Books the occurrences in order, each judged by the calendar rules, the existing reservations (read
- * once for all of them) and the occurrences accepted before it in this request; the accepted ones are
- * then written in a few statements. The caller's locks (case, room, counsellors) keep the reservations
- * read here current until commit; should the exclusion constraint still object, the whole request is
- * a 409 and nothing is written.
+ * Books the occurrences in order, each judged by the calendar rules, the existing reservations and
+ * the occurrences accepted before it in this request; the accepted ones are then written in one
+ * statement. The caller's locks (case, room, counsellors) keep the reservations current until commit;
+ * should the exclusion constraint still object, the whole request is a 409 and nothing is written.
  * `reject`: any unbookable occurrence makes the whole request a 409 listing every conflict.
  *
- * When the rules leave something to book, the write goes first, in one statement with the read of the
- * reservations, and takes effect only when that read finds none: the judgement assumed none, so it
- * stands. That statement's snapshot is taken after the room and counsellor locks were granted, as the
- * read's own would be. Otherwise (or when the read finds some) nothing was written: the occurrences
- * are judged again with what it read, and written by a statement of their own.
+ * When the rules leave something to book, it is written at once, as if no reservation were in the
+ * way (room place 1), and the exclusion constraint judges that (insertVisitsUnlessReserved). Only when
+ * it finds a reservation in the way are the reservations read, the occurrences judged again with them
+ * and written by a statement of their own (a room place other than 1, a skipped date, a 409).
  */
 export async function bookOccurrences(
   tx: Tx,
@@ -366,16 +380,14 @@ export async function bookOccurrences(
   options: { onConflict: 'reject' | 'skip'; dryRun: boolean; series: typeof series.$inferInsert | null },
 ) {
   const plans = starts.map((start) => planVisit(ctx, start))
-  let overlaps: Overlaps[] | undefined
   if (!options.dryRun) {
     const unopposed = judgeOccurrences(ctx, plans, null)
     if (unopposed.skipped.length === 0 || options.onConflict === 'skip') {
-      const written = await insertVisits(tx, actor, ctx, unopposed.accepted, options.series, plans)
-      if (written.overlaps.length === 0) return { booked: written.booked, skipped: unopposed.skipped }
-      overlaps = judgeAllOverlaps(ctx, plans, written.overlaps)
+      const booked = await insertVisitsUnlessReserved(tx, actor, ctx, unopposed.accepted, options.series)
+      if (booked) return { booked, skipped: unopposed.skipped }
     }
   }
-  overlaps ??= await overlapsOf(tx, ctx, plans)
+  const overlaps = await overlapsOf(tx, ctx, plans)
   const { accepted, skipped } = judgeOccurrences(ctx, plans, overlaps)
   if (options.onConflict === 'reject' && skipped.length > 0) {
     throw conflict(
@@ -389,7 +401,7 @@ export async function bookOccurrences(
     )
   }
   if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null })), skipped }
-  const { booked } = await insertVisits(tx, actor, ctx, accepted, options.series)
+  const booked = await insertVisits(tx, actor, ctx, accepted, options.series)
   return { booked, skipped }
 }
 

@@ -40,18 +40,8 @@ function requireSpan(spanStart: Date, spanEnd: Date): void {
   if (spanEnd < spanStart) throw new RangeError('spanEnd must not be before spanStart')
 }
 
-/** The instant's local wall time, as a Date whose UTC fields are the local fields. */
-function toLocal(instant: Date, zone: Zone): Date {
-  return new Date(instant.getTime() + zone.offset(instant.getTime()) * MINUTE_MS)
-}
-
 function dateOf(local: Date): string {
   return local.toISOString().slice(0, 10)
-}
-
-/** Minutes since local midnight, fractional when there are seconds. */
-function minuteOfDay(local: Date): number {
-  return (local.getTime() - Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate())) / MINUTE_MS
 }
 
 function parseClock(value: string, allowMidnightEnd: boolean): number {
@@ -77,35 +67,32 @@ function parseDate(value: string): string {
 export function localDatesOf(spanStart: Date, spanEnd: Date, timeZone: string): string[] {
   const zone = requireZone(timeZone)
   requireSpan(spanStart, spanEnd)
-  const lastInstant = spanEnd > spanStart ? new Date(spanEnd.getTime() - 1) : spanStart
-  const first = Date.parse(dateOf(toLocal(spanStart, zone)))
-  const last = Date.parse(dateOf(toLocal(lastInstant, zone)))
+  const last = lastLocalDay(spanStart.getTime(), spanEnd.getTime(), zone)
   const dates: string[] = []
-  for (let day = first; day <= last; day += DAY_MS) dates.push(dateOf(new Date(day)))
+  for (let day = localDay(spanStart.getTime(), zone); day <= last; day++) dates.push(dateOfDay(day))
   return dates
 }
 
 /**
  * True when the whole span, in the site's local time, lies inside one opening
  * interval of its local day. A span crossing midnight is never inside (a span
- * ending at exactly midnight ends at '24:00' of its day).
+ * ending at exactly midnight ends at '24:00' of its day). Throws on a bad interval
+ * of any day of the week.
  */
 export function withinWeeklyHours(hours: WeeklyHours, spanStart: Date, spanEnd: Date, timeZone: string): boolean {
   const zone = requireZone(timeZone)
   requireSpan(spanStart, spanEnd)
-  const [date, ...more] = localDatesOf(spanStart, spanEnd, timeZone)
-  if (more.length > 0) return false
-  const localStart = toLocal(spanStart, zone)
-  const from = minuteOfDay(localStart)
-  // The end may be the next midnight, which localDatesOf already counts as this day.
-  const to = from + (toLocal(spanEnd, zone).getTime() - localStart.getTime()) / MINUTE_MS
-  const intervals = hours[WEEKDAYS[new Date(Date.parse(date!)).getUTCDay()]!] ?? [] // a span always has a first date; getUTCDay is 0..6
-  return intervals.some((interval) => {
-    const open = parseClock(interval.from, false)
-    const close = parseClock(interval.to, true)
-    if (close <= open) throw new RangeError(`an opening interval must end after it starts, got ${interval.from}-${interval.to}`)
-    return open <= from && to <= close
-  })
+  return withinWeekMinutes(weekMinutesOf(hours), zone, spanStart.getTime(), spanEnd.getTime())
+}
+
+// A booking judges each of its occurrences against the same hours objects: parsed once per object.
+// Hours are values read from the database for one request, never changed after.
+const parsedWeeks = new WeakMap<WeeklyHours, WeekMinutes>()
+
+function weekMinutesOf(hours: WeeklyHours): WeekMinutes {
+  let week = parsedWeeks.get(hours)
+  if (!week) parsedWeeks.set(hours, (week = weekMinutes(hours)))
+  return week
 }
 
 /** Throws unless every range is two calendar dates, in order. */
@@ -118,8 +105,13 @@ export function checkDateRanges(ranges: readonly DateRange[]): void {
 /** True if any local date the span touches lies within one of the (inclusive) ranges, e.g. closures. */
 export function overlapsDateRanges(ranges: DateRange[], spanStart: Date, spanEnd: Date, timeZone: string): boolean {
   checkDateRanges(ranges)
-  const dates = localDatesOf(spanStart, spanEnd, timeZone)
-  return ranges.some((r) => dates.some((d) => r.from <= d && d <= r.to))
+  const zone = requireZone(timeZone)
+  requireSpan(spanStart, spanEnd)
+  if (ranges.length === 0) return false
+  // 'YYYY-MM-DD' strings compare as dates: a range holds one of the span's dates when they overlap.
+  const first = dateOfDay(localDay(spanStart.getTime(), zone))
+  const last = dateOfDay(lastLocalDay(spanStart.getTime(), spanEnd.getTime(), zone))
+  return ranges.some((r) => r.from <= last && first <= r.to)
 }
 
 /**

@@ -228,7 +228,9 @@ function writersOf(table: PgTable): ColumnWriter[] {
     const custom = column.columnType === 'PgCustomColumn'
     // A row without the property gets the column's default, as drizzle's VALUES would write `default`.
     const fallback = column.defaultFn ?? (column.default !== undefined && !is(column.default, SQL) ? () => column.default : () => undefined)
-    const value = (v: unknown) => (v === undefined ? fallback() : custom && v != null ? column.mapToDriverValue(v) : v)
+    // A Date as its ISO text here: JSON.stringify reaches a Date's toJSON by a slow path (four times the cost).
+    const value = (v: unknown) =>
+      v === undefined ? fallback() : v instanceof Date ? v.toISOString() : custom && v != null ? column.mapToDriverValue(v) : v
     return { key, name: toSnakeCase(column.name), defaultFn: column.defaultFn, value }
   })
   columnWriters.set(table, writers)

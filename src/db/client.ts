@@ -229,8 +229,7 @@ function writersOf(table: PgTable): ColumnWriter[] {
     // A row without the property gets the column's default, as drizzle's VALUES would write `default`.
     const fallback = column.defaultFn ?? (column.default !== undefined && !is(column.default, SQL) ? () => column.default : () => undefined)
     // A Date as its ISO text here: JSON.stringify reaches a Date's toJSON by a slow path (four times the cost).
-    const value = (v: unknown) =>
-      v === undefined ? fallback() : v instanceof Date ? v.toISOString() : custom && v != null ? column.mapToDriverValue(v) : v
+    const value = (v: unknown) => (v === undefined ? fallback() : v instanceof Date ? v.toISOString() : custom && v != null ? column.mapToDriverValue(v) : v)
     return { key, name: toSnakeCase(column.name), defaultFn: column.defaultFn, value }
   })
   columnWriters.set(table, writers)

@@ -309,7 +309,8 @@ async function insertVisits(
       : []),
   ]
   const ctes = writes.map((write, i) => sql`${sql.raw(`w${i}`)} as (${write})`)
-  await preparedRows(tx, 'book_visits', ctes.length > 0 ? sql`with ${sql.join(ctes, sql`, `)} ${auditInsert(actor, entries)}` : auditInsert(actor, entries))
+  // There is an entry only for something written: a new series, or visits.
+  await preparedRows(tx, 'book_visits', sql`with ${sql.join(ctes, sql`, `)} ${auditInsert(actor, entries)}`)
   return booked
 }
 

@@ -11,6 +11,9 @@ interface DatabaseErrorLike {
   message: string
 }
 
+/** SQLSTATE of a row the reservations' exclusion constraint refuses (an overlap). */
+export const EXCLUSION_VIOLATION = '23P01'
+
 /** drizzle wraps driver errors; the SQLSTATE lives on the cause. */
 export function databaseErrorOf(error: unknown): DatabaseErrorLike | undefined {
   let current: unknown = error
@@ -159,7 +162,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): { body: Proble
   if (dbError?.code === '23503') {
     return make(409, 'reference-conflict', 'The request refers to a record that does not exist, or removes one that is still referenced.')
   }
-  if (dbError?.code === '23P01') {
+  if (dbError?.code === EXCLUSION_VIOLATION) {
     return make(409, 'booking-conflict', 'The booking overlaps another reservation of the same room, counsellor or person.')
   }
   if (dbError?.code === '40001' || dbError?.code === '40P01') {

@@ -8,7 +8,7 @@ import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
-import { databaseErrorOf } from '../../http/errors.js'
+import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../http/errors.js'
 import { auditInsert, type AuditEntry } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
 import { releaseReservations } from '../visits/cancellation.js'
@@ -321,25 +321,18 @@ async function insertVisits(
  * checks every row it inserts anyway, and the caller's locks (case, room, counsellors) mean no other
  * booking can reserve those resources in between.
  */
-async function insertVisitsUnlessReserved(
-  tx: Tx,
-  actor: Actor,
-  ctx: BookingContext,
-  accepted: { planned: PlannedVisit; place: number | null }[],
-  newSeries: typeof series.$inferInsert | null,
-): Promise<BookedVisit[] | null> {
-  if (accepted.length === 0) return insertVisits(tx, actor, ctx, accepted, newSeries)
+async function insertVisitsUnlessReserved(...write: Parameters<typeof insertVisits>): Promise<BookedVisit[] | null> {
+  const [tx, , , accepted] = write
+  if (accepted.length === 0) return insertVisits(...write)
   await tx.execute(sql`savepoint unopposed_booking`)
   try {
-    return await insertVisits(tx, actor, ctx, accepted, newSeries)
+    return await insertVisits(...write)
   } catch (error) {
     if (databaseErrorOf(error)?.code !== EXCLUSION_VIOLATION) throw error
     await tx.execute(sql`rollback to savepoint unopposed_booking`)
     return null
   }
 }
-
-const EXCLUSION_VIOLATION = '23P01'
 
 /**
  * The insert of each visit's reservations: its room place, counsellors and the case's people for its

@@ -14,8 +14,8 @@ import { ALL_WEEK, backendMs, fixed, freshPostgres, load, loadVisits, loop, repo
  *   2. with 100 000 visits loaded: GET /v1/visits for one site-week vs the same SELECT through pg,
  *      and GET /v1/availability for one site-month.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:booking
- * BENCH_SERIES (default 500), BENCH_CONCURRENCY (20) and BENCH_SECONDS (8, per read run) tune it;
- * BENCH_READS=0 stops after part 1. BENCH_CLIENT picks the bench's HTTP client for the bookings:
+ * BENCH_SERIES (default 500), BENCH_CONCURRENCY (20), BENCH_ROUNDS (3: part 1's three runs in turn, each
+ * figure their median) and BENCH_SECONDS (8, per read run) tune it; BENCH_READS=0 stops after part 1. BENCH_CLIENT picks the bench's HTTP client for the bookings:
  * `http` (default: node:http with a keep-alive agent) or `fetch` (undici's WHATWG layer, which costs
  * this process, the API's, more CPU per request; the figures before 2026-11-28 13:00 used it).
  * BENCH_CPU=<file> writes a CPU profile of this process during the bookings (bench/cpu-top.ts reads it).
@@ -27,6 +27,7 @@ const READS = process.env.BENCH_READS !== '0'
 const CLIENT = process.env.BENCH_CLIENT ?? 'http'
 if (CLIENT !== 'http' && CLIENT !== 'fetch') throw new Error(`BENCH_CLIENT must be http or fetch, got ${CLIENT}`)
 const OCCURRENCES = 10
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const started = performance.now()
@@ -41,14 +42,17 @@ try {
   const auth = { authorization: `Bearer ${centre.adminToken}` }
   const base = await app.listen({ port: 0, host: '127.0.0.1' })
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
-  const post = async (url: string, body: unknown): Promise<{ status: number; json: any }> => {
+  // The answer's text too: the HTTP floor answers it, and stringifying the parsed answer again would be
+  // the bench's work counted as the API's (the same thread).
+  const post = async (url: string, body: unknown): Promise<{ status: number; json: any; text: string }> => {
     if (CLIENT === 'fetch') {
       const response = await fetch(url.startsWith('http') ? url : `${base}${url}`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       })
-      return { status: response.status, json: await response.json() }
+      const text = await response.text()
+      return { status: response.status, json: JSON.parse(text), text }
     }
     const payload = JSON.stringify(body)
     return new Promise((resolve, reject) => {
@@ -58,7 +62,10 @@ try {
         (response) => {
           const chunks: Buffer[] = []
           response.on('data', (chunk: Buffer) => chunks.push(chunk))
-          response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }))
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8')
+            resolve({ status: response.statusCode!, json: JSON.parse(text), text })
+          })
           response.on('error', reject)
         },
       )
@@ -114,7 +121,6 @@ try {
   await pool.query('delete from visits where series_id = $1', [warmUp.json.seriesId])
   await pool.query('delete from series where id = $1', [warmUp.json.seriesId])
 
-  log(`[${elapsed()}] booking ${SERIES} series over HTTP, ${CONCURRENCY} concurrent`)
   let visitsBooked = 0
   const answers = new Map<string, string>()
   // CPU per series of this process (the API and the bench's HTTP client) and of the database's backends
@@ -129,61 +135,53 @@ try {
     return { ...result!, nodeMs: (used.user + used.system) / 1000 / SERIES, postgresMs: postgresMs / SERIES }
   }
   let profile = process.env.BENCH_CPU ? await startProfile() : null
-  const http = await cpuOf(() =>
-    fixed('POST /v1/cases/{id}/series', CONCURRENCY, SERIES, async (i) => {
-      const { status, json } = await post(`/v1/cases/${caseIds[i]}/series`, seriesBody(i))
-      visitsBooked += status === 201 ? json.visits.length : 0
-      answers.set(caseIds[i]!, JSON.stringify(json))
-      return status === 201 && json.visits.length === OCCURRENCES
-    }),
-  )
+  const bookThroughApi = () =>
+    cpuOf(() =>
+      fixed('POST /v1/cases/{id}/series', CONCURRENCY, SERIES, async (i) => {
+        const { status, json, text } = await post(`/v1/cases/${caseIds[i]}/series`, seriesBody(i))
+        visitsBooked += status === 201 ? json.visits.length : 0
+        answers.set(caseIds[i]!, text)
+        return status === 201 && json.visits.length === OCCURRENCES
+      }),
+    )
 
-  // The floor writes exactly the rows the API wrote (same ids and values): take them, delete them,
-  // then INSERT them again, one transaction per series, at the same concurrency. It skips what the
-  // API does besides (auth, case lock, booking gate, rules, overlap lookups, savepoints, audit rows).
-  const { rows: written } = await pool.query<{ series: unknown; visits: unknown[]; reservations: unknown[] }>(`
-    select to_jsonb(s) as series,
-      (select jsonb_agg(to_jsonb(v)) from visits v where v.series_id = s.id) as visits,
-      (select jsonb_agg(to_jsonb(r)) from reservations r join visits v on v.id = r.visit_id where v.series_id = s.id) as reservations
-    from series s`)
-  const reservationsWritten = written.reduce((n, s) => n + s.reservations.length, 0)
-  const clearSeries = async () => {
-    await pool.query('delete from reservations where visit_id in (select id from visits where series_id is not null)')
-    await pool.query('delete from visits where series_id is not null')
-    await pool.query('delete from series')
-    await pool.query('vacuum analyze reservations, visits, series')
-  }
-  await clearSeries()
-  log(`[${elapsed()}] floor: inserting the same ${written.length} series, ${visitsBooked} visits and ${reservationsWritten} reservations with raw SQL`)
-  const raw = await cpuOf(() =>
-    fixed('raw INSERT via pg, 1 tx/series', CONCURRENCY, written.length, async (i) => {
-      const client = await pool.connect()
-      try {
-        await client.query('begin')
-        await client.query('insert into series select * from jsonb_populate_record(null::series, $1)', [written[i]!.series])
-        await client.query('insert into visits select * from jsonb_populate_recordset(null::visits, $1)', [JSON.stringify(written[i]!.visits)])
-        await client.query('insert into reservations select * from jsonb_populate_recordset(null::reservations, $1)', [
-          JSON.stringify(written[i]!.reservations),
-        ])
-        await client.query('commit')
-        return true
-      } catch (error) {
-        await client.query('rollback')
-        throw error
-      } finally {
-        client.release()
-      }
-    }),
-  )
-  const [{ n: visitsAgain }] = (await pool.query<{ n: number }>('select count(*)::int as n from visits where series_id is not null')).rows as [{ n: number }]
-  if (visitsAgain !== visitsBooked) throw new Error(`floor wrote ${visitsAgain} visits, the API ${visitsBooked}`)
+  // Every run starts from empty booking tables, as the API's first did. Deleting the rows instead left
+  // the exclusion constraint's GiST index with inner keys that still covered them, and the next run's
+  // inserts read up to ten times the pages (a floor's postgres CPU per series moved between 6 and 25 ms).
+  // The cases stay, ready to book again: nothing else a booking writes is read by the next one.
+  // No analyze after it: statistics of empty tables would plan later statements as if they stayed empty.
+  const clearSeries = () => pool.query('truncate reservations, visits, series cascade')
+
+  // The floor writes exactly the rows the API wrote in its first run (same ids and values), one
+  // transaction per series, at the same concurrency. It skips what the API does besides (auth, case lock,
+  // booking gate, rules, overlap lookups, savepoints, audit rows).
+  let written: { series: unknown; visits: unknown[]; reservations: unknown[] }[] = []
+  const rawFloor = () =>
+    cpuOf(() =>
+      fixed('raw INSERT via pg, 1 tx/series', CONCURRENCY, written.length, async (i) => {
+        const client = await pool.connect()
+        try {
+          await client.query('begin')
+          await client.query('insert into series select * from jsonb_populate_record(null::series, $1)', [written[i]!.series])
+          await client.query('insert into visits select * from jsonb_populate_recordset(null::visits, $1)', [JSON.stringify(written[i]!.visits)])
+          await client.query('insert into reservations select * from jsonb_populate_recordset(null::reservations, $1)', [
+            JSON.stringify(written[i]!.reservations),
+          ])
+          await client.query('commit')
+          return true
+        } catch (error) {
+          await client.query('rollback')
+          throw error
+        } finally {
+          client.release()
+        }
+      }),
+    )
 
   // The HTTP floor: the least an HTTP API can do to book a series. Per request it looks up the bearer
   // token, locks the case row, writes the same rows with the same raw INSERTs, commits and answers the
   // API's own answer (made beforehand). No validation, rules, overlap read, audit or logging: what is
   // left between this and the API is the API's own work, the rest is HTTP, a token and a lock.
-  await clearSeries()
-  log(`[${elapsed()}] HTTP floor: the same rows again through a bare fastify route (token, case lock, raw INSERTs)`)
   const seriesFloor = Fastify()
   seriesFloor.post<{ Params: { i: string } }>('/:i', async (request, reply) => {
     const i = Number(request.params.i)
@@ -209,38 +207,102 @@ try {
     return reply.code(201).type('application/json').send(answers.get(caseId))
   })
   const seriesFloorUrl = await seriesFloor.listen({ port: 0, host: '127.0.0.1' })
-  const httpFloor = await cpuOf(() =>
-    fixed('fastify + token + case lock + raw INSERT', CONCURRENCY, written.length, async (i) => {
-      const { status } = await post(`${seriesFloorUrl}/${i}`, {})
-      return status === 201
-    }),
-  )
+  const httpFloor = () =>
+    cpuOf(() =>
+      fixed('fastify + token + case lock + raw INSERT', CONCURRENCY, written.length, async (i) => {
+        const { status } = await post(`${seriesFloorUrl}/${i}`, {})
+        return status === 201
+      }),
+    )
+  const seriesBooked = async () =>
+    ((await pool.query<{ n: number }>('select count(*)::int as n from visits where series_id is not null')).rows[0] as { n: number }).n
+
+  // The three in turn, ROUNDS times: the machine's speed drifts within minutes, so each round compares
+  // runs made seconds apart, and the figures are each one's median over the rounds.
+  type Run = Awaited<ReturnType<typeof bookThroughApi>>
+  const runs: { api: Run; raw: Run; http: Run }[] = []
+  let reservationsWritten = 0
+  for (let round = 1; round <= ROUNDS; round++) {
+    await clearSeries()
+    log(`[${elapsed()}] round ${round} of ${ROUNDS}: booking ${SERIES} series over HTTP, ${CONCURRENCY} concurrent`)
+    visitsBooked = 0
+    const api = await bookThroughApi()
+    if (round === 1) {
+      written = (
+        await pool.query<{ series: unknown; visits: unknown[]; reservations: unknown[] }>(`
+          select to_jsonb(s) as series,
+            (select jsonb_agg(to_jsonb(v)) from visits v where v.series_id = s.id) as visits,
+            (select jsonb_agg(to_jsonb(r)) from reservations r join visits v on v.id = r.visit_id where v.series_id = s.id) as reservations
+          from series s`)
+      ).rows
+      reservationsWritten = written.reduce((n, s) => n + s.reservations.length, 0)
+    }
+    await clearSeries()
+    log(`[${elapsed()}] floor: inserting the same ${written.length} series, ${visitsBooked} visits and ${reservationsWritten} reservations with raw SQL`)
+    const raw = await rawFloor()
+    if ((await seriesBooked()) !== visitsBooked) throw new Error(`floor wrote ${await seriesBooked()} visits, the API ${visitsBooked}`)
+    await clearSeries()
+    log(`[${elapsed()}] HTTP floor: the same rows again through a bare fastify route (token, case lock, raw INSERTs)`)
+    const http = await httpFloor()
+    if ((await seriesBooked()) !== visitsBooked) throw new Error(`HTTP floor wrote ${await seriesBooked()} visits, the API ${visitsBooked}`)
+    runs.push({ api, raw, http })
+  }
   await seriesFloor.close()
-  const [{ n: visitsThrice }] = (await pool.query<{ n: number }>('select count(*)::int as n from visits where series_id is not null')).rows as [{ n: number }]
-  if (visitsThrice !== visitsBooked) throw new Error(`HTTP floor wrote ${visitsThrice} visits, the API ${visitsBooked}`)
 
   // ── Figures of part 1 ────────────────────────────────────────────────────────────────────────
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    const mid = Math.floor(sorted.length / 2)
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  }
+  const medianOf = (pick: (r: (typeof runs)[number]) => Run): Run => {
+    const all = runs.map(pick)
+    return {
+      ...all[0]!,
+      requestsPerSecond: Math.round(median(all.map((r) => r.requestsPerSecond))),
+      p50: median(all.map((r) => r.p50)),
+      p99: median(all.map((r) => r.p99)),
+      non2xx: all.reduce((n, r) => n + r.non2xx, 0),
+      seconds: median(all.map((r) => r.seconds)),
+      nodeMs: median(all.map((r) => r.nodeMs)),
+      postgresMs: median(all.map((r) => r.postgresMs)),
+    }
+  }
+  const http = medianOf((r) => r.api)
+  const raw = medianOf((r) => r.raw)
+  const httpFloorRun = medianOf((r) => r.http)
   console.log(`\nPostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}, Node ${process.version}, ${CONCURRENCY} concurrent clients`)
   report(
-    `1. Series bookings: ${SERIES} weekly series × ${OCCURRENCES} visits (req/s = series/s; p50/p99 per series)`,
-    [http, raw, httpFloor],
+    `1. Series bookings: ${SERIES} weekly series × ${OCCURRENCES} visits, medians of ${ROUNDS} rounds (req/s = series/s; p50/p99 per series)`,
+    [http, raw, httpFloorRun],
     [
       ['API vs raw INSERT floor', http.name, raw.name],
-      ['API vs HTTP floor (fastify + token + case lock + raw INSERT)', http.name, httpFloor.name],
-      ['HTTP floor vs raw INSERT floor', httpFloor.name, raw.name],
+      ['API vs HTTP floor (fastify + token + case lock + raw INSERT)', http.name, httpFloorRun.name],
+      ['HTTP floor vs raw INSERT floor', httpFloorRun.name, raw.name],
     ],
+  )
+  const perRound = (a: (r: (typeof runs)[number]) => Run, b: (r: (typeof runs)[number]) => Run) =>
+    runs.map((r) => `${(a(r).requestsPerSecond / b(r).requestsPerSecond).toFixed(2)}×`).join(', ')
+  console.log(
+    `   each round, API vs raw INSERT floor: ${perRound(
+      (r) => r.api,
+      (r) => r.raw,
+    )}; API vs HTTP floor: ${perRound(
+      (r) => r.api,
+      (r) => r.http,
+    )}`,
   )
   console.log(
     `   API:   ${(SERIES / http.seconds).toFixed(1)} series/s, ${(visitsBooked / http.seconds).toFixed(0)} visits/s (${visitsBooked} visits in ${http.seconds.toFixed(2)} s); ` +
       `CPU per series: API process (with the bench's ${CLIENT} client) ${http.nodeMs.toFixed(2)} ms, postgres ${http.postgresMs.toFixed(2)} ms`,
   )
   console.log(
-    `   floor: ${(written.length / raw.seconds).toFixed(1)} series/s, ${(visitsAgain / raw.seconds).toFixed(0)} visits/s (${visitsAgain} visits + ${reservationsWritten} reservations in ${raw.seconds.toFixed(2)} s); ` +
+    `   floor: ${(written.length / raw.seconds).toFixed(1)} series/s, ${(visitsBooked / raw.seconds).toFixed(0)} visits/s (${visitsBooked} visits + ${reservationsWritten} reservations in ${raw.seconds.toFixed(2)} s); ` +
       `CPU per series: bench process ${raw.nodeMs.toFixed(2)} ms, postgres ${raw.postgresMs.toFixed(2)} ms`,
   )
   console.log(
-    `   HTTP floor: ${(written.length / httpFloor.seconds).toFixed(1)} series/s; ` +
-      `CPU per series: bench process (the bare route and the bench's ${CLIENT} client) ${httpFloor.nodeMs.toFixed(2)} ms, postgres ${httpFloor.postgresMs.toFixed(2)} ms`,
+    `   HTTP floor: ${(written.length / httpFloorRun.seconds).toFixed(1)} series/s; ` +
+      `CPU per series: bench process (the bare route and the bench's ${CLIENT} client) ${httpFloorRun.nodeMs.toFixed(2)} ms, postgres ${httpFloorRun.postgresMs.toFixed(2)} ms`,
   )
   if (READS) {
     // ── 2. 100 000 visits, then the calendar reads ─────────────────────────────────────────────────

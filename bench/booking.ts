@@ -15,10 +15,12 @@ import { ALL_WEEK, backendMs, fixed, freshPostgres, load, loadVisits, loop, repo
  *      and GET /v1/availability for one site-month.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:booking
  * BENCH_SERIES (default 500), BENCH_CONCURRENCY (20), BENCH_ROUNDS (3: part 1's three runs in turn, each
- * figure their median) and BENCH_SECONDS (8, per read run) tune it; BENCH_READS=0 stops after part 1. BENCH_CLIENT picks the bench's HTTP client for the bookings:
+ * figure their median), BENCH_WARMUP (1: rounds run first and not counted) and BENCH_SECONDS (8, per read
+ * run) tune it; BENCH_READS=0 stops after part 1. BENCH_CLIENT picks the bench's HTTP client for the bookings:
  * `http` (default: node:http with a keep-alive agent) or `fetch` (undici's WHATWG layer, which costs
  * this process, the API's, more CPU per request; the figures before 2026-11-28 13:00 used it).
- * BENCH_CPU=<file> writes a CPU profile of this process during the bookings (bench/cpu-top.ts reads it).
+ * BENCH_CPU=<file> writes a CPU profile of this process during the first counted round's bookings (bench/cpu-top.ts
+ * reads it).
  */
 const SERIES = Number(process.env.BENCH_SERIES ?? 500)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
@@ -28,6 +30,7 @@ const CLIENT = process.env.BENCH_CLIENT ?? 'http'
 if (CLIENT !== 'http' && CLIENT !== 'fetch') throw new Error(`BENCH_CLIENT must be http or fetch, got ${CLIENT}`)
 const OCCURRENCES = 10
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const WARM_UP_ROUNDS = Number(process.env.BENCH_WARMUP ?? 1)
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const started = performance.now()
@@ -134,7 +137,7 @@ try {
     profile = null
     return { ...result!, nodeMs: (used.user + used.system) / 1000 / SERIES, postgresMs: postgresMs / SERIES }
   }
-  let profile = process.env.BENCH_CPU ? await startProfile() : null
+  let profile: Awaited<ReturnType<typeof startProfile>> | null = null
   const bookThroughApi = () =>
     cpuOf(() =>
       fixed('POST /v1/cases/{id}/series', CONCURRENCY, SERIES, async (i) => {
@@ -218,16 +221,22 @@ try {
     ((await pool.query<{ n: number }>('select count(*)::int as n from visits where series_id is not null')).rows[0] as { n: number }).n
 
   // The three in turn, ROUNDS times: the machine's speed drifts within minutes, so each round compares
-  // runs made seconds apart, and the figures are each one's median over the rounds.
+  // runs made seconds apart, and the figures are each one's median over the rounds. Warm-up rounds go
+  // first and are shown but not counted: the API's first 500 series run at two thirds of the speed of
+  // its later ones (the JIT, each connection's named statements and their plans), the floors' do not.
   type Run = Awaited<ReturnType<typeof bookThroughApi>>
   const runs: { api: Run; raw: Run; http: Run }[] = []
+  const warmUps: typeof runs = []
   let reservationsWritten = 0
-  for (let round = 1; round <= ROUNDS; round++) {
+  for (let round = 1 - WARM_UP_ROUNDS; round <= ROUNDS; round++) {
     await clearSeries()
-    log(`[${elapsed()}] round ${round} of ${ROUNDS}: booking ${SERIES} series over HTTP, ${CONCURRENCY} concurrent`)
+    const which = round < 1 ? `warm-up round ${round + WARM_UP_ROUNDS} of ${WARM_UP_ROUNDS}` : `round ${round} of ${ROUNDS}`
+    log(`[${elapsed()}] ${which}: booking ${SERIES} series over HTTP, ${CONCURRENCY} concurrent`)
     visitsBooked = 0
+    // BENCH_CPU profiles the first counted round's bookings.
+    if (round === 1 && process.env.BENCH_CPU) profile = await startProfile()
     const api = await bookThroughApi()
-    if (round === 1) {
+    if (written.length === 0) {
       written = (
         await pool.query<{ series: unknown; visits: unknown[]; reservations: unknown[] }>(`
           select to_jsonb(s) as series,
@@ -245,7 +254,8 @@ try {
     log(`[${elapsed()}] HTTP floor: the same rows again through a bare fastify route (token, case lock, raw INSERTs)`)
     const http = await httpFloor()
     if ((await seriesBooked()) !== visitsBooked) throw new Error(`HTTP floor wrote ${await seriesBooked()} visits, the API ${visitsBooked}`)
-    runs.push({ api, raw, http })
+    if (round < 1) warmUps.push({ api, raw, http })
+    else runs.push({ api, raw, http })
   }
   await seriesFloor.close()
 
@@ -281,17 +291,14 @@ try {
       ['HTTP floor vs raw INSERT floor', httpFloorRun.name, raw.name],
     ],
   )
-  const perRound = (a: (r: (typeof runs)[number]) => Run, b: (r: (typeof runs)[number]) => Run) =>
-    runs.map((r) => `${(a(r).requestsPerSecond / b(r).requestsPerSecond).toFixed(2)}×`).join(', ')
-  console.log(
-    `   each round, API vs raw INSERT floor: ${perRound(
-      (r) => r.api,
-      (r) => r.raw,
-    )}; API vs HTTP floor: ${perRound(
-      (r) => r.api,
-      (r) => r.http,
-    )}`,
-  )
+  const ratio = (a: Run, b: Run) => `${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}×`
+  const roundLine = (label: string, { api, raw, http }: (typeof runs)[number]) =>
+    console.log(
+      `   ${label}: series/s API ${api.requestsPerSecond}, raw floor ${raw.requestsPerSecond}, HTTP floor ${http.requestsPerSecond}; ` +
+        `API vs raw floor ${ratio(api, raw)}, vs HTTP floor ${ratio(api, http)}`,
+    )
+  warmUps.forEach((r, i) => roundLine(`warm-up ${i + 1} (not counted)`, r))
+  runs.forEach((r, i) => roundLine(`round ${i + 1}`, r))
   console.log(
     `   API:   ${(SERIES / http.seconds).toFixed(1)} series/s, ${(visitsBooked / http.seconds).toFixed(0)} visits/s (${visitsBooked} visits in ${http.seconds.toFixed(2)} s); ` +
       `CPU per series: API process (with the bench's ${CLIENT} client) ${http.nodeMs.toFixed(2)} ms, postgres ${http.postgresMs.toFixed(2)} ms`,

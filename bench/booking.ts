@@ -283,15 +283,32 @@ try {
   const httpFloorRun = medianOf((r) => r.http)
   console.log(`\nPostgreSQL ${(await pool.query('show server_version')).rows[0].server_version}, Node ${process.version}, ${CONCURRENCY} concurrent clients`)
   report(
-    `1. Series bookings: ${SERIES} weekly series × ${OCCURRENCES} visits, medians of ${ROUNDS} rounds (req/s = series/s; p50/p99 per series)`,
+    `1. Series bookings: ${SERIES} weekly series × ${OCCURRENCES} visits, each one's median of ${ROUNDS} rounds (req/s = series/s; p50/p99 per series)`,
     [http, raw, httpFloorRun],
-    [
-      ['API vs raw INSERT floor', http.name, raw.name],
-      ['API vs HTTP floor (fastify + token + case lock + raw INSERT)', http.name, httpFloorRun.name],
-      ['HTTP floor vs raw INSERT floor', httpFloorRun.name, raw.name],
-    ],
+    [],
   )
+  // The ratios are the medians of each round's: runs seconds apart, where the machine's speed is the same.
   const ratio = (a: Run, b: Run) => `${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}×`
+  const medianRatios = (label: string, a: (r: (typeof runs)[number]) => Run, b: (r: (typeof runs)[number]) => Run) =>
+    console.log(
+      `${label}, median of the rounds' ratios: throughput ${median(runs.map((r) => a(r).requestsPerSecond / b(r).requestsPerSecond)).toFixed(2)}×, ` +
+        `p99 ${median(runs.map((r) => a(r).p99 / Math.max(b(r).p99, 0.01))).toFixed(2)}×`,
+    )
+  medianRatios(
+    'API vs raw INSERT floor',
+    (r) => r.api,
+    (r) => r.raw,
+  )
+  medianRatios(
+    'API vs HTTP floor (fastify + token + case lock + raw INSERT)',
+    (r) => r.api,
+    (r) => r.http,
+  )
+  medianRatios(
+    'HTTP floor vs raw INSERT floor',
+    (r) => r.http,
+    (r) => r.raw,
+  )
   const roundLine = (label: string, { api, raw, http }: (typeof runs)[number]) =>
     console.log(
       `   ${label}: series/s API ${api.requestsPerSecond}, raw floor ${raw.requestsPerSecond}, HTTP floor ${http.requestsPerSecond}; ` +

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
  * The functions with the most self time in a CPU profile (node --cpu-prof), with their share of the
  * busy time (idle and GC listed apart), as bench/README.md lists them per bench row.
  *   npx tsx bench/cpu-top.ts <file.cpuprofile> [how many, default 25]
+ * TOP_SRC (default 15) sets how many functions of src/ it lists by total time.
  */
 interface Node {
   id: number

@@ -23,12 +23,15 @@ import { documentInForceFor, documentsEffectiveAt } from '../documents/queries.j
  */
 export function caseScope(actor: Actor): SQL {
   if (!actor.centreId) return inCourt(cases.courtId, actor)
-  if (actor.role !== 'counsellor') return inCentre(cases.centreId, actor)
+  if (seesWholeCentre(actor)) return inCentre(cases.centreId, actor)
   // A counsellor token without a counsellor works on nothing, so it sees nothing.
   if (!actor.counsellorId) return sql`false`
   const supervises = sql`exists (select 1 from ${visits} where ${visits.caseId} = ${cases.id} and ${actor.counsellorId}::uuid = any(${visits.counsellorIds}))`
   return and(inCentre(cases.centreId, actor), or(eq(cases.leadCounsellorId, actor.counsellorId), supervises))!
 }
+
+/** Whether caseScope gives the actor every case of its centre (admin, staff, a centre's integration). */
+const seesWholeCentre = (actor: Actor): actor is Actor & { centreId: string } => Boolean(actor.centreId) && actor.role !== 'counsellor'
 
 /** A column holding a case id (of a series, a referral, …) restricted to the cases in the actor's scope. */
 export const inCaseScope = (caseId: PgColumn, actor: Actor): SQL => sql`${caseId} in (select ${cases.id} from ${cases} where ${caseScope(actor)})`
@@ -54,19 +57,18 @@ export async function findCase(db: Queryable, actor: Actor, id: string) {
  * transaction, so state changes, bookings and suspensions of one case never interleave.
  */
 export async function lockCase(tx: Tx, actor: Actor, id: string) {
-  const [row] =
-    actor.centreId && actor.role !== 'counsellor'
-      ? await lockInCentre(tx).execute({ id, centreId: actor.centreId })
-      : await tx
-          .select()
-          .from(cases)
-          .where(and(eq(cases.id, id), caseScope(actor)))
-          .for('update')
+  const [row] = seesWholeCentre(actor)
+    ? await lockInCentre(tx).execute({ id, centreId: actor.centreId })
+    : await tx
+        .select()
+        .from(cases)
+        .where(and(eq(cases.id, id), caseScope(actor)))
+        .for('update')
   if (!row) throw notFound('case', id)
   return row
 }
 
-/** lockCase in the scope caseScope gives a centre's admin and staff (every booking), prepared once per connection. */
+/** lockCase for an actor that sees its whole centre (every booking by admin or staff), prepared once per connection. */
 const lockInCentre = perConnection((tx) =>
   tx
     .select()

@@ -218,17 +218,25 @@ export const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`
  * keyed by property as drizzle's inserts are; a property a row leaves out takes the column's default when
  * that is a value or made in JS (a uuidv7 id), and columns no row names take their defaults in the table. Values go as
  * JSON (a Date as its ISO text, jsonb as itself), a custom type (a tstzrange) as its driver text.
+ * `shared` holds the values every row has (a series' case, room, counsellors…): they are written once,
+ * as the record json_populate_recordset starts each row from, and are not read from the rows.
  */
-export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[]): SQL {
+export function insertRows<T extends PgTable>(table: T, rows: Partial<T['$inferInsert']>[], shared: Partial<T['$inferInsert']> = {}): SQL {
+  const writers = writersOf(table)
+  const common = writers.filter(({ key }) => key in shared)
   // A column with a default made in JS (a uuidv7 id) gets it here, as drizzle's insert would.
-  const named = writersOf(table).filter(({ key, defaultFn }) => defaultFn || rows.some((row) => key in row))
+  const named = writers.filter(({ key, defaultFn }) => !(key in shared) && (defaultFn || rows.some((row) => key in row)))
   const json = rows.map((row) => {
     const out: Record<string, unknown> = {}
     for (const { key, name, value } of named) out[name] = value((row as Record<string, unknown>)[key])
     return out
   })
-  const list = sql.raw(named.map(({ name }) => `"${name}"`).join(', '))
-  return sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(null::${table}, ${JSON.stringify(json)}::json)`
+  const list = sql.raw([...common, ...named].map(({ name }) => `"${name}"`).join(', '))
+  const base =
+    common.length === 0
+      ? sql`null::${table}`
+      : sql`json_populate_record(null::${table}, ${JSON.stringify(Object.fromEntries(common.map(({ key, name, value }) => [name, value((shared as Record<string, unknown>)[key])])))}::json)`
+  return sql`insert into ${table} (${list}) select ${list} from json_populate_recordset(${base}, ${JSON.stringify(json)}::json)`
 }
 
 interface ColumnWriter {

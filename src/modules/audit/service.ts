@@ -31,15 +31,14 @@ export function auditInsert(actor: Actor, entries: AuditEntry[]) {
   return insertRows(
     auditEvents,
     entries.map((entry) => ({
-      actorTokenId: actor.tokenId,
-      actorRole: actor.role,
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId,
       centreId: entry.centreId ?? actor.centreId,
       courtId: entry.courtId ?? actor.courtId,
-      requestId: actor.requestId,
     })),
+    // The same for every entry of one request: written once.
+    { actorTokenId: actor.tokenId, actorRole: actor.role, requestId: actor.requestId },
   )
 }
 

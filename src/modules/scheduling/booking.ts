@@ -246,19 +246,26 @@ export function conflictsOf(skipped: Skipped[], timeZone: string) {
   })
 }
 
-const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({
+/** What every visit of one booking has alike. */
+const sharedVisitValues = (ctx: BookingContext) => ({
   siteId: ctx.siteId,
   roomId: ctx.room?.id ?? null,
   counsellorIds: ctx.request.counsellorIds,
   partyIds: ctx.people.map((p) => p.partyId),
   kind: ctx.request.kind,
   timeZone: ctx.timeZone,
+})
+
+/** What each occurrence of a booking has of its own. */
+const occurrenceValues = (planned: PlannedVisit) => ({
   startsAt: planned.start,
   endsAt: planned.end,
   spanStart: planned.spanStart,
   spanEnd: planned.spanEnd,
   arrivals: planned.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: isoUtc(a.arriveAt), leaveAt: isoUtc(a.leaveAt) })),
 })
+
+const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({ ...sharedVisitValues(ctx), ...occurrenceValues(planned) })
 
 /** A visit as booked: the values written, with the id and status and version given in the insert. */
 export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledAt'>
@@ -277,20 +284,20 @@ async function insertVisits(
   accepted: { planned: PlannedVisit; place: number | null }[],
   newSeries: typeof series.$inferInsert | null,
 ): Promise<BookedVisit[]> {
-  const seriesId = newSeries?.id ?? null
-  const booked: BookedVisit[] = accepted.map(({ planned }) => ({
-    id: uuidv7(),
+  // Written once for all the visits (insertRows' shared values), not once per visit.
+  const shared = {
     centreId: ctx.caseRow.centreId,
     caseId: ctx.caseRow.id,
-    seriesId,
-    ...visitValues(ctx, planned),
-    status: 'booked',
+    seriesId: newSeries?.id ?? null,
+    ...sharedVisitValues(ctx),
+    status: 'booked' as const,
     version: 1,
     cancelledBy: null,
     cancelledLate: null,
     cancelReasonCode: null,
     cancelExplanation: null,
-  }))
+  }
+  const booked: BookedVisit[] = accepted.map(({ planned }) => ({ id: uuidv7(), ...shared, ...occurrenceValues(planned) }))
   const entries: AuditEntry[] = [
     ...(newSeries ? [{ action: 'series.created', entityType: 'series', entityId: newSeries.id! }] : []),
     ...booked.map((visit) => ({ action: 'visit.booked', entityType: 'visit', entityId: visit.id })),
@@ -300,7 +307,7 @@ async function insertVisits(
     ...(newSeries ? [insertRows(series, [newSeries])] : []),
     ...(booked.length > 0
       ? [
-          insertRows(visits, booked),
+          insertRows(visits, booked, shared),
           reservationInsert(
             ctx,
             booked.map((visit, i) => ({ visit, place: accepted[i]!.place })),

@@ -10,9 +10,10 @@ import { createCase } from '../test/helpers/cases.js'
 import { freshPostgres } from './support.js'
 
 /**
- * Start-up time and memory of the real server, as `npm start` runs it (`node --import tsx
- * src/server.ts`) and as the container runs it (`node dist/src/server.js`, built by the npm script
- * first), each against a floor measured in the same run, on the same machine and load:
+ * Start-up time and memory of the real server, as `npm start` runs it (`node scripts/start.mjs`:
+ * the compiled sources, compiled again only when one changed) and as the container runs it (`node
+ * dist/src/server.js`, built by the npm script first), each against a floor measured in the same run,
+ * on the same machine and load:
  *   1. first start on a fresh DATA_DIR (the build's migrated template loaded, demo seed) until
  *      /health/ready answers 200 vs PGlite's own initdb: a process that creates a fresh directory
  *      with the same extension and answers `select 1`; and the compiled server's first start
@@ -36,7 +37,7 @@ const median = (values: number[]) => {
 }
 
 const variants = [
-  { name: 'tsx', args: ['--import', 'tsx', 'src/server.ts'] },
+  { name: 'npm start', args: ['scripts/start.mjs'] },
   { name: 'dist', args: ['dist/src/server.js'] },
 ] as const
 if (!existsSync(join(root, 'dist/src/server.js'))) throw new Error('dist/src/server.js is missing: run `npm run build` (npm run bench:start does)')

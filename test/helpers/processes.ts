@@ -10,15 +10,17 @@ export interface Running {
 }
 
 /**
- * `node --import tsx src/<script>.ts` with `env` (tap's own instrumentation left out), output
- * collected; `preload` adds modules node imports first (`--import`).
+ * The server as `npm start` runs it (`node scripts/start.mjs`: the compiled sources, which `npm test`
+ * has just compiled), the CLI as `npm run cli` does (`node --import tsx src/cli.ts`), with `env` (tap's
+ * own instrumentation left out), output collected; `preload` adds modules node imports first (`--import`).
  */
 export function start(script: 'server' | 'cli', env: Record<string, string>, args: string[] = [], preload: string[] = []): Running {
   const clean = { ...env }
   delete clean.TAP
   delete clean.NODE_OPTIONS
-  clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap would still record coverage through its spawn hook, with tsx's source maps that lack the sources
-  const child = spawn(process.execPath, [...preload.flatMap((path) => ['--import', path]), '--import', 'tsx', `src/${script}.ts`, ...args], {
+  clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap's spawn hook would record these processes' coverage too (the CLI's through tsx's source maps, which lack the sources)
+  const entry = script === 'server' ? ['scripts/start.mjs'] : ['--import', 'tsx', 'src/cli.ts']
+  const child = spawn(process.execPath, [...preload.flatMap((path) => ['--import', path]), ...entry, ...args], {
     cwd: repositoryRoot,
     env: clean,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import { listening, start, stop, type Running } from '../helpers/processes.js'
  * The booking guarantees of docs/architecture.md under real concurrency: many connections racing in
  * PostgreSQL, then the invariants checked in SQL. `Promise.all` over `app.inject` runs on one event
  * loop, but each request's transaction holds its own pool connection, so they race in the database.
- * The last test repeats the races across two real server processes (`node --import tsx src/server.ts`).
+ * The last test repeats the races across two real server processes (as `npm start` runs them).
  *
  * Several tests also "gate" the race: a separate connection holds an ACCESS EXCLUSIVE lock on
  * `reservations` while the requests are fired, so every booking transaction (case row locked, rules

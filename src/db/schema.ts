@@ -19,7 +19,9 @@ import type {
   CancelledBy,
   VisitOutcome,
   ObservationKind,
-  ChildProtectionAction,
+  ConcernStatus,
+  ConcernStep,
+  ConcernRecipient,
   DeliveryStatus,
   WebhookEvent,
   ReportKind,
@@ -147,14 +149,20 @@ export const calendarKeys = pgTable('calendar_keys', {
   revokedAt: timestamp({ withTimezone: true }),
 })
 
-export const courts = pgTable('courts', {
-  id: id(),
-  name: text().notNull(),
-  judicialDistrict: text().notNull(),
-  active: boolean().notNull().default(true),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-})
+export const courts = pgTable(
+  'courts',
+  {
+    id: id(),
+    name: text().notNull(),
+    judicialDistrict: text().notNull(),
+    /** The language of the proceedings: every report to this court is written in it, whatever the parties speak. */
+    language: text().$type<ReportLanguage>().notNull().default('nl'),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('courts_language_known', sql`${t.language} in ('nl', 'fr', 'en')`)],
+)
 
 export const apiTokens = pgTable(
   'api_tokens',
@@ -166,6 +174,9 @@ export const apiTokens = pgTable(
     // A counsellor token acts as one counsellor: writes only on visits they supervise.
     counsellorId: uuid().references(() => counsellors.id),
     label: text(),
+    /** For a token a person uses: their name and function, shown as the author of what they issue (a report). */
+    name: text(),
+    function: text(),
     // The centre whose admin issued it; null when the operator (CLI or operator token) did.
     issuedByCentreId: uuid().references(() => centres.id),
     secretHash: text().notNull(),
@@ -277,6 +288,14 @@ export const cases = pgTable(
       .references(() => referrals.id),
     courtId: uuid().references(() => courts.id),
     siteId: uuid().references(() => sites.id),
+    /**
+     * The number people use for the case: the year and a count per centre and year (2026-0042); ids stay
+     * ids. A trigger numbers every new case from dossier_counters (migrations/0021), whoever inserts it,
+     * so the column has no default of its own: NOT NULL is checked after the trigger has run.
+     */
+    dossierNumber: text()
+      .notNull()
+      .default(sql`null`),
     status: text().$type<CaseStatus>().notNull().default('intake'),
     feeExempt: boolean().notNull(),
     leadCounsellorId: uuid()
@@ -291,7 +310,23 @@ export const cases = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex().on(t.referralId), index().on(t.centreId, t.status), index().on(t.courtId)],
+  (t) => [uniqueIndex().on(t.referralId), uniqueIndex().on(t.centreId, t.dossierNumber), index().on(t.centreId, t.status), index().on(t.courtId)],
+)
+
+/**
+ * The last dossier number given per centre and year. Taking the next one is an upsert on this row,
+ * so two acceptances racing in any number of processes wait for each other and never share a number.
+ */
+export const dossierCounters = pgTable(
+  'dossier_counters',
+  {
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    year: integer().notNull(),
+    last: integer().notNull(),
+  },
+  (t) => [uniqueIndex().on(t.centreId, t.year)],
 )
 
 /** A person in a referral; on acceptance the same rows belong to the case. */
@@ -572,6 +607,8 @@ export const visits = pgTable(
     arrivals: jsonb().$type<Arrival[]>().notNull().default([]),
     status: text().$type<VisitStatus>().notNull().default('booked'),
     cancelledBy: text().$type<CancelledBy>(),
+    /** The adult who called the visit off, when the centre knows who (never a child). */
+    cancelledByPartyId: uuid().references(() => parties.id),
     /** Cancelled within the centre's notice period before the start. */
     cancelledLate: boolean(),
     cancelReasonCode: text(),
@@ -594,6 +631,8 @@ export const visits = pgTable(
       .on(t.centreId, t.endsAt)
       .where(sql`${t.status} in ('booked', 'arrived')`),
     check('visits_ordered', sql`${t.endsAt} > ${t.startsAt} and ${t.spanStart} <= ${t.startsAt} and ${t.spanEnd} >= ${t.endsAt}`),
+    // Acts are attributed to adults: the child is never the side that called a visit off.
+    check('visits_cancelled_by_adult', sql`${t.cancelledBy} is null or ${t.cancelledBy} in ('visiting_party', 'residing_party', 'centre', 'referrer')`),
   ],
 )
 
@@ -722,12 +761,6 @@ export const visitOutcomes = pgTable(
   ],
 )
 
-export interface ChildProtectionRecord {
-  action: ChildProtectionAction
-  at: string
-  by: string
-}
-
 /**
  * What a counsellor wrote about a visit. Append-only (a trigger refuses UPDATE): an amendment is a
  * new row that references the one it corrects. `reportable` is the only door to a referrer; the
@@ -747,7 +780,6 @@ export const visitObservations = pgTable(
     text: text().notNull(),
     reportable: boolean().notNull().default(false),
     amends: uuid().references((): AnyPgColumn => visitObservations.id),
-    childProtection: jsonb().$type<ChildProtectionRecord>(),
     recordedByTokenId: uuid(),
     createdAt: createdAt(),
   },
@@ -755,8 +787,84 @@ export const visitObservations = pgTable(
     index().on(t.visitId),
     index().on(t.caseId),
     check('visit_observations_kind', sql`${t.kind} in ('observation', 'incident', 'child_statement')`),
-    check('visit_observations_child_protection', sql`${t.childProtection} is null or ${t.kind} = 'incident'`),
+    // A child's words never go to court (protocol: the child's interest; a disclosure belongs in a concern).
+    check('visit_observations_child_statement_internal', sql`${t.kind} <> 'child_statement' or not ${t.reportable}`),
   ],
+)
+
+/**
+ * A concern about a child's safety, followed along the kindreflex: signalled, discussed in the team,
+ * the Vertrouwenscentrum Kindermishandeling consulted, and where needed reported (VK, OCJ, the
+ * prosecutor under art. 458bis Sw., the police). Internal to the centre: no report, feed, webhook,
+ * calendar, day sheet or default export reads these tables.
+ */
+export const concerns = pgTable(
+  'concerns',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    summary: text().notNull(),
+    childPartyIds: uuid().array().notNull(),
+    observedAt: timestamp({ withTimezone: true }).notNull(),
+    status: text().$type<ConcernStatus>().notNull().default('open'),
+    outcome: text(),
+    closeNote: text(),
+    closedAt: timestamp({ withTimezone: true }),
+    closedByTokenId: uuid(),
+    createdByTokenId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.caseId),
+    check('concerns_status_known', sql`${t.status} in ('open', 'closed')`),
+    check('concerns_closed_has_outcome', sql`${t.status} = 'open' or (${t.outcome} is not null and ${t.closedAt} is not null)`),
+  ],
+)
+
+/** A step taken on a concern; the author is the token that recorded it. */
+export const concernSteps = pgTable(
+  'concern_steps',
+  {
+    id: id(),
+    concernId: uuid()
+      .notNull()
+      .references(() => concerns.id),
+    step: text().$type<ConcernStep>().notNull(),
+    reportedTo: text().$type<ConcernRecipient>(),
+    at: timestamp({ withTimezone: true }).notNull(),
+    note: text(),
+    authorTokenId: uuid(),
+    /** A step carried over from an observation's old child-protection record: who the record named. */
+    authorName: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.concernId),
+    check('concern_steps_step_known', sql`${t.step} in ('discussed_in_team', 'vk_consulted', 'reported')`),
+    check(
+      'concern_steps_reported_to',
+      sql`(${t.step} = 'reported') = (${t.reportedTo} is not null) and (${t.reportedTo} is null or ${t.reportedTo} in ('vk', 'ocj', 'prosecutor', 'police'))`,
+    ),
+  ],
+)
+
+/** The observations a concern rests on. A visit with any of them is never reported on in words. */
+export const concernObservations = pgTable(
+  'concern_observations',
+  {
+    concernId: uuid()
+      .notNull()
+      .references(() => concerns.id),
+    observationId: uuid()
+      .notNull()
+      .references(() => visitObservations.id),
+  },
+  (t) => [uniqueIndex().on(t.concernId, t.observationId), index().on(t.observationId)],
 )
 
 // ── Webhooks: an outbox written in the event's own transaction, delivered by a worker ─────────

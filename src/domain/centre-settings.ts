@@ -1,4 +1,11 @@
-import type { PartySide, ReportContentPolicy } from './vocabulary.js'
+import type { PartySide, ReportContentPolicy, ReportLanguage } from './vocabulary.js'
+
+/** How a centre heads the reports it files with a court. */
+export interface Letterhead {
+  address: string | null
+  phone: string | null
+  email: string | null
+}
 
 /** A centre's own rules: how long a case runs, how visits are staggered, what counts as late or repeated. */
 export interface CentreSettings {
@@ -24,6 +31,12 @@ export interface CentreSettings {
    * default is a starting point: the centre checks it against its own rules and the law.
    */
   retentionYears: number
+  /** Whether courts see the dates of this centre's visits. Off by default: the centre reports to the court, the court does not supervise it. */
+  courtSeesVisits: boolean
+  /** The centre's address and contact on every report it files. */
+  letterhead: Letterhead
+  /** The language the centre works in: its day sheet and the texts it writes itself (an automatic incident). */
+  language: ReportLanguage
 }
 
 /** A centre's defaults when it says nothing else (docs/domain.md: planned end 6 months after activation). */
@@ -39,6 +52,9 @@ export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
   maxExtensions: 2,
   evaluationIntervalMonths: 3,
   retentionYears: 5,
+  courtSeesVisits: false,
+  letterhead: { address: null, phone: null, email: null },
+  language: 'nl',
 }
 
 export function withDefaults(settings: Partial<CentreSettings> | undefined, base: CentreSettings = DEFAULT_CENTRE_SETTINGS): CentreSettings {
@@ -46,5 +62,6 @@ export function withDefaults(settings: Partial<CentreSettings> | undefined, base
     ...base,
     ...settings,
     stagger: { ...base.stagger, ...settings?.stagger },
+    letterhead: { ...base.letterhead, ...settings?.letterhead },
   }
 }

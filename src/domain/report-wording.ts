@@ -108,7 +108,6 @@ export const HEADINGS: Words<
 export const CANCELLED_BY_WORDS: Words<CancelledBy> = {
   visiting_party: { nl: 'bezoekende partij', fr: 'partie visiteuse', en: 'visiting party' },
   residing_party: { nl: 'verblijfspartij', fr: 'partie hébergeante', en: 'residing party' },
-  child: { nl: 'kind', fr: 'enfant', en: 'child' },
   centre: { nl: 'centrum', fr: 'centre', en: 'centre' },
   referrer: { nl: 'verwijzer', fr: 'mandant', en: 'referrer' },
 }

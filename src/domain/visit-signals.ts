@@ -43,9 +43,9 @@ export function consecutiveAbsences(visits: readonly VisitRecord[], partyId: str
   return count
 }
 
-/** A visit the child refused: cancelled by the child or because the child refuses, or interrupted because the child refuses. */
+/** A visit the child refused: cancelled (by the adult who was to bring the child) or interrupted because the child refuses. */
 export function isChildRefusal(v: VisitRecord): boolean {
-  if (v.status === 'cancelled') return v.cancelledBy === 'child' || v.cancelReasonCode === CHILD_REFUSES
+  if (v.status === 'cancelled') return v.cancelReasonCode === CHILD_REFUSES
   if (v.status === 'interrupted') return v.outcomeReasonCode === CHILD_REFUSES
   return false
 }

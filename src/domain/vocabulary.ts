@@ -53,8 +53,11 @@ export type VisitKind = (typeof VISIT_KINDS)[number]
 export const VISIT_STATUSES = ['booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'interrupted', 'entered-in-error'] as const
 export type VisitStatus = (typeof VISIT_STATUSES)[number]
 
-/** Who called a visit off: one of the parties' sides, the child, the centre or the referrer. */
-export const CANCELLED_BY = ['visiting_party', 'residing_party', 'child', 'centre', 'referrer'] as const
+/**
+ * Who called a visit off: one of the parties' sides, the centre or the referrer. Never the child: when
+ * a child does not want to come, the adult who was to bring them cancels, with reason `child_refuses`.
+ */
+export const CANCELLED_BY = ['visiting_party', 'residing_party', 'centre', 'referrer'] as const
 export type CancelledBy = (typeof CANCELLED_BY)[number]
 
 /** What happened to a visit that took place or should have: the final statuses a counsellor records. */
@@ -65,9 +68,27 @@ export type VisitOutcome = (typeof VISIT_OUTCOMES)[number]
 export const OBSERVATION_KINDS = ['observation', 'incident', 'child_statement'] as const
 export type ObservationKind = (typeof OBSERVATION_KINDS)[number]
 
-/** What the centre did with child protection (Vertrouwenscentrum Kindermishandeling, 1712) about an incident. */
+/**
+ * What an observation's `childProtection` shorthand records: the Vertrouwenscentrum Kindermishandeling
+ * (VK) consulted, or a report made to it. Either opens a concern linked to the observation.
+ */
 export const CHILD_PROTECTION_ACTIONS = ['consulted', 'reported'] as const
 export type ChildProtectionAction = (typeof CHILD_PROTECTION_ACTIONS)[number]
+
+/** A concern is open until the coordinator closes it with an outcome. */
+export const CONCERN_STATUSES = ['open', 'closed'] as const
+export type ConcernStatus = (typeof CONCERN_STATUSES)[number]
+
+/**
+ * The kindreflex after the signal: discussed in the team, the Vertrouwenscentrum Kindermishandeling
+ * (VK) consulted, and where needed reported. (1712 is the public helpline, not the professionals' route.)
+ */
+export const CONCERN_STEPS = ['discussed_in_team', 'vk_consulted', 'reported'] as const
+export type ConcernStep = (typeof CONCERN_STEPS)[number]
+
+/** Where a concern is reported: the VK, the OCJ (Ondersteuningscentrum Jeugdzorg), the prosecutor (art. 458bis Sw.), the police. */
+export const CONCERN_RECIPIENTS = ['vk', 'ocj', 'prosecutor', 'police'] as const
+export type ConcernRecipient = (typeof CONCERN_RECIPIENTS)[number]
 
 /** Which side of a case arrives first (and leaves last) around a staggered contact. */
 export const PARTY_SIDES = ['visiting', 'residing'] as const

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { PageQuery } from '../../http/pagination.js'
-import { REPORT_CONTENTS } from '../../domain/vocabulary.js'
+import { REPORT_CONTENTS, REPORT_LANGUAGES } from '../../domain/vocabulary.js'
 import { Instant, LocalDate, NonEmpty, PartySideSchema, Stored, StringEnum, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
 
 /** Centres, their reference data (sites, rooms, counsellors, absences) and the courts: what is sent and shown. */
@@ -67,6 +67,23 @@ export const CentreSettingsSchema = Type.Object(
       examples: [5],
       description:
         'Years after a case ends before its people are pseudonymised and its free texts and observations removed (daily job); the centre checks the default of 5 against its own rules and the law',
+    }),
+    courtSeesVisits: Type.Boolean({
+      examples: [false],
+      description:
+        'Whether courts (clerks, court integrations) see the dates, kinds and statuses of this centre\'s visits. Off by default: the centre reports to the court in its reports; the court does not follow attendance visit by visit',
+    }),
+    letterhead: Type.Object(
+      {
+        address: Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { examples: ['Lange Gasthuisstraat 1, 2000 Antwerpen'] }),
+        phone: Type.Union([Type.String({ maxLength: 40 }), Type.Null()], { examples: ['+32 3 123 45 67'] }),
+        email: Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()], { examples: ['bezoekruimte@caw.example'] }),
+      },
+      { additionalProperties: false, description: "The centre's address and contact, printed at the head of every report (the name is the centre's)" },
+    ),
+    language: StringEnum(REPORT_LANGUAGES, {
+      examples: ['nl'],
+      description: 'The language the centre works in: its day sheet and the texts it writes itself. Reports follow the court\'s language',
     }),
   },
   { additionalProperties: false },

@@ -40,7 +40,7 @@ export function observationView(row: ObservationRow, all: ObservationRow[]) {
     reportable: row.reportable,
     amends: row.amends,
     amendedBy: all.filter((o) => o.amends === row.id).map((o) => o.id),
-    childProtection: row.childProtection,
+    childProtection: null,
     recordedByTokenId: row.recordedByTokenId,
     createdAt: row.createdAt,
   }

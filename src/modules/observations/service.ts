@@ -46,7 +46,6 @@ export async function recordObservation(tx: Tx, actor: Actor, now: Date, visitId
       text: input.text,
       reportable: input.reportable ?? false,
       amends: input.amends ?? null,
-      childProtection: childProtection ?? null,
       recordedByTokenId: actor.tokenId,
       createdAt: now,
     })

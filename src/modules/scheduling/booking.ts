@@ -293,6 +293,7 @@ async function insertVisits(
     status: 'booked' as const,
     version: 1,
     cancelledBy: null,
+    cancelledByPartyId: null,
     cancelledLate: null,
     cancelReasonCode: null,
     cancelExplanation: null,

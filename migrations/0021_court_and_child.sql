@@ -143,4 +143,5 @@ END
 $$;--> statement-breakpoint
 ALTER TABLE "courts" ADD CONSTRAINT "courts_language_known" CHECK ("courts"."language" in ('nl', 'fr', 'en'));--> statement-breakpoint
 ALTER TABLE "visit_observations" ADD CONSTRAINT "visit_observations_child_statement_internal" CHECK ("visit_observations"."kind" <> 'child_statement' or not "visit_observations"."reportable");--> statement-breakpoint
-ALTER TABLE "visits" ADD CONSTRAINT "visits_cancelled_by_adult" CHECK ("visits"."cancelled_by" is null or "visits"."cancelled_by" in ('visiting_party', 'residing_party', 'centre', 'referrer'));
+ALTER TABLE "visits" ADD CONSTRAINT "visits_cancelled_by_adult" CHECK ("visits"."cancelled_by" is null or "visits"."cancelled_by" in ('visiting_party', 'residing_party', 'centre', 'referrer'));--> statement-breakpoint
+ALTER TABLE "audit_events" ADD COLUMN "reason" text;

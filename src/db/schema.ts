@@ -207,6 +207,8 @@ export const auditEvents = pgTable(
     centreId: uuid(),
     courtId: uuid(),
     requestId: text(),
+    /** Why, where an act needs a recorded reason (an access request released in full). */
+    reason: text(),
   },
   (t) => [index().on(t.entityType, t.entityId), index().on(t.centreId)],
 )

@@ -89,3 +89,53 @@ export function judgeOutcome(facts: OutcomeFacts, outcome: VisitOutcome, superse
  * and something may have been booked in the freed slot since.
  */
 export const outcomeFreesReservations = (outcome: VisitOutcome) => outcome !== 'fulfilled'
+
+// ── Acts are attributed to adults ───────────────────────────────────────────────────────────────
+
+/** A person of the case as the attribution rules see them: the side their role puts them on. */
+export interface CasePerson {
+  partyId: string
+  side: 'visiting' | 'residing' | 'child'
+}
+
+/** A field the caller must correct: where it is and why. */
+export type AttributionError = { pointer: string; detail: string }
+
+const CHILD_NEVER_ACTS =
+  'is a child: a child never cancels or fails to come. Name the adult who was to bring the child (the reason `child_refuses` says the child did not want to come)'
+
+/**
+ * Which adult called a visit off (protocol: acts are attributed to adults). A party named must be an
+ * adult of the case on the side that cancelled; the centre and the referrer name none. When the
+ * reason is that the child does not want to come and one adult of the cancelling side is invited,
+ * that adult is the one who was to bring the child; with more, the caller names one.
+ */
+export function attributeCancellation(
+  input: { cancelledBy: string; cancelledByPartyId?: string; reasonCode: string },
+  people: readonly CasePerson[],
+  invited: readonly string[],
+): { ok: true; partyId: string | null } | ({ ok: false } & AttributionError) {
+  const pointer = '/cancelledByPartyId'
+  const side = input.cancelledBy === 'visiting_party' ? 'visiting' : input.cancelledBy === 'residing_party' ? 'residing' : null
+  if (input.cancelledByPartyId !== undefined) {
+    const person = people.find((p) => p.partyId === input.cancelledByPartyId)
+    if (!person) return { ok: false, pointer, detail: 'is not a party of this case' }
+    if (person.side === 'child') return { ok: false, pointer, detail: CHILD_NEVER_ACTS }
+    if (!side) return { ok: false, pointer, detail: `names a party, but the visit was called off by the ${input.cancelledBy}` }
+    if (person.side !== side) return { ok: false, pointer, detail: `is on the ${person.side} side, not the side that cancelled (${input.cancelledBy})` }
+    return { ok: true, partyId: person.partyId }
+  }
+  if (side && input.reasonCode === 'child_refuses') {
+    const adults = people.filter((p) => p.side === side && invited.includes(p.partyId))
+    if (adults.length === 1) return { ok: true, partyId: adults[0]!.partyId }
+    return { ok: false, pointer, detail: `is required: the ${side} side has ${adults.length} adults at this visit; name the one who was to bring the child` }
+  }
+  return { ok: true, partyId: null }
+}
+
+/** A no-show names the adults who did not come; a child missing is the absence of the adult who was to bring them. */
+export function childAmongAbsent(absentPartyIds: readonly string[], people: readonly CasePerson[]): AttributionError | null {
+  const children = new Set(people.filter((p) => p.side === 'child').map((p) => p.partyId))
+  const i = absentPartyIds.findIndex((id) => children.has(id))
+  return i < 0 ? null : { pointer: `/absentPartyIds/${i}`, detail: CHILD_NEVER_ACTS }
+}

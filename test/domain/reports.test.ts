@@ -64,7 +64,7 @@ const facts = (overrides: Partial<ReportFacts> = {}): ReportFacts => ({
     planned: 3,
     held: 1,
     booked: 1,
-    cancelled: { total: 1, late: 0, by: { ...noCancellations(), child: 1 } },
+    cancelled: { total: 1, late: 0, by: { ...noCancellations(), residing_party: 1 } },
     noShow: { visits: 0, byParty: [] },
     interrupted: 0,
   },

@@ -36,19 +36,18 @@ t.test('consecutive absences count back from the latest visit with an outcome', 
   t.equal(consecutiveAbsences([first, second], A), 2)
 })
 
-t.test('a child refusal: cancelled by the child or for child_refuses, interrupted for child_refuses', async (t) => {
-  t.ok(isChildRefusal(visit('cancelled', { cancelledBy: 'child', cancelReasonCode: 'illness' })))
+t.test('a child refusal: cancelled for child_refuses (by the adult who was to bring the child), interrupted for child_refuses', async (t) => {
   t.ok(isChildRefusal(visit('cancelled', { cancelledBy: 'residing_party', cancelReasonCode: 'child_refuses' })))
   t.notOk(isChildRefusal(visit('cancelled', { cancelledBy: 'residing_party', cancelReasonCode: 'illness' })))
   t.ok(isChildRefusal(visit('interrupted', { outcomeReasonCode: 'child_refuses' })))
   t.notOk(isChildRefusal(visit('interrupted', { outcomeReasonCode: 'safety_concern' })))
   t.notOk(isChildRefusal(visit('noshow', { absentPartyIds: [C], cancelReasonCode: 'child_refuses' })), 'a no-show is an absence, not a refusal')
-  t.notOk(isChildRefusal(visit('fulfilled', { cancelledBy: 'child' })))
+  t.notOk(isChildRefusal(visit('fulfilled', { cancelReasonCode: 'child_refuses' })))
 })
 
 t.test('signals at the centre’s thresholds', async (t) => {
   t.same(visitSignals([], [A, B, C], settings), [])
-  const visits = [noshow(A), noshow(A, B), visit('cancelled', { cancelledBy: 'child' })]
+  const visits = [noshow(A), noshow(A, B), visit('cancelled', { cancelledBy: 'residing_party', cancelReasonCode: 'child_refuses' })]
   t.same(visitSignals(visits, [A, B, C], settings), [{ code: 'consecutive_absences', partyId: A, count: 2 }])
   t.same(visitSignals(visits, [A, B, C], { consecutiveAbsencesSignal: 1, childRefusalsSignal: 1 }), [
     { code: 'consecutive_absences', partyId: A, count: 2 },

@@ -5,10 +5,10 @@
  */
 import Ajv2020 from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
-import { courts, webhooks } from '../../src/db/schema.js'
+import { centres, courts, webhooks } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/db/seed.js'
 import { holidayOn } from '../../src/domain/belgian-holidays.js'
 import { acceptedCase, call, completeIntake, referralBody, tokenFor, type TestContext } from './app.js'
@@ -185,6 +185,13 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
   const centre = (await setupCentre(database.db, { centreName: `Centrum ${tag}stad`, demo: true })) as TestContext['centre']
   const courtName = `Rechtbank ${tag}dorp`
   await database.db.update(courts).set({ name: courtName }).where(eq(courts.id, centre.demo.courtId))
+  // World A shares its visits with courts, so the table can say what a court reads of a visit; B keeps
+  // the default (not shared). The authorization matrix checks the default on A's visits at its end.
+  if (name === 'A')
+    await database.db
+      .update(centres)
+      .set({ settings: sql`${centres.settings} || '{"courtSeesVisits": true}'::jsonb` })
+      .where(eq(centres.id, centre.centreId))
   const operator = (await tokenFor(database, 'operator', {})).token
   const ctx: TestContext = { app, database, centre, operator }
   const admin = centre.adminToken

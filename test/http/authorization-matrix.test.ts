@@ -186,4 +186,25 @@ t.test('every operation × every token × own and other scope', async (t) => {
 
   // The centre's explanations and intake summaries are its own: a court reads facts and coded reasons.
   t.same(internalTexts, [], 'no internal explanation or intake summary reaches a court token')
+
+  // With the centre's default (courtSeesVisits off), a court's visit reads find nothing: 404 and an empty list.
+  const shared = await app.inject({ url: `/v1/visits/${A.visitIds[0]}`, headers: { authorization: `Bearer ${A.tokens.clerk}` } })
+  t.equal(shared.statusCode, 200, 'shared: the clerk reads the visit')
+  const off = await app.inject({
+    method: 'PATCH',
+    url: `/v1/centres/${A.centreId}`,
+    headers: { authorization: `Bearer ${A.tokens.admin}` },
+    payload: { settings: { courtSeesVisits: false } },
+  })
+  t.equal(off.statusCode, 200, off.body)
+  for (const subject of COURT_SUBJECTS) {
+    const headers = { authorization: `Bearer ${A.tokens[subject]}` }
+    t.equal((await app.inject({ url: `/v1/visits/${A.visitIds[0]}`, headers })).statusCode, 404, `${subject}: a visit not shared is not found`)
+    t.same((await app.inject({ url: '/v1/visits', headers })).json().items, [], `${subject}: the list leaves it out`)
+  }
+  t.equal(
+    (await app.inject({ url: `/v1/visits/${A.visitIds[0]}`, headers: { authorization: `Bearer ${A.tokens.staff}` } })).statusCode,
+    200,
+    'staff still read it',
+  )
 })

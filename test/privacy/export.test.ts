@@ -138,3 +138,103 @@ t.test('reads of contact details and internal notes are in the audit trail; a re
     'nor for the referral',
   )
 })
+
+t.test('an access request withholds what belongs to others; an admin releases it with a recorded reason', async (t) => {
+  const { database, centre, app } = await testCentre(t)
+  const db = database.db
+  const f = await createCase(database, centre)
+  const MARKER = 'CONCERN~MARKER~7731'
+  await db.execute(sql`update parties set given_name = 'Jan', family_name = 'Peeters' where id = ${f.visiting}`)
+  await db.execute(sql`update parties set given_name = 'Griet', family_name = 'Verhulst', contact = '{"address": "Geheimstraat 9"}' where id = ${f.residing}`)
+  await db.execute(sql`update parties set given_name = 'Lena', family_name = 'Peeters' where id = ${f.child}`)
+  const [visit] = await rows<{ id: string }>(
+    db,
+    sql`insert into visits (id, centre_id, case_id, counsellor_ids, party_ids, kind, time_zone, starts_at, ends_at, span_start, span_end, arrivals)
+      values (gen_random_uuid(), ${centre.centreId}, ${f.caseId}, array[${centre.demo.counsellorIds[0]!}::uuid], array[${f.child}::uuid, ${f.visiting}::uuid, ${f.residing}::uuid],
+        'supervised_visit', 'Europe/Brussels', now() - interval '7 days', now() - interval '7 days' + interval '1 hour', now() - interval '7 days' - interval '15 minutes', now() - interval '7 days' + interval '75 minutes',
+        ${JSON.stringify([
+          { partyId: f.visiting, arriveAt: '2026-03-07T12:45:00Z', leaveAt: '2026-03-07T14:30:00Z' },
+          { partyId: f.residing, arriveAt: '2026-03-07T13:00:00Z', leaveAt: '2026-03-07T14:15:00Z' },
+        ])}::jsonb) returning id`,
+  )
+  await db.execute(
+    sql`insert into visit_attendances (id, visit_id, party_id, checked_in_at) values (gen_random_uuid(), ${visit!.id}, ${f.residing}, now() - interval '7 days')`,
+  )
+  const [statement, aboutOther, plain] = await rows<{ id: string }>(
+    db,
+    sql`insert into visit_observations (id, visit_id, case_id, kind, text, reportable, created_at)
+      values (gen_random_uuid(), ${visit!.id}, ${f.caseId}, 'child_statement', 'Lena: "I am scared at home."', false, now() - interval '3 seconds'),
+             (gen_random_uuid(), ${visit!.id}, ${f.caseId}, 'observation', 'Griet arrived upset and left early.', false, now() - interval '2 seconds'),
+             (gen_random_uuid(), ${visit!.id}, ${f.caseId}, 'observation', 'Jan brought a drawing book.', false, now() - interval '1 seconds')
+      returning id`,
+  )
+  const [concern] = await rows<{ id: string }>(
+    db,
+    sql`insert into concerns (id, centre_id, case_id, summary, child_party_ids, observed_at)
+      values (gen_random_uuid(), ${centre.centreId}, ${f.caseId}, ${MARKER}, array[${f.child}::uuid], now()) returning id`,
+  )
+  await db.execute(sql`insert into concern_observations (concern_id, observation_id) values (${concern!.id}, ${statement!.id})`)
+
+  const plainExport = await call(app, { url: `/v1/parties/${f.visiting}/export`, token: centre.adminToken })
+  t.equal(plainExport.status, 200, plainExport.body.slice(0, 300))
+  const body = plainExport.body
+  t.notOk(body.includes(MARKER), 'no concern')
+  t.notOk(body.includes('scared'), 'no child statement')
+  t.notOk(body.includes('Griet') || body.includes('Verhulst') || body.includes('Geheimstraat'), "nothing of the other parent's name or address")
+  t.same(
+    plainExport.json.observations.map((o: { id: string }) => o.id),
+    [plain!.id],
+    'only the observation that names no one else',
+  )
+  t.notOk(plainExport.json.observations.some((o: { id: string }) => o.id === aboutOther!.id))
+  t.same(
+    plainExport.json.visits[0].arrivals.map((a: { partyId: string }) => a.partyId),
+    [f.visiting],
+    'its own arrival time only',
+  )
+  t.notOk(
+    plainExport.json.attendances.some((a: { partyId: string }) => a.partyId === f.residing),
+    "not the other parent's check-in",
+  )
+  t.same(
+    plainExport.json.withheld.map((w: { category: string }) => w.category),
+    ['concerns', 'child_statements', 'other_parties', 'observations_about_others'],
+    'each withheld category is listed',
+  )
+  t.ok(
+    plainExport.json.withheld.every((w: { ground: string }) => /GDPR/.test(w.ground)),
+    'with its ground',
+  )
+  t.notOk('concerns' in plainExport.json, 'no concerns key at all')
+
+  // The same list when there is nothing to withhold: it never tells a parent that a concern exists.
+  const other = await createCase(database, centre)
+  t.same((await call(app, { url: `/v1/parties/${other.visiting}/export`, token: centre.adminToken })).json.withheld, plainExport.json.withheld)
+
+  const noReason = await call(app, { url: `/v1/parties/${f.visiting}/export?include=restricted`, token: centre.adminToken })
+  t.equal(noReason.status, 400, 'a restricted export needs a reason')
+  t.match(noReason.json.errors, [{ pointer: '/reason' }])
+  const staff = await tokenFor(database, 'staff', { centreId: centre.centreId })
+  t.equal((await call(app, { url: `/v1/parties/${f.visiting}/export?include=restricted&reason=x`, token: staff.token })).status, 403, 'admin only')
+
+  const reason = 'Court order of 4 May 2026: full disclosure'
+  const full = await call(app, { url: `/v1/parties/${f.visiting}/export?include=restricted&reason=${encodeURIComponent(reason)}`, token: centre.adminToken })
+  t.equal(full.status, 200, full.body.slice(0, 300))
+  t.ok(full.body.includes(MARKER), 'the concern is released')
+  t.ok(full.body.includes('scared'), 'the child statement too')
+  t.ok(full.body.includes('Griet'), 'and the observation about the other parent')
+  t.same(full.json.concerns[0].observationIds, [statement!.id])
+  t.same(full.json.withheld, [])
+  const trail = (await call(app, { url: `/v1/audit?entityId=${f.visiting}`, token: centre.adminToken })).json.items as {
+    action: string
+    reason: string | null
+  }[]
+  t.match(
+    trail,
+    [
+      { action: 'party.exported_restricted', reason },
+      { action: 'party.exported', reason: null },
+    ],
+    'audited with its reason',
+  )
+})

@@ -6,7 +6,7 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
-import { cases, visits } from '../../src/db/schema.js'
+import { cases, referrals, visits } from '../../src/db/schema.js'
 import { ReferrerVisit } from '../../src/modules/referrer-view/schemas.js'
 import { REFERRER_VIEW_FIELDS } from '../../src/modules/referrer-view/view.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
@@ -23,6 +23,10 @@ const s = scheduling(ctx)
 
 const c = await createCase(database, centre)
 await database.db.update(cases).set({ courtId: centre.demo.courtId }).where(eq(cases.id, c.caseId))
+await database.db
+  .update(referrals)
+  .set({ source: 'court', courtId: centre.demo.courtId })
+  .where(eq(referrals.id, (await database.db.select({ id: cases.referralId }).from(cases).where(eq(cases.id, c.caseId)))[0]!.id))
 const booked = await s.series(c.caseId, { start: '2027-03-01T10:00', rrule: 'FREQ=WEEKLY;COUNT=3' })
 if (booked.status !== 201) throw new Error(booked.body)
 const [first, second] = booked.json.visits as { id: string }[]
@@ -42,6 +46,31 @@ const issue = async (body: Record<string, unknown>) => (await call(app, { method
 const clerk = await issue({ role: 'clerk', courtId: centre.demo.courtId })
 const courtIntegration = await issue({ role: 'integration', courtId: centre.demo.courtId })
 const centreIntegration = (await tokenFor(database, 'integration', { centreId: centre.centreId })).token
+
+t.test('by default the centre does not share its visits: a court finds none', async (t) => {
+  for (const token of [clerk, courtIntegration]) {
+    t.equal((await call(app, { url: `/v1/visits/${first!.id}`, token })).status, 404, 'a visit is not found')
+    t.same((await call(app, { url: '/v1/visits', token })).json.items, [], 'the list leaves them out')
+    t.same((await call(app, { url: `/v1/visits?caseId=${c.caseId}`, token })).json.items, [], 'of the case too')
+  }
+  t.equal((await call(app, { url: `/v1/visits/${first!.id}`, token: centreIntegration })).status, 200, 'the centre reads it')
+  const report = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${c.caseId}/reports`,
+    token: centre.adminToken,
+    body: { kind: 'progress', from: '2027-03-01', to: '2027-03-31' },
+  })
+  t.equal(report.status, 201, report.body)
+  t.equal((await call(app, { url: `/v1/reports/${report.json.id}`, token: clerk })).json.visits.planned, 3, 'the court reads the counts in the report')
+  const shared = await call(app, {
+    method: 'PATCH',
+    url: `/v1/centres/${centre.centreId}`,
+    token: centre.adminToken,
+    body: { settings: { courtSeesVisits: true } },
+  })
+  t.equal(shared.status, 200, shared.body)
+  t.equal(shared.json.settings.courtSeesVisits, true)
+})
 
 t.test('the clerk and the court integration get the same view of a visit and of the list', async (t) => {
   const one = await call(app, { url: `/v1/visits/${first!.id}`, token: clerk })

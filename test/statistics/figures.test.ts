@@ -198,7 +198,7 @@ t.test('statistics over a seeded data set', async (t) => {
           ended: { effectiveDate: '2026-06-30', reason: 'goal_reached', at: '2026-06-30T10:00:00Z' },
           visits: [
             { kind: 'supervised_visit', startsAt: '2026-02-01T10:00:00Z', outcomes: [{ outcome: 'fulfilled' }] },
-            { kind: 'supervised_visit', startsAt: '2026-02-08T10:00:00Z', status: 'cancelled', cancelledBy: 'child', late: true },
+            { kind: 'supervised_visit', startsAt: '2026-02-08T10:00:00Z', status: 'cancelled', cancelledBy: 'residing_party', late: true },
           ],
         },
       },

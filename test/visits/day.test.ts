@@ -198,8 +198,12 @@ t.test('a case’s visits, day by day', async (t) => {
   t.match(late.json, { id: v6, status: 'cancelled', cancelledBy: 'residing_party', late: true, cancelledLate: true, reasonCode: 'illness' })
   const timely = await post(v7!, 'cancel', { cancelledBy: 'residing_party', reasonCode: 'child_refuses', explanation: 'She does not want to go.' })
   t.equal(timely.status, 200, timely.body)
-  t.match(timely.json, { status: 'cancelled', late: false, reasonCode: 'child_refuses' })
-  const unknownReason = await post(v7!, 'cancel', { cancelledBy: 'child', reasonCode: 'nonsense', explanation: 'x' })
+  t.match(
+    timely.json,
+    { status: 'cancelled', late: false, reasonCode: 'child_refuses', cancelledByPartyId: c.residing },
+    'the adult who was to bring the child',
+  )
+  const unknownReason = await post(v7!, 'cancel', { cancelledBy: 'residing_party', reasonCode: 'nonsense', explanation: 'x' })
   t.equal(unknownReason.status, 409, 'a cancelled visit is not cancelled again')
   const afterCancel = await post(v6!, 'outcome', { outcome: 'noshow', absentPartyIds: [c.visiting] })
   t.equal(afterCancel.status, 409)
@@ -219,7 +223,7 @@ t.test('a case’s visits, day by day', async (t) => {
         { partyId: c.residing, count: 1 },
       ].sort((a, b) => a.partyId.localeCompare(b.partyId)),
     },
-    cancelled: { total: 2, late: 1, byVisitingParty: 0, byResidingParty: 2, byChild: 0, byCentre: 0, byReferrer: 0 },
+    cancelled: { total: 2, late: 1, byVisitingParty: 0, byResidingParty: 2, childRefuses: 1, byCentre: 0, byReferrer: 0 },
   })
   t.same(file.json.signals, [
     { code: 'consecutive_absences', partyId: c.visiting, count: 2 },

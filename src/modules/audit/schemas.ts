@@ -13,6 +13,7 @@ export const AuditEvent = Type.Object({
   entityType: Type.String({ examples: ['site'] }),
   entityId: Type.Union([Uuid, Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'The recorded reason, where the act needs one (an access request released in full)' }),
 })
 
 export const AuditQuery = Type.Object({

@@ -14,6 +14,8 @@ export interface AuditEntry {
   entityId: string | null
   centreId?: string | null
   courtId?: string | null
+  /** Why, where the act needs a recorded reason (releasing withheld data); the admin's words, about the act. */
+  reason?: string
 }
 
 /**
@@ -36,6 +38,7 @@ export function auditInsert(actor: Actor, entries: AuditEntry[]) {
       entityId: entry.entityId,
       centreId: entry.centreId ?? actor.centreId,
       courtId: entry.courtId ?? actor.courtId,
+      reason: entry.reason ?? null,
     })),
     // The same for every entry of one request: written once.
     { actorTokenId: actor.tokenId, actorRole: actor.role, requestId: actor.requestId },

@@ -258,7 +258,7 @@ export const VisitCounts = Type.Object({
     late: count("Cancelled later than the centre's notice before the start"),
     byVisitingParty: count('Cancelled by the visiting party'),
     byResidingParty: count('Cancelled by the residing party'),
-    byChild: count('Cancelled by (or because of) the child'),
+    childRefuses: count('Cancelled because the child did not want to come (reason child_refuses; counted under the adult who cancelled too)'),
     byCentre: count('Cancelled by the centre (suspensions and endings included)'),
     byReferrer: count('Cancelled by the referrer'),
   }),

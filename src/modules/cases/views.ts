@@ -204,7 +204,7 @@ async function visitSummary(db: Queryable, row: CaseRow, partyIds: string[], now
         late: counts.cancelled_late,
         byVisitingParty: counts.by_visiting_party,
         byResidingParty: counts.by_residing_party,
-        byChild: counts.by_child,
+        childRefuses: counts.child_refuses,
         byCentre: counts.by_centre,
         byReferrer: counts.by_referrer,
       },

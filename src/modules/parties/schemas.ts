@@ -1,5 +1,5 @@
-import { Type, type TSchema } from '@sinclair/typebox'
-import { Instant, Nullable, Uuid } from '../../http/schemas.js'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Instant, NonEmpty, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
 
 /**
  * A person's export: the stored rows, column for column, so nothing held is left out by a view.
@@ -40,6 +40,39 @@ export const PartyExport = Type.Object(
       'Every observation of the party’s visits, the non-reportable ones too',
     ),
     auditEvents: rows(row('A recorded change or read of the party, its referral or its case', { action: 'case.read' }), 'The audit trail about it'),
+    concerns: Type.Optional(
+      rows(
+        row('A child-protection concern of the case, with its steps and the observations it rests on', { status: 'closed', steps: [] }),
+        'Only in an export released with include=restricted',
+      ),
+    ),
+    withheld: Type.Array(
+      Type.Object({
+        category: StringEnum(['concerns', 'child_statements', 'other_parties', 'observations_about_others'] as const, { examples: ['child_statements'] }),
+        ground: Type.String({ examples: ["The child's own words belong to the child (art. 15(4) GDPR; the child's interest)."] }),
+      }),
+      {
+        description:
+          'What this export leaves out and on what ground. A default export always lists every category, whether or not the centre holds such records; an export released with include=restricted lists none',
+      },
+    ),
   },
   { additionalProperties: false },
 )
+
+export const ExportQuery = Type.Object(
+  {
+    include: Type.Optional(
+      StringEnum(['restricted'] as const, {
+        description: 'Release what the default export withholds (admin only; `reason` required; recorded in the audit trail)',
+        examples: ['restricted'],
+      }),
+    ),
+    reason: Type.Optional({
+      ...NonEmpty(500, ['Court order of 2026-05-04 in case 24/1234/A: full disclosure']),
+      description: 'Why it is released: recorded in the audit trail',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type ExportQuery = Static<typeof ExportQuery>

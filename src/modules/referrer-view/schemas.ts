@@ -15,7 +15,12 @@ export const ReferrerVisit = Type.Object(
     kind: StringEnum(REFERRER_VISIT_KINDS, { examples: ['supervised_visit'] }),
     date: { ...LocalDate, description: 'The day of the visit at the site; never the times' },
     status: StringEnum(REFERRER_VISIT_STATUSES, { examples: ['fulfilled'], description: 'booked (planned), fulfilled (held), cancelled, noshow, interrupted' }),
-    cancelledBy: Nullable(Type.String({ description: 'visiting_party, residing_party, child, centre or referrer', examples: ['residing_party'] })),
+    cancelledBy: Nullable(
+      Type.String({
+        description: 'visiting_party, residing_party, centre or referrer (never the child: the adult who was to bring them cancels)',
+        examples: ['residing_party'],
+      }),
+    ),
     cancelReason: NullableReason,
   },
   { $id: 'ReferrerVisit', title: 'A visit in the referrer view (clerk and court-scoped integration tokens)', additionalProperties: false },

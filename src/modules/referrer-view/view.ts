@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
-import { cases, parties, visits } from '../../db/schema.js'
+import { cases, centres, parties, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidCursor } from '../../http/pagination.js'
 import { invalidInput } from '../../domain/errors.js'
@@ -37,7 +37,7 @@ export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.r
  *
  * Observations of a visit are deliberately absent: no court route shows one, reportable or not.
  * When a report to the referrer is built, it gets a resource of its own here listing what it quotes
- * of the `reportable` observations — never the others, and never `childProtection`.
+ * of the `reportable` observations — never the others, never a child's words, never one of a visit a concern rests on.
  */
 export const REFERRER_VIEW_FIELDS = {
   referral: [
@@ -118,7 +118,7 @@ export const REFERRER_VIEW_FIELDS = {
   reportReason: ['category', 'code', 'label'],
   reportVisits: ['planned', 'held', 'booked', 'cancelled', 'noShow', 'interrupted'],
   reportCancellations: ['total', 'late', 'by'],
-  reportCancelledBy: ['visiting_party', 'residing_party', 'child', 'centre', 'referrer'],
+  reportCancelledBy: ['visiting_party', 'residing_party', 'centre', 'referrer'],
   reportNoShow: ['visits', 'byParty'],
   reportNoShowParty: ['role', 'visits'],
   reportObservation: ['kind', 'date', 'text'],
@@ -170,11 +170,16 @@ type ReferrerStatus = (typeof REFERRER_VISIT_STATUSES)[number]
 /** The visit's day at its site, as text: compared with the date part of `from` or `to`, it never fails to parse. */
 const localDay = sql`to_char(${visits.startsAt} at time zone ${visits.timeZone}, 'YYYY-MM-DD')`
 
-/** The visits of the court's cases a court may see: no conversations, nothing entered in error. */
+/**
+ * The visits of the court's cases a court may see: only of centres that share them (`courtSeesVisits`,
+ * off by default: the centre reports to the court, the court does not follow attendance), no
+ * conversations, nothing entered in error. Any other visit is, to a court, one that does not exist.
+ */
 export function referrerVisitScope(actor: Actor): SQL {
   if (!actor.courtId) return sql`false`
   return and(
     sql`${visits.caseId} in (select ${cases.id} from ${cases} where ${cases.courtId} = ${actor.courtId})`,
+    sql`${visits.centreId} in (select ${centres.id} from ${centres} where (${centres.settings} ->> 'courtSeesVisits')::boolean)`,
     ne(visits.kind, 'conversation'),
     ne(visits.status, 'entered-in-error'),
   )!

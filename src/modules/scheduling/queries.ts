@@ -34,6 +34,7 @@ export const visitViewColumns = {
   status: visits.status,
   arrivals: visits.arrivals,
   cancelledBy: visits.cancelledBy,
+  cancelledByPartyId: visits.cancelledByPartyId,
   cancelledLate: visits.cancelledLate,
   cancelReasonCode: visits.cancelReasonCode,
   cancelExplanation: visits.cancelExplanation,

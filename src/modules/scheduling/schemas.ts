@@ -88,6 +88,7 @@ export const Visit = Type.Object({
   status: VisitStatusSchema,
   arrivals: Type.Array(Arrival),
   cancelledBy: Type.Union([Type.String(), Type.Null()]),
+  cancelledByPartyId: Type.Union([Uuid, Type.Null()], { description: 'The adult who called the visit off, when known (never a child)' }),
   cancelledLate: Type.Union([Type.Boolean(), Type.Null()], {
     description: "Cancelled later than the centre's notice before the start; null when not cancelled by a party or the centre on request",
   }),

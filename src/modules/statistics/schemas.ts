@@ -57,14 +57,18 @@ export const Figures = Type.Object(
       byOutcome: Breakdown({ held: 95, cancelled: 15, noshow: 6, interrupted: 1, without_outcome: 3 }),
     }),
     visitsCancelled: Count('Cancelled visits of the period, by who cancelled', 15, {
-      byCancelledBy: Breakdown({ visiting_party: 6, residing_party: 4, child: 1, centre: 4, referrer: 0 }),
+      byCancelledBy: Breakdown({ visiting_party: 6, residing_party: 5, centre: 4, referrer: 0 }),
     }),
     visitsCancelledLate: Count('Cancelled visits of the period cancelled within the notice period, by who cancelled', 5, {
-      byCancelledBy: Breakdown({ visiting_party: 3, residing_party: 2, child: 0, centre: 0, referrer: 0 }),
+      byCancelledBy: Breakdown({ visiting_party: 3, residing_party: 2, centre: 0, referrer: 0 }),
     }),
-    visitsNoShow: Count('Visits of the period whose outcome is a no-show; per role, the visits where a party of that role was absent', 6, {
-      byPartyRole: Breakdown({ visiting_parent: 4, residing_parent: 2, child: 1 }),
-    }),
+    visitsNoShow: Count(
+      'Visits of the period whose outcome is a no-show; per adult role, the visits where a party of that role was absent (a child is never counted absent: the adult who was to bring them is)',
+      6,
+      {
+        byPartyRole: Breakdown({ visiting_parent: 4, residing_parent: 2 }),
+      },
+    ),
     visitsInterrupted: Count('Visits of the period whose outcome is interrupted', 1, {}),
     childrenServed: Count('Distinct children of cases with at least one visit held in the period', 41, {}),
     adultsServed: Count('Distinct adult parties of cases with at least one visit held in the period', 70, {

@@ -3,6 +3,9 @@ import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { CANCELLED_BY, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SOURCES, VISIT_KINDS } from '../../domain/vocabulary.js'
+
+/** Acts are attributed to adults: the roles a no-show or a served adult is counted under. */
+const ADULT_ROLES = PARTY_ROLES.filter((r) => r !== 'child')
 import * as q from './queries.js'
 import type { Figures, Statistics, StatisticsGroup, StatisticsQuery } from './schemas.js'
 
@@ -34,10 +37,10 @@ function emptyFigures(): Figures {
     visits: { total: 0, byKind: zeros(VISIT_KINDS), byOutcome: zeros(VISIT_OUTCOME_BUCKETS) },
     visitsCancelled: { total: 0, byCancelledBy: zeros(CANCELLED_BY) },
     visitsCancelledLate: { total: 0, byCancelledBy: zeros(CANCELLED_BY) },
-    visitsNoShow: { total: 0, byPartyRole: zeros(PARTY_ROLES) },
+    visitsNoShow: { total: 0, byPartyRole: zeros(ADULT_ROLES) },
     visitsInterrupted: { total: 0 },
     childrenServed: { total: 0 },
-    adultsServed: { total: 0, byRole: zeros(PARTY_ROLES.filter((r) => r !== 'child')) },
+    adultsServed: { total: 0, byRole: zeros(ADULT_ROLES) },
     daysReferralToIntake: noDays(),
     daysReferralToFirstHeldVisit: noDays(),
     daysTrajectory: noDays(),

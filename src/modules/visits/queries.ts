@@ -79,7 +79,7 @@ export interface VisitCountsRow {
   cancelled_late: number
   by_visiting_party: number
   by_residing_party: number
-  by_child: number
+  child_refuses: number
   by_centre: number
   by_referrer: number
   absences: { partyId: string; count: number }[]
@@ -96,7 +96,7 @@ export async function visitCounts(db: Queryable, caseId: string, now: Date): Pro
     db,
     sql`
     with v as (
-      select ${visits.status} as status, ${visits.endsAt} as ends_at, ${visits.cancelledBy} as cancelled_by,
+      select ${visits.status} as status, ${visits.endsAt} as ends_at, ${visits.cancelledBy} as cancelled_by, ${visits.cancelReasonCode} as cancel_reason_code,
              ${visits.cancelledLate} as cancelled_late, ${visitOutcomes.absentPartyIds} as absent_party_ids
       from ${visits} left join ${visitOutcomes} on ${currentOutcomeOf}
       where ${visits.caseId} = ${caseId}
@@ -111,7 +111,7 @@ export async function visitCounts(db: Queryable, caseId: string, now: Date): Pro
       count(*) filter (where status = 'cancelled' and cancelled_late)::int as cancelled_late,
       count(*) filter (where status = 'cancelled' and cancelled_by = 'visiting_party')::int as by_visiting_party,
       count(*) filter (where status = 'cancelled' and cancelled_by = 'residing_party')::int as by_residing_party,
-      count(*) filter (where status = 'cancelled' and cancelled_by = 'child')::int as by_child,
+      count(*) filter (where status = 'cancelled' and cancel_reason_code = 'child_refuses')::int as child_refuses,
       count(*) filter (where status = 'cancelled' and cancelled_by = 'centre')::int as by_centre,
       count(*) filter (where status = 'cancelled' and cancelled_by = 'referrer')::int as by_referrer,
       coalesce((

@@ -17,7 +17,16 @@ const At = (description: string) => ({ ...LocalOrInstant, description: `${descri
 
 export const CancelBody = Type.Object(
   {
-    cancelledBy: StringEnum(CANCELLED_BY, { description: 'Who called the visit off', examples: ['residing_party'] }),
+    cancelledBy: StringEnum(CANCELLED_BY, {
+      description:
+        'Who called the visit off: a side of the case, the centre or the referrer. Never the child: when the child does not want to come, the adult who was to bring them cancels, with reason `child_refuses`',
+      examples: ['residing_party'],
+    }),
+    cancelledByPartyId: Type.Optional({
+      ...Uuid,
+      description:
+        'The adult of that side who called it off (an adult party of the case; a child is refused). With reason `child_refuses` it names the adult who was to bring the child, and may be left out when that side has one adult at the visit',
+    }),
     reasonCode: ReasonCode('A cancellation reason code (see GET /v1/reason-codes?category=cancellation)', 'illness'),
     explanation: NonEmpty(2000, ['The mother called at 09:00: the child has a fever.']),
   },
@@ -122,7 +131,14 @@ const outcomeProperties: Record<string, unknown> = {
   outcome: { ...StringEnum(VISIT_OUTCOMES), examples: ['fulfilled'] },
   actualStart: At('fulfilled: when the contact really began.'),
   actualEnd: At('fulfilled: when it really ended (after actualStart, not in the future).'),
-  absentPartyIds: Type.Array({ ...Uuid, description: 'A party of the visit that did not come' }, { minItems: 1, maxItems: 20, uniqueItems: true }),
+  absentPartyIds: Type.Array(
+    {
+      ...Uuid,
+      description:
+        'An adult party of the visit that did not come; a child who was not brought is the absence of the adult who was to bring them (a child is refused)',
+    },
+    { minItems: 1, maxItems: 20, uniqueItems: true },
+  ),
   reasonCode: ReasonCode('interrupted: a cancellation or suspension reason code (GET /v1/reason-codes)', 'child_refuses'),
   explanation: NonEmpty(2000, ['The child cried and asked to go home after twenty minutes.']),
   at: At('interrupted: when the contact was stopped (not before the visit’s span, not in the future).'),

@@ -4,7 +4,16 @@ import type { Tx } from '../../db/client.js'
 import { visitAttendances, visitObservations, visitOutcomes, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput, type DomainError } from '../../domain/errors.js'
-import { isLateCancellation, judgeAttendance, judgeCancellation, judgeOutcome, outcomeFreesReservations, type Verdict } from '../../domain/visit-lifecycle.js'
+import {
+  attributeCancellation,
+  childAmongAbsent,
+  isLateCancellation,
+  judgeAttendance,
+  judgeCancellation,
+  judgeOutcome,
+  outcomeFreesReservations,
+  type Verdict,
+} from '../../domain/visit-lifecycle.js'
 import { formatInstant } from '../../domain/zones.js'
 import { parseTime } from '../../http/times.js'
 import { audit } from '../audit/service.js'
@@ -52,6 +61,8 @@ export async function cancelVisit(tx: Tx, actor: Actor, now: Date, id: string, i
   const verdict = judgeCancellation({ status: visit.status, date: localDate(visit.startsAt, visit.timeZone) }, localDate(now, visit.timeZone))
   if (!verdict.ok) throw refused(visit, verdict)
   await requireReason(tx, visit.centreId, ['cancellation'], input.reasonCode)
+  const attribution = attributeCancellation(input, await casePeople(tx, visit.caseId), visit.partyIds)
+  if (!attribution.ok) throw invalidInput('body', attribution.pointer, attribution.detail)
   const settings = await centreSettings(tx, visit.centreId)
   const late = isLateCancellation(visit.startsAt, now, settings.cancellationNoticeHours)
   const [row] = await tx
@@ -59,6 +70,7 @@ export async function cancelVisit(tx: Tx, actor: Actor, now: Date, id: string, i
     .set({
       status: 'cancelled',
       cancelledBy: input.cancelledBy,
+      cancelledByPartyId: attribution.partyId,
       cancelledLate: late,
       cancelReasonCode: input.reasonCode,
       cancelExplanation: input.explanation,
@@ -262,6 +274,8 @@ export async function recordOutcome(tx: Tx, actor: Actor, now: Date, id: string,
     input.absentPartyIds.forEach((partyId, i) => {
       if (!visit.partyIds.includes(partyId)) throw invalidInput('body', `/absentPartyIds/${i}`, 'is not a party of this visit')
     })
+    const child = childAmongAbsent(input.absentPartyIds, await casePeople(tx, visit.caseId))
+    if (child) throw invalidInput('body', child.pointer, child.detail)
     const attendances = await attendancesOf(tx, id)
     const present = attendances.find((a) => input.absentPartyIds.includes(a.partyId))
     if (present)

@@ -4,7 +4,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { randomUUID } from 'node:crypto'
 import type { Database } from './db/client.js'
 import { databasePlugin } from './db/plugin.js'
+import helmet from '@fastify/helmet'
 import { authPlugin } from './http/auth.js'
+import { AUTH_FAILURES_PER_MINUTE } from './config.js'
 import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.js'
 import { loggingPlugin, requestLogger } from './http/logging.js'
 import { ProblemSchema } from './http/problem.js'
@@ -48,6 +50,8 @@ export interface AppOptions {
   clock?: Clock
   /** Where webhooks may point (WEBHOOK_ALLOW_PRIVATE_URLS); public addresses only by default. */
   webhookPolicy?: WebhookPolicy
+  /** Unknown tokens a client address may present per minute before it is refused (429) for the rest of it. */
+  authFailuresPerMinute?: number
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -77,6 +81,30 @@ export async function buildApp(options: AppOptions) {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    // Every answer of the API holds someone's data or a decision about it: no cache may keep a copy.
+    if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store')
+  })
+  // Security headers on every answer; the pages (report, day sheet) get a policy that allows no script
+  // at all, only their own inline styles, and may not be framed. The API docs page runs Swagger UI's
+  // scripts, so it keeps the browser's defaults (this hook runs before helmet's, which reads the flag).
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.helmet = false
+  })
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ['data:'],
+        frameAncestors: ["'none'"],
+        formAction: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    // The API is called from other origins' servers, not embedded in their pages.
+    crossOriginResourcePolicy: { policy: 'same-site' },
   })
   // JSON only: a text/plain body is refused with 415 rather than parsed into a string.
   app.removeContentTypeParser('text/plain')
@@ -89,7 +117,7 @@ export async function buildApp(options: AppOptions) {
   app.decorate('clock', options.clock ?? systemClock)
   await app.register(databasePlugin, { database: options.database })
   await app.register(openapiPlugin)
-  await app.register(authPlugin)
+  await app.register(authPlugin, { failuresPerMinute: options.authFailuresPerMinute ?? AUTH_FAILURES_PER_MINUTE })
   await app.register(healthRoutes)
   await app.register(adminRoutes, { prefix: '/v1' })
   await app.register(tokenRoutes, { prefix: '/v1' })

@@ -12,10 +12,14 @@ const ConfigSchema = Type.Object({
   seedDemo: Type.Boolean(),
   webhookRetryBaseMs: Type.Integer({ minimum: 1 }),
   webhookAllowPrivateUrls: Type.Boolean(),
+  authFailuresPerMinute: Type.Integer({ minimum: 1 }),
 })
 export type Config = Static<typeof ConfigSchema>
 
 export class ConfigError extends Error {}
+
+/** Unknown tokens one client address may present per minute (AUTH_FAILURES_PER_MINUTE); then it waits out the minute. */
+export const AUTH_FAILURES_PER_MINUTE = 20
 
 const integer = (raw: string | undefined, fallback: number, name: string): number => {
   if (raw === undefined || raw === '') return fallback
@@ -41,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: boolean(env.SEED_DEMO, true, 'SEED_DEMO'),
     webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS, 1000, 'WEBHOOK_RETRY_BASE_MS'),
     webhookAllowPrivateUrls: boolean(env.WEBHOOK_ALLOW_PRIVATE_URLS, false, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
+    authFailuresPerMinute: integer(env.AUTH_FAILURES_PER_MINUTE, AUTH_FAILURES_PER_MINUTE, 'AUTH_FAILURES_PER_MINUTE'),
   }
   if (config.databaseUrl === undefined) delete (config as Partial<typeof config>).databaseUrl
   const first = Value.Errors(ConfigSchema, config).First()
@@ -53,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       '/logLevel': 'LOG_LEVEL',
       '/bodyLimitBytes': 'BODY_LIMIT_BYTES',
       '/webhookRetryBaseMs': 'WEBHOOK_RETRY_BASE_MS',
+      '/authFailuresPerMinute': 'AUTH_FAILURES_PER_MINUTE',
     }
     throw new ConfigError(`${names[first.path] ?? first.path}: ${first.message} (got ${JSON.stringify(first.value)})`)
   }

@@ -11,6 +11,7 @@ t.test('defaults', async (t) => {
     seedDemo: true,
     webhookRetryBaseMs: 1000,
     webhookAllowPrivateUrls: false,
+    authFailuresPerMinute: 20,
   })
 })
 
@@ -25,8 +26,10 @@ t.test('values from the environment', async (t) => {
     SEED_DEMO: 'false',
     WEBHOOK_RETRY_BASE_MS: '50',
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    AUTH_FAILURES_PER_MINUTE: '5',
   })
   t.match(config, {
+    authFailuresPerMinute: 5,
     port: 8080,
     host: '0.0.0.0',
     databaseUrl: 'postgres://u@h/db',

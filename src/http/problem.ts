@@ -61,6 +61,7 @@ const statusDescriptions: Record<number, string> = {
   415: 'Unsupported content type',
   422: 'Well-formed but not allowed',
   428: 'If-Match required',
+  429: 'Too many unknown tokens from this address; retry after `Retry-After` seconds',
   500: 'Unexpected error on our side; logged with the request id',
   503: 'Database unavailable; retry later',
 }
@@ -71,8 +72,8 @@ export const problemResponse = (status: number) => ({
   content: { 'application/problem+json': { schema: problemRef } },
 })
 
-/** Problem responses for a route's schema, keyed by status; every route gets 400/401/403/500/503. */
+/** Problem responses for a route's schema, keyed by status; every route gets 400/401/403/429/500/503. */
 export function problemResponses(...statuses: number[]): Record<number, ReturnType<typeof problemResponse>> {
-  const all = new Set([400, 401, 403, 500, 503, ...statuses])
+  const all = new Set([400, 401, 403, 429, 500, 503, ...statuses])
   return Object.fromEntries([...all].sort((a, b) => a - b).map((status) => [status, problemResponse(status)]))
 }

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm'
-import { type AnyPgColumn, boolean, check, customType, index, unique, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  unique,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
 import type {
   CaseStatus,
@@ -140,14 +155,19 @@ export const counsellorAbsences = pgTable(
  * travels in the feed's URL: it is a secret of its own (never an API token), one per counsellor,
  * stored only as its SHA-256. A new key overwrites the hash, so the old one stops working at once.
  */
-export const calendarKeys = pgTable('calendar_keys', {
-  counsellorId: uuid()
-    .primaryKey()
-    .references(() => counsellors.id),
-  keyHash: text().notNull(),
-  createdAt: createdAt(),
-  revokedAt: timestamp({ withTimezone: true }),
-})
+export const calendarKeys = pgTable(
+  'calendar_keys',
+  {
+    counsellorId: uuid()
+      .primaryKey()
+      .references(() => counsellors.id),
+    keyHash: text().notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  // The feed finds its key by the hash alone, so a wrong key costs the same whether the counsellor exists or not.
+  (t) => [index().on(t.keyHash)],
+)
 
 export const courts = pgTable(
   'courts',
@@ -941,18 +961,10 @@ export const webhookAttempts = pgTable(
 )
 // ── Reports to the referrer ───────────────────────────────────────────────────────────────────
 
-/** A transaction id with its epoch (PostgreSQL's xid8): it never wraps around, and compares as a number. */
-const xid8 = customType<{ data: string; driverData: string }>({
-  dataType: () => 'xid8',
-  fromDriver: (value) => String(value),
-})
-
 /**
  * A report sent to the referrer: its content is frozen when issued (a trigger in
  * migrations/0017_reports_append_only.sql refuses UPDATE) and hashed; a correction is a new report
- * that supersedes it. `xid` is the issuing transaction's id, which the feed orders and filters by
- * (see src/modules/reports/queries.ts): a report becomes visible in the feed only once no
- * transaction that could still commit one before it is running.
+ * that supersedes it. Its place in the feed is in report_feed.
  */
 export const reports = pgTable(
   'reports',
@@ -977,12 +989,8 @@ export const reports = pgTable(
     sha256: text().notNull(),
     issuedAt: timestamp({ withTimezone: true }).notNull(),
     issuedByTokenId: uuid(),
-    xid: xid8()
-      .notNull()
-      .default(sql`pg_current_xact_id()`),
   },
   (t) => [
-    index().on(t.xid, t.id),
     index().on(t.caseId),
     index().on(t.referralId),
     index().on(t.centreId),
@@ -992,4 +1000,30 @@ export const reports = pgTable(
     check('reports_language', sql`${t.language} in ('nl', 'fr', 'en')`),
     check('reports_case_kinds', sql`${t.kind} in ('referral_refused', 'referral_returned') or ${t.caseId} is not null`),
   ],
+)
+
+/**
+ * The report feed's order: each report's position, given in commit order. A deferred trigger
+ * (migrations/0022_feed_positions.sql) takes the next position from feed_counter as the issuing
+ * transaction's last step before commit; the counter row stays locked until that commit, so the next
+ * issuer waits for it. A reader who sees position n therefore already sees every position below n:
+ * no later commit can land behind its cursor. The order belongs to this database's rows alone, so a
+ * dump restored elsewhere, or another database's long transaction, changes nothing for a reader.
+ */
+export const reportFeed = pgTable('report_feed', {
+  position: bigint({ mode: 'number' }).primaryKey(),
+  reportId: uuid()
+    .notNull()
+    .unique()
+    .references(() => reports.id, { onDelete: 'cascade' }),
+})
+
+/** The last feed position given (one row). */
+export const feedCounter = pgTable(
+  'feed_counter',
+  {
+    id: integer().primaryKey(),
+    last: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [check('feed_counter_one_row', sql`${t.id} = 1`)],
 )

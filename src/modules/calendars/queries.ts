@@ -10,14 +10,18 @@ import { visitScope } from '../scheduling/queries.js'
  * only the columns the feed prints: no party name, birth date, contact detail or address is loaded.
  */
 
-/** The active counsellor a live key opens, or undefined: an unknown counsellor and a wrong key look the same. */
+/**
+ * The active counsellor a live key opens, or undefined. The key is found by its hash alone and the
+ * counsellor in the URL compared afterwards, so an unknown counsellor and a wrong key cost the same
+ * lookup and look the same: the time of an answer does not tell which counsellor ids exist.
+ */
 export async function counsellorOfKey(db: Queryable, counsellorId: string, keyHash: string) {
   const [row] = await db
     .select({ id: counsellors.id, centreId: counsellors.centreId, name: counsellors.name })
     .from(calendarKeys)
     .innerJoin(counsellors, eq(counsellors.id, calendarKeys.counsellorId))
-    .where(and(eq(calendarKeys.counsellorId, counsellorId), eq(calendarKeys.keyHash, keyHash), isNull(calendarKeys.revokedAt), eq(counsellors.active, true)))
-  return row
+    .where(and(eq(calendarKeys.keyHash, keyHash), isNull(calendarKeys.revokedAt), eq(counsellors.active, true)))
+  return row?.id === counsellorId ? row : undefined
 }
 
 /** Stores a new key's hash in place of any older one, which stops working with this commit. */

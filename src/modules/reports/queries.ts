@@ -1,8 +1,8 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
 import { rawRows, type Queryable } from '../../db/client.js'
-import { reports } from '../../db/schema.js'
+import { reportFeed, reports } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { notFound } from '../../domain/errors.js'
+import { invalidInput, notFound } from '../../domain/errors.js'
 import { noCancellations, type ObservationFact, type VisitCounts } from '../../domain/reports.js'
 import { CANCELLED_BY, type ObservationKind, type PartyRole } from '../../domain/vocabulary.js'
 import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
@@ -134,41 +134,42 @@ export async function supersededBy(db: Queryable, id: string): Promise<string | 
 // ── The feed ─────────────────────────────────────────────────────────────────────────────────
 
 /** Where a reader starts: before every report. */
-export const FEED_START = encodeCursor('0', '00000000-0000-0000-0000-000000000000')
+export const FEED_START = encodeCursor('p', '0')
 
-// An xid8 is an unsigned 64-bit number; 19 digits keep a tampered cursor inside it (a 400, never a cast error).
+const positionPart = (v: string) => /^\d{1,15}$/.test(v)
+// A cursor issued before feed positions held (transaction id, report id); 19 digits keep a tampered one a 400.
 const xidPart = (v: string) => /^\d{1,19}$/.test(v)
+const NO_REPORT = '00000000-0000-0000-0000-000000000000'
 
 /**
- * One page of the report feed after `cursor`, ordered by (xid, id), and the cursor to continue from.
- *
- * Why not order by a serial or the id: both are taken when a row is inserted, but rows become
- * visible when their transaction commits, and transactions commit in any order. A reader who has
- * seen id 7 may later find id 6 committed — and a cursor past 7 would skip it forever.
- *
- * The feed therefore shows only reports whose issuing transaction id (xid8) is below the xmin of
- * the reader's snapshot: the oldest transaction still running. Every transaction with a smaller
- * id has finished (committed or rolled back), so no report can appear later below that horizon,
- * and a cursor at (xid, id) never has a report committed behind it. The horizon cannot pass an
- * open transaction, so a long-running one delays the feed (everything after it waits) but never
- * makes it skip. Within one transaction, the report ids break the tie.
+ * The feed position a cursor continues after. A cursor of the former kind names the last report its
+ * reader saw, and continues after that report's position; one naming a report that is gone is refused.
+ */
+async function positionAfter(db: Queryable, cursor: string): Promise<number> {
+  if (Buffer.from(cursor, 'base64url').toString('utf8').startsWith('p|')) return Number(decodeCursor(cursor, [(v) => v === 'p', positionPart])[1])
+  const [, id] = decodeCursor(cursor, [xidPart, cursorParts.uuid])
+  if (id === NO_REPORT) return 0
+  const [row] = await db.select({ position: reportFeed.position }).from(reportFeed).where(eq(reportFeed.reportId, id!))
+  if (!row) throw invalidInput('query', '/after', 'names a report that is no longer in the feed; start again without it')
+  return row.position
+}
+
+/**
+ * One page of the report feed after `cursor`, in feed order (report_feed: positions given in commit
+ * order, see src/db/schema.ts), and the cursor to continue from. A reader who continues from the
+ * cursor it was given sees every report of its scope once: no report can later appear behind it.
  */
 export async function feedPage(db: Queryable, actor: Actor, cursor: string | undefined, limit: number) {
   const after = cursor ?? FEED_START
-  const [xid, id] = decodeCursor(after, [xidPart, cursorParts.uuid])
+  const position = await positionAfter(db, after)
   const rows = await db
-    .select()
-    .from(reports)
-    .where(
-      and(
-        reportScope(actor),
-        sql`${reports.xid} < pg_snapshot_xmin(pg_current_snapshot())`,
-        sql`(${reports.xid}, ${reports.id}) > (${xid}::xid8, ${id}::uuid)`,
-      ),
-    )
-    .orderBy(asc(reports.xid), asc(reports.id))
+    .select({ report: reports, position: reportFeed.position })
+    .from(reportFeed)
+    .innerJoin(reports, eq(reports.id, reportFeed.reportId))
+    .where(and(reportScope(actor), gt(reportFeed.position, position)))
+    .orderBy(asc(reportFeed.position))
     .limit(limit)
   const last = rows[rows.length - 1]
   // An empty page keeps the reader where it was: it asks again from the same place.
-  return { rows, nextCursor: last ? encodeCursor(last.xid, last.id) : after }
+  return { rows: rows.map((r) => r.report), nextCursor: last ? encodeCursor('p', String(last.position)) : after }
 }

@@ -1,9 +1,9 @@
 /**
- * Migration 0021 on a database as it was before it: a child-protection record on an observation
+ * Data migrations, each on a database as it was before it. 0021: a child-protection record on an observation
  * becomes a concern linked to it, a reportable child statement becomes internal, a visit "cancelled
  * by the child" and a no-show naming the child are put on the adult who was to bring the child,
  * existing cases get dossier numbers in creation order (and new ones continue from there), and
- * courts get the language of their proceedings.
+ * courts get the language of their proceedings. 0022: existing reports keep their feed order.
  */
 import t from 'tap'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -17,7 +17,7 @@ import { openDatabase } from '../../src/db/client.js'
 import { migrate, migrationsFolder } from '../../src/db/migrate.js'
 import { onPostgres } from '../helpers/app.js'
 
-/** The migrations folder as it was before 0021: the same files, the journal cut after 0020. */
+/** The migrations folder as it was before a migration: the same files, the journal cut before its tag. */
 function foldersBefore(tag: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'bzr-migrations-'))
   cpSync(migrationsFolder, dir, { recursive: true })
@@ -127,7 +127,7 @@ t.test('0021 carries records over to the adults, the concerns and the court', as
     (${statement}, ${held}, ${first.caseId}, 'child_statement', 'I like the swings.', true, null),
     (${plain}, ${held}, ${first.caseId}, 'observation', 'Calm.', true, null)`)
 
-  t.equal(await migrate(database), 1, 'the one migration after 0020 runs')
+  t.ok((await migrate(database)) >= 1, 'the migrations from 0021 on run')
 
   const [concern] = await rows<{ id: string; summary: string; status: string; child_party_ids: string[] | string; case_id: string }>(
     sql`select id, summary, status, child_party_ids, case_id from concerns`,
@@ -184,5 +184,36 @@ t.test('0021 carries records over to the adults, the concerns and the court', as
       sql`insert into visit_observations (id, visit_id, case_id, kind, text, reportable) values (${id()}, ${held}, ${first.caseId}, 'child_statement', 'x', true)`,
     ),
     'and a reportable child statement',
+  )
+})
+
+t.test('0022 gives existing reports feed positions in the order the feed showed them', async (t) => {
+  const { database, drop } = await emptyDatabase()
+  t.teardown(drop)
+  await migrateWith(database, foldersBefore('0022_feed_positions'))
+  const rows = async <T = Record<string, unknown>>(query: SQL): Promise<T[]> => ((await database.db.execute(query)) as unknown as { rows: T[] }).rows
+  const centre = randomUUID()
+  const referral = randomUUID()
+  await rows(sql`insert into centres (id, name, settings) values (${centre}, 'Centre', '{}')`)
+  await rows(
+    sql`insert into referrals (id, centre_id, source, legal_framework, reason, status) values (${referral}, ${centre}, 'self', 'voluntary', 'R', 'refused')`,
+  )
+  // Issued one transaction after another (rising transaction ids), with ids that sort the other way.
+  const ids = ['0193a5b2-0000-7000-8000-000000000003', '0193a5b2-0000-7000-8000-000000000002', '0193a5b2-0000-7000-8000-000000000001']
+  for (const id of ids)
+    await rows(sql`insert into reports (id, centre_id, referral_id, kind, language, content, sha256, issued_at)
+      values (${id}, ${centre}, ${referral}, 'referral_refused', 'nl', '{}', 'x', now())`)
+  t.equal(await migrate(database), 1)
+  t.same(await rows(sql`select position::int, report_id from report_feed order by position`), [
+    { position: 1, report_id: ids[0] },
+    { position: 2, report_id: ids[1] },
+    { position: 3, report_id: ids[2] },
+  ])
+  await rows(sql`insert into reports (id, centre_id, referral_id, kind, language, content, sha256, issued_at)
+      values ('0193a5b2-0000-7000-8000-000000000000', ${centre}, ${referral}, 'referral_refused', 'nl', '{}', 'x', now())`)
+  t.same(
+    await rows(sql`select position::int from report_feed where report_id = '0193a5b2-0000-7000-8000-000000000000'`),
+    [{ position: 4 }],
+    'a new report comes next',
   )
 })

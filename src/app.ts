@@ -35,6 +35,7 @@ import { visitRoutes } from './modules/visits/routes.js'
 import { observationRoutes } from './modules/observations/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { partyRoutes } from './modules/parties/routes.js'
+import { backupRoutes } from './modules/backup/routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -139,6 +140,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(observationRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1' })
   await app.register(partyRoutes, { prefix: '/v1' })
+  await app.register(backupRoutes, { prefix: '/v1' })
   return app
 }
 

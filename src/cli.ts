@@ -1,7 +1,9 @@
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { asc } from 'drizzle-orm'
-import { ConfigError, loadConfig } from './config.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError, loadConfig, type Config } from './config.js'
 import { DataDirLockedError, openDatabase, type Database } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { centres, courts } from './db/schema.js'
@@ -33,6 +35,7 @@ const usage = `usage: npm run --silent cli -- COMMAND
       clerk|integration --court ID        a court's referrer view, in every centre
   token revoke ID
   retention run                           pseudonymise the cases past their centre's retention period now
+  restore --from FILE                     load a backup (GET /v1/backup) into an empty DATA_DIR (embedded database)
   help                                    this text`
 
 type Command =
@@ -44,6 +47,7 @@ type Command =
   | { name: 'token create'; role: Role; centre?: string; court?: string; counsellor?: string; label?: string }
   | { name: 'token revoke'; id: string }
   | { name: 'retention run' }
+  | { name: 'restore'; from: string }
 
 // An id that is not a uuid names nothing: said at once, in the words used for an unknown one.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -69,6 +73,7 @@ function parse(argv: string[]): Command {
       court: { type: 'string' },
       counsellor: { type: 'string' },
       label: { type: 'string' },
+      from: { type: 'string' },
     },
   })
   const [command, sub, arg, ...rest] = positionals
@@ -106,6 +111,10 @@ function parse(argv: string[]): Command {
     }
   }
   if (is('retention', 'run')) return { name: 'retention run' }
+  if (command === 'restore' && !sub) {
+    if (!values.from) throw new UsageError('restore needs --from FILE (a backup from GET /v1/backup)')
+    return { name: 'restore', from: values.from }
+  }
   if (is('token', 'revoke', true)) return { name: 'token revoke', id: knownShape(arg!, `no token ${arg}`) }
   throw new UsageError(command ? `unknown command "${positionals.join(' ')}"; run "npm run cli -- help" for the commands` : usage)
 }
@@ -150,6 +159,8 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
         await revokeToken(tx, systemActor, systemClock.now(), command.id)
         return { id: command.id, revoked: true }
       })
+    case 'restore':
+      return { restored: command.from, centres: (await db.select({ id: centres.id }).from(centres)).length }
     case 'retention run':
       return { pseudonymisedCaseIds: await applyRetention(db, systemClock.now()) }
   }
@@ -179,6 +190,18 @@ export interface CliIo {
   database?: Database
 }
 
+/** Opens DATA_DIR from a backup: only an empty one, so a restore never overwrites a database. */
+async function restoreDataDir(config: Config, file: string): Promise<Database> {
+  if (config.databaseUrl) throw new UsageError('DATABASE_URL is set: restore a PostgreSQL database with pg_restore')
+  if (!existsSync(file)) throw new UsageError(`no file ${file}`)
+  if (existsSync(join(config.dataDir, 'pgdata', 'PG_VERSION')))
+    throw new UsageError(`${config.dataDir} already holds a database: restore into an empty DATA_DIR`)
+  const bytes = readFileSync(file)
+  const database = await openDatabase({ dataDir: config.dataDir, template: () => new Blob([bytes]) })
+  if (database.created !== 'template') throw new UsageError(`${config.dataDir} was not restored`)
+  return database
+}
+
 /** Runs one command line and returns the exit status; tests call it in-process, the program below once. */
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   const stdout = io.stdout ?? ((text: string) => process.stdout.write(text))
@@ -191,7 +214,9 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
       return 0
     }
     let database = io.database
-    if (!database) {
+    if (command.name === 'restore') {
+      database = opened = await restoreDataDir(loadConfig(io.env), command.from)
+    } else if (!database) {
       const config = loadConfig(io.env)
       database = opened = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: 2 } : { dataDir: config.dataDir })
     }

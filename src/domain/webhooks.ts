@@ -22,11 +22,29 @@ export const expired = (createdAt: Date, now: Date) => now.getTime() - createdAt
 
 /**
  * Addresses a webhook must not reach unless the installation allows it: loopback, private,
- * link-local (cloud metadata), unique-local and the like. Only public unicast is allowed.
+ * link-local (cloud metadata), unique-local and the like. Only public unicast is allowed. An IPv6
+ * address that carries an IPv4 one (mapped ::ffff:a.b.c.d, the old IPv4-compatible ::a.b.c.d,
+ * NAT64, 6to4, Teredo) is refused outright: which IPv4 host it reaches depends on the network.
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false
-  let parsed = ipaddr.parse(address)
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address()
-  return parsed.range() === 'unicast'
+  const parsed = ipaddr.parse(address)
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast'
+  const parts = (parsed as ipaddr.IPv6).parts
+  const ipv4Compatible = parts.slice(0, 6).every((part) => part === 0)
+  return !ipv4Compatible && parsed.range() === 'unicast'
+}
+
+/** Why a receiver's URL is refused before any look-up: not http(s), or it carries credentials. */
+export function refusedUrl(url: string): string | null {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return 'it is not a URL'
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'only http and https receivers are allowed'
+  if (parsed.username || parsed.password)
+    return 'it carries a user name or password; put the receiver’s credentials in a header-free URL path or token it checks'
+  return null
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { expired, GIVE_UP_AFTER_MS, isPublicAddress, MAX_RETRY_DELAY_MS, retryDelay } from '../../src/domain/webhooks.js'
+import { expired, GIVE_UP_AFTER_MS, isPublicAddress, MAX_RETRY_DELAY_MS, refusedUrl, retryDelay } from '../../src/domain/webhooks.js'
 
 t.test('the first retry comes about the base after the failure, then the wait doubles up to an hour', async (t) => {
   t.equal(retryDelay(1, 1000, 0), 500, 'at the low end of the jitter: half the base')
@@ -41,7 +41,22 @@ t.test('only public unicast addresses may receive webhooks', async (t) => {
     '::ffff:127.0.0.1',
     '::ffff:10.0.0.1',
     'not an address',
+    // IPv6 forms that carry an IPv4 address: refused whatever the address, as the network decides where they lead.
+    '::127.0.0.1',
+    '::7f00:1',
+    '::8.8.8.8',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:7f00:1::1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
   ])
     t.notOk(isPublicAddress(address), address)
-  t.ok(isPublicAddress('::ffff:8.8.8.8'), 'an IPv4-mapped public address is the public address')
+})
+
+t.test('a receiver URL is http(s) without credentials', async (t) => {
+  t.equal(refusedUrl('https://dossiers.example.be/hooks'), null)
+  t.match(refusedUrl('http://127.0.0.1:80@1.1.1.1/'), /user name or password/)
+  t.match(refusedUrl('https://user:secret@example.be/'), /user name or password/)
+  t.match(refusedUrl('ftp://example.be/'), /only http and https/)
+  t.match(refusedUrl('not a url'), /not a URL/)
 })

@@ -110,7 +110,16 @@ t.test('only the admin of the centre reaches its webhooks', async (t) => {
 
 t.test('a receiver on a loopback or private address is refused unless the installation allows it', async (t) => {
   const strict = await buildTestApp(t)
-  for (const url of ['http://127.0.0.1:8080/x', 'http://localhost/x', 'http://10.0.0.5/x', 'http://[::1]/x', 'http://169.254.169.254/latest']) {
+  for (const url of [
+    'http://127.0.0.1:8080/x',
+    'http://localhost/x',
+    'http://10.0.0.5/x',
+    'http://[::1]/x',
+    'http://169.254.169.254/latest',
+    'http://[::127.0.0.1]/x',
+    'http://[::ffff:127.0.0.1]/x',
+    'http://127.0.0.1:80@1.1.1.1/',
+  ]) {
     const answer = await call(strict.app, { method: 'POST', url: '/v1/webhooks', token: strict.centre.adminToken, body: { url, events: ['report.issued'] } })
     t.equal(answer.status, 400, url)
     t.match(answer.json, { errors: [{ pointer: '/url', detail: /not allowed/ }] })

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
-import { isPublicAddress } from '../../domain/webhooks.js'
+import { isPublicAddress, refusedUrl } from '../../domain/webhooks.js'
 
 /**
  * Where a webhook may send: a receiver must resolve to public addresses only, so that a centre's
@@ -10,6 +10,8 @@ import { isPublicAddress } from '../../domain/webhooks.js'
  * WEBHOOK_ALLOW_PRIVATE_URLS=true.
  */
 export async function refusedDestination(url: string, allowPrivate: boolean): Promise<string | null> {
+  const malformed = refusedUrl(url)
+  if (malformed) return malformed
   if (allowPrivate) return null
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
   let addresses: string[]

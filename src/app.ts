@@ -6,7 +6,7 @@ import type { Database } from './db/client.js'
 import { databasePlugin } from './db/plugin.js'
 import helmet from '@fastify/helmet'
 import { authPlugin } from './http/auth.js'
-import { AUTH_FAILURES_PER_MINUTE } from './config.js'
+import { AUTH_FAILURES_PER_MINUTE, IDEMPOTENCY_KEY_HOURS } from './config.js'
 import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.js'
 import { loggingPlugin, requestLogger } from './http/logging.js'
 import { ProblemSchema } from './http/problem.js'
@@ -53,6 +53,8 @@ export interface AppOptions {
   webhookPolicy?: WebhookPolicy
   /** Unknown tokens a client address may present per minute before it is refused (429) for the rest of it. */
   authFailuresPerMinute?: number
+  /** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_HOURS, default 24). */
+  idempotencyKeyHours?: number
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -116,6 +118,7 @@ export async function buildApp(options: AppOptions) {
   app.addSchema(ReferrerVisit) // named in the OpenAPI document: the court's shape of a visit
 
   app.decorate('clock', options.clock ?? systemClock)
+  app.decorate('idempotencyKeyMs', (options.idempotencyKeyHours ?? IDEMPOTENCY_KEY_HOURS) * 3_600_000)
   await app.register(databasePlugin, { database: options.database })
   await app.register(openapiPlugin)
   await app.register(authPlugin, { failuresPerMinute: options.authFailuresPerMinute ?? AUTH_FAILURES_PER_MINUTE })

@@ -13,6 +13,7 @@ const ConfigSchema = Type.Object({
   webhookRetryBaseMs: Type.Integer({ minimum: 1 }),
   webhookAllowPrivateUrls: Type.Boolean(),
   authFailuresPerMinute: Type.Integer({ minimum: 1 }),
+  idempotencyKeyHours: Type.Integer({ minimum: 1 }),
 })
 export type Config = Static<typeof ConfigSchema>
 
@@ -20,6 +21,8 @@ export class ConfigError extends Error {}
 
 /** Unknown tokens one client address may present per minute (AUTH_FAILURES_PER_MINUTE); then it waits out the minute. */
 export const AUTH_FAILURES_PER_MINUTE = 20
+/** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_HOURS): a retry later than this acts again. */
+export const IDEMPOTENCY_KEY_HOURS = 24
 
 const integer = (raw: string | undefined, fallback: number, name: string): number => {
   if (raw === undefined || raw === '') return fallback
@@ -46,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS, 1000, 'WEBHOOK_RETRY_BASE_MS'),
     webhookAllowPrivateUrls: boolean(env.WEBHOOK_ALLOW_PRIVATE_URLS, false, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
     authFailuresPerMinute: integer(env.AUTH_FAILURES_PER_MINUTE, AUTH_FAILURES_PER_MINUTE, 'AUTH_FAILURES_PER_MINUTE'),
+    idempotencyKeyHours: integer(env.IDEMPOTENCY_KEY_HOURS, IDEMPOTENCY_KEY_HOURS, 'IDEMPOTENCY_KEY_HOURS'),
   }
   if (config.databaseUrl === undefined) delete (config as Partial<typeof config>).databaseUrl
   const first = Value.Errors(ConfigSchema, config).First()
@@ -59,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       '/bodyLimitBytes': 'BODY_LIMIT_BYTES',
       '/webhookRetryBaseMs': 'WEBHOOK_RETRY_BASE_MS',
       '/authFailuresPerMinute': 'AUTH_FAILURES_PER_MINUTE',
+      '/idempotencyKeyHours': 'IDEMPOTENCY_KEY_HOURS',
     }
     throw new ConfigError(`${names[first.path] ?? first.path}: ${first.message} (got ${JSON.stringify(first.value)})`)
   }

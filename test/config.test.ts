@@ -12,6 +12,7 @@ t.test('defaults', async (t) => {
     webhookRetryBaseMs: 1000,
     webhookAllowPrivateUrls: false,
     authFailuresPerMinute: 20,
+    idempotencyKeyHours: 24,
   })
 })
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, lt } from 'drizzle-orm'
 import type { Tx } from '../db/client.js'
 import { idempotencyKeys } from '../db/schema.js'
 import { unprocessable } from '../domain/errors.js'
@@ -14,13 +14,20 @@ export const IdempotencyHeaders = Type.Object({
       maxLength: 255,
       pattern: '^[\\x21-\\x7E]+$',
       description:
-        'A key of your choosing (e.g. a UUID). Retrying with the same key and body returns the first response instead of acting twice; the same key with another body is refused (422). Keys are per token.',
+        'A key of your choosing (e.g. a UUID). Retrying with the same key and body returns the first response (with `idempotent-replayed: true`) instead of acting twice; the same key with another body is refused (422). Keys are per token and kept for 24 hours.',
       examples: ['5f0c8f6e-2b7a-4d0e-9a43-0d1c4c2b9f10'],
     }),
   ),
 })
 
 export const REPLAYED_HEADER = 'idempotent-replayed'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** How long an Idempotency-Key is remembered, in milliseconds. */
+    idempotencyKeyMs: number
+  }
+}
 
 /** JSON with object keys sorted, so that key order does not make two equal bodies differ. */
 function canonical(value: unknown): string {
@@ -67,8 +74,17 @@ export async function runIdempotent(
     return { ...result, replayed: false }
   }
   const route = `${request.method} ${request.routeOptions.url}`
-  const hash = requestHash(request.body)
+  // The path's ids are part of the request: the same body sent to another visit is another request.
+  const params = (request.params ?? {}) as Record<string, unknown>
+  const hash = requestHash(Object.keys(params).length ? { params, body: request.body } : request.body)
   return app.db.transaction(async (tx) => {
+    // A key past its time is forgotten, so its next use acts anew (the retention job removes the rest).
+    const ttlMs = app.idempotencyKeyMs
+    await tx
+      .delete(idempotencyKeys)
+      .where(
+        and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.createdAt, new Date(app.clock.now().getTime() - ttlMs))),
+      )
     const claimed = await tx
       .insert(idempotencyKeys)
       .values({ tokenId, key, route, requestSha256: hash, status: 0, response: {} })
@@ -96,4 +112,31 @@ export async function runIdempotent(
       .where(and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key)))
     return { status: result.status, body, replayed: false }
   })
+}
+
+/** What a state-changing request answers: its status and body (a problem's body when the status is 4xx). */
+export interface Answer {
+  status: number
+  body: unknown
+}
+
+/**
+ * The one way a POST that changes state answers: its work runs in one transaction, at most once per
+ * (token, Idempotency-Key); a replay answers the stored status and body with `idempotent-replayed:
+ * true`. `headersOf` derives headers from the body (an ETag), so a replay carries them too. A work
+ * that commits and still refuses (an incident kept, a check-in refused) answers its problem as a
+ * 4xx Answer, stored and replayed like any other.
+ */
+export async function respondOnce(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (tx: Tx) => Promise<Answer>,
+  headersOf?: (body: never) => Record<string, string>,
+): Promise<FastifyReply> {
+  const result = await runIdempotent(app, request, work)
+  if (result.replayed) reply.header(REPLAYED_HEADER, 'true')
+  if (result.status >= 400) return reply.code(result.status).type('application/problem+json').send(result.body)
+  if (headersOf) reply.headers(headersOf(result.body as never))
+  return reply.code(result.status).send(result.body)
 }

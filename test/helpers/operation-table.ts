@@ -122,6 +122,8 @@ export const TABLE: Record<string, Expectation> = {
   },
   'GET /v1/audit': { roles: ['admin'], query: (w) => `entityId=${w.caseId}`, other: 200 },
   'GET /v1/parties/{id}/export': { roles: ['admin'], id: (w) => w.parties.visiting },
+  // The embedded database's backup; on PostgreSQL the operator is sent to pg_dump (409).
+  'GET /v1/backup': { roles: ['operator'], own: [409] },
 
   // A receiver's URL must resolve to a public address; a literal one needs no DNS (nothing is sent here).
   'POST /v1/webhooks': { roles: ['admin'], body: (_w, n) => ({ url: `https://93.184.215.14/hooks/${n}`, events: ['report.issued'] }) },

@@ -41,7 +41,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return false
 }
 
-interface ProblemBody {
+export interface ProblemBody {
   type: string
   title: string
   status: number
@@ -78,6 +78,12 @@ const problemOf = (problem: Problem) => ({
   body: { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, ...problem.extensions } as ProblemBody,
   headers: problem.headers,
 })
+
+/** A refusal answered after its transaction commits (a refused check-in keeps its incident): respondOnce stores and sends it. */
+export function problemAnswer(error: DomainError): { status: number; body: ProblemBody } {
+  const { body } = problemOf(problemFromDomain(error))
+  return { status: body.status, body }
+}
 
 const listed = (values: unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')
 

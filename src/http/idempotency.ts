@@ -5,6 +5,7 @@ import { and, eq, lt } from 'drizzle-orm'
 import type { Tx } from '../db/client.js'
 import { idempotencyKeys } from '../db/schema.js'
 import { unprocessable } from '../domain/errors.js'
+import { sendProblem, type ProblemBody } from './errors.js'
 
 /** The request header, documented on the routes that honour it. */
 export const IdempotencyHeaders = Type.Object({
@@ -120,23 +121,29 @@ export interface Answer {
   body: unknown
 }
 
+export interface AnswerOptions {
+  /** Headers that follow from the body (an ETag), so that a replay carries them too. */
+  headersOf?: (body: never) => Record<string, string>
+  /** How the body is sent when not by the route's own serializer (a view chosen by the caller's role). */
+  send?: (reply: FastifyReply, body: unknown, status: number) => FastifyReply
+}
+
 /**
  * The one way a POST that changes state answers: its work runs in one transaction, at most once per
  * (token, Idempotency-Key); a replay answers the stored status and body with `idempotent-replayed:
- * true`. `headersOf` derives headers from the body (an ETag), so a replay carries them too. A work
- * that commits and still refuses (an incident kept, a check-in refused) answers its problem as a
- * 4xx Answer, stored and replayed like any other.
+ * true`. A work that commits and still refuses (a check-in refused, its incident kept) answers its
+ * problem as a 4xx Answer, stored and replayed like any other.
  */
 export async function respondOnce(
   app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
   work: (tx: Tx) => Promise<Answer>,
-  headersOf?: (body: never) => Record<string, string>,
+  options: AnswerOptions = {},
 ): Promise<FastifyReply> {
   const result = await runIdempotent(app, request, work)
   if (result.replayed) reply.header(REPLAYED_HEADER, 'true')
-  if (result.status >= 400) return reply.code(result.status).type('application/problem+json').send(result.body)
-  if (headersOf) reply.headers(headersOf(result.body as never))
-  return reply.code(result.status).send(result.body)
+  if (result.status >= 400) return sendProblem(reply, result.body as ProblemBody)
+  if (options.headersOf) reply.headers(options.headersOf(result.body as never))
+  return options.send ? options.send(reply, result.body, result.status) : reply.code(result.status).send(result.body)
 }

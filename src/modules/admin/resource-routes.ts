@@ -3,6 +3,7 @@ import { Type, type TObject } from '@sinclair/typebox'
 import type { Role } from '../../domain/vocabulary.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import { createRecord, deactivateRecord, findRecord, listRecords, updateRecord, type ReferenceResource } from './resource.js'
 
@@ -36,14 +37,13 @@ export function registerReferenceResource(app: App, routes: ReferenceRoutes) {
         operationId: `create${name}`,
         summary: `Create a ${r.noun}`,
         tags: [routes.tag],
+        headers: IdempotencyHeaders,
         body: routes.create,
         response: { 201: routes.item, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const created = await app.db.transaction((tx) => createRecord(tx, request.actor, app.clock.now(), r, request.body))
-      return reply.code(201).send(created)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({ status: 201, body: await createRecord(tx, request.actor, app.clock.now(), r, request.body) })),
   )
 
   app.get(

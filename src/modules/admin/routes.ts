@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import { counsellorResource, courtResource, roomResource, siteResource } from './reference-data.js'
 import { registerReferenceResource } from './resource-routes.js'
@@ -127,14 +128,16 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Record a counsellor’s absence (no visits are booked with them then)',
         tags: ['Counsellors'],
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.AbsenceCreate,
         response: { 201: S.Absence, ...problemResponses(404, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const absence = await app.db.transaction((tx) => service.createAbsence(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(absence)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await service.createAbsence(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.get(

@@ -71,7 +71,7 @@ export const CentreSettingsSchema = Type.Object(
     courtSeesVisits: Type.Boolean({
       examples: [false],
       description:
-        'Whether courts (clerks, court integrations) see the dates, kinds and statuses of this centre\'s visits. Off by default: the centre reports to the court in its reports; the court does not follow attendance visit by visit',
+        "Whether courts (clerks, court integrations) see the dates, kinds and statuses of this centre's visits. Off by default: the centre reports to the court in its reports; the court does not follow attendance visit by visit",
     }),
     letterhead: Type.Object(
       {
@@ -83,7 +83,7 @@ export const CentreSettingsSchema = Type.Object(
     ),
     language: StringEnum(REPORT_LANGUAGES, {
       examples: ['nl'],
-      description: 'The language the centre works in: its day sheet and the texts it writes itself. Reports follow the court\'s language',
+      description: "The language the centre works in: its day sheet and the texts it writes itself. Reports follow the court's language",
     }),
   },
   { additionalProperties: false },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import * as records from './records.js'
 import * as S from './schemas.js'
@@ -22,14 +23,16 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Documents'],
         description: 'One signature per party and version; a newer version in force needs a new signature.',
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.SignatureCreate,
         response: { 201: S.Signature, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const signature = await app.db.transaction((tx) => records.recordSignature(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(signature)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await records.recordSignature(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.put(
@@ -61,13 +64,15 @@ export const agreementRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Record that an adult party signed the current agreement',
         tags: ['Documents'],
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.AgreementSignatureCreate,
         response: { 201: S.AgreementSigned, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const signed = await app.db.transaction((tx) => records.signAgreement(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(signed)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await records.signAgreement(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 }

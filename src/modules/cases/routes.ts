@@ -3,6 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import { sendView } from '../referrer-view/view.js'
 import { recordIntake } from './records.js'
@@ -34,6 +35,7 @@ const transition = <B extends TSchema>(path: string, summary: string, descriptio
     description,
     tags: ['Cases'],
     params: IdParams,
+    headers: IdempotencyHeaders,
     body,
     response: { 200: S.Case, ...problemResponses(404, 409, 413, 415) },
   },
@@ -124,14 +126,16 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Each adult party has their own intake before activation. A child may have their own conversation too: recorded the same way, never required for activation, and the child signs nothing. The summary is internal and never shown to referrers.',
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.IntakeCreate,
         response: { 201: S.Intake, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const intake = await app.db.transaction((tx) => recordIntake(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(intake)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await recordIntake(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   // ── Transitions: each locks the case row, changes it and renders it in one transaction ─────
@@ -147,13 +151,18 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ),
       preValidation: emptyBodyAllowed,
     },
-    async (request) => app.db.transaction((tx) => service.activate(tx, request.actor, app.clock.now(), request.params.id)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({ status: 200, body: await service.activate(tx, request.actor, app.clock.now(), request.params.id) })),
   )
 
   app.post(
     '/cases/:id/extend',
     transition('extend', 'Extend the planned end', 'A later plannedEndDate with an explanation, optionally a coded extension reason.', S.ExtendBody),
-    async (request) => app.db.transaction((tx) => service.extend(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 200,
+        body: await service.extend(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
@@ -164,13 +173,21 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'With a suspension reason and explanation, from a date and optionally until a date (exclusive). Visits in the period are cancelled and none are booked there.',
       S.SuspendBody,
     ),
-    async (request) => app.db.transaction((tx) => service.suspend(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 200,
+        body: await service.suspend(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
     '/cases/:id/resume',
     transition('resume', 'Resume a suspended case (suspended → active)', 'The open suspension ends today.', S.ResumeBody),
-    async (request) => app.db.transaction((tx) => service.resume(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 200,
+        body: await service.resume(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
@@ -181,6 +198,10 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       'With an ending reason (from intake also a refusal reason: refusal after intake), an explanation and the effective date.',
       S.EndBody,
     ),
-    async (request) => app.db.transaction((tx) => service.end(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 200,
+        body: await service.end(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 }

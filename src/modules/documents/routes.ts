@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Page } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
 
@@ -19,14 +20,13 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Documents'],
         description:
           'Versions are immutable and numbered per centre, kind and language. Once a new version is in force (effectiveFrom), parties must sign it before new bookings.',
+        headers: IdempotencyHeaders,
         body: S.DocumentCreate,
         response: { 201: S.Document, ...problemResponses(413, 415) },
       },
     },
-    async (request, reply) => {
-      const created = await app.db.transaction((tx) => service.publishVersion(tx, request.actor, app.clock.now(), request.body))
-      return reply.code(201).send(created)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({ status: 201, body: await service.publishVersion(tx, request.actor, app.clock.now(), request.body) })),
   )
 
   app.get(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
@@ -23,14 +24,16 @@ export const observationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Observations'],
         description: `Append-only: to correct an observation, record a new one with \`amends\` naming it (an observation of the same visit); both are kept. \`childProtection\` (consulted or reported to child protection) only on an incident. Any visit may have observations — a cancelled one too (an incident at the door) — except one entered in error (409). Internal: \`reportable\` marks what may later appear in a report to the referrer; nothing else does. ${SCOPE_NOTE}`,
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.ObservationCreate,
         response: { 201: S.Observation, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const created = await app.db.transaction((tx) => service.recordObservation(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(created)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await service.recordObservation(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.get(

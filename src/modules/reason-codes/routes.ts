@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ROLES } from '../../domain/vocabulary.js'
 import { Page } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
 
@@ -33,13 +34,12 @@ export const reasonCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Add a reason code of your centre’s own',
         tags: ['Reason codes'],
         description: 'The code must not exist yet in its category, neither in the shared catalogue nor among your own.',
+        headers: IdempotencyHeaders,
         body: S.ReasonCodeCreate,
         response: { 201: S.ReasonCode, ...problemResponses(409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const created = await app.db.transaction((tx) => service.createReasonCode(tx, request.actor, app.clock.now(), request.body))
-      return reply.code(201).send(created)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({ status: 201, body: await service.createReasonCode(tx, request.actor, app.clock.now(), request.body) })),
   )
 }

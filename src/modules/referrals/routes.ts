@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type TSchema } from '@sinclair/typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorObject } from 'ajv'
 import type { FieldError } from '../../domain/errors.js'
 import type { Role } from '../../domain/vocabulary.js'
 import { fieldErrors } from '../../http/errors.js'
-import { IdempotencyHeaders, REPLAYED_HEADER, runIdempotent } from '../../http/idempotency.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { Page } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
@@ -44,10 +44,15 @@ const decision = <B extends TSchema>(action: string, roles: readonly Role[], sum
     description,
     tags: ['Referrals'],
     params: IdParams,
+    headers: IdempotencyHeaders,
     body,
     response: { 200: roles.includes('clerk') ? EitherView : S.Referral, ...problemResponses(404, 409, 413, 415) },
   },
 })
+
+/** Sends a referral in the view the caller may see (the referrer view for court tokens). */
+const decided = (request: FastifyRequest) => (reply: FastifyReply, view: unknown, status: number) =>
+  sendView(reply, seesReferrerView(request.actor), ReferralViews, view, status)
 
 export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -72,12 +77,9 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const now = app.clock.now()
       service.checkSubmission(request.actor, now, request.body, schemaDefects(request.validationError))
-      const result = await runIdempotent(app, request, async (tx) => ({
-        status: 201,
-        body: await service.submitReferral(tx, request.actor, now, request.body),
-      }))
-      if (result.replayed) reply.header(REPLAYED_HEADER, 'true')
-      return sendView(reply, seesReferrerView(request.actor), ReferralViews, result.body, result.status)
+      return respondOnce(app, request, reply, async (tx) => ({ status: 201, body: await service.submitReferral(tx, request.actor, now, request.body) }), {
+        send: decided(request),
+      })
     },
   )
 
@@ -120,8 +122,6 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   // ── Decisions ────────────────────────────────────────────────────────────────────────────
-  const send = (reply: Parameters<typeof sendView>[0], request: FastifyRequest, view: unknown) =>
-    sendView(reply, seesReferrerView(request.actor), ReferralViews, view)
 
   app.post(
     '/referrals/:id/waitlist',
@@ -136,7 +136,13 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: emptyBodyAllowed,
     },
     async (request, reply) =>
-      send(reply, request, await app.db.transaction((tx) => service.waitlistReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))),
+      respondOnce(
+        app,
+        request,
+        reply,
+        async (tx) => ({ status: 200, body: await service.waitlistReferral(tx, request.actor, app.clock.now(), request.params.id, request.body) }),
+        { send: decided(request) },
+      ),
   )
 
   app.post(
@@ -149,7 +155,13 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
       S.RefuseBody,
     ),
     async (request, reply) =>
-      send(reply, request, await app.db.transaction((tx) => service.refuseReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))),
+      respondOnce(
+        app,
+        request,
+        reply,
+        async (tx) => ({ status: 200, body: await service.refuseReferral(tx, request.actor, app.clock.now(), request.params.id, request.body) }),
+        { send: decided(request) },
+      ),
   )
 
   app.post(
@@ -162,7 +174,13 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
       S.ReturnBody,
     ),
     async (request, reply) =>
-      send(reply, request, await app.db.transaction((tx) => service.returnReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))),
+      respondOnce(
+        app,
+        request,
+        reply,
+        async (tx) => ({ status: 200, body: await service.returnReferral(tx, request.actor, app.clock.now(), request.params.id, request.body) }),
+        { send: decided(request) },
+      ),
   )
 
   app.post(
@@ -178,7 +196,13 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: emptyBodyAllowed,
     },
     async (request, reply) =>
-      send(reply, request, await app.db.transaction((tx) => service.withdrawReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))),
+      respondOnce(
+        app,
+        request,
+        reply,
+        async (tx) => ({ status: 200, body: await service.withdrawReferral(tx, request.actor, app.clock.now(), request.params.id, request.body) }),
+        { send: decided(request) },
+      ),
   )
 
   app.post(
@@ -194,11 +218,16 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'follows it as before; the receiving centre gets it as a new submission and the sending centre no longer sees it. The move is kept in the referral’s history. ' +
           'The operator is told where it went, never the family’s data.',
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.TransferBody,
         response: { 200: S.Transferred, ...problemResponses(404, 409, 413, 415, 422) },
       },
     },
-    async (request) => app.db.transaction((tx) => service.transferReferral(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 200,
+        body: await service.transferReferral(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
@@ -211,15 +240,20 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Referrals'],
         description: 'Creates the case (status intake) with the referral’s parties and a lead counsellor; court-ordered cases are fee-exempt.',
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.AcceptBody,
         response: { 201: S.Accepted, ...problemResponses(404, 409, 413, 415, 422) },
       },
     },
-    async (request, reply) => {
-      const accepted = await app.db.transaction((tx) => service.acceptReferral(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      // The case's schemas type its times as strings where its view holds Dates, so this reply is not
-      // checked against S.Accepted at compile time; the serializer still sends only what it lists.
-      return sendView(reply, false, { full: S.Accepted, referrer: S.Accepted }, accepted, 201)
-    },
+    // The case's schemas type its times as strings where its view holds Dates, so this reply is not
+    // checked against S.Accepted at compile time; the serializer still sends only what it lists.
+    async (request, reply) =>
+      respondOnce(
+        app,
+        request,
+        reply,
+        async (tx) => ({ status: 201, body: await service.acceptReferral(tx, request.actor, app.clock.now(), request.params.id, request.body) }),
+        { send: (reply, body, status) => sendView(reply, false, { full: S.Accepted, referrer: S.Accepted }, body, status) },
+      ),
   )
 }

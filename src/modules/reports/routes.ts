@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { negotiate } from '../../http/accept.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import { reportPage } from './page.js'
 import { renderReportHtml, renderReportPdf } from './render.js'
@@ -109,14 +110,16 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'In the language of the referral’s parties unless `language` says otherwise (Dutch when they do not share one). Reports on referrals refused ' +
           'or returned and on a case started, suspended, resumed or ended are issued by those decisions themselves.',
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: ReportCreate,
         response: { 201: Report, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const report = await app.db.transaction((tx) => service.requestProgressReport(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(report)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await service.requestProgressReport(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
@@ -132,13 +135,15 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`correctionNote` the referrer reads. The original never changes; its `supersededBy` names the correction. A report is corrected once: ' +
           'a report already corrected answers 409 (correct the newer one).',
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: CorrectionCreate,
         response: { 201: Report, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const report = await app.db.transaction((tx) => service.correctReport(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(report)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await service.correctReport(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Page } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import { ReferrerVisit } from '../referrer-view/schemas.js'
 import { sendView } from '../referrer-view/view.js'
@@ -29,14 +30,16 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           "Expands the rule in the site's wall-clock time (DST-correct), applies every booking rule and reserves room, counsellors and the case's people for each staggered span. `onConflict: reject` books nothing if any occurrence conflicts (409 with `conflicts[]`); `skip` books the free ones and lists the others. The booking gate answers 409 with `missing[]`.",
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.SeriesCreate,
         response: { 200: S.SeriesResult, 201: S.SeriesResult, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const result = await app.db.transaction((tx) => service.createSeries(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(request.body.dryRun ? 200 : 201).send(result)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: request.body.dryRun ? 200 : 201,
+        body: await service.createSeries(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
@@ -50,14 +53,19 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The same rules as a series. A conflict is a 409 whose `conflicts[]` names the resource kind, the resource and the conflicting visit; the booking gate answers 409 with `missing[]`.',
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.VisitCreate,
         response: { 201: S.Visit, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const { version, visit } = await app.db.transaction((tx) => service.bookVisit(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).header('etag', `"${version}"`).send(visit)
-    },
+    async (request, reply) =>
+      respondOnce(
+        app,
+        request,
+        reply,
+        async (tx) => ({ status: 201, body: (await service.bookVisit(tx, request.actor, app.clock.now(), request.params.id, request.body)).visit }),
+        { headersOf: (visit: { version: number }) => ({ etag: `"${visit.version}"` }) },
+      ),
   )
 
   app.get(

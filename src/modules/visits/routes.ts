@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { problemAnswer } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
@@ -23,11 +25,16 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '`reasonCode` is a cancellation reason (GET /v1/reason-codes?category=cancellation). The visit is flagged `late` when cancelled later than its start minus the centre’s `cancellationNoticeHours` (default 24). ' +
           `Its room, counsellors and people are freed in the same transaction, so the slot can be booked again at once. ${SCOPE}`,
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.CancelBody,
         response: { 200: S.CancelledVisit, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request) => app.db.transaction((tx) => service.cancelVisit(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 200,
+        body: await service.cancelVisit(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
@@ -44,16 +51,17 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'A second check-in of the same party is a 409. Someone who is not a party of the visit, or a child brought by anyone else, is refused with a 409 ' +
           `and the attempt is kept as an internal incident on the visit (\`incidentId\` in the problem). ${SCOPE}`,
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.CheckInBody,
         response: { 201: S.AttendanceResult, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const result = await app.db.transaction((tx) => service.checkIn(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      // Thrown after the commit: the incident is kept although the check-in is refused.
-      if (!result.ok) throw result.refusal
-      return reply.code(201).send(result.attendance)
-    },
+    // A refused check-in commits its incident and answers the refusal: kept and replayed like a success.
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => {
+        const result = await service.checkIn(tx, request.actor, app.clock.now(), request.params.id, request.body)
+        return result.ok ? { status: 201, body: result.attendance } : problemAnswer(result.refusal)
+      }),
   )
 
   app.post(
@@ -66,11 +74,16 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Visits'],
         description: `On the visit's day, after the party's check-in (409 without one, or when it already checked out); \`at\` defaults to now and is not before the check-in. ${SCOPE}`,
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.CheckOutBody,
         response: { 200: S.AttendanceResult, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request) => app.db.transaction((tx) => service.checkOut(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 200,
+        body: await service.checkOut(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
@@ -86,13 +99,15 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'An outcome is never changed: when one is recorded, a second one is a 409 unless it names the current outcome in `supersedes`, and then both are kept (GET /v1/visits/{id} shows `outcome` and `outcomeHistory`). ' +
           `The visit takes the outcome as its status; a no-show or an interruption frees its room, counsellors and people (the reservations stay as history). ${SCOPE}`,
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.OutcomeBody,
         response: { 201: S.Outcome, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const outcome = await app.db.transaction((tx) => service.recordOutcome(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(outcome)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await service.recordOutcome(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 }

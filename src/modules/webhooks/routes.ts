@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Page } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
@@ -19,14 +20,16 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ policy: service.WebhookP
           'Events are written to an outbox in the same transaction as the change and POSTed to the URL, signed as in the Standard Webhooks convention ' +
           '(`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`), retried with exponential backoff for a day. ' +
           'The URL must resolve to a public address unless the installation sets WEBHOOK_ALLOW_PRIVATE_URLS=true.',
+        headers: IdempotencyHeaders,
         body: S.WebhookCreate,
         response: { 201: S.WebhookCreated, ...problemResponses(413, 415) },
       },
     },
-    async (request, reply) => {
-      const created = await app.db.transaction((tx) => service.createWebhook(tx, request.actor, app.clock.now(), policy, request.body))
-      return reply.code(201).send(created)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await service.createWebhook(tx, request.actor, app.clock.now(), policy, request.body),
+      })),
   )
 
   app.get(

@@ -159,7 +159,12 @@ export async function listConcerns(db: Queryable, actor: Actor, caseId: string, 
   const caseRow = await findCase(db, actor, caseId)
   const rows = await concernsOfCase(db, caseRow.id, afterCursor(concerns.id, query.cursor, 'desc'), query.limit)
   const page = toPage(rows, query.limit)
-  await audit(db, actor, { action: 'concerns.read', entityType: 'case', entityId: caseRow.id, centreId: caseRow.centreId })
+  // Each concern read, by its own id: an entry on the case would tell a party's export that there are concerns.
+  await audit(
+    db,
+    actor,
+    page.items.map((row) => ({ action: 'concern.read', entityType: 'concern', entityId: row.id, centreId: row.centreId })),
+  )
   return { items: await concernViews(db, page.items), nextCursor: page.nextCursor }
 }
 

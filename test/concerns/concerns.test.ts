@@ -270,3 +270,21 @@ t.test('no court-scoped answer, report, webhook, calendar, day sheet or party ex
   )
   if (!hasPdftotext) t.comment('pdftotext is not installed: the PDFs’ text is not checked')
 })
+
+t.test('the statistics count concerns, by the step reached, without their content', async (t) => {
+  const day = (offset: number) => new Date(clock.now().getTime() + offset * DAY).toLocaleDateString('sv-SE', { timeZone: 'Europe/Brussels' })
+  const url = `/v1/statistics?from=${day(-60)}&to=${day(1)}`
+  const stats = await call(app, { url, token: admin })
+  t.equal(stats.status, 200, stats.body)
+  const figure = stats.json.groups[0].figures.concernsOpened
+  const listed = await call(app, { url: `/v1/cases/${c.caseId}/concerns?limit=200`, token: admin })
+  t.equal(figure.total, listed.json.items.length, 'every concern of the centre (one case) counted')
+  t.equal(figure.byStepReached.reported, 2, 'reported to the prosecutor; reported through the shorthand')
+  t.equal(figure.byStepReached.discussed_in_team, 1, 'the counsellor’s')
+  t.equal(figure.byStepReached.none, figure.total - 3)
+  t.equal(figure.byStepReached.vk_consulted, 0)
+  const csv = await app.inject({ url, headers: { authorization: `Bearer ${admin}`, accept: 'text/csv' } })
+  t.match(csv.body, /,concernsOpened,total,,\d+/)
+  t.match(csv.body, /,concernsOpened,stepReached,reported,2/)
+  t.notOk(LEAK.test(stats.body + csv.body))
+})

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
-import { CANCELLED_BY, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SOURCES, VISIT_KINDS } from '../../domain/vocabulary.js'
+import { CANCELLED_BY, CONCERN_STEPS, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SOURCES, VISIT_KINDS } from '../../domain/vocabulary.js'
 import * as q from './queries.js'
 import type { Figures, Statistics, StatisticsGroup, StatisticsQuery } from './schemas.js'
 
@@ -38,6 +38,7 @@ function emptyFigures(): Figures {
     visitsInterrupted: { total: 0 },
     childrenServed: { total: 0 },
     adultsServed: { total: 0, byRole: zeros(PARTY_ROLES.filter((r) => r !== 'child')) },
+    concernsOpened: { total: 0, byStepReached: zeros(['none', ...CONCERN_STEPS]) },
     daysReferralToIntake: noDays(),
     daysReferralToFirstHeldVisit: noDays(),
     daysTrajectory: noDays(),
@@ -94,6 +95,7 @@ export async function statistics(db: Db, actor: Actor, query: StatisticsQuery): 
         ...(await q.visitsNoShow(...args)),
         ...(await q.visitsInterrupted(...args)),
         ...(await q.peopleServed(...args)),
+        ...(await q.concernsOpened(...args)),
       ]
       const dayRows = [...(await q.daysReferralToIntake(...args)), ...(await q.daysReferralToFirstHeldVisit(...args)), ...(await q.daysTrajectory(...args))]
       // Sorted here, not by the database's collation, so every installation lists groups alike.

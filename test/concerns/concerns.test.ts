@@ -24,7 +24,12 @@ const ctx = await testCentre(t, { clock })
 const { app, database, centre } = ctx
 clock.set(new Date(Math.ceil(Date.now() / 1000) * 1000))
 const admin = centre.adminToken
-const policy = await call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { reportContent: 'factual_observations' } } })
+const policy = await call(app, {
+  method: 'PATCH',
+  url: `/v1/centres/${centre.centreId}`,
+  token: admin,
+  body: { settings: { reportContent: 'factual_observations' } },
+})
 if (policy.status !== 200) throw new Error(`reportContent: ${policy.status} ${policy.body}`)
 // Every event reaches a webhook of the centre: its deliveries' bodies are read below.
 await database.db.insert(webhooks).values({ centreId: centre.centreId, url: 'https://hooks.example.be/in', events: [...WEBHOOK_EVENTS], secret: 'whsec_test' })
@@ -100,10 +105,14 @@ t.test('staff open a concern, record each step, close it once', async (t) => {
   t.equal((await step({ step: 'discussed_in_team', at: past(), note: 'x' })).status, 409, 'no step on a closed concern')
 
   const trail = await call(app, { url: `/v1/audit?entityId=${id}`, token: admin })
-  t.same(
-    trail.json.items.map((e: { action: string }) => e.action).sort(),
-    ['concern.closed', 'concern.discussed_in_team', 'concern.opened', 'concern.read', 'concern.reported', 'concern.vk_consulted'],
-  )
+  t.same(trail.json.items.map((e: { action: string }) => e.action).sort(), [
+    'concern.closed',
+    'concern.discussed_in_team',
+    'concern.opened',
+    'concern.read',
+    'concern.reported',
+    'concern.vk_consulted',
+  ])
   t.notOk(LEAK.test(trail.body), 'the audit trail names no text')
 })
 
@@ -161,7 +170,8 @@ t.test('court tokens and a centre integration are refused on every concern route
     }
   }
   const another = await testCentre(t)
-  for (const route of routes) t.equal((await call(app, { ...route, token: another.centre.adminToken })).status, 404, `another centre ${route.method} ${route.url}`)
+  for (const route of routes)
+    t.equal((await call(app, { ...route, token: another.centre.adminToken })).status, 404, `another centre ${route.method} ${route.url}`)
   await post(`/v1/concerns/${id}/close`, { outcome: 'x', note: 'x' })
 })
 

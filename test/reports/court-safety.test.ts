@@ -107,7 +107,9 @@ const [concern] = await database.db
   })
   .returning()
 await database.db.insert(concernObservations).values({ concernId: concern!.id, observationId: incident })
-await database.db.insert(concernSteps).values({ concernId: concern!.id, step: 'vk_consulted', at: clock.now(), note: `${MARK}STEP note`, authorName: `${MARK}CONSULTED counsellor` })
+await database.db
+  .insert(concernSteps)
+  .values({ concernId: concern!.id, step: 'vk_consulted', at: clock.now(), note: `${MARK}STEP note`, authorName: `${MARK}CONSULTED counsellor` })
 const first = await observe({ text: `${MARK}SUPERSEDED first version`, reportable: true })
 await observe({ text: AMENDED, reportable: true, amends: first })
 

@@ -85,7 +85,9 @@ export const ConcernStepView = Type.Object({
   step: ConcernStepSchema,
   reportedTo: Nullable(ConcernRecipientSchema),
   at: Instant,
-  note: Nullable(Type.String({ description: 'Null on a step carried over from an observation’s child-protection record', examples: ['The VK advises a conversation.'] })),
+  note: Nullable(
+    Type.String({ description: 'Null on a step carried over from an observation’s child-protection record', examples: ['The VK advises a conversation.'] }),
+  ),
   author: Type.Object(
     {
       tokenId: Nullable(Uuid),

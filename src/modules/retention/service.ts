@@ -140,7 +140,9 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
       .update(concerns)
       .set({ summary: '', closeNote: null, outcome: sql`case when ${concerns.outcome} is null then null else '' end` })
       .where(eq(concerns.caseId, row.id))
-    await tx.delete(idempotencyKeys).where(sql`${idempotencyKeys.response}->>'id' in (select ${concerns.id}::text from ${concerns} where ${concerns.caseId} = ${row.id})`)
+    await tx
+      .delete(idempotencyKeys)
+      .where(sql`${idempotencyKeys.response}->>'id' in (select ${concerns.id}::text from ${concerns} where ${concerns.caseId} = ${row.id})`)
     await tx.delete(visitObservations).where(eq(visitObservations.caseId, row.id))
     // Reports quote court notes and reportable observations. The court keeps the copy it was sent;
     // the centre's goes with the rest of the free text (one statement, so corrections go with the

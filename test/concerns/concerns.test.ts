@@ -298,3 +298,21 @@ t.test('the statistics count concerns, by the step reached, without their conten
   t.match(csv.body, /,concernsOpened,stepReached,reported,2/)
   t.notOk(LEAK.test(stats.body + csv.body))
 })
+
+t.test('a retry with the same Idempotency-Key opens the concern once', async (t) => {
+  const body = { summary: 'Retried.', childPartyIds: [c.child], observedAt: past() }
+  const send = () =>
+    app.inject({
+      method: 'POST',
+      url: `/v1/cases/${c.caseId}/concerns`,
+      headers: { authorization: `Bearer ${staff.token}`, 'idempotency-key': 'concern-retry-1' },
+      payload: body,
+    })
+  const first = await send()
+  const again = await send()
+  t.equal(first.statusCode, 201)
+  t.equal(again.statusCode, 201)
+  t.equal(again.headers['idempotent-replayed'], 'true')
+  t.equal(again.json().id, first.json().id)
+  await post(`/v1/concerns/${first.json().id}/close`, { outcome: 'x', note: 'x' })
+})

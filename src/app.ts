@@ -33,6 +33,7 @@ import { calendarRoutes } from './modules/calendars/routes.js'
 import type { WebhookPolicy } from './modules/webhooks/service.js'
 import { visitRoutes } from './modules/visits/routes.js'
 import { observationRoutes } from './modules/observations/routes.js'
+import { concernRoutes } from './modules/concerns/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { partyRoutes } from './modules/parties/routes.js'
 import { backupRoutes } from './modules/backup/routes.js'
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(webhookRoutes, { prefix: '/v1', policy: options.webhookPolicy ?? { allowPrivateUrls: false } })
   await app.register(visitRoutes, { prefix: '/v1' })
   await app.register(observationRoutes, { prefix: '/v1' })
+  await app.register(concernRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1' })
   await app.register(partyRoutes, { prefix: '/v1' })
   await app.register(backupRoutes, { prefix: '/v1' })

@@ -15,7 +15,7 @@ import {
 /**
  * A report to the referrer, built from facts. The facts a report is made of are court-safe by their
  * type: nothing internal is among them (no explanation of a decision, no observation that is not
- * reportable, no child-protection record, no times, rooms, counsellors or contact details), so the
+ * reportable, nothing of a visit a concern rests on, no child's words, no times, rooms, counsellors or contact details), so the
  * content cannot carry what the caller did not hand over. Building is pure; the module gathers the facts.
  */
 
@@ -86,14 +86,15 @@ export interface LabelledReason {
   label: Record<ReportLanguage, string>
 }
 
-/** An observation as gathered: the text only of reportable ones, and whether a child-protection record is attached. */
+/** An observation as gathered: the text only of reportable ones, and whether its visit has an observation a concern rests on. */
 export interface ObservationFact {
   id: string
   amends: string | null
   kind: ObservationKind
   date: string
   reportable: boolean
-  childProtection: boolean
+  /** An observation of this observation's visit is linked to a concern (open or closed). */
+  concernVisit: boolean
   text: string | null
 }
 
@@ -122,22 +123,13 @@ export const noCancellations = (): Record<CancelledBy, number> => Object.fromEnt
 
 /**
  * The observations a referrer may read: the current version of each (one no later row amends),
- * marked reportable, and with no child-protection record anywhere in its chain of amendments —
- * an amendment of a reported incident is about that incident too.
+ * marked reportable, not a child's words, and of a visit no concern rests on (a concern's visit is
+ * not reported on in words at all; an amendment stays on its visit, so its chain is covered too).
  */
 export function reportableObservations(facts: ObservationFact[]): ReportObservation[] {
-  const byId = new Map(facts.map((f) => [f.id, f]))
   const amended = new Set(facts.flatMap((f) => (f.amends ? [f.amends] : [])))
-  const protectedChain = (fact: ObservationFact) => {
-    const seen = new Set<string>()
-    for (let f: ObservationFact | undefined = fact; f && !seen.has(f.id); f = f.amends ? byId.get(f.amends) : undefined) {
-      if (f.childProtection) return true
-      seen.add(f.id)
-    }
-    return false
-  }
   return facts
-    .filter((f) => !amended.has(f.id) && f.reportable && f.text !== null && !protectedChain(f))
+    .filter((f) => !amended.has(f.id) && f.reportable && f.kind !== 'child_statement' && !f.concernVisit && f.text !== null)
     .sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1))
     .map((f) => ({ kind: f.kind, date: f.date, text: f.text! }))
 }

@@ -18,17 +18,18 @@ const observation = (id: string, values: Partial<ObservationFact> = {}): Observa
   kind: 'observation',
   date: '2026-03-04',
   reportable: true,
-  childProtection: false,
+  concernVisit: false,
   text: `text ${id}`,
   ...values,
 })
 
-t.test('only current, reportable observations without a child-protection record reach a report', async (t) => {
+t.test('only current, reportable observations of visits no concern rests on, and no child’s words, reach a report', async (t) => {
   const facts = [
     observation('a'),
     observation('b', { reportable: false, text: null }),
-    observation('c', { kind: 'incident', childProtection: true }),
-    observation('d', { kind: 'incident', amends: 'c' }), // about a protected incident
+    observation('c', { kind: 'incident', concernVisit: true }),
+    observation('d', { kind: 'incident', amends: 'c', concernVisit: true }), // its amendment, on the same visit
+    observation('i', { kind: 'child_statement' }), // the child's words, even if marked reportable
     observation('e', { date: '2026-03-01' }),
     observation('f', { amends: 'e', date: '2026-03-01' }), // e's current version
     observation('g', { amends: 'f', reportable: false, text: null }), // f withdrawn from the report

@@ -155,6 +155,8 @@ export interface World {
   partyNames: string[]
   seriesId: string
   visitIds: string[]
+  /** A closed concern on the world's case (its observation's child-protection record opened it). */
+  concernId: string
   absenceId: string
   webhookId: string
   spare: { siteId: string; roomId: string; counsellorId: string; courtId: string; tokenId: string; courtTokenId: string; centreId: string }
@@ -282,6 +284,15 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     }),
   )
   for (const r of internal) if (r.status >= 300) throw new Error(`world ${name}: internal text ${r.status} ${r.body}`)
+  // The incident's child-protection record opened a concern; closed (with internal texts), it lets progress reports go.
+  const concernId = internal[0]!.json.concernIds[0] as string
+  const closedConcern = await call(app, {
+    method: 'POST',
+    url: `/v1/concerns/${concernId}/close`,
+    token: admin,
+    body: { outcome: `${INTERNAL} outcome`, note: `${INTERNAL} concern closed` },
+  })
+  if (closedConcern.status !== 200) throw new Error(`world ${name}: concern ${closedConcern.status} ${closedConcern.body}`)
   const submitted = await call(app, {
     method: 'POST',
     url: '/v1/referrals',
@@ -374,6 +385,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     partyNames,
     seriesId: booked.json.seriesId,
     visitIds: booked.json.visits.map((v: { id: string }) => v.id),
+    concernId,
     absenceId: absence.json.id,
     webhookId,
     spare: {
@@ -408,6 +420,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     c.residing,
     world.seriesId,
     ...world.visitIds,
+    world.concernId,
     world.absenceId,
     world.webhookId,
     world.spare.siteId,
@@ -427,6 +440,7 @@ export async function buildWorld(app: App, database: Database, name: 'A' | 'B'):
     c.residing,
     world.seriesId,
     ...world.visitIds,
+    world.concernId,
     ...partyNames,
   ]
   return world

@@ -52,6 +52,22 @@ async function progressReport(w: World) {
 
 const now = () => new Date().toISOString()
 
+/** The child of the fresh case each world's last concern is opened on. */
+const freshChild = new Map<string, string>()
+
+/** An open concern on a fresh case of the world. */
+async function openConcern(w: World) {
+  const fresh = await freshCase(w)
+  const opened = await call(w.ctx.app, {
+    method: 'POST',
+    url: `/v1/cases/${fresh.caseId}/concerns`,
+    token: w.tokens.admin,
+    body: { summary: 'Matrix concern.', childPartyIds: [fresh.child], observedAt: now() },
+  })
+  if (opened.status !== 201) throw new Error(`concern in world ${w.name}: ${opened.status} ${opened.body}`)
+  return opened.json.id as string
+}
+
 async function calendarKeyQuery(w: World) {
   const made = await call(w.ctx.app, { method: 'POST', url: `/v1/counsellors/${w.counsellorIds[0]}/calendar-key`, token: w.tokens.admin })
   if (made.status !== 201) throw new Error(`calendar key: ${made.status} ${made.body}`)
@@ -259,6 +275,25 @@ export const TABLE: Record<string, Expectation> = {
   // The world's visits are supervised by the counsellor subject; clerks and integrations never read observations.
   'POST /v1/visits/{id}/observations': { roles: CENTRE, body: (_w, n) => ({ kind: 'observation', text: `Observation ${n}.` }) },
   'GET /v1/visits/{id}/observations': { roles: CENTRE },
+  // Concerns: the centre's roles only (a centre's integration neither). New ones are opened on fresh cases, so the
+  // world's case has no open concern and its progress reports need no confirmation; the world's own concern is closed (409).
+  'GET /v1/cases/{id}/concerns': { roles: CENTRE },
+  'POST /v1/cases/{id}/concerns': {
+    roles: CENTRE,
+    id: async (w) => {
+      const fresh = await freshCase(w)
+      freshChild.set(w.name, fresh.child)
+      return fresh.caseId
+    },
+    body: (w) => ({ summary: 'Matrix concern.', childPartyIds: [freshChild.get(w.name)], observedAt: now() }),
+  },
+  'GET /v1/concerns/{id}': { roles: CENTRE },
+  'POST /v1/concerns/{id}/steps': {
+    roles: CENTRE,
+    id: openConcern,
+    body: () => ({ step: 'reported', reportedTo: 'ocj', at: now(), note: 'Matrix step.' }),
+  },
+  'POST /v1/concerns/{id}/close': { roles: CENTRE, id: openConcern, body: () => ({ outcome: 'Matrix outcome.', note: 'Matrix close.' }) },
   'PATCH /v1/visits/{id}': {
     roles: WRITERS,
     body: () => ({ durationMinutes: 60 }),
@@ -299,6 +334,7 @@ export function defaultId(w: World, op: Operation): string {
     cases: w.caseId,
     series: w.seriesId,
     visits: w.visitIds[0]!,
+    concerns: w.concernId,
     webhooks: w.webhookId,
   }
   const id = ids[collection!]

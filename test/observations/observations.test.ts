@@ -44,12 +44,16 @@ t.test('a counsellor records an observation of a visit it supervises', async (t)
     reportable: false,
     amends: null,
     amendedBy: [],
-    childProtection: null,
+    concernIds: [],
     recordedByTokenId: String,
   })
-  const reportable = await observe(first, { kind: 'child_statement', text: `${MARKER} Lena: "next time my bike"`, reportable: true }, c.staff)
+  const refused = await observe(first, { kind: 'child_statement', text: `${MARKER} Lena: "next time my bike"`, reportable: true }, c.staff)
+  t.equal(refused.status, 400, 'the child’s words are never reportable')
+  t.match(refused.json, { type: 'urn:bezoekruimte:problem:validation', errors: [{ in: 'body', pointer: '/reportable' }] })
+  t.match(refused.json.detail, /child/)
+  const reportable = await observe(first, { kind: 'child_statement', text: `${MARKER} Lena: "next time my bike"` }, c.staff)
   t.equal(reportable.status, 201, 'staff may write too')
-  t.equal(reportable.json.reportable, true)
+  t.equal(reportable.json.reportable, false)
   const listed = await read(first)
   t.equal(listed.status, 200)
   t.same(
@@ -92,17 +96,32 @@ t.test('a correction amends: both are kept and the chain reads both ways', async
   t.match(refused, /append-only/)
 })
 
-t.test('child protection: only on an incident, dated in the past', async (t) => {
+t.test('the child-protection shorthand opens a concern resting on the observation, on any kind, dated in the past', async (t) => {
   const childProtection = { action: 'consulted', at: new Date(Date.now() - 3_600_000).toISOString(), by: 'Coordinator An Peeters' }
   const incident = await observe(first, { kind: 'incident', text: `${MARKER} father shouted at the door`, childProtection })
   t.equal(incident.status, 201, incident.body)
-  t.match(incident.json.childProtection, { action: 'consulted', by: 'Coordinator An Peeters' })
-  t.equal(new Date(incident.json.childProtection.at).getTime(), new Date(childProtection.at).getTime())
+  t.equal(incident.json.concernIds.length, 1, 'one concern rests on it')
+  t.notOk('childProtection' in incident.json, 'the view has no childProtection')
+  const concern = await call(app, { url: `/v1/concerns/${incident.json.concernIds[0]}`, token: counsellor })
+  t.equal(concern.status, 200, concern.body)
+  t.match(concern.json, {
+    caseId: c.caseId,
+    summary: `${MARKER} father shouted at the door`,
+    childPartyIds: [c.child],
+    status: 'open',
+    observationIds: [incident.json.id],
+    steps: [{ step: 'vk_consulted', reportedTo: null, note: null, author: { name: 'Coordinator An Peeters' } }],
+  })
+  t.equal(new Date(concern.json.steps[0].at).getTime(), new Date(childProtection.at).getTime())
+  const listed = (await read(first)).json.items.find((o: { id: string }) => o.id === incident.json.id)
+  t.same(listed.concernIds, incident.json.concernIds, 'the list names the concern too')
   for (const kind of ['observation', 'child_statement']) {
-    const refused = await observe(first, { kind, text: 'x', childProtection })
-    t.equal(refused.status, 400, kind)
-    t.match(refused.json.errors, [{ pointer: '/childProtection' }])
+    const reported = await observe(first, { kind, text: 'x', childProtection: { ...childProtection, action: 'reported' } })
+    t.equal(reported.status, 201, kind)
+    const opened = await call(app, { url: `/v1/concerns/${reported.json.concernIds[0]}`, token: c.staff })
+    t.match(opened.json.steps, [{ step: 'reported', reportedTo: 'vk' }])
   }
+  await call(app, { method: 'POST', url: `/v1/concerns/${incident.json.concernIds[0]}/close`, token: c.staff, body: { outcome: 'x', note: 'x' } })
   const future = await observe(first, {
     kind: 'incident',
     text: 'x',
@@ -162,7 +181,7 @@ t.test('no route changes or removes an observation', async (t) => {
 
 t.test('no court-readable answer carries an observation or child protection', async (t) => {
   const centreSees = (await Promise.all([first, second, third].map(async (v) => (await read(v, c.staff)).body))).join('\n')
-  t.ok(centreSees.includes(MARKER) && centreSees.includes('childProtection'), 'the centre reads them (the markers are there to be found)')
+  t.ok(centreSees.includes(MARKER) && centreSees.includes('concernIds'), 'the centre reads them (the markers are there to be found)')
   const urls = [
     '/v1/referrals',
     `/v1/referrals/${c.referralId}`,
@@ -177,7 +196,7 @@ t.test('no court-readable answer carries an observation or child protection', as
     for (const url of urls) {
       const response = await call(app, { url, token })
       t.equal(response.status, 200, `${who} GET ${url}`)
-      for (const secret of [MARKER, 'childProtection', 'Coordinator An Peeters', 'observation'])
+      for (const secret of [MARKER, 'concernIds', 'Coordinator An Peeters', 'observation'])
         t.notOk(response.body.includes(secret), `${who} GET ${url}: no ${secret}`)
     }
   }

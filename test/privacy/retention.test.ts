@@ -63,6 +63,15 @@ async function addPersonalData(db: Db) {
   await db.execute(
     sql`insert into visit_observations (id, visit_id, case_id, kind, text) select gen_random_uuid(), id, case_id, 'observation', 'Private observation' from visits`,
   )
+  // A concern on every case, closed, resting on its observations, with a step and the stored replay of its creation.
+  await db.execute(sql`insert into concerns (id, centre_id, case_id, summary, child_party_ids, observed_at, status, outcome, close_note, closed_at)
+    select gen_random_uuid(), centre_id, id, 'Private concern', '{}', now(), 'closed', 'Private outcome', 'Private close note', now() from cases`)
+  await db.execute(sql`insert into concern_observations (concern_id, observation_id)
+    select k.id, o.id from concerns k join visit_observations o on o.case_id = k.case_id`)
+  await db.execute(sql`insert into concern_steps (id, concern_id, step, at, note, author_name)
+    select gen_random_uuid(), id, 'vk_consulted', now(), 'Private step', 'Private author' from concerns`)
+  await db.execute(sql`insert into idempotency_keys (token_id, key, route, request_sha256, status, response)
+    select gen_random_uuid(), 'key-' || id, 'POST /v1/cases/{id}/concerns', 'x', 201, jsonb_build_object('id', id, 'summary', 'Private concern') from concerns`)
   // A correction of each last outcome, with the same facts and an internal explanation.
   await db.execute(sql`insert into visit_outcomes (id, visit_id, outcome, actual_start, actual_end, absent_party_ids, reason_code, explanation, interrupted_at, supersedes)
     select gen_random_uuid(), visit_id, outcome, actual_start, actual_end, absent_party_ids, reason_code, 'Private explanation', interrupted_at, id
@@ -93,6 +102,10 @@ async function dump(db: Db, caseIds: string[]) {
       union all select 'visit_outcomes', to_jsonb(x) from visit_outcomes x where visit_id in ${visitIds}
       union all select 'visit_observations', to_jsonb(x) from visit_observations x where case_id in (${ids})
       union all select 'idempotency_keys', to_jsonb(x) from idempotency_keys x where response->>'id' in (select id::text from referrals where id in ${referralIds})
+      union all select 'concerns', to_jsonb(x) from concerns x where case_id in (${ids})
+      union all select 'concern_steps', to_jsonb(x) from concern_steps x where concern_id in (select id from concerns where case_id in (${ids}))
+      union all select 'concern_observations', to_jsonb(x) from concern_observations x where concern_id in (select id from concerns where case_id in (${ids}))
+      union all select 'concern_idempotency_keys', to_jsonb(x) from idempotency_keys x where response->>'id' in (select id::text from concerns where case_id in (${ids}))
       union all select 'audit_events', to_jsonb(x) - 'id' - 'at' from audit_events x where entity_id in (${ids})
     ) d order by t, "row"::text`,
   )
@@ -148,6 +161,14 @@ t.test('cases past the retention period are pseudonymised; statistics and recent
   t.notMatch(JSON.stringify(after), SECRET, 'no name, contact detail or free text is left')
   t.equal(after.filter((r) => r.t === 'visit_observations').length, 0, 'observations are deleted')
   t.equal(after.filter((r) => r.t === 'idempotency_keys').length, 0, 'so is the stored replay of the referral')
+  t.equal(after.filter((r) => r.t === 'concern_observations').length, 0, 'concerns no longer rest on the deleted observations')
+  t.equal(after.filter((r) => r.t === 'concern_idempotency_keys').length, 0, 'the stored replay of a concern’s creation is deleted')
+  t.same(
+    after.filter((r) => r.t === 'concerns').map((r) => [r.row.status, r.row.summary, r.row.outcome, r.row.close_note]),
+    due.map(() => ['closed', '', '', null]),
+    'concerns are kept as coded facts, without their texts',
+  )
+  t.equal(after.filter((r) => r.t === 'concern_steps' && r.row.step === 'vk_consulted' && r.row.note === null).length, due.length, 'and so are their steps')
   t.ok(
     after.filter((r) => r.t === 'cases').every((r) => r.row.pseudonymised_at !== null),
     'each case records when it was pseudonymised',

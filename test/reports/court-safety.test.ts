@@ -2,8 +2,8 @@
  * A report is court-safe by construction. A marker is planted in every internal field a report
  * could draw on — the explanations of a refusal, a return, a suspension, a resumption and an ending,
  * an intake summary, a cancellation's and an interruption's explanation, observations that are not
- * reportable, an incident with a child-protection record (marked reportable all the same) and its
- * amendment, an observation since amended, the parties' contact details — and no response a court
+ * reportable, an incident a concern rests on (marked reportable all the same), its amendment and
+ * another observation of its visit, the concern's own texts, an observation since amended, the parties' contact details — and no response a court
  * token gets from the report routes carries any of them: not the feed, not a report as JSON, as a
  * printable page or as a PDF (read back with pdftotext), not its verification. Rooms and
  * counsellors are not named either. The reportable observation does reach the court, since the
@@ -11,7 +11,7 @@
  */
 import t from 'tap'
 import { fixedClock } from '../../src/clock.js'
-import { visitObservations } from '../../src/db/schema.js'
+import { concernObservations, concernSteps, concerns, visitObservations } from '../../src/db/schema.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 import { REFERRER_VIEW_FIELDS } from '../../src/modules/referrer-view/view.js'
 import { FeedPage, Report, Verification } from '../../src/modules/reports/schemas.js'
@@ -87,13 +87,29 @@ const observe = async (values: Partial<typeof visitObservations.$inferInsert> & 
   )[0]!.id
 await observe({ text: REPORTABLE, reportable: true })
 await observe({ text: `${MARK}NOTREPORTABLE the counsellor’s own impression`, reportable: false })
-const incident = await observe({
-  kind: 'incident',
-  text: `${MARK}CHILDPROTECTION incident`,
-  reportable: true,
-  childProtection: { action: 'consulted', at: new Date().toISOString(), by: `${MARK}CONSULTED counsellor` },
-})
-await observe({ kind: 'incident', text: `${MARK}AMENDEDINCIDENT amendment`, reportable: true, amends: incident })
+// An incident a concern rests on, on a visit of its own: nothing of that visit is reported in words,
+// not the incident (marked reportable all the same), not its amendment, not another observation of it.
+const incident = await observe({ visitId: visitIds[1]!, kind: 'incident', text: `${MARK}CONCERN incident`, reportable: true })
+await observe({ visitId: visitIds[1]!, kind: 'incident', text: `${MARK}AMENDEDINCIDENT amendment`, reportable: true, amends: incident })
+await observe({ visitId: visitIds[1]!, text: `${MARK}CONCERNVISIT another observation of that visit`, reportable: true })
+const [concern] = await database.db
+  .insert(concerns)
+  .values({
+    centreId: centre.centreId,
+    caseId: c.caseId,
+    summary: `${MARK}CONCERN summary`,
+    childPartyIds: [c.child],
+    observedAt: clock.now(),
+    status: 'closed',
+    outcome: `${MARK}OUTCOME of the concern`,
+    closeNote: `${MARK}CLOSENOTE`,
+    closedAt: clock.now(),
+  })
+  .returning()
+await database.db.insert(concernObservations).values({ concernId: concern!.id, observationId: incident })
+await database.db
+  .insert(concernSteps)
+  .values({ concernId: concern!.id, step: 'vk_consulted', at: clock.now(), note: `${MARK}STEP note`, authorName: `${MARK}CONSULTED counsellor` })
 const first = await observe({ text: `${MARK}SUPERSEDED first version`, reportable: true })
 await observe({ text: AMENDED, reportable: true, amends: first })
 

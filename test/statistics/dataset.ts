@@ -604,6 +604,7 @@ export function expectedFigures(select: Selection, data: ReferralSpec[] = REFERR
     },
     visitsInterrupted: { total: periodVisits.filter((v) => fate(v.visit) === 'interrupted').length },
     childrenServed: { total: servedRoles.filter((r) => r === 'child').length },
+    concernsOpened: { total: 0, byStepReached: { none: 0, discussed_in_team: 0, vk_consulted: 0, reported: 0 } },
     adultsServed: {
       total: servedRoles.filter((r) => r !== 'child').length,
       byRole: tally(

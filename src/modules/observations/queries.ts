@@ -29,8 +29,11 @@ export function observationsOf(db: Queryable, visitId: string) {
   return db.select().from(visitObservations).where(eq(visitObservations.visitId, visitId)).orderBy(asc(visitObservations.id))
 }
 
-/** An observation as the centre reads it: with the later observations that amend it, so the chain can be followed both ways. */
-export function observationView(row: ObservationRow, all: ObservationRow[]) {
+/**
+ * An observation as the centre reads it: with the later observations that amend it, so the chain can
+ * be followed both ways, and the concerns that rest on it.
+ */
+export function observationView(row: ObservationRow, all: ObservationRow[], concernIds: string[]) {
   return {
     id: row.id,
     visitId: row.visitId,
@@ -40,7 +43,7 @@ export function observationView(row: ObservationRow, all: ObservationRow[]) {
     reportable: row.reportable,
     amends: row.amends,
     amendedBy: all.filter((o) => o.amends === row.id).map((o) => o.id),
-    childProtection: null,
+    concernIds,
     recordedByTokenId: row.recordedByTokenId,
     createdAt: row.createdAt,
   }

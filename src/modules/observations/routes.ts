@@ -22,7 +22,7 @@ export const observationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createObservation',
         summary: 'Record an observation, an incident or a statement of the child about a visit',
         tags: ['Observations'],
-        description: `Append-only: to correct an observation, record a new one with \`amends\` naming it (an observation of the same visit); both are kept. \`childProtection\` (consulted or reported to child protection) only on an incident. Any visit may have observations — a cancelled one too (an incident at the door) — except one entered in error (409). Internal: \`reportable\` marks what may later appear in a report to the referrer; nothing else does. ${SCOPE_NOTE}`,
+        description: `Append-only: to correct an observation, record a new one with \`amends\` naming it (an observation of the same visit); both are kept. \`childProtection\` (the Vertrouwenscentrum Kindermishandeling consulted, or reported to) opens a concern resting on the observation, on any kind. A \`child_statement\` is never \`reportable\` (400). Any visit may have observations — a cancelled one too (an incident at the door) — except one entered in error (409). Internal: \`reportable\` marks what may later appear in a report to the referrer; nothing else does. ${SCOPE_NOTE}`,
         params: IdParams,
         headers: IdempotencyHeaders,
         body: S.ObservationCreate,

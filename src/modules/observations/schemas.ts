@@ -23,7 +23,8 @@ const ObservationText = Type.String({
 export const ChildProtection = Type.Object(
   {
     action: StringEnum(CHILD_PROTECTION_ACTIONS, {
-      description: 'Whether the centre consulted child protection (Vertrouwenscentrum Kindermishandeling, 1712) or reported to it',
+      description:
+        'Whether the centre consulted the Vertrouwenscentrum Kindermishandeling (VK) or reported to it: the step `vk_consulted`, or `reported` to the VK, of the concern it opens',
       examples: ['consulted'],
     }),
     at: Timestamp,
@@ -31,7 +32,8 @@ export const ChildProtection = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'Only on an incident. Internal: never shown to a referrer',
+    description:
+      'A shorthand that opens a concern (see POST /v1/cases/{id}/concerns) resting on this observation, about the case’s children, with the one step it names (`by` as its author). Internal: never shown to a referrer',
     examples: [{ action: 'consulted', at: '2026-03-07T12:30:00+01:00', by: 'Coordinator An Peeters' }],
   },
 )
@@ -43,7 +45,8 @@ export const ObservationCreate = Type.Object(
     reportable: Type.Optional(
       Type.Boolean({
         default: false,
-        description: 'May appear in a report to the referrer; false (the default) keeps it within the centre',
+        description:
+          'May appear in a report to the referrer; false (the default) keeps it within the centre. Never on a `child_statement` (400): the child’s words never go to court. No observation of a visit with an observation a concern rests on appears in a report',
         examples: [false],
       }),
     ),
@@ -83,7 +86,7 @@ export const Observation = Type.Object(
     amendedBy: Type.Array(Type.String({ format: 'uuid', examples: [AMENDED_EXAMPLE] }), {
       description: 'Later observations that correct this one, oldest first: the current account is at the end of the chain',
     }),
-    childProtection: Nullable(ChildProtection),
+    concernIds: Type.Array(Type.String({ format: 'uuid', examples: [ID_EXAMPLE] }), { description: 'The concerns that rest on this observation' }),
     recordedByTokenId: Nullable(Uuid),
     createdAt: Instant,
   },
@@ -98,7 +101,7 @@ export const Observation = Type.Object(
         reportable: false,
         amends: null,
         amendedBy: [AMENDED_EXAMPLE],
-        childProtection: null,
+        concernIds: [],
         recordedByTokenId: ID_EXAMPLE,
         createdAt: '2026-03-07T11:45:00Z',
       },

@@ -5,6 +5,8 @@ import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { audit } from '../audit/service.js'
 import { requirePast } from '../cases/records.js'
+import { concernIdsOf } from '../concerns/queries.js'
+import { openConcernFromObservation } from '../concerns/service.js'
 import { visitScope } from '../scheduling/queries.js'
 import { findVisit, observationsOf, observationView } from './queries.js'
 import type { ObservationCreate } from './schemas.js'
@@ -22,12 +24,12 @@ const invalidField = (pointer: string, detail: string) => invalidInput('body', p
  * a cancelled visit too (an incident at the door) — but not a visit entered in error, which never was.
  */
 export async function recordObservation(tx: Tx, actor: Actor, now: Date, visitId: string, input: ObservationCreate) {
-  if (input.childProtection && input.kind !== 'incident') {
-    throw invalidField('/childProtection', 'only applies to an incident')
+  if (input.kind === 'child_statement' && input.reportable) {
+    throw invalidField('/reportable', 'must be false for a child_statement: the child’s words never go to court')
   }
   const childProtection = input.childProtection && {
     action: input.childProtection.action,
-    at: requirePast(input.childProtection.at, '/childProtection/at', now).toISOString(),
+    at: requirePast(input.childProtection.at, '/childProtection/at', now),
     by: input.childProtection.by,
   }
   const visit = await findVisit(tx, actor, visitId, { lock: true })
@@ -57,7 +59,9 @@ export async function recordObservation(tx: Tx, actor: Actor, now: Date, visitId
     entityId: created!.id,
     centreId: visit.centreId,
   })
-  return observationView(created!, [])
+  // The old shorthand opens a concern resting on this observation (its visit is then never reported on in words).
+  const concern = childProtection && (await openConcernFromObservation(tx, actor, now, created!, visit.centreId, childProtection))
+  return observationView(created!, [], concern ? [concern.id] : [])
 }
 
 /**
@@ -78,6 +82,10 @@ async function requireAmendable(db: Queryable, actor: Actor, visitId: string, id
 export async function listObservations(db: Queryable, actor: Actor, visitId: string) {
   const visit = await findVisit(db, actor, visitId)
   const rows = await observationsOf(db, visit.id)
+  const concernIds = await concernIdsOf(
+    db,
+    rows.map((r) => r.id),
+  )
   await audit(db, actor, { action: 'observations.read', entityType: 'visit', entityId: visit.id, centreId: visit.centreId })
-  return { items: rows.map((row) => observationView(row, rows)) }
+  return { items: rows.map((row) => observationView(row, rows, concernIds.get(row.id) ?? [])) }
 }

@@ -37,7 +37,7 @@ export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.r
  *
  * Observations of a visit are deliberately absent: no court route shows one, reportable or not.
  * When a report to the referrer is built, it gets a resource of its own here listing what it quotes
- * of the `reportable` observations — never the others, never a child's words, never one of a visit a concern rests on.
+ * of the `reportable` observations — never the others, never a child’s words, and nothing of a visit a concern rests on.
  */
 export const REFERRER_VIEW_FIELDS = {
   referral: [

@@ -75,7 +75,8 @@ export async function visitCounts(db: Queryable, caseId: string, period: Period)
 
 /**
  * The observations of a case's visits in the period, as facts: the text is read only where the
- * counsellor marked it reportable, and of a child-protection record only that there is one.
+ * counsellor marked it reportable and no observation of its visit is linked to a concern (open or
+ * closed): of such a visit, only that it is one.
  */
 export async function observationFacts(db: Queryable, caseId: string, period: Period): Promise<ObservationFact[]> {
   const rows = await rawRows<{
@@ -84,16 +85,21 @@ export async function observationFacts(db: Queryable, caseId: string, period: Pe
     kind: ObservationKind
     date: string
     reportable: boolean
-    child_protection: boolean
+    concern_visit: boolean
     text: string | null
   }>(
     db,
     sql`
+      with concern_visits as (
+        select distinct lo.visit_id from concern_observations co join visit_observations lo on lo.id = co.observation_id
+        where lo.case_id = ${caseId}
+      )
       select o.id, o.amends, o.kind, ${LOCAL_DAY} as date, o.reportable,
-        (o.child_protection is not null) as child_protection,
-        case when o.reportable and o.child_protection is null then o.text end as text
+        (cv.visit_id is not null) as concern_visit,
+        case when o.reportable and cv.visit_id is null then o.text end as text
       from visit_observations o
       join visits v on v.id = o.visit_id
+      left join concern_visits cv on cv.visit_id = o.visit_id
       where o.case_id = ${caseId} and ${COUNTED} and ${LOCAL_DAY} between ${period.from} and ${period.to}
       order by o.id`,
   )
@@ -103,7 +109,7 @@ export async function observationFacts(db: Queryable, caseId: string, period: Pe
     kind: r.kind,
     date: r.date,
     reportable: r.reportable,
-    childProtection: r.child_protection,
+    concernVisit: r.concern_visit,
     text: r.text,
   }))
 }

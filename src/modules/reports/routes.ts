@@ -108,7 +108,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The visits from the case’s start (or `from`) to today (or `to`), and the reportable observations when the centre reports factual observations. ' +
           'In the language of the referral’s parties unless `language` says otherwise (Dutch when they do not share one). Reports on referrals refused ' +
-          'or returned and on a case started, suspended, resumed or ended are issued by those decisions themselves.',
+          'or returned and on a case started, suspended, resumed or ended are issued by those decisions themselves. ' +
+          'While the case has an open concern, a coordinator (admin) confirms the report with `confirmOpenConcern: true` (audited); otherwise, and to staff, 409 `concern_open`.',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: ReportCreate,

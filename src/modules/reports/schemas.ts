@@ -127,6 +127,14 @@ export const ReportCreate = Type.Object(
     language: Type.Optional(ReportLanguageSchema),
     from: Type.Optional({ ...LocalDate, description: 'First day of the period; default the case’s start' }),
     to: Type.Optional({ ...LocalDate, description: 'Last day of the period; default today' }),
+    confirmOpenConcern: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'While the case has an open concern, a coordinator (admin) confirms with `true` that this report may go to the court; the confirmation is audited. Staff cannot confirm (409 `concern_open`)',
+        examples: [true],
+      }),
+    ),
   },
   { additionalProperties: false, examples: [{ kind: 'progress', language: 'nl', from: '2026-03-01', to: '2026-05-31' }] },
 )

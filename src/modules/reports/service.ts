@@ -11,6 +11,7 @@ import type { ReasonCategory, ReportKind, ReportLanguage } from '../../domain/vo
 import { audit } from '../audit/service.js'
 import { enqueueEvent } from '../webhooks/service.js'
 import { caseTimeZone, findCase } from '../cases/queries.js'
+import { hasOpenConcern } from '../concerns/queries.js'
 import { reasonResolver } from '../reason-codes/queries.js'
 import { feedPage, findReport, observationFacts, supersededBy, visitCounts, type Period, type ReportRow } from './queries.js'
 import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schemas.js'
@@ -182,8 +183,26 @@ export async function requestProgressReport(tx: Tx, actor: Actor, now: Date, cas
   const today = localDate(now, await caseTimeZone(tx, caseRow))
   const to = body.to ?? today
   if (body.from && body.from > to) throw invalidInput('body', body.to ? '/to' : '/from', `the period must not end (${to}) before it starts (${body.from})`)
+  const openConcern = await hasOpenConcern(tx, caseRow.id)
+  if (openConcern) requireConcernConfirmation(actor, body.confirmOpenConcern === true)
   const row = await issueReport(tx, actor, now, { kind: body.kind, caseId: caseRow.id, language: body.language, period: { from: body.from, to } })
+  if (openConcern) {
+    await audit(tx, actor, { action: 'report.issued_with_open_concern', entityType: 'report', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
+  }
   return reportView(row, null)
+}
+
+/**
+ * While a concern about a child of the case is open, what goes to the court is the coordinator's
+ * call: an admin confirms it (`confirmOpenConcern`), staff cannot. The problem names no concern.
+ */
+function requireConcernConfirmation(actor: Actor, confirmed: boolean) {
+  if (actor.role === 'admin' && confirmed) return
+  const detail =
+    actor.role === 'admin'
+      ? 'The case has an open concern: a progress report goes to the court only when a coordinator confirms it. Send `confirmOpenConcern: true` to issue it.'
+      : 'The case has an open concern: a progress report goes to the court only when a coordinator (admin) confirms it with `confirmOpenConcern: true`; only a coordinator may confirm.'
+  throw conflict('concern_open', detail)
 }
 
 /**

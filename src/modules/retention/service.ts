@@ -6,6 +6,9 @@ import {
   caseEvents,
   cases,
   centres,
+  concernObservations,
+  concernSteps,
+  concerns,
   idempotencyKeys,
   intakes,
   parties,
@@ -26,7 +29,7 @@ import { audit } from '../audit/service.js'
  * Retention: once a case has been ended for longer than its centre's `retentionYears`, the people
  * of the case are pseudonymised and every free text written about them is removed, while the coded
  * facts the statistics count (statuses, reason codes, dates, kinds, roles, visits and outcomes) stay.
- * Observations are deleted whole: they are nothing but free text. An outcome's explanation is set
+ * Observations are deleted whole: they are nothing but free text. Concerns lose their texts. An outcome's explanation is set
  * to NULL, the one UPDATE its append-only trigger lets through (migrations/0019_retention.sql).
  */
 
@@ -128,6 +131,18 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
       .update(visitOutcomes)
       .set({ explanation: null })
       .where(and(inArray(visitOutcomes.visitId, visitIds), isNotNull(visitOutcomes.explanation)))
+    // Concerns keep their coded facts (status, steps, dates) and lose their words; their links to the
+    // observations go first (the observations are deleted), and so does the stored answer of their creation.
+    const concernIds = tx.select({ id: concerns.id }).from(concerns).where(eq(concerns.caseId, row.id))
+    await tx.delete(concernObservations).where(inArray(concernObservations.concernId, concernIds))
+    await tx.update(concernSteps).set({ note: null, authorName: null }).where(inArray(concernSteps.concernId, concernIds))
+    await tx
+      .update(concerns)
+      .set({ summary: '', closeNote: null, outcome: sql`case when ${concerns.outcome} is null then null else '' end` })
+      .where(eq(concerns.caseId, row.id))
+    await tx
+      .delete(idempotencyKeys)
+      .where(sql`${idempotencyKeys.response}->>'id' in (select ${concerns.id}::text from ${concerns} where ${concerns.caseId} = ${row.id})`)
     await tx.delete(visitObservations).where(eq(visitObservations.caseId, row.id))
     // Reports quote court notes and reportable observations. The court keeps the copy it was sent;
     // the centre's goes with the rest of the free text (one statement, so corrections go with the

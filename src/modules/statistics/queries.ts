@@ -155,6 +155,26 @@ export function casesStarted(db: Queryable, w: Window, f: Filter, groupBy: Group
   )
 }
 
+/**
+ * Concerns opened: recorded (created) in the period, by their case's site, without any of their
+ * content. `stepReached`: the furthest step of the kindreflex recorded on each, `none` without steps.
+ */
+export function concernsOpened(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'concernsOpened' as figure,
+        case when grouping(step) = 0 then 'stepReached' else 'total' end as breakdown, step as key, count(*)::int as value
+      from (
+        select ${sitedGroup(groupBy, 'c', 'cs')} as g,
+          coalesce((select s.step from concern_steps s where s.concern_id = k.id
+            order by array_position(array['discussed_in_team', 'vk_consulted', 'reported'], s.step) desc limit 1), 'none') as step
+        from concerns k join cases c on c.id = k.case_id left join sites cs on cs.id = c.site_id
+        where k.created_at >= ${start(w)} and k.created_at < ${end(w)} and ${caseScope(f)}
+      ) x
+      group by grouping sets ((g), (g, step))`,
+  )
+}
+
 /** Cases active at the end of the period: activated before its end and not ended by its last day (suspended ones included). */
 export function casesActiveAtEnd(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
   return counts(

@@ -74,6 +74,9 @@ export const Figures = Type.Object(
     adultsServed: Count('Distinct adult parties of cases with at least one visit held in the period', 70, {
       byRole: Breakdown({ visiting_parent: 30, residing_parent: 33, visiting_grandparent: 4, visiting_sibling: 0, visiting_third_party: 1, residing_other: 2 }),
     }),
+    concernsOpened: Count('Concerns about a child opened in the period (counted only, never their content)', 3, {
+      byStepReached: Breakdown({ none: 0, discussed_in_team: 1, vk_consulted: 1, reported: 1 }),
+    }),
     daysReferralToIntake: Days('Days from the referral to the first intake, over cases whose first intake was in the period'),
     daysReferralToFirstHeldVisit: Days('Days from the referral to the first held visit, over cases whose first held visit was in the period'),
     daysTrajectory: Days('Days from activation to the end, over activated cases ended in the period'),

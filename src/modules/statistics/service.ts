@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
-import { CANCELLED_BY, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SOURCES, VISIT_KINDS } from '../../domain/vocabulary.js'
+import { CANCELLED_BY, CONCERN_STEPS, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SOURCES, VISIT_KINDS } from '../../domain/vocabulary.js'
 
 /** Acts are attributed to adults: the roles a no-show or a served adult is counted under. */
 const ADULT_ROLES = PARTY_ROLES.filter((r) => r !== 'child')
@@ -41,6 +41,7 @@ function emptyFigures(): Figures {
     visitsInterrupted: { total: 0 },
     childrenServed: { total: 0 },
     adultsServed: { total: 0, byRole: zeros(ADULT_ROLES) },
+    concernsOpened: { total: 0, byStepReached: zeros(['none', ...CONCERN_STEPS]) },
     daysReferralToIntake: noDays(),
     daysReferralToFirstHeldVisit: noDays(),
     daysTrajectory: noDays(),
@@ -97,6 +98,7 @@ export async function statistics(db: Db, actor: Actor, query: StatisticsQuery): 
         ...(await q.visitsNoShow(...args)),
         ...(await q.visitsInterrupted(...args)),
         ...(await q.peopleServed(...args)),
+        ...(await q.concernsOpened(...args)),
       ]
       const dayRows = [...(await q.daysReferralToIntake(...args)), ...(await q.daysReferralToFirstHeldVisit(...args)), ...(await q.daysTrajectory(...args))]
       // Sorted here, not by the database's collation, so every installation lists groups alike.

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IdempotencyHeaders, REPLAYED_HEADER, runIdempotent } from '../../http/idempotency.js'
+import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
@@ -33,15 +33,11 @@ export const concernRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: S.Concern, ...problemResponses(404, 413, 415, 422) },
       },
     },
-    async (request, reply) => {
-      const now = app.clock.now()
-      const result = await runIdempotent(app, request, async (tx) => ({
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
         status: 201,
-        body: await service.createConcern(tx, request.actor, now, request.params.id, request.body),
-      }))
-      if (result.replayed) reply.header(REPLAYED_HEADER, 'true')
-      return reply.code(201).send(result.body as S.Concern)
-    },
+        body: await service.createConcern(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.get(
@@ -87,14 +83,16 @@ export const concernRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Concerns'],
         description: `\`discussed_in_team\`, \`vk_consulted\` (the Vertrouwenscentrum Kindermishandeling) or \`reported\` with \`reportedTo\` (required there, and only there). The author is the token. A closed concern takes no more steps (409). ${NOTE}`,
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.ConcernStepCreate,
         response: { 201: S.Concern, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request, reply) => {
-      const concern = await app.db.transaction((tx) => service.addStep(tx, request.actor, app.clock.now(), request.params.id, request.body))
-      return reply.code(201).send(concern)
-    },
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 201,
+        body: await service.addStep(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 
   app.post(
@@ -107,10 +105,15 @@ export const concernRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Concerns'],
         description: `A concern is closed once (409 after). ${NOTE}`,
         params: IdParams,
+        headers: IdempotencyHeaders,
         body: S.ConcernClose,
         response: { 200: S.Concern, ...problemResponses(404, 409, 413, 415) },
       },
     },
-    async (request) => app.db.transaction((tx) => service.closeConcern(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => ({
+        status: 200,
+        body: await service.closeConcern(tx, request.actor, app.clock.now(), request.params.id, request.body),
+      })),
   )
 }

@@ -71,7 +71,7 @@ export const CentreSettingsSchema = Type.Object(
     courtSeesVisits: Type.Boolean({
       examples: [false],
       description:
-        'Whether courts (clerks, court integrations) see the dates, kinds and statuses of this centre\'s visits. Off by default: the centre reports to the court in its reports; the court does not follow attendance visit by visit',
+        "Whether courts (clerks, court integrations) see the dates, kinds and statuses of this centre's visits. Off by default: the centre reports to the court in its reports; the court does not follow attendance visit by visit",
     }),
     letterhead: Type.Object(
       {
@@ -83,7 +83,7 @@ export const CentreSettingsSchema = Type.Object(
     ),
     language: StringEnum(REPORT_LANGUAGES, {
       examples: ['nl'],
-      description: 'The language the centre works in: its day sheet and the texts it writes itself. Reports follow the court\'s language',
+      description: "The language the centre works in: its day sheet and the texts it writes itself. Reports follow the court's language",
     }),
   },
   { additionalProperties: false },
@@ -184,11 +184,18 @@ export type AbsenceCreate = Static<typeof AbsenceCreate>
 export const AbsenceQuery = PageQuery
 export type AbsenceQuery = Static<typeof AbsenceQuery>
 
+const CourtLanguage = StringEnum(REPORT_LANGUAGES, {
+  examples: ['nl'],
+  description: 'The language of the proceedings: every report to this court is written in it, whatever the parties speak',
+})
 const courtFields = {
   name: NonEmpty(200, ['Familierechtbank Antwerpen']),
   judicialDistrict: JudicialDistrict,
 }
-export const Court = Type.Object({ ...Stored, ...courtFields, active: Active })
-export const CourtCreate = Type.Object(courtFields, { additionalProperties: false })
-export const CourtUpdate = Type.Partial(CourtCreate, { additionalProperties: false })
+export const Court = Type.Object({ ...Stored, ...courtFields, language: CourtLanguage, active: Active })
+export const CourtCreate = Type.Object(
+  { ...courtFields, language: Type.Optional({ ...CourtLanguage, description: `${CourtLanguage.description}; default nl` }) },
+  { additionalProperties: false },
+)
+export const CourtUpdate = Type.Partial(Type.Object({ ...courtFields, language: CourtLanguage }), { additionalProperties: false })
 export type CourtCreate = Static<typeof CourtCreate>

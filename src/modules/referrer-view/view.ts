@@ -97,6 +97,7 @@ export const REFERRER_VIEW_FIELDS = {
     'language',
     'referralId',
     'caseId',
+    'dossierNumber',
     'referrer',
     'issuer',
     'period',
@@ -111,7 +112,8 @@ export const REFERRER_VIEW_FIELDS = {
     'sha256',
   ],
   reportReferrer: ['courtId', 'courtName', 'courtReference'],
-  reportIssuer: ['centreId', 'centreName', 'role'],
+  reportIssuer: ['centreId', 'centreName', 'address', 'phone', 'email', 'role', 'author'],
+  reportAuthor: ['name', 'function'],
   reportPeriod: ['from', 'to'],
   reportDecision: ['date', 'reason', 'courtNote', 'from', 'until', 'effectiveDate', 'plannedEndDate', 'missingItems', 'refusedAfterIntake'],
   /** A coded reason in a report: its label is the one of the report's language. */

@@ -142,7 +142,7 @@ t.test('the decision is stated with its coded reason and court note, never the e
   t.match(returnReport.decision, { reason: { category: 'return', code: 'incomplete_referral' }, courtNote: null, missingItems: ['the court decision'] })
   t.equal(returnReport.visits, null, 'a report on a referral has no visits')
   const refusal = await reportOf('referral_refused', { referralId: refused })
-  t.match(refusal.decision, { reason: { code: 'no_capacity', label: 'Geen capaciteit' }, courtNote: 'No place before next year.' })
+  t.match(refusal.decision, { reason: { code: 'no_capacity', label: 'Geen plaats beschikbaar' }, courtNote: 'No place before next year.' })
   for (const { kind, subject } of kinds) t.notMatch(JSON.stringify(await reportOf(kind, subject)), /hospital|Full\.|Missing\.|Done\.|Better\./)
 })
 

@@ -69,7 +69,6 @@ export const HEADINGS: Words<
   | 'correctionNote'
   | 'fingerprint'
   | 'none'
-  | 'dossier'
   | 'yes'
   | 'page'
   | 'phone'
@@ -110,7 +109,6 @@ export const HEADINGS: Words<
   correctionNote: { nl: 'Reden van de correctie', fr: 'Motif de la correction', en: 'Reason for the correction' },
   fingerprint: { nl: 'Controlecode (SHA-256)', fr: 'Code de contrôle (SHA-256)', en: 'Check code (SHA-256)' },
   none: { nl: 'geen', fr: 'aucun', en: 'none' },
-  dossier: { nl: 'Dossiernummer', fr: 'Numéro de dossier', en: 'Case number' },
   yes: { nl: 'ja', fr: 'oui', en: 'yes' },
   /** "page {n} of {total}" at the foot of every PDF page. */
   page: { nl: 'pagina {n} van {total}', fr: 'page {n} sur {total}', en: 'page {n} of {total}' },

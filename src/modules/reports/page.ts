@@ -28,6 +28,8 @@ export interface ReportPage {
   footer: PageRow[]
   /** The hash, under its label on a line of its own: a person compares or types it whole. */
   checkCode: PageRow
+  /** At the foot of every page: the centre and the dossier (or roll number), so a loose page is placed. */
+  runningFoot: string
   /** "page {n} of {total}", split around the page number for a CSS counter. */
   pageCounter: { before: string; between: string; words: string }
 }
@@ -122,6 +124,14 @@ export function reportPage(report: Report): ReportPage {
       { label: 'ID', value: report.id },
     ],
     checkCode: { label: h('fingerprint'), value: report.sha256 },
+    runningFoot: [
+      issuer.centreName,
+      report.dossierNumber
+        ? `${h('case')} ${report.dossierNumber}`
+        : report.referrer.courtReference && `${h('courtReference')} ${report.referrer.courtReference}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
     pageCounter: { before: before!, between, words: h('page') },
   }
 }

@@ -14,12 +14,19 @@ import type { ReportPage } from './page.js'
 
 let engine: Promise<Eta> | undefined
 
+/**
+ * A CSS string with its quotes: the page margin boxes are filled from the stylesheet, where HTML
+ * escaping does not apply, so a centre's name is escaped for CSS instead (and can never end the style element).
+ */
+const cssString = (text: string) => `"${text.replace(/[\\"<>&\n]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`
+
 /** The printable page, from the template beside this module (copied next to the compiled code by the build, like the day sheet's). */
 export async function renderReportHtml(page: ReportPage): Promise<string> {
   engine ??= import('eta').then(
     ({ Eta }) => new Eta({ views: fileURLToPath(new URL('.', import.meta.url)), autoEscape: true, autoTrim: ['nl', false], cache: true }),
   )
-  return (await engine).render('./report.html.eta', page)
+  const css = { foot: cssString(page.runningFoot), before: cssString(page.pageCounter.before), between: cssString(page.pageCounter.between) }
+  return (await engine).render('./report.html.eta', { ...page, css })
 }
 
 const require = createRequire(import.meta.url)
@@ -112,7 +119,7 @@ export async function renderReportPdf(page: ReportPage, info: { issuedAt: Date; 
     const y = doc.page.height - 36
     const number = page.pageCounter.words.replace('{n}', String(i - start + 1)).replace('{total}', String(count))
     doc.font('regular').fontSize(8).fillColor('#444')
-    doc.text(page.letterhead.name, left, y, { width: width * 0.7, lineBreak: false })
+    doc.text(page.runningFoot, left, y, { width: width * 0.7, lineBreak: false })
     doc.text(number, left, y, { width, align: 'right', lineBreak: false })
     doc.page.margins.bottom = bottom
   }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from '../../src/cli.js'
 import { fixedClock } from '../../src/clock.js'
-import { centres, parties, visitObservations } from '../../src/db/schema.js'
+import { apiTokens, centres, parties, visitObservations } from '../../src/db/schema.js'
 import { CAUTION } from '../../src/domain/report-wording.js'
 import { reportPage } from '../../src/modules/reports/page.js'
 import { renderReportHtml } from '../../src/modules/reports/render.js'
@@ -64,6 +64,8 @@ async function setting(t: Tap) {
   })
   t.equal(named.status, 201, named.body)
   t.match(named.json, { name: 'An Peeters', function: 'coördinator bezoekruimte' }, 'the token view names the person')
+  const tooLong = await call(app, { method: 'POST', url: '/v1/tokens', token: centre.adminToken, body: { role: 'staff', name: 'x'.repeat(201) } })
+  t.equal(tooLong.status, 400, 'a name of at most 200 characters')
   const court = async (language: 'nl' | 'fr', name: string): Promise<Court> => {
     const created = await call(app, { method: 'POST', url: '/v1/courts', token: operator, body: { name, judicialDistrict: 'Brussel', language } })
     t.equal(created.status, 201, created.body)
@@ -374,6 +376,11 @@ t.test('court create --language fr on the CLI', async (t) => {
     0,
     named,
   )
+  const [token] = await database.db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.id, JSON.parse(named).id))
+  t.match(token, { name: 'An Peeters', function: 'coördinator bezoekruimte' }, 'the CLI’s token names its person')
 })
 
 t.test('the day sheet in the centre’s language', async (t) => {

@@ -5,14 +5,14 @@
  * and the incidents the service writes itself.
  */
 import t from 'tap'
-import { eq } from 'drizzle-orm'
+import { and, eq, type SQL } from 'drizzle-orm'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { main } from '../../src/cli.js'
 import { fixedClock } from '../../src/clock.js'
-import { apiTokens, centres, parties, visitObservations } from '../../src/db/schema.js'
+import { apiTokens, centres, parties, reports, visitObservations } from '../../src/db/schema.js'
 import { CAUTION } from '../../src/domain/report-wording.js'
 import { reportPage } from '../../src/modules/reports/page.js'
 import { renderReportHtml } from '../../src/modules/reports/render.js'
@@ -97,6 +97,18 @@ async function caseOf(ctx: TestContext, court: Court, staff: string, courtRefere
     visiting: partyOf('visiting_parent'),
     residing: partyOf('residing_parent'),
   }
+}
+
+/**
+ * The report a decision issued, read as the court reads it. Found in the table rather than the feed:
+ * on PostgreSQL the feed shows a report only once no earlier transaction can still commit.
+ */
+async function reportOf(ctx: TestContext, clerk: string, kind: Report['kind'], subject: SQL): Promise<Report> {
+  const [row] = await ctx.database.db
+    .select({ id: reports.id })
+    .from(reports)
+    .where(and(eq(reports.kind, kind), subject))
+  return JSON.parse((await fetchReport(ctx, row!.id, clerk)).text) as Report
 }
 
 async function progressReport(ctx: TestContext, caseId: string, staff: string, body: Record<string, unknown> = {}) {
@@ -217,8 +229,7 @@ t.test('a report on a referral names the roll number only; reason labels and the
       body: { reasonCode, explanation: 'internal' },
     })
     t.equal(refused.status, 200, refused.body)
-    const feed = await call(ctx.app, { url: '/v1/reports?limit=200', token: dutch.clerk })
-    return (feed.json.items as Report[]).find((r) => r.referralId === submitted.json.id && r.kind === 'referral_refused')!
+    return reportOf(ctx, dutch.clerk, 'referral_refused', eq(reports.referralId, submitted.json.id))
   }
   const noPlace = await refusal('no_capacity')
   t.equal(noPlace.dossierNumber, null, 'a referral has no dossier number')
@@ -238,8 +249,7 @@ t.test('a report on a referral names the roll number only; reason labels and the
     body: { reasonCode: 'safety', explanation: 'internal', effectiveDate: new Date().toISOString().slice(0, 10) },
   })
   t.equal(ended.status, 200, ended.body)
-  const feed = await call(ctx.app, { url: '/v1/reports?limit=200', token: dutch.clerk })
-  const ending = (feed.json.items as Report[]).find((r) => r.caseId === c.caseId && r.kind === 'ending')!
+  const ending = await reportOf(ctx, dutch.clerk, 'ending', eq(reports.caseId, c.caseId))
   t.equal(ending.decision!.refusedAfterIntake, true)
   const words = textOf((await fetchReport(ctx, ending.id, dutch.clerk, 'text/html')).text)
   t.match(words, 'Veiligheid kan niet gegarandeerd worden')

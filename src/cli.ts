@@ -13,7 +13,7 @@ import { createRecord } from './modules/admin/resource.js'
 import type { CourtCreate } from './modules/admin/schemas.js'
 import { findToken, issueInstallationToken, missingScope, revokeToken } from './modules/tokens/service.js'
 import { applyRetention } from './modules/retention/service.js'
-import { ROLES, type Role } from './domain/vocabulary.js'
+import { REPORT_LANGUAGES, ROLES, type ReportLanguage, type Role } from './domain/vocabulary.js'
 import { systemActor } from './domain/actor.js'
 import { systemClock } from './clock.js'
 
@@ -26,9 +26,12 @@ class UsageError extends Error {}
 const usage = `usage: npm run --silent cli -- COMMAND
   setup --centre-name NAME [--demo]       a new centre and its first admin token
   centres list                            every centre
-  court create --name NAME --district D   a court (judicial district D) that clerks may be issued for
+  court create --name NAME --district D [--language nl|fr|en]
+                                          a court (judicial district D) that clerks may be issued for;
+                                          its reports are written in its language (default nl)
   courts list                             every court
   token create --role ROLE [--centre ID | --court ID] [--counsellor ID] [--label TEXT]
+               [--name NAME --function TEXT]  the person using it, named as author of their reports
       operator                            no scope: centres, courts and court tokens over HTTP
       admin|staff|integration --centre ID (admin: also how to recover a lost admin token)
       counsellor --centre ID --counsellor ID
@@ -42,9 +45,9 @@ type Command =
   | { name: 'help' }
   | { name: 'setup'; centreName: string; demo: boolean }
   | { name: 'centres list' }
-  | { name: 'court create'; courtName: string; district: string }
+  | { name: 'court create'; courtName: string; district: string; language: ReportLanguage }
   | { name: 'courts list' }
-  | { name: 'token create'; role: Role; centre?: string; court?: string; counsellor?: string; label?: string }
+  | { name: 'token create'; role: Role; centre?: string; court?: string; counsellor?: string; label?: string; personName?: string; function?: string }
   | { name: 'token revoke'; id: string }
   | { name: 'retention run' }
   | { name: 'restore'; from: string }
@@ -74,6 +77,8 @@ function parse(argv: string[]): Command {
       counsellor: { type: 'string' },
       label: { type: 'string' },
       from: { type: 'string' },
+      language: { type: 'string' },
+      function: { type: 'string' },
     },
   })
   const [command, sub, arg, ...rest] = positionals
@@ -87,7 +92,9 @@ function parse(argv: string[]): Command {
   if (is('courts', 'list')) return { name: 'courts list' }
   if (is('court', 'create')) {
     if (!values.name || !values.district) throw new UsageError('court create needs --name NAME and --district DISTRICT')
-    return { name: 'court create', courtName: values.name, district: values.district }
+    const language = (values.language ?? 'nl') as ReportLanguage
+    if (!REPORT_LANGUAGES.includes(language)) throw new UsageError(`--language must be one of ${REPORT_LANGUAGES.join(', ')}`)
+    return { name: 'court create', courtName: values.name, district: values.district, language }
   }
   if (is('token', 'create')) {
     const role = values.role as Role
@@ -105,6 +112,8 @@ function parse(argv: string[]): Command {
       name: 'token create',
       role,
       label: values.label,
+      personName: values.name,
+      function: values.function,
       centre: knownShape(values.centre, `no centre ${values.centre}`),
       court: knownShape(values.court, `no court ${values.court}`),
       counsellor: knownShape(values.counsellor, `no counsellor ${values.counsellor} in that centre`),
@@ -130,7 +139,7 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
       return db.select({ id: centres.id, name: centres.name, active: centres.active, createdAt: centres.createdAt }).from(centres).orderBy(asc(centres.id))
     case 'courts list':
       return db
-        .select({ id: courts.id, name: courts.name, judicialDistrict: courts.judicialDistrict, active: courts.active })
+        .select({ id: courts.id, name: courts.name, judicialDistrict: courts.judicialDistrict, language: courts.language, active: courts.active })
         .from(courts)
         .orderBy(asc(courts.id))
     case 'court create':
@@ -138,13 +147,14 @@ async function run(command: Exclude<Command, { name: 'help' }>, database: Databa
         const court = await createRecord(tx, systemActor, systemClock.now(), courtResource, {
           name: command.courtName,
           judicialDistrict: command.district,
+          language: command.language,
         } satisfies CourtCreate)
-        return { id: court.id, name: court.name, judicialDistrict: court.judicialDistrict, active: court.active }
+        return { id: court.id, name: court.name, judicialDistrict: court.judicialDistrict, language: court.language, active: court.active }
       })
     case 'token create': {
       const { role, centre, court, counsellor, label } = command
       return db.transaction(async (tx) => {
-        const token = { role, centreId: centre, courtId: court, counsellorId: counsellor, label }
+        const token = { role, centreId: centre, courtId: court, counsellorId: counsellor, label, name: command.personName, function: command.function }
         const missing = await missingScope(tx, token)
         if (missing === 'centre') throw new UsageError(`no centre ${centre}`)
         if (missing === 'court') throw new UsageError(`no court ${court}`)

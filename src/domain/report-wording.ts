@@ -12,18 +12,20 @@ type Words<K extends string> = Record<K, Record<ReportLanguage, string>>
 export const CAUTION: Record<ReportLanguage, string> = {
   nl:
     'Dit verslag geeft enkel feiten weer die in de bezoekruimte werden vastgesteld. Het is geen beoordeling van het ouderschap of van de ' +
-    'opvoedingsbekwaamheid van een partij, en geen onderzoek.',
+    'opvoedingsbekwaamheid van een partij, en geen gerechtelijk onderzoek of deskundigenonderzoek. De bezoekruimte neemt geen standpunt in over het ' +
+    'verblijf of het contactrecht.',
   fr:
     "Ce rapport relate uniquement des faits constatés à l'espace-rencontre. Il ne constitue ni une évaluation de la parentalité ou des " +
-    "capacités éducatives d'une partie, ni une enquête.",
+    "capacités éducatives d'une partie, ni une enquête ou une expertise. L'espace-rencontre ne prend pas position sur l'hébergement ou le droit aux " +
+    'relations personnelles.',
   en:
     'This report records only facts observed at the centre. It is not an assessment of parenting or of any party’s ability to raise a child, ' +
-    'nor an investigation.',
+    'nor an investigation or expert assessment. The centre takes no position on residence or contact rights.',
 }
 
 export const KIND_TITLES: Words<ReportKind> = {
   referral_refused: { nl: 'Verslag: weigering van de verwijzing', fr: 'Rapport : refus de la demande', en: 'Report: referral refused' },
-  referral_returned: { nl: 'Verslag: terugverwijzing', fr: 'Rapport : renvoi de la demande', en: 'Report: referral returned' },
+  referral_returned: { nl: 'Verslag: verwijzing teruggestuurd (onvolledig)', fr: 'Rapport : renvoi de la demande', en: 'Report: referral returned' },
   case_started: { nl: 'Verslag: start van de begeleiding', fr: "Rapport : début de l'accompagnement", en: 'Report: supervised contact started' },
   suspension: { nl: 'Verslag: opschorting van de begeleiding', fr: "Rapport : suspension de l'accompagnement", en: 'Report: supervised contact suspended' },
   resumption: { nl: 'Verslag: hervatting van de begeleiding', fr: "Rapport : reprise de l'accompagnement", en: 'Report: supervised contact resumed' },
@@ -67,6 +69,10 @@ export const HEADINGS: Words<
   | 'correctionNote'
   | 'fingerprint'
   | 'none'
+  | 'yes'
+  | 'page'
+  | 'phone'
+  | 'email'
 > = {
   referrer: { nl: 'Gegevens', fr: 'Références', en: 'Particulars' },
   court: { nl: 'Rechtbank', fr: 'Tribunal', en: 'Court' },
@@ -91,23 +97,28 @@ export const HEADINGS: Words<
   held: { nl: 'Doorgegaan', fr: 'Ayant eu lieu', en: 'Held' },
   booked: { nl: 'Nog niet afgesloten', fr: 'Pas encore clôturés', en: 'Not yet concluded' },
   cancelled: { nl: 'Geannuleerd', fr: 'Annulés', en: 'Cancelled' },
-  late: { nl: 'waarvan laattijdig', fr: 'dont tardivement', en: 'of which late' },
+  late: { nl: 'waarvan laattijdig', fr: 'dont tardives', en: 'of which late' },
   cancelledBy: { nl: 'Geannuleerd door', fr: 'Annulés par', en: 'Cancelled by' },
-  noShow: { nl: 'Niet opgedaagd', fr: 'Absence non excusée', en: 'No-show' },
+  noShow: { nl: 'Niet opgedaagd', fr: 'Absences', en: 'No-show' },
   interrupted: { nl: 'Onderbroken', fr: 'Interrompus', en: 'Interrupted' },
-  observations: { nl: 'Feitelijke observaties', fr: 'Observations factuelles', en: 'Factual observations' },
+  observations: { nl: 'Feitelijke vaststellingen', fr: 'Constatations factuelles', en: 'Facts observed' },
   noObservations: { nl: 'Geen.', fr: 'Aucune.', en: 'None.' },
-  issued: { nl: 'Uitgegeven op', fr: 'Émis le', en: 'Issued on' },
-  issuedBy: { nl: 'Uitgegeven door', fr: 'Émis par', en: 'Issued by' },
+  issued: { nl: 'Opgemaakt op', fr: 'Établi le', en: 'Drawn up on' },
+  issuedBy: { nl: 'Opgemaakt door', fr: 'Établi par', en: 'Drawn up by' },
   supersedes: { nl: 'Vervangt verslag', fr: 'Remplace le rapport', en: 'Supersedes report' },
   correctionNote: { nl: 'Reden van de correctie', fr: 'Motif de la correction', en: 'Reason for the correction' },
-  fingerprint: { nl: 'Vingerafdruk (SHA-256)', fr: 'Empreinte (SHA-256)', en: 'Fingerprint (SHA-256)' },
+  fingerprint: { nl: 'Controlecode (SHA-256)', fr: 'Code de contrôle (SHA-256)', en: 'Check code (SHA-256)' },
   none: { nl: 'geen', fr: 'aucun', en: 'none' },
+  yes: { nl: 'ja', fr: 'oui', en: 'yes' },
+  /** "page {n} of {total}" at the foot of every PDF page. */
+  page: { nl: 'pagina {n} van {total}', fr: 'page {n} sur {total}', en: 'page {n} of {total}' },
+  phone: { nl: 'Tel.', fr: 'Tél.', en: 'Phone' },
+  email: { nl: 'E-mail', fr: 'Courriel', en: 'E-mail' },
 }
 
 export const CANCELLED_BY_WORDS: Words<CancelledBy> = {
   visiting_party: { nl: 'bezoekende partij', fr: 'partie visiteuse', en: 'visiting party' },
-  residing_party: { nl: 'verblijfspartij', fr: 'partie hébergeante', en: 'residing party' },
+  residing_party: { nl: 'partij bij wie het kind verblijft', fr: 'partie hébergeante', en: 'residing party' },
   centre: { nl: 'centrum', fr: 'centre', en: 'centre' },
   referrer: { nl: 'verwijzer', fr: 'mandant', en: 'referrer' },
 }
@@ -119,18 +130,18 @@ export const PARTY_ROLE_WORDS: Words<PartyRole> = {
   visiting_sibling: { nl: 'bezoekende broer of zus', fr: 'frère ou sœur visiteur', en: 'visiting sibling' },
   visiting_third_party: { nl: 'bezoekende derde', fr: 'tiers visiteur', en: 'visiting third party' },
   residing_parent: { nl: 'verblijfsouder', fr: 'parent hébergeant', en: 'residing parent' },
-  residing_other: { nl: 'verblijfspersoon', fr: 'personne hébergeante', en: 'residing person' },
+  residing_other: { nl: 'partij bij wie het kind verblijft', fr: 'personne hébergeante', en: 'residing person' },
 }
 
 export const OBSERVATION_KIND_WORDS: Words<ObservationKind> = {
   observation: { nl: 'observatie', fr: 'observation', en: 'observation' },
   incident: { nl: 'incident', fr: 'incident', en: 'incident' },
-  child_statement: { nl: 'uitspraak van het kind', fr: "propos de l'enfant", en: 'statement by the child' },
+  child_statement: { nl: 'woorden van het kind', fr: "propos de l'enfant", en: 'statement by the child' },
 }
 
-/** The issuer's role, never a person's name. */
+/** The issuer's role: named when the issuing token names no person. */
 export const ISSUER_ROLE_WORDS: Record<string, Record<ReportLanguage, string>> = {
-  admin: { nl: 'beheerder van het centrum', fr: 'administrateur du centre', en: 'centre administrator' },
+  admin: { nl: 'coördinator bezoekruimte', fr: "responsable de l'espace-rencontre", en: 'centre coordinator' },
   staff: { nl: 'medewerker van het centrum', fr: 'collaborateur du centre', en: 'centre staff' },
   system: { nl: 'het centrum', fr: 'le centre', en: 'the centre' },
 }

@@ -1,9 +1,9 @@
 import canonicalize from 'canonicalize'
 import { createHash } from 'node:crypto'
+import type { Letterhead } from './centre-settings.js'
 import { CAUTION } from './report-wording.js'
 import {
   CANCELLED_BY,
-  REPORT_LANGUAGES,
   type CancelledBy,
   type ObservationKind,
   type PartyRole,
@@ -59,6 +59,25 @@ export interface ReportDecision {
   refusedAfterIntake?: boolean
 }
 
+/** The person who issued a report, as their token names them: a court wants to know who wrote it. */
+export interface ReportAuthor {
+  name: string
+  function: string | null
+}
+
+/** The centre that issues a report, with the letterhead it heads its reports with. */
+export interface ReportIssuer {
+  centreId: string
+  centreName: string
+  address: string | null
+  phone: string | null
+  email: string | null
+  /** The issuing token's role (admin, staff; system for one the service issued itself). */
+  role: string
+  /** null when the issuing token names no person. */
+  author: ReportAuthor | null
+}
+
 /** The stored, hashed content of a report: what the referrer receives. */
 export interface ReportContent {
   id: string
@@ -66,8 +85,10 @@ export interface ReportContent {
   language: ReportLanguage
   referralId: string
   caseId: string | null
+  /** The case's number in the centre (YYYY-NNNN); null for a report on a referral. */
+  dossierNumber: string | null
   referrer: { courtId: string | null; courtName: string | null; courtReference: string | null }
-  issuer: { centreId: string; centreName: string; role: string }
+  issuer: ReportIssuer
   period: { from: string; to: string }
   decision: ReportDecision | null
   visits: VisitCounts | null
@@ -104,10 +125,12 @@ export interface ReportFacts {
   language: ReportLanguage
   referralId: string
   caseId: string | null
+  dossierNumber: string | null
   court: { id: string; name: string } | null
   courtReference: string | null
-  centre: { id: string; name: string }
+  centre: { id: string; name: string; letterhead: Letterhead }
   issuerRole: string
+  author: ReportAuthor | null
   issuedAt: Date
   period: { from: string; to: string }
   decision: (Omit<ReportDecision, 'reason'> & { reason: LabelledReason | null }) | null
@@ -151,8 +174,17 @@ export function buildReportContent(facts: ReportFacts): ReportContent {
     language,
     referralId: facts.referralId,
     caseId: facts.caseId,
+    dossierNumber: facts.dossierNumber,
     referrer: { courtId: facts.court?.id ?? null, courtName: facts.court?.name ?? null, courtReference: facts.courtReference },
-    issuer: { centreId: facts.centre.id, centreName: facts.centre.name, role: facts.issuerRole },
+    issuer: {
+      centreId: facts.centre.id,
+      centreName: facts.centre.name,
+      address: facts.centre.letterhead.address,
+      phone: facts.centre.letterhead.phone,
+      email: facts.centre.letterhead.email,
+      role: facts.issuerRole,
+      author: facts.author,
+    },
     period: facts.period,
     decision,
     visits: facts.visits,
@@ -169,14 +201,4 @@ export function contentSha256(content: unknown): string {
   const canonical = canonicalize(content)
   if (canonical === undefined) throw new Error('A report content must be JSON')
   return createHash('sha256').update(canonical, 'utf8').digest('hex')
-}
-
-/**
- * The language a report is written in when the centre asks none: the one the referral's parties
- * share, if reports can be written in it; otherwise Dutch, the language of the Flemish courts.
- */
-export function reportLanguage(partyLanguages: readonly string[]): ReportLanguage {
-  const shared = new Set(partyLanguages)
-  const [only] = shared
-  return shared.size === 1 && (REPORT_LANGUAGES as readonly string[]).includes(only!) ? (only as ReportLanguage) : 'nl'
 }

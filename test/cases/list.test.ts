@@ -183,6 +183,7 @@ t.test('GET /v1/cases/{id}: the full case for the centre, the referrer’s view 
     'courtId',
     'courtReference',
     'createdAt',
+    'dossierNumber',
     'endEffectiveDate',
     'endedAt',
     'ending',

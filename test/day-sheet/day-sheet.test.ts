@@ -70,9 +70,16 @@ t.test('the JSON sheet lists the day’s visits in time order, with first names 
     'no family name, birth date, phone, e-mail or address',
   )
   t.same(
-    PRIVATE_KEYS.filter((key) => keysOf(sheet).has(key)),
+    PRIVATE_KEYS.filter((key) => keysOf(sheet.visits).has(key)),
     [],
-    'no field for them either',
+    'no field for them either (the sheet’s own language is the centre’s)',
+  )
+  t.equal(sheet.language, 'nl', 'the centre’s language')
+  t.equal(sheet.title, 'Dagoverzicht')
+  t.match(
+    sheet.visits.map((v: { dossierNumber: string }) => v.dossierNumber),
+    sheet.visits.map(() => /^\d{4}-\d{4}$/),
+    'each visit with its case’s dossier number',
   )
   t.notOk(response.body.includes(b.referralId), 'nor the referral')
 

@@ -37,7 +37,7 @@ t.test('the printable page: the site, the Dutch date, first names, escaped', asy
   const html = page.body
   t.match(html, /^<!doctype html>/)
   t.match(html, /@page\s*\{\s*size:\s*A4/, 'an A4 page')
-  t.match(html, 'Dagblad Bezoekruimte Demo')
+  t.match(html, 'Dagoverzicht Bezoekruimte Demo')
   const longDate = DateTime.fromISO(day.date).setLocale('nl').toFormat('cccc d LLLL yyyy')
   t.match(longDate, /^(maandag|dinsdag|woensdag|donderdag|vrijdag) \d+ \p{L}+ \d{4}$/u)
   t.ok(html.includes(longDate), `the date in Dutch: ${longDate}`)
@@ -90,7 +90,7 @@ t.test('printed to PDF by headless Chromium, the page reads back as the JSON’s
   const html = (await call(app, { url, token: day.staff, headers: { accept: 'text/html' } })).body
   const text = printedHtml(html, { layout: true })
 
-  t.match(text, 'Dagblad Bezoekruimte Demo')
+  t.match(text, 'Dagoverzicht Bezoekruimte Demo')
   t.ok(text.includes(DateTime.fromISO(day.date).setLocale('nl').toFormat('cccc d LLLL yyyy')), 'the Dutch date is printed')
   t.equal(text.match(/\f/g)?.length ?? 0, 1, 'one A4 page')
   // Reading order is the table's: each visit's time, then its people's arrival and leave times, visit after visit.

@@ -1,15 +1,7 @@
 /** Building a report's content from facts, and hashing it: pure, no database. */
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import {
-  buildReportContent,
-  contentSha256,
-  noCancellations,
-  reportableObservations,
-  reportLanguage,
-  type ObservationFact,
-  type ReportFacts,
-} from '../../src/domain/reports.js'
+import { buildReportContent, contentSha256, noCancellations, reportableObservations, type ObservationFact, type ReportFacts } from '../../src/domain/reports.js'
 import { CAUTION } from '../../src/domain/report-wording.js'
 
 const observation = (id: string, values: Partial<ObservationFact> = {}): ObservationFact => ({
@@ -50,8 +42,14 @@ const facts = (overrides: Partial<ReportFacts> = {}): ReportFacts => ({
   caseId: '01a220ae-ddeb-7778-a5fa-f51416294f55',
   court: { id: '01a220ae-ddeb-7778-a5fa-f51416294f56', name: 'Familierechtbank Antwerpen' },
   courtReference: '24/1234/A',
-  centre: { id: '01a220ae-ddeb-7778-a5fa-f51416294f57', name: 'CAW Antwerpen' },
+  dossierNumber: '2026-0007',
+  centre: {
+    id: '01a220ae-ddeb-7778-a5fa-f51416294f57',
+    name: 'CAW Antwerpen',
+    letterhead: { address: 'Lange Gasthuisstraat 1, 2000 Antwerpen', phone: null, email: 'bezoekruimte@caw.example' },
+  },
   issuerRole: 'staff',
+  author: { name: 'An Peeters', function: 'coördinator bezoekruimte' },
   issuedAt: new Date('2026-03-07T10:00:00Z'),
   period: { from: '2026-01-05', to: '2026-03-07' },
   decision: {
@@ -80,7 +78,16 @@ t.test('the content states the reason in the report’s language, the caution, a
   t.same(content.decision?.reason, { category: 'suspension', code: 'illness', label: 'Maladie' })
   t.equal(content.caution, CAUTION.fr)
   t.same(content.referrer, { courtId: '01a220ae-ddeb-7778-a5fa-f51416294f56', courtName: 'Familierechtbank Antwerpen', courtReference: '24/1234/A' })
-  t.same(content.issuer, { centreId: '01a220ae-ddeb-7778-a5fa-f51416294f57', centreName: 'CAW Antwerpen', role: 'staff' })
+  t.same(content.issuer, {
+    centreId: '01a220ae-ddeb-7778-a5fa-f51416294f57',
+    centreName: 'CAW Antwerpen',
+    address: 'Lange Gasthuisstraat 1, 2000 Antwerpen',
+    phone: null,
+    email: 'bezoekruimte@caw.example',
+    role: 'staff',
+    author: { name: 'An Peeters', function: 'coördinator bezoekruimte' },
+  })
+  t.equal(content.dossierNumber, '2026-0007')
   t.equal(content.issuedAt, '2026-03-07T10:00:00.000Z')
   t.equal(content.observations, null, 'attendance only: no observations at all')
   t.same(JSON.parse(JSON.stringify(content)), content, 'survives a JSON round trip unchanged (what jsonb stores)')
@@ -99,12 +106,4 @@ t.test('the hash is SHA-256 of RFC 8785 canonical JSON', async (t) => {
   const content = buildReportContent(facts())
   t.not(contentSha256(content), contentSha256({ ...content, decision: { ...content.decision!, courtNote: 'Something else.' } }), 'a changed word changes it')
   t.throws(() => contentSha256(undefined), 'only JSON hashes')
-})
-
-t.test('a report is written in the language the parties share, else Dutch', async (t) => {
-  t.equal(reportLanguage(['fr', 'fr', 'fr']), 'fr')
-  t.equal(reportLanguage(['en']), 'en')
-  t.equal(reportLanguage(['nl', 'fr']), 'nl', 'parties of different languages')
-  t.equal(reportLanguage(['de', 'de']), 'nl', 'German has no reason labels')
-  t.equal(reportLanguage([]), 'nl')
 })

@@ -315,7 +315,7 @@ export const TABLE: Record<string, Expectation> = {
   'GET /v1/reports': { roles: REPORT_READERS },
   'GET /v1/reports/{id}': { roles: REPORT_READERS, id: firstReport },
   'GET /v1/reports/{id}/verify': { roles: REPORT_READERS, id: firstReport },
-  'POST /v1/cases/{id}/reports': { roles: WRITERS, body: () => ({ kind: 'progress', language: 'fr' }) },
+  'POST /v1/cases/{id}/reports': { roles: WRITERS, body: () => ({ kind: 'progress', language: 'nl' }) },
   // A report is corrected once: each call corrects a fresh one.
   'POST /v1/reports/{id}/corrections': { roles: WRITERS, id: progressReport, body: () => ({ correctionNote: 'Matrix correction.' }) },
 }

@@ -27,7 +27,7 @@ t.test('GET /v1/reason-codes: the seeded catalogue, by category, for every role'
   }
   t.match((await call(app, { url: '/v1/reason-codes?category=refusal', token: staff })).json.items[1], {
     code: 'no_capacity',
-    label: { nl: 'Geen capaciteit', fr: 'Pas de capacité disponible', en: 'No capacity' },
+    label: { nl: 'Geen plaats beschikbaar', fr: 'Manque de place', en: 'No place available' },
     active: true,
   })
   const invalid = await call(app, { url: '/v1/reason-codes?category=mood', token: staff })

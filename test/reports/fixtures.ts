@@ -103,7 +103,7 @@ export async function recordOutcomes(ctx: TestContext, c: AcceptedCase, ids: str
     planned: 6,
     held: 1,
     booked: 1,
-    cancelled: { total: 2, late: 1, by: { visiting_party: 1, residing_party: 0, child: 0, centre: 1, referrer: 0 } },
+    cancelled: { total: 2, late: 1, by: { visiting_party: 1, residing_party: 0, centre: 1, referrer: 0 } },
     noShow: { visits: 1, byParty: [{ role: 'visiting_parent', visits: 1 }] },
     interrupted: 1,
   }

@@ -101,7 +101,7 @@ const kinds = [
 t.test('each decision issues its report, read by its court and centre only', async (t) => {
   for (const { kind, subject } of kinds) {
     const report = await reportOf(kind, subject)
-    t.equal(report.language, 'nl', `${kind}: in the parties' language`)
+    t.equal(report.language, 'nl', `${kind}: in the court's language`)
     t.match(report.referrer, { courtId: centre.demo.courtId, courtReference: '24/1234/A' }, `${kind}: names the court and the roll number`)
     t.ok(report.referrer.courtName, `${kind}: names the court`)
     t.match(report.issuer, { centreId: centre.centreId, centreName: 'Centre A', role: 'staff' }, `${kind}: issued by the centre's staff`)
@@ -142,7 +142,7 @@ t.test('the decision is stated with its coded reason and court note, never the e
   t.match(returnReport.decision, { reason: { category: 'return', code: 'incomplete_referral' }, courtNote: null, missingItems: ['the court decision'] })
   t.equal(returnReport.visits, null, 'a report on a referral has no visits')
   const refusal = await reportOf('referral_refused', { referralId: refused })
-  t.match(refusal.decision, { reason: { code: 'no_capacity', label: 'Geen capaciteit' }, courtNote: 'No place before next year.' })
+  t.match(refusal.decision, { reason: { code: 'no_capacity', label: 'Geen plaats beschikbaar' }, courtNote: 'No place before next year.' })
   for (const { kind, subject } of kinds) t.notMatch(JSON.stringify(await reportOf(kind, subject)), /hospital|Full\.|Missing\.|Done\.|Better\./)
 })
 
@@ -172,15 +172,23 @@ t.test('the hash verifies, and a tampered row does not', async (t) => {
 
 t.test('a correction supersedes a report without changing it', async (t) => {
   const original = await reportOf('suspension', { caseId: c.caseId })
+  const french = await call(app, {
+    method: 'POST',
+    url: `/v1/reports/${original.id}/corrections`,
+    token: c.staff,
+    body: { correctionNote: 'x', language: 'fr' },
+  })
+  t.equal(french.status, 422, 'a correction is in the court’s language too')
+  t.match(french.json.detail, /Dutch \(nl\)/)
   const correction = await post(`/v1/reports/${original.id}/corrections`, {
     correctionNote: 'The no-show of the visiting parent is confirmed.',
-    language: 'fr',
+    language: 'nl',
   })
   t.equal(correction.supersedes, original.id)
   t.equal(correction.kind, 'suspension')
-  t.equal(correction.language, 'fr')
+  t.equal(correction.language, 'nl')
   t.same(correction.period, original.period, 'the same period')
-  t.match(correction.decision.reason, { code: 'illness', label: 'Maladie' }, 'the label in the correction’s language')
+  t.match(correction.decision.reason, { code: 'illness', label: 'Ziekte' }, 'the label in the court’s language')
   const after = (await fetchReport(ctx, original.id, c.clerk)).text
   const { supersededBy, ...unchanged } = JSON.parse(after)
   const { supersededBy: notYet, ...before } = original
@@ -195,11 +203,15 @@ t.test('a correction supersedes a report without changing it', async (t) => {
   t.equal(byClerk.status, 403, 'a court does not issue reports')
 })
 
-t.test('a progress report on demand, in the language asked', async (t) => {
-  const progress = await post(`/v1/cases/${c.caseId}/reports`, { kind: 'progress', language: 'en' })
+t.test('a progress report on demand, in the court’s language', async (t) => {
+  const english = await call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/reports`, token: c.staff, body: { kind: 'progress', language: 'en' } })
+  t.equal(english.status, 422, 'not in another language than the court’s')
+  t.match(english.json, { type: /report-language$/, detail: /court's language, Dutch \(nl\)/ })
+  const progress = await post(`/v1/cases/${c.caseId}/reports`, { kind: 'progress' })
   t.equal(progress.kind, 'progress')
+  t.equal(progress.language, 'nl')
   t.equal(progress.decision, null)
-  t.match(progress.caution, /not an assessment of parenting/)
+  t.match(progress.caution, /geen beoordeling van het ouderschap/)
   t.same(progress.visits, expected)
   const backwards = await call(app, {
     method: 'POST',
@@ -226,7 +238,7 @@ t.test('the PDF prints the reason label, the roll number and Dutch letters', { s
   t.match(text, 'Doel bereikt', 'the reason label')
   t.match(text, '24/1234/A', 'the roll number')
   t.match(text, 'The goal was reached.', 'the court note')
-  t.match(text, ending.sha256.slice(0, 16), 'the fingerprint')
+  t.match(text, ending.sha256, 'the check code')
 })
 
 t.test('the page renders in a browser, in the report’s language', { skip: NO_BROWSER }, async (t) => {

@@ -73,9 +73,17 @@ t.test('a case’s visits, day by day', async (t) => {
   const incidents = await database.db.select().from(visitObservations).where(eq(visitObservations.visitId, v1!))
   t.equal(incidents.length, 2, 'both refused check-ins are kept as incidents although the answers were 409')
   t.match(incidents, [
-    { kind: 'incident', reportable: false, text: new RegExp(`party id ${stranger} is not a party of this visit`), caseId: c.caseId },
-    { kind: 'incident', reportable: false, text: /Iemand Anders/ },
+    { kind: 'incident', reportable: false, text: 'Aanmelding geweigerd om 13:45: een onbekende persoon is geen partij bij dit bezoek.', caseId: c.caseId },
+    {
+      kind: 'incident',
+      reportable: false,
+      text: /^Aanmelding van .+ \(kind\) geweigerd om 13:45: gebracht door "Iemand Anders", geen toegelaten begeleider/,
+    },
   ])
+  t.notOk(
+    incidents.some((i) => /[0-9a-f]{8}-[0-9a-f]{4}-/.test(i.text)),
+    'in the centre’s words, never an id',
+  )
   t.equal(unknown.json.incidentId, incidents[0]!.id, 'the problem names the incident')
 
   clock.set('2026-03-07T14:01:00+01:00')

@@ -184,11 +184,18 @@ export type AbsenceCreate = Static<typeof AbsenceCreate>
 export const AbsenceQuery = PageQuery
 export type AbsenceQuery = Static<typeof AbsenceQuery>
 
+const CourtLanguage = StringEnum(REPORT_LANGUAGES, {
+  examples: ['nl'],
+  description: 'The language of the proceedings: every report to this court is written in it, whatever the parties speak',
+})
 const courtFields = {
   name: NonEmpty(200, ['Familierechtbank Antwerpen']),
   judicialDistrict: JudicialDistrict,
 }
-export const Court = Type.Object({ ...Stored, ...courtFields, active: Active })
-export const CourtCreate = Type.Object(courtFields, { additionalProperties: false })
-export const CourtUpdate = Type.Partial(CourtCreate, { additionalProperties: false })
+export const Court = Type.Object({ ...Stored, ...courtFields, language: CourtLanguage, active: Active })
+export const CourtCreate = Type.Object(
+  { ...courtFields, language: Type.Optional({ ...CourtLanguage, description: `${CourtLanguage.description}; default nl` }) },
+  { additionalProperties: false },
+)
+export const CourtUpdate = Type.Partial(Type.Object({ ...courtFields, language: CourtLanguage }), { additionalProperties: false })
 export type CourtCreate = Static<typeof CourtCreate>

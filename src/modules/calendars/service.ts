@@ -92,7 +92,8 @@ export async function calendarFeed(db: Queryable, now: Date, counsellorId: strin
     room: byId(roomRows),
     counsellor: byId(counsellorRows),
     role: new Map(roleRows.map((p) => [p.id, p.role])),
-    reference: new Map(references.map((r) => [r.caseId, r.courtReference])),
+    // The roll number where the court gave one, else the centre's dossier number: never a piece of an id.
+    reference: new Map(references.map((r) => [r.caseId, r.courtReference ?? r.dossierNumber])),
   }
 
   const [{ default: ical, ICalEventBusyStatus, ICalEventClass, ICalEventStatus, ICalEventTransparency }, { getVtimezoneComponent }] = await Promise.all([

@@ -188,6 +188,10 @@ export const ReferrerCaseOutcome = Type.Object({
 const referrerCaseFields = {
   id: Uuid,
   referralId: Uuid,
+  dossierNumber: Type.String({
+    description: "The case's number in its centre, year and sequence (assigned when the case is created); printed on its reports",
+    examples: ['2026-0042'],
+  }),
   courtId: Nullable(Uuid),
   courtReference: Nullable(Type.String({ examples: ['24/1234/A'] })),
   ...caseDates,

@@ -127,6 +127,7 @@ async function courtReferences(db: Queryable, rows: CaseRow[]): Promise<CourtRef
 const referrerSummary = (row: CaseRow, references: CourtReferences) => ({
   id: row.id,
   referralId: row.referralId,
+  dossierNumber: row.dossierNumber,
   courtId: row.courtId,
   courtReference: references.get(row.referralId) ?? null,
   status: row.status,

@@ -1,11 +1,12 @@
 import type { Eta } from 'eta'
 import { DateTime } from 'luxon'
 import { fileURLToPath } from 'node:url'
-import type { PartyRole, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
+import type { PartyRole, ReportLanguage, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
 import type { DaySheet } from './schemas.js'
+import { KIND_WORDS, ROLE_WORDS, SHEET_WORDS, STATUS_WORDS } from './wording.js'
 
 /**
- * The day sheet as a printable A4 page in Dutch, the front desk's language. The template is a file
+ * The day sheet as a printable A4 page in the centre's language (its `language` setting). The template is a file
  * beside this module (copied next to the compiled code by `npm run build`); eta escapes every value
  * it prints, so a name typed with markup in it shows as typed. eta is loaded at the first sheet
  * printed, not at start-up.
@@ -13,32 +14,12 @@ import type { DaySheet } from './schemas.js'
 
 let engine: Promise<Eta> | undefined
 
-export const KIND: Record<VisitKind, string> = {
-  supervised_visit: 'begeleid bezoek',
-  supervised_handover: 'begeleide overdracht',
-  outside_visit: 'bezoek buiten de bezoekruimte',
-  conversation: 'gesprek',
-}
-
-export const STATUS: Record<VisitStatus, string> = {
-  booked: 'gepland',
-  arrived: 'aangekomen',
-  fulfilled: 'afgerond',
-  cancelled: 'geannuleerd',
-  noshow: 'niet gekomen',
-  interrupted: 'onderbroken',
-  'entered-in-error': 'foutief ingevoerd',
-}
-
-export const ROLE: Record<PartyRole, string> = {
-  child: 'kind',
-  visiting_parent: 'bezoekende ouder',
-  visiting_grandparent: 'bezoekende grootouder',
-  visiting_sibling: 'bezoekende broer of zus',
-  visiting_third_party: 'bezoekende derde',
-  residing_parent: 'verblijfsouder',
-  residing_other: 'verblijfplaats',
-}
+// The calendar feed speaks Dutch, the front desk's language: these are its words.
+const dutch = <K extends string>(words: Record<K, Record<ReportLanguage, string>>) =>
+  Object.fromEntries(Object.entries<Record<ReportLanguage, string>>(words).map(([k, w]) => [k, w.nl])) as Record<K, string>
+export const KIND: Record<VisitKind, string> = dutch(KIND_WORDS)
+export const STATUS: Record<VisitStatus, string> = dutch(STATUS_WORDS)
+export const ROLE: Record<PartyRole, string> = dutch(ROLE_WORDS)
 
 // The instants are already in the site's zone with its offset: the wall-clock time is their 11th–16th characters.
 const clock = (instant: string) => instant.slice(11, 16)
@@ -46,26 +27,40 @@ const span = (from: string, to: string) => `${clock(from)}–${clock(to)}`
 
 /** What the template prints, already in words and local times. */
 export function pageOf(sheet: DaySheet, options: { onlyOwnVisits: boolean }) {
-  const day = DateTime.fromISO(sheet.date).setLocale('nl')
-  const made = DateTime.fromISO(sheet.generatedAt, { setZone: true }).setLocale('nl')
+  const lang = sheet.language
+  const w = (key: keyof typeof SHEET_WORDS) => SHEET_WORDS[key][lang]
+  const day = DateTime.fromISO(sheet.date).setLocale(lang)
+  const made = DateTime.fromISO(sheet.generatedAt, { setZone: true }).setLocale(lang)
+  const count = sheet.visits.length
   return {
-    siteName: sheet.site.name,
+    lang,
+    title: `${sheet.title} ${sheet.site.name}`,
+    words: {
+      time: w('time'),
+      room: w('room'),
+      kind: w('kind'),
+      dossier: w('dossier'),
+      counsellors: w('counsellors'),
+      arrivals: w('arrivals'),
+      status: w('status'),
+      none: w('none'),
+    },
     longDate: day.toFormat('cccc d LLLL yyyy'),
-    generatedAt: made.toFormat("d LLLL yyyy 'om' HH:mm"),
-    onlyOwnVisits: options.onlyOwnVisits,
-    count: sheet.visits.length === 1 ? '1 bezoek' : `${sheet.visits.length} bezoeken`,
+    meta: [`${count} ${count === 1 ? w('visit') : w('visits')}`, ...(options.onlyOwnVisits ? [w('onlyOwn')] : [])].join(', '),
+    generatedAt: `${w('made')} ${made.toFormat(`d LLLL yyyy '${w('at')}' HH:mm`)}`,
     visits: sheet.visits.map((v) => ({
       time: span(v.start, v.end),
       room: v.room?.name ?? '—',
-      kind: KIND[v.kind],
-      status: STATUS[v.status],
-      // The court's roll number where there is one; otherwise the start of the case id, as staff look it up.
-      reference: v.courtReference ?? `dossier ${v.caseId.slice(0, 8)}`,
+      kind: KIND_WORDS[v.kind][lang],
+      status: STATUS_WORDS[v.status][lang],
+      // The centre's dossier number, and the court's roll number where there is one.
+      dossierNumber: v.dossierNumber,
+      courtReference: v.courtReference,
       counsellors: v.counsellors.map((c) => c.name),
       parties: v.parties.map((p) => ({
         time: p.arriveAt && p.leaveAt ? span(p.arriveAt, p.leaveAt) : '',
         name: p.givenName ?? '—',
-        role: ROLE[p.role],
+        role: ROLE_WORDS[p.role][lang],
       })),
     })),
   }

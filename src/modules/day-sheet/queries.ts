@@ -14,7 +14,7 @@ import { visitScope } from '../scheduling/queries.js'
 /** The site in the actor's centre, or undefined. */
 export async function siteInScope(db: Queryable, actor: Actor, siteId: string) {
   const [row] = await db
-    .select({ id: sites.id, name: sites.name, timeZone: sites.timeZone })
+    .select({ id: sites.id, name: sites.name, timeZone: sites.timeZone, centreId: sites.centreId })
     .from(sites)
     .where(and(eq(sites.id, siteId), inCentre(sites.centreId, actor)))
   return row
@@ -79,7 +79,7 @@ export const partyFirstNames = (db: Queryable, actor: Actor, ids: string[]) =>
 export const courtReferences = (db: Queryable, actor: Actor, caseIds: string[]) =>
   caseIds.length
     ? db
-        .select({ caseId: cases.id, courtReference: referrals.courtReference })
+        .select({ caseId: cases.id, dossierNumber: cases.dossierNumber, courtReference: referrals.courtReference })
         .from(cases)
         .innerJoin(referrals, eq(referrals.id, cases.referralId))
         .where(and(inArray(cases.id, caseIds), inCentre(cases.centreId, actor)))

@@ -10,8 +10,8 @@ import { daySheet } from './service.js'
 /** HTTP for the day sheet: JSON for programs, a printable page for the front desk (`Accept: text/html`). */
 
 const HTML_PAGE = Type.String({
-  description: 'A printable A4 page in Dutch: the site, the date, and one row per visit in time order',
-  examples: ['<!doctype html><html lang="nl">…<h1>Dagblad Bezoekruimte Antwerpen</h1>…</html>'],
+  description: "A printable A4 page in the centre's language: the site, the date, and one row per visit in time order",
+  examples: ['<!doctype html><html lang="nl">…<h1>Dagoverzicht Bezoekruimte Antwerpen</h1>…</html>'],
 })
 
 export const daySheetRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -24,10 +24,10 @@ export const daySheetRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "A site's visits of one day, for the front desk (JSON or a printable page)",
         tags: ['Scheduling'],
         description:
-          "Every visit of the site that starts on `date` in the site's time zone, in time order, with its room, counsellors, the case's court reference " +
+          "Every visit of the site that starts on `date` in the site's time zone, in time order, with its room, counsellors, the case's dossier number and court reference " +
           'and, per person, the role, the first name and the staggered arrival and leave times. Cancelled visits and visits entered in error are left out: ' +
           'the sheet lists who comes. Never family names, birth dates, contact details or addresses. A counsellor gets only the visits it supervises. ' +
-          'JSON by default; `Accept: text/html` gives a printable A4 page in Dutch.',
+          "JSON by default; `Accept: text/html` gives a printable A4 page. Both in the centre's language (its `language` setting).",
         params: IdParams,
         querystring: DaySheetQuery,
         response: {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PARTY_ROLES } from '../../domain/vocabulary.js'
+import { PARTY_ROLES, REPORT_LANGUAGES } from '../../domain/vocabulary.js'
 import { LocalDate, Nullable, StringEnum, Uuid, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
 
 /** The schemas of the day sheet: one site's visits of one local day, as the front desk and the counsellors need them. */
@@ -34,12 +34,15 @@ export const DaySheetVisit = Type.Object({
   room: Nullable(Room),
   counsellors: Type.Array(Counsellor),
   caseId: Uuid,
+  dossierNumber: Type.String({ description: "The case's dossier number in the centre", examples: ['2026-0042'] }),
   courtReference: Nullable(Type.String({ description: "The court's roll number of the case's referral, as the cases show it", examples: ['24/1234/A'] })),
   parties: Type.Array(DaySheetParty, { description: 'By arrival; children last' }),
 })
 
 const EXAMPLE = {
   site: { id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f10', name: 'Bezoekruimte Antwerpen', timeZone: 'Europe/Brussels' },
+  language: 'nl',
+  title: 'Dagoverzicht',
   date: '2026-03-07',
   generatedAt: '2026-03-07T08:30:00+01:00',
   visits: [
@@ -52,6 +55,7 @@ const EXAMPLE = {
       room: { id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', name: 'Speelkamer' },
       counsellors: [{ id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f13', name: 'An Peeters' }],
       caseId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f30',
+      dossierNumber: '2026-0042',
       courtReference: '24/1234/A',
       parties: [
         {
@@ -77,6 +81,8 @@ const EXAMPLE = {
 export const DaySheet = Type.Object(
   {
     site: Type.Object({ id: Uuid, name: Type.String({ examples: ['Bezoekruimte Antwerpen'] }), timeZone: Type.String({ examples: ['Europe/Brussels'] }) }),
+    language: StringEnum(REPORT_LANGUAGES, { examples: ['nl'], description: "The centre's language, the sheet's words are in" }),
+    title: Type.String({ description: "The sheet's title in that language", examples: ['Dagoverzicht'] }),
     date: LocalDate,
     generatedAt: { ...Instant, description: "When the sheet was made, in the site's zone: a printed copy shows how fresh it is" },
     visits: Type.Array(DaySheetVisit, { description: 'In time order; cancelled visits and visits entered in error are left out' }),

@@ -5,7 +5,9 @@ import { invalidInput, notFound } from '../../domain/errors.js'
 import { PARTY_ROLES } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
 import { counsellorNames, courtReferences, partyFirstNames, roomNames, siteInScope, visitsStarting } from './queries.js'
+import { centreSettings } from '../visits/queries.js'
 import type { DaySheet } from './schemas.js'
+import { SHEET_WORDS } from './wording.js'
 
 /** The day sheet: what a site's front desk prints in the morning — who comes when, to which room, with whom. */
 
@@ -35,11 +37,14 @@ export async function daySheet(db: Queryable, actor: Actor, now: Date, input: { 
   const roomOf = byId(roomRows)
   const counsellorOf = byId(counsellorRows)
   const partyOf = byId(partyRows)
-  const referenceOf = new Map(references.map((r) => [r.caseId, r.courtReference]))
+  const referenceOf = new Map(references.map((r) => [r.caseId, r]))
+  const { language } = await centreSettings(db, site.centreId)
   const at = (instant: string | Date) => formatInstant(new Date(instant), site.timeZone)
 
   return {
-    site,
+    site: { id: site.id, name: site.name, timeZone: site.timeZone },
+    language,
+    title: SHEET_WORDS.title[language],
     date: from.toISODate(),
     generatedAt: at(now),
     visits: rows.map((v) => {
@@ -71,7 +76,8 @@ export async function daySheet(db: Queryable, actor: Actor, now: Date, input: { 
         room: room ? { id: room.id, name: room.name } : null,
         counsellors: v.counsellorIds.map((id) => ({ id, name: counsellorOf.get(id)?.name ?? '' })),
         caseId: v.caseId,
-        courtReference: referenceOf.get(v.caseId) ?? null,
+        dossierNumber: referenceOf.get(v.caseId)?.dossierNumber ?? '',
+        courtReference: referenceOf.get(v.caseId)?.courtReference ?? null,
         parties: people,
       }
     }),

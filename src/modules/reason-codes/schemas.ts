@@ -9,9 +9,9 @@ export const ReasonCategorySchema = StringEnum(REASON_CATEGORIES, { examples: ['
 const LabelText = (example: string) => NonEmpty(200, [example])
 export const Labels = Type.Object(
   {
-    nl: LabelText('Geen capaciteit'),
-    fr: LabelText('Pas de capacité'),
-    en: LabelText('No capacity'),
+    nl: LabelText('Geen plaats beschikbaar'),
+    fr: LabelText('Manque de place'),
+    en: LabelText('No place available'),
   },
   { additionalProperties: false },
 )

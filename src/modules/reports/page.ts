@@ -21,9 +21,17 @@ export interface PageSection {
 export interface ReportPage {
   lang: string
   title: string
+  /** The centre's name, then its address and contact lines: at the head of the first page. */
+  letterhead: { name: string; lines: string[] }
   sections: PageSection[]
   caution: string
   footer: PageRow[]
+  /** The hash, under its label on a line of its own: a person compares or types it whole. */
+  checkCode: PageRow
+  /** At the foot of every page: the centre and the dossier (or roll number), so a loose page is placed. */
+  runningFoot: string
+  /** "page {n} of {total}", split around the page number for a CSS counter. */
+  pageCounter: { before: string; between: string; words: string }
 }
 
 /** The centre's instants are shown on Belgian time, like its days. */
@@ -39,7 +47,8 @@ export function reportPage(report: Report): ReportPage {
     { label: h('court'), value: report.referrer.courtName ?? '—' },
     { label: h('courtReference'), value: report.referrer.courtReference ?? '—' },
     { label: h('centre'), value: report.issuer.centreName },
-    report.caseId ? { label: h('case'), value: report.caseId } : { label: h('referral'), value: report.referralId },
+    // The dossier number the centre and the court quote; a report on a referral has only the roll number.
+    ...(report.dossierNumber ? [{ label: h('case'), value: report.dossierNumber }] : []),
     { label: h('period'), value: `${day(report.period.from)} – ${day(report.period.to)}` },
   ]
   sections.push({ heading: h('referrer'), rows: referrer, paragraphs: [] })
@@ -51,7 +60,7 @@ export function reportPage(report: Report): ReportPage {
     if (d.from) rows.push({ label: h('suspendedFrom'), value: day(d.from) })
     if (d.until !== undefined) rows.push({ label: h('suspendedUntil'), value: d.until ? day(d.until) : h('untilResumed') })
     if (d.effectiveDate) rows.push({ label: h('effectiveDate'), value: day(d.effectiveDate) })
-    if (d.refusedAfterIntake) rows.push({ label: h('refusedAfterIntake'), value: '✓' })
+    if (d.refusedAfterIntake) rows.push({ label: h('refusedAfterIntake'), value: h('yes') })
     if (d.plannedEndDate) rows.push({ label: h('plannedEndDate'), value: day(d.plannedEndDate) })
     if (d.missingItems?.length) rows.push({ label: h('missingItems'), value: d.missingItems.join('; ') })
     if (d.courtNote) rows.push({ label: h('courtNote'), value: d.courtNote })
@@ -96,17 +105,33 @@ export function reportPage(report: Report): ReportPage {
   }
 
   const issued = DateTime.fromISO(report.issuedAt, { zone: ZONE }).setLocale(lang)
-  const role = ISSUER_ROLE_WORDS[report.issuer.role]?.[lang] ?? report.issuer.role
+  const { issuer } = report
+  const role = ISSUER_ROLE_WORDS[issuer.role]?.[lang] ?? issuer.role
+  // The person who drew it up, as their token names them; a token naming no one is named by its role.
+  const author = issuer.author ? [issuer.author.name, issuer.author.function].filter(Boolean).join(', ') : `${issuer.centreName} (${role})`
+  const contact = [issuer.phone && `${h('phone')} ${issuer.phone}`, issuer.email && `${h('email')} ${issuer.email}`].filter(Boolean).join(' · ')
+  const [before, rest = ''] = h('page').split('{n}')
+  const [between = ''] = rest.split('{total}')
   return {
     lang,
     title: KIND_TITLES[report.kind][lang],
+    letterhead: { name: issuer.centreName, lines: [issuer.address ?? '', contact].filter((line) => line !== '') },
     sections,
     caution: report.caution,
     footer: [
       { label: h('issued'), value: issued.toFormat('d LLLL yyyy, HH:mm') },
-      { label: h('issuedBy'), value: `${report.issuer.centreName} (${role})` },
+      { label: h('issuedBy'), value: author },
       { label: 'ID', value: report.id },
-      { label: h('fingerprint'), value: report.sha256 },
     ],
+    checkCode: { label: h('fingerprint'), value: report.sha256 },
+    runningFoot: [
+      issuer.centreName,
+      report.dossierNumber
+        ? `${h('case')} ${report.dossierNumber}`
+        : report.referrer.courtReference && `${h('courtReference')} ${report.referrer.courtReference}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    pageCounter: { before: before!, between, words: h('page') },
   }
 }

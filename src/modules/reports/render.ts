@@ -1,4 +1,6 @@
+import type { Eta } from 'eta'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import type { ReportPage } from './page.js'
 
 /**
@@ -10,91 +12,60 @@ import type { ReportPage } from './page.js'
  * one, and pdfkit with its font machinery costs a start a tenth of a second and tens of megabytes.
  */
 
-// The template lives in the code rather than beside it: `npm run build` compiles .ts files only.
-const TEMPLATE = `<!doctype html>
-<html lang="<%= it.lang %>">
-<head>
-<meta charset="utf-8">
-<title><%= it.title %></title>
-<style>
-  @page { size: A4; margin: 18mm 16mm; }
-  body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10.5pt; line-height: 1.4; color: #111; max-width: 180mm; margin: 0 auto; }
-  h1 { font-size: 16pt; margin: 0 0 5mm; }
-  h2 { font-size: 11.5pt; margin: 6mm 0 2mm; padding-bottom: 1mm; border-bottom: 1px solid #999; }
-  table { border-collapse: collapse; width: 100%; }
-  th { text-align: left; font-weight: normal; color: #444; width: 42%; padding: 0.8mm 3mm 0.8mm 0; vertical-align: top; }
-  td { padding: 0.8mm 0; vertical-align: top; }
-  p { margin: 1.5mm 0; }
-  .caution { margin-top: 8mm; padding: 3mm 4mm; border: 1px solid #999; font-style: italic; }
-  footer { margin-top: 6mm; font-size: 8.5pt; color: #444; }
-  footer td { word-break: break-all; }
-</style>
-</head>
-<body>
-<h1><%= it.title %></h1>
-<% it.sections.forEach(function (section) { %>
-<section>
-  <h2><%= section.heading %></h2>
-<% if (section.rows.length) { %>
-  <table>
-<% section.rows.forEach(function (row) { %>
-    <tr><th scope="row"><%= row.label %></th><td><%= row.value %></td></tr>
-<% }) %>
-  </table>
-<% } %>
-<% section.paragraphs.forEach(function (paragraph) { %>
-  <p><%= paragraph %></p>
-<% }) %>
-</section>
-<% }) %>
-<p class="caution"><%= it.caution %></p>
-<footer>
-  <table>
-<% it.footer.forEach(function (row) { %>
-    <tr><th scope="row"><%= row.label %></th><td><%= row.value %></td></tr>
-<% }) %>
-  </table>
-</footer>
-</body>
-</html>
-`
+let engine: Promise<Eta> | undefined
 
-let htmlRenderer: Promise<(page: ReportPage) => string> | undefined
+/**
+ * A CSS string with its quotes: the page margin boxes are filled from the stylesheet, where HTML
+ * escaping does not apply, so a centre's name is escaped for CSS instead (and can never end the style element).
+ */
+const cssString = (text: string) => `"${text.replace(/[\\"<>&\n]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`
 
+/** The printable page, from the template beside this module (copied next to the compiled code by the build, like the day sheet's). */
 export async function renderReportHtml(page: ReportPage): Promise<string> {
-  htmlRenderer ??= import('eta').then(({ Eta }) => {
-    const eta = new Eta({ autoEscape: true, autoTrim: ['nl', false] })
-    const template = eta.compile(TEMPLATE)
-    return (page: ReportPage) => eta.render(template, page)
-  })
-  return (await htmlRenderer)(page)
+  engine ??= import('eta').then(
+    ({ Eta }) => new Eta({ views: fileURLToPath(new URL('.', import.meta.url)), autoEscape: true, autoTrim: ['nl', false], cache: true }),
+  )
+  const css = { foot: cssString(page.runningFoot), before: cssString(page.pageCounter.before), between: cssString(page.pageCounter.between) }
+  return (await engine).render('./report.html.eta', { ...page, css })
 }
 
 const require = createRequire(import.meta.url)
 const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')
 const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')
+const FONT_MONO = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf')
 
-/** The same page as an A4 PDF with the font embedded (subset), so it prints the same everywhere. */
+/** The same page as an A4 PDF with the font embedded (subset), so it prints the same everywhere; every page numbered. */
 export async function renderReportPdf(page: ReportPage, info: { issuedAt: Date; centreName: string }): Promise<Buffer> {
   const { default: PDFDocument } = await import('pdfkit')
-  // `font` replaces pdfkit's default Helvetica, so no standard font is ever loaded or used.
+  // `font` replaces pdfkit's default Helvetica, so no standard font is ever loaded or used. The pages
+  // are kept until the end, when their number and the total are known and written at their foot.
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
+    bufferPages: true,
     font: FONT,
     lang: page.lang,
     info: { Title: page.title, Author: info.centreName, CreationDate: info.issuedAt },
   })
   doc.registerFont('regular', FONT)
   doc.registerFont('bold', FONT_BOLD)
+  doc.registerFont('mono', FONT_MONO)
   const chunks: Buffer[] = []
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk))
     doc.on('end', () => resolve(Buffer.concat(chunks)))
     doc.on('error', reject)
   })
-  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right
+  const left = doc.page.margins.left
+  const width = doc.page.width - left - doc.page.margins.right
   const labelWidth = width * 0.42
+  const rule = (y: number, color: string) =>
+    doc
+      .moveTo(left, y)
+      .lineTo(left + width, y)
+      .lineWidth(0.5)
+      .strokeColor(color)
+      .stroke()
   const rows = (list: { label: string; value: string }[], size: number) => {
     for (const row of list) {
       const y = doc.y
@@ -102,36 +73,56 @@ export async function renderReportPdf(page: ReportPage, info: { issuedAt: Date; 
         .font('regular')
         .fontSize(size)
         .fillColor('#444')
-        .text(row.label, doc.page.margins.left, y, { width: labelWidth - 8 })
+        .text(row.label, left, y, { width: labelWidth - 8 })
       const afterLabel = doc.y
-      doc.fillColor('#111').text(row.value, doc.page.margins.left + labelWidth, y, { width: width - labelWidth })
+      doc.fillColor('#111').text(row.value, left + labelWidth, y, { width: width - labelWidth })
       doc.y = Math.max(afterLabel, doc.y) + 2
     }
   }
 
-  doc.font('bold').fontSize(16).fillColor('#111').text(page.title, { width })
+  // The letterhead: the centre's name, address and contact, above a rule.
+  doc.font('bold').fontSize(12).fillColor('#111').text(page.letterhead.name, left, doc.y, { width })
+  for (const line of page.letterhead.lines) doc.font('regular').fontSize(9).fillColor('#333').text(line, left, doc.y, { width })
+  const headY = doc.y + 3
+  rule(headY, '#111')
+  doc.y = headY + 14
+
+  doc.font('bold').fontSize(16).fillColor('#111').text(page.title, left, doc.y, { width })
   doc.moveDown(0.6)
   for (const section of page.sections) {
     doc.moveDown(0.5)
-    doc.font('bold').fontSize(11.5).fillColor('#111').text(section.heading, doc.page.margins.left, doc.y, { width })
+    doc.font('bold').fontSize(11.5).fillColor('#111').text(section.heading, left, doc.y, { width })
     const lineY = doc.y + 1
-    doc
-      .moveTo(doc.page.margins.left, lineY)
-      .lineTo(doc.page.margins.left + width, lineY)
-      .lineWidth(0.5)
-      .strokeColor('#999')
-      .stroke()
+    rule(lineY, '#999')
     doc.y = lineY + 4
     rows(section.rows, 10)
     for (const paragraph of section.paragraphs) {
-      doc.font('regular').fontSize(10).fillColor('#111').text(paragraph, doc.page.margins.left, doc.y, { width })
+      doc.font('regular').fontSize(10).fillColor('#111').text(paragraph, left, doc.y, { width })
       doc.moveDown(0.3)
     }
   }
   doc.moveDown(1)
-  doc.font('regular').fontSize(10).fillColor('#111').text(page.caution, doc.page.margins.left, doc.y, { width, oblique: true })
+  doc.font('regular').fontSize(10).fillColor('#111').text(page.caution, left, doc.y, { width, oblique: true })
   doc.moveDown(1)
   rows(page.footer, 8)
+  doc.moveDown(0.5)
+  doc.font('regular').fontSize(8).fillColor('#444').text(page.checkCode.label, left, doc.y, { width })
+  // 64 characters of 7.5 pt monospace are about 290 pt wide: one line, never wrapped.
+  doc.font('mono').fontSize(7.5).fillColor('#111').text(page.checkCode.value, left, doc.y, { width, lineBreak: false })
+
+  const { start, count } = doc.bufferedPageRange()
+  for (let i = start; i < start + count; i++) {
+    doc.switchToPage(i)
+    // Writing below the bottom margin would start a new page: the margin is lifted while the footer is written.
+    const bottom = doc.page.margins.bottom
+    doc.page.margins.bottom = 0
+    const y = doc.page.height - 36
+    const number = page.pageCounter.words.replace('{n}', String(i - start + 1)).replace('{total}', String(count))
+    doc.font('regular').fontSize(8).fillColor('#444')
+    doc.text(page.runningFoot, left, y, { width: width * 0.7, lineBreak: false })
+    doc.text(number, left, y, { width, align: 'right', lineBreak: false })
+    doc.page.margins.bottom = bottom
+  }
   doc.end()
   return done
 }

@@ -107,13 +107,14 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Reports'],
         description:
           'The visits from the case’s start (or `from`) to today (or `to`), and the reportable observations when the centre reports factual observations. ' +
-          'In the language of the referral’s parties unless `language` says otherwise (Dutch when they do not share one). Reports on referrals refused ' +
+          'In the referring court’s language (the language of the proceedings), whatever the parties speak; without a court, in the centre’s `language` ' +
+          'setting. A `language` other than that one is 422. Reports on referrals refused ' +
           'or returned and on a case started, suspended, resumed or ended are issued by those decisions themselves. ' +
           'While the case has an open concern, a coordinator (admin) confirms the report with `confirmOpenConcern: true` (audited); otherwise, and to staff, 409 `concern_open`.',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: ReportCreate,
-        response: { 201: Report, ...problemResponses(404, 409, 413, 415) },
+        response: { 201: Report, ...problemResponses(404, 409, 413, 415, 422) },
       },
     },
     async (request, reply) =>
@@ -138,7 +139,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         headers: IdempotencyHeaders,
         body: CorrectionCreate,
-        response: { 201: Report, ...problemResponses(404, 409, 413, 415) },
+        response: { 201: Report, ...problemResponses(404, 409, 413, 415, 422) },
       },
     },
     async (request, reply) =>

@@ -86,6 +86,9 @@ export const Report = Type.Object(
     language: ReportLanguageSchema,
     referralId: Uuid,
     caseId: Nullable({ ...Uuid, description: 'null for a report on a referral' }),
+    dossierNumber: Nullable(
+      Type.String({ description: "The case's number in the centre (year-sequence); null for a report on a referral", examples: ['2026-0042'] }),
+    ),
     referrer: Type.Object(
       {
         courtId: Nullable(Uuid),
@@ -98,7 +101,19 @@ export const Report = Type.Object(
       {
         centreId: Uuid,
         centreName: Type.String({ examples: ['CAW Antwerpen – Bezoekruimte'] }),
-        role: Type.String({ description: 'The role of whoever issued it (never a name)', examples: ['staff'] }),
+        address: Nullable(Type.String({ description: "The centre's letterhead", examples: ['Lange Gasthuisstraat 1, 2000 Antwerpen'] })),
+        phone: Nullable(Type.String({ examples: ['+32 3 123 45 67'] })),
+        email: Nullable(Type.String({ examples: ['bezoekruimte@caw.example'] })),
+        role: Type.String({ description: 'The role of whoever issued it (system: the service itself)', examples: ['staff'] }),
+        author: Nullable(
+          Type.Object(
+            {
+              name: Type.String({ examples: ['An Peeters'] }),
+              function: Nullable(Type.String({ examples: ['coördinator bezoekruimte'] })),
+            },
+            { additionalProperties: false, description: 'The person who issued it, as their token names them; null when it names no one' },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -124,7 +139,10 @@ export type Report = Static<typeof Report>
 export const ReportCreate = Type.Object(
   {
     kind: StringEnum(['progress'] as const, { examples: ['progress'], description: 'On demand a centre issues a progress report' }),
-    language: Type.Optional(ReportLanguageSchema),
+    language: Type.Optional({
+      ...ReportLanguageSchema,
+      description: "Accepted only when it is the language the report is written in anyway: the court's (or, without a court, the centre's)",
+    }),
     from: Type.Optional({ ...LocalDate, description: 'First day of the period; default the case’s start' }),
     to: Type.Optional({ ...LocalDate, description: 'Last day of the period; default today' }),
     confirmOpenConcern: Type.Optional(
@@ -148,7 +166,10 @@ export const CorrectionCreate = Type.Object(
       description: 'What the correction is about, in words the referrer reads',
       examples: ['The visit of 4 March was recorded as a no-show by mistake.'],
     }),
-    language: Type.Optional(ReportLanguageSchema),
+    language: Type.Optional({
+      ...ReportLanguageSchema,
+      description: "Accepted only when it is the language the report is written in anyway: the court's (or, without a court, the centre's)",
+    }),
   },
   { additionalProperties: false },
 )

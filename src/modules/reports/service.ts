@@ -2,11 +2,11 @@ import { and, eq, inArray } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { v7 as uuidv7 } from 'uuid'
 import type { Queryable, Tx } from '../../db/client.js'
-import { caseEvents, cases, centres, courts, parties, referrals, reports } from '../../db/schema.js'
+import { apiTokens, caseEvents, cases, centres, courts, referrals, reports } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { withDefaults } from '../../domain/centre-settings.js'
-import { conflict, invalidInput } from '../../domain/errors.js'
-import { buildReportContent, contentSha256, reportLanguage, type ReportFacts } from '../../domain/reports.js'
+import { conflict, invalidInput, unprocessable } from '../../domain/errors.js'
+import { buildReportContent, contentSha256, type ReportFacts } from '../../domain/reports.js'
 import type { ReasonCategory, ReportKind, ReportLanguage } from '../../domain/vocabulary.js'
 import { audit } from '../audit/service.js'
 import { enqueueEvent } from '../webhooks/service.js'
@@ -26,6 +26,8 @@ import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schema
 const BELGIAN_TIME_ZONE = 'Europe/Brussels'
 const localDate = (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISODate()!
 
+const LANGUAGE_NAMES: Record<ReportLanguage, string> = { nl: 'Dutch', fr: 'French', en: 'English' }
+
 /** The case event each case report tells of. */
 const EVENT_OF: Partial<Record<ReportKind, string>> = { case_started: 'activated', suspension: 'suspended', resumption: 'resumed', ending: 'ended' }
 
@@ -33,6 +35,7 @@ type Subject = { referralId: string } | { caseId: string; caseEventId?: string |
 
 export type IssueRequest = Subject & {
   kind: ReportKind
+  /** Only ever the language the report is written in anyway (see reportLanguageOf): a client may still send it. */
   language?: ReportLanguage
   /** The period, when not the default (case start or referral submission up to the event). */
   period?: Partial<Period>
@@ -66,8 +69,23 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
     .where(eq(referrals.id, referralId ?? ''))
   if (!referral || ('caseId' in request && !caseRow)) throw new Error(`A report of ${request.kind} names no referral or case`)
   const [centre] = await tx.select({ id: centres.id, name: centres.name, settings: centres.settings }).from(centres).where(eq(centres.id, referral.centreId))
-  const [court] = referral.courtId ? await tx.select({ id: courts.id, name: courts.name }).from(courts).where(eq(courts.id, referral.courtId)) : []
-  const languages = await tx.select({ language: parties.language }).from(parties).where(eq(parties.referralId, referral.id))
+  const [court] = referral.courtId
+    ? await tx.select({ id: courts.id, name: courts.name, language: courts.language }).from(courts).where(eq(courts.id, referral.courtId))
+    : []
+  const settings = withDefaults(centre!.settings)
+  // The language of the proceedings, whatever the parties speak; without a court, the centre's own.
+  const language = court?.language ?? settings.language
+  if (request.language && request.language !== language)
+    throw unprocessable(
+      'report-language',
+      court
+        ? `Reports to ${court.name} are written in the court's language, ${LANGUAGE_NAMES[language]} (${language}), not ${request.language}; leave out language or send ${language}.`
+        : `A report on a referral without a court is written in the centre's language, ${LANGUAGE_NAMES[language]} (${language}), not ${request.language}; leave out language or send ${language}.`,
+      { language },
+    )
+  const [token] = actor.tokenId
+    ? await tx.select({ name: apiTokens.name, function: apiTokens.function }).from(apiTokens).where(eq(apiTokens.id, actor.tokenId))
+    : []
   const zone = caseRow ? await caseTimeZone(tx, caseRow) : BELGIAN_TIME_ZONE
   const resolve = async (category: ReasonCategory, code: string | null) =>
     (await reasonResolver(tx, referral.centreId, [{ category, code }]))({ category, code })
@@ -112,17 +130,19 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
   const start = caseRow ? localDate(caseRow.activatedAt ?? caseRow.createdAt, zone) : localDate(referral.submittedAt, BELGIAN_TIME_ZONE)
   // Up to the day of issue: the decision's day when issued with it (a correction keeps its original's period).
   const period = { from: request.period?.from ?? start, to: request.period?.to ?? localDate(now, zone) }
-  const factual = withDefaults(centre!.settings).reportContent === 'factual_observations'
+  const factual = settings.reportContent === 'factual_observations'
   return {
     id: uuidv7(),
     kind: request.kind,
-    language: request.language ?? reportLanguage(languages.map((p) => p.language)),
+    language,
     referralId: referral.id,
     caseId: caseRow?.id ?? null,
-    court: court ?? null,
+    dossierNumber: caseRow?.dossierNumber ?? null,
+    court: court ? { id: court.id, name: court.name } : null,
     courtReference: referral.courtReference,
-    centre: { id: centre!.id, name: centre!.name },
+    centre: { id: centre!.id, name: centre!.name, letterhead: settings.letterhead },
     issuerRole: actor.role,
+    author: token?.name ? { name: token.name, function: token.function } : null,
     issuedAt: now,
     period,
     decision,
@@ -219,7 +239,8 @@ export async function correctReport(tx: Tx, actor: Actor, now: Date, id: string,
   const row = await issueReport(tx, actor, now, {
     ...subject,
     kind: original.kind,
-    language: body.language ?? original.language,
+    // Written in the court's language as it is now, like any report issued today.
+    language: body.language,
     period: original.content.period,
     supersedes: original.id,
     correctionNote: body.correctionNote,

@@ -13,6 +13,8 @@ export const Token = Type.Object({
   courtId: Nullable(Uuid),
   counsellorId: Nullable(Uuid),
   label: Nullable(Type.String({ examples: ['Front desk'] })),
+  name: Nullable(Type.String({ description: 'The person who uses the token, named as the author of the reports it issues', examples: ['An Peeters'] })),
+  function: Nullable(Type.String({ description: "That person's function", examples: ['coördinator bezoekruimte'] })),
   createdAt: Instant,
   revokedAt: Nullable(Instant),
   lastUsedAt: Nullable(Instant),
@@ -26,6 +28,17 @@ export const TokenCreate = Type.Object(
       { examples: ['staff'], description: 'Never operator: an operator token is made only with the CLI' },
     ),
     label: Type.Optional(Type.String({ maxLength: 100, examples: ['Front desk'] })),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'For a token a person uses: their name, printed as the author of the reports they issue',
+        examples: ['An Peeters'],
+      }),
+    ),
+    function: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "That person's function, printed with their name", examples: ['coördinator bezoekruimte'] }),
+    ),
     courtId: Type.Optional(Uuid),
     counsellorId: Type.Optional(Uuid),
   },

@@ -31,6 +31,8 @@ export interface NewToken {
   courtId?: string | null
   counsellorId?: string | null
   label?: string | null
+  name?: string | null
+  function?: string | null
   issuedByCentreId?: string | null
 }
 
@@ -45,6 +47,8 @@ export async function createToken(db: Queryable, token: NewToken) {
       courtId: token.courtId ?? null,
       counsellorId: token.counsellorId ?? null,
       label: token.label ?? null,
+      name: token.name ?? null,
+      function: token.function ?? null,
       issuedByCentreId: token.issuedByCentreId ?? token.centreId ?? null,
       secretHash,
     })
@@ -110,6 +114,8 @@ export async function issueToken(tx: Tx, actor: Actor, _now: Date, input: TokenC
   const token: NewToken = {
     role: input.role,
     label: input.label,
+    name: input.name,
+    function: input.function,
     centreId: courtScoped ? null : actor.centreId,
     courtId: courtScoped ? input.courtId! : null,
     counsellorId: input.counsellorId,

@@ -1,9 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Tx } from '../../db/client.js'
-import { visitAttendances, visitObservations, visitOutcomes, visits } from '../../db/schema.js'
+import { parties, visitAttendances, visitObservations, visitOutcomes, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput, type DomainError } from '../../domain/errors.js'
+import { childBroughtByNonAdultIncident, childBroughtByVisitorIncident, notOfVisitIncident, type NamedPerson } from '../../domain/incident-wording.js'
 import {
   attributeCancellation,
   childAmongAbsent,
@@ -39,6 +40,15 @@ function refused(visit: VisitRow, verdict: Extract<Verdict, { ok: false }>, exte
 }
 
 const clockTime = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, { zone: timeZone }).toFormat('HH:mm')
+
+/** The people of the case among `ids`, with names and roles, for a text staff read; anyone else stays unnamed. */
+async function peopleNamed(tx: Tx, caseId: string, ids: string[]) {
+  const rows = await tx
+    .select({ id: parties.id, givenName: parties.givenName, familyName: parties.familyName, role: parties.role })
+    .from(parties)
+    .where(and(eq(parties.caseId, caseId), inArray(parties.id, ids)))
+  return new Map<string, NamedPerson>(rows.map((r) => [r.id, r]))
+}
 
 /** A time in the body: a local wall time in the visit's zone or an instant, never after `now`. */
 function timeInBody(value: string | undefined, pointer: string, visit: VisitRow, now: Date): Date {
@@ -123,12 +133,15 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
 
   const people = await casePeople(tx, visit.caseId)
   const party = people.find((p) => p.partyId === input.partyId && visit.partyIds.includes(p.partyId))
+  // The texts the service writes itself are in the centre's language.
+  const incidentLanguage = async () => (await centreSettings(tx, visit.centreId)).language
   if (!party) {
+    const named = await peopleNamed(tx, visit.caseId, [input.partyId])
     return refuseWithIncident(
       tx,
       actor,
       visit,
-      `Check-in refused at ${clockTime(at, zone)}: party id ${input.partyId} is not a party of this visit (an unknown person or party id).`,
+      notOfVisitIncident(await incidentLanguage(), clockTime(at, zone), named.get(input.partyId)),
       conflict(
         'unknown-party',
         `The visit is ${visit.status}; ${input.partyId} is not a party of this visit: the check-in is refused and recorded as an incident.`,
@@ -157,12 +170,13 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
     if (!brought) throw invalidInput('body', '/broughtBy', 'is required for a child: an adult party of the case or an authorised visitor of the agreement')
     if ('partyId' in brought) {
       const adult = people.find((p) => p.partyId === brought.partyId && p.side !== 'child')
-      if (!adult)
+      if (!adult) {
+        const named = await peopleNamed(tx, visit.caseId, [party.partyId, brought.partyId])
         return refuseWithIncident(
           tx,
           actor,
           visit,
-          `Check-in of the child refused at ${clockTime(at, zone)}: brought by party id ${brought.partyId}, who is not an adult party of this case.`,
+          childBroughtByNonAdultIncident(await incidentLanguage(), clockTime(at, zone), named.get(party.partyId), named.get(brought.partyId)),
           conflict(
             'not-authorised',
             `The visit is ${visit.status}; the child may only be brought by an adult party of the case or an authorised visitor of the agreement: the check-in is refused and recorded as an incident.`,
@@ -171,17 +185,19 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
             },
           ),
         )
+      }
       broughtBy = { broughtByPartyId: adult.partyId }
     } else {
       const name = brought.authorisedVisitor
       const agreement = await currentAgreement(tx, visit.caseId)
       const visitor = agreement?.authorisedVisitors.find((v) => sameName(v.name, name))
-      if (!visitor)
+      if (!visitor) {
+        const named = await peopleNamed(tx, visit.caseId, [party.partyId])
         return refuseWithIncident(
           tx,
           actor,
           visit,
-          `Check-in of the child refused at ${clockTime(at, zone)}: brought by "${name}", who is not an authorised visitor of the current agreement.`,
+          childBroughtByVisitorIncident(await incidentLanguage(), clockTime(at, zone), named.get(party.partyId), name),
           conflict(
             'not-authorised',
             `The visit is ${visit.status}; "${name}" is not an authorised visitor of the agreement: the check-in is refused and recorded as an incident.`,
@@ -190,6 +206,7 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
             },
           ),
         )
+      }
       broughtBy = { broughtByVisitor: visitor.name }
     }
   } else if (input.broughtBy) {

@@ -1,0 +1,45 @@
+import { PARTY_ROLE_WORDS } from '../../domain/report-wording.js'
+import type { PartyRole, ReportLanguage, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
+
+/** The words of the day sheet, in each language a centre works in (its `language` setting). */
+
+type Words<K extends string> = Record<K, Record<ReportLanguage, string>>
+
+export const KIND_WORDS: Words<VisitKind> = {
+  supervised_visit: { nl: 'begeleid bezoek', fr: 'visite encadrée', en: 'supervised visit' },
+  supervised_handover: { nl: 'begeleide overdracht', fr: 'passage encadré', en: 'supervised handover' },
+  outside_visit: { nl: 'bezoek buiten de bezoekruimte', fr: "visite hors de l'espace-rencontre", en: 'visit outside the centre' },
+  conversation: { nl: 'gesprek', fr: 'entretien', en: 'conversation' },
+}
+
+export const STATUS_WORDS: Words<VisitStatus> = {
+  booked: { nl: 'gepland', fr: 'prévu', en: 'booked' },
+  arrived: { nl: 'aangekomen', fr: 'arrivé', en: 'arrived' },
+  fulfilled: { nl: 'afgerond', fr: 'terminé', en: 'held' },
+  cancelled: { nl: 'geannuleerd', fr: 'annulé', en: 'cancelled' },
+  noshow: { nl: 'niet gekomen', fr: 'absence', en: 'no-show' },
+  interrupted: { nl: 'onderbroken', fr: 'interrompu', en: 'interrupted' },
+  'entered-in-error': { nl: 'foutief ingevoerd', fr: 'saisi par erreur', en: 'entered in error' },
+}
+
+/** A person's role: the same words as the reports use. */
+export const ROLE_WORDS: Words<PartyRole> = PARTY_ROLE_WORDS
+
+export const SHEET_WORDS: Words<
+  'title' | 'time' | 'room' | 'kind' | 'dossier' | 'counsellors' | 'arrivals' | 'status' | 'onlyOwn' | 'made' | 'none' | 'visit' | 'visits' | 'at'
+> = {
+  title: { nl: 'Dagoverzicht', fr: 'Aperçu du jour', en: 'Day sheet' },
+  time: { nl: 'Tijd', fr: 'Heure', en: 'Time' },
+  room: { nl: 'Lokaal', fr: 'Local', en: 'Room' },
+  kind: { nl: 'Soort', fr: 'Type', en: 'Kind' },
+  dossier: { nl: 'Dossier', fr: 'Dossier', en: 'Case' },
+  counsellors: { nl: 'Begeleider(s)', fr: 'Accompagnateur(s)', en: 'Counsellor(s)' },
+  arrivals: { nl: 'Aankomst en vertrek', fr: 'Arrivée et départ', en: 'Arrival and departure' },
+  status: { nl: 'Status', fr: 'Statut', en: 'Status' },
+  onlyOwn: { nl: 'enkel de bezoeken die u begeleidt', fr: 'uniquement les visites que vous accompagnez', en: 'only the visits you supervise' },
+  made: { nl: 'opgemaakt op', fr: 'établi le', en: 'made on' },
+  none: { nl: 'Geen bezoeken op deze dag.', fr: 'Aucune visite ce jour-là.', en: 'No visits on this day.' },
+  visit: { nl: 'bezoek', fr: 'visite', en: 'visit' },
+  visits: { nl: 'bezoeken', fr: 'visites', en: 'visits' },
+  at: { nl: 'om', fr: 'à', en: 'at' },
+}

@@ -86,7 +86,7 @@ export async function buildApp(options: AppOptions) {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
     // Every answer of the API holds someone's data or a decision about it: no cache may keep a copy.
-    if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store')
+    if (request.url.startsWith('/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
   })
   // Security headers on every answer; the pages (report, day sheet) get a policy that allows no script
   // at all, only their own inline styles, and may not be framed. The API docs page runs Swagger UI's

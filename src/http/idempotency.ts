@@ -80,15 +80,15 @@ export async function runIdempotent(
   const hash = requestHash(Object.keys(params).length ? { params, body: request.body } : request.body)
   return app.db.transaction(async (tx) => {
     // A key past its time is forgotten, so its next use acts anew (the retention job removes the rest).
-    const ttlMs = app.idempotencyKeyMs
+    const now = app.clock.now()
     await tx
       .delete(idempotencyKeys)
       .where(
-        and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.createdAt, new Date(app.clock.now().getTime() - ttlMs))),
+        and(eq(idempotencyKeys.tokenId, tokenId), eq(idempotencyKeys.key, key), lt(idempotencyKeys.createdAt, new Date(now.getTime() - app.idempotencyKeyMs))),
       )
     const claimed = await tx
       .insert(idempotencyKeys)
-      .values({ tokenId, key, route, requestSha256: hash, status: 0, response: {} })
+      .values({ tokenId, key, route, requestSha256: hash, status: 0, response: {}, createdAt: now })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key })
     if (claimed.length === 0) {

@@ -180,6 +180,14 @@ t.test('no route changes or removes an observation', async (t) => {
 })
 
 t.test('no court-readable answer carries an observation or child protection', async (t) => {
+  // With the centre sharing its visits, so that the courts' visit reads answer and can be searched.
+  const shared = await call(app, {
+    method: 'PATCH',
+    url: `/v1/centres/${centre.centreId}`,
+    token: centre.adminToken,
+    body: { settings: { courtSeesVisits: true } },
+  })
+  t.equal(shared.status, 200, shared.body)
   const centreSees = (await Promise.all([first, second, third].map(async (v) => (await read(v, c.staff)).body))).join('\n')
   t.ok(centreSees.includes(MARKER) && centreSees.includes('concernIds'), 'the centre reads them (the markers are there to be found)')
   const urls = [

@@ -180,7 +180,7 @@ export const REFERRALS: ReferralSpec[] = [
         {
           kind: 'supervised_visit',
           startsAt: '2025-06-10T09:00:00Z',
-          outcomes: [{ outcome: 'fulfilled' }, { outcome: 'noshow', absent: ['visiting_parent', 'child'] }],
+          outcomes: [{ outcome: 'fulfilled' }, { outcome: 'noshow', absent: ['visiting_parent', 'residing_parent'] }],
         },
         { kind: 'supervised_visit', startsAt: '2025-07-10T09:00:00Z' },
         { kind: 'supervised_visit', startsAt: '2025-08-10T09:00:00Z', status: 'entered-in-error' },
@@ -321,7 +321,7 @@ export const REFERRALS: ReferralSpec[] = [
       visits: [
         { kind: 'supervised_visit', startsAt: '2025-03-10T10:00:00Z', outcomes: [{ outcome: 'fulfilled' }] },
         { kind: 'supervised_visit', startsAt: '2025-03-17T10:00:00Z', status: 'cancelled', cancelledBy: 'referrer', late: false },
-        { kind: 'supervised_handover', startsAt: '2025-03-24T10:00:00Z', outcomes: [{ outcome: 'noshow', absent: ['child'] }] },
+        { kind: 'supervised_handover', startsAt: '2025-03-24T10:00:00Z', outcomes: [{ outcome: 'noshow', absent: ['residing_parent'] }] },
       ],
     },
   },
@@ -599,7 +599,7 @@ export function expectedFigures(select: Selection, data: ReferralSpec[] = REFERR
       total: noShows.length,
       byPartyRole: tally(
         noShows.flatMap((v) => [...new Set(v.visit.outcomes![v.visit.outcomes!.length - 1]!.absent)]),
-        zeroed(PARTY_ROLES),
+        zeroed(PARTY_ROLES.filter((r) => r !== 'child')),
       ),
     },
     visitsInterrupted: { total: periodVisits.filter((v) => fate(v.visit) === 'interrupted').length },

@@ -44,7 +44,7 @@ t.test('statistics over a seeded data set', async (t) => {
     t.same(figures.casesEnded, { total: 3, byReasonCode: { goal_reached: 1, parties_do_not_consent: 1, max_duration_reached: 1 } })
     t.equal(figures.visits.total, 12, 'the entry in error and the visits outside the period are left out')
     t.same(figures.visits.byOutcome, { held: 4, cancelled: 3, noshow: 2, interrupted: 1, without_outcome: 2 }, 'the correcting outcome counts')
-    t.same(figures.visitsNoShow.byPartyRole, { ...figures.visitsNoShow.byPartyRole, visiting_parent: 1, child: 1, residing_other: 1 })
+    t.same(figures.visitsNoShow.byPartyRole, { ...figures.visitsNoShow.byPartyRole, visiting_parent: 1, residing_parent: 1, residing_other: 1 })
     t.same(figures.visitsCancelledLate.total, 2)
     t.same([figures.childrenServed.total, figures.adultsServed.total], [4, 6])
     t.same(figures.daysReferralToFirstHeldVisit, { count: 2, median: 40.5, p90: 40.9 })

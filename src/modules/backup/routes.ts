@@ -9,7 +9,12 @@ import { problemResponses } from '../../http/problem.js'
  * restore --from FILE` loads it into an empty DATA_DIR. On PostgreSQL, pg_dump is the tool.
  */
 // Bytes: typed as the Buffer the route sends, documented as a binary string.
-const TARBALL = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'A tar archive of the data directory, gzipped' })
+const TARBALL = Type.Unsafe<Buffer>({
+  type: 'string',
+  format: 'binary',
+  description: 'A tar archive of the data directory, gzipped',
+  examples: ['(binary: a gzipped tar archive)'],
+})
 
 export const backupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -86,7 +86,14 @@ async function main() {
 
   phase('seed')
   const webhookPolicy = { allowPrivateUrls: config.webhookAllowPrivateUrls }
-  const app = await buildApp({ database, logger, bodyLimitBytes: config.bodyLimitBytes, webhookPolicy, authFailuresPerMinute: config.authFailuresPerMinute, idempotencyKeyHours: config.idempotencyKeyHours })
+  const app = await buildApp({
+    database,
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    webhookPolicy,
+    authFailuresPerMinute: config.authFailuresPerMinute,
+    idempotencyKeyHours: config.idempotencyKeyHours,
+  })
   const webhooks = deliveryWorker({
     db: database.db,
     logger: logger.child({ component: 'webhooks' }),

@@ -13,7 +13,7 @@ import pg from 'pg'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../src/db/client.js'
-import { openDatabase } from '../../src/db/client.js'
+import { openDatabase, rawRows } from '../../src/db/client.js'
 import { migrate, migrationsFolder } from '../../src/db/migrate.js'
 import { onPostgres } from '../helpers/app.js'
 
@@ -68,7 +68,7 @@ t.test('0021 carries records over to the adults, the concerns and the court', as
   const { database, drop } = await emptyDatabase()
   t.teardown(drop)
   await migrateWith(database, foldersBefore('0021_court_and_child'))
-  const rows = async <T = Record<string, unknown>>(query: SQL): Promise<T[]> => ((await database.db.execute(query)) as unknown as { rows: T[] }).rows
+  const rows = <T = Record<string, unknown>>(query: SQL) => rawRows<T>(database.db, query)
   const id = () => randomUUID()
 
   // The installation as it was: one centre, one court, two cases of 2025 and one of 2026.
@@ -191,7 +191,7 @@ t.test('0022 gives existing reports feed positions in the order the feed showed 
   const { database, drop } = await emptyDatabase()
   t.teardown(drop)
   await migrateWith(database, foldersBefore('0022_feed_positions'))
-  const rows = async <T = Record<string, unknown>>(query: SQL): Promise<T[]> => ((await database.db.execute(query)) as unknown as { rows: T[] }).rows
+  const rows = <T = Record<string, unknown>>(query: SQL) => rawRows<T>(database.db, query)
   const centre = randomUUID()
   const referral = randomUUID()
   await rows(sql`insert into centres (id, name, settings) values (${centre}, 'Centre', '{}')`)

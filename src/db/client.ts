@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite'
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
@@ -7,6 +7,9 @@ import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTable } from 'drizzle-o
 import type pg from 'pg'
 import * as schema from './schema.js'
 import { isoUtc } from '../domain/zones.js'
+import { lockDataDir } from './lock.js'
+
+export { DataDirLockedError } from './lock.js'
 
 // Each driver is imported when a database of its kind is opened, never at start-up: PGlite (its
 // WebAssembly build, its extension, drizzle's adapter) costs a PostgreSQL installation a quarter of a
@@ -37,8 +40,6 @@ export type DatabaseTarget =
   // (read only then: a restart never pays for it).
   | { dataDir: string; template?: () => Blob | undefined }
   | { memory: true; template?: Blob } // embedded PGlite in memory (tests), optionally from a dumped data directory
-
-export class DataDirLockedError extends Error {}
 
 /**
  * A PGlite client on `dataDir` (in memory without one), always with the same extensions: opened
@@ -106,48 +107,6 @@ async function openPg(connectionString: string, max: number): Promise<Database> 
     close: async () => {
       if (!pool.ended) await pool.end()
     },
-  }
-}
-
-/**
- * PGlite is a single-process database: a second process opening the same files would corrupt them.
- * A lock file holding our pid guards the directory; a lock left by a dead process is taken over.
- */
-function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true })
-  const path = join(dir, 'bezoekruimte.lock')
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx')
-      writeSync(fd, String(process.pid))
-      closeSync(fd)
-      let released = false
-      return () => {
-        if (released) return
-        released = true
-        rmSync(path, { force: true })
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const holder = Number(readFileSync(path, 'utf8').trim())
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new DataDirLockedError(
-          `The data directory ${dir} is in use by another Bezoekruimte process (pid ${holder}). ` +
-            'Stop that process, or set DATA_DIR to another directory, or DATABASE_URL to use PostgreSQL.',
-        )
-      }
-      rmSync(path, { force: true }) // stale lock of a process that is gone
-    }
-  }
-  throw new DataDirLockedError(`Could not lock the data directory ${dir}`)
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

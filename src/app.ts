@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './clock.js'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { randomUUID } from 'node:crypto'
+import { DatabaseAvailability } from './db/availability.js'
 import type { Database } from './db/client.js'
 import { databasePlugin } from './db/plugin.js'
 import { authPlugin } from './http/auth.js'
@@ -37,6 +38,8 @@ import { partyRoutes } from './modules/parties/routes.js'
 declare module 'fastify' {
   interface FastifyInstance {
     clock: Clock
+    /** Notes database outages (one log line down, one up); shared with the process's background jobs. */
+    availability: DatabaseAvailability
   }
 }
 
@@ -48,6 +51,14 @@ export interface AppOptions {
   clock?: Clock
   /** Where webhooks may point (WEBHOOK_ALLOW_PRIVATE_URLS); public addresses only by default. */
   webhookPolicy?: WebhookPolicy
+  /** The process's; an app of its own (a test's) makes one. */
+  availability?: DatabaseAvailability
+  /**
+   * On close, how long requests are still read and served (each answer closing its connection)
+   * before idle connections are closed: a request a client has already sent on an idle keep-alive
+   * connection, still unread in a busy process's socket, is answered rather than reset.
+   */
+  drainMs?: number
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -73,10 +84,23 @@ export async function buildApp(options: AppOptions) {
     clientErrorHandler: clientErrors,
     // Every request's log lines go through the serializers of src/http/logging.ts, whichever logger this is.
     childLoggerFactory: requestLogger as unknown as FastifyServerOptions['childLoggerFactory'],
+    // On close, idle keep-alive connections are closed at once and busy ones after their response
+    // (the Connection: close below); a request that still arrives on one is served, not refused,
+    // since the database stays open until the server has closed.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+    if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs))
+  })
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    // A keep-alive connection would otherwise stay open after the last response and hold the close up.
+    if (closing) reply.header('connection', 'close')
   })
   // JSON only: a text/plain body is refused with 415 rather than parsed into a string.
   app.removeContentTypeParser('text/plain')
@@ -87,6 +111,7 @@ export async function buildApp(options: AppOptions) {
   app.addSchema(ReferrerVisit) // named in the OpenAPI document: the court's shape of a visit
 
   app.decorate('clock', options.clock ?? systemClock)
+  app.decorate('availability', options.availability ?? new DatabaseAvailability(() => options.database.ping(), app.log))
   await app.register(databasePlugin, { database: options.database })
   await app.register(openapiPlugin)
   await app.register(authPlugin)

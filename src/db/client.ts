@@ -31,6 +31,11 @@ export interface Database {
   created?: 'initdb' | 'template'
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
+  /**
+   * On PostgreSQL: calls `listener` when a pooled connection fails outside a query (its backend was
+   * terminated, the server went away), idle in the pool or checked out between two queries.
+   */
+  onConnectionError?(listener: (error: Error) => void): void
   close(): Promise<void>
 }
 
@@ -93,8 +98,13 @@ async function openPglite(client: PGlite, release: () => void): Promise<Database
 async function openPg(connectionString: string, max: number): Promise<Database> {
   const [{ default: pg }, { drizzle }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')])
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 })
-  // An idle client losing its connection must not crash the process; the next query reports it.
-  pool.on('error', () => {})
+  // A connection lost outside a query is an 'error' event; unheard, it would end the process. The pool
+  // hears its idle clients; a checked-out client (in a transaction, between two statements) has no
+  // listener but ours. Either way the client is discarded and the next query takes a new one.
+  const listeners = new Set<(error: Error) => void>()
+  const connectionLost = (error: Error) => listeners.forEach((listener) => listener(error))
+  pool.on('error', connectionLost)
+  pool.on('connect', (client) => client.on('error', connectionLost))
   const db = drizzle({ client: pool, schema, casing: 'snake_case' }) as unknown as Db
   return {
     db,
@@ -103,6 +113,7 @@ async function openPg(connectionString: string, max: number): Promise<Database> 
     ping: async () => {
       await db.execute(sql`select 1`)
     },
+    onConnectionError: (listener) => listeners.add(listener),
     // Idempotent, like the PGlite close: shutdown paths and test teardowns may both close.
     close: async () => {
       if (!pool.ended) await pool.end()

@@ -66,7 +66,10 @@ export class DatabaseAvailability {
     return true
   }
 
-  /** The database answered (a readiness check did). */
+  /**
+   * The probe's ping answered. Only the probe says so: a query that succeeds on a connection another
+   * request has not yet found dead would end an outage early, and the next failure start another.
+   */
   up() {
     if (!this.#down) return
     this.#down = false

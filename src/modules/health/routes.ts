@@ -41,7 +41,6 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { 'retry-after': '5' },
         )
       }
-      app.availability.up()
       return { status: 'ok' as const }
     },
   )

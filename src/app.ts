@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './clock.js'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { randomUUID } from 'node:crypto'
+import { DatabaseAvailability } from './db/availability.js'
 import type { Database } from './db/client.js'
 import { databasePlugin } from './db/plugin.js'
 import helmet from '@fastify/helmet'
@@ -41,6 +42,8 @@ import { backupRoutes } from './modules/backup/routes.js'
 declare module 'fastify' {
   interface FastifyInstance {
     clock: Clock
+    /** Notes database outages (one log line down, one up); shared with the process's background jobs. */
+    availability: DatabaseAvailability
   }
 }
 
@@ -56,6 +59,14 @@ export interface AppOptions {
   authFailuresPerMinute?: number
   /** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_HOURS, default 24). */
   idempotencyKeyHours?: number
+  /** The process's; an app of its own (a test's) makes one. */
+  availability?: DatabaseAvailability
+  /**
+   * On close, how long requests are still read and served (each answer closing its connection)
+   * before idle connections are closed: a request a client has already sent on an idle keep-alive
+   * connection, still unread in a busy process's socket, is answered rather than reset.
+   */
+  drainMs?: number
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -81,12 +92,25 @@ export async function buildApp(options: AppOptions) {
     clientErrorHandler: clientErrors,
     // Every request's log lines go through the serializers of src/http/logging.ts, whichever logger this is.
     childLoggerFactory: requestLogger as unknown as FastifyServerOptions['childLoggerFactory'],
+    // On close, idle keep-alive connections are closed at once and busy ones after their response
+    // (the Connection: close below); a request that still arrives on one is served, not refused,
+    // since the database stays open until the server has closed.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+    if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs))
+  })
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
     // Every answer of the API holds someone's data or a decision about it: no cache may keep a copy.
     if (request.url.startsWith('/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+    // A keep-alive connection would otherwise stay open after the last response and hold the close up.
+    if (closing) reply.header('connection', 'close')
   })
   // Security headers on every answer; the pages (report, day sheet) get a policy that allows no script
   // at all, only their own inline styles, and may not be framed. The API docs page runs Swagger UI's
@@ -120,6 +144,7 @@ export async function buildApp(options: AppOptions) {
 
   app.decorate('clock', options.clock ?? systemClock)
   app.decorate('idempotencyKeyMs', (options.idempotencyKeyHours ?? IDEMPOTENCY_KEY_HOURS) * 3_600_000)
+  app.decorate('availability', options.availability ?? new DatabaseAvailability(() => options.database.ping(), app.log))
   await app.register(databasePlugin, { database: options.database })
   await app.register(openapiPlugin)
   await app.register(authPlugin, { failuresPerMinute: options.authFailuresPerMinute ?? AUTH_FAILURES_PER_MINUTE })

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import pino from 'pino'
 import { ConfigError, loadConfig } from './config.js'
+import { DatabaseAvailability } from './db/availability.js'
 import { DataDirLockedError, openDatabase } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { buildTemplateDir, readDataTemplate } from './db/template.js'
@@ -86,11 +87,17 @@ async function main() {
 
   phase('seed')
   const webhookPolicy = { allowPrivateUrls: config.webhookAllowPrivateUrls }
+  // One view of the database for the whole process: an outage is one warning and one line when it
+  // ends, whether requests, the webhook worker, the retention job or a dropped connection meet it.
+  const availability = new DatabaseAvailability(() => database.ping(), logger.child({ component: 'database' }))
+  database.onConnectionError?.((error) => availability.report(error))
   const app = await buildApp({
     database,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     webhookPolicy,
+    availability,
+    drainMs: 500,
     authFailuresPerMinute: config.authFailuresPerMinute,
     idempotencyKeyHours: config.idempotencyKeyHours,
   })
@@ -98,17 +105,25 @@ async function main() {
     db: database.db,
     logger: logger.child({ component: 'webhooks' }),
     retryBaseMs: config.webhookRetryBaseMs,
+    availability,
     ...webhookPolicy,
   })
-  const retention = retentionJob({ db: database.db, logger: logger.child({ component: 'retention' }) })
+  const retention = retentionJob({ db: database.db, logger: logger.child({ component: 'retention' }), availability })
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error')
     else logger.info({ signal }, 'shutting down')
-    await app.close() // stops accepting, waits for in-flight requests
-    await webhooks.stop() // finishes the attempt under way; pending deliveries wait in the outbox
-    await retention.stop() // a case under way finishes in its transaction; the rest wait for the next run
+    // A client that keeps a request unfinished (a slow upload) does not hold the exit up to the hard limit.
+    const drained = setTimeout(() => app.server.closeAllConnections(), 5000).unref()
+    await Promise.all([
+      app.close(), // stops accepting; in-flight requests finish, each connection closing after its response
+      webhooks.stop(), // the attempt under way finishes, or is released if its receiver is slow; pending deliveries wait in the outbox
+      retention.stop(), // a case under way finishes in its transaction; the rest wait for the next run
+    ])
+    clearTimeout(drained)
+    availability.stop()
     await database.close()
+    logger.info('stopped')
   })
 
   phase('app')

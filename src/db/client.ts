@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite'
 import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
@@ -7,6 +7,9 @@ import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTable } from 'drizzle-o
 import type pg from 'pg'
 import * as schema from './schema.js'
 import { isoUtc } from '../domain/zones.js'
+import { lockDataDir } from './lock.js'
+
+export { DataDirLockedError } from './lock.js'
 
 // Each driver is imported when a database of its kind is opened, never at start-up: PGlite (its
 // WebAssembly build, its extension, drizzle's adapter) costs a PostgreSQL installation a quarter of a
@@ -28,6 +31,11 @@ export interface Database {
   created?: 'initdb' | 'template'
   /** Throws when the database cannot answer. */
   ping(): Promise<void>
+  /**
+   * On PostgreSQL: calls `listener` when a pooled connection fails outside a query (its backend was
+   * terminated, the server went away), idle in the pool or checked out between two queries.
+   */
+  onConnectionError?(listener: (error: Error) => void): void
   close(): Promise<void>
 }
 
@@ -37,8 +45,6 @@ export type DatabaseTarget =
   // (read only then: a restart never pays for it).
   | { dataDir: string; template?: () => Blob | undefined }
   | { memory: true; template?: Blob } // embedded PGlite in memory (tests), optionally from a dumped data directory
-
-export class DataDirLockedError extends Error {}
 
 /**
  * A PGlite client on `dataDir` (in memory without one), always with the same extensions: opened
@@ -92,8 +98,13 @@ async function openPglite(client: PGlite, release: () => void): Promise<Database
 async function openPg(connectionString: string, max: number): Promise<Database> {
   const [{ default: pg }, { drizzle }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')])
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 })
-  // An idle client losing its connection must not crash the process; the next query reports it.
-  pool.on('error', () => {})
+  // A connection lost outside a query is an 'error' event; unheard, it would end the process. The pool
+  // hears its idle clients; a checked-out client (in a transaction, between two statements) has no
+  // listener but ours. Either way the client is discarded and the next query takes a new one.
+  const listeners = new Set<(error: Error) => void>()
+  const connectionLost = (error: Error) => listeners.forEach((listener) => listener(error))
+  pool.on('error', connectionLost)
+  pool.on('connect', (client) => client.on('error', connectionLost))
   const db = drizzle({ client: pool, schema, casing: 'snake_case' }) as unknown as Db
   return {
     db,
@@ -102,52 +113,11 @@ async function openPg(connectionString: string, max: number): Promise<Database> 
     ping: async () => {
       await db.execute(sql`select 1`)
     },
+    onConnectionError: (listener) => listeners.add(listener),
     // Idempotent, like the PGlite close: shutdown paths and test teardowns may both close.
     close: async () => {
       if (!pool.ended) await pool.end()
     },
-  }
-}
-
-/**
- * PGlite is a single-process database: a second process opening the same files would corrupt them.
- * A lock file holding our pid guards the directory; a lock left by a dead process is taken over.
- */
-function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true })
-  const path = join(dir, 'bezoekruimte.lock')
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx')
-      writeSync(fd, String(process.pid))
-      closeSync(fd)
-      let released = false
-      return () => {
-        if (released) return
-        released = true
-        rmSync(path, { force: true })
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const holder = Number(readFileSync(path, 'utf8').trim())
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new DataDirLockedError(
-          `The data directory ${dir} is in use by another Bezoekruimte process (pid ${holder}). ` +
-            'Stop that process, or set DATA_DIR to another directory, or DATABASE_URL to use PostgreSQL.',
-        )
-      }
-      rmSync(path, { force: true }) // stale lock of a process that is gone
-    }
-  }
-  throw new DataDirLockedError(`Could not lock the data directory ${dir}`)
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net'
 import type { ErrorObject } from 'ajv'
 import { DomainError, invalidFields, type DomainErrorKind, type FieldError } from '../domain/errors.js'
 import { Problem, problemType } from './problem.js'
+import { isDatabaseUnavailable } from '../db/availability.js'
 
 interface DatabaseErrorLike {
   code?: string
@@ -23,22 +24,6 @@ export function databaseErrorOf(error: unknown): DatabaseErrorLike | undefined {
     current = current instanceof DrizzleQueryError || candidate.cause ? candidate.cause : undefined
   }
   return undefined
-}
-
-const UNAVAILABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH'])
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  const dbError = databaseErrorOf(error)
-  if (dbError?.code && /^(08|57P|53)/.test(dbError.code)) return true
-  let current: unknown = error
-  for (let depth = 0; current && depth < 5; depth++) {
-    const e = current as { code?: string; message?: string; cause?: unknown }
-    if (e.code && UNAVAILABLE_NETWORK_CODES.has(e.code)) return true
-    if (e.message && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Cannot use a pool after calling end/i.test(e.message))
-      return true
-    current = e.cause
-  }
-  return false
 }
 
 export interface ProblemBody {
@@ -242,7 +227,9 @@ export function clientErrors(this: FastifyInstance, error: Error & { code?: stri
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { body, headers } = toProblem(error, request)
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed')
+    // An outage is logged once, by the process's DatabaseAvailability, not by each request that meets it.
+    if (body.type === problemType('database-unavailable')) app.availability.report(error)
+    else if (body.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ status: body.status, problem: body.type }, 'request refused')
     return sendProblem(reply, body, headers)
   })

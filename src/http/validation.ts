@@ -39,20 +39,44 @@ function badText(value: string): string | undefined {
   return undefined
 }
 
-function findBadText(value: unknown, where: FieldError['in'], pointer: string, found: FieldError[]) {
-  if (found.length >= 20) return
-  if (typeof value === 'string') {
-    const detail = badText(value)
-    if (detail) found.push({ in: where, pointer: pointer || '/', detail })
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => findBadText(item, where, `${pointer}/${i}`, found))
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const at = `${pointer}/${escapePointer(key)}`
-      const detail = badText(key)
-      if (detail) found.push({ in: where, pointer: at, detail: `is a property name that ${detail}` })
-      else findBadText(item, where, at, found)
+/**
+ * How deeply arrays and objects may nest in a body (the top level counts as one). No request of the
+ * API needs more than a few levels; a limit keeps every walk over a body (this one, the schemas',
+ * the idempotency hash's) far from the stack's end, whatever a client sends.
+ */
+export const MAX_NESTING = 64
+
+/**
+ * Walks a value without recursion (a client chooses the depth), collecting text PostgreSQL cannot
+ * store and refusing nesting deeper than MAX_NESTING; at most 20 findings.
+ */
+function findBadText(root: unknown, where: FieldError['in'], found: FieldError[]) {
+  // [value, its pointer, how many arrays and objects enclose it]; children pushed last-first so findings come in document order.
+  const pending: [unknown, string, number][] = [[root, '', 0]]
+  while (pending.length > 0 && found.length < 20) {
+    const [value, pointer, enclosing] = pending.pop()!
+    if (typeof value === 'string') {
+      const detail = badText(value)
+      if (detail) found.push({ in: where, pointer: pointer || '/', detail })
+      continue
     }
+    if (!value || typeof value !== 'object') continue
+    if (enclosing >= MAX_NESTING) {
+      found.push({ in: where, pointer: pointer || '/', detail: `nests arrays and objects too deeply: at most ${MAX_NESTING} levels are accepted` })
+      continue
+    }
+    const children: [unknown, string, number][] = []
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => children.push([item, `${pointer}/${i}`, enclosing + 1]))
+    } else {
+      for (const [key, item] of Object.entries(value)) {
+        const at = `${pointer}/${escapePointer(key)}`
+        const detail = badText(key)
+        if (detail) found.push({ in: where, pointer: at, detail: `is a property name that ${detail}` })
+        else children.push([item, at, enclosing + 1])
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!)
   }
 }
 
@@ -97,9 +121,9 @@ export function registerValidation(app: FastifyInstance) {
   // Before the schemas, for every route: no text a client sends reaches the database unchecked.
   app.addHook('preValidation', async (request) => {
     const found: FieldError[] = []
-    findBadText(request.params, 'path', '', found)
-    findBadText(request.query, 'query', '', found)
-    findBadText(request.body, 'body', '', found)
+    findBadText(request.params, 'path', found)
+    findBadText(request.query, 'query', found)
+    findBadText(request.body, 'body', found)
     if (found.length) throw invalidFields(found)
   })
 }

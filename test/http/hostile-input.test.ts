@@ -287,6 +287,39 @@ t.test('no request a client can make is answered 5xx; every answer is documented
   t.same(failures, [], 'no 5xx (but 503) for anything a client can send')
   t.same([...mismatches].sort(), [], 'every answer is documented for its status and matches its schema')
 
+  // Nesting far beyond any request's (and past where a recursive walk overflows the stack): every
+  // operation with a JSON body refuses it with 400 naming the limit, as a whole body and inside a field.
+  const deepArray = '['.repeat(10_000) + ']'.repeat(10_000)
+  const deepObject = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)
+  const deepFailures: string[] = []
+  let deepSent = 0
+  for (const op of operationsOf(document)) {
+    const spec = TABLE[op.key]
+    if (!op.body || !spec) continue
+    const subject =
+      spec.roles === 'public' ? 'admin' : (['admin', 'counsellor', 'clerk', 'court-integration', 'operator'] as Subject[]).find((s) => spec.roles.includes(s))!
+    const id = op.path.includes('{id}') ? await (spec.id?.(A, subject) ?? defaultId(A, op)) : null
+    const url = `${op.path.replace('{id}', id ?? '')}${(await spec.query?.(A)) ? `?${await spec.query!(A)}` : ''}`
+    const fixed = id && spec.headers ? await spec.headers(A, id) : {}
+    const body = (spec.body?.(A, sent, subject) ?? {}) as Record<string, unknown>
+    const field = Object.keys(body)[0]
+    const payloads = [deepArray, deepObject, ...(field ? [JSON.stringify({ ...body, [field]: 0 }).replace(/:0([,}])/, `:${deepArray}$1`)] : [])]
+    for (const payload of payloads) {
+      deepSent++
+      const headers: Record<string, string> = { 'idempotency-key': `deep-${deepSent}`, 'content-type': 'application/json', ...fixed }
+      headers.authorization = `Bearer ${A.tokens[subject]}`
+      const response = await app.inject({ method: op.method as never, url, headers, payload })
+      const problem = response.json<{ detail?: string }>()
+      if (response.statusCode !== 400 || !/at most 64 levels/.test(problem.detail ?? ''))
+        deepFailures.push(`${response.statusCode} ${subject} ${op.method} ${url} (${payload.slice(0, 30)}): ${response.body.slice(0, 200)}`)
+      for (const mismatch of check(op, response)) mismatches.add(`${op.key}: ${mismatch} — nested 10,000 deep`)
+    }
+  }
+  t.comment(`${deepSent} bodies nested 10,000 deep`)
+  t.ok(deepSent > 40, `${deepSent} deeply nested bodies sent`)
+  t.same(deepFailures, [], 'a body nested 10,000 deep is a 400 that says how deep is allowed, on every operation with a body')
+  t.same([...mismatches].sort(), [], 'those answers are documented too')
+
   const audited = new Set((await database.db.select({ requestId: auditEvents.requestId }).from(auditEvents)).map((a) => a.requestId))
   t.ok(changed.length > 20, `${changed.length} requests changed something`)
   t.same(

@@ -29,7 +29,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async () => {
       try {
         await app.database.ping()
-      } catch {
+      } catch (error) {
+        app.availability.report(error)
         // Not a domain error: this is about the service's own state, and a client should retry.
         throw new Problem(
           503,

@@ -156,40 +156,54 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
 }
 
 /** Pseudonymises every case whose retention period is over at `now`; returns the ids of those this run did. */
-export async function applyRetention(db: Db, now: Date): Promise<string[]> {
+export async function applyRetention(db: Db, now: Date, stopping: () => boolean = () => false): Promise<string[]> {
   const done: string[] = []
-  for (const caseId of await due(db, now)) if (await pseudonymiseCase(db, now, caseId)) done.push(caseId)
+  for (const caseId of await due(db, now)) {
+    if (stopping()) break // the rest wait for the next run
+    if (await pseudonymiseCase(db, now, caseId)) done.push(caseId)
+  }
   return done
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Runs retention at start and then every `intervalMs` (a day); `stop` clears the timer and waits for a run under way. */
-export function retentionJob(options: { db: Db; logger: Pick<Logger, 'info' | 'error'>; now?: () => Date; intervalMs?: number }) {
-  const { db, logger, now = () => new Date(), intervalMs = DAY_MS } = options
+export function retentionJob(options: {
+  db: Db
+  logger: Pick<Logger, 'info' | 'error'>
+  now?: () => Date
+  intervalMs?: number
+  /** Where a database outage is reported (once); the run is then tried again after `retryMs`, not a day later. */
+  availability?: { report(error: unknown): boolean }
+  retryMs?: number
+}) {
+  const { db, logger, now = () => new Date(), intervalMs = DAY_MS, retryMs = 60_000 } = options
   let timer: NodeJS.Timeout | undefined
   let running: Promise<unknown> = Promise.resolve()
   let stopped = true
 
-  async function runOnce() {
+  /** Returns the wait before the next run. */
+  async function runOnce(): Promise<number> {
     try {
-      const done = await applyRetention(db, now())
+      const done = await applyRetention(db, now(), () => stopped)
       if (done.length) logger.info({ cases: done.length }, 'retention: cases pseudonymised')
     } catch (err) {
+      if (options.availability?.report(err)) return retryMs
       logger.error({ err }, 'retention run failed; it is tried again at the next run')
     }
+    return intervalMs
   }
-  function schedule() {
+  function schedule(waitMs: number) {
     if (stopped) return
     timer = setTimeout(() => {
-      running = runOnce().finally(schedule)
-    }, intervalMs)
+      running = runOnce().then(schedule)
+    }, waitMs)
     timer.unref()
   }
   return {
     start() {
       stopped = false
-      running = runOnce().finally(schedule)
+      running = runOnce().then(schedule)
     },
     async stop() {
       stopped = true

@@ -29,6 +29,8 @@ export interface DeliveryWorkerOptions {
   leaseMs?: number
   random?: () => number
   now?: () => Date
+  /** Where a database outage is reported (once) instead of logged on every poll. */
+  availability?: { report(error: unknown): boolean }
 }
 
 interface Claimed {
@@ -43,6 +45,9 @@ interface Claimed {
 export function deliveryWorker(options: DeliveryWorkerOptions) {
   const { db, logger, retryBaseMs, allowPrivateUrls, pollMs = 1000, timeoutMs = 10_000, random = Math.random, now = () => new Date() } = options
   const leaseMs = options.leaseMs ?? timeoutMs + 30_000
+  // Set by stop(): no new claim is made, and an attempt still waiting for its receiver is given up.
+  let stopping = false
+  const shutdown = new AbortController()
 
   /** Claims the oldest delivery due by `dueBy`, leasing it. */
   async function claim(dueBy: Date): Promise<Claimed | undefined> {
@@ -94,12 +99,13 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
           },
           // A redirect could lead anywhere, private addresses included: it counts as a failure.
           redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), shutdown.signal]),
         })
         responseStatus = response.status
         await response.body?.cancel()
         if (response.status < 200 || response.status >= 300) error = `the receiver answered ${response.status}`
       } catch (failure) {
+        if (shutdown.signal.aborted) return release(delivery)
         error = failure instanceof Error && failure.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'the receiver could not be reached'
       }
     }
@@ -125,11 +131,23 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     else logger.warn({ ...line, error, givenUp }, givenUp ? 'webhook given up' : 'webhook attempt failed')
   }
 
+  /**
+   * Hands back an attempt cut short by shutdown: it does not count, and is due at once, for another
+   * process or the next start (the receiver may have had it; it drops the duplicate by webhook-id).
+   */
+  async function release(delivery: Claimed) {
+    await db
+      .update(webhookDeliveries)
+      .set({ attempts: delivery.attempt - 1, nextAttemptAt: now() })
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempt)))
+    logger.info({ deliveryId: delivery.id, attempt: delivery.attempt }, 'webhook attempt released at shutdown')
+  }
+
   /** Makes every attempt that is due now (a retry it schedules waits for the next run); returns how many it made. */
   async function runOnce(): Promise<number> {
     const dueBy = now()
     let made = 0
-    for (let delivery = await claim(dueBy); delivery; delivery = await claim(dueBy)) {
+    for (let delivery = stopping ? undefined : await claim(dueBy); delivery; delivery = stopping ? undefined : await claim(dueBy)) {
       await attempt(delivery)
       made++
     }
@@ -144,7 +162,9 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     if (stopped) return
     timer = setTimeout(() => {
       running = runOnce()
-        .catch((err: unknown) => logger.error({ err }, 'webhook worker failed; trying again'))
+        .catch((err: unknown) => {
+          if (!options.availability?.report(err)) logger.error({ err }, 'webhook worker failed; trying again')
+        })
         .finally(schedule)
     }, pollMs)
   }
@@ -155,10 +175,18 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
       stopped = false
       schedule()
     },
-    /** Stops looking for work and waits for the attempt under way. */
-    async stop() {
+    /**
+     * Stops looking for work and waits for the attempt under way; one whose receiver has not answered
+     * within `graceMs` is cut short and released.
+     */
+    async stop(graceMs = 2000) {
       stopped = true
+      stopping = true
       clearTimeout(timer)
+      let grace: NodeJS.Timeout | undefined
+      await Promise.race([running, new Promise((resolve) => (grace = setTimeout(resolve, graceMs)))])
+      clearTimeout(grace)
+      shutdown.abort()
       await running
     },
   }

@@ -12,6 +12,7 @@ const ConfigSchema = Type.Object({
   seedDemo: Type.Boolean(),
   webhookRetryBaseMs: Type.Integer({ minimum: 1 }),
   webhookAllowPrivateUrls: Type.Boolean(),
+  webhookTimeoutMs: Type.Integer({ minimum: 100 }),
   authFailuresPerMinute: Type.Integer({ minimum: 1 }),
   idempotencyKeyHours: Type.Integer({ minimum: 1 }),
 })
@@ -48,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: boolean(env.SEED_DEMO, true, 'SEED_DEMO'),
     webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS, 1000, 'WEBHOOK_RETRY_BASE_MS'),
     webhookAllowPrivateUrls: boolean(env.WEBHOOK_ALLOW_PRIVATE_URLS, false, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
+    webhookTimeoutMs: integer(env.WEBHOOK_TIMEOUT_MS, 10_000, 'WEBHOOK_TIMEOUT_MS'),
     authFailuresPerMinute: integer(env.AUTH_FAILURES_PER_MINUTE, AUTH_FAILURES_PER_MINUTE, 'AUTH_FAILURES_PER_MINUTE'),
     idempotencyKeyHours: integer(env.IDEMPOTENCY_KEY_HOURS, IDEMPOTENCY_KEY_HOURS, 'IDEMPOTENCY_KEY_HOURS'),
   }
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       '/logLevel': 'LOG_LEVEL',
       '/bodyLimitBytes': 'BODY_LIMIT_BYTES',
       '/webhookRetryBaseMs': 'WEBHOOK_RETRY_BASE_MS',
+      '/webhookTimeoutMs': 'WEBHOOK_TIMEOUT_MS',
       '/authFailuresPerMinute': 'AUTH_FAILURES_PER_MINUTE',
       '/idempotencyKeyHours': 'IDEMPOTENCY_KEY_HOURS',
     }

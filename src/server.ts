@@ -105,6 +105,7 @@ async function main() {
     db: database.db,
     logger: logger.child({ component: 'webhooks' }),
     retryBaseMs: config.webhookRetryBaseMs,
+    timeoutMs: config.webhookTimeoutMs,
     availability,
     ...webhookPolicy,
   })

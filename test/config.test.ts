@@ -11,6 +11,7 @@ t.test('defaults', async (t) => {
     seedDemo: true,
     webhookRetryBaseMs: 1000,
     webhookAllowPrivateUrls: false,
+    webhookTimeoutMs: 10000,
     authFailuresPerMinute: 20,
     idempotencyKeyHours: 24,
   })

@@ -907,6 +907,8 @@ export const webhooks = pgTable(
     active: boolean().notNull().default(true),
     createdAt: createdAt(),
     deactivatedAt: timestamp({ withTimezone: true }),
+    /** The first failed attempt since the last delivered one; null while the receiver takes its deliveries. */
+    failingSince: timestamp({ withTimezone: true }),
   },
   (t) => [index().on(t.centreId)],
 )

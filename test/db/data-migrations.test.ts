@@ -203,7 +203,7 @@ t.test('0022 gives existing reports feed positions in the order the feed showed 
   for (const id of ids)
     await rows(sql`insert into reports (id, centre_id, referral_id, kind, language, content, sha256, issued_at)
       values (${id}, ${centre}, ${referral}, 'referral_refused', 'nl', '{}', 'x', now())`)
-  t.equal(await migrate(database), 1)
+  t.ok((await migrate(database)) >= 1, 'the migrations from 0022 on run')
   t.same(await rows(sql`select position::int, report_id from report_feed order by position`), [
     { position: 1, report_id: ids[0] },
     { position: 2, report_id: ids[1] },

@@ -44,7 +44,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ policy: service.WebhookP
         response: { 200: Page(S.Webhook), ...problemResponses() },
       },
     },
-    async (request) => service.listWebhooks(app.db, request.actor, request.query),
+    async (request) => service.listWebhooks(app.db, request.actor, app.clock.now(), request.query),
   )
 
   app.get(
@@ -59,7 +59,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ policy: service.WebhookP
         response: { 200: S.Webhook, ...problemResponses(404) },
       },
     },
-    async (request) => service.getWebhook(app.db, request.actor, request.params.id),
+    async (request) => service.getWebhook(app.db, request.actor, app.clock.now(), request.params.id),
   )
 
   app.delete(

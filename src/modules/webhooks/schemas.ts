@@ -17,6 +17,11 @@ export const Webhook = Type.Object({
   active: Type.Boolean({ description: 'false once deleted: nothing more is delivered to it', examples: [true] }),
   createdAt: Instant,
   deactivatedAt: Nullable(Instant),
+  failingSince: Nullable({ ...Instant, description: 'The first failed attempt since the last delivery; null while deliveries get through' }),
+  failing: Type.Boolean({
+    description: 'Nothing has got through for a day: deliveries keep being retried, but the receiver needs looking at',
+    examples: [false],
+  }),
 })
 export type Webhook = Static<typeof Webhook>
 

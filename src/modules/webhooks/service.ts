@@ -24,9 +24,16 @@ export interface WebhookPolicy {
 /** Standard Webhooks secrets are `whsec_` and base64 of 24 to 64 random bytes. */
 const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64')}`
 
-const webhookView = ({ secret: _secret, ...shown }: WebhookRow) => shown
+/** A receiver that has taken no delivery for this long is failing: its admin should look at it. */
+export const FAILING_AFTER_MS = 24 * 60 * 60 * 1000
 
-export async function createWebhook(tx: Tx, actor: Actor, _now: Date, policy: WebhookPolicy, input: WebhookCreate) {
+/** A webhook as its admin reads it: never its secret; `failing` once nothing got through for a day. */
+const webhookView = ({ secret: _secret, ...shown }: WebhookRow, now: Date) => ({
+  ...shown,
+  failing: shown.failingSince !== null && now.getTime() - shown.failingSince.getTime() >= FAILING_AFTER_MS,
+})
+
+export async function createWebhook(tx: Tx, actor: Actor, now: Date, policy: WebhookPolicy, input: WebhookCreate) {
   const refused = await refusedDestination(input.url, policy.allowPrivateUrls)
   if (refused) throw invalidInput('body', '/url', `is not allowed: ${refused}`)
   const [row] = await tx
@@ -35,10 +42,10 @@ export async function createWebhook(tx: Tx, actor: Actor, _now: Date, policy: We
     .returning()
   await audit(tx, actor, { action: 'webhook.created', entityType: 'webhook', entityId: row!.id })
   // The secret is stored as it is (it signs every delivery) and shown only in this answer.
-  return { ...webhookView(row!), secret: row!.secret }
+  return { ...webhookView(row!, now), secret: row!.secret }
 }
 
-export async function listWebhooks(db: Queryable, actor: Actor, q: WebhookQuery) {
+export async function listWebhooks(db: Queryable, actor: Actor, now: Date, q: WebhookQuery) {
   const rows = await db
     .select()
     .from(webhooks)
@@ -46,27 +53,27 @@ export async function listWebhooks(db: Queryable, actor: Actor, q: WebhookQuery)
     .orderBy(asc(webhooks.id))
     .limit(q.limit + 1)
   const page = toPage(rows, q.limit)
-  return { ...page, items: page.items.map(webhookView) }
+  return { ...page, items: page.items.map((row) => webhookView(row, now)) }
 }
 
-export async function getWebhook(db: Queryable, actor: Actor, id: string) {
+export async function getWebhook(db: Queryable, actor: Actor, now: Date, id: string) {
   const row = await findWebhook(db, actor, id)
   if (!row) throw notFound('webhook', id)
-  return webhookView(row)
+  return webhookView(row, now)
 }
 
 /** Deactivates a webhook: nothing more is sent to it, its pending deliveries are given up, its log is kept. */
 export async function deleteWebhook(tx: Tx, actor: Actor, now: Date, id: string) {
   const row = await findWebhook(tx, actor, id)
   if (!row) throw notFound('webhook', id)
-  if (!row.active) return webhookView(row)
+  if (!row.active) return webhookView(row, now)
   const [updated] = await tx.update(webhooks).set({ active: false, deactivatedAt: now }).where(eq(webhooks.id, id)).returning()
   await tx
     .update(webhookDeliveries)
     .set({ status: 'failed' })
     .where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending')))
   await audit(tx, actor, { action: 'webhook.deleted', entityType: 'webhook', entityId: id })
-  return webhookView(updated!)
+  return webhookView(updated!, now)
 }
 
 /** A webhook's deliveries, newest first, each with the log of its attempts. */

@@ -1,10 +1,10 @@
-import { and, asc, eq, lte } from 'drizzle-orm'
+import { and, asc, eq, lte, notInArray, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { Webhook as Signer } from 'standardwebhooks'
 import type { Db } from '../../db/client.js'
 import { webhookAttempts, webhookDeliveries, webhooks } from '../../db/schema.js'
 import { expired, retryDelay } from '../../domain/webhooks.js'
-import { refusedDestination } from './destination.js'
+import { post, RefusedDestination } from './destination.js'
 
 /**
  * Delivers the outbox. Any number of API processes may run a worker against one database: a
@@ -13,6 +13,10 @@ import { refusedDestination } from './destination.js'
  * outside any transaction. A process that dies mid-attempt leaves the lease to run out, after
  * which another worker (or the same one, restarted) tries again: nothing is lost, and a receiver
  * drops the rare duplicate by its `webhook-id`.
+ *
+ * Attempts run side by side, up to `concurrency`, and one at a time per webhook: a receiver that
+ * hangs holds only its own deliveries back, never another centre's. Each poll tops the running
+ * attempts up, so a new event waits at most a poll for a free place.
  */
 
 export interface DeliveryWorkerOptions {
@@ -23,8 +27,10 @@ export interface DeliveryWorkerOptions {
   allowPrivateUrls: boolean
   /** How often to look for due deliveries when there are none. */
   pollMs?: number
-  /** How long a receiver has to answer. */
+  /** How long a receiver has to answer (WEBHOOK_TIMEOUT_MS). */
   timeoutMs?: number
+  /** How many attempts run at once in this process, each to another webhook. */
+  concurrency?: number
   /** How long a claimed delivery stays invisible to other workers; longer than any attempt. */
   leaseMs?: number
   random?: () => number
@@ -35,6 +41,7 @@ export interface DeliveryWorkerOptions {
 
 interface Claimed {
   id: string
+  webhookId: string
   attempt: number
   payload: Record<string, unknown>
   createdAt: Date
@@ -43,14 +50,24 @@ interface Claimed {
 }
 
 export function deliveryWorker(options: DeliveryWorkerOptions) {
-  const { db, logger, retryBaseMs, allowPrivateUrls, pollMs = 1000, timeoutMs = 10_000, random = Math.random, now = () => new Date() } = options
+  const {
+    db,
+    logger,
+    retryBaseMs,
+    allowPrivateUrls,
+    pollMs = 1000,
+    timeoutMs = 10_000,
+    concurrency = 8,
+    random = Math.random,
+    now = () => new Date(),
+  } = options
   const leaseMs = options.leaseMs ?? timeoutMs + 30_000
   // Set by stop(): no new claim is made, and an attempt still waiting for its receiver is given up.
   let stopping = false
   const shutdown = new AbortController()
 
-  /** Claims the oldest delivery due by `dueBy`, leasing it. */
-  async function claim(dueBy: Date): Promise<Claimed | undefined> {
+  /** Claims the oldest delivery due by `dueBy` to a webhook not in `busy`, leasing it. */
+  async function claim(dueBy: Date, busy: readonly string[]): Promise<Claimed | undefined> {
     return db.transaction(async (tx) => {
       const at = now()
       const [due] = await tx
@@ -62,7 +79,13 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
           webhookId: webhookDeliveries.webhookId,
         })
         .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, dueBy)))
+        .where(
+          and(
+            eq(webhookDeliveries.status, 'pending'),
+            lte(webhookDeliveries.nextAttemptAt, dueBy),
+            busy.length ? notInArray(webhookDeliveries.webhookId, [...busy]) : undefined,
+          ),
+        )
         .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
         .limit(1)
         .for('update', { skipLocked: true })
@@ -73,7 +96,7 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
         .set({ attempts: attempt, nextAttemptAt: new Date(at.getTime() + leaseMs) })
         .where(eq(webhookDeliveries.id, due.id))
       const [hook] = await tx.select({ url: webhooks.url, secret: webhooks.secret }).from(webhooks).where(eq(webhooks.id, due.webhookId))
-      return { id: due.id, attempt, payload: due.payload, createdAt: due.createdAt, url: hook!.url, secret: hook!.secret }
+      return { id: due.id, webhookId: due.webhookId, attempt, payload: due.payload, createdAt: due.createdAt, url: hook!.url, secret: hook!.secret }
     })
   }
 
@@ -83,31 +106,28 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     const body = JSON.stringify(delivery.payload)
     let responseStatus: number | null = null
     let error: string | null = null
-    const refused = await refusedDestination(delivery.url, allowPrivateUrls)
-    if (refused) error = `not sent: ${refused}`
-    else {
-      try {
-        const response = await fetch(delivery.url, {
-          method: 'POST',
-          body,
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Bezoekruimte-Webhooks/1',
-            'webhook-id': delivery.id,
-            'webhook-timestamp': String(Math.floor(started.getTime() / 1000)),
-            'webhook-signature': new Signer(delivery.secret).sign(delivery.id, started, body),
-          },
-          // A redirect could lead anywhere, private addresses included: it counts as a failure.
-          redirect: 'manual',
-          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), shutdown.signal]),
-        })
-        responseStatus = response.status
-        await response.body?.cancel()
-        if (response.status < 200 || response.status >= 300) error = `the receiver answered ${response.status}`
-      } catch (failure) {
-        if (shutdown.signal.aborted) return release(delivery)
-        error = failure instanceof Error && failure.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'the receiver could not be reached'
-      }
+    const timeout = AbortSignal.timeout(timeoutMs)
+    try {
+      responseStatus = await post(delivery.url, body, {
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Bezoekruimte-Webhooks/1',
+          'webhook-id': delivery.id,
+          'webhook-timestamp': String(Math.floor(started.getTime() / 1000)),
+          'webhook-signature': new Signer(delivery.secret).sign(delivery.id, started, body),
+        },
+        allowPrivate: allowPrivateUrls,
+        signal: AbortSignal.any([timeout, shutdown.signal]),
+      })
+      if (responseStatus < 200 || responseStatus >= 300) error = `the receiver answered ${responseStatus}`
+    } catch (failure) {
+      if (shutdown.signal.aborted) return release(delivery)
+      error =
+        failure instanceof RefusedDestination
+          ? `not sent: ${failure.message}`
+          : timeout.aborted
+            ? `no answer within ${timeoutMs} ms`
+            : 'the receiver could not be reached'
     }
     const finished = now()
     const durationMs = finished.getTime() - started.getTime()
@@ -125,6 +145,11 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
               : { nextAttemptAt: new Date(finished.getTime() + retryDelay(delivery.attempt, retryBaseMs, random())) },
         )
         .where(eq(webhookDeliveries.id, delivery.id))
+      // The receiver's health as its admin reads it: failing since the first failure after a delivery.
+      await tx
+        .update(webhooks)
+        .set({ failingSince: delivered ? null : sql`coalesce(${webhooks.failingSince}, ${started.toISOString()}::timestamptz)` })
+        .where(eq(webhooks.id, delivery.webhookId))
     })
     const line = { deliveryId: delivery.id, attempt: delivery.attempt, responseStatus, durationMs }
     if (delivered) logger.info(line, 'webhook delivered')
@@ -143,25 +168,46 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     logger.info({ deliveryId: delivery.id, attempt: delivery.attempt }, 'webhook attempt released at shutdown')
   }
 
-  /** Makes every attempt that is due now (a retry it schedules waits for the next run); returns how many it made. */
+  /** The attempts under way, by webhook: one at a time per webhook. */
+  const underway = new Map<string, Promise<void>>()
+
+  /** Starts attempts on deliveries due by `dueBy` while there is room; answers how many it started. */
+  async function fill(dueBy: Date): Promise<number> {
+    let started = 0
+    while (!stopping && underway.size < concurrency) {
+      const delivery = await claim(dueBy, [...underway.keys()])
+      if (!delivery) break
+      const running = attempt(delivery)
+        .catch((err: unknown) => {
+          if (!options.availability?.report(err)) logger.error({ err, deliveryId: delivery.id }, 'webhook attempt could not be recorded')
+        })
+        .finally(() => underway.delete(delivery.webhookId))
+      underway.set(delivery.webhookId, running)
+      started++
+    }
+    return started
+  }
+
+  /** Makes every attempt that is due now and waits for them (a retry it schedules waits for the next run); returns how many it made. */
   async function runOnce(): Promise<number> {
     const dueBy = now()
     let made = 0
-    for (let delivery = stopping ? undefined : await claim(dueBy); delivery; delivery = stopping ? undefined : await claim(dueBy)) {
-      await attempt(delivery)
-      made++
+    for (;;) {
+      made += await fill(dueBy)
+      if (!underway.size) return made
+      await Promise.race(underway.values())
     }
-    return made
   }
 
   let timer: NodeJS.Timeout | undefined
   let running: Promise<unknown> | undefined
   let stopped = true
 
+  // Each poll tops the attempts up and returns at once: a slow receiver never holds the next poll back.
   function schedule() {
     if (stopped) return
     timer = setTimeout(() => {
-      running = runOnce()
+      running = fill(now())
         .catch((err: unknown) => {
           if (!options.availability?.report(err)) logger.error({ err }, 'webhook worker failed; trying again')
         })
@@ -184,10 +230,11 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
       stopping = true
       clearTimeout(timer)
       let grace: NodeJS.Timeout | undefined
-      await Promise.race([running, new Promise((resolve) => (grace = setTimeout(resolve, graceMs)))])
+      const all = () => Promise.all([running, ...underway.values()])
+      await Promise.race([all(), new Promise((resolve) => (grace = setTimeout(resolve, graceMs)))])
       clearTimeout(grace)
       shutdown.abort()
-      await running
+      await all()
     },
   }
 }

@@ -109,7 +109,12 @@ async function main() {
     availability,
     ...webhookPolicy,
   })
-  const retention = retentionJob({ db: database.db, logger: logger.child({ component: 'retention' }), availability })
+  const retention = retentionJob({
+    db: database.db,
+    logger: logger.child({ component: 'retention' }),
+    availability,
+    idempotencyKeyMs: config.idempotencyKeyHours * 3_600_000,
+  })
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error')

@@ -154,3 +154,15 @@ t.test('a key is forgotten after its time', async (t) => {
   t.notOk(later.headers['idempotent-replayed'], 'acted anew')
   t.not(later.json.id, first.json.id)
 })
+
+t.test('the retention job forgets keys past their time', async (t) => {
+  const { forgetIdempotencyKeys, retentionJob } = await import('../../src/modules/retention/service.js')
+  await database.db.execute(sql`update idempotency_keys set created_at = now() - interval '3 days' where key = 'series-once'`)
+  const job = retentionJob({ db: database.db, logger: { info() {}, error() {} }, idempotencyKeyMs: 24 * 3_600_000 })
+  job.start()
+  await job.stop()
+  const [old] = await rawRows<{ n: number }>(database.db, sql`select count(*)::int as n from idempotency_keys where key = 'series-once'`)
+  const [fresh] = await rawRows<{ n: number }>(database.db, sql`select count(*)::int as n from idempotency_keys where key = 'report-once'`)
+  t.same([old!.n, fresh!.n], [0, 1], 'the old key is gone, the fresh one kept')
+  t.equal(await forgetIdempotencyKeys(database.db, new Date(0)), 0, 'nothing older than the epoch')
+})

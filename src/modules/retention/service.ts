@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client.js'
 import {
@@ -167,6 +167,12 @@ export async function applyRetention(db: Db, now: Date, stopping: () => boolean 
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
+/** Forgets the Idempotency-Keys used before `before`: their time is over, and a replay would act anew anyway. */
+export async function forgetIdempotencyKeys(db: Db, before: Date): Promise<number> {
+  const gone = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).returning({ key: idempotencyKeys.key })
+  return gone.length
+}
+
 /** Runs retention at start and then every `intervalMs` (a day); `stop` clears the timer and waits for a run under way. */
 export function retentionJob(options: {
   db: Db
@@ -176,8 +182,10 @@ export function retentionJob(options: {
   /** Where a database outage is reported (once); the run is then tried again after `retryMs`, not a day later. */
   availability?: { report(error: unknown): boolean }
   retryMs?: number
+  /** How long an Idempotency-Key is kept (IDEMPOTENCY_KEY_HOURS); each run forgets the older ones. */
+  idempotencyKeyMs?: number
 }) {
-  const { db, logger, now = () => new Date(), intervalMs = DAY_MS, retryMs = 60_000 } = options
+  const { db, logger, now = () => new Date(), intervalMs = DAY_MS, retryMs = 60_000, idempotencyKeyMs = DAY_MS } = options
   let timer: NodeJS.Timeout | undefined
   let running: Promise<unknown> = Promise.resolve()
   let stopped = true
@@ -185,7 +193,9 @@ export function retentionJob(options: {
   /** Returns the wait before the next run. */
   async function runOnce(): Promise<number> {
     try {
-      const done = await applyRetention(db, now(), () => stopped)
+      const at = now()
+      await forgetIdempotencyKeys(db, new Date(at.getTime() - idempotencyKeyMs))
+      const done = await applyRetention(db, at, () => stopped)
       if (done.length) logger.info({ cases: done.length }, 'retention: cases pseudonymised')
     } catch (err) {
       if (options.availability?.report(err)) return retryMs

@@ -53,3 +53,17 @@ export function childBroughtByVisitorIncident(lang: ReportLanguage, time: string
     en: `Check-in of ${c} refused at ${time}: brought by "${visitor}", who is not an authorised companion under the current agreement.`,
   }[lang]
 }
+
+/** Why the service itself cancelled a visit when a case was suspended: written on the visit, in the centre's language. */
+export function suspendedCancellation(lang: ReportLanguage, from: string, until: string | null): string {
+  return {
+    nl: until ? `De begeleiding is opgeschort van ${from} tot ${until}.` : `De begeleiding is opgeschort vanaf ${from}.`,
+    fr: until ? `L'accompagnement est suspendu du ${from} au ${until}.` : `L'accompagnement est suspendu à partir du ${from}.`,
+    en: until ? `The case is suspended from ${from} until ${until}.` : `The case is suspended from ${from}.`,
+  }[lang]
+}
+
+/** Why the service itself cancelled a visit when a case ended. */
+export function endedCancellation(lang: ReportLanguage): string {
+  return { nl: 'De begeleiding is beëindigd.', fr: "L'accompagnement a pris fin.", en: 'The case has ended.' }[lang]
+}

@@ -47,6 +47,12 @@ t.test('a suspension cancels the visits inside it, frees them and blocks new one
     visits.filter((v) => v.status === 'cancelled').every((v) => v.version === 2),
     'each cancellation bumps the ETag',
   )
+  t.ok(
+    (visits as { status: string; cancelExplanation?: string | null }[])
+      .filter((v) => v.status === 'cancelled')
+      .every((v) => v.cancelExplanation === 'De begeleiding is opgeschort van 2027-03-17 tot 2027-04-07.'),
+    'the service writes why, in the centre’s language',
+  )
 
   // The freed slot is another case's to take.
   const taken = await s.book(b.caseId, { start: '2027-03-24T10:00' })

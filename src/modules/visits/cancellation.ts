@@ -1,7 +1,9 @@
+import { endedCancellation, suspendedCancellation } from '../../domain/incident-wording.js'
+import { withDefaults } from '../../domain/centre-settings.js'
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Tx } from '../../db/client.js'
-import { reservations, visits } from '../../db/schema.js'
+import { cases, centres, reservations, visits } from '../../db/schema.js'
 import { audit } from '../audit/service.js'
 import type { Actor } from '../../domain/actor.js'
 
@@ -72,8 +74,16 @@ const startOfLocalDay = (date: string, timeZone: string) => DateTime.fromISO(dat
  * A suspension [from, until) cancels the booked visits whose contact starts inside it (reason
  * case_suspended). A suspension dated back leaves visits already past alone: they are history.
  */
-export function cancelVisitsInSuspension(tx: Tx, actor: Actor, now: Date, caseId: string, period: { from: string; until: string | null }, timeZone: string) {
+export async function cancelVisitsInSuspension(
+  tx: Tx,
+  actor: Actor,
+  now: Date,
+  caseId: string,
+  period: { from: string; until: string | null },
+  timeZone: string,
+) {
   const from = startOfLocalDay(period.from, timeZone)
+  const lang = await centreLanguageOfCase(tx, caseId)
   return cancelBookedVisits(
     tx,
     actor,
@@ -83,11 +93,18 @@ export function cancelVisitsInSuspension(tx: Tx, actor: Actor, now: Date, caseId
       from: from > now ? from : now,
       until: period.until ? startOfLocalDay(period.until, timeZone) : undefined,
     },
-    { reasonCode: 'case_suspended', explanation: `The case is suspended from ${period.from}${period.until ? ` until ${period.until}` : ''}.` },
+    { reasonCode: 'case_suspended', explanation: suspendedCancellation(lang, period.from, period.until) },
   )
 }
 
 /** Ending a case cancels every visit still to come (reason case_ended). */
-export function cancelFutureVisits(tx: Tx, actor: Actor, now: Date, caseId: string) {
-  return cancelBookedVisits(tx, actor, now, { caseId }, { from: new Date(now.getTime() + 1) }, { reasonCode: 'case_ended', explanation: 'The case has ended.' })
+export async function cancelFutureVisits(tx: Tx, actor: Actor, now: Date, caseId: string) {
+  const explanation = endedCancellation(await centreLanguageOfCase(tx, caseId))
+  return cancelBookedVisits(tx, actor, now, { caseId }, { from: new Date(now.getTime() + 1) }, { reasonCode: 'case_ended', explanation })
+}
+
+/** The language the case's centre works in: what the service writes on its visits is in it. */
+async function centreLanguageOfCase(tx: Tx, caseId: string) {
+  const [row] = await tx.select({ settings: centres.settings }).from(cases).innerJoin(centres, eq(centres.id, cases.centreId)).where(eq(cases.id, caseId))
+  return withDefaults(row?.settings).language
 }

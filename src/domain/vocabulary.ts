@@ -3,7 +3,7 @@
  * document all derive from these lists; add a value here and every layer knows it.
  */
 
-/** Who a token speaks for (see the trust model in the README). */
+/** Who a token speaks for (see the trust model in docs/domain.md). */
 export const ROLES = ['operator', 'admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
 export type Role = (typeof ROLES)[number]
 

@@ -203,6 +203,11 @@ t.test('while a concern is open a progress report needs the coordinator’s conf
   t.equal(confirmed.status, 201, confirmed.body)
   const trail = await call(app, { url: `/v1/audit?entityId=${confirmed.json.id}`, token: admin })
   t.same(trail.json.items.map((e: { action: string }) => e.action).sort(), ['report.issued', 'report.issued_with_open_concern'])
+  const correct = (body: Record<string, unknown>, token: string) =>
+    post(`/v1/reports/${confirmed.json.id}/corrections`, { correctionNote: 'A visit was recorded twice.', ...body }, token)
+  t.equal((await correct({}, staff.token)).status, 409, 'correcting it needs the confirmation too')
+  const corrected = await correct({ confirmOpenConcern: true }, admin)
+  t.equal(corrected.status, 201, corrected.body)
   t.equal((await post(`/v1/concerns/${id}/close`, { outcome: 'x', note: 'x' })).status, 200)
   t.equal((await report({}, staff.token)).status, 201, 'after closing, staff issue it')
 })

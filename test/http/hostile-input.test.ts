@@ -240,6 +240,8 @@ t.test('no request a client can make is answered 5xx; every answer is documented
       const spec = TABLE[op.key]
       if (!spec) continue // the authorization matrix fails for an operation missing from the table
       if (spec.roles === 'public' ? subject !== 'admin' : !spec.roles.includes(subject)) continue
+      // Takes no input at all, and each answer is a dump of the whole database: the matrix calls it, once is enough.
+      if (op.key === 'GET /v1/backup') continue
       const id = op.path.includes('{id}') ? await (spec.id?.(A, subject) ?? defaultId(A, op)) : null
       const url = op.path.replace('{id}', id ?? '')
       const body = op.body ? (spec.body?.(A, sent, subject) ?? {}) : undefined

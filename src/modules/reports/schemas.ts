@@ -170,6 +170,14 @@ export const CorrectionCreate = Type.Object(
       ...ReportLanguageSchema,
       description: "Accepted only when it is the language the report is written in anyway: the court's (or, without a court, the centre's)",
     }),
+    confirmOpenConcern: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Correcting a progress report while the case has an open concern: a coordinator (admin) confirms with `true` (audited); otherwise 409 `concern_open`',
+        examples: [true],
+      }),
+    ),
   },
   { additionalProperties: false },
 )

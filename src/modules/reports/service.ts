@@ -236,6 +236,9 @@ export async function correctReport(tx: Tx, actor: Actor, now: Date, id: string,
   if (newer)
     throw conflict('report-superseded', `Report ${original.id} has already been corrected by report ${newer}; correct that one.`, { supersededBy: newer })
   const subject: Subject = original.caseId ? { caseId: original.caseId, caseEventId: original.caseEventId } : { referralId: original.referralId }
+  // A corrected progress report goes to the court like a new one: while a concern is open, the coordinator confirms it.
+  const openConcern = original.kind === 'progress' && original.caseId !== null && (await hasOpenConcern(tx, original.caseId))
+  if (openConcern) requireConcernConfirmation(actor, body.confirmOpenConcern === true)
   const row = await issueReport(tx, actor, now, {
     ...subject,
     kind: original.kind,
@@ -245,6 +248,9 @@ export async function correctReport(tx: Tx, actor: Actor, now: Date, id: string,
     supersedes: original.id,
     correctionNote: body.correctionNote,
   })
+  if (openConcern) {
+    await audit(tx, actor, { action: 'report.issued_with_open_concern', entityType: 'report', entityId: row.id, centreId: row.centreId, courtId: row.courtId })
+  }
   return reportView(row, null)
 }
 

@@ -3,7 +3,8 @@
  * becomes a concern linked to it, a reportable child statement becomes internal, a visit "cancelled
  * by the child" and a no-show naming the child are put on the adult who was to bring the child,
  * existing cases get dossier numbers in creation order (and new ones continue from there), and
- * courts get the language of their proceedings. 0022: existing reports keep their feed order.
+ * courts get the language of their proceedings. 0022: existing reports keep their feed order, and new
+ * ones follow.
  */
 import t from 'tap'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -64,7 +65,7 @@ async function migrateWith(database: Database, folder: string) {
   }
 }
 
-t.test('0021 carries records over to the adults, the concerns and the court', async (t) => {
+t.test('0021 and 0022 carry records over to the adults, the concerns, the court and the feed', async (t) => {
   const { database, drop } = await emptyDatabase()
   t.teardown(drop)
   await migrateWith(database, foldersBefore('0021_court_and_child'))
@@ -127,7 +128,20 @@ t.test('0021 carries records over to the adults, the concerns and the court', as
     (${statement}, ${held}, ${first.caseId}, 'child_statement', 'I like the swings.', true, null),
     (${plain}, ${held}, ${first.caseId}, 'observation', 'Calm.', true, null)`)
 
-  t.ok((await migrate(database)) >= 1, 'the migrations from 0021 on run')
+  // Reports as the feed ordered them before 0022: by issuing transaction (each insert its own), with ids that sort the other way.
+  const [referral] = await rows<{ referral_id: string }>(sql`select referral_id from cases where id = ${first.caseId}`)
+  const reportIds = ['0193a5b2-0000-7000-8000-000000000003', '0193a5b2-0000-7000-8000-000000000002', '0193a5b2-0000-7000-8000-000000000001']
+  for (const reportId of reportIds)
+    await rows(sql`insert into reports (id, centre_id, referral_id, kind, language, content, sha256, issued_at)
+      values (${reportId}, ${centre}, ${referral!.referral_id}, 'referral_refused', 'nl', '{}', 'x', now())`)
+
+  t.ok((await migrate(database)) >= 2, 'the migrations from 0021 on run')
+
+  t.same(
+    await rows(sql`select position::int, report_id from report_feed order by position`),
+    reportIds.map((reportId, i) => ({ position: i + 1, report_id: reportId })),
+    '0022: existing reports keep the order the feed showed them in',
+  )
 
   const [concern] = await rows<{ id: string; summary: string; status: string; child_party_ids: string[] | string; case_id: string }>(
     sql`select id, summary, status, child_party_ids, case_id from concerns`,
@@ -185,32 +199,8 @@ t.test('0021 carries records over to the adults, the concerns and the court', as
     ),
     'and a reportable child statement',
   )
-})
-
-t.test('0022 gives existing reports feed positions in the order the feed showed them', async (t) => {
-  const { database, drop } = await emptyDatabase()
-  t.teardown(drop)
-  await migrateWith(database, foldersBefore('0022_feed_positions'))
-  const rows = <T = Record<string, unknown>>(query: SQL) => rawRows<T>(database.db, query)
-  const centre = randomUUID()
-  const referral = randomUUID()
-  await rows(sql`insert into centres (id, name, settings) values (${centre}, 'Centre', '{}')`)
-  await rows(
-    sql`insert into referrals (id, centre_id, source, legal_framework, reason, status) values (${referral}, ${centre}, 'self', 'voluntary', 'R', 'refused')`,
-  )
-  // Issued one transaction after another (rising transaction ids), with ids that sort the other way.
-  const ids = ['0193a5b2-0000-7000-8000-000000000003', '0193a5b2-0000-7000-8000-000000000002', '0193a5b2-0000-7000-8000-000000000001']
-  for (const id of ids)
-    await rows(sql`insert into reports (id, centre_id, referral_id, kind, language, content, sha256, issued_at)
-      values (${id}, ${centre}, ${referral}, 'referral_refused', 'nl', '{}', 'x', now())`)
-  t.ok((await migrate(database)) >= 1, 'the migrations from 0022 on run')
-  t.same(await rows(sql`select position::int, report_id from report_feed order by position`), [
-    { position: 1, report_id: ids[0] },
-    { position: 2, report_id: ids[1] },
-    { position: 3, report_id: ids[2] },
-  ])
   await rows(sql`insert into reports (id, centre_id, referral_id, kind, language, content, sha256, issued_at)
-      values ('0193a5b2-0000-7000-8000-000000000000', ${centre}, ${referral}, 'referral_refused', 'nl', '{}', 'x', now())`)
+      values ('0193a5b2-0000-7000-8000-000000000000', ${centre}, ${referral!.referral_id}, 'referral_refused', 'nl', '{}', 'x', now())`)
   t.same(
     await rows(sql`select position::int from report_feed where report_id = '0193a5b2-0000-7000-8000-000000000000'`),
     [{ position: 4 }],

@@ -87,11 +87,11 @@ t.test('a receiver that takes nothing for a day is failing, for its admin to see
   const flaky = await receiver(() => (up ? 200 : 500))
   const hookId = await register(centre.adminToken, flaky.url)
   // The deliveries are written at the real time; the worker and the app's clock move on from there.
+  await emit(centre.centreId, { reportId: 'flaky' })
   const t0 = new Date()
   const later = (hours: number) => new Date(t0.getTime() + hours * 3_600_000)
   let now = t0
   const worker = deliveryWorker({ db: database.db, logger: silent, retryBaseMs: 1, allowPrivateUrls: true, now: () => now })
-  await emit(centre.centreId, { reportId: 'flaky' })
   await worker.runOnce()
   const view = async () => (await call(app, { url: `/v1/webhooks/${hookId}`, token: centre.adminToken })).json
   clock.set(later(1).toISOString())

@@ -6,7 +6,8 @@ import type { CancelledBy, ObservationKind, PartyRole, ReportKind, ReportLanguag
  * the printable page and the PDF use.
  */
 
-type Words<K extends string> = Record<K, Record<ReportLanguage, string>>
+/** Words in each language a report or a centre's sheet is written in. */
+export type Words<K extends string> = Record<K, Record<ReportLanguage, string>>
 
 /** Said at the end of every report: what a report is, and what it is not. */
 export const CAUTION: Record<ReportLanguage, string> = {

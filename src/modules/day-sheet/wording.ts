@@ -1,9 +1,7 @@
-import { PARTY_ROLE_WORDS } from '../../domain/report-wording.js'
-import type { PartyRole, ReportLanguage, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
+import { PARTY_ROLE_WORDS, type Words } from '../../domain/report-wording.js'
+import type { PartyRole, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
 
 /** The words of the day sheet, in each language a centre works in (its `language` setting). */
-
-type Words<K extends string> = Record<K, Record<ReportLanguage, string>>
 
 export const KIND_WORDS: Words<VisitKind> = {
   supervised_visit: { nl: 'begeleid bezoek', fr: 'visite encadrée', en: 'supervised visit' },

@@ -50,7 +50,7 @@ async function main() {
           { dataDir: config.dataDir, template: () => readDataTemplate(buildTemplateDir, 'gzip') },
     )
     phase('database')
-    migrationsApplied = await migrate(database)
+    migrationsApplied = await migrate(database, (message) => logger.info({ migration: message }, 'migration notice'))
     phase('migrations')
   } catch (error) {
     if (error instanceof DataDirLockedError) {

@@ -18,7 +18,7 @@ const MIGRATION_LOCK = 727_274_001
  * pending (0: the database was up to date and drizzle's migrator did not run). On PostgreSQL an
  * advisory lock serialises API processes starting together.
  */
-export async function migrate(database: Database): Promise<number> {
+export async function migrate(database: Database, onNotice: (message: string) => void = () => {}): Promise<number> {
   // drizzle's migrator applies every journal entry newer than the last one recorded; checking that
   // with one query spares a restart reading and hashing every migration file, and writing nothing
   // lets a process start while another holds the lock.
@@ -31,12 +31,17 @@ export async function migrate(database: Database): Promise<number> {
   }
   const [{ drizzle }, { migrate: migratePg }] = await Promise.all([import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')])
   const connection = await database.pool.connect()
+  // A migration that changes data says what it changed with RAISE NOTICE (e.g. each court given a language).
+  // (The migrator's own "already exists, skipping" chatter is left out.)
+  const notice = (message: { message?: string }) => message.message && !message.message.endsWith(', skipping') && onNotice(message.message)
+  connection.on('notice', notice)
   try {
     await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK])
     // Under the lock the migrator looks again: a process that held it before may have applied them.
     await migratePg(drizzle({ client: connection }), { migrationsFolder })
   } finally {
     await connection.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
+    connection.off('notice', notice)
     connection.release()
   }
   return pending

@@ -168,24 +168,33 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     logger.info({ deliveryId: delivery.id, attempt: delivery.attempt }, 'webhook attempt released at shutdown')
   }
 
-  /** The attempts under way, by webhook: one at a time per webhook. */
-  const underway = new Map<string, Promise<void>>()
+  /** The attempts under way, by delivery, with the webhook each is for (one at a time per webhook). */
+  const underway = new Map<string, { webhookId: string; done: Promise<void> }>()
+  // Claims are made one after another, so two callers never both take a webhook as free.
+  let filling: Promise<unknown> = Promise.resolve()
 
   /** Starts attempts on deliveries due by `dueBy` while there is room; answers how many it started. */
-  async function fill(dueBy: Date): Promise<number> {
-    let started = 0
-    while (!stopping && underway.size < concurrency) {
-      const delivery = await claim(dueBy, [...underway.keys()])
-      if (!delivery) break
-      const running = attempt(delivery)
-        .catch((err: unknown) => {
-          if (!options.availability?.report(err)) logger.error({ err, deliveryId: delivery.id }, 'webhook attempt could not be recorded')
-        })
-        .finally(() => underway.delete(delivery.webhookId))
-      underway.set(delivery.webhookId, running)
-      started++
-    }
-    return started
+  function fill(dueBy: Date): Promise<number> {
+    const run = filling.then(async () => {
+      let started = 0
+      while (!stopping && underway.size < concurrency) {
+        const delivery = await claim(
+          dueBy,
+          [...underway.values()].map((a) => a.webhookId),
+        )
+        if (!delivery) break
+        const done = attempt(delivery)
+          .catch((err: unknown) => {
+            if (!options.availability?.report(err)) logger.error({ err, deliveryId: delivery.id }, 'webhook attempt could not be recorded')
+          })
+          .finally(() => underway.delete(delivery.id))
+        underway.set(delivery.id, { webhookId: delivery.webhookId, done })
+        started++
+      }
+      return started
+    })
+    filling = run.catch(() => {})
+    return run
   }
 
   /** Makes every attempt that is due now and waits for them (a retry it schedules waits for the next run); returns how many it made. */
@@ -195,7 +204,7 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     for (;;) {
       made += await fill(dueBy)
       if (!underway.size) return made
-      await Promise.race(underway.values())
+      await Promise.race([...underway.values()].map((a) => a.done))
     }
   }
 
@@ -230,7 +239,7 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
       stopping = true
       clearTimeout(timer)
       let grace: NodeJS.Timeout | undefined
-      const all = () => Promise.all([running, ...underway.values()])
+      const all = () => Promise.all([running, ...[...underway.values()].map((a) => a.done)])
       await Promise.race([all(), new Promise((resolve) => (grace = setTimeout(resolve, graceMs)))])
       clearTimeout(grace)
       shutdown.abort()

@@ -63,7 +63,7 @@ export interface IdempotentResult {
  * - a failed request (4xx thrown inside) stores nothing and may be retried with the same key.
  * Without the header the work simply runs in a transaction.
  */
-export async function runIdempotent(
+async function runIdempotent(
   app: FastifyInstance,
   request: FastifyRequest,
   work: (tx: Tx) => Promise<{ status: number; body: unknown }>,

@@ -140,7 +140,7 @@ export async function supersededBy(db: Queryable, id: string): Promise<string | 
 // ── The feed ─────────────────────────────────────────────────────────────────────────────────
 
 /** Where a reader starts: before every report. */
-export const FEED_START = encodeCursor('p', '0')
+const FEED_START = encodeCursor('p', '0')
 
 const positionPart = (v: string) => /^\d{1,15}$/.test(v)
 // A cursor issued before feed positions held (transaction id, report id); 19 digits keep a tampered one a 400.

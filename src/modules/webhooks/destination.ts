@@ -45,7 +45,7 @@ const publicOnly: LookupFunction = (hostname, options, callback) => {
   })
 }
 
-export interface PostOptions {
+interface PostOptions {
   headers: Record<string, string>
   allowPrivate: boolean
   signal: AbortSignal

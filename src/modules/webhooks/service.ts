@@ -25,7 +25,7 @@ export interface WebhookPolicy {
 const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64')}`
 
 /** A receiver that has taken no delivery for this long is failing: its admin should look at it. */
-export const FAILING_AFTER_MS = 24 * 60 * 60 * 1000
+const FAILING_AFTER_MS = 24 * 60 * 60 * 1000
 
 /** A webhook as its admin reads it: never its secret; `failing` once nothing got through for a day. */
 const webhookView = ({ secret: _secret, ...shown }: WebhookRow, now: Date) => ({

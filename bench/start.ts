@@ -10,8 +10,7 @@ import { createCase } from '../test/helpers/cases.js'
 import { freshPostgres } from './support.js'
 
 /**
- * Start-up time and memory of the real server, as `npm start` runs it (`node scripts/start.mjs`:
- * the compiled sources, compiled again only when one changed) and as the container runs it (`node
+ * Start-up time and memory of the real server, as `npm start` and the container run it (`node
  * dist/src/server.js`, built by the npm script first), each against a floor measured in the same run,
  * on the same machine and load:
  *   1. first start on a fresh DATA_DIR (the build's migrated template loaded, demo seed) until
@@ -36,10 +35,7 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-const variants = [
-  { name: 'npm start', args: ['scripts/start.mjs'] },
-  { name: 'dist', args: ['dist/src/server.js'] },
-] as const
+const variants = [{ name: 'dist', args: ['dist/src/server.js'] }] as const
 if (!existsSync(join(root, 'dist/src/server.js'))) throw new Error('dist/src/server.js is missing: run `npm run build` (npm run bench:start does)')
 if (!readDataTemplate(buildTemplateDir, 'gzip')) throw new Error('the data template is missing: run `npm run build` (npm run bench:start does)')
 const templateFile = join(buildTemplateDir, `pgdata-${templateKey()}.tar.gz`)

@@ -80,7 +80,7 @@ async function main() {
       '  The database has no centre yet. Create one, with its first admin token, and a court:',
       '    npm run --silent cli -- setup --centre-name "CAW …"',
       '    npm run --silent cli -- court create --name "Familierechtbank …" --district "…"',
-      '  (in the container: npm run --silent cli:prod -- …)',
+      '  (in the container: node dist/src/cli.js …)',
       '',
     ].join('\n')
   }

@@ -1,7 +1,7 @@
 /**
  * The operator's CLI as an operator runs it: one JSON line on success, one line on stderr and exit 1 on failure.
  * The commands run in-process through `main` (on this file's test database), and the real program
- * (`node --import tsx src/cli.ts`, as `npm run cli` starts it) runs where only it can prove something:
+ * (`node dist/src/cli.js`, as `npm run cli` and the container start it) runs where only it can prove something:
  * that it opens and migrates its DATA_DIR, prints, and sets its exit status. Each process costs seconds.
  */
 import t from 'tap'

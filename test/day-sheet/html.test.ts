@@ -4,16 +4,10 @@
  * rooms and names as the JSON.
  */
 import t from 'tap'
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { DateTime } from 'luxon'
-import { copyTemplates } from '../../scripts/copy-templates.js'
 import { call, tokenFor } from '../helpers/app.js'
 import { printedHtml, printingSkip } from '../helpers/printing.js'
 import { dayWithVisits, PRIVATE } from './fixtures.js'
-import { fromRoot } from '../helpers/paths.js'
 
 interface SheetVisit {
   start: string
@@ -113,12 +107,4 @@ t.test('printed to PDF by headless Chromium, the page reads back as the JSON’s
     [],
     'nothing private on paper',
   )
-})
-
-t.test('the build copies the template beside the compiled module', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'bzr-templates-'))
-  t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const src = fromRoot('src')
-  t.ok(copyTemplates(src, dir).includes(join('modules', 'day-sheet', 'day-sheet.html.eta')), 'npm run build copies it to dist/src/modules/day-sheet/')
-  t.ok(existsSync(join(dir, 'modules', 'day-sheet', 'day-sheet.html.eta')))
 })

@@ -10,16 +10,16 @@ export interface Running {
 }
 
 /**
- * The server as `npm start` runs it (`node scripts/start.mjs`: the compiled sources, which `npm test`
- * has just compiled), the CLI as `npm run cli` does (`node --import tsx src/cli.ts`), with `env` (tap's
- * own instrumentation left out), output collected; `preload` adds modules node imports first (`--import`).
+ * The server and the CLI as `npm start`, `npm run cli` and the container run them: the compiled
+ * program in dist/ (`npm test` has just built it), with `env` (tap's own instrumentation left out),
+ * output collected; `preload` adds modules node imports first (`--import`).
  */
 export function start(script: 'server' | 'cli', env: Record<string, string>, args: string[] = [], preload: string[] = []): Running {
   const clean = { ...env }
   delete clean.TAP
   delete clean.NODE_OPTIONS
-  clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap's spawn hook would record these processes' coverage too (the CLI's through tsx's source maps, which lack the sources)
-  const entry = script === 'server' ? ['scripts/start.mjs'] : ['--import', 'tsx', 'src/cli.ts']
+  clean._TAPJS_PROCESSINFO_COVERAGE_ = '0' // tap's spawn hook would record these processes' coverage too
+  const entry = ['--enable-source-maps', script === 'server' ? 'dist/src/server.js' : 'dist/src/cli.js']
   const child = spawn(process.execPath, [...preload.flatMap((path) => ['--import', path]), ...entry, ...args], {
     cwd: repositoryRoot,
     env: clean,

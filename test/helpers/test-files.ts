@@ -1,29 +1,43 @@
 import tap from 'tap'
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { fromRoot } from './paths.js'
 
 /**
- * Runs test files one after another in this process, each as if it ran alone: a file is imported
- * only once the one before it has finished, and what a file registered with the root's teardown
- * (its databases, apps and servers) is closed before the next one starts.
+ * Runs the test files of one directory of `test/` one after another in this process, each as if it
+ * ran alone: a file is imported only once the one before it has finished, and what it registered
+ * with the root's teardown (its databases, apps and servers) is closed before the next one starts.
+ * `test/cases.test.ts` runs `test/cases/` this way; tap runs those runners two at a time.
  *
- * Why: a test process costs seconds of CPU before its first test (loading the modules, tap's loaders,
- * compiling PGlite's WebAssembly and the route schemas, writing coverage), about half of what the
- * whole suite spent when every file had a process of its own. `npm test` therefore runs the files
- * of each directory of `test/` in one process, through a file that `scripts/compile-tests.ts`
- * writes beside the directory (`dist/test/cases.test.js` for `test/cases/`). Every file still runs
- * on its own as well: `npm test -- dist/test/cases/list.test.js`.
+ * Why: a test process costs seconds of CPU before its first test (loading the modules, compiling
+ * PGlite's WebAssembly and the route schemas, writing coverage), and tap has no option to run several
+ * files in one process. A file still runs on its own too: `npm test -- dist/test/cases/list.test.js`.
+ *
+ * The files are found among the sources (`test/cases/**\/*.test.ts`), so the compiled output of a
+ * deleted test never runs; and a directory of tests without a runner fails here rather than being
+ * left out of `npm test` unnoticed.
  */
-export async function runTestFiles(files: URL[]): Promise<void> {
+export async function runDirectory(directory: string): Promise<void> {
+  const unrun = readdirSync(fromRoot('test'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'helpers' && !existsSync(fromRoot('test', `${entry.name}.test.ts`)))
+    .filter((entry) => readdirSync(fromRoot('test', entry.name), { recursive: true, encoding: 'utf8' }).some((file) => file.endsWith('.test.ts')))
+  for (const entry of unrun) tap.fail(`test/${entry.name}/ has tests but no runner: add test/${entry.name}.test.ts like test/cases.test.ts`)
+
+  const files = readdirSync(fromRoot('test', directory), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts') && !file.split('/').includes('fixtures'))
+    .sort()
   const rootTeardown = tap.teardown.bind(tap)
-  // tap's runner gives a process 300 s (package.json); a directory of files gets that per file.
+  // tap gives a process 300 s (package.json); a directory of files gets that per file.
   tap.setTimeout(300_000 * files.length)
-  tap.comment(`timeout=${300_000 * files.length}`)
+  tap.comment(`timeout=${300_000 * files.length}`) // tap's runner reads this as the process's timeout
   try {
     for (const file of files) {
-      const name = file.pathname.replace(/^.*\/dist\/(.*)\.js$/, '$1.ts') // the source's name: test/cases/list.test.ts
+      const name = join('test', directory, file)
       const teardowns: (() => unknown)[] = []
       tap.teardown = (fn: () => unknown) => void teardowns.push(fn)
       try {
-        await import(file.href)
+        await import(pathToFileURL(fromRoot('dist', name.replace(/\.ts$/, '.js'))).href)
       } catch (error) {
         tap.fail(`${name} could not be loaded`, { error })
       }

@@ -1,0 +1,3 @@
+import { runDirectory } from './helpers/test-files.js'
+
+await runDirectory('webhooks')

@@ -3,10 +3,10 @@ import { eq } from 'drizzle-orm'
 import { apiTokens } from '../../src/db/schema.js'
 import { hashSecret } from '../../src/modules/tokens/service.js'
 import { setupCentre } from '../../src/db/seed.js'
-import { testCentre, call, tokenFor } from '../helpers/app.js'
+import { buildTestApp, testCentre, call, tokenFor } from '../helpers/app.js'
 
 t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {
-  const { app, database, centre, operator } = await testCentre(t)
+  const { app, database, centre, operator } = await buildTestApp(t, { ownDatabase: true }) // the operator lists every court token
   const admin = centre.adminToken
 
   const staff = await call(app, { method: 'POST', url: '/v1/tokens', token: admin, body: { role: 'staff', label: 'Front desk' } })

@@ -1,9 +1,9 @@
-import tap from 'tap'
 import type { Clock } from '../../src/clock.js'
 import type { WebhookPolicy } from '../../src/modules/webhooks/service.js'
 import { buildApp, type App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { pgliteDatabase, scratchDatabase } from './databases.js'
+import { processTeardown } from './test-files.js'
 import { setupCentre, type SetupResult } from '../../src/db/seed.js'
 import { createToken } from '../../src/modules/tokens/service.js'
 import { type Role } from '../../src/domain/vocabulary.js'
@@ -39,12 +39,29 @@ export interface TestContext {
   operator: string
 }
 
-/** Builds the app on a fresh database with one demo centre. */
+let processDatabase: Promise<Database> | undefined
+
+/**
+ * The database the test files of this process share (a runner runs a directory's files in one
+ * process), made at the first call and closed when the process's tests end. Opening a database
+ * costs about a second of processor time, most of a small file's; a test keeps to its own centre
+ * and court, which scoping keeps apart from the others on it.
+ */
+function sharedDatabase(): Promise<Database> {
+  processDatabase ??= openTestDatabase({ teardown: processTeardown })
+  return processDatabase
+}
+
+/**
+ * Builds an app of its own, with a new demo centre, on the shared database; with `ownDatabase` (or
+ * a `poolSize`) on a fresh database of its own, for a test that needs the installation to itself:
+ * every centre or court listed, the database closed, all webhook deliveries its own.
+ */
 export async function buildTestApp(
   t: Tap,
-  options: { logger?: unknown; poolSize?: number; clock?: Clock; webhookPolicy?: WebhookPolicy } = {},
+  options: { logger?: unknown; poolSize?: number; clock?: Clock; webhookPolicy?: WebhookPolicy; ownDatabase?: boolean } = {},
 ): Promise<TestContext> {
-  const database = await openTestDatabase(t, options.poolSize)
+  const database = options.ownDatabase || options.poolSize ? await openTestDatabase(t, options.poolSize) : await sharedDatabase()
   const app = await buildApp({
     database,
     logger: options.logger as never,
@@ -57,37 +74,26 @@ export async function buildTestApp(
   return { app, database, centre: centre as TestContext['centre'], operator }
 }
 
-let fileDatabase: Promise<Database> | undefined
-let fileApp: Promise<App> | undefined
+let processApp: Promise<App> | undefined
 let centres = 0
 
 /**
- * A new demo centre (and operator token) on the test file's one database and app, made at the first
- * call and closed when the file ends. Opening a database costs seconds and scoping keeps centres
- * apart, so a test that stays within its centre and its court needs no database of its own. With
- * `ownApp` (implied by a `logger` or a `clock`) the test gets an app of its own on that database, to add
- * routes to or listen with. Tests that need the installation to themselves (every centre or court
- * listed, the database closed) use buildTestApp.
+ * A new demo centre (and operator token) on the shared database, served by the process's one app.
+ * With `ownApp` (implied by a `logger` or a `clock`) the test gets an app of its own on that
+ * database, to add routes to or listen with.
  */
 export async function testCentre(t: Tap, options: { logger?: unknown; clock?: Clock; ownApp?: boolean } = {}): Promise<TestContext> {
-  if (!fileDatabase) {
-    fileDatabase = openTestDatabase(tap)
-    // Forgotten with the database when the file ends (the next file in this process gets its own).
-    tap.teardown(() => {
-      fileDatabase = fileApp = undefined
-    })
-  }
-  const database = await fileDatabase
+  const database = await sharedDatabase()
   let app: App
   if (options.ownApp || options.logger || options.clock) {
     app = await buildApp({ database, logger: options.logger as never, ...(options.clock ? { clock: options.clock } : {}) })
     t.teardown(() => app.close())
   } else {
-    fileApp ??= buildApp({ database }).then((built) => {
-      tap.teardown(() => built.close())
+    processApp ??= buildApp({ database }).then((built) => {
+      processTeardown(() => built.close())
       return built
     })
-    app = await fileApp
+    app = await processApp
   }
   const centre = await setupCentre(database.db, { centreName: `Centre ${++centres}`, demo: true })
   const operator = (await tokenFor(database, 'operator', {})).token

@@ -4,6 +4,19 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { fromRoot } from './paths.js'
 
+// While runDirectory runs: what the files share, closed after the last one.
+let shared: (() => unknown)[] | undefined
+
+/**
+ * Registers what closes when this process's tests end, after its last file: for what the files of a
+ * runner share (test/helpers/app.ts's database). A file run on its own closes it at its own end.
+ * Not the root's own teardown: registering one makes tap end the root test at its first idle moment.
+ */
+export function processTeardown(fn: () => unknown): void {
+  if (shared) shared.push(fn)
+  else tap.teardown(fn)
+}
+
 /**
  * Runs the test files of one directory of `test/` one after another in this process, each as if it
  * ran alone: a file is imported only once the one before it has finished, and what it registered
@@ -28,6 +41,7 @@ export async function runDirectory(directory: string): Promise<void> {
     .filter((file) => file.endsWith('.test.ts') && !file.split('/').includes('fixtures'))
     .sort()
   const rootTeardown = tap.teardown.bind(tap)
+  shared = []
   // tap gives a process 300 s (package.json); a directory of files gets that per file.
   tap.setTimeout(300_000 * files.length)
   tap.comment(`timeout=${300_000 * files.length}`) // tap's runner reads this as the process's timeout
@@ -45,7 +59,11 @@ export async function runDirectory(directory: string): Promise<void> {
         for (const teardown of teardowns.reverse()) await teardown()
       })
     }
+    await tap.test(`test/${directory}/ ended: what its files shared is closed`, async () => {
+      for (const teardown of shared!.reverse()) await teardown()
+    })
   } finally {
     tap.teardown = rootTeardown
+    shared = undefined
   }
 }

@@ -155,7 +155,7 @@ t.test('a unique violation is a 409 problem', async (t) => {
 
 t.test('database down → 503 problem with Retry-After', async (t) => {
   // A database of its own: it closes it.
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await buildTestApp(t, { ownDatabase: true }) // closed below
   t.equal((await call(app, { url: '/health/ready' })).status, 200)
   await database.close()
   const ready = await call(app, { url: '/health/ready' })

@@ -131,7 +131,7 @@ async function endedIds(db: Db, before: Date) {
 }
 
 async function seeded(t: Parameters<typeof buildTestApp>[0]) {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, { ownDatabase: true })
   const s = await seed(ctx, REFERRALS)
   await seed(ctx, [RECENT], s)
   const db = ctx.database.db

@@ -3,7 +3,7 @@ import { referrals } from '../../src/db/schema.js'
 import { buildTestApp, call, referralBody, tokenFor } from '../helpers/app.js'
 
 t.test('Idempotency-Key: same key and body replays the first response; another body → 422', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await buildTestApp(t, { ownDatabase: true })
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
   const submit = (body: unknown, key?: string, token = clerk) =>
     call(app, { method: 'POST', url: '/v1/referrals', token, body, headers: key ? { 'idempotency-key': key } : {} })
@@ -61,7 +61,7 @@ t.test('Idempotency-Key: same key and body replays the first response; another b
 })
 
 t.test('concurrent retries with one key create one referral', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await buildTestApp(t, { ownDatabase: true })
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const responses = await Promise.all(
     Array.from({ length: 5 }, () =>

@@ -8,7 +8,7 @@ const tomorrow = () => new Date(Date.now() + 2 * 86_400_000).toISOString().slice
 type Errors = { pointer: string; detail: string }[]
 
 t.test('the referral validation matrix: each defect → 400 naming it; all defects in one problem', async (t) => {
-  const { app, database, centre } = await buildTestApp(t)
+  const { app, database, centre } = await buildTestApp(t, { ownDatabase: true })
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
   const base = referralBody(centre)
   const [child, visiting, residing] = base.parties
@@ -108,7 +108,7 @@ t.test('the referral validation matrix: each defect → 400 naming it; all defec
 })
 
 t.test('who may submit, for which court and centre', async (t) => {
-  const { app, database, centre, operator } = await buildTestApp(t)
+  const { app, database, centre, operator } = await buildTestApp(t, { ownDatabase: true })
   const clerk = (await tokenFor(database, 'clerk', { courtId: centre.demo.courtId })).token
   const staff = (await tokenFor(database, 'staff', { centreId: centre.centreId })).token
   const court2 = await call(app, {

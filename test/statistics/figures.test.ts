@@ -17,7 +17,7 @@ const ofCentre = (centre: 'A' | 'B'): Selection => ({
 })
 
 t.test('statistics over a seeded data set', async (t) => {
-  const ctx = await buildTestApp(t)
+  const ctx = await buildTestApp(t, { ownDatabase: true }) // the operator's figures count every centre
   const s = await seed(ctx)
   const { app } = ctx
 

@@ -19,7 +19,7 @@ import { buildTestApp, call } from '../helpers/app.js'
 
 const silent = { info() {}, warn() {}, error() {} }
 const clock = fixedClock('2026-03-02T09:00:00+01:00')
-const ctx = await buildTestApp(t, { clock, webhookPolicy: { allowPrivateUrls: true } })
+const ctx = await buildTestApp(t, { clock, webhookPolicy: { allowPrivateUrls: true }, ownDatabase: true })
 const { app, database, centre } = ctx
 
 /** A local receiver; `answer` decides what each request gets (nothing at all: it hangs). */

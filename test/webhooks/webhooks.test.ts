@@ -55,7 +55,7 @@ async function receiver(t: Tap, secretOf: () => string, script: number[] = []) {
 }
 type Tap = Pick<typeof t, 'teardown'>
 
-const ctx = await buildTestApp(t, { webhookPolicy: { allowPrivateUrls: true } })
+const ctx = await buildTestApp(t, { webhookPolicy: { allowPrivateUrls: true }, ownDatabase: true })
 const { app, database, centre } = ctx
 const admin = centre.adminToken
 const other = await setupCentre(database.db, { centreName: 'Centre B', demo: false })
@@ -109,7 +109,7 @@ t.test('only the admin of the centre reaches its webhooks', async (t) => {
 })
 
 t.test('a receiver on a loopback or private address is refused unless the installation allows it', async (t) => {
-  const strict = await buildTestApp(t)
+  const strict = await buildTestApp(t, { ownDatabase: true })
   for (const url of [
     'http://127.0.0.1:8080/x',
     'http://localhost/x',

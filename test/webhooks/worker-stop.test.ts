@@ -18,7 +18,7 @@ const note = (...args: unknown[]) => void messages.push(String(args.at(-1)))
 const logger = { info: note, warn: note, error: note } as unknown as Parameters<typeof deliveryWorker>[0]['logger']
 
 t.test('stop() releases an attempt still waiting for its receiver, and claims nothing more', async (t) => {
-  const { app, database, centre } = await buildTestApp(t, { webhookPolicy: { allowPrivateUrls: true } })
+  const { app, database, centre } = await buildTestApp(t, { webhookPolicy: { allowPrivateUrls: true }, ownDatabase: true })
   let arrived = 0
   const hanging = createServer(() => arrived++) // never answers
   await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve))

@@ -1,7 +1,7 @@
 /**
  * The walkthrough of docs/walkthrough.md ("A family's path through the API") is run here exactly as
  * written: its fenced `sh` blocks between `<!-- walkthrough:start -->` and `<!-- walkthrough:end -->`,
- * in one `bash` with `set -euo pipefail`, from the repository's root. The blocks pick a free port,
+ * then those of the day of a visit (`<!-- day-of-visit:… -->`), in one `bash` with `set -euo pipefail`, from the repository's root. The blocks pick a free port,
  * set up the centre with the CLI and start the real server (`npm start`) themselves, and stop with
  * the server's log if it does not start; each block's output is checked, and then the server's state
  * is read directly. Needs `bash`, `curl` and `jq` on the machine (the test fails, naming what is
@@ -12,21 +12,26 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DateTime } from 'luxon'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
 import { fromRoot, repositoryRoot } from './helpers/paths.js'
 
 // Three CLI processes and a server, each opening the database, take minutes on a busy machine: this
 // file may run for ten (the root test's own limit, and `# timeout=` tells tap's runner the same).
-t.setTimeout(600_000)
-t.comment('timeout=600000')
+// The day of a visit books one of today that has begun; in the site's first quarter hour none can
+// have (its staggered arrival would start the day before), so then the run waits for a quarter past.
+const siteTime = DateTime.now().setZone('Europe/Brussels')
+const wait = siteTime.hour === 0 && siteTime.minute < 16 ? siteTime.set({ minute: 16, second: 0 }).diff(siteTime).as('milliseconds') : 0
+t.setTimeout(600_000 + wait)
+t.comment(`timeout=${600_000 + wait}`)
 
 const WALKTHROUGH = 'docs/walkthrough.md'
 
-/** The `sh` blocks of the walkthrough section, in order. */
-function walkthroughBlocks(text: string): string[] {
-  const start = text.indexOf('<!-- walkthrough:start -->')
-  const end = text.indexOf('<!-- walkthrough:end -->')
-  if (start < 0 || end < start) throw new Error(`${WALKTHROUGH} has no <!-- walkthrough:start --> … <!-- walkthrough:end --> section`)
+/** The `sh` blocks between `<!-- name:start -->` and `<!-- name:end -->`, in order. */
+function sectionBlocks(text: string, name: string): string[] {
+  const start = text.indexOf(`<!-- ${name}:start -->`)
+  const end = text.indexOf(`<!-- ${name}:end -->`)
+  if (start < 0 || end < start) throw new Error(`${WALKTHROUGH} has no <!-- ${name}:start --> … <!-- ${name}:end --> section`)
   return [...text.slice(start, end).matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
 }
 
@@ -39,16 +44,24 @@ const jsonLines = (text: string) =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, any>)
 
-t.test('the walkthrough runs as written: referral → case → series → suspension', async (t) => {
+t.test('the walkthrough runs as written: referral → case → series → suspension → the day of a visit', async (t) => {
   if (missingTools.length) {
     t.fail(`the walkthrough needs ${missingTools.join(' and ')} on the machine (e.g. apt-get install -y ${missingTools.join(' ')})`)
     return
   }
-  const blocks = walkthroughBlocks(readFileSync(fromRoot(WALKTHROUGH), 'utf8'))
-  t.equal(blocks.length, 14, 'the walkthrough has its fourteen blocks')
+  const text = readFileSync(fromRoot(WALKTHROUGH), 'utf8')
+  // The day of a visit goes on in the same shell, with the same server, case and tokens.
+  const day = sectionBlocks(text, 'day-of-visit')
+  const blocks = [...sectionBlocks(text, 'walkthrough'), ...day]
+  t.equal(blocks.length - day.length, 14, 'the walkthrough has its fourteen blocks')
+  t.equal(day.length, 6, 'the day of a visit its six')
 
   // The walkthrough picks a free port itself: a fixed one could be taken, and its calls would reach another server.
   t.notMatch(blocks.join('\n'), /PORT=\d/, 'no fixed port')
+  if (wait) {
+    t.comment(`it is ${siteTime.toFormat('HH:mm')} at the demo site: waiting until 00:16 for a visit of today that has begun`)
+    await new Promise((resolve) => setTimeout(resolve, wait))
+  }
   const steps = blocks.map((block, i) => `printf '\\n@@ block ${i} @@\\n'\n${block}`)
   const epilogue = `printf '\\n@@ end @@\\n'\nprintf '%s\\n' "$DATA_DIR" "$BZR" "$STAFF" "$CLERK" "$CASE_ID"\n`
 
@@ -175,13 +188,37 @@ t.test('the walkthrough runs as written: referral → case → series → suspen
     'the clerk sees the transitions',
   )
 
+  // The day of a visit.
+  t.match(
+    jsonLines(out(14)),
+    [{ sunday: [{ from: '00:00', to: '24:00' }] }, { sunday: [{ from: '00:00', to: '24:00' }] }],
+    'the demo site and counsellor open around the clock',
+  )
+  t.equal(out(14).trim().split('\n').at(-1), '12', 'and on every public holiday')
+  const [today] = jsonLines(out(15))
+  t.match(today, { status: 'booked', arrivals: [{ arriveAt: String }, { arriveAt: String }] }, 'a visit booked today, with its staggered arrivals')
+  t.ok(Date.parse(today!.start) <= Date.now(), 'that has started')
+  t.match(
+    jsonLines(out(16)),
+    [{ visitStatus: 'arrived' }, { broughtBy: { partyId: String } }, { checkedOut: true }, { checkedOut: true }],
+    'checked in and out at the desk',
+  )
+  t.match(jsonLines(out(17)), [{ outcome: 'fulfilled' }, { kind: 'observation', reportable: true }], 'the outcome and a reportable observation')
+  t.match(jsonLines(out(18)), [{ status: 'cancelled', cancelledBy: 'residing_party' }], 'the first visit of the series cancelled by the mother')
+  t.match(
+    jsonLines(out(19)),
+    [{ kind: 'progress', language: 'nl', held: 1, cancelled: 0 }],
+    'the progress report the clerk reads: today’s visit held (the cancelled one is still to come)',
+  )
+
   // And the server itself agrees, read with the tokens the walkthrough made.
   const get = async (path: string, token: string) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()
   t.match(await get(`/v1/cases/${caseId}`, staff!), { id: caseId, status: 'suspended', suspensions: [{ reason: { code: 'illness' }, resumedAt: null }] })
   const visits = (await get(`/v1/visits?caseId=${caseId}`, staff!)).items as { status: string; cancelReasonCode: string | null }[]
   t.same(
     visits.map((v) => v.cancelReasonCode),
-    [null, null, 'case_suspended', 'case_suspended', null, null],
+    [null, 'illness', null, 'case_suspended', 'case_suspended', null, null],
+    "today's visit, then the series: the first cancelled by the mother, two by the suspension",
   )
   const referrerView = JSON.stringify(await get(`/v1/cases/${caseId}`, clerk!))
   t.notOk(/\+32 470|intakes|leadCounsellorId/.test(referrerView), 'the clerk’s view has no contact details, intakes or counsellors')

@@ -22,6 +22,7 @@ import { reasonCodeRoutes } from './modules/reason-codes/routes.js'
 import { referralRoutes } from './modules/referrals/routes.js'
 import { agreementRoutes } from './modules/cases/agreement-routes.js'
 import { caseRoutes } from './modules/cases/routes.js'
+import { caseTransitionRoutes } from './modules/case-transitions/routes.js'
 import { documentRoutes } from './modules/documents/routes.js'
 import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
 import { availabilityRoutes } from './modules/scheduling/availability-routes.js'
@@ -156,6 +157,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(reasonCodeRoutes, { prefix: '/v1' })
   await app.register(referralRoutes, { prefix: '/v1' })
   await app.register(caseRoutes, { prefix: '/v1' })
+  await app.register(caseTransitionRoutes, { prefix: '/v1' })
   await app.register(documentRoutes, { prefix: '/v1' })
   await app.register(agreementRoutes, { prefix: '/v1' })
   await app.register(recurrencePreviewRoutes, { prefix: '/v1' })

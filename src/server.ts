@@ -34,7 +34,7 @@ async function main() {
   // on compiling its WebAssembly off the main thread, time the imports can use.
   const modules = Promise.all([
     import('./app.js'),
-    import('./db/seed.js'),
+    import('./modules/admin/demo.js'),
     import('./modules/webhooks/worker.js'),
     import('./modules/retention/service.js'),
   ]).then((loaded) => (phase('modules'), loaded))

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
 import { OPERATOR_ONLY, type Actor } from '../domain/actor.js'
 import type { Role } from '../domain/vocabulary.js'
-import { hashSecret, markTokenUsed, tokenBySecretHash } from '../modules/tokens/service.js'
+import { hashSecret, markTokenUsed, tokenBySecretHash } from '../db/tokens.js'
 import { notAllowed } from '../domain/errors.js'
 import { Problem, unauthorized } from './problem.js'
 

@@ -4,7 +4,7 @@ import type { WebhookPolicy } from '../../src/modules/webhooks/service.js'
 import { buildApp, type App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { pgliteDatabase, scratchDatabase } from './databases.js'
-import { setupCentre, type SetupResult } from '../../src/db/seed.js'
+import { setupCentre, type SetupResult } from '../../src/modules/admin/demo.js'
 import { createToken } from '../../src/modules/tokens/service.js'
 import { type Role } from '../../src/domain/vocabulary.js'
 

@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { fixedClock } from '../../src/clock.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 

@@ -7,8 +7,8 @@ import { caseTransition, type CaseAction } from '../../domain/case-lifecycle.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { assessReadiness, type MissingRequirement } from '../../domain/readiness.js'
 import type { Transition } from '../../domain/referral-lifecycle.js'
-import { inCentre, inCourt } from '../../http/scope.js'
-import { documentInForceFor, documentsEffectiveAt } from '../documents/queries.js'
+import { inCentre, inCourt } from '../../db/scope.js'
+import { documentInForceFor, documentsEffectiveAt } from '../documents/index.js'
 
 /**
  * What the case services (and scheduling and referrals) share: finding and locking a case in the

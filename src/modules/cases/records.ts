@@ -4,11 +4,11 @@ import { agreementSignatures, agreements, counsellors, documents, intakes, signa
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
-import { inCentre } from '../../http/scope.js'
-import { audit } from '../audit/service.js'
+import { inCentre } from '../../db/scope.js'
+import { audit } from '../../db/audit.js'
 import { caseTimeZone, currentAgreement, lockCaseForRecording, requireAdultParty, requireParty } from './queries.js'
 import type { AgreementPut, AgreementSignatureCreate, IntakeCreate, SignatureCreate } from './schemas.js'
-import { localDate } from './transitions.js'
+import { localDate } from '../../domain/time.js'
 import { addEvent, agreementView } from './views.js'
 
 /**

@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/client.js'
 import { apiTokens, concernObservations, concernSteps, concerns, visitObservations } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../domain/errors.js'
-import { inCaseScope } from '../cases/queries.js'
+import { inCaseScope } from '../cases/index.js'
 
 /** Reading concerns: those of the cases in the actor's scope (a counsellor's: the cases it leads or supervises a visit of). */
 

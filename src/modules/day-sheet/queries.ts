@@ -3,8 +3,8 @@ import type { Queryable } from '../../db/client.js'
 import { cases, counsellors, parties, referrals, rooms, sites, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { VisitStatus } from '../../domain/vocabulary.js'
-import { inCentre } from '../../http/scope.js'
-import { visitScope } from '../scheduling/queries.js'
+import { inCentre } from '../../db/scope.js'
+import { visitScope } from '../scheduling/index.js'
 
 /**
  * What the day sheet reads. Each lookup selects only the columns the sheet prints, so a family name,

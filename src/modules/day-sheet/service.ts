@@ -5,7 +5,7 @@ import { invalidInput, notFound } from '../../domain/errors.js'
 import { PARTY_ROLES } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
 import { counsellorNames, courtReferences, partyFirstNames, roomNames, siteInScope, visitsStarting } from './queries.js'
-import { centreSettings } from '../visits/queries.js'
+import { centreSettings } from '../admin/index.js'
 import type { DaySheet } from './schemas.js'
 import { SHEET_WORDS } from './wording.js'
 

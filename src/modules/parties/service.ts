@@ -22,8 +22,8 @@ import {
 } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
-import { inCentre } from '../../http/scope.js'
-import { audit } from '../audit/service.js'
+import { inCentre } from '../../db/scope.js'
+import { audit } from '../../db/audit.js'
 
 /**
  * What an access request leaves out by default, and on what ground (art. 15(4) GDPR: the right of

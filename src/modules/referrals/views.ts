@@ -4,9 +4,9 @@ import { cases, parties } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { type ReasonCategory, type ReferralStatus } from '../../domain/vocabulary.js'
 import { allowedReferralActions } from '../../domain/referral-lifecycle.js'
-import { caseOutcomes, partyView } from '../cases/views.js'
-import { referrerOutcome, referrerPartyView, seesReferrerView } from '../referrer-view/view.js'
-import { reasonResolver } from '../reason-codes/queries.js'
+import { caseOutcomes, partyView } from '../cases/index.js'
+import { referrerOutcome, referrerPartyView, seesReferrerView } from '../referrer-view/index.js'
+import { reasonResolver } from '../reason-codes/index.js'
 import { districtMismatches, transfersOf, waitingPositions, type ReferralRow } from './queries.js'
 
 /** Referrals as their reader may see them: in full for the centre, the referrer view for a court. */

@@ -1,18 +1,18 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { DateTime } from 'luxon'
 import { v7 as uuidv7 } from 'uuid'
 import type { Queryable, Tx } from '../../db/client.js'
+import { localDate } from '../../domain/time.js'
 import { apiTokens, caseEvents, cases, centres, courts, referrals, reports } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { withDefaults } from '../../domain/centre-settings.js'
 import { conflict, invalidInput, unprocessable } from '../../domain/errors.js'
 import { buildReportContent, contentSha256, type ReportFacts } from '../../domain/reports.js'
 import type { ReasonCategory, ReportKind, ReportLanguage } from '../../domain/vocabulary.js'
-import { audit } from '../audit/service.js'
-import { enqueueEvent } from '../webhooks/service.js'
-import { caseTimeZone, findCase } from '../cases/queries.js'
-import { hasOpenConcern } from '../concerns/queries.js'
-import { reasonResolver } from '../reason-codes/queries.js'
+import { audit } from '../../db/audit.js'
+import { enqueueEvent } from '../webhooks/index.js'
+import { caseTimeZone, findCase } from '../cases/index.js'
+import { hasOpenConcern } from '../concerns/index.js'
+import { reasonResolver } from '../reason-codes/index.js'
 import { feedPage, findReport, observationFacts, supersededBy, visitCounts, type Period, type ReportRow } from './queries.js'
 import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schemas.js'
 
@@ -24,7 +24,6 @@ import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schema
 
 /** Referrals are judged on Belgian days, where the courts are (as in the referral service). */
 const BELGIAN_TIME_ZONE = 'Europe/Brussels'
-const localDate = (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISODate()!
 
 const LANGUAGE_NAMES: Record<ReportLanguage, string> = { nl: 'Dutch', fr: 'French', en: 'English' }
 

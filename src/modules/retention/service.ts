@@ -23,7 +23,7 @@ import {
 } from '../../db/schema.js'
 import { systemActor } from '../../domain/actor.js'
 import { DEFAULT_CENTRE_SETTINGS } from '../../domain/centre-settings.js'
-import { audit } from '../audit/service.js'
+import { audit } from '../../db/audit.js'
 
 /**
  * Retention: once a case has been ended for longer than its centre's `retentionYears`, the people

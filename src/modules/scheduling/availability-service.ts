@@ -5,9 +5,9 @@ import { invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind } from '../../domain/vocabulary.js'
 import { formatInstant } from '../../domain/zones.js'
-import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
+import { cursorParts, decodeCursor, encodeCursor } from '../../db/pagination.js'
 import { parseTime } from '../../http/times.js'
-import { findCase } from '../cases/access.js'
+import { findCase } from '../cases/index.js'
 import {
   bookingRules,
   busyAround,

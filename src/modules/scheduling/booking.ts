@@ -8,12 +8,12 @@ import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
 import { formatInstant, isoUtc } from '../../domain/zones.js'
-import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../http/errors.js'
-import { auditInsert, type AuditEntry } from '../audit/service.js'
-import { lockCase, type CaseRow } from '../cases/access.js'
+import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../db/errors.js'
+import { auditInsert, type AuditEntry } from '../../db/audit.js'
+import { lockCase, type CaseRow } from '../cases/index.js'
 import { releaseReservations } from './cancellation.js'
 import { bookingRules, caseRulesOf, judgeGate, loadBookingFacts, sideOfRole, type VisitRow } from './queries.js'
-import { readinessOf } from '../cases/queries.js'
+import { readinessOf } from '../cases/index.js'
 
 /**
  * The booking engine: locks, judges and writes visits and their reservations for the scheduling

@@ -6,12 +6,12 @@ import type { Actor } from '../../domain/actor.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
 import { conflict } from '../../domain/errors.js'
 import type { CaseStatus, PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
-import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
-import { inCentre } from '../../http/scope.js'
-import type { CaseRow } from '../cases/access.js'
+import { cursorParts, decodeCursor, encodeCursor } from '../../db/pagination.js'
+import { inCentre } from '../../db/scope.js'
+import type { CaseRow } from '../cases/index.js'
 import type { MissingRequirement } from '../../domain/readiness.js'
-import { currentAgreement, loadReadiness, type CurrentAgreement } from '../cases/readiness.js'
-import { referrerVisitScope } from '../referrer-view/view.js'
+import { currentAgreement, loadReadiness, type CurrentAgreement } from '../cases/index.js'
+import { referrerVisitScope } from '../referrer-view/index.js'
 
 /** What booking, changing and searching for visits read alike: scope, the booking gate and the rules a slot is judged by. */
 

@@ -4,9 +4,9 @@ import { visits, type StaggerSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, notFound } from '../../domain/errors.js'
 import type { PartySide } from '../../domain/vocabulary.js'
-import { inCentre } from '../../http/scope.js'
+import { inCentre } from '../../db/scope.js'
 import { parseTime } from '../../http/times.js'
-import { audit } from '../audit/service.js'
+import { audit } from '../../db/audit.js'
 import {
   absencesFrom,
   prepareBooking,

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { webhookAttempts, webhookDeliveries, webhooks } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { inCentre } from '../../http/scope.js'
+import { inCentre } from '../../db/scope.js'
 
 /** Reads of webhooks and their deliveries, always within the actor's centre. */
 

@@ -4,16 +4,25 @@ import type { Tx } from '../../db/client.js'
 import { caseEvents, cases, centres, suspensions } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { endingCategories } from '../../domain/reason-codes.js'
-import { audit } from '../audit/service.js'
+import { audit } from '../../db/audit.js'
 import { conflict, invalidInput, notAllowed } from '../../domain/errors.js'
 import { extensionBeyondLimits } from '../../domain/trajectory.js'
-import { centreSettings } from '../visits/queries.js'
-import { requireReason } from '../reason-codes/queries.js'
-import { issueReport } from '../reports/service.js'
+import { centreSettings } from '../admin/index.js'
+import { requireReason } from '../reason-codes/index.js'
+import { issueReport } from '../reports/index.js'
 import { cancelFutureVisits, cancelVisitsInSuspension } from '../scheduling/index.js'
-import { caseTimeZone, loadReadiness, nextCaseStatus, type CaseRow } from './queries.js'
-import type { EndBody, ExtendBody, ResumeBody, SuspendBody } from './schemas.js'
-import { addEvent } from './views.js'
+import {
+  addEvent,
+  caseTimeZone,
+  loadReadiness,
+  nextCaseStatus,
+  type CaseRow,
+  type EndBody,
+  type ExtendBody,
+  type ResumeBody,
+  type SuspendBody,
+} from '../cases/index.js'
+import { localDate } from '../../domain/time.js'
 
 /**
  * Case state changes. Each takes the case row already locked FOR UPDATE by the caller's
@@ -23,9 +32,6 @@ import { addEvent } from './views.js'
  */
 
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
-
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for a case is its site's today. */
-export const localDate = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!
 
 async function update(tx: Tx, row: CaseRow, values: Partial<typeof cases.$inferInsert>) {
   const [updated] = await tx.update(cases).set(values).where(eq(cases.id, row.id)).returning()

@@ -1,13 +1,13 @@
 import { count } from 'drizzle-orm'
-import { systemActor, type Actor } from '../domain/actor.js'
-import { counsellorResource, courtResource, roomResource, siteResource } from '../modules/admin/reference-data.js'
-import { createRecord } from '../modules/admin/resource.js'
-import type { CounsellorCreate, CourtCreate, RoomCreate, SiteCreate } from '../modules/admin/schemas.js'
-import { createCentre } from '../modules/admin/service.js'
-import { audit } from '../modules/audit/service.js'
-import { publishDocument } from '../modules/documents/versions.js'
-import type { Db, Queryable, Tx } from './client.js'
-import { centres } from './schema.js'
+import { systemActor, type Actor } from '../../domain/actor.js'
+import { counsellorResource, courtResource, roomResource, siteResource } from './reference-data.js'
+import { createRecord } from './resource.js'
+import type { CounsellorCreate, CourtCreate, RoomCreate, SiteCreate } from './schemas.js'
+import { createCentre } from './service.js'
+import { audit } from '../../db/audit.js'
+import { publishDocument } from '../documents/index.js'
+import type { Db, Queryable, Tx } from '../../db/client.js'
+import { centres } from '../../db/schema.js'
 
 /** A new centre as the CLI's `setup` and the first start make it, through the same services as the HTTP routes. */
 

@@ -40,6 +40,7 @@ import { concernRoutes } from './modules/concerns/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { partyRoutes } from './modules/parties/routes.js'
 import { backupRoutes } from './modules/backup/routes.js'
+import { HOUR_MS } from './domain/time.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -145,7 +146,7 @@ export async function buildApp(options: AppOptions) {
   app.addSchema(ReferrerVisit) // named in the OpenAPI document: the court's shape of a visit
 
   app.decorate('clock', options.clock ?? systemClock)
-  app.decorate('idempotencyKeyMs', (options.idempotencyKeyHours ?? IDEMPOTENCY_KEY_HOURS) * 3_600_000)
+  app.decorate('idempotencyKeyMs', (options.idempotencyKeyHours ?? IDEMPOTENCY_KEY_HOURS) * HOUR_MS)
   app.decorate('availability', options.availability ?? new DatabaseAvailability(() => options.database.ping(), app.log))
   await app.register(databasePlugin, { database: options.database })
   await app.register(openapiPlugin)

@@ -5,6 +5,7 @@ import { DatabaseAvailability } from './db/availability.js'
 import { DataDirLockedError, openDatabase } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { buildTemplateDir, readDataTemplate } from './db/template.js'
+import { HOUR_MS } from './domain/time.js'
 
 /** Entry point: configuration → database → migrations → (first run) demo seed → HTTP. */
 async function main() {
@@ -113,7 +114,7 @@ async function main() {
     db: database.db,
     logger: logger.child({ component: 'retention' }),
     availability,
-    idempotencyKeyMs: config.idempotencyKeyHours * 3_600_000,
+    idempotencyKeyMs: config.idempotencyKeyHours * HOUR_MS,
   })
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import { localToInstant, RecurrenceError } from '../domain/recurrence.js'
+import { localToInstant } from '../domain/recurrence.js'
+import { RecurrenceError } from '../domain/recurrence-rule.js'
 import { invalidInput } from '../domain/errors.js'
 
 /**

@@ -8,6 +8,7 @@ import { audit } from '../../db/audit.js'
 import { publishDocument } from '../documents/index.js'
 import type { Db, Queryable, Tx } from '../../db/client.js'
 import { centres } from '../../db/schema.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /** A new centre as the CLI's `setup` and the first start make it, through the same services as the HTTP routes. */
 
@@ -67,7 +68,7 @@ async function seedDemo(tx: Tx, actor: Actor, now: Date): Promise<DemoIds> {
   const site = await createRecord(tx, actor, now, siteResource, {
     name: 'Bezoekruimte Demo',
     address: 'Voorbeeldstraat 1, 2000 Antwerpen',
-    timeZone: 'Europe/Brussels',
+    timeZone: DEFAULT_TIME_ZONE,
     judicialDistrict: 'Antwerpen',
     openingHours: {
       mon: [weekdays],

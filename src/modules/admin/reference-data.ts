@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import { isZoneName } from '../../domain/zones.js'
+import { isZoneName } from '../../domain/time.js'
 import { counsellors, courts, rooms, sites } from '../../db/schema.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { inCentre, inCourt } from '../../db/scope.js'

@@ -11,6 +11,7 @@ import { audit } from '../../db/audit.js'
 import { caseScope, findCase, loadReadiness } from './queries.js'
 import { REFERRER_EVENT_TYPES, type CaseQuery } from './schemas.js'
 import { caseSummaries, renderCase, renderEvents } from './views.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
  * Cases as the centre and the referrer read them, and the state changes of a case. Reads return
@@ -23,7 +24,7 @@ import { caseSummaries, renderCase, renderEvents } from './views.js'
  * falls between today and that many days on (in Belgium), so staff plan the last evaluations.
  */
 export async function listCases(db: Queryable, actor: Actor, now: Date, query: CaseQuery) {
-  const today = DateTime.fromJSDate(now, { zone: 'Europe/Brussels' })
+  const today = DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE })
   const rows = await db
     .select()
     .from(cases)

@@ -8,10 +8,9 @@ import { caseOutcomes, partyView } from '../cases/index.js'
 import { referrerOutcome, referrerPartyView, seesReferrerView } from '../referrer-view/index.js'
 import { reasonResolver } from '../reason-codes/index.js'
 import { districtMismatches, transfersOf, waitingPositions, type ReferralRow } from './queries.js'
+import { DAY_MS } from '../../domain/time.js'
 
 /** Referrals as their reader may see them: in full for the centre, the referrer view for a court. */
-
-const DAY_MS = 86_400_000
 
 /** The category of the reason a referral's status carries. */
 const statusReasonCategory = (status: ReferralStatus): ReasonCategory | null => (status === 'refused' ? 'refusal' : status === 'returned' ? 'return' : null)

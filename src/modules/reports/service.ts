@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
 import type { Queryable, Tx } from '../../db/client.js'
-import { localDate } from '../../domain/time.js'
+import { DEFAULT_TIME_ZONE, localDate } from '../../domain/time.js'
 import { apiTokens, caseEvents, cases, centres, courts, referrals, reports } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { withDefaults } from '../../domain/centre-settings.js'
@@ -23,7 +23,6 @@ import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schema
  */
 
 /** Referrals are judged on Belgian days, where the courts are (as in the referral service). */
-const BELGIAN_TIME_ZONE = 'Europe/Brussels'
 
 const LANGUAGE_NAMES: Record<ReportLanguage, string> = { nl: 'Dutch', fr: 'French', en: 'English' }
 
@@ -85,7 +84,7 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
   const [token] = actor.tokenId
     ? await tx.select({ name: apiTokens.name, function: apiTokens.function }).from(apiTokens).where(eq(apiTokens.id, actor.tokenId))
     : []
-  const zone = caseRow ? await caseTimeZone(tx, caseRow) : BELGIAN_TIME_ZONE
+  const zone = caseRow ? await caseTimeZone(tx, caseRow) : DEFAULT_TIME_ZONE
   const resolve = async (category: ReasonCategory, code: string | null) =>
     (await reasonResolver(tx, referral.centreId, [{ category, code }]))({ category, code })
 
@@ -93,7 +92,7 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
   let caseEventId: string | null = null
   if (request.kind === 'referral_refused' || request.kind === 'referral_returned') {
     decision = {
-      date: localDate(referral.decidedAt ?? now, BELGIAN_TIME_ZONE),
+      date: localDate(referral.decidedAt ?? now, DEFAULT_TIME_ZONE),
       reason: await resolve(request.kind === 'referral_refused' ? 'refusal' : 'return', referral.statusReasonCode),
       courtNote: referral.statusCourtNote,
       ...(request.kind === 'referral_returned' ? { missingItems: referral.missingItems ?? [] } : {}),
@@ -126,7 +125,7 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
     }
   }
 
-  const start = caseRow ? localDate(caseRow.activatedAt ?? caseRow.createdAt, zone) : localDate(referral.submittedAt, BELGIAN_TIME_ZONE)
+  const start = caseRow ? localDate(caseRow.activatedAt ?? caseRow.createdAt, zone) : localDate(referral.submittedAt, DEFAULT_TIME_ZONE)
   // Up to the day of issue: the decision's day when issued with it (a correction keeps its original's period).
   const period = { from: request.period?.from ?? start, to: request.period?.to ?? localDate(now, zone) }
   const factual = settings.reportContent === 'factual_observations'

@@ -7,7 +7,7 @@ import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
-import { formatInstant, isoUtc } from '../../domain/zones.js'
+import { formatInstant, isoUtc } from '../../domain/time.js'
 import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../db/errors.js'
 import { auditInsert, type AuditEntry } from '../../db/audit.js'
 import { lockCase, type CaseRow } from '../cases/index.js'
@@ -53,13 +53,13 @@ const field = (pointer: string, detail: string) => invalidInput('body', pointer,
  * counsellor locks), applies the gate and builds the rules. Absences ending before `absencesFrom`
  * cannot matter.
  */
-export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
+export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
   const caseRow = await lockCase(tx, actor, caseId)
   if (actor.centreId !== caseRow.centreId) throw notFound('case', caseId)
   const roomId = request.kind === 'outside_visit' ? undefined : request.roomId
   const lockIds = lockOrder([...(roomId ? [roomId] : []), ...request.counsellorIds])
-  // Documents in force now, by the wall clock, as the readiness endpoint judges them.
-  const facts = await loadBookingFacts(tx, caseRow, { roomId, counsellorIds: request.counsellorIds }, lockIds, absencesFrom, new Date())
+  // Documents in force now, by the service's clock, as the readiness endpoint judges them.
+  const facts = await loadBookingFacts(tx, caseRow, { roomId, counsellorIds: request.counsellorIds }, lockIds, absencesFrom, now)
 
   // The gate reads only what it needs: an ended case or a conversation no signatures.
   const gateAgreement = request.kind === 'conversation' ? null : facts.agreement

@@ -3,8 +3,9 @@ import type { Queryable, Tx } from '../../db/client.js'
 import { series, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
-import { endOfLocalDate, expandRecurrence, RecurrenceError, type RecurrenceInput } from '../../domain/recurrence.js'
-import { formatInstant } from '../../domain/zones.js'
+import { endOfLocalDate, expandRecurrence, type RecurrenceInput } from '../../domain/recurrence.js'
+import { RecurrenceError } from '../../domain/recurrence-rule.js'
+import { formatInstant } from '../../domain/time.js'
 import { inCentre } from '../../db/scope.js'
 import { parseTime } from '../../http/times.js'
 import { audit } from '../../db/audit.js'
@@ -114,10 +115,10 @@ export function previewRecurrence(input: RecurrencePreviewRequest) {
 // ── Booking ─────────────────────────────────────────────────────────────────────────────────────
 
 /** Books (or, in a dry run, judges) every occurrence of a series of the case. */
-export async function createSeries(tx: Tx, actor: Actor, _now: Date, caseId: string, input: SeriesCreate) {
+export async function createSeries(tx: Tx, actor: Actor, now: Date, caseId: string, input: SeriesCreate) {
   // Read in UTC first only to bound the absences to load; the site's zone is known after.
   const roughStart = parseTime(input.start, 'UTC', { in: 'body', pointer: '/start' })
-  const ctx = await prepareBooking(tx, actor, caseId, bookingRequest(input), absencesFrom(roughStart))
+  const ctx = await prepareBooking(tx, actor, now, caseId, bookingRequest(input), absencesFrom(roughStart))
   const expansion = expand({
     start: input.start,
     timeZone: ctx.timeZone,
@@ -171,9 +172,9 @@ export async function createSeries(tx: Tx, actor: Actor, _now: Date, caseId: str
 }
 
 /** Books one visit of the case; any conflict is a 409 and nothing is booked. */
-export async function bookVisit(tx: Tx, actor: Actor, _now: Date, caseId: string, input: VisitCreate) {
+export async function bookVisit(tx: Tx, actor: Actor, now: Date, caseId: string, input: VisitCreate) {
   const roughStart = parseTime(input.start, 'UTC', { in: 'body', pointer: '/start' })
-  const ctx = await prepareBooking(tx, actor, caseId, bookingRequest(input), absencesFrom(roughStart))
+  const ctx = await prepareBooking(tx, actor, now, caseId, bookingRequest(input), absencesFrom(roughStart))
   const start = parseTime(input.start, ctx.timeZone, { in: 'body', pointer: '/start' })
   const { booked } = await bookOccurrences(tx, actor, ctx, [start], { onConflict: 'reject', dryRun: false, series: null })
   const row = booked[0] as BookedVisit

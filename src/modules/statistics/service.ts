@@ -8,6 +8,7 @@ import { CANCELLED_BY, CONCERN_STEPS, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SO
 const ADULT_ROLES = PARTY_ROLES.filter((r) => r !== 'child')
 import * as q from './queries.js'
 import type { Figures, Statistics, StatisticsGroup, StatisticsQuery } from './schemas.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
  * Statistics for the subsidising government: counts and durations over a period, for one centre
@@ -15,7 +16,7 @@ import type { Figures, Statistics, StatisticsGroup, StatisticsQuery } from './sc
  */
 
 /** Belgian centres report in Belgian days; one zone for every site keeps a period the same period everywhere. */
-export const STATISTICS_TIME_ZONE = 'Europe/Brussels'
+export const STATISTICS_TIME_ZONE = DEFAULT_TIME_ZONE
 const MAX_YEARS = 3
 const VISIT_OUTCOME_BUCKETS = ['held', 'cancelled', 'noshow', 'interrupted', 'without_outcome'] as const
 

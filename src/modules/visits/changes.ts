@@ -17,6 +17,7 @@ import {
   type VisitPatch,
   type VisitRow,
 } from '../scheduling/index.js'
+import { MINUTE_MS } from '../../domain/time.js'
 
 /** Changing a booked visit: the new slot is judged by the booking rules of the scheduling module. */
 
@@ -48,7 +49,7 @@ export function staggerOfVisit(visit: VisitRow, people: BookingContext['people']
   const visiting = bySide('visiting')
   const residing = bySide('residing')
   if (!visiting || !residing) return undefined
-  const minutes = (a: string | Date, b: string | Date) => Math.round((new Date(a).getTime() - new Date(b).getTime()) / 60_000)
+  const minutes = (a: string | Date, b: string | Date) => Math.round((new Date(a).getTime() - new Date(b).getTime()) / MINUTE_MS)
   const [firstSide, first, second] =
     Date.parse(visiting.arriveAt) <= Date.parse(residing.arriveAt) ? ['visiting' as const, visiting, residing] : ['residing' as const, residing, visiting]
   if (visit.kind === 'supervised_handover') {
@@ -79,11 +80,11 @@ export async function changeVisit(tx: Tx, actor: Actor, now: Date, id: string, i
     roomId: input.roomId ?? current.roomId ?? undefined,
     counsellorIds: input.counsellorIds ?? current.counsellorIds,
     partyIds: current.kind === 'conversation' ? current.partyIds : undefined,
-    durationMinutes: input.durationMinutes ?? Math.round((current.endsAt.getTime() - current.startsAt.getTime()) / 60_000),
+    durationMinutes: input.durationMinutes ?? Math.round((current.endsAt.getTime() - current.startsAt.getTime()) / MINUTE_MS),
   }
   // A local start is read in the zone of the site the visit will be at; a rough instant first, for the absences to load.
   const roughStart = input.start ? parseTime(input.start, current.timeZone, { in: 'body', pointer: '/start' }) : current.startsAt
-  const ctx = await prepareBooking(tx, actor, current.caseId, request, absencesFrom(roughStart))
+  const ctx = await prepareBooking(tx, actor, now, current.caseId, request, absencesFrom(roughStart))
   const start = input.start ? parseTime(input.start, ctx.timeZone, { in: 'body', pointer: '/start' }) : current.startsAt
 
   // Under the case lock, lock the visit and check again: a concurrent change must not be overwritten.

@@ -15,11 +15,10 @@ import {
   outcomeFreesReservations,
   type Verdict,
 } from '../../domain/visit-lifecycle.js'
-import { formatInstant } from '../../domain/zones.js'
+import { formatInstant, localDate } from '../../domain/time.js'
 import { parseTime } from '../../http/times.js'
 import { audit } from '../../db/audit.js'
 import { currentAgreement } from '../cases/index.js'
-import { localDate } from '../../domain/time.js'
 import { requireReason } from '../reason-codes/index.js'
 import { casePeople, releaseReservations, visitView, type VisitRow } from '../scheduling/index.js'
 import { attendancesOf, lockVisit, outcomeHistory } from './queries.js'

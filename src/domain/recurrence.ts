@@ -67,7 +67,7 @@ export interface RecurrenceWarning {
 
 export const DEFAULT_MAX_OCCURRENCES = 500
 /** An unbounded rule is searched this far ahead of start; visits a century away mean nothing. */
-export const SEARCH_HORIZON_YEARS = 100
+const SEARCH_HORIZON_YEARS = 100
 
 // ---------------------------------------------------------------------------
 // Zone conversion

@@ -29,8 +29,8 @@ export interface StaggeredVisit {
   arrivals: PartyArrival[]
 }
 
-export const MAX_DURATION_MINUTES = 1440
-export const MAX_GAP_MINUTES = 240
+const MAX_DURATION_MINUTES = 1440
+const MAX_GAP_MINUTES = 240
 
 function requireMinutes(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {

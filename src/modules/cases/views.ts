@@ -8,7 +8,6 @@ import { LANGUAGES, type Language, type ReasonCategory } from '../../domain/voca
 import { allowedCaseActions } from '../../domain/case-lifecycle.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/index.js'
 import { referrerEvent, referrerOutcome } from '../referrer-view/index.js'
-import { REFERRER_EVENT_TYPES } from './schemas.js'
 import { visitSignals } from '../../domain/visit-signals.js'
 import { centreSettings } from '../admin/index.js'
 import { concludedVisits, visitCounts } from './visit-tally.js'
@@ -264,8 +263,6 @@ export function agreementView(agreement: NonNullable<Awaited<ReturnType<typeof c
 }
 
 const REFERRER_DATA_KEYS = ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'] as const
-
-export const isReferrerEvent = (type: string) => (REFERRER_EVENT_TYPES as readonly string[]).includes(type)
 
 /** Events with their reasons' labels; for a referrer only transitions, with only their dates and coded reasons. */
 export async function renderEvents(db: Queryable, centreId: string, rows: EventRow[], referrerView: boolean) {

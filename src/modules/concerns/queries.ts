@@ -9,7 +9,7 @@ import { inCaseScope } from '../cases/index.js'
 
 export type ConcernRow = typeof concerns.$inferSelect
 
-export const concernScope = (actor: Actor): SQL => inCaseScope(concerns.caseId, actor)
+const concernScope = (actor: Actor): SQL => inCaseScope(concerns.caseId, actor)
 
 /** A concern in the actor's scope; `lock` holds the row (FOR UPDATE) so steps and closing do not interleave. */
 export async function findConcern(db: Queryable, actor: Actor, id: string, options: { lock?: boolean } = {}): Promise<ConcernRow> {

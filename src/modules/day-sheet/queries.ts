@@ -48,8 +48,6 @@ export function visitsStarting(db: Queryable, actor: Actor, siteId: string, from
     .orderBy(asc(visits.startsAt), asc(visits.id))
 }
 
-export type DayVisitRow = Awaited<ReturnType<typeof visitsStarting>>[number]
-
 /** Names of a centre's rooms, counsellors or sites by id, within the actor's centre: what a printed schedule shows. */
 function namesIn(table: typeof rooms | typeof counsellors | typeof sites) {
   return (db: Queryable, actor: Actor, ids: string[]): Promise<{ id: string; name: string }[]> =>

@@ -30,7 +30,7 @@ import { audit } from '../../db/audit.js'
  * access must not adversely affect the rights of others). Stated in every default export, whether or
  * not the centre holds any such record: a count would tell a parent that a concern exists.
  */
-export const WITHHELD = [
+const WITHHELD = [
   {
     category: 'concerns',
     ground:

@@ -71,7 +71,7 @@ export type ReferralView = Awaited<ReturnType<typeof renderReferrals>>[number]
  * A referral in the referrer view: the parties' identity without contact details, the case's
  * outcome without the centre's explanations, and no explanation of the status either.
  */
-export function referrerReferral(view: ReferralView) {
+function referrerReferral(view: ReferralView) {
   const {
     statusExplanation: _internal,
     allowedActions: _actions,

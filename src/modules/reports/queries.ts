@@ -118,7 +118,7 @@ export async function observationFacts(db: Queryable, caseId: string, period: Pe
  * Reports a token may read: a court's (clerk, court integration) those of its referrals and cases;
  * a centre's (admin, staff, centre integration) those of its centre.
  */
-export const reportScope = (actor: Actor): SQL => (actor.centreId ? inCentre(reports.centreId, actor) : inCourt(reports.courtId, actor))
+const reportScope = (actor: Actor): SQL => (actor.centreId ? inCentre(reports.centreId, actor) : inCourt(reports.courtId, actor))
 
 export type ReportRow = typeof reports.$inferSelect
 

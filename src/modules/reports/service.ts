@@ -193,7 +193,7 @@ export async function issueReport(tx: Tx, actor: Actor, now: Date, request: Issu
 }
 
 /** A report as every reader gets it: its content, its hash, and the report that corrects it, if any. */
-export const reportView = (row: ReportRow, correctedBy: string | null): Report => ({ ...row.content, sha256: row.sha256, supersededBy: correctedBy })
+const reportView = (row: ReportRow, correctedBy: string | null): Report => ({ ...row.content, sha256: row.sha256, supersededBy: correctedBy })
 
 /** A progress report on demand, e.g. before a hearing: the visits from the case's start (or `from`) to today (or `to`). */
 export async function requestProgressReport(tx: Tx, actor: Actor, now: Date, caseId: string, body: ReportCreate) {

@@ -141,7 +141,7 @@ export interface PlannedVisit extends Slot {
   arrivals: { partyId: string; arriveAt: Date; leaveAt: Date }[]
 }
 
-export function planVisit(ctx: BookingContext, start: Date): PlannedVisit {
+function planVisit(ctx: BookingContext, start: Date): PlannedVisit {
   const staggered = computeStagger({
     kind: ctx.request.kind,
     start,
@@ -238,7 +238,7 @@ export interface Skipped {
 }
 
 /** The `conflicts[]` of a 409 booking problem: one entry per reason, with the resource kind. */
-export function conflictsOf(skipped: Skipped[], timeZone: string) {
+function conflictsOf(skipped: Skipped[], timeZone: string) {
   // Starts with the site's offset, as skipped[] and the visits show them.
   return skipped.flatMap((s) => {
     const start = formatInstant(s.start, timeZone)
@@ -433,7 +433,7 @@ function judgeOccurrences(ctx: BookingContext, plans: PlannedVisit[], overlaps: 
   return { accepted, skipped }
 }
 
-export function resourceKindOf(code: BookingReason['code']): string | undefined {
+function resourceKindOf(code: BookingReason['code']): string | undefined {
   return { room_busy: 'room', counsellor_busy: 'counsellor', party_busy: 'party', counsellor_absent: 'counsellor' }[code as string]
 }
 

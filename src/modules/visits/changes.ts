@@ -43,7 +43,7 @@ function checkChangeable(row: VisitRow, ifMatch: '*' | string[]) {
  * The staggering a visit was booked with, read back from its arrivals (so a move keeps the gaps it
  * had); undefined when only one side takes part and there is nothing to keep apart.
  */
-export function staggerOfVisit(visit: VisitRow, people: BookingContext['people']): StaggerSettings | undefined {
+function staggerOfVisit(visit: VisitRow, people: BookingContext['people']): StaggerSettings | undefined {
   const sideOf = new Map(people.map((p) => [p.partyId, p.side]))
   const bySide = (side: PartySide) => visit.arrivals.find((a) => sideOf.get(a.partyId) === side)
   const visiting = bySide('visiting')

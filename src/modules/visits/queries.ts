@@ -34,7 +34,7 @@ export function attendancesOf(db: Queryable, visitId: string): Promise<Attendanc
  * The outcomes of visits, each visit's as one chain oldest first: the first outcome (superseding
  * nothing), then the correction of it, and so on. The last of a chain is the current outcome.
  */
-export async function outcomeHistories(db: Queryable, visitIds: string[]): Promise<Map<string, OutcomeRow[]>> {
+async function outcomeHistories(db: Queryable, visitIds: string[]): Promise<Map<string, OutcomeRow[]>> {
   const histories = new Map<string, OutcomeRow[]>()
   if (visitIds.length === 0) return histories
   const rows = await db.select().from(visitOutcomes).where(inArray(visitOutcomes.visitId, visitIds)).orderBy(asc(visitOutcomes.createdAt))

@@ -36,8 +36,7 @@ const titles: Record<number, string> = {
 const statusOf: Record<DomainErrorKind, number> = { invalid: 400, not_allowed: 403, not_found: 404, conflict: 409, unprocessable: 422 }
 
 /** The one place a domain refusal becomes an HTTP problem. */
-const problemFromDomain = (error: DomainError) =>
-  new Problem(statusOf[error.kind], error.code, titles[statusOf[error.kind]]!, error.detail, error.extensions)
+const problemFromDomain = (error: DomainError) => new Problem(statusOf[error.kind], error.code, titles[statusOf[error.kind]]!, error.detail, error.extensions)
 
 const problemOf = (problem: Problem) => ({
   body: { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, ...problem.extensions } as ProblemBody,

@@ -39,6 +39,12 @@ export interface TestContext {
   operator: string
 }
 
+/**
+ * When the demo documents come into force: now, or the test clock's now when it is earlier, so that
+ * a booking judged on the test's clock (documents in force then) finds them signed.
+ */
+const seededAt = (clock: Clock | undefined) => new Date(Math.min(Date.now(), clock?.now().getTime() ?? Infinity))
+
 /** Builds the app on a fresh database with one demo centre. */
 export async function buildTestApp(
   t: Tap,
@@ -52,7 +58,7 @@ export async function buildTestApp(
     ...(options.webhookPolicy ? { webhookPolicy: options.webhookPolicy } : {}),
   })
   t.teardown(() => app.close())
-  const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true })
+  const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true, now: seededAt(options.clock) })
   const operator = (await tokenFor(database, 'operator', {})).token
   return { app, database, centre: centre as TestContext['centre'], operator }
 }
@@ -89,7 +95,7 @@ export async function testCentre(t: Tap, options: { logger?: unknown; clock?: Cl
     })
     app = await fileApp
   }
-  const centre = await setupCentre(database.db, { centreName: `Centre ${++centres}`, demo: true })
+  const centre = await setupCentre(database.db, { centreName: `Centre ${++centres}`, demo: true, now: seededAt(options.clock) })
   const operator = (await tokenFor(database, 'operator', {})).token
   return { app, database, centre: centre as TestContext['centre'], operator }
 }

@@ -64,40 +64,33 @@ const DEMO_INFORMATION = [
 
 async function seedDemo(tx: Tx, actor: Actor, now: Date): Promise<DemoIds> {
   const centreId = actor.centreId!
-  const weekdays = { from: '09:00', to: '20:00' }
+  // Open, and staffed, every day of the week: whoever tries the demo on a Sunday can book today.
+  const everyDay = [{ from: '09:00', to: '20:00' }]
+  const week = { mon: everyDay, tue: everyDay, wed: everyDay, thu: everyDay, fri: everyDay, sat: everyDay, sun: everyDay }
   const site = await createRecord(tx, actor, now, siteResource, {
     name: 'Bezoekruimte Demo',
     address: 'Voorbeeldstraat 1, 2000 Antwerpen',
     timeZone: DEFAULT_TIME_ZONE,
     judicialDistrict: 'Antwerpen',
-    openingHours: {
-      mon: [weekdays],
-      tue: [weekdays],
-      wed: [weekdays],
-      thu: [weekdays],
-      fri: [weekdays],
-      sat: [{ from: '09:00', to: '18:00' }],
-      sun: [{ from: '10:00', to: '17:00' }],
-    },
+    openingHours: week,
     closures: [],
   } satisfies SiteCreate)
   const roomRows = [
     await createRecord(tx, actor, now, roomResource, { siteId: site.id, name: 'Speelkamer', capacity: 1, features: ['toys 0-6'] } satisfies RoomCreate),
     await createRecord(tx, actor, now, roomResource, { siteId: site.id, name: 'Grote zaal', capacity: 2, features: ['garden'] } satisfies RoomCreate),
   ]
-  const hours = { mon: [weekdays], tue: [weekdays], wed: [weekdays], thu: [weekdays], fri: [weekdays], sat: [{ from: '09:00', to: '18:00' }] }
   const counsellorRows = [
     await createRecord(tx, actor, now, counsellorResource, {
       name: 'An Peeters',
       email: 'an.peeters@demo.invalid',
       languages: ['nl', 'fr'],
-      workingHours: hours,
+      workingHours: week,
     } satisfies CounsellorCreate),
     await createRecord(tx, actor, now, counsellorResource, {
       name: 'Jonas Claes',
       email: 'jonas.claes@demo.invalid',
       languages: ['nl', 'en'],
-      workingHours: hours,
+      workingHours: week,
     } satisfies CounsellorCreate),
   ]
   const court = await createRecord(tx, actor, now, courtResource, { name: 'Familierechtbank Antwerpen', judicialDistrict: 'Antwerpen' } satisfies CourtCreate)

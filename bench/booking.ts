@@ -1,8 +1,8 @@
 import { Agent, request as httpRequest } from 'node:http'
 import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
-import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
-import { hashSecret } from '../src/modules/tokens/service.js'
+import { setupCentre, type DemoIds, type SetupResult } from '../src/modules/admin/demo.js'
+import { hashSecret } from '../src/db/tokens.js'
 import { createCase } from '../test/helpers/cases.js'
 import { ALL_WEEK, backendMs, fixed, freshPostgres, load, loadVisits, loop, report, startProfile, type Figures } from './support.js'
 

@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { buildApp } from '../src/app.js'
-import { setupCentre } from '../src/db/seed.js'
+import { setupCentre } from '../src/modules/admin/demo.js'
 import { freshPostgres, load, loop, report } from './support.js'
 
 /**

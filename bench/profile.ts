@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { openDatabase, type Database } from '../src/db/client.js'
-import { setupCentre, type DemoIds, type SetupResult } from '../src/db/seed.js'
+import { setupCentre, type DemoIds, type SetupResult } from '../src/modules/admin/demo.js'
 import { createCase } from '../test/helpers/cases.js'
 import { ALL_WEEK, freshPostgres, loadVisits, startProfile } from './support.js'
 

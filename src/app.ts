@@ -22,22 +22,25 @@ import { reasonCodeRoutes } from './modules/reason-codes/routes.js'
 import { referralRoutes } from './modules/referrals/routes.js'
 import { agreementRoutes } from './modules/cases/agreement-routes.js'
 import { caseRoutes } from './modules/cases/routes.js'
+import { caseTransitionRoutes } from './modules/case-transitions/routes.js'
 import { documentRoutes } from './modules/documents/routes.js'
 import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
 import { availabilityRoutes } from './modules/scheduling/availability-routes.js'
 import { schedulingRoutes } from './modules/scheduling/routes.js'
-import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
+import { visitReadRoutes } from './modules/visits/read-routes.js'
+import { visitChangeRoutes } from './modules/visits/changes-routes.js'
 import { daySheetRoutes } from './modules/day-sheet/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import { statisticsRoutes } from './modules/statistics/routes.js'
 import { calendarRoutes } from './modules/calendars/routes.js'
 import type { WebhookPolicy } from './modules/webhooks/service.js'
 import { visitRoutes } from './modules/visits/routes.js'
-import { observationRoutes } from './modules/observations/routes.js'
+import { observationRoutes } from './modules/visits/observation-routes.js'
 import { concernRoutes } from './modules/concerns/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { partyRoutes } from './modules/parties/routes.js'
 import { backupRoutes } from './modules/backup/routes.js'
+import { HOUR_MS } from './domain/time.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -143,7 +146,7 @@ export async function buildApp(options: AppOptions) {
   app.addSchema(ReferrerVisit) // named in the OpenAPI document: the court's shape of a visit
 
   app.decorate('clock', options.clock ?? systemClock)
-  app.decorate('idempotencyKeyMs', (options.idempotencyKeyHours ?? IDEMPOTENCY_KEY_HOURS) * 3_600_000)
+  app.decorate('idempotencyKeyMs', (options.idempotencyKeyHours ?? IDEMPOTENCY_KEY_HOURS) * HOUR_MS)
   app.decorate('availability', options.availability ?? new DatabaseAvailability(() => options.database.ping(), app.log))
   await app.register(databasePlugin, { database: options.database })
   await app.register(openapiPlugin)
@@ -155,11 +158,13 @@ export async function buildApp(options: AppOptions) {
   await app.register(reasonCodeRoutes, { prefix: '/v1' })
   await app.register(referralRoutes, { prefix: '/v1' })
   await app.register(caseRoutes, { prefix: '/v1' })
+  await app.register(caseTransitionRoutes, { prefix: '/v1' })
   await app.register(documentRoutes, { prefix: '/v1' })
   await app.register(agreementRoutes, { prefix: '/v1' })
   await app.register(recurrencePreviewRoutes, { prefix: '/v1' })
   await app.register(availabilityRoutes, { prefix: '/v1' })
   await app.register(schedulingRoutes, { prefix: '/v1' })
+  await app.register(visitReadRoutes, { prefix: '/v1' })
   await app.register(visitChangeRoutes, { prefix: '/v1' })
   await app.register(daySheetRoutes, { prefix: '/v1' })
   await app.register(statisticsRoutes, { prefix: '/v1' })

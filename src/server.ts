@@ -5,6 +5,7 @@ import { DatabaseAvailability } from './db/availability.js'
 import { DataDirLockedError, openDatabase } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { buildTemplateDir, readDataTemplate } from './db/template.js'
+import { HOUR_MS } from './domain/time.js'
 
 /** Entry point: configuration → database → migrations → (first run) demo seed → HTTP. */
 async function main() {
@@ -34,7 +35,7 @@ async function main() {
   // on compiling its WebAssembly off the main thread, time the imports can use.
   const modules = Promise.all([
     import('./app.js'),
-    import('./db/seed.js'),
+    import('./modules/admin/demo.js'),
     import('./modules/webhooks/worker.js'),
     import('./modules/retention/service.js'),
   ]).then((loaded) => (phase('modules'), loaded))
@@ -113,7 +114,7 @@ async function main() {
     db: database.db,
     logger: logger.child({ component: 'retention' }),
     availability,
-    idempotencyKeyMs: config.idempotencyKeyHours * 3_600_000,
+    idempotencyKeyMs: config.idempotencyKeyHours * HOUR_MS,
   })
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {

@@ -9,7 +9,7 @@ import { createServer } from 'node:http'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setupCentre } from '../src/db/seed.js'
+import { setupCentre } from '../src/modules/admin/demo.js'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
 import { listening, start, stop } from './helpers/processes.js'
 

@@ -6,7 +6,7 @@ import { toSnakeCase } from 'drizzle-orm/casing'
 import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
 import * as schema from './schema.js'
-import { isoUtc } from '../domain/zones.js'
+import { isoUtc } from '../domain/time.js'
 import { lockDataDir } from './lock.js'
 
 export { DataDirLockedError } from './lock.js'

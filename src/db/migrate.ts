@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import type { PgliteDatabase } from 'drizzle-orm/pglite'
-import { databaseErrorOf } from '../http/errors.js'
+import { databaseErrorOf } from './errors.js'
 import { rawRows, type Database } from './client.js'
 
 // From src/db when run with tsx, from dist/src/db when compiled: the folder sits at the project root.

@@ -38,7 +38,7 @@ export const buildTemplateDir = fileURLToPath(new URL(import.meta.url.includes('
 const templateName = (compression: 'gzip' | 'none') => `pgdata-${templateKey()}.tar${compression === 'gzip' ? '.gz' : ''}`
 
 /** A fresh in-memory database, migrated, dumped. */
-export async function dumpMigratedDatabase(compression: 'gzip' | 'none'): Promise<Blob> {
+async function dumpMigratedDatabase(compression: 'gzip' | 'none'): Promise<Blob> {
   const database = await openDatabase({ memory: true })
   try {
     await migrate(database)

@@ -8,7 +8,7 @@ import type { BookingRules } from './booking-rules.js'
 import { checkDateRanges, dateOfDay, lastLocalDay, localDay, weekMinutes, withinWeekMinutes, type WeekMinutes, type WeeklyHours } from './opening-hours.js'
 import { floatingToInstant, instantToLocal, localToInstant } from './recurrence.js'
 import type { StaggeredVisit } from './stagger.js'
-import { zoneNamed, type Zone } from './zones.js'
+import { DAY_MS, MINUTE_MS, type Zone, zoneNamed } from './time.js'
 
 /** A half-open [start, end) in epoch milliseconds. */
 export interface Span {
@@ -109,8 +109,6 @@ export interface FreeSlot extends StaggeredVisit {
   counsellorIds: string[]
 }
 
-const MINUTE_MS = 60_000
-const DAY_MS = 86_400_000
 const pad = (n: number) => String(n).padStart(2, '0')
 const clock = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`
 
@@ -124,7 +122,7 @@ export function localDaysAfter(instant: Date, days: number, timeZone: string): D
 /** Local dates from `first` to `last` inclusive ('YYYY-MM-DD'). */
 function datesBetween(first: string, last: string): string[] {
   const dates: string[] = []
-  for (let day = Date.parse(first); day <= Date.parse(last); day += 86_400_000) dates.push(new Date(day).toISOString().slice(0, 10))
+  for (let day = Date.parse(first); day <= Date.parse(last); day += DAY_MS) dates.push(new Date(day).toISOString().slice(0, 10))
   return dates
 }
 

@@ -1,3 +1,4 @@
+import { DAY_MS } from './time.js'
 /**
  * Belgian public holidays (wettelijke feestdagen / jours fériés légaux),
  * computed rather than listed so they never run out. Easter Sunday and Whit
@@ -68,7 +69,6 @@ const AFTER_EASTER: readonly [HolidayCode, number][] = [
 ]
 
 const CODE_ORDER: readonly HolidayCode[] = Object.keys(HOLIDAY_NAMES) as HolidayCode[]
-const DAY_MS = 86_400_000
 
 function requireYear(year: number): void {
   // The Gregorian Easter computation holds from 1583 on.

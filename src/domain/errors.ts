@@ -37,8 +37,6 @@ export const invalidFields = (errors: FieldError[], extensions: Record<string, u
 /** Bad input naming one field, in the words every validation error uses. */
 export const invalidInput = (where: FieldError['in'], pointer: string, detail: string, extensions: Record<string, unknown> = {}) =>
   invalidFields([{ in: where, pointer, detail }], extensions)
-/** Bad input that is not about one field. */
-export const invalidRequest = (detail: string) => new DomainError('invalid', 'bad-request', detail)
 export const notAllowed = (detail: string) => new DomainError('not_allowed', 'forbidden', detail)
 /** Unknown, or outside the caller's scope: the two are indistinguishable on purpose. */
 export const notFound = (what: string, id?: string) =>

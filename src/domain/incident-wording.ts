@@ -16,7 +16,7 @@ const UNKNOWN: Record<ReportLanguage, string> = { nl: 'een onbekende persoon', f
 const NO_NAME: Record<ReportLanguage, string> = { nl: 'naam onbekend', fr: 'nom inconnu', en: 'name unknown' }
 
 /** "Tom Peeters (bezoekende ouder)"; a child by its first name, as staff call it. */
-export function personWords(person: NamedPerson | undefined, lang: ReportLanguage): string {
+function personWords(person: NamedPerson | undefined, lang: ReportLanguage): string {
   if (!person) return UNKNOWN[lang]
   const parts = person.role === 'child' ? [person.givenName] : [person.givenName, person.familyName]
   const name = parts.filter(Boolean).join(' ') || NO_NAME[lang]

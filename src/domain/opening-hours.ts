@@ -4,7 +4,7 @@
  * the reservations' tstzrange: a span ending at exactly midnight does not touch
  * the next day.
  */
-import { zoneNamed, type Zone } from './zones.js'
+import { DAY_MS, MINUTE_MS, type Zone, zoneNamed } from './time.js'
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
 
@@ -25,8 +25,6 @@ export interface DateRange {
 
 /** Index = JavaScript's getUTCDay(). */
 const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
-const MINUTE_MS = 60_000
-const DAY_MS = 86_400_000
 
 function requireZone(timeZone: string): Zone {
   const zone = zoneNamed(timeZone)

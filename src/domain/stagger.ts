@@ -5,6 +5,7 @@
  */
 
 import { VISIT_KINDS, type PartySide, type VisitKind } from './vocabulary.js'
+import { MINUTE_MS } from './time.js'
 
 export interface StaggerRule {
   firstToArrive: PartySide
@@ -28,10 +29,8 @@ export interface StaggeredVisit {
   arrivals: PartyArrival[]
 }
 
-export const MAX_DURATION_MINUTES = 1440
-export const MAX_GAP_MINUTES = 240
-
-const MINUTE_MS = 60_000
+const MAX_DURATION_MINUTES = 1440
+const MAX_GAP_MINUTES = 240
 
 function requireMinutes(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -1,4 +1,5 @@
 import type { VisitOutcome, VisitStatus } from './vocabulary.js'
+import { HOUR_MS } from './time.js'
 
 /**
  * The day of a visit (docs/domain.md): booked → arrived (the first check-in) → fulfilled, noshow or
@@ -11,7 +12,6 @@ export type Verdict = { ok: true } | { ok: false; code: string; detail: string }
 
 const refuse = (code: string, detail: string): Verdict => ({ ok: false, code, detail })
 const OK: Verdict = { ok: true }
-const HOUR_MS = 3_600_000
 
 /** The statuses an outcome leaves a visit in. */
 export const isOutcomeStatus = (status: VisitStatus): status is VisitOutcome => status === 'fulfilled' || status === 'noshow' || status === 'interrupted'

@@ -95,8 +95,7 @@ export const PARTY_SIDES = ['visiting', 'residing'] as const
 export type PartySide = (typeof PARTY_SIDES)[number]
 
 /** What a reservation holds: a room place, a counsellor or a person of the case. */
-export const RESOURCE_KINDS = ['room', 'counsellor', 'party'] as const
-export type ResourceKind = (typeof RESOURCE_KINDS)[number]
+export type ResourceKind = 'room' | 'counsellor' | 'party'
 
 /** What a centre's webhooks can subscribe to. */
 export const WEBHOOK_EVENTS = ['report.issued'] as const

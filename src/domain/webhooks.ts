@@ -1,11 +1,12 @@
 import ipaddr from 'ipaddr.js'
+import { DAY_MS, HOUR_MS } from './time.js'
 
 /** The rules of webhook delivery that need no I/O: when to try again, when to give up, where not to send. */
 
 /** The longest wait between two attempts. */
-export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000
+export const MAX_RETRY_DELAY_MS = HOUR_MS
 /** A delivery not acknowledged within a day of its event is given up (marked failed). */
-export const GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000
+export const GIVE_UP_AFTER_MS = DAY_MS
 
 /**
  * The wait before the next attempt after `failures` failed ones: about `baseMs` after the first,

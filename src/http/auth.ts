@@ -3,9 +3,10 @@ import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
 import { OPERATOR_ONLY, type Actor } from '../domain/actor.js'
 import type { Role } from '../domain/vocabulary.js'
-import { hashSecret, markTokenUsed, tokenBySecretHash } from '../modules/tokens/service.js'
+import { hashSecret, markTokenUsed, tokenBySecretHash } from '../db/tokens.js'
 import { notAllowed } from '../domain/errors.js'
 import { Problem, unauthorized } from './problem.js'
+import { MINUTE_MS } from '../domain/time.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,8 +22,7 @@ declare module 'fastify' {
 }
 
 // lastUsedAt is kept to the minute: a write per request would double the cost of every read.
-const LAST_USED_RESOLUTION_MS = 60_000
-const MINUTE_MS = 60_000
+const LAST_USED_RESOLUTION_MS = MINUTE_MS
 
 const tooManyFailures = (retryAfterSeconds: number) =>
   new Problem(

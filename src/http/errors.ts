@@ -1,30 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { DrizzleQueryError } from 'drizzle-orm'
 import type { Socket } from 'node:net'
 import type { ErrorObject } from 'ajv'
 import { DomainError, invalidFields, type DomainErrorKind, type FieldError } from '../domain/errors.js'
 import { Problem, problemType } from './problem.js'
 import { isDatabaseUnavailable } from '../db/availability.js'
-
-interface DatabaseErrorLike {
-  code?: string
-  constraint?: string
-  message: string
-}
-
-/** SQLSTATE of a row the reservations' exclusion constraint refuses (an overlap). */
-export const EXCLUSION_VIOLATION = '23P01'
-
-/** drizzle wraps driver errors; the SQLSTATE lives on the cause. */
-export function databaseErrorOf(error: unknown): DatabaseErrorLike | undefined {
-  let current: unknown = error
-  for (let depth = 0; current && depth < 5; depth++) {
-    const candidate = current as DatabaseErrorLike & { cause?: unknown }
-    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) return candidate
-    current = current instanceof DrizzleQueryError || candidate.cause ? candidate.cause : undefined
-  }
-  return undefined
-}
+import { databaseErrorOf, EXCLUSION_VIOLATION } from '../db/errors.js'
 
 export interface ProblemBody {
   type: string
@@ -56,8 +36,7 @@ const titles: Record<number, string> = {
 const statusOf: Record<DomainErrorKind, number> = { invalid: 400, not_allowed: 403, not_found: 404, conflict: 409, unprocessable: 422 }
 
 /** The one place a domain refusal becomes an HTTP problem. */
-export const problemFromDomain = (error: DomainError) =>
-  new Problem(statusOf[error.kind], error.code, titles[statusOf[error.kind]]!, error.detail, error.extensions)
+const problemFromDomain = (error: DomainError) => new Problem(statusOf[error.kind], error.code, titles[statusOf[error.kind]]!, error.detail, error.extensions)
 
 const problemOf = (problem: Problem) => ({
   body: { type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, ...problem.extensions } as ProblemBody,

@@ -21,7 +21,7 @@ export const IdempotencyHeaders = Type.Object({
   ),
 })
 
-export const REPLAYED_HEADER = 'idempotent-replayed'
+const REPLAYED_HEADER = 'idempotent-replayed'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,7 +43,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
-export const requestHash = (body: unknown) =>
+const requestHash = (body: unknown) =>
   createHash('sha256')
     .update(canonical(body ?? null))
     .digest('hex')

@@ -38,7 +38,7 @@ function shownValue(key: string, value: string): string {
 }
 
 /** The log's view of a request: method, route, query keys; no header, no free text. */
-export function requestForLog(request: FastifyRequest) {
+function requestForLog(request: FastifyRequest) {
   const [path = '', search] = (request.url ?? '').split('?', 2)
   const query: Record<string, string> = {}
   for (const [key, value] of new URLSearchParams(search ?? '')) query[key.slice(0, 64)] = shownValue(key, value)
@@ -64,7 +64,7 @@ function scrub(value: unknown, depth = 0): unknown {
   return copy
 }
 
-export const logSerializers = {
+const logSerializers = {
   req: requestForLog,
   err: (error: Error) => scrub(pino.stdSerializers.err(error)),
 }

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 
-export const openapiInfo = {
+const openapiInfo = {
   title: 'Bezoekruimte API',
   version: '1.0.0',
   description:
@@ -19,7 +19,7 @@ type Schema = Record<string, unknown>
  * checked), so the document must not call it required: Swagger UI and generated clients would
  * demand it. The route's own schema, which validates, is left as it is.
  */
-export function optionalDefaults(schema: unknown): unknown {
+function optionalDefaults(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(optionalDefaults)
   if (!schema || typeof schema !== 'object') return schema
   const copy: Schema = { ...(schema as Schema) }

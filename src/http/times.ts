@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import { localToInstant, RecurrenceError } from '../domain/recurrence.js'
+import { localToInstant } from '../domain/recurrence.js'
+import { RecurrenceError } from '../domain/recurrence-rule.js'
 import { invalidInput } from '../domain/errors.js'
 
 /**
@@ -19,7 +20,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
  * An RFC 3339 instant with offset, or undefined when it is not one or not a real moment. Read by
  * hand rather than by luxon: every instant of every query and body passes here.
  */
-export function parseInstant(value: string): Date | undefined {
+function parseInstant(value: string): Date | undefined {
   const m = RFC_3339.exec(value)
   if (!m) return undefined
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]

@@ -44,7 +44,7 @@ function badText(value: string): string | undefined {
  * API needs more than a few levels; a limit keeps every walk over a body (this one, the schemas',
  * the idempotency hash's) far from the stack's end, whatever a client sends.
  */
-export const MAX_NESTING = 64
+const MAX_NESTING = 64
 
 /**
  * Walks a value without recursion (a client chooses the depth), collecting text PostgreSQL cannot

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { auditEvents } from '../../src/db/schema.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { testCentre, call, tokenFor } from '../helpers/app.js'
 
 t.test('reference data: create, read, list with cursor, update, deactivate — each audited', async (t) => {

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { apiTokens } from '../../src/db/schema.js'
-import { hashSecret } from '../../src/modules/tokens/service.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { hashSecret } from '../../src/db/tokens.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { buildTestApp, testCentre, call, tokenFor } from '../helpers/app.js'
 
 t.test('tokens: issued once, stored hashed, scoped, revocable', async (t) => {

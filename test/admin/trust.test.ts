@@ -3,7 +3,7 @@
  * court-scoped tokens (which read a court's referrals in every centre) are the operator's.
  */
 import t from 'tap'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { buildTestApp, call, referralBody, tokenFor } from '../helpers/app.js'
 
 const ctx = await buildTestApp(t)

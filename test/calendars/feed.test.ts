@@ -10,7 +10,7 @@ import pino from 'pino'
 import { and, eq } from 'drizzle-orm'
 import { fixedClock } from '../../src/clock.js'
 import { auditEvents, counsellors } from '../../src/db/schema.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { acceptedCase, buildTestApp, call, completeIntake, tokenFor } from '../helpers/app.js'
 
 // Before the series below: the visits are in the future, and in the feed's window.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { acceptedCase, testCentre, call, completeIntake, tokenFor, type AcceptedCase, type TestContext } from '../helpers/app.js'
 
 const activate = (ctx: TestContext, c: AcceptedCase) => call(ctx.app, { method: 'POST', url: `/v1/cases/${c.caseId}/activate`, token: c.staff })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { buildTestApp, call, referralBody, tokenFor } from '../helpers/app.js'
 
 t.test('a family’s whole path through HTTP: referral → case → activation → suspension → resumption → end', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { testCentre, call, completeIntake, referralBody, tokenFor } from '../helpers/app.js'
 
 t.test('GET /v1/cases: filters by status, lead counsellor and site; cursor pagination; scope', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { acceptedCase, buildTestApp, call, referralBody, tokenFor } from '../helpers/app.js'
 
 t.test('writes: integration tokens never (403); clerks and counsellors not on cases (403); other centres 404', async (t) => {

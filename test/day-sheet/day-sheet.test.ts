@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { DateTime } from 'luxon'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { visits } from '../../src/db/schema.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'

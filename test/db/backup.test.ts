@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { buildApp } from '../../src/app.js'
 import { main } from '../../src/cli.js'
 import { openDatabase } from '../../src/db/client.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { call, onPostgres, referralBody, tokenFor, type TestContext } from '../helpers/app.js'
 import { pgliteTemplate } from '../helpers/databases.js'
 

@@ -6,7 +6,7 @@ import t from 'tap'
 import { sql } from 'drizzle-orm'
 import { openDatabase, type Database } from '../../src/db/client.js'
 import { migrate } from '../../src/db/migrate.js'
-import { databaseErrorOf } from '../../src/http/errors.js'
+import { databaseErrorOf } from '../../src/db/errors.js'
 import { openTestDatabase } from '../helpers/app.js'
 
 const database = await openTestDatabase(t)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { eq, sql } from 'drizzle-orm'
 import { migrationsFolder } from '../../src/db/migrate.js'
 import { apiTokens, auditEvents } from '../../src/db/schema.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { createToken } from '../../src/modules/tokens/service.js'
 import { openTestDatabase } from '../helpers/app.js'
 

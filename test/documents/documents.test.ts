@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { acceptedCase, testCentre, call, tokenFor } from '../helpers/app.js'
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')

@@ -4,15 +4,8 @@ import { promisify } from 'node:util'
 import { DateTime } from 'luxon'
 import rrule from 'rrule'
 import { fromRoot, repositoryRoot } from '../helpers/paths.js'
-import {
-  DEFAULT_MAX_OCCURRENCES,
-  endOfLocalDate,
-  expandRecurrence,
-  instantToLocal,
-  localToInstant,
-  RecurrenceError,
-  type RecurrenceInput,
-} from '../../src/domain/recurrence.js'
+import { DEFAULT_MAX_OCCURRENCES, endOfLocalDate, expandRecurrence, instantToLocal, localToInstant, type RecurrenceInput } from '../../src/domain/recurrence.js'
+import { RecurrenceError } from '../../src/domain/recurrence-rule.js'
 
 const BRUSSELS = 'Europe/Brussels'
 const NEW_YORK = 'America/New_York'

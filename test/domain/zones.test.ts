@@ -1,6 +1,6 @@
 import t from 'tap'
 import { IANAZone } from 'luxon'
-import { zoneNamed } from '../../src/domain/zones.js'
+import { zoneNamed } from '../../src/domain/time.js'
 
 t.test("the cached offset equals luxon's at every minute around DST transitions", async (t) => {
   // Brussels (on the hour), St John's (half-hour offset), Lord Howe (30-minute DST), Kathmandu (+05:45).
@@ -31,7 +31,7 @@ t.test("the cached offset equals luxon's at every minute around DST transitions"
 
 t.test('formatInstant writes what luxon writes, across DST and odd offsets', async (t) => {
   const { DateTime } = await import('luxon')
-  const { formatInstant } = await import('../../src/domain/zones.js')
+  const { formatInstant } = await import('../../src/domain/time.js')
   const zones = ['Europe/Brussels', 'America/New_York', 'America/St_Johns', 'Asia/Kathmandu', 'UTC', 'Pacific/Chatham']
   let mismatches = 0
   for (const name of zones) {
@@ -49,7 +49,7 @@ t.test('formatInstant writes what luxon writes, across DST and odd offsets', asy
 })
 
 t.test('isoUtc writes what Date#toISOString writes', async (t) => {
-  const { isoUtc } = await import('../../src/domain/zones.js')
+  const { isoUtc } = await import('../../src/domain/time.js')
   let mismatches = 0
   // Random instants from about 1600 to 10000 (the fallback past 9999), and every day's edges around leap years.
   for (let i = 0; i < 200_000; i++) {

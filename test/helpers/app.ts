@@ -4,7 +4,7 @@ import { buildApp, type App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { pgliteDatabase, scratchDatabase } from './databases.js'
 import { processTeardown } from './test-files.js'
-import { setupCentre, type SetupResult } from '../../src/db/seed.js'
+import { setupCentre, type SetupResult } from '../../src/modules/admin/demo.js'
 import { createToken } from '../../src/modules/tokens/service.js'
 import { type Role } from '../../src/domain/vocabulary.js'
 
@@ -39,6 +39,12 @@ export interface TestContext {
   operator: string
 }
 
+/**
+ * When the demo documents come into force: now, or the test clock's now when it is earlier, so that
+ * a booking judged on the test's clock (documents in force then) finds them signed.
+ */
+const seededAt = (clock: Clock | undefined) => new Date(Math.min(Date.now(), clock?.now().getTime() ?? Infinity))
+
 let processDatabase: Promise<Database> | undefined
 
 /**
@@ -69,7 +75,7 @@ export async function buildTestApp(
     ...(options.webhookPolicy ? { webhookPolicy: options.webhookPolicy } : {}),
   })
   t.teardown(() => app.close())
-  const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true })
+  const centre = await setupCentre(database.db, { centreName: 'Centre A', demo: true, now: seededAt(options.clock) })
   const operator = (await tokenFor(database, 'operator', {})).token
   return { app, database, centre: centre as TestContext['centre'], operator }
 }
@@ -95,7 +101,7 @@ export async function testCentre(t: Tap, options: { logger?: unknown; clock?: Cl
     })
     app = await processApp
   }
-  const centre = await setupCentre(database.db, { centreName: `Centre ${++centres}`, demo: true })
+  const centre = await setupCentre(database.db, { centreName: `Centre ${++centres}`, demo: true, now: seededAt(options.clock) })
   const operator = (await tokenFor(database, 'operator', {})).token
   return { app, database, centre: centre as TestContext['centre'], operator }
 }

@@ -8,7 +8,7 @@
 import t from 'tap'
 import { DateTime } from 'luxon'
 import { instantToLocal } from '../../src/domain/recurrence.js'
-import { zoneNamed } from '../../src/domain/zones.js'
+import { zoneNamed } from '../../src/domain/time.js'
 import { parseTime, startOfDate } from '../../src/http/times.js'
 
 const luxonStart = (date: string, zone: string) => DateTime.fromISO(date, { zone }).startOf('day').toJSDate()

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { REASON_CATALOGUE } from '../../src/domain/reason-codes.js'
 import { acceptedCase, testCentre, call, completeIntake, referralBody, tokenFor } from '../helpers/app.js'
 

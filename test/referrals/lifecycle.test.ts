@@ -1,7 +1,7 @@
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { referrals } from '../../src/db/schema.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { REFERRAL_ACTIONS } from '../../src/domain/referral-lifecycle.js'
 import { testCentre, call, referralBody, tokenFor, type TestContext } from '../helpers/app.js'
 

@@ -77,7 +77,7 @@ const visitIds = await bookVisits(ctx, c, 6)
 clock.set(new Date(clock.now().getTime() + 30 * DAY))
 await recordOutcomes(ctx, c, visitIds, `${MARK}OUTCOME`)
 
-// Observations are written by routes being built in parallel (src/modules/observations): rows as they will write them.
+// Observations are written by routes being built in parallel (src/modules/visits): rows as they will write them.
 const observe = async (values: Partial<typeof visitObservations.$inferInsert> & { text: string }) =>
   (
     await database.db

@@ -10,7 +10,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm'
 import { fixedClock } from '../../src/clock.js'
 import { rawRows } from '../../src/db/client.js'
 import { reports } from '../../src/db/schema.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { buildTestApp, call, referralBody, tokenFor } from '../helpers/app.js'
 import { activeCase, bookVisits, fetchReport, hasChromium, hasPdftotext, pdfText, printedHtml, recordOutcomes } from './fixtures.js'
 

@@ -1,6 +1,6 @@
 /**
- * GET /v1/availability over HTTP. Demo site: Mon–Fri 09:00–20:00, Sat 09:00–18:00, Sun 10:00–17:00;
- * counsellors Mon–Fri 09:00–20:00 and Sat 09:00–18:00. Centre staggering: 15 minutes either side.
+ * GET /v1/availability over HTTP. The demo site with SHORT_WEEKEND's hours (fixtures.ts): Mon–Fri 09:00–20:00,
+ * Sat 09:00–18:00, Sun 10:00–17:00; counsellors Mon–Fri 09:00–20:00 and Sat 09:00–18:00. Centre staggering: 15 minutes either side.
  */
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import { sql } from 'drizzle-orm'
@@ -11,11 +11,13 @@ import { findAvailability } from '../../src/modules/scheduling/availability-serv
 import { AvailabilityPage } from '../../src/modules/scheduling/schemas.js'
 import { buildTestApp, call, onPostgres, tokenFor } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
-import { scheduling } from './fixtures.js'
+import { scheduling, useShortWeekend } from './fixtures.js'
 
 const ctx = await buildTestApp(t)
 const { app, database, centre } = ctx
 const s = scheduling(ctx)
+// The demo is open every day; these tests need a closed Sunday and a short Saturday.
+await useShortWeekend(ctx)
 const admin = centre.adminToken
 const siteId = centre.demo.siteId
 

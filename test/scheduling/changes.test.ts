@@ -2,11 +2,13 @@
 import t from 'tap'
 import { buildTestApp, call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
-import { codesOf, scheduling } from './fixtures.js'
+import { codesOf, scheduling, useShortWeekend } from './fixtures.js'
 
 const ctx = await buildTestApp(t)
 const { app, database, centre } = ctx
 const s = scheduling(ctx)
+// The demo is open every day; these tests need a closed Sunday and a short Saturday.
+await useShortWeekend(ctx)
 const admin = centre.adminToken
 const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
   call(app, { method: 'PATCH', url: `/v1/visits/${id}`, token: admin, body, headers })

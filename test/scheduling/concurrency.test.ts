@@ -1,7 +1,7 @@
 import t from 'tap'
 import type pg from 'pg'
 import type { App } from '../../src/app.js'
-import type { SetupResult } from '../../src/db/seed.js'
+import type { SetupResult } from '../../src/modules/admin/demo.js'
 import { buildTestApp, call, onPostgres, openTestDatabase, type Call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 import { listening, start, stop, type Running } from '../helpers/processes.js'

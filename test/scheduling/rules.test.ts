@@ -1,17 +1,19 @@
 /**
  * Every booking rule over HTTP, each reported with its own code in conflicts[] (single visits) or
  * skipped[].reasons (series), and onConflict reject / skip / dryRun. One app for the file; each
- * subtest books on its own dates. Demo site: Mon–Fri 09:00–20:00, Sat 09:00–18:00, Sun 10:00–17:00;
+ * subtest books on its own dates. The demo site with SHORT_WEEKEND's hours (fixtures.ts): Mon–Fri 09:00–20:00, Sat 09:00–18:00, Sun 10:00–17:00;
  * counsellors work Mon–Fri 09:00–20:00 and Sat 09:00–18:00, not on Sunday.
  */
 import t from 'tap'
 import { buildTestApp, call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
-import { codesOf, scheduling, type Reason } from './fixtures.js'
+import { codesOf, scheduling, type Reason, useShortWeekend } from './fixtures.js'
 
 const ctx = await buildTestApp(t)
 const { app, database, centre } = ctx
 const s = scheduling(ctx)
+// The demo is open every day; these tests need a closed Sunday and a short Saturday.
+await useShortWeekend(ctx)
 const admin = centre.adminToken
 
 t.test('room_busy: the room (capacity 1) is taken by another case', async (t) => {

@@ -8,7 +8,7 @@
  */
 import { DateTime } from 'luxon'
 import { caseEvents, cases, courts, intakes, parties, referrals, sites, suspensions, visitOutcomes, visits } from '../../src/db/schema.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import {
   CANCELLED_BY,
   LEGAL_FRAMEWORKS,

@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import { fixedClock } from '../../src/clock.js'
-import { setupCentre } from '../../src/db/seed.js'
+import { setupCentre } from '../../src/modules/admin/demo.js'
 import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 
@@ -76,7 +76,7 @@ t.test('needsOutcome lists exactly the ended visits without an outcome', async (
   }
 
   // Another centre's visit does not exist for this one.
-  const other = await setupCentre(database.db, { centreName: 'Centre B', demo: true })
+  const other = await setupCentre(database.db, { centreName: 'Centre B', demo: true, now: clock.now() })
   const theirs = await createCase(database, other as typeof centre)
   const booked = await call(app, {
     method: 'POST',

@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import { isZoneName } from '../../domain/zones.js'
+import { isZoneName } from '../../domain/time.js'
 import { counsellors, courts, rooms, sites } from '../../db/schema.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
-import { inCentre, inCourt } from '../../http/scope.js'
+import { inCentre, inCourt } from '../../db/scope.js'
 import type { ReferenceResource } from './resource.js'
 
 /** The reference data a centre keeps (sites, rooms, counsellors) and the courts the operator keeps: scopes and checks. */

@@ -3,8 +3,9 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Queryable, Tx } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../domain/errors.js'
-import { afterCursor, toPage, type PageQuery } from '../../http/pagination.js'
-import { audit } from '../audit/service.js'
+import { afterCursor, toPage } from '../../db/pagination.js'
+import type { PageQuery } from '../../http/pagination.js'
+import { audit } from '../../db/audit.js'
 
 /**
  * Reference data (sites, rooms, counsellors, courts) is handled one way: create, list, read, update,

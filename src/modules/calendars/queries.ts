@@ -2,8 +2,8 @@ import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { calendarKeys, counsellors, parties, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { inCentre } from '../../http/scope.js'
-import { visitScope } from '../scheduling/queries.js'
+import { inCentre } from '../../db/scope.js'
+import { visitScope } from '../scheduling/index.js'
 
 /**
  * What the calendar feed reads and the key routes write. Like the day sheet, each lookup selects

@@ -7,8 +7,9 @@ import { caseTransition, type CaseAction } from '../../domain/case-lifecycle.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { assessReadiness, type MissingRequirement } from '../../domain/readiness.js'
 import type { Transition } from '../../domain/referral-lifecycle.js'
-import { inCentre, inCourt } from '../../http/scope.js'
-import { documentInForceFor, documentsEffectiveAt } from '../documents/queries.js'
+import { inCentre, inCourt } from '../../db/scope.js'
+import { documentInForceFor, documentsEffectiveAt } from '../documents/index.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
  * What the case services (and scheduling and referrals) share: finding and locking a case in the
@@ -121,8 +122,6 @@ export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId
   }
   return party
 }
-
-const DEFAULT_TIME_ZONE = 'Europe/Brussels'
 
 /** The case's local calendar: its site's time zone, else the Belgian one. */
 export async function caseTimeZone(db: Queryable, row: CaseRow): Promise<string> {

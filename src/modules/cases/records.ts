@@ -3,12 +3,13 @@ import type { Tx } from '../../db/client.js'
 import { agreementSignatures, agreements, counsellors, documents, intakes, signatures } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
-import { expandRecurrence, RecurrenceError } from '../../domain/recurrence.js'
-import { inCentre } from '../../http/scope.js'
-import { audit } from '../audit/service.js'
+import { expandRecurrence } from '../../domain/recurrence.js'
+import { RecurrenceError } from '../../domain/recurrence-rule.js'
+import { inCentre } from '../../db/scope.js'
+import { audit } from '../../db/audit.js'
 import { caseTimeZone, currentAgreement, lockCaseForRecording, requireAdultParty, requireParty } from './queries.js'
 import type { AgreementPut, AgreementSignatureCreate, IntakeCreate, SignatureCreate } from './schemas.js'
-import { localDate } from './transitions.js'
+import { localDate, MINUTE_MS } from '../../domain/time.js'
 import { addEvent, agreementView } from './views.js'
 
 /**
@@ -22,7 +23,7 @@ const invalidField = (pointer: string, detail: string) => invalidInput('body', p
 /** An instant in the past (a minute of clock difference is tolerated). */
 export function requirePast(value: string, pointer: string, now: Date): Date {
   const instant = new Date(value)
-  if (instant.getTime() > now.getTime() + 60_000) throw invalidField(pointer, 'must not be in the future')
+  if (instant.getTime() > now.getTime() + MINUTE_MS) throw invalidField(pointer, 'must not be in the future')
   return instant
 }
 
@@ -50,7 +51,7 @@ export async function recordIntake(tx: Tx, actor: Actor, now: Date, caseId: stri
       summary: input.summary ?? null,
     })
     .returning()
-  await addEvent(tx, actor, row.id, { type: 'intake_recorded', data: { intakeId: created!.id, partyId: input.partyId, heldAt: heldAt.toISOString() } })
+  await addEvent(tx, actor, now, row.id, { type: 'intake_recorded', data: { intakeId: created!.id, partyId: input.partyId, heldAt: heldAt.toISOString() } })
   await audit(tx, actor, { action: 'intake.recorded', entityType: 'intake', entityId: created!.id, centreId: row.centreId })
   return created!
 }
@@ -81,7 +82,7 @@ export async function recordSignature(tx: Tx, actor: Actor, now: Date, caseId: s
       recordedByTokenId: actor.tokenId,
     })
     .returning()
-  await addEvent(tx, actor, row.id, {
+  await addEvent(tx, actor, now, row.id, {
     type: 'document_signed',
     data: { signatureId: created!.id, partyId: input.partyId, documentId: document.id, kind: document.kind, version: document.version },
   })
@@ -125,7 +126,7 @@ export async function putAgreement(tx: Tx, actor: Actor, now: Date, caseId: stri
       authorisedVisitors: input.authorisedVisitors ?? [],
     })
     .returning()
-  await addEvent(tx, actor, row.id, { type: 'agreement_updated', data: { agreementId: created!.id, version: created!.version } })
+  await addEvent(tx, actor, now, row.id, { type: 'agreement_updated', data: { agreementId: created!.id, version: created!.version } })
   await audit(tx, actor, { action: 'agreement.created', entityType: 'agreement', entityId: created!.id, centreId: row.centreId })
   return agreementView({ ...created!, signatures: [] })
 }
@@ -149,7 +150,7 @@ export async function signAgreement(tx: Tx, actor: Actor, now: Date, caseId: str
     .insert(agreementSignatures)
     .values({ agreementId: agreement.id, partyId: input.partyId, signedAt, recordedByTokenId: actor.tokenId })
     .returning()
-  await addEvent(tx, actor, row.id, { type: 'agreement_signed', data: { agreementId: agreement.id, version: agreement.version, partyId: input.partyId } })
+  await addEvent(tx, actor, now, row.id, { type: 'agreement_signed', data: { agreementId: agreement.id, version: agreement.version, partyId: input.partyId } })
   await audit(tx, actor, { action: 'agreement.signed', entityType: 'agreement', entityId: agreement.id, centreId: row.centreId })
   return {
     agreementId: agreement.id,

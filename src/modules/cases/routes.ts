@@ -1,16 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type, type TSchema } from '@sinclair/typebox'
-import type { FastifyRequest } from 'fastify'
+import { Type } from '@sinclair/typebox'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
-import { sendView } from '../referrer-view/view.js'
+import { sendView } from '../referrer-view/index.js'
 import { recordIntake } from './records.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
 
-/** HTTP for cases: reading them (in full, or in the referrer's view), intakes and the state changes. */
+/** HTTP for cases: reading them (in full, or in the referrer's view) and intakes; the state changes are in case-transitions. */
 
 const READ_ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
 const WRITE_ROLES = ['admin', 'staff'] as const
@@ -20,26 +19,6 @@ const CasePageViews = { full: Page(S.CaseSummary), referrer: Page(S.ReferrerCase
 const EventPageViews = { full: Page(S.CaseEvent), referrer: Page(S.ReferrerCaseEvent) }
 const REFERRER_VIEW_NOTE =
   'Centre roles get the full record; clerk and integration tokens get the referrer’s view (statuses, dates and reasons only). A counsellor reads only the cases it leads or supervises a visit of.'
-
-/** An empty body may be left out entirely. */
-const emptyBodyAllowed = async (request: FastifyRequest) => {
-  request.body ??= {}
-}
-
-/** Route options of a state change: each answers the case as it is after the change. */
-const transition = <B extends TSchema>(path: string, summary: string, description: string, body: B) => ({
-  config: { roles: WRITE_ROLES },
-  schema: {
-    operationId: `${path}Case`,
-    summary,
-    description,
-    tags: ['Cases'],
-    params: IdParams,
-    headers: IdempotencyHeaders,
-    body,
-    response: { 200: S.Case, ...problemResponses(404, 409, 413, 415) },
-  },
-})
 
 export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -135,73 +114,6 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       respondOnce(app, request, reply, async (tx) => ({
         status: 201,
         body: await recordIntake(tx, request.actor, app.clock.now(), request.params.id, request.body),
-      })),
-  )
-
-  // ── Transitions: each locks the case row, changes it and renders it in one transaction ─────
-
-  app.post(
-    '/cases/:id/activate',
-    {
-      ...transition(
-        'activate',
-        'Activate the case (intake → active)',
-        'Needs every adult party’s intake, their signatures of the documents in force and of the current agreement; otherwise 409 with `missing[]`. Sets plannedEndDate to today plus the centre’s planned duration (default 6 months).',
-        S.ActivateBody,
-      ),
-      preValidation: emptyBodyAllowed,
-    },
-    async (request, reply) =>
-      respondOnce(app, request, reply, async (tx) => ({ status: 200, body: await service.activate(tx, request.actor, app.clock.now(), request.params.id) })),
-  )
-
-  app.post(
-    '/cases/:id/extend',
-    transition('extend', 'Extend the planned end', 'A later plannedEndDate with an explanation, optionally a coded extension reason.', S.ExtendBody),
-    async (request, reply) =>
-      respondOnce(app, request, reply, async (tx) => ({
-        status: 200,
-        body: await service.extend(tx, request.actor, app.clock.now(), request.params.id, request.body),
-      })),
-  )
-
-  app.post(
-    '/cases/:id/suspend',
-    transition(
-      'suspend',
-      'Suspend the case (active → suspended)',
-      'With a suspension reason and explanation, from a date and optionally until a date (exclusive). Visits in the period are cancelled and none are booked there.',
-      S.SuspendBody,
-    ),
-    async (request, reply) =>
-      respondOnce(app, request, reply, async (tx) => ({
-        status: 200,
-        body: await service.suspend(tx, request.actor, app.clock.now(), request.params.id, request.body),
-      })),
-  )
-
-  app.post(
-    '/cases/:id/resume',
-    transition('resume', 'Resume a suspended case (suspended → active)', 'The open suspension ends today.', S.ResumeBody),
-    async (request, reply) =>
-      respondOnce(app, request, reply, async (tx) => ({
-        status: 200,
-        body: await service.resume(tx, request.actor, app.clock.now(), request.params.id, request.body),
-      })),
-  )
-
-  app.post(
-    '/cases/:id/end',
-    transition(
-      'end',
-      'End the case',
-      'With an ending reason (from intake also a refusal reason: refusal after intake), an explanation and the effective date.',
-      S.EndBody,
-    ),
-    async (request, reply) =>
-      respondOnce(app, request, reply, async (tx) => ({
-        status: 200,
-        body: await service.end(tx, request.actor, app.clock.now(), request.params.id, request.body),
       })),
   )
 }

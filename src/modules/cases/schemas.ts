@@ -15,7 +15,7 @@ import {
   Uuid,
   VisitKindSchema,
 } from '../../http/schemas.js'
-import { NullableReason } from '../reason-codes/schemas.js'
+import { NullableReason } from '../reason-codes/index.js'
 
 /** A case as the centre and its referrer see it, its history, and what clients send to change it. */
 

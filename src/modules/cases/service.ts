@@ -1,16 +1,17 @@
 import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import type { Queryable, Tx } from '../../db/client.js'
+import type { Queryable } from '../../db/client.js'
 import { caseEvents, cases } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { windowDays } from '../../domain/trajectory.js'
-import { afterCursor, toPage, type PageQuery } from '../../http/pagination.js'
-import { seesReferrerView } from '../referrer-view/view.js'
-import { audit } from '../audit/service.js'
-import { caseScope, findCase, loadReadiness, lockCase, type CaseRow } from './queries.js'
-import { REFERRER_EVENT_TYPES, type CaseQuery, type EndBody, type ExtendBody, type ResumeBody, type SuspendBody } from './schemas.js'
-import { activateCase, endCase, extendCase, resumeCase, suspendCase } from './transitions.js'
-import { caseSummaries, renderCase, renderEvents, renderFullCase } from './views.js'
+import { afterCursor, toPage } from '../../db/pagination.js'
+import type { PageQuery } from '../../http/pagination.js'
+import { seesReferrerView } from '../referrer-view/index.js'
+import { audit } from '../../db/audit.js'
+import { caseScope, findCase, loadReadiness } from './queries.js'
+import { REFERRER_EVENT_TYPES, type CaseQuery } from './schemas.js'
+import { caseSummaries, renderCase, renderEvents } from './views.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
  * Cases as the centre and the referrer read them, and the state changes of a case. Reads return
@@ -23,7 +24,7 @@ import { caseSummaries, renderCase, renderEvents, renderFullCase } from './views
  * falls between today and that many days on (in Belgium), so staff plan the last evaluations.
  */
 export async function listCases(db: Queryable, actor: Actor, now: Date, query: CaseQuery) {
-  const today = DateTime.fromJSDate(now, { zone: 'Europe/Brussels' })
+  const today = DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE })
   const rows = await db
     .select()
     .from(cases)
@@ -84,20 +85,3 @@ export async function listCaseEvents(db: Queryable, actor: Actor, id: string, qu
   const page = toPage(rows, query.limit)
   return { referrerView, page: { items: await renderEvents(db, row.centreId, page.items, referrerView), nextCursor: page.nextCursor } }
 }
-
-/** Locks the case, makes one state change and renders the case as it is now, all in `tx`. */
-async function change(tx: Tx, actor: Actor, now: Date, id: string, apply: (row: CaseRow) => Promise<unknown>) {
-  const row = await lockCase(tx, actor, id)
-  await apply(row)
-  const [updated] = await tx.select().from(cases).where(eq(cases.id, row.id))
-  return renderFullCase(tx, updated!, now)
-}
-
-export const activate = (tx: Tx, actor: Actor, now: Date, id: string) => change(tx, actor, now, id, (row) => activateCase(tx, actor, now, row))
-export const extend = (tx: Tx, actor: Actor, now: Date, id: string, input: ExtendBody) =>
-  change(tx, actor, now, id, (row) => extendCase(tx, actor, now, row, input))
-export const suspend = (tx: Tx, actor: Actor, now: Date, id: string, input: SuspendBody) =>
-  change(tx, actor, now, id, (row) => suspendCase(tx, actor, now, row, input))
-export const resume = (tx: Tx, actor: Actor, now: Date, id: string, input: ResumeBody) =>
-  change(tx, actor, now, id, (row) => resumeCase(tx, actor, now, row, input))
-export const end = (tx: Tx, actor: Actor, now: Date, id: string, input: EndBody) => change(tx, actor, now, id, (row) => endCase(tx, actor, now, row, input))

@@ -6,13 +6,14 @@ import { caseEvents, intakes, parties, referrals, suspensions } from '../../db/s
 import type { Actor } from '../../domain/actor.js'
 import { LANGUAGES, type Language, type ReasonCategory } from '../../domain/vocabulary.js'
 import { allowedCaseActions } from '../../domain/case-lifecycle.js'
-import { reasonResolver, type ReasonRef } from '../reason-codes/queries.js'
-import { referrerEvent, referrerOutcome } from '../referrer-view/view.js'
-import { REFERRER_EVENT_TYPES } from './schemas.js'
+import { reasonResolver, type ReasonRef } from '../reason-codes/index.js'
+import { referrerEvent, referrerOutcome } from '../referrer-view/index.js'
 import { visitSignals } from '../../domain/visit-signals.js'
-import { centreSettings, concludedVisits, visitCounts } from '../visits/queries.js'
+import { centreSettings } from '../admin/index.js'
+import { concludedVisits, visitCounts } from './visit-tally.js'
 import { nextEvaluation } from '../../domain/trajectory.js'
 import { currentAgreement, loadReadiness, type CaseRow } from './queries.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 type EventRow = typeof caseEvents.$inferSelect
 type Resolve = Awaited<ReturnType<typeof reasonResolver>>
@@ -149,11 +150,10 @@ const fullSummary = (row: CaseRow, references: CourtReferences, evaluations: Map
 })
 
 /** Centres and their courts are Belgian: a case's days (activation, today) are counted there. */
-const CENTRE_TIME_ZONE = 'Europe/Brussels'
 
 /** Each running case's next evaluation conversation at `now`, by case id (the centre's interval). */
 async function evaluationsDue(db: Queryable, rows: CaseRow[], now: Date) {
-  const today = DateTime.fromJSDate(now, { zone: CENTRE_TIME_ZONE }).toISODate()!
+  const today = DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE }).toISODate()!
   const settings = new Map<string, Awaited<ReturnType<typeof centreSettings>>>()
   for (const centreId of new Set(rows.map((r) => r.centreId))) settings.set(centreId, await centreSettings(db, centreId))
   return new Map(
@@ -162,7 +162,7 @@ async function evaluationsDue(db: Queryable, rows: CaseRow[], now: Date) {
       nextEvaluation(
         {
           status: row.status,
-          activatedOn: row.activatedAt && DateTime.fromJSDate(row.activatedAt, { zone: CENTRE_TIME_ZONE }).toISODate(),
+          activatedOn: row.activatedAt && DateTime.fromJSDate(row.activatedAt, { zone: DEFAULT_TIME_ZONE }).toISODate(),
           plannedEndDate: row.plannedEndDate,
           today,
         },
@@ -264,8 +264,6 @@ export function agreementView(agreement: NonNullable<Awaited<ReturnType<typeof c
 
 const REFERRER_DATA_KEYS = ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'] as const
 
-export const isReferrerEvent = (type: string) => (REFERRER_EVENT_TYPES as readonly string[]).includes(type)
-
 /** Events with their reasons' labels; for a referrer only transitions, with only their dates and coded reasons. */
 export async function renderEvents(db: Queryable, centreId: string, rows: EventRow[], referrerView: boolean) {
   const resolve = await reasonResolver(
@@ -290,10 +288,11 @@ export async function renderEvents(db: Queryable, centreId: string, rows: EventR
   })
 }
 
-/** Adds a case event (the case's own history; the audit trail is separate). */
+/** Adds a case event (the case's own history; the audit trail is separate), dated `now`: the service's clock, not the database's. */
 export async function addEvent(
   db: Queryable,
   actor: Actor,
+  now: Date,
   caseId: string,
   event: {
     type: string
@@ -308,6 +307,7 @@ export async function addEvent(
     .insert(caseEvents)
     .values({
       caseId,
+      at: now,
       type: event.type,
       actorTokenId: actor.tokenId,
       actorRole: actor.role,

@@ -3,13 +3,13 @@ import type { Queryable } from '../../db/client.js'
 import { apiTokens, concernObservations, concernSteps, concerns, visitObservations } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../domain/errors.js'
-import { inCaseScope } from '../cases/queries.js'
+import { inCaseScope } from '../cases/index.js'
 
 /** Reading concerns: those of the cases in the actor's scope (a counsellor's: the cases it leads or supervises a visit of). */
 
 export type ConcernRow = typeof concerns.$inferSelect
 
-export const concernScope = (actor: Actor): SQL => inCaseScope(concerns.caseId, actor)
+const concernScope = (actor: Actor): SQL => inCaseScope(concerns.caseId, actor)
 
 /** A concern in the actor's scope; `lock` holds the row (FOR UPDATE) so steps and closing do not interleave. */
 export async function findConcern(db: Queryable, actor: Actor, id: string, options: { lock?: boolean } = {}): Promise<ConcernRow> {

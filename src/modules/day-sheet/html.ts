@@ -26,7 +26,7 @@ const clock = (instant: string) => instant.slice(11, 16)
 const span = (from: string, to: string) => `${clock(from)}–${clock(to)}`
 
 /** What the template prints, already in words and local times. */
-export function pageOf(sheet: DaySheet, options: { onlyOwnVisits: boolean }) {
+function pageOf(sheet: DaySheet, options: { onlyOwnVisits: boolean }) {
   const lang = sheet.language
   const w = (key: keyof typeof SHEET_WORDS) => SHEET_WORDS[key][lang]
   const day = DateTime.fromISO(sheet.date).setLocale(lang)

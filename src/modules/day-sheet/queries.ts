@@ -3,8 +3,8 @@ import type { Queryable } from '../../db/client.js'
 import { cases, counsellors, parties, referrals, rooms, sites, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { VisitStatus } from '../../domain/vocabulary.js'
-import { inCentre } from '../../http/scope.js'
-import { visitScope } from '../scheduling/queries.js'
+import { inCentre } from '../../db/scope.js'
+import { visitScope } from '../scheduling/index.js'
 
 /**
  * What the day sheet reads. Each lookup selects only the columns the sheet prints, so a family name,
@@ -47,8 +47,6 @@ export function visitsStarting(db: Queryable, actor: Actor, siteId: string, from
     .where(and(visitScope(actor), eq(visits.siteId, siteId), gte(visits.startsAt, from), lt(visits.startsAt, to), notInArray(visits.status, LEFT_OFF)))
     .orderBy(asc(visits.startsAt), asc(visits.id))
 }
-
-export type DayVisitRow = Awaited<ReturnType<typeof visitsStarting>>[number]
 
 /** Names of a centre's rooms, counsellors or sites by id, within the actor's centre: what a printed schedule shows. */
 function namesIn(table: typeof rooms | typeof counsellors | typeof sites) {

@@ -22,15 +22,15 @@ import {
 } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
-import { inCentre } from '../../http/scope.js'
-import { audit } from '../audit/service.js'
+import { inCentre } from '../../db/scope.js'
+import { audit } from '../../db/audit.js'
 
 /**
  * What an access request leaves out by default, and on what ground (art. 15(4) GDPR: the right of
  * access must not adversely affect the rights of others). Stated in every default export, whether or
  * not the centre holds any such record: a count would tell a parent that a concern exists.
  */
-export const WITHHELD = [
+const WITHHELD = [
   {
     category: 'concerns',
     ground:

@@ -9,7 +9,7 @@ import { invalidInput } from '../../domain/errors.js'
 export const usableBy = (centreId: string | null): SQL =>
   centreId ? or(isNull(reasonCodes.centreId), eq(reasonCodes.centreId, centreId))! : isNull(reasonCodes.centreId)
 
-export async function availableReasons(db: Queryable, centreId: string, categories: readonly ReasonCategory[]): Promise<AvailableReason[]> {
+async function availableReasons(db: Queryable, centreId: string, categories: readonly ReasonCategory[]): Promise<AvailableReason[]> {
   return db
     .select({ category: reasonCodes.category, code: reasonCodes.code })
     .from(reasonCodes)

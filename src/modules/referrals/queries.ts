@@ -4,7 +4,7 @@ import { courts, referrals, referralTransfers, sites } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../domain/errors.js'
 import { referralTransition, type ReferralAction } from '../../domain/referral-lifecycle.js'
-import { invalidTransition, referralScope } from '../cases/access.js'
+import { invalidTransition, referralScope } from '../cases/index.js'
 
 /** Reading referrals within the actor's scope: one to show, one to change, and the waiting list. */
 

@@ -9,7 +9,8 @@ import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { Page } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
-import { seesReferrerView, sendView } from '../referrer-view/view.js'
+import { emptyBodyAllowed } from '../../http/validation.js'
+import { seesReferrerView, sendView } from '../referrer-view/index.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
 
@@ -28,11 +29,6 @@ function schemaDefects(error: FastifyRequest['validationError']): FieldError[] {
   if (!error) return []
   if (error.validationContext !== 'body') throw error
   return fieldErrors(error.validation as ErrorObject[], 'body')
-}
-
-/** Decisions whose body is all optional may be sent without one. */
-const emptyBodyAllowed = async (request: FastifyRequest) => {
-  request.body ??= {}
 }
 
 /** The route options of a decision on a referral: POST /referrals/{id}/{action}. */

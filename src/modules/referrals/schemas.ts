@@ -3,8 +3,8 @@ import { REFERRAL_ACTIONS } from '../../domain/referral-lifecycle.js'
 import { LEGAL_FRAMEWORKS, REFERRAL_SOURCES, REFERRAL_STATUSES } from '../../domain/vocabulary.js'
 import { PageQuery } from '../../http/pagination.js'
 import { CourtNote, Explanation, Instant, LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Uuid, VisitKindSchema } from '../../http/schemas.js'
-import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerCaseOutcome, ReferrerParty } from '../cases/schemas.js'
-import { NullableReason } from '../reason-codes/schemas.js'
+import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerCaseOutcome, ReferrerParty } from '../cases/index.js'
+import { NullableReason } from '../reason-codes/index.js'
 
 /** Referrals on the wire: what a referrer submits, the decisions' bodies, and the two views of a referral. */
 

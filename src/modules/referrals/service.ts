@@ -5,18 +5,19 @@ import { cases, centres, counsellors, courts, parties, referrals, referralTransf
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidFields, invalidInput, notFound, unprocessable, type FieldError } from '../../domain/errors.js'
 import { isTransferable, TRANSFERABLE_REFERRAL_STATUSES, type ReferralAction } from '../../domain/referral-lifecycle.js'
-import { afterCursor, toPage } from '../../http/pagination.js'
-import { inCentre } from '../../http/scope.js'
-import { audit } from '../audit/service.js'
-import { referralScope } from '../cases/access.js'
-import { addEvent, renderCase } from '../cases/views.js'
-import { seesReferrerView } from '../referrer-view/view.js'
-import { requireReason } from '../reason-codes/queries.js'
-import { issueReport } from '../reports/service.js'
+import { afterCursor, toPage } from '../../db/pagination.js'
+import { inCentre } from '../../db/scope.js'
+import { audit } from '../../db/audit.js'
+import { referralScope } from '../cases/index.js'
+import { addEvent, renderCase } from '../cases/index.js'
+import { seesReferrerView } from '../referrer-view/index.js'
+import { requireReason } from '../reason-codes/index.js'
+import { issueReport } from '../reports/index.js'
 import { findReferral, lockReferral, type ReferralRow } from './queries.js'
 import type { AcceptBody, RefuseBody, ReferralCreate, ReferralQuery, ReturnBody, TransferBody, WaitlistBody, WithdrawBody } from './schemas.js'
 import { referralDefects } from './validation.js'
 import { referralsFor, renderReferrals } from './views.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
  * Referrals: a referrer submits one, the centre waitlists, accepts (which opens the case), refuses
@@ -24,7 +25,6 @@ import { referralsFor, renderReferrals } from './views.js'
  */
 
 /** Dates in a referral (decision, birth) are judged against today in Belgium, where the courts are. */
-const BELGIAN_TIME_ZONE = 'Europe/Brussels'
 
 /** A body field naming a record that does not exist or may not be used: 422 on that field. */
 const unusable = (code: string, pointer: string, detail: string) =>
@@ -42,7 +42,7 @@ async function referralFor(db: Queryable, actor: Actor, row: ReferralRow, now: D
  * checks a schema cannot express. The body is not trusted here: the schema may have failed.
  */
 export function checkSubmission(actor: Actor, now: Date, body: unknown, schemaDefects: FieldError[]) {
-  const today = DateTime.fromJSDate(now, { zone: BELGIAN_TIME_ZONE }).toISODate()!
+  const today = DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE }).toISODate()!
   const defects = [...schemaDefects, ...referralDefects(body, { today, byClerk: actor.role === 'clerk' })]
   if (defects.length > 0) throw invalidFields(defects)
 }
@@ -204,7 +204,7 @@ export async function acceptReferral(tx: Tx, actor: Actor, now: Date, id: string
     .returning()
   await tx.update(parties).set({ caseId: caseRow!.id }).where(eq(parties.referralId, row.id))
   const [updated] = await tx.update(referrals).set({ status: 'accepted', decidedAt: now, caseId: caseRow!.id }).where(eq(referrals.id, row.id)).returning()
-  await addEvent(tx, actor, caseRow!.id, { type: 'created', data: { referralId: row.id, leadCounsellorId: input.leadCounsellorId } })
+  await addEvent(tx, actor, now, caseRow!.id, { type: 'created', data: { referralId: row.id, leadCounsellorId: input.leadCounsellorId } })
   await recordAudit(tx, actor, updated!, 'accepted')
   await audit(tx, actor, { action: 'case.created', entityType: 'case', entityId: caseRow!.id, centreId: row.centreId, courtId: row.courtId })
   const [referral] = await renderReferrals(tx, [updated!], now)

@@ -4,14 +4,13 @@ import { cases, parties } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { type ReasonCategory, type ReferralStatus } from '../../domain/vocabulary.js'
 import { allowedReferralActions } from '../../domain/referral-lifecycle.js'
-import { caseOutcomes, partyView } from '../cases/views.js'
-import { referrerOutcome, referrerPartyView, seesReferrerView } from '../referrer-view/view.js'
-import { reasonResolver } from '../reason-codes/queries.js'
+import { caseOutcomes, partyView } from '../cases/index.js'
+import { referrerOutcome, referrerPartyView, seesReferrerView } from '../referrer-view/index.js'
+import { reasonResolver } from '../reason-codes/index.js'
 import { districtMismatches, transfersOf, waitingPositions, type ReferralRow } from './queries.js'
+import { DAY_MS } from '../../domain/time.js'
 
 /** Referrals as their reader may see them: in full for the centre, the referrer view for a court. */
-
-const DAY_MS = 86_400_000
 
 /** The category of the reason a referral's status carries. */
 const statusReasonCategory = (status: ReferralStatus): ReasonCategory | null => (status === 'refused' ? 'refusal' : status === 'returned' ? 'return' : null)
@@ -72,7 +71,7 @@ export type ReferralView = Awaited<ReturnType<typeof renderReferrals>>[number]
  * A referral in the referrer view: the parties' identity without contact details, the case's
  * outcome without the centre's explanations, and no explanation of the status either.
  */
-export function referrerReferral(view: ReferralView) {
+function referrerReferral(view: ReferralView) {
   const {
     statusExplanation: _internal,
     allowedActions: _actions,

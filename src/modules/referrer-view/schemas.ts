@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { LocalDate, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
-import { NullableReason } from '../reason-codes/schemas.js'
+import { NullableReason } from '../reason-codes/index.js'
 
 /** Kinds a court is shown: conversations (intakes, evaluations, mediation) are the centre's own work. */
 export const REFERRER_VISIT_KINDS = ['supervised_visit', 'supervised_handover', 'outside_visit'] as const

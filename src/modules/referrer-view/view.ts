@@ -5,9 +5,9 @@ import { DateTime } from 'luxon'
 import type { Queryable } from '../../db/client.js'
 import { cases, centres, parties, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { invalidCursor } from '../../http/pagination.js'
+import { invalidCursor } from '../../db/pagination.js'
 import { invalidInput } from '../../domain/errors.js'
-import { reasonResolver } from '../reason-codes/queries.js'
+import { reasonResolver } from '../reason-codes/index.js'
 import { REFERRER_VISIT_STATUSES } from './schemas.js'
 
 /**

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import { CANCELLED_BY_WORDS, HEADINGS, ISSUER_ROLE_WORDS, KIND_TITLES, OBSERVATION_KIND_WORDS, PARTY_ROLE_WORDS } from '../../domain/report-wording.js'
 import { CANCELLED_BY } from '../../domain/vocabulary.js'
 import type { Report } from './schemas.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
  * A report laid out for reading, in its own language: a title, sections of labelled lines and
@@ -35,7 +36,7 @@ export interface ReportPage {
 }
 
 /** The centre's instants are shown on Belgian time, like its days. */
-const ZONE = 'Europe/Brussels'
+const ZONE = DEFAULT_TIME_ZONE
 
 export function reportPage(report: Report): ReportPage {
   const lang = report.language

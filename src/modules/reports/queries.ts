@@ -5,8 +5,8 @@ import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { noCancellations, type ObservationFact, type VisitCounts } from '../../domain/reports.js'
 import { CANCELLED_BY, type ObservationKind, type PartyRole } from '../../domain/vocabulary.js'
-import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
-import { inCentre, inCourt } from '../../http/scope.js'
+import { cursorParts, decodeCursor, encodeCursor } from '../../db/pagination.js'
+import { inCentre, inCourt } from '../../db/scope.js'
 
 /** Facts for reports straight from the database, and the reports themselves: scope, the feed. */
 
@@ -118,7 +118,7 @@ export async function observationFacts(db: Queryable, caseId: string, period: Pe
  * Reports a token may read: a court's (clerk, court integration) those of its referrals and cases;
  * a centre's (admin, staff, centre integration) those of its centre.
  */
-export const reportScope = (actor: Actor): SQL => (actor.centreId ? inCentre(reports.centreId, actor) : inCourt(reports.courtId, actor))
+const reportScope = (actor: Actor): SQL => (actor.centreId ? inCentre(reports.centreId, actor) : inCourt(reports.courtId, actor))
 
 export type ReportRow = typeof reports.$inferSelect
 

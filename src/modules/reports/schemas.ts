@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { CANCELLED_BY, OBSERVATION_KINDS, PARTY_ROLES, REPORT_KINDS, REPORT_LANGUAGES, type CancelledBy } from '../../domain/vocabulary.js'
 import { LocalDate, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
-import { ReasonCategorySchema } from '../reason-codes/schemas.js'
+import { ReasonCategorySchema } from '../reason-codes/index.js'
 
 /**
  * A report to the referrer as every reader gets it. Its content is court-safe by construction

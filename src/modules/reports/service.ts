@@ -1,18 +1,18 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { DateTime } from 'luxon'
 import { v7 as uuidv7 } from 'uuid'
 import type { Queryable, Tx } from '../../db/client.js'
+import { DEFAULT_TIME_ZONE, localDate } from '../../domain/time.js'
 import { apiTokens, caseEvents, cases, centres, courts, referrals, reports } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { withDefaults } from '../../domain/centre-settings.js'
 import { conflict, invalidInput, unprocessable } from '../../domain/errors.js'
 import { buildReportContent, contentSha256, type ReportFacts } from '../../domain/reports.js'
 import type { ReasonCategory, ReportKind, ReportLanguage } from '../../domain/vocabulary.js'
-import { audit } from '../audit/service.js'
-import { enqueueEvent } from '../webhooks/service.js'
-import { caseTimeZone, findCase } from '../cases/queries.js'
-import { hasOpenConcern } from '../concerns/queries.js'
-import { reasonResolver } from '../reason-codes/queries.js'
+import { audit } from '../../db/audit.js'
+import { enqueueEvent } from '../webhooks/index.js'
+import { caseTimeZone, findCase } from '../cases/index.js'
+import { hasOpenConcern } from '../concerns/index.js'
+import { reasonResolver } from '../reason-codes/index.js'
 import { feedPage, findReport, observationFacts, supersededBy, visitCounts, type Period, type ReportRow } from './queries.js'
 import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schemas.js'
 
@@ -23,8 +23,6 @@ import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schema
  */
 
 /** Referrals are judged on Belgian days, where the courts are (as in the referral service). */
-const BELGIAN_TIME_ZONE = 'Europe/Brussels'
-const localDate = (instant: Date, zone: string) => DateTime.fromJSDate(instant, { zone }).toISODate()!
 
 const LANGUAGE_NAMES: Record<ReportLanguage, string> = { nl: 'Dutch', fr: 'French', en: 'English' }
 
@@ -86,7 +84,7 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
   const [token] = actor.tokenId
     ? await tx.select({ name: apiTokens.name, function: apiTokens.function }).from(apiTokens).where(eq(apiTokens.id, actor.tokenId))
     : []
-  const zone = caseRow ? await caseTimeZone(tx, caseRow) : BELGIAN_TIME_ZONE
+  const zone = caseRow ? await caseTimeZone(tx, caseRow) : DEFAULT_TIME_ZONE
   const resolve = async (category: ReasonCategory, code: string | null) =>
     (await reasonResolver(tx, referral.centreId, [{ category, code }]))({ category, code })
 
@@ -94,7 +92,7 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
   let caseEventId: string | null = null
   if (request.kind === 'referral_refused' || request.kind === 'referral_returned') {
     decision = {
-      date: localDate(referral.decidedAt ?? now, BELGIAN_TIME_ZONE),
+      date: localDate(referral.decidedAt ?? now, DEFAULT_TIME_ZONE),
       reason: await resolve(request.kind === 'referral_refused' ? 'refusal' : 'return', referral.statusReasonCode),
       courtNote: referral.statusCourtNote,
       ...(request.kind === 'referral_returned' ? { missingItems: referral.missingItems ?? [] } : {}),
@@ -127,7 +125,7 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
     }
   }
 
-  const start = caseRow ? localDate(caseRow.activatedAt ?? caseRow.createdAt, zone) : localDate(referral.submittedAt, BELGIAN_TIME_ZONE)
+  const start = caseRow ? localDate(caseRow.activatedAt ?? caseRow.createdAt, zone) : localDate(referral.submittedAt, DEFAULT_TIME_ZONE)
   // Up to the day of issue: the decision's day when issued with it (a correction keeps its original's period).
   const period = { from: request.period?.from ?? start, to: request.period?.to ?? localDate(now, zone) }
   const factual = settings.reportContent === 'factual_observations'
@@ -195,7 +193,7 @@ export async function issueReport(tx: Tx, actor: Actor, now: Date, request: Issu
 }
 
 /** A report as every reader gets it: its content, its hash, and the report that corrects it, if any. */
-export const reportView = (row: ReportRow, correctedBy: string | null): Report => ({ ...row.content, sha256: row.sha256, supersededBy: correctedBy })
+const reportView = (row: ReportRow, correctedBy: string | null): Report => ({ ...row.content, sha256: row.sha256, supersededBy: correctedBy })
 
 /** A progress report on demand, e.g. before a hearing: the visits from the case's start (or `from`) to today (or `to`). */
 export async function requestProgressReport(tx: Tx, actor: Actor, now: Date, caseId: string, body: ReportCreate) {

@@ -23,7 +23,8 @@ import {
 } from '../../db/schema.js'
 import { systemActor } from '../../domain/actor.js'
 import { DEFAULT_CENTRE_SETTINGS } from '../../domain/centre-settings.js'
-import { audit } from '../audit/service.js'
+import { audit } from '../../db/audit.js'
+import { DAY_MS, MINUTE_MS } from '../../domain/time.js'
 
 /**
  * Retention: once a case has been ended for longer than its centre's `retentionYears`, the people
@@ -165,8 +166,6 @@ export async function applyRetention(db: Db, now: Date, stopping: () => boolean 
   return done
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000
-
 /** Forgets the Idempotency-Keys used before `before`: their time is over, and a replay would act anew anyway. */
 export async function forgetIdempotencyKeys(db: Db, before: Date): Promise<number> {
   const gone = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).returning({ key: idempotencyKeys.key })
@@ -185,7 +184,7 @@ export function retentionJob(options: {
   /** How long an Idempotency-Key is kept (IDEMPOTENCY_KEY_HOURS); each run forgets the older ones. */
   idempotencyKeyMs?: number
 }) {
-  const { db, logger, now = () => new Date(), intervalMs = DAY_MS, retryMs = 60_000, idempotencyKeyMs = DAY_MS } = options
+  const { db, logger, now = () => new Date(), intervalMs = DAY_MS, retryMs = MINUTE_MS, idempotencyKeyMs = DAY_MS } = options
   let timer: NodeJS.Timeout | undefined
   let running: Promise<unknown> = Promise.resolve()
   let stopped = true

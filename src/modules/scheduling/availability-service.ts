@@ -4,10 +4,10 @@ import { findFreeSlots, localDaysAfter, type FreeSlot, type Span } from '../../d
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind } from '../../domain/vocabulary.js'
-import { formatInstant } from '../../domain/zones.js'
-import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
+import { DAY_MS, formatInstant } from '../../domain/time.js'
+import { cursorParts, decodeCursor, encodeCursor } from '../../db/pagination.js'
 import { parseTime } from '../../http/times.js'
-import { findCase } from '../cases/access.js'
+import { findCase } from '../cases/index.js'
 import {
   bookingRules,
   busyAround,
@@ -27,7 +27,6 @@ import { MAX_WINDOW_DAYS, type AvailabilityQuery } from './schemas.js'
  * a slot listed here can still be taken before it is booked.
  */
 
-const DAY_MS = 86_400_000
 // A statement costs PostgreSQL about what three days of a busy site's reservations do (planning and
 // one index probe per room and counsellor, against ~0.15 ms per day's ~260 rows on the bench's site):
 // a first period of three days reads in one statement what one day, then two, read in two.

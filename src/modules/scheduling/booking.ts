@@ -7,13 +7,13 @@ import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
-import { formatInstant, isoUtc } from '../../domain/zones.js'
-import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../http/errors.js'
-import { auditInsert, type AuditEntry } from '../audit/service.js'
-import { lockCase, type CaseRow } from '../cases/access.js'
-import { releaseReservations } from '../visits/cancellation.js'
+import { formatInstant, isoUtc } from '../../domain/time.js'
+import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../db/errors.js'
+import { auditInsert, type AuditEntry } from '../../db/audit.js'
+import { lockCase, type CaseRow } from '../cases/index.js'
+import { releaseReservations } from './cancellation.js'
 import { bookingRules, caseRulesOf, judgeGate, loadBookingFacts, sideOfRole, type VisitRow } from './queries.js'
-import { readinessOf } from '../cases/queries.js'
+import { readinessOf } from '../cases/index.js'
 
 /**
  * The booking engine: locks, judges and writes visits and their reservations for the scheduling
@@ -53,13 +53,13 @@ const field = (pointer: string, detail: string) => invalidInput('body', pointer,
  * counsellor locks), applies the gate and builds the rules. Absences ending before `absencesFrom`
  * cannot matter.
  */
-export async function prepareBooking(tx: Tx, actor: Actor, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
+export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: string, request: BookingRequest, absencesFrom: Date): Promise<BookingContext> {
   const caseRow = await lockCase(tx, actor, caseId)
   if (actor.centreId !== caseRow.centreId) throw notFound('case', caseId)
   const roomId = request.kind === 'outside_visit' ? undefined : request.roomId
   const lockIds = lockOrder([...(roomId ? [roomId] : []), ...request.counsellorIds])
-  // Documents in force now, by the wall clock, as the readiness endpoint judges them.
-  const facts = await loadBookingFacts(tx, caseRow, { roomId, counsellorIds: request.counsellorIds }, lockIds, absencesFrom, new Date())
+  // Documents in force now, by the service's clock, as the readiness endpoint judges them.
+  const facts = await loadBookingFacts(tx, caseRow, { roomId, counsellorIds: request.counsellorIds }, lockIds, absencesFrom, now)
 
   // The gate reads only what it needs: an ended case or a conversation no signatures.
   const gateAgreement = request.kind === 'conversation' ? null : facts.agreement
@@ -141,7 +141,7 @@ export interface PlannedVisit extends Slot {
   arrivals: { partyId: string; arriveAt: Date; leaveAt: Date }[]
 }
 
-export function planVisit(ctx: BookingContext, start: Date): PlannedVisit {
+function planVisit(ctx: BookingContext, start: Date): PlannedVisit {
   const staggered = computeStagger({
     kind: ctx.request.kind,
     start,
@@ -238,7 +238,7 @@ export interface Skipped {
 }
 
 /** The `conflicts[]` of a 409 booking problem: one entry per reason, with the resource kind. */
-export function conflictsOf(skipped: Skipped[], timeZone: string) {
+function conflictsOf(skipped: Skipped[], timeZone: string) {
   // Starts with the site's offset, as skipped[] and the visits show them.
   return skipped.flatMap((s) => {
     const start = formatInstant(s.start, timeZone)
@@ -433,7 +433,7 @@ function judgeOccurrences(ctx: BookingContext, plans: PlannedVisit[], overlaps: 
   return { accepted, skipped }
 }
 
-export function resourceKindOf(code: BookingReason['code']): string | undefined {
+function resourceKindOf(code: BookingReason['code']): string | undefined {
   return { room_busy: 'room', counsellor_busy: 'counsellor', party_busy: 'party', counsellor_absent: 'counsellor' }[code as string]
 }
 

@@ -6,12 +6,13 @@ import type { Actor } from '../../domain/actor.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
 import { conflict } from '../../domain/errors.js'
 import type { CaseStatus, PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
-import { cursorParts, decodeCursor, encodeCursor } from '../../http/pagination.js'
-import { inCentre } from '../../http/scope.js'
-import type { CaseRow } from '../cases/access.js'
+import { cursorParts, decodeCursor, encodeCursor } from '../../db/pagination.js'
+import { inCentre } from '../../db/scope.js'
+import type { CaseRow } from '../cases/index.js'
 import type { MissingRequirement } from '../../domain/readiness.js'
-import { currentAgreement, loadReadiness, type CurrentAgreement } from '../cases/readiness.js'
-import { referrerVisitScope } from '../referrer-view/view.js'
+import { currentAgreement, loadReadiness, type CurrentAgreement } from '../cases/index.js'
+import { referrerVisitScope } from '../referrer-view/index.js'
+import { DAY_MS } from '../../domain/time.js'
 
 /** What booking, changing and searching for visits read alike: scope, the booking gate and the rules a slot is judged by. */
 
@@ -424,7 +425,7 @@ export async function busyAround(
       (select ${list(sql`wanted.n, r.place, ${ms('lower(r.during)')}, ${ms('upper(r.during)')}`)}
         from unnest(${uuidArray(resources.ids)}, ${`{${resources.kinds.join(',')}}`}::text[]) with ordinality as wanted(id, kind, n)
         join reservations r on r.resource_id = wanted.id and r.resource_kind = wanted.kind and r.active
-          and lower(r.during) >= ${new Date(lo.getTime() - 86_400_000).toISOString()}::timestamptz and lower(r.during) < ${hi.toISOString()}::timestamptz
+          and lower(r.during) >= ${new Date(lo.getTime() - DAY_MS).toISOString()}::timestamptz and lower(r.during) < ${hi.toISOString()}::timestamptz
           and upper(r.during) > ${lo.toISOString()}::timestamptz) as reservations,
       (select ${list(sql`wanted.n, ${ms('b.starts_at')}, ${ms('b.ends_at')}`)}
         from unnest(${uuidArray(resources.counsellorIds)}) with ordinality as wanted(id, n)

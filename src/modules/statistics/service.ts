@@ -8,6 +8,7 @@ import { CANCELLED_BY, CONCERN_STEPS, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SO
 const ADULT_ROLES = PARTY_ROLES.filter((r) => r !== 'child')
 import * as q from './queries.js'
 import type { Figures, Statistics, StatisticsGroup, StatisticsQuery } from './schemas.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
  * Statistics for the subsidising government: counts and durations over a period, for one centre
@@ -15,7 +16,7 @@ import type { Figures, Statistics, StatisticsGroup, StatisticsQuery } from './sc
  */
 
 /** Belgian centres report in Belgian days; one zone for every site keeps a period the same period everywhere. */
-export const STATISTICS_TIME_ZONE = 'Europe/Brussels'
+const STATISTICS_TIME_ZONE = DEFAULT_TIME_ZONE
 const MAX_YEARS = 3
 const VISIT_OUTCOME_BUCKETS = ['held', 'cancelled', 'noshow', 'interrupted', 'without_outcome'] as const
 
@@ -49,7 +50,7 @@ function emptyFigures(): Figures {
 }
 
 /** The period as local days in the statistics' zone, checked: a real day, from not after to, at most three years. */
-export function periodOf(query: StatisticsQuery): q.Window {
+function periodOf(query: StatisticsQuery): q.Window {
   const parse = (pointer: string, value: string) => {
     const date = DateTime.fromISO(value, { zone: STATISTICS_TIME_ZONE }).startOf('day')
     if (!date.isValid || date.year < 1900 || date.year > 9000) throw invalidInput('query', pointer, 'must be a day between 1900 and 9000')
@@ -172,7 +173,7 @@ function addDays(figures: Figures, row: q.DaysRow) {
   if (row.figure === 'daysTrajectory') figures.daysTrajectory = days
 }
 
-export const CSV_COLUMNS = ['from', 'to', 'group_type', 'group_key', 'group_name', 'figure', 'breakdown', 'key', 'value'] as const
+const CSV_COLUMNS = ['from', 'to', 'group_type', 'group_key', 'group_name', 'figure', 'breakdown', 'key', 'value'] as const
 
 /**
  * The same figures as one flat table for a spreadsheet: a row per group, figure and category (see

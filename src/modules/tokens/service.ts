@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { hashSecret } from '../../db/tokens.js'
 import { and, asc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
-import type { Db, Queryable, Tx } from '../../db/client.js'
+import type { Queryable, Tx } from '../../db/client.js'
 import { apiTokens, centres, counsellors, courts } from '../../db/schema.js'
 import { OPERATOR_ONLY, type Actor } from '../../domain/actor.js'
 import { invalidInput, notAllowed, notFound } from '../../domain/errors.js'
 import type { Role } from '../../domain/vocabulary.js'
-import { afterCursor, toPage } from '../../http/pagination.js'
-import { audit } from '../audit/service.js'
+import { afterCursor, toPage } from '../../db/pagination.js'
+import { audit } from '../../db/audit.js'
 import type { TokenCreate, TokenQuery } from './schemas.js'
 
 /**
@@ -16,8 +17,6 @@ import type { TokenCreate, TokenQuery } from './schemas.js'
  */
 
 const TOKEN_PREFIX = 'bzr_'
-
-export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex')
 
 /** A new opaque secret: 256 random bits behind a recognisable prefix (so leaked tokens can be found by scanners). */
 export function newSecret(prefix = TOKEN_PREFIX): { secret: string; secretHash: string } {
@@ -173,13 +172,3 @@ export async function revokeToken(tx: Tx, actor: Actor, now: Date, id: string) {
   if (!existing) throw notFound('token', id)
   return existing
 }
-
-/** The lookup runs on every request: a named prepared statement spares the planning. */
-export const tokenBySecretHash = (db: Db) =>
-  db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.secretHash, sql.placeholder('secretHash')), isNull(apiTokens.revokedAt)))
-    .prepare('token_by_secret_hash')
-
-export const markTokenUsed = (db: Queryable, id: string, at: Date) => db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id))

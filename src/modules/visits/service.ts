@@ -15,16 +15,14 @@ import {
   outcomeFreesReservations,
   type Verdict,
 } from '../../domain/visit-lifecycle.js'
-import { formatInstant } from '../../domain/zones.js'
+import { formatInstant, localDate } from '../../domain/time.js'
 import { parseTime } from '../../http/times.js'
-import { audit } from '../audit/service.js'
-import { currentAgreement } from '../cases/queries.js'
-import { localDate } from '../cases/transitions.js'
-import { requireReason } from '../reason-codes/queries.js'
-import { casePeople, type VisitRow } from '../scheduling/queries.js'
-import { visitView } from '../scheduling/service.js'
-import { releaseReservations } from './cancellation.js'
-import { attendancesOf, centreSettings, lockVisit, outcomeHistory } from './queries.js'
+import { audit } from '../../db/audit.js'
+import { currentAgreement } from '../cases/index.js'
+import { requireReason } from '../reason-codes/index.js'
+import { casePeople, releaseReservations, visitView, type VisitRow } from '../scheduling/index.js'
+import { attendancesOf, lockVisit, outcomeHistory } from './queries.js'
+import { centreSettings } from '../admin/index.js'
 import { OUTCOME_FIELDS, type CancelBody, type CheckInBody, type CheckOutBody, type OutcomeBody } from './schemas.js'
 import { attendanceView, outcomeView } from './views.js'
 

@@ -1,4 +1,4 @@
-import { formatInstant } from '../../domain/zones.js'
+import { formatInstant } from '../../domain/time.js'
 import type { AttendanceRow, OutcomeRow } from './queries.js'
 
 /** How a visit's attendances and outcomes are shown: instants with the site's offset, like the visit itself. */

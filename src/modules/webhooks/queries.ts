@@ -1,13 +1,12 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { webhookAttempts, webhookDeliveries, webhooks } from '../../db/schema.js'
+import { webhookAttempts, webhooks } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { inCentre } from '../../http/scope.js'
+import { inCentre } from '../../db/scope.js'
 
 /** Reads of webhooks and their deliveries, always within the actor's centre. */
 
 export type WebhookRow = typeof webhooks.$inferSelect
-export type DeliveryRow = typeof webhookDeliveries.$inferSelect
 
 export const webhookScope = (actor: Actor) => inCentre(webhooks.centreId, actor)
 

@@ -5,11 +5,12 @@ import { webhookDeliveries, webhooks } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import type { WebhookEvent } from '../../domain/vocabulary.js'
-import { afterCursor, toPage } from '../../http/pagination.js'
-import { audit } from '../audit/service.js'
+import { afterCursor, toPage } from '../../db/pagination.js'
+import { audit } from '../../db/audit.js'
 import { refusedDestination } from './destination.js'
 import { attemptsOf, findWebhook, subscribers, webhookScope, type WebhookRow } from './queries.js'
 import type { DeliveryQuery, WebhookCreate, WebhookQuery } from './schemas.js'
+import { DAY_MS } from '../../domain/time.js'
 
 /**
  * A centre's webhooks: registering receivers, and the outbox that events are written to in their
@@ -25,7 +26,7 @@ export interface WebhookPolicy {
 const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64')}`
 
 /** A receiver that has taken no delivery for this long is failing: its admin should look at it. */
-const FAILING_AFTER_MS = 24 * 60 * 60 * 1000
+const FAILING_AFTER_MS = DAY_MS
 
 /** A webhook as its admin reads it: never its secret; `failing` once nothing got through for a day. */
 const webhookView = ({ secret: _secret, ...shown }: WebhookRow, now: Date) => ({

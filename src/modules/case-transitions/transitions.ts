@@ -4,16 +4,25 @@ import type { Tx } from '../../db/client.js'
 import { caseEvents, cases, centres, suspensions } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { endingCategories } from '../../domain/reason-codes.js'
-import { audit } from '../audit/service.js'
+import { audit } from '../../db/audit.js'
 import { conflict, invalidInput, notAllowed } from '../../domain/errors.js'
 import { extensionBeyondLimits } from '../../domain/trajectory.js'
-import { centreSettings } from '../visits/queries.js'
-import { requireReason } from '../reason-codes/queries.js'
-import { issueReport } from '../reports/service.js'
-import { cancelFutureVisits, cancelVisitsInSuspension } from '../visits/cancellation.js'
-import { caseTimeZone, loadReadiness, nextCaseStatus, type CaseRow } from './queries.js'
-import type { EndBody, ExtendBody, ResumeBody, SuspendBody } from './schemas.js'
-import { addEvent } from './views.js'
+import { centreSettings } from '../admin/index.js'
+import { requireReason } from '../reason-codes/index.js'
+import { issueReport } from '../reports/index.js'
+import { cancelFutureVisits, cancelVisitsInSuspension } from '../scheduling/index.js'
+import {
+  addEvent,
+  caseTimeZone,
+  loadReadiness,
+  nextCaseStatus,
+  type CaseRow,
+  type EndBody,
+  type ExtendBody,
+  type ResumeBody,
+  type SuspendBody,
+} from '../cases/index.js'
+import { localDate } from '../../domain/time.js'
 
 /**
  * Case state changes. Each takes the case row already locked FOR UPDATE by the caller's
@@ -23,9 +32,6 @@ import { addEvent } from './views.js'
  */
 
 const invalidField = (pointer: string, detail: string) => invalidInput('body', pointer, detail)
-
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for a case is its site's today. */
-export const localDate = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!
 
 async function update(tx: Tx, row: CaseRow, values: Partial<typeof cases.$inferInsert>) {
   const [updated] = await tx.update(cases).set(values).where(eq(cases.id, row.id)).returning()
@@ -49,7 +55,7 @@ export async function activateCase(tx: Tx, actor: Actor, now: Date, caseRow: Cas
   const today = localDate(now, await caseTimeZone(tx, caseRow))
   const plannedEndDate = DateTime.fromISO(today).plus({ months: centre!.settings.plannedDurationMonths }).toISODate()!
   const updated = await update(tx, caseRow, { status, activatedAt: now, plannedEndDate })
-  const event = await addEvent(tx, actor, caseRow.id, { type: 'activated', data: { plannedEndDate } })
+  const event = await addEvent(tx, actor, now, caseRow.id, { type: 'activated', data: { plannedEndDate } })
   await record(tx, actor, caseRow, 'activated')
   await issueReport(tx, actor, now, { kind: 'case_started', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
@@ -60,7 +66,7 @@ export async function activateCase(tx: Tx, actor: Actor, now: Date, caseRow: Cas
  * temporary: past the centre's longest trajectory or number of extensions, only an admin extends,
  * with an exceptional reason that is recorded with the extension.
  */
-export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: CaseRow, body: ExtendBody) {
+export async function extendCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow, body: ExtendBody) {
   const status = nextCaseStatus(caseRow, 'extend')
   const previous = caseRow.plannedEndDate
   if (previous && body.plannedEndDate <= previous) throw invalidField('/plannedEndDate', `must be after the current planned end ${previous}`)
@@ -90,7 +96,7 @@ export async function extendCase(tx: Tx, actor: Actor, _now: Date, caseRow: Case
     throw notAllowed(`Only an admin may extend a case beyond the centre's limits (${exceeded.join('; and ')}).`)
   }
   const updated = await update(tx, caseRow, { status, plannedEndDate: body.plannedEndDate })
-  const event = await addEvent(tx, actor, caseRow.id, {
+  const event = await addEvent(tx, actor, now, caseRow.id, {
     type: 'extended',
     reasonCategory,
     reasonCode: body.reasonCode ?? null,
@@ -134,7 +140,7 @@ export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: Case
     { from: body.from, until: body.until ?? null },
     await caseTimeZone(tx, caseRow),
   )
-  const event = await addEvent(tx, actor, caseRow.id, {
+  const event = await addEvent(tx, actor, now, caseRow.id, {
     type: 'suspended',
     reasonCategory,
     reasonCode: body.reasonCode,
@@ -164,7 +170,7 @@ export async function resumeCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseR
     await tx.update(suspensions).set({ resumedAt: now, untilDate: until }).where(eq(suspensions.id, suspension.id))
   }
   const updated = await update(tx, caseRow, { status })
-  const event = await addEvent(tx, actor, caseRow.id, {
+  const event = await addEvent(tx, actor, now, caseRow.id, {
     type: 'resumed',
     explanation: body.explanation,
     courtNote: body.courtNote ?? null,
@@ -187,7 +193,7 @@ export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow,
   const refusedAfterIntake = caseRow.status === 'intake'
   const updated = await update(tx, caseRow, { status, endedAt: now, endEffectiveDate: body.effectiveDate })
   const cancelledVisitIds = await cancelFutureVisits(tx, actor, now, caseRow.id)
-  const event = await addEvent(tx, actor, caseRow.id, {
+  const event = await addEvent(tx, actor, now, caseRow.id, {
     type: 'ended',
     reasonCategory,
     reasonCode: body.reasonCode,

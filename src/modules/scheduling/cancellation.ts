@@ -4,7 +4,7 @@ import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Tx } from '../../db/client.js'
 import { cases, centres, reservations, visits } from '../../db/schema.js'
-import { audit } from '../audit/service.js'
+import { audit } from '../../db/audit.js'
 import type { Actor } from '../../domain/actor.js'
 
 /** Cancelling visits and freeing what they reserved: used by case transitions, series ending and visit changes. */

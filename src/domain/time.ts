@@ -1,3 +1,22 @@
+import { DateTime, IANAZone } from 'luxon'
+
+/**
+ * Time in one place: the lengths of a minute, an hour and a day in milliseconds, the default zone,
+ * zones and their offsets, instants written in RFC 3339, and the local date an instant falls on.
+ */
+
+export const MINUTE_MS = 60_000
+export const HOUR_MS = 3_600_000
+export const DAY_MS = 86_400_000
+
+/** The zone a centre's sites are in unless its settings say otherwise. */
+export const DEFAULT_TIME_ZONE = 'Europe/Brussels'
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone: "today" for a case is its site's today. */
+export const localDate = (instant: Date, timeZone: string) => DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!
+
+// ── Zones and instants ──────────────────────────────────────────────────────────────────────────
+
 /**
  * IANA zones with a fast UTC offset. luxon's IANAZone validates a name by building an
  * Intl.DateTimeFormat and computes every offset with formatToParts, both slow; availability judges
@@ -5,9 +24,7 @@
  * an hour agree, nothing changed inside it (zones do not change twice within an hour); otherwise the
  * exact offset is computed.
  */
-import { IANAZone } from 'luxon'
 
-const HOUR_MS = 3_600_000
 // Bounded: a month of availability touches ~750 hours; long-running processes start over when full.
 const MAX_CACHED_HOURS = 200_000
 
@@ -82,11 +99,10 @@ export function formatInstant(instant: Date, timeZone: string): string {
   if (!zone) throw new RangeError(`unknown time zone ${timeZone}`)
   const ms = instant.getTime()
   const offset = Math.trunc(zone.offset(ms))
-  const wall = isoUtc(ms + offset * 60_000)
+  const wall = isoUtc(ms + offset * MINUTE_MS)
   return `${wall.endsWith('.000Z') ? wall.slice(0, 19) : wall.slice(0, 23)}${zone.suffix(offset)}`
 }
 
-const DAY_MS = 86_400_000
 const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n))
 
 /**
@@ -109,10 +125,10 @@ export function isoUtc(instant: Date | number): string {
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
   if (!(year >= 0 && year <= 9999)) return new Date(ms).toISOString()
   let rest = ms - days * DAY_MS
-  const hours = Math.floor(rest / 3_600_000)
-  rest -= hours * 3_600_000
-  const minutes = Math.floor(rest / 60_000)
-  rest -= minutes * 60_000
+  const hours = Math.floor(rest / HOUR_MS)
+  rest -= hours * HOUR_MS
+  const minutes = Math.floor(rest / MINUTE_MS)
+  rest -= minutes * MINUTE_MS
   const seconds = Math.floor(rest / 1000)
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(rest - seconds * 1000)}Z`
 }

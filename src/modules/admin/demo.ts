@@ -1,13 +1,14 @@
 import { count } from 'drizzle-orm'
-import { systemActor, type Actor } from '../domain/actor.js'
-import { counsellorResource, courtResource, roomResource, siteResource } from '../modules/admin/reference-data.js'
-import { createRecord } from '../modules/admin/resource.js'
-import type { CounsellorCreate, CourtCreate, RoomCreate, SiteCreate } from '../modules/admin/schemas.js'
-import { createCentre } from '../modules/admin/service.js'
-import { audit } from '../modules/audit/service.js'
-import { publishDocument } from '../modules/documents/versions.js'
-import type { Db, Queryable, Tx } from './client.js'
-import { centres } from './schema.js'
+import { systemActor, type Actor } from '../../domain/actor.js'
+import { counsellorResource, courtResource, roomResource, siteResource } from './reference-data.js'
+import { createRecord } from './resource.js'
+import type { CounsellorCreate, CourtCreate, RoomCreate, SiteCreate } from './schemas.js'
+import { createCentre } from './service.js'
+import { audit } from '../../db/audit.js'
+import { publishDocument } from '../documents/index.js'
+import type { Db, Queryable, Tx } from '../../db/client.js'
+import { centres } from '../../db/schema.js'
+import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /** A new centre as the CLI's `setup` and the first start make it, through the same services as the HTTP routes. */
 
@@ -63,40 +64,33 @@ const DEMO_INFORMATION = [
 
 async function seedDemo(tx: Tx, actor: Actor, now: Date): Promise<DemoIds> {
   const centreId = actor.centreId!
-  const weekdays = { from: '09:00', to: '20:00' }
+  // Open, and staffed, every day of the week: whoever tries the demo on a Sunday can book today.
+  const everyDay = [{ from: '09:00', to: '20:00' }]
+  const week = { mon: everyDay, tue: everyDay, wed: everyDay, thu: everyDay, fri: everyDay, sat: everyDay, sun: everyDay }
   const site = await createRecord(tx, actor, now, siteResource, {
     name: 'Bezoekruimte Demo',
     address: 'Voorbeeldstraat 1, 2000 Antwerpen',
-    timeZone: 'Europe/Brussels',
+    timeZone: DEFAULT_TIME_ZONE,
     judicialDistrict: 'Antwerpen',
-    openingHours: {
-      mon: [weekdays],
-      tue: [weekdays],
-      wed: [weekdays],
-      thu: [weekdays],
-      fri: [weekdays],
-      sat: [{ from: '09:00', to: '18:00' }],
-      sun: [{ from: '10:00', to: '17:00' }],
-    },
+    openingHours: week,
     closures: [],
   } satisfies SiteCreate)
   const roomRows = [
     await createRecord(tx, actor, now, roomResource, { siteId: site.id, name: 'Speelkamer', capacity: 1, features: ['toys 0-6'] } satisfies RoomCreate),
     await createRecord(tx, actor, now, roomResource, { siteId: site.id, name: 'Grote zaal', capacity: 2, features: ['garden'] } satisfies RoomCreate),
   ]
-  const hours = { mon: [weekdays], tue: [weekdays], wed: [weekdays], thu: [weekdays], fri: [weekdays], sat: [{ from: '09:00', to: '18:00' }] }
   const counsellorRows = [
     await createRecord(tx, actor, now, counsellorResource, {
       name: 'An Peeters',
       email: 'an.peeters@demo.invalid',
       languages: ['nl', 'fr'],
-      workingHours: hours,
+      workingHours: week,
     } satisfies CounsellorCreate),
     await createRecord(tx, actor, now, counsellorResource, {
       name: 'Jonas Claes',
       email: 'jonas.claes@demo.invalid',
       languages: ['nl', 'en'],
-      workingHours: hours,
+      workingHours: week,
     } satisfies CounsellorCreate),
   ]
   const court = await createRecord(tx, actor, now, courtResource, { name: 'Familierechtbank Antwerpen', judicialDistrict: 'Antwerpen' } satisfies CourtCreate)

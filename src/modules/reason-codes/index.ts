@@ -1,0 +1,3 @@
+/** What other modules use of reason-codes. */
+export { type ReasonRef, reasonResolver, requireReason } from './queries.js'
+export { NullableReason, ReasonCategorySchema } from './schemas.js'

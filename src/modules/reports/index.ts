@@ -1,0 +1,2 @@
+/** What other modules use of reports. */
+export { issueReport } from './service.js'

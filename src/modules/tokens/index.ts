@@ -1,0 +1,2 @@
+/** What other modules use of tokens. */
+export { issue, newSecret } from './service.js'

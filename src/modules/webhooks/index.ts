@@ -1,0 +1,2 @@
+/** What other modules use of webhooks. */
+export { enqueueEvent } from './service.js'

@@ -1,3 +1,0 @@
-import { runDirectory } from './helpers/test-files.js'
-
-await runDirectory('observations')

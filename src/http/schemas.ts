@@ -52,7 +52,11 @@ export const CourtNote = (example: string) =>
   })
 
 // An interval may run until midnight ('24:00'), as the opening-hours rules read it: a site open all day is 00:00–24:00.
-const ClosingTime = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$', description: "'HH:mm'; '24:00' is midnight at the end of the day", examples: ['20:00'] })
+const ClosingTime = Type.String({
+  pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$',
+  description: "'HH:mm'; '24:00' is midnight at the end of the day",
+  examples: ['20:00'],
+})
 const Interval = Type.Object({ from: ClockTime, to: ClosingTime }, { additionalProperties: false })
 const Day = Type.Optional(Type.Array(Interval, { maxItems: 6 }))
 export const WeeklyHoursSchema = Type.Object(

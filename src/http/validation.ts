@@ -115,8 +115,22 @@ export const serializersCompiledAtFirstUse: FastifyServerOptions['schemaControll
   },
 }
 
+/** Named schemas (src/http/components.ts) both validators resolve `$ref`s against; added once per process. */
+export function addToValidators(definitions: { $id: string }[]) {
+  for (const ajv of [bodies, parameters]) for (const definition of definitions) if (!ajv.getSchema(definition.$id)) ajv.addSchema(definition)
+}
+
 export function registerValidation(app: FastifyInstance) {
   app.setValidatorCompiler(({ schema, httpPart }) => compiledAtFirstUse(httpPart === 'body' ? bodies : parameters, schema))
+
+  // Every API route names the query parameters it reads, and any other is refused (400) rather
+  // than ignored: a misspelt filter must not answer an unfiltered list. A route that reads none
+  // gets an empty list of them.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/') && !route.url.startsWith('/health/')) return
+    const schema = (route.schema ??= {}) as { querystring?: Record<string, unknown> }
+    schema.querystring = { type: 'object', properties: {}, ...schema.querystring, additionalProperties: false }
+  })
 
   // Before the schemas, for every route: no text a client sends reaches the database unchecked.
   app.addHook('preValidation', async (request) => {

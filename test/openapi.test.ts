@@ -2,6 +2,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { generateOpenapi } from '../scripts/openapi.js'
 import { fromRoot } from './helpers/paths.js'
+import { resolve as resolveSchema } from './helpers/openapi-harness.js'
 
 t.test('the committed openapi/openapi.json matches the routes (run `npm run openapi` after changing a route)', async (t) => {
   const generated = await generateOpenapi()
@@ -11,8 +12,16 @@ t.test('the committed openapi/openapi.json matches the routes (run `npm run open
   const document = JSON.parse(generated)
   t.equal(document.openapi, '3.1.0')
   t.ok(document.components.schemas.Problem, 'the Problem schema is a shared component')
-  const hasExample = (value: unknown): boolean =>
-    typeof value === 'object' && value !== null && ('examples' in value || 'example' in value || Object.values(value).some(hasExample))
+  // Examples may sit in the components an operation refers to.
+  const component = (ref: string) => document.components.schemas[ref.replace('#/components/schemas/', '')]
+  const hasExample = (value: unknown, seen = new Set<unknown>()): boolean => {
+    if (typeof value !== 'object' || value === null || seen.has(value)) return false
+    seen.add(value)
+    if ('examples' in value || 'example' in value) return true
+    const ref = (value as { $ref?: unknown }).$ref
+    if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) return hasExample(component(ref), seen)
+    return Object.values(value).some((v) => hasExample(v, seen))
+  }
   let operations = 0
   const operationIds = new Set<string>()
   const problemStatuses = new Set<string>()
@@ -57,7 +66,7 @@ t.test('the committed openapi/openapi.json matches the routes (run `npm run open
   t.ok(operations > 20, `${operations} operations documented`)
   t.ok(document.servers?.length, 'the document names its server (relative: whichever installation serves it)')
   t.same(
-    document.paths['/v1/cases/{id}/series'].post.requestBody.content['application/json'].schema.required?.filter((n: string) =>
+    resolveSchema(document, document.paths['/v1/cases/{id}/series'].post.requestBody.content['application/json'].schema).required?.filter((n: string) =>
       ['onConflict', 'dryRun'].includes(n),
     ) ?? [],
     [],

@@ -39,6 +39,28 @@ export function optionalDefaults(schema: unknown): unknown {
   return copy
 }
 
+const COMPONENT = '#/components/schemas/'
+
+/** The components a request body refers to, directly or through other components. */
+function requestComponents(paths: object, schemas: Record<string, Schema>): Set<string> {
+  const found = new Set<string>()
+  const visit = (value: unknown) => {
+    if (Array.isArray(value)) return value.forEach(visit)
+    if (!value || typeof value !== 'object') return
+    const ref = (value as Schema).$ref
+    if (typeof ref === 'string' && ref.startsWith(COMPONENT)) {
+      const name = ref.slice(COMPONENT.length)
+      if (found.has(name)) return
+      found.add(name)
+      visit(schemas[name])
+    }
+    Object.values(value).forEach(visit)
+  }
+  for (const item of Object.values(paths) as Schema[])
+    for (const operation of Object.values(item) as Schema[]) visit((operation as { requestBody?: unknown }).requestBody)
+  return found
+}
+
 const REQUEST_PARTS = ['body', 'querystring', 'params', 'headers'] as const
 
 /** OpenAPI 3.1 generated from the route schemas; served at /openapi.json with interactive docs at /docs. */
@@ -59,6 +81,13 @@ export const openapiPlugin = fp(
         const copy: Schema = { ...schema }
         for (const part of REQUEST_PARTS) if (copy[part]) copy[part] = optionalDefaults(copy[part])
         return { schema: copy, url }
+      },
+      // A component a client sends needs the same reading of defaults as a route's inline schema.
+      transformObject: (document) => {
+        if (!('openapiObject' in document)) return document.swaggerObject
+        const schemas = (document.openapiObject.components?.schemas ?? {}) as Record<string, Schema>
+        for (const name of requestComponents(document.openapiObject.paths ?? {}, schemas)) schemas[name] = optionalDefaults(schemas[name]) as Schema
+        return document.openapiObject
       },
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     })

@@ -64,3 +64,25 @@ export const Stored = {
   createdAt: Instant,
   updatedAt: Instant,
 }
+
+/**
+ * Which of a record's two shapes an answer is: the centre's full record or the referrer view a
+ * court token receives. Generated clients narrow on it (`if (visit.view === 'full')`).
+ */
+export const ViewTag = <V extends 'full' | 'referrer'>(view: V) =>
+  Type.Literal(view, {
+    description: view === 'full' ? 'The full record (centre roles)' : 'The referrer view (clerk and court-scoped integration tokens)',
+  })
+
+/**
+ * A response whose shape depends on the caller's role: `oneOf` the two named shapes, told apart by
+ * `view` (an OpenAPI discriminator). The names are the two shapes' component names.
+ */
+export const EitherView = <F extends TSchema, R extends TSchema>(full: F, referrer: R, names: { full: string; referrer: string }) =>
+  Type.Unsafe<Static<F> | Static<R>>({
+    oneOf: [full, referrer],
+    discriminator: {
+      propertyName: 'view',
+      mapping: { full: `#/components/schemas/${names.full}`, referrer: `#/components/schemas/${names.referrer}` },
+    },
+  })

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type, type TSchema } from '@sinclair/typebox'
+import type { TSchema } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
@@ -52,7 +52,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Cases'],
         description: REFERRER_VIEW_NOTE,
         querystring: S.CaseQuery,
-        response: { 200: Type.Union([CasePageViews.full, CasePageViews.referrer]), ...problemResponses() },
+        response: { 200: S.CasePage, ...problemResponses() },
       },
     },
     async (request, reply) => {
@@ -71,7 +71,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Cases'],
         description: REFERRER_VIEW_NOTE,
         params: IdParams,
-        response: { 200: Type.Union([S.Case, S.ReferrerCase]), ...problemResponses(404) },
+        response: { 200: S.CaseView, ...problemResponses(404) },
       },
     },
     async (request, reply) => {
@@ -106,7 +106,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: `Oldest first. ${REFERRER_VIEW_NOTE} Referrers see the transitions (created, activated, extended, suspended, resumed, ended).`,
         params: IdParams,
         querystring: PageQuery,
-        response: { 200: Type.Union([EventPageViews.full, EventPageViews.referrer]), ...problemResponses(404) },
+        response: { 200: S.CaseEventPage, ...problemResponses(404) },
       },
     },
     async (request, reply) => {

@@ -1,9 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { CASE_STATUSES, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
-import { PageQuery } from '../../http/pagination.js'
+import { named } from '../../http/components.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import {
   CourtNote,
+  EitherView,
   DocumentKindSchema,
   Explanation,
   Instant,
@@ -13,6 +15,7 @@ import {
   Nullable,
   StringEnum,
   Uuid,
+  ViewTag,
   VisitKindSchema,
 } from '../../http/schemas.js'
 import { NullableReason } from '../reason-codes/schemas.js'
@@ -197,8 +200,9 @@ const referrerCaseFields = {
   ...caseDates,
 }
 
-export const ReferrerCaseSummary = Type.Object(referrerCaseFields)
+export const ReferrerCaseSummary = Type.Object({ view: ViewTag('referrer'), ...referrerCaseFields })
 export const CaseSummary = Type.Object({
+  view: ViewTag('full'),
   ...referrerCaseFields,
   centreId: Uuid,
   siteId: Nullable(Uuid),
@@ -238,6 +242,7 @@ export const Intake = Type.Object({
 })
 
 export const ReferrerCase = Type.Object({
+  view: ViewTag('referrer'),
   ...referrerCaseFields,
   suspensions: Type.Array(ReferrerSuspension),
   ending: Nullable(ReferrerEnding),
@@ -335,6 +340,7 @@ const eventFields = {
 }
 
 export const CaseEvent = Type.Object({
+  view: ViewTag('full'),
   ...eventFields,
   explanation: Nullable(Type.String({ examples: ['Escalation in the waiting room on 28 March.'] })),
   actorTokenId: Nullable(Uuid),
@@ -350,6 +356,7 @@ export const CaseEvent = Type.Object({
 
 /** Transitions only, with their dates and coded reasons; never intake or signature records, nor the explanation. */
 export const ReferrerCaseEvent = Type.Object({
+  view: ViewTag('referrer'),
   ...eventFields,
   data: Type.Object(
     {
@@ -509,3 +516,50 @@ export const AgreementSignatureCreate = Type.Object(
   { additionalProperties: false, examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', signedAt: '2026-03-02T14:30:00+01:00', version: 1 }] },
 )
 export type AgreementSignatureCreate = Static<typeof AgreementSignatureCreate>
+
+/** The answers whose shape depends on the caller's role, told apart by `view`. */
+export const CaseView = EitherView(Case, ReferrerCase, { full: 'Case', referrer: 'ReferrerCase' })
+export const CaseSummaryView = EitherView(CaseSummary, ReferrerCaseSummary, { full: 'CaseSummary', referrer: 'ReferrerCaseSummary' })
+export const CaseEventView = EitherView(CaseEvent, ReferrerCaseEvent, { full: 'CaseEvent', referrer: 'ReferrerCaseEvent' })
+export const CasePage = Page(CaseSummaryView)
+export const CaseEventPage = Page(CaseEventView)
+
+export const components = named({
+  Case,
+  ReferrerCase,
+  CaseView,
+  CaseSummary,
+  ReferrerCaseSummary,
+  CaseSummaryView,
+  CasePage,
+  CaseEvent,
+  ReferrerCaseEvent,
+  CaseEventView,
+  CaseEventPage,
+  CaseOutcome,
+  ReferrerCaseOutcome,
+  Suspension,
+  ReferrerSuspension,
+  Ending,
+  ReferrerEnding,
+  Party,
+  ReferrerParty,
+  Contact,
+  Readiness,
+  MissingRequirement: MissingRequirementSchema,
+  Intake,
+  CaseVisitCounts: VisitCounts,
+  CaseSignal,
+  Signature,
+  Agreement,
+  AgreementSigned,
+  IntakeRequest: IntakeCreate,
+  ActivateCaseRequest: ActivateBody,
+  ExtendCaseRequest: ExtendBody,
+  SuspendCaseRequest: SuspendBody,
+  ResumeCaseRequest: ResumeBody,
+  EndCaseRequest: EndBody,
+  SignatureRequest: SignatureCreate,
+  AgreementRequest: AgreementPut,
+  AgreementSignatureRequest: AgreementSignatureCreate,
+})

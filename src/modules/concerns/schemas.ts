@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
+import { Page } from '../../http/pagination.js'
 import { CONCERN_RECIPIENTS, CONCERN_STATUSES, CONCERN_STEPS } from '../../domain/vocabulary.js'
 import { Instant, Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
@@ -147,3 +149,12 @@ export const Concern = Type.Object(
   },
 )
 export type Concern = Static<typeof Concern>
+
+export const components = named({
+  Concern,
+  ConcernPage: Page(Concern),
+  ConcernStep: ConcernStepView,
+  ConcernRequest: ConcernCreate,
+  ConcernStepRequest: ConcernStepCreate,
+  CloseConcernRequest: ConcernClose,
+})

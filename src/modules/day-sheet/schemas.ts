@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { PARTY_ROLES, REPORT_LANGUAGES } from '../../domain/vocabulary.js'
 import { LocalDate, Nullable, StringEnum, Uuid, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
 
@@ -90,3 +91,8 @@ export const DaySheet = Type.Object(
   { examples: [EXAMPLE] },
 )
 export type DaySheet = Static<typeof DaySheet>
+
+export const components = named({
+  DaySheet,
+  DaySheetVisit,
+})

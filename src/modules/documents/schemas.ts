@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PageQuery } from '../../http/pagination.js'
+import { named } from '../../http/components.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import { DocumentKindSchema, Instant, LanguageSchema, NonEmpty, Uuid } from '../../http/schemas.js'
 
 /** A centre's documents as published: the house rules and the information document, in versions. */
@@ -53,3 +54,9 @@ export const DocumentQuery = Type.Object({
   inForce: Type.Optional(Type.Boolean({ description: 'Only the version in force now of each kind and language', examples: [true] })),
 })
 export type DocumentQuery = Static<typeof DocumentQuery>
+
+export const components = named({
+  Document,
+  DocumentPage: Page(Document),
+  DocumentRequest: DocumentCreate,
+})

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { CANCELLED_BY, OBSERVATION_KINDS, PARTY_ROLES, REPORT_KINDS, REPORT_LANGUAGES, type CancelledBy } from '../../domain/vocabulary.js'
 import { LocalDate, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
 import { ReasonCategorySchema } from '../reason-codes/schemas.js'
@@ -205,3 +206,11 @@ export const Verification = Type.Object(
   },
   { additionalProperties: false },
 )
+
+export const components = named({
+  Report,
+  ReportFeedPage: FeedPage,
+  ReportRequest: ReportCreate,
+  CorrectionRequest: CorrectionCreate,
+  ReportVerification: Verification,
+})

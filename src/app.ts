@@ -26,14 +26,15 @@ import { documentRoutes } from './modules/documents/routes.js'
 import { recurrencePreviewRoutes } from './modules/scheduling/preview-routes.js'
 import { availabilityRoutes } from './modules/scheduling/availability-routes.js'
 import { schedulingRoutes } from './modules/scheduling/routes.js'
-import { visitChangeRoutes } from './modules/scheduling/changes-routes.js'
+import { visitReadRoutes } from './modules/visits/read-routes.js'
+import { visitChangeRoutes } from './modules/visits/changes-routes.js'
 import { daySheetRoutes } from './modules/day-sheet/routes.js'
 import { webhookRoutes } from './modules/webhooks/routes.js'
 import { statisticsRoutes } from './modules/statistics/routes.js'
 import { calendarRoutes } from './modules/calendars/routes.js'
 import type { WebhookPolicy } from './modules/webhooks/service.js'
 import { visitRoutes } from './modules/visits/routes.js'
-import { observationRoutes } from './modules/observations/routes.js'
+import { observationRoutes } from './modules/visits/observation-routes.js'
 import { concernRoutes } from './modules/concerns/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { partyRoutes } from './modules/parties/routes.js'
@@ -159,6 +160,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(recurrencePreviewRoutes, { prefix: '/v1' })
   await app.register(availabilityRoutes, { prefix: '/v1' })
   await app.register(schedulingRoutes, { prefix: '/v1' })
+  await app.register(visitReadRoutes, { prefix: '/v1' })
   await app.register(visitChangeRoutes, { prefix: '/v1' })
   await app.register(daySheetRoutes, { prefix: '/v1' })
   await app.register(statisticsRoutes, { prefix: '/v1' })

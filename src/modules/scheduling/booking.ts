@@ -11,7 +11,7 @@ import { formatInstant, isoUtc } from '../../domain/zones.js'
 import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../http/errors.js'
 import { auditInsert, type AuditEntry } from '../audit/service.js'
 import { lockCase, type CaseRow } from '../cases/access.js'
-import { releaseReservations } from '../visits/cancellation.js'
+import { releaseReservations } from './cancellation.js'
 import { bookingRules, caseRulesOf, judgeGate, loadBookingFacts, sideOfRole, type VisitRow } from './queries.js'
 import { readinessOf } from '../cases/queries.js'
 

@@ -1,22 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-import { Page } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
-import { ReferrerVisit } from '../referrer-view/schemas.js'
-import { sendView } from '../referrer-view/view.js'
-import { VisitDetail } from '../visits/schemas.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
 
-/** HTTP for booking series and visits and for reading them: schema, roles, a call into the service, the reply. */
-
-const ReferrerVisitRef = Type.Ref(ReferrerVisit)
-const VisitViews = { full: VisitDetail, referrer: ReferrerVisitRef }
-const VisitPageViews = { full: Page(S.Visit), referrer: Page(ReferrerVisitRef) }
-const REFERRER_VIEW_NOTE =
-  'Centre tokens (integration included) get the full visit; clerk and court-scoped integration tokens get the referrer view (`ReferrerVisit`): the date, kind and outcome, never times, rooms, counsellors or conversations. A counsellor reads only the visits it supervises.'
+/** HTTP for booking series and visits, reading a series and ending one: schema, roles, a call into the service, the reply. */
 
 export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -83,42 +72,24 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => service.getSeries(app.db, request.actor, request.params.id),
   )
 
-  app.get(
-    '/visits/:id',
+  app.delete(
+    '/series/:id',
     {
-      config: { roles: ['admin', 'staff', 'counsellor', 'clerk', 'integration'] },
+      config: { roles: ['admin', 'staff'] },
       schema: {
-        operationId: 'getVisit',
-        summary: 'Read a visit (its ETag is the version for If-Match)',
+        operationId: 'endSeries',
+        summary: 'End a series: cancel its booked visits from a date on',
         tags: ['Scheduling'],
-        description: `${REFERRER_VIEW_NOTE} The full visit also lists who checked in and out (\`attendances\`), its current \`outcome\` and every outcome recorded (\`outcomeHistory\`, corrections included).`,
+        description:
+          "Cancels the series' booked visits starting at or after `from` (a local date — from the start of that day in the series' zone —, a local wall time, or an RFC 3339 instant; default now), " +
+          'with `cancelledBy: centre`, the cancellation `reasonCode` (default `other`) and `explanation`, and frees their reservations; the series records `endedFrom`. ' +
+          'Visits already held, cancelled or otherwise no longer booked are left alone; repeating the request cancels nothing more. ' +
+          'To change "this and following" occurrences, end the series from this occurrence and book a new series (POST /v1/cases/{id}/series) with the new modalities.',
         params: IdParams,
-        response: { 200: Type.Union([VisitDetail, ReferrerVisitRef]), ...problemResponses(404) },
+        querystring: S.SeriesEndQuery,
+        response: { 200: S.SeriesEnded, ...problemResponses(404, 409) },
       },
     },
-    async (request, reply) => {
-      const found = await service.getVisit(app.db, request.actor, request.params.id)
-      if (found.referrer) return sendView(reply, true, VisitViews, found.view)
-      return sendView(reply.header('etag', `"${found.version}"`), false, VisitViews, found.view)
-    },
-  )
-
-  app.get(
-    '/visits',
-    {
-      config: { roles: ['admin', 'staff', 'counsellor', 'clerk', 'integration'] },
-      schema: {
-        operationId: 'listVisits',
-        summary: 'List visits by start time (filters: from, to, site, room, counsellor, case, status, needsOutcome)',
-        tags: ['Scheduling'],
-        description: `${REFERRER_VIEW_NOTE} A court token filters by whole days (from, to), case and status only. \`needsOutcome=true\` is the counsellors' worklist: the visits in scope that have ended and are still booked or arrived.`,
-        querystring: S.VisitListQuery,
-        response: { 200: Type.Union([VisitPageViews.full, VisitPageViews.referrer]), ...problemResponses() },
-      },
-    },
-    async (request, reply) => {
-      const { referrer, page } = await service.listVisits(app.db, request.actor, app.clock.now(), request.query)
-      return sendView(reply, referrer, VisitPageViews, page)
-    },
+    async (request) => app.db.transaction((tx) => service.endSeries(tx, request.actor, app.clock.now(), request.params.id, request.query)),
   )
 }

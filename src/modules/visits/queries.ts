@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/actor.js'
 import { withDefaults } from '../../domain/centre-settings.js'
 import { notFound } from '../../domain/errors.js'
 import type { VisitRecord } from '../../domain/visit-signals.js'
-import { visitScope, type VisitRow } from '../scheduling/queries.js'
+import { visitScope, type VisitRow } from '../scheduling/index.js'
 
 /** What the day of a visit reads: the visit under lock, its attendances, its outcomes and a case's tally of them. */
 

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { CANCELLED_BY, VISIT_OUTCOMES, type VisitOutcome } from '../../domain/vocabulary.js'
 import { Instant, NonEmpty, Nullable, StringEnum, Uuid, VisitStatusSchema } from '../../http/schemas.js'
-import { LocalOrInstant, Visit } from '../scheduling/schemas.js'
+import { LocalOrInstant, Visit } from '../scheduling/index.js'
 
 /** The schemas of a visit's day: cancelling it, checking parties in and out, and recording its outcome. */
 

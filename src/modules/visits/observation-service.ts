@@ -7,9 +7,9 @@ import { audit } from '../audit/service.js'
 import { requirePast } from '../cases/records.js'
 import { concernIdsOf } from '../concerns/queries.js'
 import { openConcernFromObservation } from '../concerns/service.js'
-import { visitScope } from '../scheduling/queries.js'
-import { findVisit, observationsOf, observationView } from './queries.js'
-import type { ObservationCreate } from './schemas.js'
+import { visitScope } from '../scheduling/index.js'
+import { findVisit, observationsOf, observationView } from './observation-queries.js'
+import type { ObservationCreate } from './observation-schemas.js'
 
 /**
  * Observations, incidents and the child's statements about a visit. They are the facts every later

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Problem, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
-import * as S from './schemas.js'
-import * as service from './service.js'
+import * as S from '../scheduling/index.js'
+import * as service from './changes.js'
 
-/** HTTP for changing what is booked: moving a visit (with If-Match) and ending a series. */
+/** HTTP for changing a booked visit: moving it or changing its room, counsellors or duration (with If-Match). */
 
 /** Entity tags of an If-Match header: '*' or the versions listed (`"3"`, `W/"3"`, lists). */
 function ifMatchVersions(header: string): '*' | string[] {
@@ -72,26 +72,5 @@ export const visitChangeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw error
       }
     },
-  )
-
-  app.delete(
-    '/series/:id',
-    {
-      config: { roles: ['admin', 'staff'] },
-      schema: {
-        operationId: 'endSeries',
-        summary: 'End a series: cancel its booked visits from a date on',
-        tags: ['Scheduling'],
-        description:
-          "Cancels the series' booked visits starting at or after `from` (a local date — from the start of that day in the series' zone —, a local wall time, or an RFC 3339 instant; default now), " +
-          'with `cancelledBy: centre`, the cancellation `reasonCode` (default `other`) and `explanation`, and frees their reservations; the series records `endedFrom`. ' +
-          'Visits already held, cancelled or otherwise no longer booked are left alone; repeating the request cancels nothing more. ' +
-          'To change "this and following" occurrences, end the series from this occurrence and book a new series (POST /v1/cases/{id}/series) with the new modalities.',
-        params: IdParams,
-        querystring: S.SeriesEndQuery,
-        response: { 200: S.SeriesEnded, ...problemResponses(404, 409) },
-      },
-    },
-    async (request) => app.db.transaction((tx) => service.endSeries(tx, request.actor, app.clock.now(), request.params.id, request.query)),
   )
 }

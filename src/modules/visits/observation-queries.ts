@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/client.js'
 import { visitObservations, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../domain/errors.js'
-import { visitScope } from '../scheduling/queries.js'
+import { visitScope } from '../scheduling/index.js'
 
 /** Reading observations: the visit they belong to (in the actor's scope) and the visit's chain of observations. */
 

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '../../http/problem.js'
 import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
-import * as S from './schemas.js'
-import * as service from './service.js'
+import * as S from './observation-schemas.js'
+import * as service from './observation-service.js'
 
 /**
  * HTTP for what counsellors write about a visit. Centre roles only: no court route shows an

@@ -1,6 +1,7 @@
 import { named } from './http/components.js'
 import { ProblemSchema } from './http/problem.js'
 import { components as admin } from './modules/admin/schemas.js'
+import { Health } from './modules/health/routes.js'
 import { components as audit } from './modules/audit/schemas.js'
 import { components as calendars } from './modules/calendars/schemas.js'
 import { components as cases } from './modules/cases/schemas.js'
@@ -14,6 +15,9 @@ import { ReferrerVisit } from './modules/referrer-view/schemas.js'
 import { components as reports } from './modules/reports/schemas.js'
 import { components as statistics } from './modules/statistics/schemas.js'
 import { components as tokens } from './modules/tokens/schemas.js'
+import { components as scheduling } from './modules/scheduling/schemas.js'
+import { components as visits } from './modules/visits/schemas.js'
+import { components as observations } from './modules/visits/observation-schemas.js'
 import { components as webhooks } from './modules/webhooks/schemas.js'
 
 /**
@@ -21,7 +25,7 @@ import { components as webhooks } from './modules/webhooks/schemas.js'
  * module's schemas.ts lists its own.
  */
 export const componentSchemas = [
-  ...named({ Problem: ProblemSchema, ReferrerVisit }),
+  ...named({ Problem: ProblemSchema, ReferrerVisit, Health }),
   ...admin,
   ...audit,
   ...calendars,
@@ -36,4 +40,7 @@ export const componentSchemas = [
   ...statistics,
   ...tokens,
   ...webhooks,
+  ...scheduling,
+  ...visits,
+  ...observations,
 ]

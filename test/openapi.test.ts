@@ -34,8 +34,10 @@ t.test('the committed openapi/openapi.json matches the routes (run `npm run open
       t.match(operation.operationId, /^[a-z][A-Za-z]+$/, `${name} has a camelCase operationId`)
       t.notOk(operationIds.has(operation.operationId), `${name}: its operationId ${operation.operationId} is unique`)
       operationIds.add(operation.operationId)
-      for (const [status, response] of Object.entries<any>(operation.responses ?? {})) {
+      for (const [status, given] of Object.entries<any>(operation.responses ?? {})) {
         if (!/^[45]/.test(status)) continue
+        // The standard problem responses are shared: #/components/responses/NotFound.
+        const response = given.$ref ? document.components.responses[given.$ref.replace('#/components/responses/', '')] : given
         problemStatuses.add(status)
         t.same(Object.keys(response.content ?? {}), ['application/problem+json'], `${name} ${status} is documented as application/problem+json`)
         t.same(

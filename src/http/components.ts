@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox'
+import { OptionalKind, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { addToValidators } from './validation.js'
 
@@ -25,6 +25,23 @@ export function named(schemas: Record<string, TSchema>): TSchema[] {
   return Object.values(schemas)
 }
 
+/**
+ * `Type.Optional(X)` is a shallow copy of X marked optional: the same schema in another place, so
+ * it refers to X's component too (its `required`-ness belongs to the enclosing object).
+ */
+function optionalCopyOf(node: object): string | undefined {
+  if (!(OptionalKind in node)) return undefined
+  for (const [schema, name] of names) {
+    const keys = Reflect.ownKeys(schema)
+    if (
+      keys.length + 1 === Reflect.ownKeys(node).length &&
+      keys.every((key) => (schema as Record<string | symbol, unknown>)[key] === (node as Record<string | symbol, unknown>)[key])
+    )
+      return name
+  }
+  return undefined
+}
+
 /** The name of a named schema (its component name), if it has one. */
 export const nameOf = (schema: object): string | undefined => names.get(schema) ?? (schema as { $id?: string }).$id
 
@@ -36,7 +53,7 @@ export function referenced<T>(value: T, keepRoot = false): T {
   const walk = (node: unknown, root: boolean): unknown => {
     if (Array.isArray(node)) return node.map((item) => walk(item, false))
     if (!node || typeof node !== 'object') return node
-    const name = names.get(node)
+    const name = names.get(node) ?? optionalCopyOf(node)
     if (name && !root) return { $ref: name }
     const copy: Record<string | symbol, unknown> = {}
     for (const key of Reflect.ownKeys(node)) copy[key] = walk((node as Record<string | symbol, unknown>)[key], false)

@@ -23,12 +23,12 @@ export function Nullable<T extends TSchema>(schema: T) {
 export const Uuid = Type.String({ format: 'uuid', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })
 export const IdParams = Type.Object({ id: Uuid })
 /** An instant a client sends (RFC 3339 with offset). */
-export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
+export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-03-07T09:00:00Z'] })
 /**
  * An instant in a response: a Date from the database (serialised as RFC 3339 in UTC) or a string
  * already formatted in a site's zone. Typed so that services can return either without a cast.
  */
-export const Instant = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
+export const Instant = Type.Unsafe<Date>({ type: 'string', format: 'date-time', examples: ['2026-03-07T09:00:00Z'] })
 export const LocalDate = Type.String({ format: 'date', examples: ['2026-03-07'] })
 export const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', examples: ['09:00'] })
 export const LanguageSchema = StringEnum(LANGUAGES, { examples: ['nl'] })

@@ -97,10 +97,13 @@ export const Centre = Type.Object({
   active: Active,
 })
 
+/** The settings a client sends: any of them; the rest keep their values (or defaults). */
+const CentreSettingsChange = Type.Partial(CentreSettingsSchema, { additionalProperties: false })
+
 export const CentreCreate = Type.Object(
   {
     name: NonEmpty(200, ['CAW Antwerpen – Bezoekruimte']),
-    settings: Type.Optional(Type.Partial(CentreSettingsSchema, { additionalProperties: false })),
+    settings: Type.Optional(CentreSettingsChange),
   },
   { additionalProperties: false },
 )
@@ -203,6 +206,9 @@ export type CourtCreate = Static<typeof CourtCreate>
 
 export const components = named({
   CentreSettings: CentreSettingsSchema,
+  CentreSettingsChange,
+  WeeklyHours: WeeklyHoursSchema,
+  SiteClosure: Closure,
   Centre,
   CentrePage: Page(Centre),
   CentreRequest: CentreCreate,

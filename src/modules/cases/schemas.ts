@@ -378,7 +378,7 @@ const ID_EXAMPLE = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'
 export const IntakeCreate = Type.Object(
   {
     partyId: Uuid,
-    heldAt: Type.String({ format: 'date-time', examples: ['2026-02-24T10:00:00+01:00'] }),
+    heldAt: Type.String({ format: 'date-time', examples: ['2026-02-24T09:00:00Z'] }),
     counsellorId: Uuid,
     summary: Type.Optional(
       Type.String({
@@ -393,7 +393,7 @@ export const IntakeCreate = Type.Object(
     examples: [
       {
         partyId: ID_EXAMPLE,
-        heldAt: '2026-02-24T10:00:00+01:00',
+        heldAt: '2026-02-24T09:00:00Z',
         counsellorId: ID_EXAMPLE,
         summary: 'Father explained the house rules back in his own words.',
       },
@@ -472,7 +472,7 @@ export const SignatureCreate = Type.Object(
     partyId: Uuid,
     documentId: Uuid,
     method: StringEnum(SIGNATURE_METHODS, { examples: ['paper'] }),
-    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
+    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T13:30:00Z'] }),
   },
   {
     additionalProperties: false,
@@ -481,7 +481,7 @@ export const SignatureCreate = Type.Object(
         partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12',
         documentId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f13',
         method: 'paper',
-        signedAt: '2026-03-02T14:30:00+01:00',
+        signedAt: '2026-03-02T13:30:00Z',
       },
     ],
   },
@@ -508,12 +508,12 @@ export type AgreementPut = Static<typeof AgreementPut>
 export const AgreementSignatureCreate = Type.Object(
   {
     partyId: Uuid,
-    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
+    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T13:30:00Z'] }),
     version: Type.Optional(
       Type.Integer({ minimum: 1, description: 'The version the party signed; refused (409) if it is no longer the current one', examples: [1] }),
     ),
   },
-  { additionalProperties: false, examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', signedAt: '2026-03-02T14:30:00+01:00', version: 1 }] },
+  { additionalProperties: false, examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', signedAt: '2026-03-02T13:30:00Z', version: 1 }] },
 )
 export type AgreementSignatureCreate = Static<typeof AgreementSignatureCreate>
 
@@ -536,12 +536,8 @@ export const components = named({
   ReferrerCaseEvent,
   CaseEventView,
   CaseEventPage,
-  CaseOutcome,
-  ReferrerCaseOutcome,
   Suspension,
   ReferrerSuspension,
-  Ending,
-  ReferrerEnding,
   Party,
   ReferrerParty,
   Contact,

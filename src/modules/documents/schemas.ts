@@ -29,7 +29,7 @@ export const DocumentCreate = Type.Object(
     title: NonEmpty(200, ['Huishoudelijk reglement']),
     body: Type.String({ minLength: 1, maxLength: 200_000, examples: ['1. Je komt op het afgesproken uur. …'] }),
     effectiveFrom: Type.Optional(
-      Type.String({ format: 'date-time', description: 'When this version comes into force; default now', examples: ['2026-04-01T00:00:00+02:00'] }),
+      Type.String({ format: 'date-time', description: 'When this version comes into force; default now', examples: ['2026-03-31T22:00:00Z'] }),
     ),
   },
   {
@@ -40,7 +40,7 @@ export const DocumentCreate = Type.Object(
         language: 'nl',
         title: 'Huishoudelijk reglement',
         body: '1. Je komt op het afgesproken uur. …',
-        effectiveFrom: '2026-04-01T00:00:00+02:00',
+        effectiveFrom: '2026-03-31T22:00:00Z',
       },
     ],
   },

@@ -276,7 +276,6 @@ export const components = named({
   ReferralView,
   ReferralPage,
   RequestedModalities: Requested,
-  WaitingListPlace: WaitingList,
   ReferralPartyRequest: PartyCreate,
   ReferralRequest: ReferralCreate,
   WaitlistReferralRequest: WaitlistBody,

@@ -104,7 +104,7 @@ export const REFERRER_VIEW_FIELDS = {
   ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason', 'courtNote'],
   caseEvent: ['view', 'id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'courtNote', 'data'],
   caseEventData: ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'],
-  visit: ['id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
+  visit: ['view', 'id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
   reason: ['category', 'code', 'label'],
   label: ['nl', 'fr', 'en'],
   page: ['items', 'nextCursor'],
@@ -262,6 +262,7 @@ export async function renderReferrerVisits(db: Queryable, rows: VisitRow[]) {
     resolvers.set(centreId, await reasonResolver(db, centreId, refs))
   }
   return rows.map((row) => ({
+    view: 'referrer' as const,
     id: row.id,
     caseId: row.caseId,
     kind: row.kind,

@@ -9,26 +9,18 @@
  */
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
 import { fromRoot, repositoryRoot } from './helpers/paths.js'
+import { wallClock } from './helpers/wall-clock.js'
+import { readWalkthrough, WALKTHROUGH } from '../scripts/walkthrough-blocks.js'
 
 // Three CLI processes and a server, each opening the database, take minutes on a busy machine: this
 // file may run for ten (the root test's own limit, and `# timeout=` tells tap's runner the same).
 t.setTimeout(600_000)
 t.comment('timeout=600000')
-
-const WALKTHROUGH = 'docs/walkthrough.md'
-
-/** The `sh` blocks of the walkthrough section, in order. */
-function walkthroughBlocks(text: string): string[] {
-  const start = text.indexOf('<!-- walkthrough:start -->')
-  const end = text.indexOf('<!-- walkthrough:end -->')
-  if (start < 0 || end < start) throw new Error(`${WALKTHROUGH} has no <!-- walkthrough:start --> … <!-- walkthrough:end --> section`)
-  return [...text.slice(start, end).matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-}
 
 const missingTools = ['bash', 'curl', 'jq'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
 
@@ -44,7 +36,7 @@ t.test('the walkthrough runs as written: referral → case → series → suspen
     t.fail(`the walkthrough needs ${missingTools.join(' and ')} on the machine (e.g. apt-get install -y ${missingTools.join(' ')})`)
     return
   }
-  const blocks = walkthroughBlocks(readFileSync(fromRoot(WALKTHROUGH), 'utf8'))
+  const blocks = readWalkthrough(fromRoot(WALKTHROUGH))
   t.equal(blocks.length, 14, 'the walkthrough has its fourteen blocks')
 
   // The walkthrough picks a free port itself: a fixed one could be taken, and its calls would reach another server.
@@ -143,7 +135,7 @@ t.test('the walkthrough runs as written: referral → case → series → suspen
   const booked = jsonLines(out(11))
   t.equal(booked.length, 6, 'six visits booked')
   t.ok(
-    booked.every((v) => v.status === 'booked' && /T14:00:00[+-]\d\d:\d\d$/.test(v.start) && new Date(v.start).getUTCDay() === 3),
+    booked.every((v) => v.status === 'booked' && v.start.endsWith('Z') && wallClock(v.start) === '14:00' && new Date(v.start).getUTCDay() === 3),
     'on Wednesdays at 14:00 site time',
   )
   t.match(

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { testCentre, call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
+import { wallClock } from '../helpers/wall-clock.js'
 import { sql } from 'drizzle-orm'
 import { rawRows, uuidArray } from '../../src/db/client.js'
 
@@ -74,9 +75,7 @@ t.test('a supervised handover: drop-off, the counsellor keeps the child, then pi
   const book = (caseId: string, body: Record<string, unknown>) =>
     call(app, { method: 'POST', url: `/v1/cases/${caseId}/visits`, token: centre.adminToken, body: { ...handover, ...body } })
   const arrivalsOf = (visit: { arrivals: { partyId: string; arriveAt: string; leaveAt: string }[] }, c: { visiting: string; residing: string }) =>
-    Object.fromEntries(
-      visit.arrivals.map((x) => [x.partyId === c.visiting ? 'visiting' : 'residing', `${x.arriveAt.slice(11, 16)}–${x.leaveAt.slice(11, 16)}`]),
-    )
+    Object.fromEntries(visit.arrivals.map((x) => [x.partyId === c.visiting ? 'visiting' : 'residing', `${wallClock(x.arriveAt)}–${wallClock(x.leaveAt)}`]))
 
   const first = await book(a.caseId, { start: '2027-03-10T17:00' })
   t.equal(first.status, 201, first.body)

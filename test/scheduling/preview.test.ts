@@ -18,11 +18,11 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     t.equal(response.status, 200)
     t.same(response.json, {
       occurrences: [
-        { start: '2026-03-07T09:00:00.000Z' },
-        { start: '2026-03-21T09:00:00.000Z' },
-        { start: '2026-04-18T08:00:00.000Z' },
-        { start: '2026-05-02T08:00:00.000Z' },
-        { start: '2026-05-16T08:00:00.000Z' },
+        { start: '2026-03-07T09:00:00.000Z', localStart: '2026-03-07T10:00' },
+        { start: '2026-03-21T09:00:00.000Z', localStart: '2026-03-21T10:00' },
+        { start: '2026-04-18T08:00:00.000Z', localStart: '2026-04-18T10:00' },
+        { start: '2026-05-02T08:00:00.000Z', localStart: '2026-05-02T10:00' },
+        { start: '2026-05-16T08:00:00.000Z', localStart: '2026-05-16T10:00' },
       ],
       warnings: [],
     })
@@ -49,13 +49,13 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     t.match(response.json.warnings[0], { code: 'dst_gap_shifted', local: '2026-03-29T02:30', message: /2026-03-29T03:30:00\+02:00/ })
 
     const single = await preview({ start: '2026-03-29T02:15', timeZone: 'Europe/Brussels' })
-    t.same(single.json.occurrences, [{ start: '2026-03-29T01:15:00.000Z' }], 'a single occurrence without a rule, too')
+    t.same(single.json.occurrences, [{ start: '2026-03-29T01:15:00.000Z', localStart: '2026-03-29T03:15' }], 'a single occurrence without a rule, too')
     t.match(single.json.warnings, [{ code: 'dst_gap_shifted', local: '2026-03-29T02:15' }])
   })
 
   t.test('an ambiguous autumn time takes the first instant, with a warning', async (t) => {
     const response = await preview({ start: '2026-10-25T02:30', timeZone: 'Europe/Brussels' })
-    t.same(response.json.occurrences, [{ start: '2026-10-25T00:30:00.000Z' }])
+    t.same(response.json.occurrences, [{ start: '2026-10-25T00:30:00.000Z', localStart: '2026-10-25T02:30' }])
     t.match(response.json.warnings, [{ code: 'dst_ambiguous_first_instant', local: '2026-10-25T02:30' }])
   })
 

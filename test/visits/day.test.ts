@@ -5,6 +5,7 @@
  * its signals; and the 409s that name the visit's status on the way.
  */
 import t from 'tap'
+import { utcOf } from '../helpers/wall-clock.js'
 import { eq, sql } from 'drizzle-orm'
 import { fixedClock } from '../../src/clock.js'
 import { agreements, visitObservations } from '../../src/db/schema.js'
@@ -106,7 +107,7 @@ t.test('a case’s visits, day by day', async (t) => {
   ] as const) {
     const out = await post(v1!, 'check-out', { partyId, at })
     t.equal(out.status, 200, out.body)
-    t.equal(out.json.checkedOutAt, `${at}:00+01:00`)
+    t.equal(out.json.checkedOutAt, utcOf(at))
   }
   t.equal((await post(v1!, 'check-out', { partyId: c.visiting })).status, 409, 'a second check-out')
 

@@ -45,11 +45,21 @@ function optionalCopyOf(node: object): string | undefined {
 /** The name of a named schema (its component name), if it has one. */
 export const nameOf = (schema: object): string | undefined => names.get(schema) ?? (schema as { $id?: string }).$id
 
+// One copy per schema: fastify caches a serializer by the schema object it is given (sendView).
+const copies = new WeakMap<object, unknown>()
+
 /**
- * A copy of `value` in which every named schema is a `$ref` to its component. A schema that is
- * itself named keeps its body when `keepRoot` (that is the component's own definition).
+ * A copy of `value` in which every named schema is a `$ref` to its component, the same copy each
+ * time for the same value. A schema that is itself named keeps its body when `keepRoot` (that is
+ * the component's own definition).
  */
 export function referenced<T>(value: T, keepRoot = false): T {
+  if (keepRoot || !value || typeof value !== 'object') return referencedCopy(value, keepRoot)
+  if (!copies.has(value)) copies.set(value, referencedCopy(value, false))
+  return copies.get(value) as T
+}
+
+function referencedCopy<T>(value: T, keepRoot: boolean): T {
   const walk = (node: unknown, root: boolean): unknown => {
     if (Array.isArray(node)) return node.map((item) => walk(item, false))
     if (!node || typeof node !== 'object') return node

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { CHILD_PROTECTION_ACTIONS, OBSERVATION_KINDS } from '../../domain/vocabulary.js'
 import { named } from '../../http/components.js'
+import { Page } from '../../http/pagination.js'
 import { Instant, NonEmpty, Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
 /** What a counsellor writes about a visit, and how it is read back: append-only, corrections as amendments. */
@@ -110,11 +111,12 @@ export const Observation = Type.Object(
   },
 )
 
-export const ObservationList = Type.Object({ items: Type.Array(Observation, { description: 'Oldest first' }) })
+/** A visit's observations, oldest first, a page at a time like every list. */
+export const ObservationPage = Page(Observation)
 
 export const components = named({
   ChildProtection,
   ObservationRequest: ObservationCreate,
   Observation,
-  ObservationList,
+  ObservationPage,
 })

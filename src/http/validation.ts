@@ -158,6 +158,6 @@ export function nothingRequired(schema: unknown): boolean {
 }
 
 /** A route's preValidation hook where a POST with nothing to say may come without a body (`curl -X POST`): it is read as `{}`. */
-export const emptyBodyAllowed = async (request: FastifyRequest) => {
+const emptyBodyAllowed = async (request: FastifyRequest) => {
   request.body ??= {}
 }

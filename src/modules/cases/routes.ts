@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { TSchema } from '@sinclair/typebox'
-import type { FastifyRequest } from 'fastify'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
@@ -20,11 +19,6 @@ const CasePageViews = { full: Page(S.CaseSummary), referrer: Page(S.ReferrerCase
 const EventPageViews = { full: Page(S.CaseEvent), referrer: Page(S.ReferrerCaseEvent) }
 const REFERRER_VIEW_NOTE =
   'Centre roles get the full record; clerk and integration tokens get the referrer’s view (statuses, dates and reasons only). A counsellor reads only the cases it leads or supervises a visit of.'
-
-/** An empty body may be left out entirely. */
-const emptyBodyAllowed = async (request: FastifyRequest) => {
-  request.body ??= {}
-}
 
 /** Route options of a state change: each answers the case as it is after the change. */
 const transition = <B extends TSchema>(path: string, summary: string, description: string, body: B) => ({
@@ -149,7 +143,6 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Needs every adult party’s intake, their signatures of the documents in force and of the current agreement; otherwise 409 with `missing[]`. Sets plannedEndDate to today plus the centre’s planned duration (default 6 months).',
         S.ActivateBody,
       ),
-      preValidation: emptyBodyAllowed,
     },
     async (request, reply) =>
       respondOnce(app, request, reply, async (tx) => ({ status: 200, body: await service.activate(tx, request.actor, app.clock.now(), request.params.id) })),

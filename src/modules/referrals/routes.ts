@@ -29,11 +29,6 @@ function schemaDefects(error: FastifyRequest['validationError']): FieldError[] {
   return fieldErrors(error.validation as ErrorObject[], 'body')
 }
 
-/** Decisions whose body is all optional may be sent without one. */
-const emptyBodyAllowed = async (request: FastifyRequest) => {
-  request.body ??= {}
-}
-
 /** The route options of a decision on a referral: POST /referrals/{id}/{action}. */
 const decision = <B extends TSchema>(action: string, roles: readonly Role[], summary: string, description: string, body: B) => ({
   config: { roles },
@@ -132,7 +127,6 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'From submitted; the family keeps its place in submission order.',
         S.WaitlistBody,
       ),
-      preValidation: emptyBodyAllowed,
     },
     async (request, reply) =>
       respondOnce(
@@ -192,7 +186,6 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Before a decision; a case that has started is ended instead.',
         S.WithdrawBody,
       ),
-      preValidation: emptyBodyAllowed,
     },
     async (request, reply) =>
       respondOnce(

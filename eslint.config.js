@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '.tap/', 'migrations/', 'openapi/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '.tap/', 'migrations/', 'openapi/', 'test/clients/'] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -10,8 +10,8 @@ import { authPlugin } from './http/auth.js'
 import { AUTH_FAILURES_PER_MINUTE, IDEMPOTENCY_KEY_HOURS } from './config.js'
 import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.js'
 import { loggingPlugin, requestLogger } from './http/logging.js'
-import { ProblemSchema } from './http/problem.js'
-import { ReferrerVisit } from './modules/referrer-view/schemas.js'
+import { registerComponents } from './http/components.js'
+import { componentSchemas } from './components.js'
 import { registerValidation, serializersCompiledAtFirstUse } from './http/validation.js'
 import { openapiPlugin } from './http/openapi.js'
 import { healthRoutes } from './modules/health/routes.js'
@@ -142,8 +142,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(loggingPlugin)
   registerValidation(app)
   registerErrorHandling(app)
-  app.addSchema(ProblemSchema)
-  app.addSchema(ReferrerVisit) // named in the OpenAPI document: the court's shape of a visit
+  registerComponents(app, componentSchemas)
 
   app.decorate('clock', options.clock ?? systemClock)
   app.decorate('idempotencyKeyMs', (options.idempotencyKeyHours ?? IDEMPOTENCY_KEY_HOURS) * HOUR_MS)

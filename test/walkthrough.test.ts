@@ -9,12 +9,14 @@
  */
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
 import { fromRoot, repositoryRoot } from './helpers/paths.js'
+import { wallClock } from './helpers/wall-clock.js'
+import { readWalkthrough, WALKTHROUGH } from '../scripts/walkthrough-blocks.js'
 
 // Three CLI processes and a server, each opening the database, take minutes on a busy machine: this
 // file may run for ten (the root test's own limit, and `# timeout=` tells tap's runner the same).
@@ -24,16 +26,6 @@ const siteTime = DateTime.now().setZone('Europe/Brussels')
 const wait = siteTime.hour === 0 && siteTime.minute < 16 ? siteTime.set({ minute: 16, second: 0 }).diff(siteTime).as('milliseconds') : 0
 t.setTimeout(600_000 + wait)
 t.comment(`timeout=${600_000 + wait}`)
-
-const WALKTHROUGH = 'docs/walkthrough.md'
-
-/** The `sh` blocks between `<!-- name:start -->` and `<!-- name:end -->`, in order. */
-function sectionBlocks(text: string, name: string): string[] {
-  const start = text.indexOf(`<!-- ${name}:start -->`)
-  const end = text.indexOf(`<!-- ${name}:end -->`)
-  if (start < 0 || end < start) throw new Error(`${WALKTHROUGH} has no <!-- ${name}:start --> … <!-- ${name}:end --> section`)
-  return [...text.slice(start, end).matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-}
 
 const missingTools = ['bash', 'curl', 'jq'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
 
@@ -49,12 +41,11 @@ t.test('the walkthrough runs as written: referral → case → series → suspen
     t.fail(`the walkthrough needs ${missingTools.join(' and ')} on the machine (e.g. apt-get install -y ${missingTools.join(' ')})`)
     return
   }
-  const text = readFileSync(fromRoot(WALKTHROUGH), 'utf8')
   // The day of a visit goes on in the same shell, with the same server, case and tokens.
-  const day = sectionBlocks(text, 'day-of-visit')
-  const blocks = [...sectionBlocks(text, 'walkthrough'), ...day]
-  t.equal(blocks.length - day.length, 14, 'the walkthrough has its fourteen blocks')
-  t.equal(day.length, 6, 'the day of a visit its six')
+  const { walkthrough, dayOfVisit } = readWalkthrough(fromRoot(WALKTHROUGH))
+  const blocks = [...walkthrough, ...dayOfVisit]
+  t.equal(walkthrough.length, 14, 'the walkthrough has its fourteen blocks')
+  t.equal(dayOfVisit.length, 6, 'the day of a visit its six')
 
   // The walkthrough picks a free port itself: a fixed one could be taken, and its calls would reach another server.
   t.notMatch(blocks.join('\n'), /PORT=\d/, 'no fixed port')
@@ -156,7 +147,7 @@ t.test('the walkthrough runs as written: referral → case → series → suspen
   const booked = jsonLines(out(11))
   t.equal(booked.length, 6, 'six visits booked')
   t.ok(
-    booked.every((v) => v.status === 'booked' && /T14:00:00[+-]\d\d:\d\d$/.test(v.start) && new Date(v.start).getUTCDay() === 3),
+    booked.every((v) => v.status === 'booked' && v.start.endsWith('Z') && wallClock(v.start) === '14:00' && new Date(v.start).getUTCDay() === 3),
     'on Wednesdays at 14:00 site time',
   )
   t.match(

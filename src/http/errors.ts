@@ -52,9 +52,13 @@ export function problemAnswer(error: DomainError): { status: number; body: Probl
 const listed = (values: unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')
 
 /** What a value of a field must look like, in words a person can act on. */
-function describe(issue: ErrorObject): string {
+function describe(issue: ErrorObject, where: FieldError['in']): string {
   const params = issue.params as Record<string, unknown>
-  if (typeof params.additionalProperty === 'string') return `unknown property "${params.additionalProperty}"`
+  if (typeof params.additionalProperty === 'string') {
+    // A misspelt filter would otherwise list everything unfiltered, with nothing to say why.
+    if (where === 'query' && !issue.instancePath) return `"${params.additionalProperty}" is not a query parameter of this operation`
+    return `unknown property "${params.additionalProperty}"`
+  }
   if (issue.keyword === 'enum') return `must be one of: ${listed(params.allowedValues as unknown[])}`
   if (issue.keyword === 'format' && params.format === 'date-time') {
     return 'must be a real date and time with its offset (RFC 3339), e.g. 2026-03-07T10:00:00+01:00'
@@ -94,7 +98,7 @@ export function fieldErrors(issues: ErrorObject[], where: FieldError['in']): Fie
       const params = issue.params as Record<string, unknown>
       const property = (params.missingProperty ?? params.additionalProperty) as string | undefined
       const pointer = issue.instancePath + (property ? `/${property}` : '')
-      return { in: where, pointer: pointer || '/', detail: folded.get(issue) ?? describe(issue) }
+      return { in: where, pointer: pointer || '/', detail: folded.get(issue) ?? describe(issue, where) }
     })
   return errors.filter((e, i) => errors.findIndex((o) => o.pointer === e.pointer && o.detail === e.detail) === i)
 }

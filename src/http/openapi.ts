@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { sharedProblemResponse } from './problem.js'
+import { nothingRequired } from './validation.js'
 
 const openapiInfo = {
   title: 'Bezoekruimte API',
@@ -39,6 +41,104 @@ function optionalDefaults(schema: unknown): unknown {
   return copy
 }
 
+const COMPONENT = '#/components/schemas/'
+
+/** The components a request body refers to, directly or through other components. */
+function requestComponents(paths: object, schemas: Record<string, Schema>): Set<string> {
+  const found = new Set<string>()
+  const visit = (value: unknown) => {
+    if (Array.isArray(value)) return value.forEach(visit)
+    if (!value || typeof value !== 'object') return
+    const ref = (value as Schema).$ref
+    if (typeof ref === 'string' && ref.startsWith(COMPONENT)) {
+      const name = ref.slice(COMPONENT.length)
+      if (found.has(name)) return
+      found.add(name)
+      visit(schemas[name])
+    }
+    Object.values(value).forEach(visit)
+  }
+  for (const item of Object.values(paths) as Schema[])
+    for (const operation of Object.values(item) as Schema[]) visit((operation as { requestBody?: unknown }).requestBody)
+  return found
+}
+
+type Responses = Record<string, { description?: string; content?: Record<string, { schema?: unknown }> } | { $ref: string }>
+
+/** Each operation's standard problem responses become references to one shared response per status. */
+function shareProblemResponses(document: { paths?: object; components?: { responses?: object } }) {
+  const shared: Record<string, unknown> = {}
+  for (const item of Object.values(document.paths ?? {}) as Record<string, { responses?: Responses }>[]) {
+    for (const operation of Object.values(item)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const found = '$ref' in response ? undefined : sharedProblemResponse(status, response)
+        if (!found) continue
+        shared[found.name] = found.definition
+        operation.responses![status] = { $ref: `#/components/responses/${found.name}` }
+      }
+    }
+  }
+  const names = Object.keys(shared).sort()
+  if (document.components) document.components.responses = { ...document.components.responses, ...Object.fromEntries(names.map((n) => [n, shared[n]])) }
+}
+
+/** A POST body with nothing required may be left out (src/http/validation.ts accepts a request without one). */
+function optionalBodies(document: { paths?: object }, schemas: Record<string, Schema>) {
+  for (const item of Object.values(document.paths ?? {}) as Record<
+    string,
+    { requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> } }
+  >[]) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (method !== 'post') continue
+      const schema = operation.requestBody?.content?.['application/json']?.schema
+      const ref = typeof schema?.$ref === 'string' ? schema.$ref : undefined
+      const body = ref?.startsWith(COMPONENT) ? schemas[ref.slice(COMPONENT.length)] : schema
+      if (body && nothingRequired(body)) operation.requestBody!.required = false
+    }
+  }
+}
+
+type Parameter = { name: string; in: string; schema?: Schema; deprecated?: boolean }
+
+/**
+ * A parameter many operations take alike (Idempotency-Key, limit, cursor) becomes one component:
+ * `#/components/parameters/IdempotencyKey`. Its most common form gets the name; other forms stay inline.
+ * A parameter whose schema is deprecated is marked so on the parameter, where clients read it.
+ */
+function shareParameters(document: { paths?: object; components?: { parameters?: object } }) {
+  const operations = Object.values(document.paths ?? {}).flatMap((item: Record<string, { parameters?: Parameter[] }>) => Object.values(item))
+  const forms = new Map<string, { parameter: Parameter; uses: number }>()
+  for (const operation of operations) {
+    for (const parameter of operation.parameters ?? []) {
+      if (parameter.schema?.deprecated === true) parameter.deprecated = true
+      const key = JSON.stringify(parameter)
+      const form = forms.get(key) ?? { parameter, uses: 0 }
+      form.uses++
+      forms.set(key, form)
+    }
+  }
+  const shared = new Map<string, string>() // form → component name
+  const taken = new Set<string>()
+  for (const [key, form] of [...forms].sort((a, b) => b[1].uses - a[1].uses)) {
+    const name = form.parameter.name.replace(/(^|[-_])(\w)/g, (_, _sep: string, c: string) => c.toUpperCase())
+    if (form.uses < 3 || taken.has(name)) continue
+    taken.add(name)
+    shared.set(key, name)
+  }
+  const components: Record<string, Parameter> = {}
+  for (const operation of operations) {
+    if (!operation.parameters) continue
+    operation.parameters = operation.parameters.map((parameter) => {
+      const name = shared.get(JSON.stringify(parameter))
+      if (!name) return parameter
+      components[name] = parameter
+      return { $ref: `#/components/parameters/${name}` } as unknown as Parameter
+    })
+  }
+  const names = Object.keys(components).sort()
+  if (document.components) document.components.parameters = Object.fromEntries(names.map((n) => [n, components[n]]))
+}
+
 const REQUEST_PARTS = ['body', 'querystring', 'params', 'headers'] as const
 
 /** OpenAPI 3.1 generated from the route schemas; served at /openapi.json with interactive docs at /docs. */
@@ -59,6 +159,16 @@ export const openapiPlugin = fp(
         const copy: Schema = { ...schema }
         for (const part of REQUEST_PARTS) if (copy[part]) copy[part] = optionalDefaults(copy[part])
         return { schema: copy, url }
+      },
+      // A component a client sends needs the same reading of defaults as a route's inline schema.
+      transformObject: (document) => {
+        if (!('openapiObject' in document)) return document.swaggerObject
+        const schemas = (document.openapiObject.components?.schemas ?? {}) as Record<string, Schema>
+        for (const name of requestComponents(document.openapiObject.paths ?? {}, schemas)) schemas[name] = optionalDefaults(schemas[name]) as Schema
+        optionalBodies(document.openapiObject, schemas)
+        shareProblemResponses(document.openapiObject)
+        shareParameters(document.openapiObject)
+        return document.openapiObject
       },
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     })

@@ -66,6 +66,40 @@ const statusDescriptions: Record<number, string> = {
   503: 'Database unavailable; retry later',
 }
 
+const responseNames: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  413: 'ContentTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'UnprocessableContent',
+  428: 'PreconditionRequired',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+}
+
+/**
+ * The document's shared problem responses (`#/components/responses/NotFound`): an operation refers
+ * to the one of its status rather than repeating it. Returns the reference for a response that is
+ * exactly the shared one, and undefined for any other.
+ */
+export function sharedProblemResponse(status: string, response: { description?: string; content?: Record<string, { schema?: unknown }> }) {
+  const name = responseNames[Number(status)]
+  const content = Object.keys(response.content ?? {})
+  const schema = response.content?.['application/problem+json']?.schema as { $ref?: string } | undefined
+  if (!name || response.description !== statusDescriptions[Number(status)] || content.length !== 1 || schema?.$ref !== '#/components/schemas/Problem') {
+    return undefined
+  }
+  return {
+    name,
+    definition: { description: response.description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+  }
+}
+
 /** One documented problem response: the shared schema, under its own media type. */
 export const problemResponse = (status: number) => ({
   description: statusDescriptions[status] ?? 'Problem',

@@ -22,15 +22,16 @@ export function Nullable<T extends TSchema>(schema: T) {
 
 export const Uuid = Type.String({ format: 'uuid', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })
 export const IdParams = Type.Object({ id: Uuid })
-/** An instant a client sends (RFC 3339 with offset). */
-export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
+/** An instant a client sends (RFC 3339 with an offset or Z); every instant in a response is in UTC (Z). */
+export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-03-07T09:00:00Z'] })
 /**
  * An instant in a response: a Date from the database (serialised as RFC 3339 in UTC) or a string
  * already formatted in a site's zone. Typed so that services can return either without a cast.
  */
-export const Instant = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
+export const Instant = Type.Unsafe<Date>({ type: 'string', format: 'date-time', examples: ['2026-03-07T09:00:00Z'] })
 export const LocalDate = Type.String({ format: 'date', examples: ['2026-03-07'] })
-export const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', examples: ['09:00'] })
+/** A wall-clock time of day in a site's zone (opening hours, working hours): not an instant. */
+export const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: "Wall-clock time 'HH:mm' in the site's zone", examples: ['09:00'] })
 export const LanguageSchema = StringEnum(LANGUAGES, { examples: ['nl'] })
 export const VisitKindSchema = StringEnum(VISIT_KINDS, { examples: ['supervised_visit'] })
 export const VisitStatusSchema = StringEnum(VISIT_STATUSES, { examples: ['booked'] })
@@ -70,3 +71,25 @@ export const Stored = {
   createdAt: Instant,
   updatedAt: Instant,
 }
+
+/**
+ * Which of a record's two shapes an answer is: the centre's full record or the referrer view a
+ * court token receives. Generated clients narrow on it (`if (visit.view === 'full')`).
+ */
+export const ViewTag = <V extends 'full' | 'referrer'>(view: V) =>
+  Type.Literal(view, {
+    description: view === 'full' ? 'The full record (centre roles)' : 'The referrer view (clerk and court-scoped integration tokens)',
+  })
+
+/**
+ * A response whose shape depends on the caller's role: `oneOf` the two named shapes, told apart by
+ * `view` (an OpenAPI discriminator). The names are the two shapes' component names.
+ */
+export const EitherView = <F extends TSchema, R extends TSchema>(full: F, referrer: R, names: { full: string; referrer: string }) =>
+  Type.Unsafe<Static<F> | Static<R>>({
+    oneOf: [full, referrer],
+    discriminator: {
+      propertyName: 'view',
+      mapping: { full: `#/components/schemas/${names.full}`, referrer: `#/components/schemas/${names.referrer}` },
+    },
+  })

@@ -115,8 +115,31 @@ export const serializersCompiledAtFirstUse: FastifyServerOptions['schemaControll
   },
 }
 
+/** Named schemas (src/http/components.ts) both validators resolve `$ref`s against; added once per process. */
+export function addToValidators(definitions: { $id: string }[]) {
+  for (const ajv of [bodies, parameters]) for (const definition of definitions) if (!ajv.getSchema(definition.$id)) ajv.addSchema(definition)
+}
+
 export function registerValidation(app: FastifyInstance) {
   app.setValidatorCompiler(({ schema, httpPart }) => compiledAtFirstUse(httpPart === 'body' ? bodies : parameters, schema))
+
+  // A POST whose body has nothing required may be sent without one (`curl -X POST`, no Content-Type):
+  // the document says so too (src/http/openapi.ts), so a validating proxy lets such a call through.
+  app.addHook('onRoute', (route) => {
+    const body = route.schema?.body
+    if (route.method !== 'POST' || !body || !nothingRequired(body)) return
+    const hooks = route.preValidation ? [route.preValidation].flat() : []
+    if (!hooks.includes(emptyBodyAllowed)) route.preValidation = [emptyBodyAllowed, ...hooks]
+  })
+
+  // Every API route names the query parameters it reads, and any other is refused (400) rather
+  // than ignored: a misspelt filter must not answer an unfiltered list. A route that reads none
+  // gets an empty list of them.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/')) return
+    const schema = (route.schema ??= {}) as { querystring?: Record<string, unknown> }
+    schema.querystring = { type: 'object', properties: {}, ...schema.querystring, additionalProperties: false }
+  })
 
   // Before the schemas, for every route: no text a client sends reaches the database unchecked.
   app.addHook('preValidation', async (request) => {
@@ -128,7 +151,13 @@ export function registerValidation(app: FastifyInstance) {
   })
 }
 
+/** An object schema none of whose properties must be sent (a property with a default need not be). */
+export function nothingRequired(schema: unknown): boolean {
+  const { type, required, properties } = schema as { type?: unknown; required?: string[]; properties?: Record<string, { default?: unknown }> }
+  return type === 'object' && (required ?? []).every((name) => properties?.[name]?.default !== undefined)
+}
+
 /** A route's preValidation hook where a POST with nothing to say may come without a body (`curl -X POST`): it is read as `{}`. */
-export const emptyBodyAllowed = async (request: FastifyRequest) => {
+const emptyBodyAllowed = async (request: FastifyRequest) => {
   request.body ??= {}
 }

@@ -57,7 +57,7 @@ t.test('a conversation with the child alone is booked, in intake already, and hi
   t.same(talk.json.partyIds, [c.child])
   t.same(
     talk.json.arrivals,
-    [{ partyId: c.child, arriveAt: '2027-03-02T10:00:00+01:00', leaveAt: '2027-03-02T10:45:00+01:00' }],
+    [{ partyId: c.child, arriveAt: '2027-03-02T09:00:00.000Z', leaveAt: '2027-03-02T09:45:00.000Z' }],
     'the child is there for the conversation itself',
   )
   const busy = await s.book(c.caseId, {

@@ -192,6 +192,7 @@ t.test('GET /v1/cases/{id}: the full case for the centre, the referrer’s view 
     'referralId',
     'status',
     'suspensions',
+    'view',
   ])
   const events = await call(app, { url: `/v1/cases/${c.caseId}/events`, token: c.clerk })
   t.same(

@@ -69,6 +69,10 @@ export function operationsOf(document: any): Operation[] {
 export function responseChecker(document: any) {
   const ajv = new Ajv2020.default({ strict: false, allErrors: false, validateFormats: true })
   addFormats.default(ajv)
+  // Every instant the API answers is in UTC: a date-time with an offset (+01:00) fails its schema here.
+  const formats = ajv.formats as Record<string, { validate?: (value: string) => boolean }>
+  const dateTime = formats['date-time']!.validate!
+  ajv.addFormat('date-time', { type: 'string', validate: (value: string) => dateTime(value) && value.endsWith('Z') })
   const compiled = new Map<string, any>()
   const validatorFor = (key: string, schema: any) => {
     let validate = compiled.get(key)

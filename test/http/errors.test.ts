@@ -113,6 +113,22 @@ t.test('every defect is listed at once', async (t) => {
   t.same(pointers, ['/capacity', '/features', '/name', '/siteId'])
 })
 
+t.test('an unknown query parameter → 400 naming it, not ignored (a misspelt filter must not list everything)', async (t) => {
+  const { app, centre } = await testCentre(t)
+  const list = await call(app, { url: '/v1/rooms?sitId=x&limit=5', token: centre.adminToken })
+  t.equal(list.status, 400, list.body)
+  t.equal(list.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(list.json, { type: 'urn:bezoekruimte:problem:validation', detail: /"sitId" is not a query parameter of this operation/ })
+  t.same(list.json.errors, [{ in: 'query', pointer: '/sitId', detail: '"sitId" is not a query parameter of this operation' }])
+  // A route that reads no query parameter refuses one too.
+  const one = await call(app, { url: `/v1/centres/${centre.centreId}?verbose=1`, token: centre.adminToken })
+  t.equal(one.status, 400, one.body)
+  t.match(one.json.errors, [{ in: 'query', pointer: '/verbose' }])
+  t.equal((await call(app, { url: '/v1/rooms?limit=5', token: centre.adminToken })).status, 200, 'known parameters pass')
+  // A token in the URL keeps its own refusal.
+  t.equal((await call(app, { url: `/v1/rooms?access_token=${centre.adminToken}` })).status, 401)
+})
+
 t.test('an unexpected error is a 500 problem without internals, logged with the request id', async (t) => {
   const lines: string[] = []
   const { default: pino } = await import('pino')

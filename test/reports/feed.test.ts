@@ -203,3 +203,20 @@ t.test(
     await other.query('rollback')
   },
 )
+
+t.test('?cursor= pages the feed like every list; ?after= is its deprecated alias and still works', async (t) => {
+  const get = (query: string) => call(app, { url: `/v1/reports?limit=2${query}`, token: clerk })
+  const first = await get('')
+  t.equal(first.status, 200, first.body)
+  const byCursor = await get(`&cursor=${encodeURIComponent(first.json.nextCursor)}`)
+  const byAfter = await get(`&after=${encodeURIComponent(first.json.nextCursor)}`)
+  t.equal(byCursor.status, 200, byCursor.body)
+  t.same(byAfter.json, byCursor.json, 'after continues where cursor does')
+  const both = `&cursor=${encodeURIComponent(first.json.nextCursor)}`
+  t.same((await get(`${both}&after=${encodeURIComponent(first.json.nextCursor)}`)).json, byCursor.json, 'the same value under both names')
+  const differ = await get(`${both}&after=${encodeURIComponent(byCursor.json.nextCursor)}`)
+  t.equal(differ.status, 400, 'two different positions are refused')
+  t.match(differ.json.errors, [{ in: 'query', pointer: '/after' }])
+  const bad = await get('&cursor=bm90LWEtY3Vyc29y')
+  t.equal(bad.status, 400, 'a cursor this service did not issue')
+})

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { testCentre, call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
+import { wallClock } from '../helpers/wall-clock.js'
 import { sql } from 'drizzle-orm'
 import { rawRows, uuidArray } from '../../src/db/client.js'
 
@@ -23,16 +24,16 @@ t.test('a weekly series is booked with staggered arrivals, DST-correct', async (
   t.equal(response.status, 201, response.body)
   t.same(
     response.json.visits.map((v: { start: string }) => v.start),
-    ['2026-03-21T10:00:00+01:00', '2026-03-28T10:00:00+01:00', '2026-04-04T10:00:00+02:00'],
+    ['2026-03-21T09:00:00.000Z', '2026-03-28T09:00:00.000Z', '2026-04-04T08:00:00.000Z'],
   )
   const first = response.json.visits[0]
   t.same(
     first.arrivals.find((a: { partyId: string }) => a.partyId === c.visiting),
-    { partyId: c.visiting, arriveAt: '2026-03-21T09:45:00+01:00', leaveAt: '2026-03-21T11:45:00+01:00' },
+    { partyId: c.visiting, arriveAt: '2026-03-21T08:45:00.000Z', leaveAt: '2026-03-21T10:45:00.000Z' },
   )
   t.same(
     first.arrivals.find((a: { partyId: string }) => a.partyId === c.residing),
-    { partyId: c.residing, arriveAt: '2026-03-21T10:00:00+01:00', leaveAt: '2026-03-21T11:30:00+01:00' },
+    { partyId: c.residing, arriveAt: '2026-03-21T09:00:00.000Z', leaveAt: '2026-03-21T10:30:00.000Z' },
   )
 
   const again = await call(app, {
@@ -74,9 +75,7 @@ t.test('a supervised handover: drop-off, the counsellor keeps the child, then pi
   const book = (caseId: string, body: Record<string, unknown>) =>
     call(app, { method: 'POST', url: `/v1/cases/${caseId}/visits`, token: centre.adminToken, body: { ...handover, ...body } })
   const arrivalsOf = (visit: { arrivals: { partyId: string; arriveAt: string; leaveAt: string }[] }, c: { visiting: string; residing: string }) =>
-    Object.fromEntries(
-      visit.arrivals.map((x) => [x.partyId === c.visiting ? 'visiting' : 'residing', `${x.arriveAt.slice(11, 16)}–${x.leaveAt.slice(11, 16)}`]),
-    )
+    Object.fromEntries(visit.arrivals.map((x) => [x.partyId === c.visiting ? 'visiting' : 'residing', `${wallClock(x.arriveAt)}–${wallClock(x.leaveAt)}`]))
 
   const first = await book(a.caseId, { start: '2027-03-10T17:00' })
   t.equal(first.status, 201, first.body)
@@ -85,7 +84,7 @@ t.test('a supervised handover: drop-off, the counsellor keeps the child, then pi
     { visiting: '17:00–17:15', residing: '17:30–17:45' },
     'centre default: visiting drops off, residing picks up 15 minutes later',
   )
-  t.same([first.json.start, first.json.end], ['2027-03-10T17:00:00+01:00', '2027-03-10T17:15:00+01:00'])
+  t.same([first.json.start, first.json.end], ['2027-03-10T16:00:00.000Z', '2027-03-10T16:15:00.000Z'])
 
   const during = await book(b.caseId, { start: '2027-03-10T17:30' })
   t.equal(during.status, 409, 'the room and counsellor stay reserved until the pick-up ends')
@@ -134,11 +133,11 @@ t.test('occurrences of one request that overlap each other: the later one is ski
     t.equal(response.status, dryRun ? 200 : 201, response.body)
     t.same(
       response.json.visits.map((v: { start: string }) => v.start),
-      ['2027-03-03T10:00:00+01:00', '2027-03-04T10:00:00+01:00'],
+      ['2027-03-03T09:00:00.000Z', '2027-03-04T09:00:00.000Z'],
       `dryRun ${dryRun}`,
     )
     t.match(response.json.skipped, [
-      { start: '2027-03-03T11:00:00+01:00', reasons: [{ code: 'party_busy', detail: 'overlaps another occurrence of this request' }] },
+      { start: '2027-03-03T10:00:00.000Z', reasons: [{ code: 'party_busy', detail: 'overlaps another occurrence of this request' }] },
     ])
   }
 })
@@ -196,9 +195,9 @@ t.test('a series meeting existing reservations: a free place of the room is take
   t.equal(skipping.status, 201, skipping.body)
   t.same(
     skipping.json.visits.map((v: { start: string }) => v.start),
-    ['2027-03-10T14:00:00+01:00', '2027-03-24T14:00:00+01:00'],
+    ['2027-03-10T13:00:00.000Z', '2027-03-24T13:00:00.000Z'],
   )
-  t.match(skipping.json.skipped, [{ start: '2027-03-17T14:00:00+01:00', reasons: [{ code: 'counsellor_busy' }] }])
+  t.match(skipping.json.skipped, [{ start: '2027-03-17T13:00:00.000Z', reasons: [{ code: 'counsellor_busy' }] }])
   t.same(skipping.json.skipped[0].reasons.length, 1)
   const [{ n }] = (await rawRows<{ n: number }>(database.db, sql`select count(*)::int as n from visits where case_id = ${a.caseId}`)) as [{ n: number }]
   t.equal(n, 5, 'each series written once')

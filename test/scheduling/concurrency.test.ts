@@ -190,8 +190,8 @@ async function activeRoomReservations(pool: pg.Pool, roomId: string, from: strin
 }
 
 // Tuesday 16 February 2027, 14:00 in Brussels (UTC+1): the staggered span is 13:45–15:45.
-const SLOT = { local: '2027-02-16T14:00', spanFrom: '2027-02-16T13:45:00+01:00', spanTo: '2027-02-16T15:45:00+01:00' }
-const SLOT2 = { local: '2027-02-17T14:00', spanFrom: '2027-02-17T13:45:00+01:00', spanTo: '2027-02-17T15:45:00+01:00' }
+const SLOT = { local: '2027-02-16T14:00', spanFrom: '2027-02-16T12:45:00.000Z', spanTo: '2027-02-16T14:45:00.000Z' }
+const SLOT2 = { local: '2027-02-17T14:00', spanFrom: '2027-02-17T12:45:00.000Z', spanTo: '2027-02-17T14:45:00.000Z' }
 
 /** Both rounds of the single-visit race (free-running, then gated) on a capacity-1 room. */
 async function singleVisitRounds(t: Assert, apis: Api[], pool: pg.Pool, centre: Centre, database: TestDatabase, counsellorIds: string[], roomId: string) {

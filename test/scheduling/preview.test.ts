@@ -18,11 +18,11 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     t.equal(response.status, 200)
     t.same(response.json, {
       occurrences: [
-        { start: '2026-03-07T10:00:00+01:00' },
-        { start: '2026-03-21T10:00:00+01:00' },
-        { start: '2026-04-18T10:00:00+02:00' },
-        { start: '2026-05-02T10:00:00+02:00' },
-        { start: '2026-05-16T10:00:00+02:00' },
+        { start: '2026-03-07T09:00:00.000Z', localStart: '2026-03-07T10:00' },
+        { start: '2026-03-21T09:00:00.000Z', localStart: '2026-03-21T10:00' },
+        { start: '2026-04-18T08:00:00.000Z', localStart: '2026-04-18T10:00' },
+        { start: '2026-05-02T08:00:00.000Z', localStart: '2026-05-02T10:00' },
+        { start: '2026-05-16T08:00:00.000Z', localStart: '2026-05-16T10:00' },
       ],
       warnings: [],
     })
@@ -33,7 +33,7 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     t.equal(response.status, 200)
     t.same(
       response.json.occurrences.map((o: { start: string }) => o.start),
-      ['2026-03-14T10:00:00+01:00', '2026-03-21T10:00:00+01:00', '2026-03-28T10:00:00+01:00', '2026-04-04T10:00:00+02:00'],
+      ['2026-03-14T09:00:00.000Z', '2026-03-21T09:00:00.000Z', '2026-03-28T09:00:00.000Z', '2026-04-04T08:00:00.000Z'],
     )
     t.same(response.json.warnings, [])
   })
@@ -43,19 +43,19 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     t.equal(response.status, 200)
     t.same(
       response.json.occurrences.map((o: { start: string }) => o.start),
-      ['2026-03-22T02:30:00+01:00', '2026-03-29T03:30:00+02:00', '2026-04-05T02:30:00+02:00'],
+      ['2026-03-22T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-04-05T00:30:00.000Z'],
     )
     t.equal(response.json.warnings.length, 1)
     t.match(response.json.warnings[0], { code: 'dst_gap_shifted', local: '2026-03-29T02:30', message: /2026-03-29T03:30:00\+02:00/ })
 
     const single = await preview({ start: '2026-03-29T02:15', timeZone: 'Europe/Brussels' })
-    t.same(single.json.occurrences, [{ start: '2026-03-29T03:15:00+02:00' }], 'a single occurrence without a rule, too')
+    t.same(single.json.occurrences, [{ start: '2026-03-29T01:15:00.000Z', localStart: '2026-03-29T03:15' }], 'a single occurrence without a rule, too')
     t.match(single.json.warnings, [{ code: 'dst_gap_shifted', local: '2026-03-29T02:15' }])
   })
 
   t.test('an ambiguous autumn time takes the first instant, with a warning', async (t) => {
     const response = await preview({ start: '2026-10-25T02:30', timeZone: 'Europe/Brussels' })
-    t.same(response.json.occurrences, [{ start: '2026-10-25T02:30:00+02:00' }])
+    t.same(response.json.occurrences, [{ start: '2026-10-25T00:30:00.000Z', localStart: '2026-10-25T02:30' }])
     t.match(response.json.warnings, [{ code: 'dst_ambiguous_first_instant', local: '2026-10-25T02:30' }])
   })
 
@@ -70,7 +70,7 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     t.equal(response.status, 200)
     t.same(
       response.json.occurrences.map((o: { start: string }) => o.start),
-      ['2026-03-07T10:00:00+01:00', '2026-03-11T14:00:00+01:00', '2026-03-14T10:00:00+01:00'],
+      ['2026-03-07T09:00:00.000Z', '2026-03-11T13:00:00.000Z', '2026-03-14T09:00:00.000Z'],
     )
     t.match(response.json.warnings, [{ code: 'exdate_unmatched', local: '2026-03-08T10:00' }])
   })
@@ -117,7 +117,7 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     t.match(badExdate.json.errors, [{ pointer: '/exdates/1' }])
 
     for (const [body, pointer] of [
-      [{ start: '2026-03-07T10:00:00+01:00', timeZone: 'Europe/Brussels' }, '/start'],
+      [{ start: '2026-03-07T09:00:00.000Z', timeZone: 'Europe/Brussels' }, '/start'],
       [{ start: '2026-03-07', timeZone: 'Europe/Brussels' }, '/start'],
       [{ timeZone: 'Europe/Brussels' }, '/start'],
       [{ start: '2026-03-07T10:00' }, '/timeZone'],
@@ -136,8 +136,8 @@ t.test('POST /v1/recurrence/preview', async (t) => {
     const response = await preview({ start: '2026-03-07T10:00', timeZone: 'Europe/Brussels', rrule: 'FREQ=DAILY' })
     t.equal(response.status, 200)
     t.equal(response.json.occurrences.length, 500)
-    t.equal(response.json.occurrences[0].start, '2026-03-07T10:00:00+01:00')
-    t.equal(response.json.occurrences[499].start, '2027-07-19T10:00:00+02:00', 'still 10:00 local 500 days on')
+    t.equal(response.json.occurrences[0].start, '2026-03-07T09:00:00.000Z')
+    t.equal(response.json.occurrences[499].start, '2027-07-19T08:00:00.000Z', 'still 10:00 local 500 days on')
     t.match(response.json.warnings, [{ code: 'capped', local: '2027-07-20T10:00', message: /500/ }])
 
     const fewer = await preview({ start: '2026-03-07T10:00', timeZone: 'Europe/Brussels', rrule: 'FREQ=WEEKLY;BYDAY=SA', maxOccurrences: 3 })

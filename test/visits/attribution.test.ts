@@ -9,7 +9,7 @@ import { buildTestApp, call } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 
 t.test('cancellations and no-shows name adults only', async (t) => {
-  const clock = fixedClock('2026-03-01T09:00:00+01:00')
+  const clock = fixedClock('2026-03-01T08:00:00.000Z')
   const ctx = await buildTestApp(t, { clock })
   const { app, database, centre } = ctx
   const token = centre.adminToken
@@ -57,7 +57,7 @@ t.test('cancellations and no-shows name adults only', async (t) => {
   t.equal(named.status, 200, named.body)
   t.equal(named.json.cancelledByPartyId, c.visiting)
 
-  clock.set('2026-03-21T16:00:00+01:00')
+  clock.set('2026-03-21T15:00:00.000Z')
   const childAbsent = await post(v3!, 'outcome', { outcome: 'noshow', absentPartyIds: [c.visiting, c.child] })
   t.equal(childAbsent.status, 400, 'a child is never the one absent')
   t.match(childAbsent.json.errors, [{ pointer: '/absentPartyIds/1', detail: /is a child/ }])

@@ -26,7 +26,7 @@ function helpers(ctx: TestContext) {
 }
 
 t.test('a cancelled, a missed and an interrupted visit free the room', async (t) => {
-  const clock = fixedClock('2026-03-10T08:00:00+01:00')
+  const clock = fixedClock('2026-03-10T07:00:00.000Z')
   const ctx = await buildTestApp(t, { clock })
   const { book, post } = helpers(ctx)
   const a = await createCase(ctx.database, ctx.centre)
@@ -49,13 +49,13 @@ t.test('a cancelled, a missed and an interrupted visit free the room', async (t)
   t.equal(cancelled.status, 200, cancelled.body)
   t.equal((await book(b.caseId, '2026-03-12T14:00')).status, 201, 'the cancelled visit’s slot is booked by another case')
 
-  clock.set('2026-03-10T12:00:00+01:00')
+  clock.set('2026-03-10T11:00:00.000Z')
   t.equal((await post(ids.missed!, 'outcome', { outcome: 'noshow', absentPartyIds: [a.visiting, a.residing] })).status, 201)
   t.equal((await book(b.caseId, '2026-03-10T10:00')).status, 201, 'the missed visit’s slot is booked by another case')
 
-  clock.set('2026-03-10T13:50:00+01:00')
+  clock.set('2026-03-10T12:50:00.000Z')
   t.equal((await post(ids.interrupted!, 'check-in', { partyId: a.visiting })).status, 201)
-  clock.set('2026-03-10T14:30:00+01:00')
+  clock.set('2026-03-10T13:30:00.000Z')
   const interrupted = await post(ids.interrupted!, 'outcome', {
     outcome: 'interrupted',
     reasonCode: 'safety_concern',
@@ -91,7 +91,7 @@ t.test(
   'racing for a freed slot',
   { skip: onPostgres ? false : 'needs real PostgreSQL (DATABASE_URL): PGlite is one connection in one process, so nothing can race' },
   async (t) => {
-    const clock = fixedClock('2026-03-10T08:00:00+01:00')
+    const clock = fixedClock('2026-03-10T07:00:00.000Z')
     const ctx = await buildTestApp(t, { clock, poolSize: 12 })
     const { book, post } = helpers(ctx)
     const [counsellor1, counsellor2] = ctx.centre.demo.counsellorIds as [string, string]

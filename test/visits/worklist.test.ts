@@ -10,7 +10,7 @@ import { buildTestApp, call, tokenFor } from '../helpers/app.js'
 import { createCase } from '../helpers/cases.js'
 
 t.test('needsOutcome lists exactly the ended visits without an outcome', async (t) => {
-  const clock = fixedClock('2026-03-09T08:00:00+01:00')
+  const clock = fixedClock('2026-03-09T07:00:00.000Z')
   const ctx = await buildTestApp(t, { clock })
   const { app, database, centre } = ctx
   const admin = centre.adminToken
@@ -36,14 +36,14 @@ t.test('needsOutcome lists exactly the ended visits without an outcome', async (
   const cancelled = await book('2026-03-12T10:00')
   t.equal((await post(cancelled, 'cancel', { cancelledBy: 'referrer', reasonCode: 'other', explanation: 'Hearing moved.' })).status, 200)
 
-  clock.set('2026-03-10T11:40:00+01:00')
+  clock.set('2026-03-10T10:40:00.000Z')
   t.equal((await post(arrived, 'check-in', { partyId: c.visiting })).status, 201)
   const past = await post(ended, 'cancel', { cancelledBy: 'centre', reasonCode: 'other', explanation: 'Forgotten.' })
   t.equal(past.status, 409, 'yesterday’s visit cannot be cancelled')
   t.match(past.json.detail, /^The visit was on 2026-03-09, in the past/)
   t.equal((await post(missed, 'outcome', { outcome: 'noshow', absentPartyIds: [c.residing] })).status, 201)
 
-  clock.set('2026-03-10T15:00:00+01:00')
+  clock.set('2026-03-10T14:00:00.000Z')
   const ids = async (token: string) => {
     const r = await call(app, { url: '/v1/visits?needsOutcome=true&limit=50', token })
     t.equal(r.status, 200, r.body)

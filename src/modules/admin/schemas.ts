@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PageQuery } from '../../http/pagination.js'
+import { named } from '../../http/components.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import { REPORT_CONTENTS, REPORT_LANGUAGES } from '../../domain/vocabulary.js'
 import { Instant, LocalDate, NonEmpty, PartySideSchema, Stored, StringEnum, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
 
@@ -96,10 +97,13 @@ export const Centre = Type.Object({
   active: Active,
 })
 
+/** The settings a client sends: any of them; the rest keep their values (or defaults). */
+const CentreSettingsChange = Type.Partial(CentreSettingsSchema, { additionalProperties: false })
+
 export const CentreCreate = Type.Object(
   {
     name: NonEmpty(200, ['CAW Antwerpen – Bezoekruimte']),
-    settings: Type.Optional(Type.Partial(CentreSettingsSchema, { additionalProperties: false })),
+    settings: Type.Optional(CentreSettingsChange),
   },
   { additionalProperties: false },
 )
@@ -199,3 +203,34 @@ export const CourtCreate = Type.Object(
 )
 export const CourtUpdate = Type.Partial(Type.Object({ ...courtFields, language: CourtLanguage }), { additionalProperties: false })
 export type CourtCreate = Static<typeof CourtCreate>
+
+export const components = named({
+  CentreSettings: CentreSettingsSchema,
+  CentreSettingsChange,
+  WeeklyHours: WeeklyHoursSchema,
+  SiteClosure: Closure,
+  Centre,
+  CentrePage: Page(Centre),
+  CentreRequest: CentreCreate,
+  CentreCreated,
+  CentreUpdate,
+  Site,
+  SitePage: Page(Site),
+  SiteRequest: SiteCreate,
+  SiteUpdate,
+  Room,
+  RoomPage: Page(Room),
+  RoomRequest: RoomCreate,
+  RoomUpdate,
+  Counsellor,
+  CounsellorPage: Page(Counsellor),
+  CounsellorRequest: CounsellorCreate,
+  CounsellorUpdate,
+  Absence,
+  AbsencePage: Page(Absence),
+  AbsenceRequest: AbsenceCreate,
+  Court,
+  CourtPage: Page(Court),
+  CourtRequest: CourtCreate,
+  CourtUpdate,
+})

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PageQuery } from '../../http/pagination.js'
+import { named } from '../../http/components.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import { Instant, Uuid } from '../../http/schemas.js'
 
 /** The audit trail as a centre's admin reads it: who changed what, by ids and action names only. */
@@ -22,3 +23,8 @@ export const AuditQuery = Type.Object({
   entityId: Type.Optional(Uuid),
 })
 export type AuditQuery = Static<typeof AuditQuery>
+
+export const components = named({
+  AuditEvent,
+  AuditEventPage: Page(AuditEvent),
+})

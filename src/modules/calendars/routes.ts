@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponse, problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
-import { emptyBodyAllowed } from '../../http/validation.js'
 import { CalendarFeed, CalendarFeedQuery, CalendarKey, CalendarKeyCreate, CalendarKeyCreated } from './schemas.js'
 import { calendarFeed, createCalendarKey, FEED_DAYS_AHEAD, FEED_DAYS_BACK, revokeCalendarKey } from './service.js'
 
@@ -59,7 +58,6 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: CalendarKeyCreate,
         response: { 201: CalendarKeyCreated, ...problemResponses(404, 409, 413, 415) },
       },
-      preValidation: emptyBodyAllowed,
     },
     async (request, reply) => {
       const created = await app.db.transaction((tx) => createCalendarKey(tx, request.actor, app.clock.now(), request.params.id))

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { Instant, Nullable, Uuid } from '../../http/schemas.js'
 
 /** A counsellor's calendar feed: the key that opens it, and the feed itself (RFC 5545). */
@@ -67,4 +68,10 @@ export const CalendarFeed = Type.String({
       'END:VCALENDAR',
     ].join('\r\n'),
   ],
+})
+
+export const components = named({
+  CalendarKeyRequest: CalendarKeyCreate,
+  CalendarKeyCreated,
+  CalendarKey,
 })

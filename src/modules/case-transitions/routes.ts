@@ -3,7 +3,6 @@ import type { TSchema } from '@sinclair/typebox'
 import { problemResponses } from '../../http/problem.js'
 import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
-import { emptyBodyAllowed } from '../../http/validation.js'
 import * as S from '../cases/index.js'
 import * as service from './service.js'
 
@@ -38,7 +37,6 @@ export const caseTransitionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Needs every adult party’s intake, their signatures of the documents in force and of the current agreement; otherwise 409 with `missing[]`. Sets plannedEndDate to today plus the centre’s planned duration (default 6 months).',
         S.ActivateBody,
       ),
-      preValidation: emptyBodyAllowed,
     },
     async (request, reply) =>
       respondOnce(app, request, reply, async (tx) => ({ status: 200, body: await service.activate(tx, request.actor, app.clock.now(), request.params.id) })),

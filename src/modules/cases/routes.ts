@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
@@ -31,7 +30,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Cases'],
         description: REFERRER_VIEW_NOTE,
         querystring: S.CaseQuery,
-        response: { 200: Type.Union([CasePageViews.full, CasePageViews.referrer]), ...problemResponses() },
+        response: { 200: S.CasePage, ...problemResponses() },
       },
     },
     async (request, reply) => {
@@ -50,7 +49,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Cases'],
         description: REFERRER_VIEW_NOTE,
         params: IdParams,
-        response: { 200: Type.Union([S.Case, S.ReferrerCase]), ...problemResponses(404) },
+        response: { 200: S.CaseView, ...problemResponses(404) },
       },
     },
     async (request, reply) => {
@@ -85,7 +84,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: `Oldest first. ${REFERRER_VIEW_NOTE} Referrers see the transitions (created, activated, extended, suspended, resumed, ended).`,
         params: IdParams,
         querystring: PageQuery,
-        response: { 200: Type.Union([EventPageViews.full, EventPageViews.referrer]), ...problemResponses(404) },
+        response: { 200: S.CaseEventPage, ...problemResponses(404) },
       },
     },
     async (request, reply) => {

@@ -1,9 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { CASE_STATUSES, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
-import { PageQuery } from '../../http/pagination.js'
+import { named } from '../../http/components.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import {
   CourtNote,
+  EitherView,
   DocumentKindSchema,
   Explanation,
   Instant,
@@ -13,6 +15,7 @@ import {
   Nullable,
   StringEnum,
   Uuid,
+  ViewTag,
   VisitKindSchema,
 } from '../../http/schemas.js'
 import { NullableReason } from '../reason-codes/index.js'
@@ -197,8 +200,9 @@ const referrerCaseFields = {
   ...caseDates,
 }
 
-export const ReferrerCaseSummary = Type.Object(referrerCaseFields)
+export const ReferrerCaseSummary = Type.Object({ view: ViewTag('referrer'), ...referrerCaseFields })
 export const CaseSummary = Type.Object({
+  view: ViewTag('full'),
   ...referrerCaseFields,
   centreId: Uuid,
   siteId: Nullable(Uuid),
@@ -238,6 +242,7 @@ export const Intake = Type.Object({
 })
 
 export const ReferrerCase = Type.Object({
+  view: ViewTag('referrer'),
   ...referrerCaseFields,
   suspensions: Type.Array(ReferrerSuspension),
   ending: Nullable(ReferrerEnding),
@@ -335,6 +340,7 @@ const eventFields = {
 }
 
 export const CaseEvent = Type.Object({
+  view: ViewTag('full'),
   ...eventFields,
   explanation: Nullable(Type.String({ examples: ['Escalation in the waiting room on 28 March.'] })),
   actorTokenId: Nullable(Uuid),
@@ -350,6 +356,7 @@ export const CaseEvent = Type.Object({
 
 /** Transitions only, with their dates and coded reasons; never intake or signature records, nor the explanation. */
 export const ReferrerCaseEvent = Type.Object({
+  view: ViewTag('referrer'),
   ...eventFields,
   data: Type.Object(
     {
@@ -371,7 +378,7 @@ const ID_EXAMPLE = '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'
 export const IntakeCreate = Type.Object(
   {
     partyId: Uuid,
-    heldAt: Type.String({ format: 'date-time', examples: ['2026-02-24T10:00:00+01:00'] }),
+    heldAt: Type.String({ format: 'date-time', examples: ['2026-02-24T09:00:00Z'] }),
     counsellorId: Uuid,
     summary: Type.Optional(
       Type.String({
@@ -386,7 +393,7 @@ export const IntakeCreate = Type.Object(
     examples: [
       {
         partyId: ID_EXAMPLE,
-        heldAt: '2026-02-24T10:00:00+01:00',
+        heldAt: '2026-02-24T09:00:00Z',
         counsellorId: ID_EXAMPLE,
         summary: 'Father explained the house rules back in his own words.',
       },
@@ -465,7 +472,7 @@ export const SignatureCreate = Type.Object(
     partyId: Uuid,
     documentId: Uuid,
     method: StringEnum(SIGNATURE_METHODS, { examples: ['paper'] }),
-    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
+    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T13:30:00Z'] }),
   },
   {
     additionalProperties: false,
@@ -474,7 +481,7 @@ export const SignatureCreate = Type.Object(
         partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12',
         documentId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f13',
         method: 'paper',
-        signedAt: '2026-03-02T14:30:00+01:00',
+        signedAt: '2026-03-02T13:30:00Z',
       },
     ],
   },
@@ -501,11 +508,54 @@ export type AgreementPut = Static<typeof AgreementPut>
 export const AgreementSignatureCreate = Type.Object(
   {
     partyId: Uuid,
-    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T14:30:00+01:00'] }),
+    signedAt: Type.String({ format: 'date-time', examples: ['2026-03-02T13:30:00Z'] }),
     version: Type.Optional(
       Type.Integer({ minimum: 1, description: 'The version the party signed; refused (409) if it is no longer the current one', examples: [1] }),
     ),
   },
-  { additionalProperties: false, examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', signedAt: '2026-03-02T14:30:00+01:00', version: 1 }] },
+  { additionalProperties: false, examples: [{ partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', signedAt: '2026-03-02T13:30:00Z', version: 1 }] },
 )
 export type AgreementSignatureCreate = Static<typeof AgreementSignatureCreate>
+
+/** The answers whose shape depends on the caller's role, told apart by `view`. */
+export const CaseView = EitherView(Case, ReferrerCase, { full: 'Case', referrer: 'ReferrerCase' })
+export const CaseSummaryView = EitherView(CaseSummary, ReferrerCaseSummary, { full: 'CaseSummary', referrer: 'ReferrerCaseSummary' })
+export const CaseEventView = EitherView(CaseEvent, ReferrerCaseEvent, { full: 'CaseEvent', referrer: 'ReferrerCaseEvent' })
+export const CasePage = Page(CaseSummaryView)
+export const CaseEventPage = Page(CaseEventView)
+
+export const components = named({
+  Case,
+  ReferrerCase,
+  CaseView,
+  CaseSummary,
+  ReferrerCaseSummary,
+  CaseSummaryView,
+  CasePage,
+  CaseEvent,
+  ReferrerCaseEvent,
+  CaseEventView,
+  CaseEventPage,
+  Suspension,
+  ReferrerSuspension,
+  Party,
+  ReferrerParty,
+  Contact,
+  Readiness,
+  MissingRequirement: MissingRequirementSchema,
+  Intake,
+  CaseVisitCounts: VisitCounts,
+  CaseSignal,
+  Signature,
+  Agreement,
+  AgreementSigned,
+  IntakeRequest: IntakeCreate,
+  ActivateCaseRequest: ActivateBody,
+  ExtendCaseRequest: ExtendBody,
+  SuspendCaseRequest: SuspendBody,
+  ResumeCaseRequest: ResumeBody,
+  EndCaseRequest: EndBody,
+  SignatureRequest: SignatureCreate,
+  AgreementRequest: AgreementPut,
+  AgreementSignatureRequest: AgreementSignatureCreate,
+})

@@ -126,6 +126,7 @@ async function courtReferences(db: Queryable, rows: CaseRow[]): Promise<CourtRef
 }
 
 const referrerSummary = (row: CaseRow, references: CourtReferences) => ({
+  view: 'referrer' as const,
   id: row.id,
   referralId: row.referralId,
   dossierNumber: row.dossierNumber,
@@ -141,6 +142,7 @@ const referrerSummary = (row: CaseRow, references: CourtReferences) => ({
 
 const fullSummary = (row: CaseRow, references: CourtReferences, evaluations: Map<string, string | null>) => ({
   ...referrerSummary(row, references),
+  view: 'full' as const,
   centreId: row.centreId,
   siteId: row.siteId,
   feeExempt: row.feeExempt,
@@ -282,9 +284,9 @@ export async function renderEvents(db: Queryable, centreId: string, rows: EventR
       explanation: e.explanation,
       courtNote: e.courtNote,
     }
-    if (!referrerView) return { ...common, actorTokenId: e.actorTokenId, data: e.data }
+    if (!referrerView) return { ...common, view: 'full' as const, actorTokenId: e.actorTokenId, data: e.data }
     const data = Object.fromEntries(REFERRER_DATA_KEYS.filter((k) => k in e.data).map((k) => [k, e.data[k]]))
-    return { ...referrerEvent(common), data }
+    return { ...referrerEvent(common), view: 'referrer' as const, data }
   })
 }
 

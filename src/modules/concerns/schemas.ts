@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
+import { Page } from '../../http/pagination.js'
 import { CONCERN_RECIPIENTS, CONCERN_STATUSES, CONCERN_STEPS } from '../../domain/vocabulary.js'
 import { Instant, Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
@@ -45,7 +47,7 @@ export const ConcernCreate = Type.Object(
       {
         summary: 'Lena had a bruise on her arm and flinched when the father reached for her.',
         childPartyIds: [ID_EXAMPLE],
-        observedAt: '2026-03-07T11:40:00+01:00',
+        observedAt: '2026-03-07T10:40:00Z',
         observationIds: [ID_EXAMPLE],
       },
     ],
@@ -64,8 +66,8 @@ export const ConcernStepCreate = Type.Object(
     additionalProperties: false,
     description: '`reportedTo` is required with `reported` and only there',
     examples: [
-      { step: 'vk_consulted', at: '2026-03-08T10:00:00+01:00', note: 'The VK advises a conversation with the mother first.' },
-      { step: 'reported', reportedTo: 'prosecutor', at: '2026-03-09T09:00:00+01:00', note: 'Reported under art. 458bis Sw.' },
+      { step: 'vk_consulted', at: '2026-03-08T09:00:00Z', note: 'The VK advises a conversation with the mother first.' },
+      { step: 'reported', reportedTo: 'prosecutor', at: '2026-03-09T08:00:00Z', note: 'Reported under art. 458bis Sw.' },
     ],
   },
 )
@@ -147,3 +149,12 @@ export const Concern = Type.Object(
   },
 )
 export type Concern = Static<typeof Concern>
+
+export const components = named({
+  Concern,
+  ConcernPage: Page(Concern),
+  ConcernStep: ConcernStepView,
+  ConcernRequest: ConcernCreate,
+  ConcernStepRequest: ConcernStepCreate,
+  CloseConcernRequest: ConcernClose,
+})

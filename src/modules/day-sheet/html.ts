@@ -21,16 +21,17 @@ export const KIND: Record<VisitKind, string> = dutch(KIND_WORDS)
 export const STATUS: Record<VisitStatus, string> = dutch(STATUS_WORDS)
 export const ROLE: Record<PartyRole, string> = dutch(ROLE_WORDS)
 
-// The instants are already in the site's zone with its offset: the wall-clock time is their 11th–16th characters.
-const clock = (instant: string) => instant.slice(11, 16)
-const span = (from: string, to: string) => `${clock(from)}–${clock(to)}`
+// The sheet's instants are in UTC; a printed sheet shows the site's wall-clock times.
+const clock = (instant: string, zone: string) => DateTime.fromISO(instant, { zone }).toFormat('HH:mm')
 
 /** What the template prints, already in words and local times. */
 function pageOf(sheet: DaySheet, options: { onlyOwnVisits: boolean }) {
   const lang = sheet.language
   const w = (key: keyof typeof SHEET_WORDS) => SHEET_WORDS[key][lang]
   const day = DateTime.fromISO(sheet.date).setLocale(lang)
-  const made = DateTime.fromISO(sheet.generatedAt, { setZone: true }).setLocale(lang)
+  const zone = sheet.site.timeZone
+  const span = (from: string, to: string) => `${clock(from, zone)}–${clock(to, zone)}`
+  const made = DateTime.fromISO(sheet.generatedAt, { zone }).setLocale(lang)
   const count = sheet.visits.length
   return {
     lang,

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { PARTY_ROLES, REPORT_LANGUAGES } from '../../domain/vocabulary.js'
 import { LocalDate, Nullable, StringEnum, Uuid, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
 
@@ -10,8 +11,8 @@ export const DaySheetQuery = Type.Object(
 )
 export type DaySheetQuery = Static<typeof DaySheetQuery>
 
-/** An instant with the site's offset; always a formatted string here, never a Date. */
-const Instant = Type.String({ format: 'date-time', examples: ['2026-03-07T10:00:00+01:00'] })
+/** An instant in UTC; always a formatted string here, never a Date. */
+const Instant = Type.String({ format: 'date-time', examples: ['2026-03-07T09:00:00Z'] })
 
 const Room = Type.Object({ id: Uuid, name: Type.String({ examples: ['Speelkamer'] }) }, { description: 'null for a visit outside the centre' })
 const Counsellor = Type.Object({ id: Uuid, name: Type.String({ examples: ['An Peeters'] }) })
@@ -44,12 +45,12 @@ const EXAMPLE = {
   language: 'nl',
   title: 'Dagoverzicht',
   date: '2026-03-07',
-  generatedAt: '2026-03-07T08:30:00+01:00',
+  generatedAt: '2026-03-07T07:30:00Z',
   visits: [
     {
       id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f20',
-      start: '2026-03-07T10:00:00+01:00',
-      end: '2026-03-07T11:30:00+01:00',
+      start: '2026-03-07T09:00:00Z',
+      end: '2026-03-07T10:30:00Z',
       kind: 'supervised_visit',
       status: 'booked',
       room: { id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', name: 'Speelkamer' },
@@ -62,15 +63,15 @@ const EXAMPLE = {
           partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f31',
           role: 'visiting_parent',
           givenName: 'Tom',
-          arriveAt: '2026-03-07T09:45:00+01:00',
-          leaveAt: '2026-03-07T11:45:00+01:00',
+          arriveAt: '2026-03-07T08:45:00Z',
+          leaveAt: '2026-03-07T10:45:00Z',
         },
         {
           partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f32',
           role: 'residing_parent',
           givenName: 'Sofie',
-          arriveAt: '2026-03-07T10:00:00+01:00',
-          leaveAt: '2026-03-07T11:30:00+01:00',
+          arriveAt: '2026-03-07T09:00:00Z',
+          leaveAt: '2026-03-07T10:30:00Z',
         },
         { partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f33', role: 'child', givenName: 'Lena', arriveAt: null, leaveAt: null },
       ],
@@ -84,9 +85,14 @@ export const DaySheet = Type.Object(
     language: StringEnum(REPORT_LANGUAGES, { examples: ['nl'], description: "The centre's language, the sheet's words are in" }),
     title: Type.String({ description: "The sheet's title in that language", examples: ['Dagoverzicht'] }),
     date: LocalDate,
-    generatedAt: { ...Instant, description: "When the sheet was made, in the site's zone: a printed copy shows how fresh it is" },
+    generatedAt: { ...Instant, description: 'When the sheet was made: a printed copy shows how fresh it is' },
     visits: Type.Array(DaySheetVisit, { description: 'In time order; cancelled visits and visits entered in error are left out' }),
   },
   { examples: [EXAMPLE] },
 )
 export type DaySheet = Static<typeof DaySheet>
+
+export const components = named({
+  DaySheet,
+  DaySheetVisit,
+})

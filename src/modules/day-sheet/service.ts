@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { PARTY_ROLES } from '../../domain/vocabulary.js'
-import { formatInstant } from '../../domain/time.js'
+import { isoUtc } from '../../domain/time.js'
 import { counsellorNames, courtReferences, partyFirstNames, roomNames, siteInScope, visitsStarting } from './queries.js'
 import { centreSettings } from '../admin/index.js'
 import type { DaySheet } from './schemas.js'
@@ -39,7 +39,7 @@ export async function daySheet(db: Queryable, actor: Actor, now: Date, input: { 
   const partyOf = byId(partyRows)
   const referenceOf = new Map(references.map((r) => [r.caseId, r]))
   const { language } = await centreSettings(db, site.centreId)
-  const at = (instant: string | Date) => formatInstant(new Date(instant), site.timeZone)
+  const at = (instant: string | Date) => isoUtc(new Date(instant))
 
   return {
     site: { id: site.id, name: site.name, timeZone: site.timeZone },

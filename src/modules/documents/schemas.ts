@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PageQuery } from '../../http/pagination.js'
+import { named } from '../../http/components.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import { DocumentKindSchema, Instant, LanguageSchema, NonEmpty, Uuid } from '../../http/schemas.js'
 
 /** A centre's documents as published: the house rules and the information document, in versions. */
@@ -28,7 +29,7 @@ export const DocumentCreate = Type.Object(
     title: NonEmpty(200, ['Huishoudelijk reglement']),
     body: Type.String({ minLength: 1, maxLength: 200_000, examples: ['1. Je komt op het afgesproken uur. …'] }),
     effectiveFrom: Type.Optional(
-      Type.String({ format: 'date-time', description: 'When this version comes into force; default now', examples: ['2026-04-01T00:00:00+02:00'] }),
+      Type.String({ format: 'date-time', description: 'When this version comes into force; default now', examples: ['2026-03-31T22:00:00Z'] }),
     ),
   },
   {
@@ -39,7 +40,7 @@ export const DocumentCreate = Type.Object(
         language: 'nl',
         title: 'Huishoudelijk reglement',
         body: '1. Je komt op het afgesproken uur. …',
-        effectiveFrom: '2026-04-01T00:00:00+02:00',
+        effectiveFrom: '2026-03-31T22:00:00Z',
       },
     ],
   },
@@ -53,3 +54,9 @@ export const DocumentQuery = Type.Object({
   inForce: Type.Optional(Type.Boolean({ description: 'Only the version in force now of each kind and language', examples: [true] })),
 })
 export type DocumentQuery = Static<typeof DocumentQuery>
+
+export const components = named({
+  Document,
+  DocumentPage: Page(Document),
+  DocumentRequest: DocumentCreate,
+})

@@ -4,7 +4,7 @@ import { Problem, problemResponses } from '../../http/problem.js'
 
 /** Liveness and readiness for the orchestrator: no token, no /v1 prefix. */
 
-const Health = Type.Object({ status: Type.Literal('ok', { examples: ['ok'] }) })
+export const Health = Type.Object({ status: Type.Literal('ok', { examples: ['ok'] }) })
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

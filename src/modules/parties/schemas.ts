@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { Instant, NonEmpty, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
 
 /**
@@ -76,3 +77,7 @@ export const ExportQuery = Type.Object(
   { additionalProperties: false },
 )
 export type ExportQuery = Static<typeof ExportQuery>
+
+export const components = named({
+  PartyExport,
+})

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { REASON_CATEGORIES } from '../../domain/vocabulary.js'
 import { REASON_CODE_PATTERN } from '../../domain/reason-codes.js'
-import { PageQuery } from '../../http/pagination.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import { Instant, NonEmpty, StringEnum, Uuid } from '../../http/schemas.js'
 
 export const ReasonCategorySchema = StringEnum(REASON_CATEGORIES, { examples: ['suspension'] })
@@ -54,3 +55,11 @@ export const ReasonCodeCreate = Type.Object(
   },
 )
 export type ReasonCodeCreate = Static<typeof ReasonCodeCreate>
+
+export const components = named({
+  ReasonLabels: Labels,
+  Reason,
+  ReasonCode,
+  ReasonCodePage: Page(ReasonCode),
+  ReasonCodeRequest: ReasonCodeCreate,
+})

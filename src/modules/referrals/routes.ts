@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type, type TSchema } from '@sinclair/typebox'
+import type { TSchema } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorObject } from 'ajv'
 import type { FieldError } from '../../domain/errors.js'
@@ -9,7 +9,6 @@ import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { Page } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdParams } from '../../http/schemas.js'
-import { emptyBodyAllowed } from '../../http/validation.js'
 import { seesReferrerView, sendView } from '../referrer-view/index.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
@@ -18,7 +17,6 @@ import * as service from './service.js'
 
 const ReferralViews = { full: S.Referral, referrer: S.ReferrerReferral }
 const ReferralPageViews = { full: Page(S.Referral), referrer: Page(S.ReferrerReferral) }
-const EitherView = Type.Union([S.Referral, S.ReferrerReferral])
 const READ_ROLES = ['admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
 const CENTRE_WRITE_ROLES = ['admin', 'staff'] as const
 const REFERRER_VIEW_NOTE =
@@ -42,7 +40,7 @@ const decision = <B extends TSchema>(action: string, roles: readonly Role[], sum
     params: IdParams,
     headers: IdempotencyHeaders,
     body,
-    response: { 200: roles.includes('clerk') ? EitherView : S.Referral, ...problemResponses(404, 409, 413, 415) },
+    response: { 200: roles.includes('clerk') ? S.ReferralView : S.Referral, ...problemResponses(404, 409, 413, 415) },
   },
 })
 
@@ -67,7 +65,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
           REFERRER_VIEW_NOTE,
         headers: IdempotencyHeaders,
         body: S.ReferralCreate,
-        response: { 201: EitherView, ...problemResponses(413, 415, 422) },
+        response: { 201: S.ReferralView, ...problemResponses(413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -89,7 +87,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Referrals'],
         description: `In submission order. Waitlisted referrals carry their place on the centre’s waiting list and the days waiting. ${REFERRER_VIEW_NOTE}`,
         querystring: S.ReferralQuery,
-        response: { 200: Type.Union([ReferralPageViews.full, ReferralPageViews.referrer]), ...problemResponses() },
+        response: { 200: S.ReferralPage, ...problemResponses() },
       },
     },
     async (request, reply) => {
@@ -108,7 +106,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Referrals'],
         description: REFERRER_VIEW_NOTE,
         params: IdParams,
-        response: { 200: EitherView, ...problemResponses(404) },
+        response: { 200: S.ReferralView, ...problemResponses(404) },
       },
     },
     async (request, reply) => {
@@ -129,7 +127,6 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'From submitted; the family keeps its place in submission order.',
         S.WaitlistBody,
       ),
-      preValidation: emptyBodyAllowed,
     },
     async (request, reply) =>
       respondOnce(
@@ -189,7 +186,6 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Before a decision; a case that has started is ended instead.',
         S.WithdrawBody,
       ),
-      preValidation: emptyBodyAllowed,
     },
     async (request, reply) =>
       respondOnce(

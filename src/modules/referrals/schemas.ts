@@ -1,8 +1,22 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { REFERRAL_ACTIONS } from '../../domain/referral-lifecycle.js'
 import { LEGAL_FRAMEWORKS, REFERRAL_SOURCES, REFERRAL_STATUSES } from '../../domain/vocabulary.js'
-import { PageQuery } from '../../http/pagination.js'
-import { CourtNote, Explanation, Instant, LanguageSchema, LocalDate, NonEmpty, Nullable, StringEnum, Uuid, VisitKindSchema } from '../../http/schemas.js'
+import { named } from '../../http/components.js'
+import { Page, PageQuery } from '../../http/pagination.js'
+import {
+  CourtNote,
+  EitherView,
+  ViewTag,
+  Explanation,
+  Instant,
+  LanguageSchema,
+  LocalDate,
+  NonEmpty,
+  Nullable,
+  StringEnum,
+  Uuid,
+  VisitKindSchema,
+} from '../../http/schemas.js'
 import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerCaseOutcome, ReferrerParty } from '../cases/index.js'
 import { NullableReason } from '../reason-codes/index.js'
 
@@ -118,10 +132,17 @@ const progressFields = {
 }
 
 /** The referral as a court sees it: no contact details or addresses, no internal explanation. */
-export const ReferrerReferral = Type.Object({ ...requestFields, ...progressFields, case: Nullable(ReferrerCaseOutcome), parties: Type.Array(ReferrerParty) })
+export const ReferrerReferral = Type.Object({
+  view: ViewTag('referrer'),
+  ...requestFields,
+  ...progressFields,
+  case: Nullable(ReferrerCaseOutcome),
+  parties: Type.Array(ReferrerParty),
+})
 export type ReferrerReferral = Static<typeof ReferrerReferral>
 
 export const Referral = Type.Object({
+  view: ViewTag('full'),
   ...requestFields,
   statusExplanation: Nullable(
     Type.String({
@@ -244,3 +265,25 @@ export const Accepted = Type.Object(
   },
   { description: 'The case was created in status intake' },
 )
+
+/** A referral as the caller may see it (the referrer view for court tokens), told apart by `view`. */
+export const ReferralView = EitherView(Referral, ReferrerReferral, { full: 'Referral', referrer: 'ReferrerReferral' })
+export const ReferralPage = Page(ReferralView)
+
+export const components = named({
+  Referral,
+  ReferrerReferral,
+  ReferralView,
+  ReferralPage,
+  RequestedModalities: Requested,
+  ReferralPartyRequest: PartyCreate,
+  ReferralRequest: ReferralCreate,
+  WaitlistReferralRequest: WaitlistBody,
+  AcceptReferralRequest: AcceptBody,
+  RefuseReferralRequest: RefuseBody,
+  ReturnReferralRequest: ReturnBody,
+  WithdrawReferralRequest: WithdrawBody,
+  TransferReferralRequest: TransferBody,
+  ReferralTransferred: Transferred,
+  ReferralAccepted: Accepted,
+})

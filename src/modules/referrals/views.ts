@@ -34,6 +34,7 @@ export async function renderReferrals(db: Queryable, rows: ReferralRow[], now: D
   return rows.map((r) => {
     const position = positions.get(r.id)
     return {
+      view: 'full' as const,
       id: r.id,
       centreId: r.centreId,
       source: r.source,
@@ -81,7 +82,7 @@ function referrerReferral(view: ReferralView) {
     updatedAt: _updated,
     ...shown
   } = view
-  return { ...shown, parties: view.parties.map(referrerPartyView), case: view.case && referrerOutcome(view.case) }
+  return { ...shown, view: 'referrer' as const, parties: view.parties.map(referrerPartyView), case: view.case && referrerOutcome(view.case) }
 }
 
 /** Referrals as this actor may see them. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { LocalDate, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
+import { LocalDate, Nullable, StringEnum, Uuid, ViewTag } from '../../http/schemas.js'
 import { NullableReason } from '../reason-codes/index.js'
 
 /** Kinds a court is shown: conversations (intakes, evaluations, mediation) are the centre's own work. */
@@ -10,6 +10,7 @@ export const REFERRER_VISIT_STATUSES = ['booked', 'fulfilled', 'cancelled', 'nos
 /** A visit as a court sees it: when (the date), what, and what came of it. */
 export const ReferrerVisit = Type.Object(
   {
+    view: ViewTag('referrer'),
     id: Uuid,
     caseId: Uuid,
     kind: StringEnum(REFERRER_VISIT_KINDS, { examples: ['supervised_visit'] }),
@@ -23,5 +24,5 @@ export const ReferrerVisit = Type.Object(
     ),
     cancelReason: NullableReason,
   },
-  { $id: 'ReferrerVisit', title: 'A visit in the referrer view (clerk and court-scoped integration tokens)', additionalProperties: false },
+  { title: 'A visit in the referrer view (clerk and court-scoped integration tokens)', additionalProperties: false },
 )

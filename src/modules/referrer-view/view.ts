@@ -1,3 +1,4 @@
+import { referenced } from '../../http/components.js'
 import type { FastifyReply } from 'fastify'
 import type { TSchema } from '@sinclair/typebox'
 import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm'
@@ -40,7 +41,9 @@ export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.r
  * of the `reportable` observations — never the others, never a child’s words, and nothing of a visit a concern rests on.
  */
 export const REFERRER_VIEW_FIELDS = {
+  // `view` says which shape an answer is ('referrer' here); it tells the court nothing of the family.
   referral: [
+    'view',
     'id',
     'centreId',
     'source',
@@ -68,6 +71,7 @@ export const REFERRER_VIEW_FIELDS = {
   party: ['id', 'role', 'givenName', 'familyName', 'birthDate', 'language'],
   caseOutcome: ['id', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
   caseSummary: [
+    'view',
     'id',
     'referralId',
     'dossierNumber',
@@ -81,6 +85,7 @@ export const REFERRER_VIEW_FIELDS = {
     'endedAt',
   ],
   case: [
+    'view',
     'id',
     'referralId',
     'dossierNumber',
@@ -97,9 +102,9 @@ export const REFERRER_VIEW_FIELDS = {
   ],
   suspension: ['id', 'from', 'until', 'resumedAt', 'reason', 'courtNote'],
   ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason', 'courtNote'],
-  caseEvent: ['id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'courtNote', 'data'],
+  caseEvent: ['view', 'id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'courtNote', 'data'],
   caseEventData: ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'],
-  visit: ['id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
+  visit: ['view', 'id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
   reason: ['category', 'code', 'label'],
   label: ['nl', 'fr', 'en'],
   page: ['items', 'nextCursor'],
@@ -150,7 +155,7 @@ export function sendView(reply: FastifyReply, referrer: boolean, views: { full: 
   return reply
     .code(status)
     .type('application/json; charset=utf-8')
-    .serializer(reply.compileSerializationSchema(schema, String(status)))
+    .serializer(reply.compileSerializationSchema(referenced(schema), String(status)))
     .send(data)
 }
 
@@ -257,6 +262,7 @@ export async function renderReferrerVisits(db: Queryable, rows: VisitRow[]) {
     resolvers.set(centreId, await reasonResolver(db, centreId, refs))
   }
   return rows.map((row) => ({
+    view: 'referrer' as const,
     id: row.id,
     caseId: row.caseId,
     kind: row.kind,

@@ -151,12 +151,12 @@ const NO_REPORT = '00000000-0000-0000-0000-000000000000'
  * The feed position a cursor continues after. A cursor of the former kind names the last report its
  * reader saw, and continues after that report's position; one naming a report that is gone is refused.
  */
-async function positionAfter(db: Queryable, cursor: string): Promise<number> {
+async function positionAfter(db: Queryable, cursor: string, parameter: string): Promise<number> {
   if (Buffer.from(cursor, 'base64url').toString('utf8').startsWith('p|')) return Number(decodeCursor(cursor, [(v) => v === 'p', positionPart])[1])
   const [, id] = decodeCursor(cursor, [xidPart, cursorParts.uuid])
   if (id === NO_REPORT) return 0
   const [row] = await db.select({ position: reportFeed.position }).from(reportFeed).where(eq(reportFeed.reportId, id!))
-  if (!row) throw invalidInput('query', '/after', 'names a report that is no longer in the feed; start again without it')
+  if (!row) throw invalidInput('query', `/${parameter}`, 'names a report that is no longer in the feed; start again without it')
   return row.position
 }
 
@@ -165,9 +165,9 @@ async function positionAfter(db: Queryable, cursor: string): Promise<number> {
  * order, see src/db/schema.ts), and the cursor to continue from. A reader who continues from the
  * cursor it was given sees every report of its scope once: no report can later appear behind it.
  */
-export async function feedPage(db: Queryable, actor: Actor, cursor: string | undefined, limit: number) {
+export async function feedPage(db: Queryable, actor: Actor, cursor: string | undefined, limit: number, parameter: 'cursor' | 'after' = 'cursor') {
   const after = cursor ?? FEED_START
-  const position = await positionAfter(db, after)
+  const position = await positionAfter(db, after, parameter)
   const rows = await db
     .select({ report: reports, position: reportFeed.position })
     .from(reportFeed)

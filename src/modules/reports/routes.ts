@@ -35,7 +35,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The report feed: every report in your scope, once, in a stable order',
         tags: ['Reports'],
         description:
-          'Follow it by always passing the `nextCursor` of the previous page as `?after=`: every page carries one, an empty page too (then it is the ' +
+          'Follow it by always passing the `nextCursor` of the previous page as `?cursor=` (`?after=` is its deprecated former name): every page carries one, an empty page too (then it is the ' +
           'cursor you sent), so a reader that polls this way sees every report exactly once, even while reports are being issued concurrently. ' +
           'A report appears once no transaction that could still commit an earlier one is running, so a report can take a moment to show. ' +
           WHO_READS,

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { CANCELLED_BY, OBSERVATION_KINDS, PARTY_ROLES, REPORT_KINDS, REPORT_LANGUAGES, type CancelledBy } from '../../domain/vocabulary.js'
 import { LocalDate, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
 import { ReasonCategorySchema } from '../reason-codes/index.js'
@@ -184,15 +185,17 @@ export const CorrectionCreate = Type.Object(
 export type CorrectionCreate = Static<typeof CorrectionCreate>
 
 export const FeedQuery = Type.Object({
-  after: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page; leave out to start at the first report' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Page size (1–200)' }),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page; leave out to start at the first report' })),
+  // The feed's first parameter, kept for the readers that follow it that way.
+  after: Type.Optional(Type.String({ maxLength: 200, deprecated: true, description: 'Deprecated: the same as `cursor` (send one of the two); use `cursor`' })),
 })
 export type FeedQuery = Static<typeof FeedQuery>
 
 export const FeedPage = Type.Object({
   items: Type.Array(Report),
   nextCursor: Type.String({
-    description: 'Always present: pass as ?after= to continue. On an empty page it is the cursor sent (or the start), so a reader polls with it again',
+    description: 'Always present: pass as ?cursor= to continue. On an empty page it is the cursor sent (or the start), so a reader polls with it again',
     examples: ['NzUyfDAxOTNhNWIyLTdjMWUtN2QzYS05ZjEwLTJiNGM2ZDhlMGYxMg'],
   }),
 })
@@ -205,3 +208,11 @@ export const Verification = Type.Object(
   },
   { additionalProperties: false },
 )
+
+export const components = named({
+  Report,
+  ReportFeedPage: FeedPage,
+  ReportRequest: ReportCreate,
+  CorrectionRequest: CorrectionCreate,
+  ReportVerification: Verification,
+})

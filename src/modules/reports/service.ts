@@ -265,7 +265,11 @@ export async function verifyReport(db: Queryable, actor: Actor, id: string) {
 
 /** A page of the feed (see feedPage), each report with the one that corrects it. */
 export async function listReports(db: Queryable, actor: Actor, query: FeedQuery) {
-  const { rows, nextCursor } = await feedPage(db, actor, query.after, query.limit)
+  if (query.cursor !== undefined && query.after !== undefined && query.cursor !== query.after) {
+    throw invalidInput('query', '/after', 'is the deprecated name of cursor; send only cursor')
+  }
+  const parameter = query.cursor === undefined && query.after !== undefined ? 'after' : 'cursor'
+  const { rows, nextCursor } = await feedPage(db, actor, query.cursor ?? query.after, query.limit, parameter)
   const ids = rows.map((r) => r.id)
   const corrections = ids.length
     ? await db.select({ id: reports.id, supersedes: reports.supersedes }).from(reports).where(inArray(reports.supersedes, ids))

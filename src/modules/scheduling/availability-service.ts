@@ -4,7 +4,7 @@ import { findFreeSlots, localDaysAfter, type FreeSlot, type Span } from '../../d
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
 import type { PartySide, ResourceKind } from '../../domain/vocabulary.js'
-import { DAY_MS, formatInstant } from '../../domain/time.js'
+import { DAY_MS } from '../../domain/time.js'
 import { cursorParts, decodeCursor, encodeCursor } from '../../db/pagination.js'
 import { parseTime } from '../../http/times.js'
 import { findCase } from '../cases/index.js'
@@ -193,18 +193,14 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
   const last = slots[slots.length - 1]
   // The slots of one start (one per room) share its plan's instants: each is written once.
   let shared: FreeSlot | undefined
-  let [start, end, spanStart, spanEnd] = ['', '', '', '']
-  let arrivals: { partyId: string; arriveAt: string; leaveAt: string }[] = []
+  let [start, end, spanStart, spanEnd] = [new Date(0), new Date(0), new Date(0), new Date(0)]
+  let arrivals: { partyId: string; arriveAt: Date; leaveAt: Date }[] = []
   return {
     items: slots.map((s) => {
       if (s.start !== shared?.start) {
         shared = s
-        start = formatInstant(s.start, zone)
-        end = formatInstant(s.end, zone)
-        spanStart = formatInstant(s.spanStart, zone)
-        spanEnd = formatInstant(s.spanEnd, zone)
-        if (q.caseId)
-          arrivals = s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: formatInstant(a.arriveAt, zone), leaveAt: formatInstant(a.leaveAt, zone) }))
+        ;({ start, end, spanStart, spanEnd } = s)
+        if (q.caseId) arrivals = s.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt, leaveAt: a.leaveAt }))
       }
       // Literal objects of one shape each (a spread of a maybe-absent part costs V8 a slow copy per slot).
       const { roomId, counsellorIds } = s

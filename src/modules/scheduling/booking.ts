@@ -238,10 +238,10 @@ export interface Skipped {
 }
 
 /** The `conflicts[]` of a 409 booking problem: one entry per reason, with the resource kind. */
-function conflictsOf(skipped: Skipped[], timeZone: string) {
-  // Starts with the site's offset, as skipped[] and the visits show them.
+export function conflictsOf(skipped: Skipped[]) {
+  // Starts in UTC, as skipped[] and the visits show them.
   return skipped.flatMap((s) => {
-    const start = formatInstant(s.start, timeZone)
+    const start = isoUtc(s.start)
     return s.reasons.map((r) => ({ start, ...r, resourceKind: resourceKindOf(r.code) }))
   })
 }
@@ -384,7 +384,7 @@ export async function bookOccurrences(
     const unopposed = judgeOccurrences(ctx, plans, null)
     if (unopposed.skipped.length === 0 || options.onConflict === 'skip') {
       const booked = await insertVisitsUnlessReserved(tx, actor, ctx, unopposed.accepted, options.series)
-      if (booked) return { booked, skipped: unopposed.skipped }
+      if (booked) return { booked, planned: [], skipped: unopposed.skipped }
     }
   }
   const overlaps = await overlapsOf(tx, ctx, plans)
@@ -397,12 +397,13 @@ export async function bookOccurrences(
           .slice(0, 5)
           .map((s) => `${formatInstant(s.start, ctx.timeZone)}: ${s.reasons.map((r) => r.detail).join(', ')}`)
           .join('; '),
-      { conflicts: conflictsOf(skipped, ctx.timeZone) },
+      { conflicts: conflictsOf(skipped) },
     )
   }
-  if (options.dryRun) return { booked: accepted.map(({ planned }) => ({ ...planned, id: null })), skipped }
+  // A dry run books nothing: it answers what would be booked.
+  if (options.dryRun) return { booked: [], planned: accepted.map(({ planned }) => planned), skipped }
   const booked = await insertVisits(tx, actor, ctx, accepted, options.series)
-  return { booked, skipped }
+  return { booked, planned: [], skipped }
 }
 
 /**
@@ -454,7 +455,7 @@ export async function rebookVisit(tx: Tx, now: Date, ctx: BookingContext, visit:
     throw conflict(
       'booking-conflict',
       `The visit cannot move to ${formatInstant(start, ctx.timeZone)}: ${reasons.map((r) => r.detail).join(', ')}. Nothing was changed.`,
-      { conflicts: conflictsOf([{ start, reasons }], ctx.timeZone) },
+      { conflicts: conflictsOf([{ start, reasons }]) },
     )
   }
   const [row] = await tx

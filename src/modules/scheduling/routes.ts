@@ -21,7 +21,7 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         headers: IdempotencyHeaders,
         body: S.SeriesCreate,
-        response: { 200: S.SeriesResult, 201: S.SeriesResult, ...problemResponses(404, 409, 413, 415) },
+        response: { 200: S.SeriesDryRun, 201: S.SeriesBooked, ...problemResponses(404, 409, 413, 415) },
       },
     },
     async (request, reply) =>

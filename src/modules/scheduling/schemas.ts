@@ -1,14 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { DEFAULT_MAX_OCCURRENCES, RECURRENCE_WARNING_CODES } from '../../domain/recurrence.js'
 import { VISIT_KINDS } from '../../domain/vocabulary.js'
+import { named } from '../../http/components.js'
 import { PageQuery } from '../../http/pagination.js'
-import { Instant, PartySideSchema, StringEnum, Timestamp, Uuid, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
+import { Instant, PartySideSchema, StringEnum, Timestamp, Uuid, ViewTag, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
 
 /** The schemas of scheduling: what clients send to book, move, end and search, and what they get back. */
 
 export const LocalDateTime = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$',
-  description: "Wall-clock time in the site's zone, no offset",
+  description: "Wall-clock date and time in the site's zone, without an offset ('YYYY-MM-DDTHH:mm'): not an instant",
   examples: ['2026-03-07T10:00'],
 })
 /** A local wall-clock time, or an instant with an offset. */
@@ -74,10 +75,8 @@ export type VisitCreate = Static<typeof VisitCreate>
 
 const Arrival = Type.Object({ partyId: Uuid, arriveAt: Instant, leaveAt: Instant })
 
-export const Visit = Type.Object({
-  id: Type.Union([Uuid, Type.Null()], { description: 'null in a dry run' }),
+const visitFields = {
   caseId: Uuid,
-  seriesId: Type.Union([Uuid, Type.Null()]),
   kind: VisitKindSchema,
   siteId: Type.Union([Uuid, Type.Null()]),
   roomId: Type.Union([Uuid, Type.Null()]),
@@ -85,8 +84,16 @@ export const Visit = Type.Object({
   partyIds: Type.Array(Uuid),
   start: Instant,
   end: Instant,
-  status: VisitStatusSchema,
   arrivals: Type.Array(Arrival),
+}
+
+/** A booked visit (full view). */
+export const Visit = Type.Object({
+  view: ViewTag('full'),
+  id: Uuid,
+  seriesId: Type.Union([Uuid, Type.Null()]),
+  ...visitFields,
+  status: VisitStatusSchema,
   cancelledBy: Type.Union([Type.String(), Type.Null()]),
   cancelledByPartyId: Type.Union([Uuid, Type.Null()], { description: 'The adult who called the visit off, when known (never a child)' }),
   cancelledLate: Type.Union([Type.Boolean(), Type.Null()], {
@@ -97,6 +104,9 @@ export const Visit = Type.Object({
   version: Type.Integer({ examples: [1] }),
 })
 
+/** A visit a dry run would book: not booked, so it has no id, status or version. */
+export const PlannedVisit = Type.Object(visitFields)
+
 export const Reason = Type.Object({
   code: Type.String({ examples: ['room_busy'] }),
   detail: Type.String({ examples: ['the room is booked then'] }),
@@ -104,12 +114,31 @@ export const Reason = Type.Object({
   visitId: Type.Optional(Uuid),
 })
 
-export const SeriesResult = Type.Object({
-  seriesId: Type.Union([Uuid, Type.Null()], { description: 'null in a dry run' }),
-  dryRun: Type.Boolean(),
+const SkippedOccurrence = Type.Object({ start: Instant, reasons: Type.Array(Reason) })
+const RecurrenceWarning = Type.Object({
+  code: StringEnum(RECURRENCE_WARNING_CODES, { examples: ['dst_gap_shifted'] }),
+  local: Type.Optional(Type.String({ description: 'The local wall-clock time concerned', examples: ['2026-03-29T02:30'] })),
+  message: Type.String({
+    examples: ['2026-03-29T02:30 does not exist in Europe/Brussels (the clocks move forward); moved to 2026-03-29T03:30:00+02:00'],
+  }),
+})
+
+/** 201: the series and the visits booked. */
+export const SeriesBooked = Type.Object({
+  dryRun: Type.Literal(false),
+  seriesId: Uuid,
   visits: Type.Array(Visit),
-  skipped: Type.Array(Type.Object({ start: Instant, reasons: Type.Array(Reason) })),
-  warnings: Type.Array(Type.Object({ code: Type.String({ examples: ['dst_gap_shifted'] }), local: Type.Optional(Type.String()), message: Type.String() })),
+  skipped: Type.Array(SkippedOccurrence),
+  warnings: Type.Array(RecurrenceWarning),
+})
+
+/** 200: a dry run; nothing was booked, the visits are those a booking would make now. */
+export const SeriesDryRun = Type.Object({
+  dryRun: Type.Literal(true),
+  seriesId: Type.Null({ description: 'A dry run makes no series' }),
+  visits: Type.Array(PlannedVisit),
+  skipped: Type.Array(SkippedOccurrence),
+  warnings: Type.Array(RecurrenceWarning),
 })
 
 export const Series = Type.Object({
@@ -266,10 +295,10 @@ export const AvailabilityPage = Type.Object(
       {
         items: [
           {
-            start: '2027-03-06T10:00:00+01:00',
-            end: '2027-03-06T11:30:00+01:00',
-            spanStart: '2027-03-06T09:45:00+01:00',
-            spanEnd: '2027-03-06T11:45:00+01:00',
+            start: '2027-03-06T09:00:00Z',
+            end: '2027-03-06T10:30:00Z',
+            spanStart: '2027-03-06T08:45:00Z',
+            spanEnd: '2027-03-06T10:45:00Z',
             roomId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12',
             counsellorIds: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f13'],
           },
@@ -333,25 +362,43 @@ export const RecurrencePreview = Type.Object(
   {
     occurrences: Type.Array(
       Type.Object({
-        start: Type.String({ format: 'date-time', description: 'RFC 3339 with the zone’s offset', examples: ['2026-03-07T10:00:00+01:00'] }),
+        start: { ...Instant, examples: ['2026-03-07T09:00:00Z'] },
+        localStart: { ...PreviewDateTime, description: "The occurrence's wall-clock time in the zone (after any DST adjustment), without an offset" },
       }),
     ),
-    warnings: Type.Array(
-      Type.Object({
-        code: StringEnum(RECURRENCE_WARNING_CODES, { examples: ['dst_gap_shifted'] }),
-        local: Type.Optional(Type.String({ description: 'The local wall-clock time concerned', examples: ['2026-03-29T02:30'] })),
-        message: Type.String({
-          examples: ['2026-03-29T02:30 does not exist in Europe/Brussels (the clocks move forward); moved to 2026-03-29T03:30:00+02:00'],
-        }),
-      }),
-    ),
+    warnings: Type.Array(RecurrenceWarning),
   },
   {
     examples: [
       {
-        occurrences: [{ start: '2026-03-07T10:00:00+01:00' }, { start: '2026-03-21T10:00:00+01:00' }, { start: '2026-04-18T10:00:00+02:00' }],
+        occurrences: [
+          { start: '2026-03-07T09:00:00Z', localStart: '2026-03-07T10:00' },
+          { start: '2026-03-21T09:00:00Z', localStart: '2026-03-21T10:00' },
+          { start: '2026-04-18T08:00:00Z', localStart: '2026-04-18T10:00' },
+        ],
         warnings: [],
       },
     ],
   },
 )
+
+export const components = named({
+  Visit,
+  PlannedVisit,
+  Arrival,
+  ConflictReason: Reason,
+  SkippedOccurrence,
+  RecurrenceWarning,
+  SeriesBooked,
+  SeriesDryRun,
+  Series,
+  SeriesEnded,
+  Stagger: StaggerSchema,
+  SeriesRequest: SeriesCreate,
+  VisitRequest: VisitCreate,
+  VisitChange: VisitPatch,
+  AvailableSlot: Slot,
+  AvailabilityPage,
+  RecurrencePreviewRequest,
+  RecurrencePreview,
+})

@@ -5,7 +5,6 @@ import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { endOfLocalDate, expandRecurrence, type RecurrenceInput } from '../../domain/recurrence.js'
 import { RecurrenceError } from '../../domain/recurrence-rule.js'
-import { formatInstant } from '../../domain/time.js'
 import { inCentre } from '../../db/scope.js'
 import { parseTime } from '../../http/times.js'
 import { audit } from '../../db/audit.js'
@@ -22,46 +21,17 @@ import { absencesFrom } from './times.js'
 
 type DryRunContext = {
   caseId: string
-  seriesId: string | null
   kind: VisitRow['kind']
   siteId: string | null
   roomId: string | null
   counsellorIds: string[]
   partyIds: string[]
-  timeZone: string
 }
 
-/** A visit as the API shows it: instants with the site's offset. A dry run's visit has no row yet, only its context. */
-export function visitView(row: ViewedVisit | (PlannedVisit & { id: null }), context?: DryRunContext) {
-  if (row.id === null) {
-    const c = context!
-    return {
-      id: null,
-      caseId: c.caseId,
-      seriesId: c.seriesId,
-      kind: c.kind,
-      siteId: c.siteId,
-      roomId: c.roomId,
-      counsellorIds: c.counsellorIds,
-      partyIds: c.partyIds,
-      start: formatInstant(row.start, c.timeZone),
-      end: formatInstant(row.end, c.timeZone),
-      status: 'booked' as const,
-      arrivals: row.arrivals.map((a) => ({
-        partyId: a.partyId,
-        arriveAt: formatInstant(a.arriveAt, c.timeZone),
-        leaveAt: formatInstant(a.leaveAt, c.timeZone),
-      })),
-      cancelledBy: null,
-      cancelledByPartyId: null,
-      cancelledLate: null,
-      cancelReasonCode: null,
-      cancelExplanation: null,
-      version: 0,
-    }
-  }
-  const zone = row.timeZone
+/** A visit as the API shows it. */
+export function visitView(row: ViewedVisit) {
   return {
+    view: 'full' as const,
     id: row.id,
     caseId: row.caseId,
     seriesId: row.seriesId,
@@ -70,20 +40,31 @@ export function visitView(row: ViewedVisit | (PlannedVisit & { id: null }), cont
     roomId: row.roomId,
     counsellorIds: row.counsellorIds,
     partyIds: row.partyIds,
-    start: formatInstant(row.startsAt, zone),
-    end: formatInstant(row.endsAt, zone),
+    start: row.startsAt,
+    end: row.endsAt,
     status: row.status,
-    arrivals: row.arrivals.map((a) => ({
-      partyId: a.partyId,
-      arriveAt: formatInstant(new Date(a.arriveAt), zone),
-      leaveAt: formatInstant(new Date(a.leaveAt), zone),
-    })),
+    arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: new Date(a.arriveAt), leaveAt: new Date(a.leaveAt) })),
     cancelledBy: row.cancelledBy,
     cancelledByPartyId: row.cancelledByPartyId,
     cancelledLate: row.cancelledLate,
     cancelReasonCode: row.cancelReasonCode,
     cancelExplanation: row.cancelExplanation,
     version: row.version,
+  }
+}
+
+/** A visit a dry run would book: it has no row, so no id or version yet, only its context. */
+function plannedVisitView(row: PlannedVisit, c: DryRunContext) {
+  return {
+    caseId: c.caseId,
+    kind: c.kind,
+    siteId: c.siteId,
+    roomId: c.roomId,
+    counsellorIds: c.counsellorIds,
+    partyIds: c.partyIds,
+    start: row.start,
+    end: row.end,
+    arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt, leaveAt: a.leaveAt })),
   }
 }
 
@@ -109,7 +90,7 @@ function expand(input: RecurrenceInput) {
 /** The occurrences of a rule in local time; books nothing. */
 export function previewRecurrence(input: RecurrencePreviewRequest) {
   const { occurrences, warnings } = expand(input)
-  return { occurrences: occurrences.map((o) => ({ start: o.start })), warnings }
+  return { occurrences: occurrences.map((o) => ({ start: o.instant, localStart: o.local })), warnings }
 }
 
 // ── Booking ─────────────────────────────────────────────────────────────────────────────────────
@@ -144,31 +125,29 @@ export async function createSeries(tx: Tx, actor: Actor, now: Date, caseId: stri
         exdates: input.exdates ?? [],
         stagger: ctx.stagger,
       }
-  const seriesId = newSeries?.id ?? null
-  const { booked, skipped } = await bookOccurrences(
+  const { booked, planned, skipped } = await bookOccurrences(
     tx,
     actor,
     ctx,
     expansion.occurrences.map((o) => o.instant),
     { onConflict: input.onConflict, dryRun: input.dryRun, series: newSeries },
   )
-  const context = {
-    caseId,
-    seriesId,
-    kind: input.kind,
-    siteId: ctx.siteId,
-    roomId: ctx.room?.id ?? null,
-    counsellorIds: input.counsellorIds,
-    partyIds: ctx.people.map((p) => p.partyId),
-    timeZone: ctx.timeZone,
-  }
-  return {
-    seriesId,
-    dryRun: input.dryRun,
-    visits: booked.map((v) => visitView(v, context)),
-    skipped: skipped.map((s) => ({ start: formatInstant(s.start, ctx.timeZone), reasons: s.reasons })),
+  const common = {
+    skipped: skipped.map((s) => ({ start: s.start, reasons: s.reasons })),
     warnings: expansion.warnings,
   }
+  if (!newSeries) {
+    const context = {
+      caseId,
+      kind: input.kind,
+      siteId: ctx.siteId,
+      roomId: ctx.room?.id ?? null,
+      counsellorIds: input.counsellorIds,
+      partyIds: ctx.people.map((p) => p.partyId),
+    }
+    return { dryRun: true as const, seriesId: null, visits: planned.map((v) => plannedVisitView(v, context)), ...common }
+  }
+  return { dryRun: false as const, seriesId: newSeries.id, visits: booked.map((v) => visitView(v)), ...common }
 }
 
 /** Books one visit of the case; any conflict is a 409 and nothing is booked. */
@@ -196,8 +175,7 @@ export async function getSeries(db: Queryable, actor: Actor, id: string) {
     .where(and(eq(visits.seriesId, id), visitScope(actor)))
     .orderBy(asc(visits.startsAt))
   // Instants with the series' own offset, like its visits.
-  const endedFrom = row.endedFrom ? formatInstant(row.endedFrom, row.timeZone) : null
-  return { ...row, endedFrom, createdAt: formatInstant(row.createdAt, row.timeZone), visits: rows.map((v) => visitView(v)) }
+  return { ...row, visits: rows.map((v) => visitView(v)) }
 }
 
 // ── Ending a series ─────────────────────────────────────────────────────────────────────────────────────
@@ -218,5 +196,5 @@ export async function endSeries(tx: Tx, actor: Actor, now: Date, id: string, q: 
   const endedFrom = row.endedFrom && row.endedFrom < from ? row.endedFrom : from
   await tx.update(series).set({ endedFrom }).where(eq(series.id, id))
   await audit(tx, actor, { action: 'series.ended', entityType: 'series', entityId: id })
-  return { seriesId: id, endedFrom: formatInstant(endedFrom, row.timeZone), cancelled: ids }
+  return { seriesId: id, endedFrom, cancelled: ids }
 }

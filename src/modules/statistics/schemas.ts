@@ -1,4 +1,5 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { LocalDate, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
 
 /** The schemas of the statistics for the subsidising government; every figure is defined in docs/statistics.md. */
@@ -136,4 +137,10 @@ export const STATISTICS_CSV = Type.String({
       '2026-01-01,2026-12-31,all,all,CAW Antwerpen,referralsReceived,total,,14\n' +
       '2026-01-01,2026-12-31,all,all,CAW Antwerpen,referralsReceived,source,court,11\n',
   ],
+})
+
+export const components = named({
+  Statistics,
+  StatisticsGroup,
+  StatisticsFigures: Figures,
 })

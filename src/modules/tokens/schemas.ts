@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { ISSUABLE_ROLES } from '../../domain/actor.js'
 import { ROLES } from '../../domain/vocabulary.js'
-import { PageQuery } from '../../http/pagination.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import { Instant, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
 
 /** API tokens as the token routes show them: never the secret's hash, the secret itself only once. */
@@ -50,3 +51,10 @@ export const TokenCreated = Type.Object({ ...Token.properties, token: Type.Strin
 
 export const TokenQuery = PageQuery
 export type TokenQuery = Static<typeof TokenQuery>
+
+export const components = named({
+  Token,
+  TokenPage: Page(Token),
+  TokenRequest: TokenCreate,
+  TokenCreated,
+})

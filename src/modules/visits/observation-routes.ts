@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { PageQuery } from '../../http/pagination.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
@@ -46,9 +47,10 @@ export const observationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Observations'],
         description: `Each observation names the one it corrects (\`amends\`) and those that correct it (\`amendedBy\`), so a reader follows the chain to the current account. ${SCOPE_NOTE}`,
         params: IdParams,
-        response: { 200: S.ObservationList, ...problemResponses(404) },
+        querystring: PageQuery,
+        response: { 200: S.ObservationPage, ...problemResponses(404) },
       },
     },
-    async (request) => service.listObservations(app.db, request.actor, request.params.id),
+    async (request) => service.listObservations(app.db, request.actor, request.params.id, request.query),
   )
 }

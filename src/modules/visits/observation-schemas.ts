@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { CHILD_PROTECTION_ACTIONS, OBSERVATION_KINDS } from '../../domain/vocabulary.js'
+import { named } from '../../http/components.js'
+import { Page } from '../../http/pagination.js'
 import { Instant, NonEmpty, Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
 /** What a counsellor writes about a visit, and how it is read back: append-only, corrections as amendments. */
@@ -34,7 +36,7 @@ export const ChildProtection = Type.Object(
     additionalProperties: false,
     description:
       'A shorthand that opens a concern (see POST /v1/cases/{id}/concerns) resting on this observation, about the case’s children, with the one step it names (`by` as its author). Internal: never shown to a referrer',
-    examples: [{ action: 'consulted', at: '2026-03-07T12:30:00+01:00', by: 'Coordinator An Peeters' }],
+    examples: [{ action: 'consulted', at: '2026-03-07T11:30:00Z', by: 'Coordinator An Peeters' }],
   },
 )
 
@@ -66,7 +68,7 @@ export const ObservationCreate = Type.Object(
       {
         kind: 'incident',
         text: 'Father raised his voice at the door when the mother arrived early; the counsellor ended the handover.',
-        childProtection: { action: 'consulted', at: '2026-03-07T12:30:00+01:00', by: 'Coordinator An Peeters' },
+        childProtection: { action: 'consulted', at: '2026-03-07T11:30:00Z', by: 'Coordinator An Peeters' },
       },
       { kind: 'child_statement', text: 'Lena: "I want to show papa my new bike next time."', amends: ID_EXAMPLE },
     ],
@@ -109,4 +111,12 @@ export const Observation = Type.Object(
   },
 )
 
-export const ObservationList = Type.Object({ items: Type.Array(Observation, { description: 'Oldest first' }) })
+/** A visit's observations, oldest first, a page at a time like every list. */
+export const ObservationPage = Page(Observation)
+
+export const components = named({
+  ChildProtection,
+  ObservationRequest: ObservationCreate,
+  Observation,
+  ObservationPage,
+})

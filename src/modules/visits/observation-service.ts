@@ -3,6 +3,8 @@ import type { Queryable, Tx } from '../../db/client.js'
 import { visitObservations, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
+import { cursorParts, decodeCursor, invalidCursor, toPage } from '../../db/pagination.js'
+import type { PageQuery } from '../../http/pagination.js'
 import { audit } from '../../db/audit.js'
 import { requirePast } from '../cases/index.js'
 import { concernIdsOf } from '../concerns/index.js'
@@ -79,7 +81,7 @@ async function requireAmendable(db: Queryable, actor: Actor, visitId: string, id
 }
 
 /** Every observation of a visit in the actor's scope, oldest first, each with the amendments that follow it. */
-export async function listObservations(db: Queryable, actor: Actor, visitId: string) {
+export async function listObservations(db: Queryable, actor: Actor, visitId: string, query: PageQuery) {
   const visit = await findVisit(db, actor, visitId)
   const rows = await observationsOf(db, visit.id)
   const concernIds = await concernIdsOf(
@@ -87,5 +89,13 @@ export async function listObservations(db: Queryable, actor: Actor, visitId: str
     rows.map((r) => r.id),
   )
   await audit(db, actor, { action: 'observations.read', entityType: 'visit', entityId: visit.id, centreId: visit.centreId })
-  return { items: rows.map((row) => observationView(row, rows, concernIds.get(row.id) ?? [])) }
+  // A visit has few observations, and each view reads the others (its amendments): all are read, one page is answered.
+  const views = rows.map((row) => observationView(row, rows, concernIds.get(row.id) ?? []))
+  let from = 0
+  if (query.cursor !== undefined) {
+    const [id] = decodeCursor(query.cursor, [cursorParts.uuid])
+    from = views.findIndex((view) => view.id === id) + 1
+    if (from === 0) throw invalidCursor()
+  }
+  return toPage(views.slice(from), query.limit)
 }

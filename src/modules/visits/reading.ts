@@ -21,7 +21,7 @@ export async function getVisit(db: Queryable, actor: Actor, id: string) {
     .where(and(eq(visits.id, id), visitScope(actor)))
   if (!row) throw notFound('visit', id)
   if (isCourtToken(actor)) return { referrer: true as const, view: (await renderReferrerVisits(db, [row]))[0]! }
-  const day = visitDayView(await attendancesOf(db, id), await outcomeHistory(db, id), row.timeZone)
+  const day = visitDayView(await attendancesOf(db, id), await outcomeHistory(db, id))
   return { referrer: false as const, version: row.version, view: { ...visitView(row), ...day } }
 }
 

@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { CANCELLED_BY, VISIT_OUTCOMES, type VisitOutcome } from '../../domain/vocabulary.js'
-import { Instant, NonEmpty, Nullable, StringEnum, Uuid, VisitStatusSchema } from '../../http/schemas.js'
+import { named } from '../../http/components.js'
+import { Page } from '../../http/pagination.js'
+import { EitherView, Instant, NonEmpty, Nullable, StringEnum, Uuid, VisitStatusSchema } from '../../http/schemas.js'
+import { ReferrerVisit } from '../referrer-view/index.js'
 import { LocalOrInstant, Visit } from '../scheduling/index.js'
 
 /** The schemas of a visit's day: cancelling it, checking parties in and out, and recording its outcome. */
@@ -98,7 +101,7 @@ export const AttendanceResult = Type.Object(
         id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f24',
         visitId: VISIT_ID,
         partyId: PARTY_ID,
-        checkedInAt: '2026-03-07T13:58:00+01:00',
+        checkedInAt: '2026-03-07T12:58:00Z',
         checkedOutAt: null,
         broughtBy: { partyId: OTHER_PARTY_ID },
         visitStatus: 'arrived',
@@ -186,14 +189,14 @@ export const Outcome = Type.Object(
         id: OUTCOME_ID,
         visitId: VISIT_ID,
         outcome: 'fulfilled',
-        actualStart: '2026-03-07T14:02:00+01:00',
-        actualEnd: '2026-03-07T15:30:00+01:00',
+        actualStart: '2026-03-07T13:02:00Z',
+        actualEnd: '2026-03-07T14:30:00Z',
         absentPartyIds: [],
         reasonCode: null,
         explanation: null,
         at: null,
         supersedes: null,
-        recordedAt: '2026-03-07T15:40:00+01:00',
+        recordedAt: '2026-03-07T14:40:00Z',
         recordedByTokenId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f25',
       },
     ],
@@ -206,4 +209,24 @@ export const VisitDetail = Type.Object({
   attendances: Type.Array(Attendance),
   outcome: Nullable({ ...Outcome, description: 'The current outcome (the latest correction), null until one is recorded' }),
   outcomeHistory: Type.Array(Outcome, { description: 'Every outcome recorded, oldest first; each correction supersedes the one before' }),
+})
+
+/** A visit as the caller may see it: the centre's full visit or the court's referrer view, told apart by `view`. */
+export const VisitView = EitherView(Visit, ReferrerVisit, { full: 'Visit', referrer: 'ReferrerVisit' })
+export const VisitDetailView = EitherView(VisitDetail, ReferrerVisit, { full: 'VisitDetail', referrer: 'ReferrerVisit' })
+export const VisitPage = Page(VisitView)
+
+export const components = named({
+  VisitDetail,
+  VisitView,
+  VisitDetailView,
+  VisitPage,
+  CancelVisitRequest: CancelBody,
+  CancelledVisit,
+  CheckInRequest: CheckInBody,
+  CheckOutRequest: CheckOutBody,
+  Attendance,
+  AttendanceResult,
+  OutcomeRequest: OutcomeBody,
+  Outcome,
 })

@@ -224,7 +224,7 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
       .where(eq(visits.id, id))
   }
   await audit(tx, actor, { action: 'visit.checked_in', entityType: 'visit', entityId: id })
-  return { ok: true, attendance: { ...attendanceView(attendance!, zone), visitStatus: status } }
+  return { ok: true, attendance: { ...attendanceView(attendance!), visitStatus: status } }
 }
 
 /** Records a party's leaving, after its check-in, on the visit's day. */
@@ -253,7 +253,7 @@ export async function checkOut(tx: Tx, actor: Actor, now: Date, id: string, inpu
   if (at < attendance.checkedInAt) throw invalidInput('body', '/at', `is before the party's check-in at ${clockTime(attendance.checkedInAt, zone)}`)
   const [row] = await tx.update(visitAttendances).set({ checkedOutAt: at }).where(eq(visitAttendances.id, attendance.id)).returning()
   await audit(tx, actor, { action: 'visit.checked_out', entityType: 'visit', entityId: id })
-  return { ...attendanceView(row!, zone), visitStatus: visit.status }
+  return { ...attendanceView(row!), visitStatus: visit.status }
 }
 
 // ── Outcome ─────────────────────────────────────────────────────────────────────────────────────
@@ -323,5 +323,5 @@ export async function recordOutcome(tx: Tx, actor: Actor, now: Date, id: string,
     entityType: 'visit',
     entityId: id,
   })
-  return outcomeView(row!, zone)
+  return outcomeView(row!)
 }

@@ -1,40 +1,37 @@
-import { formatInstant } from '../../domain/time.js'
 import type { AttendanceRow, OutcomeRow } from './queries.js'
 
-/** How a visit's attendances and outcomes are shown: instants with the site's offset, like the visit itself. */
+/** How a visit's attendances and outcomes are shown: instants in UTC, like the visit itself. */
 
-const at = (instant: Date | null, timeZone: string) => (instant ? formatInstant(instant, timeZone) : null)
-
-export function attendanceView(row: AttendanceRow, timeZone: string) {
+export function attendanceView(row: AttendanceRow) {
   return {
     id: row.id,
     visitId: row.visitId,
     partyId: row.partyId,
-    checkedInAt: formatInstant(row.checkedInAt, timeZone),
-    checkedOutAt: at(row.checkedOutAt, timeZone),
+    checkedInAt: row.checkedInAt,
+    checkedOutAt: row.checkedOutAt,
     broughtBy: row.broughtByPartyId ? { partyId: row.broughtByPartyId } : row.broughtByVisitor ? { authorisedVisitor: row.broughtByVisitor } : null,
   }
 }
 
-export function outcomeView(row: OutcomeRow, timeZone: string) {
+export function outcomeView(row: OutcomeRow) {
   return {
     id: row.id,
     visitId: row.visitId,
     outcome: row.outcome,
-    actualStart: at(row.actualStart, timeZone),
-    actualEnd: at(row.actualEnd, timeZone),
+    actualStart: row.actualStart,
+    actualEnd: row.actualEnd,
     absentPartyIds: row.absentPartyIds,
     reasonCode: row.reasonCode,
     explanation: row.explanation,
-    at: at(row.interruptedAt, timeZone),
+    at: row.interruptedAt,
     supersedes: row.supersedes,
-    recordedAt: formatInstant(row.createdAt, timeZone),
+    recordedAt: row.createdAt,
     recordedByTokenId: row.recordedByTokenId,
   }
 }
 
 /** What the centre sees of a visit's day besides the visit: who came and went, the current outcome and every outcome recorded. */
-export function visitDayView(attendances: AttendanceRow[], history: OutcomeRow[], timeZone: string) {
-  const outcomes = history.map((o) => outcomeView(o, timeZone))
-  return { attendances: attendances.map((a) => attendanceView(a, timeZone)), outcome: outcomes.at(-1) ?? null, outcomeHistory: outcomes }
+export function visitDayView(attendances: AttendanceRow[], history: OutcomeRow[]) {
+  const outcomes = history.map((o) => outcomeView(o))
+  return { attendances: attendances.map((a) => attendanceView(a)), outcome: outcomes.at(-1) ?? null, outcomeHistory: outcomes }
 }

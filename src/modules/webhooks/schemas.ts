@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { named } from '../../http/components.js'
 import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from '../../domain/vocabulary.js'
-import { PageQuery } from '../../http/pagination.js'
+import { Page, PageQuery } from '../../http/pagination.js'
 import { Instant, Nullable, StringEnum, Uuid } from '../../http/schemas.js'
 
 /** A centre's webhooks and their delivery log, as the admin sends and reads them. */
@@ -84,3 +85,13 @@ export const DeliveryQuery = Type.Object({
   status: Type.Optional(StringEnum(DELIVERY_STATUSES, { examples: ['failed'] })),
 })
 export type DeliveryQuery = Static<typeof DeliveryQuery>
+
+export const components = named({
+  Webhook,
+  WebhookPage: Page(Webhook),
+  WebhookRequest: WebhookCreate,
+  WebhookCreated,
+  DeliveryAttempt,
+  Delivery,
+  DeliveryPage: Page(Delivery),
+})

@@ -29,6 +29,22 @@ export const isCourtToken = (actor: Actor) => actor.role === 'clerk' || (actor.r
  */
 export const seesReferrerView = (actor: Actor) => isCourtToken(actor) || actor.role === 'integration'
 
+/** What a court sees of a case in a list; the case itself adds its suspensions and ending. */
+const CASE_SUMMARY = [
+  'view',
+  'id',
+  'referralId',
+  'dossierNumber',
+  'courtId',
+  'courtReference',
+  'status',
+  'createdAt',
+  'activatedAt',
+  'plannedEndDate',
+  'endEffectiveDate',
+  'endedAt',
+] as const
+
 /**
  * Every field a court may ever see, per resource (nested objects are resources of their own). The
  * referrer schemas are checked against these lists by a test, and a response to a court token
@@ -70,36 +86,8 @@ export const REFERRER_VIEW_FIELDS = {
   waitingList: ['position', 'daysWaiting'],
   party: ['id', 'role', 'givenName', 'familyName', 'birthDate', 'language'],
   caseOutcome: ['id', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
-  caseSummary: [
-    'view',
-    'id',
-    'referralId',
-    'dossierNumber',
-    'courtId',
-    'courtReference',
-    'status',
-    'createdAt',
-    'activatedAt',
-    'plannedEndDate',
-    'endEffectiveDate',
-    'endedAt',
-  ],
-  case: [
-    'view',
-    'id',
-    'referralId',
-    'dossierNumber',
-    'courtId',
-    'courtReference',
-    'status',
-    'createdAt',
-    'activatedAt',
-    'plannedEndDate',
-    'endEffectiveDate',
-    'endedAt',
-    'suspensions',
-    'ending',
-  ],
+  caseSummary: CASE_SUMMARY,
+  case: [...CASE_SUMMARY, 'suspensions', 'ending'],
   suspension: ['id', 'from', 'until', 'resumedAt', 'reason', 'courtNote'],
   ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason', 'courtNote'],
   caseEvent: ['view', 'id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'courtNote', 'data'],

@@ -48,7 +48,8 @@ export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
   cancellationNoticeHours: 24,
   consecutiveAbsencesSignal: 2,
   childRefusalsSignal: 2,
-  maxTrajectoryMonths: 6,
+  // Planned 6 months, at most 12 and two extensions: the first two extensions within a year are ordinary.
+  maxTrajectoryMonths: 12,
   maxExtensions: 2,
   evaluationIntervalMonths: 3,
   retentionYears: 5,

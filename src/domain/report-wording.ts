@@ -30,6 +30,7 @@ export const KIND_TITLES: Words<ReportKind> = {
   case_started: { nl: 'Verslag: start van de begeleiding', fr: "Rapport : début de l'accompagnement", en: 'Report: supervised contact started' },
   suspension: { nl: 'Verslag: opschorting van de begeleiding', fr: "Rapport : suspension de l'accompagnement", en: 'Report: supervised contact suspended' },
   resumption: { nl: 'Verslag: hervatting van de begeleiding', fr: "Rapport : reprise de l'accompagnement", en: 'Report: supervised contact resumed' },
+  extension: { nl: 'Verslag: verlenging van de begeleiding', fr: "Rapport : prolongation de l'accompagnement", en: 'Report: supervised contact extended' },
   ending: { nl: 'Verslag: beëindiging van de begeleiding', fr: "Rapport : fin de l'accompagnement", en: 'Report: supervised contact ended' },
   progress: { nl: 'Verslag: stand van zaken', fr: 'Rapport : état de la situation', en: 'Report: progress' },
 }
@@ -51,6 +52,7 @@ export const HEADINGS: Words<
   | 'untilResumed'
   | 'effectiveDate'
   | 'plannedEndDate'
+  | 'previousPlannedEndDate'
   | 'missingItems'
   | 'refusedAfterIntake'
   | 'visits'
@@ -91,6 +93,7 @@ export const HEADINGS: Words<
   untilResumed: { nl: 'tot de hervatting', fr: "jusqu'à la reprise", en: 'until resumed' },
   effectiveDate: { nl: 'Datum van beëindiging', fr: 'Date de fin', en: 'Effective date' },
   plannedEndDate: { nl: 'Geplande einddatum', fr: 'Date de fin prévue', en: 'Planned end date' },
+  previousPlannedEndDate: { nl: 'Vorige geplande einddatum', fr: 'Date de fin prévue précédente', en: 'Previous planned end date' },
   missingItems: { nl: 'Ontbrekende gegevens', fr: 'Éléments manquants', en: 'Missing items' },
   refusedAfterIntake: { nl: 'Geweigerd na de intake', fr: "Refusé après l'entretien d'accueil", en: 'Refused after intake' },
   visits: { nl: 'Contacten in de periode', fr: 'Contacts pendant la période', en: 'Contacts in the period' },

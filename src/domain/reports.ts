@@ -55,6 +55,7 @@ export interface ReportDecision {
   until?: string | null
   effectiveDate?: string
   plannedEndDate?: string
+  previousPlannedEndDate?: string
   missingItems?: string[]
   refusedAfterIntake?: boolean
 }

@@ -108,7 +108,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
  * The reports a centre sends the referrer: one issued with each decision the court is told of, and
  * `progress` on demand (e.g. before a hearing).
  */
-export const REPORT_KINDS = ['referral_refused', 'referral_returned', 'case_started', 'suspension', 'resumption', 'ending', 'progress'] as const
+export const REPORT_KINDS = ['referral_refused', 'referral_returned', 'case_started', 'suspension', 'resumption', 'extension', 'ending', 'progress'] as const
 export type ReportKind = (typeof REPORT_KINDS)[number]
 
 /** The languages a report is written in: those the reason catalogue has labels in. */

@@ -23,33 +23,68 @@ async function activeCase() {
 t.test('an extension past the longest trajectory is refused unless an admin gives an exceptional reason', async (t) => {
   const c = await activeCase()
   const url = `/v1/cases/${c.caseId}/extend`
-  const body = { plannedEndDate: '2027-10-01', explanation: 'Hearing postponed.' }
+  const body = { plannedEndDate: '2028-04-01', explanation: 'Hearing postponed.' }
   const refused = await call(app, { method: 'POST', url, token: c.staff, body })
   t.equal(refused.status, 409)
   t.match(refused.json, {
     type: 'urn:bezoekruimte:problem:extension-beyond-limits',
-    detail: /exceptional: it would run past 2027-09-01, 6 months after activation .*An admin may still extend/,
-    limits: [/2027-09-01/],
+    detail: /exceptional: it would run past 2028-03-01, 12 months after activation .*An admin may still extend/,
+    limits: [/2028-03-01/],
   })
   const byStaff = await call(app, { method: 'POST', url, token: c.staff, body: { ...body, exceptionalReason: 'The court asked.' } })
   t.equal(byStaff.status, 403)
   t.match(byStaff.json.detail, /Only an admin/)
   const exceptional = await call(app, { method: 'POST', url, token: admin, body: { ...body, exceptionalReason: 'The court asked for two more months.' } })
   t.equal(exceptional.status, 200, exceptional.body)
-  t.equal(exceptional.json.plannedEndDate, '2027-10-01')
+  t.equal(exceptional.json.plannedEndDate, '2028-04-01')
   const events = (await call(app, { url: `/v1/cases/${c.caseId}/events`, token: admin })).json.items
   t.match(events.at(-1), {
     type: 'extended',
-    data: { exceptional: true, exceptionalReason: 'The court asked for two more months.', plannedEndDate: '2027-10-01' },
+    data: { exceptional: true, exceptionalReason: 'The court asked for two more months.', plannedEndDate: '2028-04-01' },
   })
   const byClerk = (await call(app, { url: `/v1/cases/${c.caseId}/events`, token: c.clerk })).json.items
   t.notOk(JSON.stringify(byClerk).includes('The court asked'), 'the exceptional reason is internal')
 })
 
+t.test('with the default settings the first two extensions within a year are ordinary, the third exceptional', async (t) => {
+  const c = await activeCase() // planned end 2027-09-01, longest trajectory until 2028-03-01
+  const extend = (plannedEndDate: string) =>
+    call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/extend`, token: c.staff, body: { plannedEndDate, explanation: 'Hearing moved.' } })
+  t.equal((await extend('2027-10-01')).status, 200, 'the first')
+  t.equal((await extend('2027-12-01')).status, 200, 'the second')
+  const third = await extend('2028-01-01')
+  t.equal(third.status, 409, 'the third needs an exceptional reason')
+  t.match(third.json.detail, /extended 2 times already \(the centre allows 2\)/)
+})
+
+t.test('each extension issues a report to the court, with its court note and the planned end before and after', async (t) => {
+  const c = await activeCase()
+  const extended = await call(app, {
+    method: 'POST',
+    url: `/v1/cases/${c.caseId}/extend`,
+    token: c.staff,
+    body: { plannedEndDate: '2027-11-01', explanation: 'INTERNAL: the mother asked.', courtNote: 'The supervision continues until the hearing.' },
+  })
+  t.equal(extended.status, 200, extended.body)
+  const feed = (await call(app, { url: '/v1/reports?limit=200', token: c.clerk })).json.items as { id: string; kind: string; caseId: string }[]
+  const report = feed.find((r) => r.kind === 'extension' && r.caseId === c.caseId)
+  t.ok(report, 'the clerk finds it in the feed')
+  if (!report) return
+  const read = await call(app, { url: `/v1/reports/${report.id}`, token: c.clerk })
+  t.match(read.json, {
+    kind: 'extension',
+    decision: { courtNote: 'The supervision continues until the hearing.', previousPlannedEndDate: '2027-09-01', plannedEndDate: '2027-11-01' },
+  })
+  t.notOk(read.body.includes('INTERNAL'), 'never the internal explanation')
+  const page = await call(app, { url: `/v1/reports/${report.id}`, token: c.clerk, headers: { accept: 'text/html' } })
+  t.match(page.body, /Verslag: verlenging van de begeleiding/)
+  t.match(page.body, /Vorige geplande einddatum/)
+})
+
 t.test('more extensions than the centre allows are exceptional too', async (t) => {
   await call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { maxTrajectoryMonths: 12, maxExtensions: 1 } } })
   t.teardown(() =>
-    call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { maxTrajectoryMonths: 6, maxExtensions: 2 } } }),
+    call(app, { method: 'PATCH', url: `/v1/centres/${centre.centreId}`, token: admin, body: { settings: { maxTrajectoryMonths: 12, maxExtensions: 2 } } }),
   )
   const c = await activeCase()
   const url = `/v1/cases/${c.caseId}/extend`

@@ -46,7 +46,7 @@ export const CentreSettingsSchema = Type.Object(
     maxTrajectoryMonths: Type.Integer({
       minimum: 1,
       maximum: 60,
-      examples: [6],
+      examples: [12],
       description: 'The longest a case may run from activation; an extension past it needs an admin and an exceptional reason',
     }),
     maxExtensions: Type.Integer({

@@ -109,6 +109,7 @@ export async function extendCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseR
     },
   })
   await record(tx, actor, caseRow, 'extended')
+  await issueReport(tx, actor, now, { kind: 'extension', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
 }
 

@@ -62,6 +62,7 @@ export function reportPage(report: Report): ReportPage {
     if (d.until !== undefined) rows.push({ label: h('suspendedUntil'), value: d.until ? day(d.until) : h('untilResumed') })
     if (d.effectiveDate) rows.push({ label: h('effectiveDate'), value: day(d.effectiveDate) })
     if (d.refusedAfterIntake) rows.push({ label: h('refusedAfterIntake'), value: h('yes') })
+    if (d.previousPlannedEndDate) rows.push({ label: h('previousPlannedEndDate'), value: day(d.previousPlannedEndDate) })
     if (d.plannedEndDate) rows.push({ label: h('plannedEndDate'), value: day(d.plannedEndDate) })
     if (d.missingItems?.length) rows.push({ label: h('missingItems'), value: d.missingItems.join('; ') })
     if (d.courtNote) rows.push({ label: h('courtNote'), value: d.courtNote })

@@ -33,7 +33,8 @@ const Decision = Type.Object(
     from: Type.Optional({ ...LocalDate, description: 'suspension: the first day without contact' }),
     until: Type.Optional(Nullable({ ...LocalDate, description: 'suspension: the first day contact may take place again; null until resumed' })),
     effectiveDate: Type.Optional({ ...LocalDate, description: 'ending: the day the supervision ends' }),
-    plannedEndDate: Type.Optional({ ...LocalDate, description: 'case started: the planned end' }),
+    plannedEndDate: Type.Optional({ ...LocalDate, description: 'case started, extension: the planned end' }),
+    previousPlannedEndDate: Type.Optional({ ...LocalDate, description: 'extension: the planned end before it' }),
     missingItems: Type.Optional(Type.Array(Type.String(), { description: 'referral_returned: what the referral lacks', examples: [['the court decision']] })),
     refusedAfterIntake: Type.Optional(Type.Boolean({ description: 'ending: the family was refused after the intake', examples: [false] })),
   },
@@ -82,7 +83,8 @@ export const Report = Type.Object(
     id: Uuid,
     kind: StringEnum(REPORT_KINDS, {
       examples: ['suspension'],
-      description: 'referral_refused, referral_returned (of a referral); case_started, suspension, resumption, ending (of a case); progress (on demand)',
+      description:
+        'referral_refused, referral_returned (of a referral); case_started, suspension, resumption, extension, ending (of a case); progress (on demand)',
     }),
     language: ReportLanguageSchema,
     referralId: Uuid,

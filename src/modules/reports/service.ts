@@ -27,7 +27,13 @@ import type { CorrectionCreate, FeedQuery, Report, ReportCreate } from './schema
 const LANGUAGE_NAMES: Record<ReportLanguage, string> = { nl: 'Dutch', fr: 'French', en: 'English' }
 
 /** The case event each case report tells of. */
-const EVENT_OF: Partial<Record<ReportKind, string>> = { case_started: 'activated', suspension: 'suspended', resumption: 'resumed', ending: 'ended' }
+const EVENT_OF: Partial<Record<ReportKind, string>> = {
+  case_started: 'activated',
+  suspension: 'suspended',
+  resumption: 'resumed',
+  extension: 'extended',
+  ending: 'ended',
+}
 
 type Subject = { referralId: string } | { caseId: string; caseEventId?: string | null }
 
@@ -120,6 +126,7 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
       reason,
       courtNote: event.courtNote,
       ...(request.kind === 'case_started' && text(d, 'plannedEndDate') ? { plannedEndDate: text(d, 'plannedEndDate')! } : {}),
+      ...(request.kind === 'extension' ? { previousPlannedEndDate: text(d, 'previousPlannedEndDate')!, plannedEndDate: text(d, 'plannedEndDate')! } : {}),
       ...(request.kind === 'suspension' ? { from: text(d, 'from') ?? eventDate, until: text(d, 'until') ?? null } : {}),
       ...(request.kind === 'ending' ? { effectiveDate: text(d, 'effectiveDate') ?? eventDate, refusedAfterIntake: d.refusedAfterIntake === true } : {}),
     }

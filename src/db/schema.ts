@@ -998,7 +998,10 @@ export const reports = pgTable(
     index().on(t.centreId),
     index().on(t.courtId),
     uniqueIndex('reports_superseded_once').on(t.supersedes),
-    check('reports_kind', sql`${t.kind} in ('referral_refused', 'referral_returned', 'case_started', 'suspension', 'resumption', 'extension', 'ending', 'progress')`),
+    check(
+      'reports_kind',
+      sql`${t.kind} in ('referral_refused', 'referral_returned', 'case_started', 'suspension', 'resumption', 'extension', 'ending', 'progress')`,
+    ),
     check('reports_language', sql`${t.language} in ('nl', 'fr', 'en')`),
     check('reports_case_kinds', sql`${t.kind} in ('referral_refused', 'referral_returned') or ${t.caseId} is not null`),
   ],

@@ -37,6 +37,7 @@ import type { WebhookPolicy } from './modules/webhooks/service.js'
 import { visitRoutes } from './modules/visits/routes.js'
 import { observationRoutes } from './modules/visits/observation-routes.js'
 import { concernRoutes } from './modules/concerns/routes.js'
+import { consultationRoutes } from './modules/consultations/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { partyRoutes } from './modules/parties/routes.js'
 import { backupRoutes } from './modules/backup/routes.js'
@@ -172,6 +173,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(visitRoutes, { prefix: '/v1' })
   await app.register(observationRoutes, { prefix: '/v1' })
   await app.register(concernRoutes, { prefix: '/v1' })
+  await app.register(consultationRoutes, { prefix: '/v1' })
   await app.register(reportRoutes, { prefix: '/v1' })
   await app.register(partyRoutes, { prefix: '/v1' })
   await app.register(backupRoutes, { prefix: '/v1' })

@@ -6,6 +6,7 @@ import { components as audit } from './modules/audit/schemas.js'
 import { components as calendars } from './modules/calendars/schemas.js'
 import { components as cases } from './modules/cases/schemas.js'
 import { components as concerns } from './modules/concerns/schemas.js'
+import { components as consultations } from './modules/consultations/schemas.js'
 import { components as daySheet } from './modules/day-sheet/schemas.js'
 import { components as documents } from './modules/documents/schemas.js'
 import { components as parties } from './modules/parties/schemas.js'
@@ -31,6 +32,7 @@ export const componentSchemas = [
   ...calendars,
   ...cases,
   ...concerns,
+  ...consultations,
   ...daySheet,
   ...documents,
   ...parties,

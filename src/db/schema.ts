@@ -35,6 +35,7 @@ import type {
   VisitOutcome,
   ObservationKind,
   ConcernStatus,
+  ConsultationPartner,
   ConcernStep,
   ConcernRecipient,
   DeliveryStatus,
@@ -846,6 +847,31 @@ export const concerns = pgTable(
     check('concerns_status_known', sql`${t.status} in ('open', 'closed')`),
     check('concerns_closed_has_outcome', sql`${t.status} = 'open' or (${t.outcome} is not null and ${t.closedAt} is not null)`),
   ],
+)
+
+/**
+ * A consultation with another service about a case (a lawyer, youth care, a school…), or a referral
+ * of the family on to one. Internal to the centre, like concerns: no report, feed or court route reads it.
+ */
+export const consultations = pgTable(
+  'consultations',
+  {
+    id: id(),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    caseId: uuid()
+      .notNull()
+      .references(() => cases.id),
+    withKind: text().$type<ConsultationPartner>().notNull(),
+    withName: text().notNull(),
+    purpose: text().notNull(),
+    at: timestamp({ withTimezone: true }).notNull(),
+    note: text(),
+    recordedByTokenId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.caseId)],
 )
 
 /** A step taken on a concern; the author is the token that recorded it. */

@@ -121,3 +121,20 @@ export type ReportLanguage = (typeof REPORT_LANGUAGES)[number]
  */
 export const REPORT_CONTENTS = ['attendance_only', 'factual_observations'] as const
 export type ReportContentPolicy = (typeof REPORT_CONTENTS)[number]
+
+/**
+ * Who a centre consults or refers a family on to (the sector protocol's task to consult with, or refer
+ * to, specialised services where needed).
+ */
+export const CONSULTATION_PARTNERS = [
+  'court',
+  'justice_house',
+  'lawyer',
+  'youth_care',
+  'mental_health',
+  'family_support',
+  'school',
+  'police',
+  'other_service',
+] as const
+export type ConsultationPartner = (typeof CONSULTATION_PARTNERS)[number]

@@ -287,6 +287,12 @@ export const TABLE: Record<string, Expectation> = {
     },
     body: (w) => ({ summary: 'Matrix concern.', childPartyIds: [freshChild.get(w.name)], observedAt: now() }),
   },
+  // Consultations with other services: internal, the centre's roles only.
+  'GET /v1/cases/{id}/consultations': { roles: CENTRE },
+  'POST /v1/cases/{id}/consultations': {
+    roles: CENTRE,
+    body: () => ({ with: { kind: 'youth_care', name: 'OCJ Matrix' }, purpose: 'Matrix consultation.', at: now() }),
+  },
   'GET /v1/concerns/{id}': { roles: CENTRE },
   'POST /v1/concerns/{id}/steps': {
     roles: CENTRE,

@@ -9,6 +9,7 @@ import {
   concernObservations,
   concernSteps,
   concerns,
+  consultations,
   idempotencyKeys,
   intakes,
   parties,
@@ -145,6 +146,10 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
       .delete(idempotencyKeys)
       .where(sql`${idempotencyKeys.response}->>'id' in (select ${concerns.id}::text from ${concerns} where ${concerns.caseId} = ${row.id})`)
     await tx.delete(visitObservations).where(eq(visitObservations.caseId, row.id))
+    await tx
+      .delete(idempotencyKeys)
+      .where(sql`${idempotencyKeys.response}->>'id' in (select ${consultations.id}::text from ${consultations} where ${consultations.caseId} = ${row.id})`)
+    await tx.delete(consultations).where(eq(consultations.caseId, row.id))
     // Reports quote court notes and reportable observations. The court keeps the copy it was sent;
     // the centre's goes with the rest of the free text (one statement, so corrections go with the
     // reports they supersede). The feed only ever moves forward, so no reader misses anything.

@@ -16,7 +16,8 @@ interface SheetVisit {
   parties: { givenName: string | null; arriveAt: string | null; leaveAt: string | null }[]
 }
 
-const clock = (instant: string) => instant.slice(11, 16)
+// The JSON's instants are UTC; the page prints the site's clock.
+const clock = (instant: string) => DateTime.fromISO(instant, { zone: 'Europe/Brussels' }).toFormat('HH:mm')
 const span = (from: string, to: string) => `${clock(from)}–${clock(to)}`
 
 t.test('the printable page: the site, the Dutch date, first names, escaped', async (t) => {

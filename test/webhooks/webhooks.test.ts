@@ -215,10 +215,11 @@ t.test('a worker that stops between attempts, or dies during one, loses nothing'
   await emit(centre.centreId, { reportId: 'r4' })
   await rawRows(
     database.db,
-    sql`update webhook_deliveries set attempts = attempts + 1, next_attempt_at = now() + interval '80 milliseconds' where status = 'pending'`,
+    // A lease long enough that a loaded machine still asks within it.
+    sql`update webhook_deliveries set attempts = attempts + 1, next_attempt_at = now() + interval '1 second' where status = 'pending'`,
   )
   t.equal(await worker().runOnce(), 0, 'invisible while leased')
-  await sleep(100)
+  await sleep(1100)
   await drain(() => worker().runOnce())
   t.equal(down.received.filter((r) => JSON.parse(r.body).data.reportId === 'r4').length, 1, 'delivered once the lease ran out')
   await call(app, { method: 'DELETE', url: `/v1/webhooks/${hook.json.id}`, token: admin })

@@ -40,6 +40,7 @@ export const REASON_CATALOGUE: Readonly<Record<ReasonCategory, readonly string[]
     'child_interest',
     'party_request',
     'moved',
+    'referred_elsewhere',
     'other',
   ],
   cancellation: [

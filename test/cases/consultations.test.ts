@@ -80,3 +80,30 @@ t.test('a consultation in the future, of another kind of service, or of a case o
   })
   t.equal(elsewhere.status, 404, 'another centre’s case does not exist for it')
 })
+
+t.test('a family referred on: the ending names the kind of service, and the statistics count the reason', async (t) => {
+  const c = await acceptedCase(ctx)
+  const url = `/v1/cases/${c.caseId}/end`
+  const today = new Date().toISOString().slice(0, 10)
+  const end = (body: Record<string, unknown>) =>
+    call(app, { method: 'POST', url, token: c.staff, body: { explanation: 'Family therapy instead.', effectiveDate: today, ...body } })
+  const missing = await end({ reasonCode: 'referred_elsewhere' })
+  t.equal(missing.status, 400)
+  t.match(missing.json.errors, [{ pointer: '/referredTo', detail: /required with the reason referred_elsewhere/ }])
+  const misplaced = await end({ reasonCode: 'moved', referredTo: 'school' })
+  t.equal(misplaced.status, 400)
+  t.match(misplaced.json.errors, [{ pointer: '/referredTo' }])
+
+  const ended = await end({ reasonCode: 'referred_elsewhere', referredTo: 'mental_health' })
+  t.equal(ended.status, 200, ended.body)
+  t.match(ended.json.ending, { reason: { code: 'referred_elsewhere', label: { en: 'Referred to another service' } } })
+  const events = (await call(app, { url: `/v1/cases/${c.caseId}/events`, token: c.staff })).json.items
+  t.match(events.at(-1), { type: 'ended', data: { referredTo: 'mental_health' } })
+  const byClerk = await call(app, { url: `/v1/cases/${c.caseId}/events`, token: c.clerk })
+  t.notOk(byClerk.body.includes('mental_health'), 'the kind of service stays with the centre')
+
+  const year = today.slice(0, 4)
+  const figures = await call(app, { url: `/v1/statistics?from=${year}-01-01&to=${year}-12-31`, token: ctx.centre.adminToken })
+  t.equal(figures.status, 200, figures.body)
+  t.equal(figures.json.groups[0].figures.casesEnded.byReasonCode.referred_elsewhere, 1, 'counted among the endings by reason')
+})

@@ -191,6 +191,10 @@ export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow,
   const created = localDate(caseRow.createdAt, await caseTimeZone(tx, caseRow))
   if (body.effectiveDate < created) throw invalidField('/effectiveDate', `must not be before the case was opened (${created})`)
   const reasonCategory = await requireReason(tx, caseRow.centreId, endingCategories(caseRow.status), body.reasonCode)
+  if (body.reasonCode === 'referred_elsewhere' && !body.referredTo) {
+    throw invalidField('/referredTo', 'is required with the reason referred_elsewhere: name the kind of service the family is referred on to')
+  }
+  if (body.reasonCode !== 'referred_elsewhere' && body.referredTo) throw invalidField('/referredTo', 'only applies to the reason referred_elsewhere')
   const refusedAfterIntake = caseRow.status === 'intake'
   const updated = await update(tx, caseRow, { status, endedAt: now, endEffectiveDate: body.effectiveDate })
   const cancelledVisitIds = await cancelFutureVisits(tx, actor, now, caseRow.id)
@@ -200,7 +204,13 @@ export async function endCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow,
     reasonCode: body.reasonCode,
     explanation: body.explanation,
     courtNote: body.courtNote ?? null,
-    data: { effectiveDate: body.effectiveDate, refusedAfterIntake, previousStatus: caseRow.status, cancelledVisitIds },
+    data: {
+      effectiveDate: body.effectiveDate,
+      refusedAfterIntake,
+      previousStatus: caseRow.status,
+      cancelledVisitIds,
+      ...(body.referredTo ? { referredTo: body.referredTo } : {}),
+    },
   })
   await record(tx, actor, caseRow, 'ended')
   await issueReport(tx, actor, now, { kind: 'ending', caseId: caseRow.id, caseEventId: event.id })

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { CASE_STATUSES, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
+import { CASE_STATUSES, CONSULTATION_PARTNERS, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
 import { named } from '../../http/components.js'
 import { Page, PageQuery } from '../../http/pagination.js'
@@ -459,6 +459,12 @@ export const EndBody = Type.Object(
     explanation: Explanation('Both parents now arrange handovers without the centre.'),
     courtNote: Type.Optional(CourtNote('The supervised contacts end on 30 June 2026.')),
     effectiveDate: LocalDate,
+    referredTo: Type.Optional(
+      StringEnum(CONSULTATION_PARTNERS, {
+        description: 'With the reason `referred_elsewhere` (and only then): the kind of service the family is referred on to. Internal.',
+        examples: ['mental_health'],
+      }),
+    ),
   },
   {
     additionalProperties: false,

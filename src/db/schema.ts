@@ -321,6 +321,10 @@ export const cases = pgTable(
       .default(sql`null`),
     status: text().$type<CaseStatus>().notNull().default('intake'),
     feeExempt: boolean().notNull(),
+    /** Why the fee is what it is, when an admin set it; null while it is the acceptance's default. */
+    feeReason: text(),
+    /** What a voluntary case pays per visit, in euro cents; null when exempt or not set. */
+    contributionPerVisitCents: integer(),
     leadCounsellorId: uuid()
       .notNull()
       .references(() => counsellors.id),
@@ -333,7 +337,14 @@ export const cases = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex().on(t.referralId), uniqueIndex().on(t.centreId, t.dossierNumber), index().on(t.centreId, t.status), index().on(t.courtId)],
+  (t) => [
+    uniqueIndex().on(t.referralId),
+    uniqueIndex().on(t.centreId, t.dossierNumber),
+    index().on(t.centreId, t.status),
+    index().on(t.courtId),
+    // A mandatory legal framework pays nothing: an exempt case has no contribution, whoever writes it.
+    check('cases_fee', sql`${t.contributionPerVisitCents} is null or (not ${t.feeExempt} and ${t.contributionPerVisitCents} >= 0)`),
+  ],
 )
 
 /**

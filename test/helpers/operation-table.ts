@@ -186,6 +186,7 @@ export const TABLE: Record<string, Expectation> = {
   'GET /v1/cases/{id}': { roles: READERS },
   'GET /v1/cases/{id}/readiness': { roles: CENTRE },
   'GET /v1/cases/{id}/events': { roles: READERS },
+  'PUT /v1/cases/{id}/fee': { roles: ['admin'], body: () => ({ exempt: false, reason: 'Voluntary case.', contributionPerVisitCents: 500 }) },
   'POST /v1/cases/{id}/intakes': {
     roles: WRITERS,
     body: (w) => ({ partyId: w.parties.visiting, heldAt: now(), counsellorId: w.counsellorIds[0], summary: 'Again.' }),

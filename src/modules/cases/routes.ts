@@ -115,4 +115,22 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: await recordIntake(tx, request.actor, app.clock.now(), request.params.id, request.body),
       })),
   )
+
+  app.put(
+    '/cases/:id/fee',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        operationId: 'putCaseFee',
+        summary: 'Set the case’s fee: exempt, or a contribution per visit, with a reason',
+        tags: ['Cases'],
+        description:
+          'Admin only, with a reason the audit trail keeps (`case.fee_changed`). A court-ordered case stays exempt (409 otherwise: no fee in a mandatory legal framework); a voluntary one may be exempted or pay a contribution per visit. An exempt case pays no contribution (400 with one). Internal: never part of the referrer view.',
+        params: IdParams,
+        body: S.FeeBody,
+        response: { 200: S.Case, ...problemResponses(404, 409, 413, 415) },
+      },
+    },
+    async (request) => app.db.transaction((tx) => service.setFee(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
 }

@@ -207,6 +207,8 @@ export const CaseSummary = Type.Object({
   centreId: Uuid,
   siteId: Nullable(Uuid),
   feeExempt: Type.Boolean({ description: 'Court-ordered cases pay no contribution', examples: [true] }),
+  feeReason: Nullable(Type.String({ description: 'Why the fee is what it is, when an admin set it', examples: ['Voluntary; income below the threshold.'] })),
+  contributionPerVisitCents: Nullable(Type.Integer({ description: 'What a voluntary case pays per visit, in euro cents', examples: [500] })),
   leadCounsellorId: Uuid,
   evaluationDue: Nullable(
     Type.String({
@@ -453,6 +455,18 @@ export const ResumeBody = Type.Object(
 )
 export type ResumeBody = Static<typeof ResumeBody>
 
+export const FeeBody = Type.Object(
+  {
+    exempt: Type.Boolean({ description: 'No contribution (always so in a mandatory legal framework)', examples: [false] }),
+    reason: NonEmpty(500, ['Voluntary; income below the threshold.']),
+    contributionPerVisitCents: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 100_000, description: 'Only when not exempt: the contribution per visit, in euro cents', examples: [500] }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ exempt: false, reason: 'Voluntary; income below the threshold.', contributionPerVisitCents: 500 }] },
+)
+export type FeeBody = Static<typeof FeeBody>
+
 export const EndBody = Type.Object(
   {
     reasonCode: ReasonCodeField('goal_reached'),
@@ -561,6 +575,7 @@ export const components = named({
   SuspendCaseRequest: SuspendBody,
   ResumeCaseRequest: ResumeBody,
   EndCaseRequest: EndBody,
+  CaseFeeRequest: FeeBody,
   SignatureRequest: SignatureCreate,
   AgreementRequest: AgreementPut,
   AgreementSignatureRequest: AgreementSignatureCreate,

@@ -1,16 +1,17 @@
 import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import type { Queryable } from '../../db/client.js'
-import { caseEvents, cases } from '../../db/schema.js'
+import type { Queryable, Tx } from '../../db/client.js'
+import { caseEvents, cases, referrals } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
+import { conflict, invalidInput } from '../../domain/errors.js'
 import { windowDays } from '../../domain/trajectory.js'
 import { afterCursor, toPage } from '../../db/pagination.js'
 import type { PageQuery } from '../../http/pagination.js'
 import { seesReferrerView } from '../referrer-view/index.js'
 import { audit } from '../../db/audit.js'
-import { caseScope, findCase, loadReadiness } from './queries.js'
-import { REFERRER_EVENT_TYPES, type CaseQuery } from './schemas.js'
-import { caseSummaries, renderCase, renderEvents } from './views.js'
+import { caseScope, findCase, loadReadiness, lockCase } from './queries.js'
+import { REFERRER_EVENT_TYPES, type CaseQuery, type FeeBody } from './schemas.js'
+import { caseSummaries, renderCase, renderEvents, renderFullCase } from './views.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
@@ -84,4 +85,27 @@ export async function listCaseEvents(db: Queryable, actor: Actor, id: string, qu
     .limit(query.limit + 1)
   const page = toPage(rows, query.limit)
   return { referrerView, page: { items: await renderEvents(db, row.centreId, page.items, referrerView), nextCursor: page.nextCursor } }
+}
+
+/**
+ * An admin sets the case's fee with a reason: exempt, or the contribution a voluntary case pays per
+ * visit; a court-ordered case stays exempt (no fee in a mandatory legal framework). The reason is
+ * audited with the act; PostgreSQL refuses a contribution on an exempt case.
+ */
+export async function setFee(tx: Tx, actor: Actor, now: Date, id: string, body: FeeBody) {
+  if (body.exempt && body.contributionPerVisitCents !== undefined) {
+    throw invalidInput('body', '/contributionPerVisitCents', 'an exempt case pays no contribution: leave it out, or set exempt to false')
+  }
+  const caseRow = await lockCase(tx, actor, id)
+  const [referral] = await tx.select({ legalFramework: referrals.legalFramework }).from(referrals).where(eq(referrals.id, caseRow.referralId))
+  if (!body.exempt && referral?.legalFramework === 'court_ordered') {
+    throw conflict('fee-in-mandatory-framework', 'A court-ordered case pays no contribution: it stays exempt.', { legalFramework: 'court_ordered' })
+  }
+  const [updated] = await tx
+    .update(cases)
+    .set({ feeExempt: body.exempt, feeReason: body.reason, contributionPerVisitCents: body.contributionPerVisitCents ?? null, updatedAt: now })
+    .where(eq(cases.id, caseRow.id))
+    .returning()
+  await audit(tx, actor, { action: 'case.fee_changed', entityType: 'case', entityId: caseRow.id, centreId: caseRow.centreId, reason: body.reason })
+  return renderFullCase(tx, updated!, now)
 }

@@ -146,6 +146,8 @@ const fullSummary = (row: CaseRow, references: CourtReferences, evaluations: Map
   centreId: row.centreId,
   siteId: row.siteId,
   feeExempt: row.feeExempt,
+  feeReason: row.feeReason,
+  contributionPerVisitCents: row.contributionPerVisitCents,
   leadCounsellorId: row.leadCounsellorId,
   evaluationDue: evaluations.get(row.id) ?? null,
   updatedAt: row.updatedAt,

@@ -186,7 +186,8 @@ export const TABLE: Record<string, Expectation> = {
   'GET /v1/cases/{id}': { roles: READERS },
   'GET /v1/cases/{id}/readiness': { roles: CENTRE },
   'GET /v1/cases/{id}/events': { roles: READERS },
-  'PUT /v1/cases/{id}/fee': { roles: ['admin'], body: () => ({ exempt: false, reason: 'Voluntary case.', contributionPerVisitCents: 500 }) },
+  // The world's case is court-ordered: it stays exempt (a contribution would be 409).
+  'PUT /v1/cases/{id}/fee': { roles: ['admin'], body: () => ({ exempt: true, reason: 'Court-ordered.' }) },
   'POST /v1/cases/{id}/intakes': {
     roles: WRITERS,
     body: (w) => ({ partyId: w.parties.visiting, heldAt: now(), counsellorId: w.counsellorIds[0], summary: 'Again.' }),

@@ -15,6 +15,8 @@ export interface AuditEntry {
   courtId?: string | null
   /** Why, where the act needs a recorded reason (releasing withheld data); the admin's words, about the act. */
   reason?: string
+  /** The names of the fields a change touched (never their values). */
+  fields?: string[]
 }
 
 /**
@@ -38,6 +40,7 @@ export function auditInsert(actor: Actor, entries: AuditEntry[]) {
       centreId: entry.centreId ?? actor.centreId,
       courtId: entry.courtId ?? actor.courtId,
       reason: entry.reason ?? null,
+      fields: entry.fields ?? null,
     })),
     // The same for every entry of one request: written once.
     { actorTokenId: actor.tokenId, actorRole: actor.role, requestId: actor.requestId },

@@ -36,6 +36,7 @@ import type {
   ObservationKind,
   ConcernStatus,
   ConsultationPartner,
+  ConversationPurpose,
   ConcernStep,
   ConcernRecipient,
   DeliveryStatus,
@@ -65,6 +66,22 @@ export interface Closure {
   reason?: string
 }
 export type { CentreSettings }
+export interface InterpreterNeed {
+  needed: boolean
+  language?: string
+}
+export interface Interpreter {
+  name: string
+  language: string
+}
+export interface VisitLocation {
+  description: string
+  address?: string
+}
+export interface ContactBan {
+  partyId: string
+  details: string
+}
 
 export const centres = pgTable('centres', {
   id: id(),
@@ -230,6 +247,8 @@ export const auditEvents = pgTable(
     requestId: text(),
     /** Why, where an act needs a recorded reason (an access request released in full). */
     reason: text(),
+    /** Which fields a change touched (a party's corrected data): their names, never their values. */
+    fields: text().array(),
   },
   (t) => [index().on(t.entityType, t.entityId), index().on(t.centreId)],
 )
@@ -382,6 +401,10 @@ export const parties = pgTable(
     language: text().notNull(),
     contact: jsonb().$type<PartyContact>().notNull().default({}),
     confidentialAddress: boolean().notNull().default(false),
+    /** Whether the party needs an interpreter at intakes, conversations and visits, and for which language. */
+    interpreter: jsonb().$type<InterpreterNeed>(),
+    /** When the party was added to a running case (a grandparent, a new partner); null for the referral's parties. */
+    joinedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [index().on(t.referralId), index().on(t.caseId)],
@@ -408,6 +431,21 @@ export const caseEvents = pgTable(
   },
   (t) => [index().on(t.caseId)],
 )
+
+/**
+ * What keeps a case's people safe at the centre: pairs of parties who must never meet (their
+ * arrival and departure gaps are at least the centre's minimumGapMinutes at every booking) and
+ * contact bans. Internal: no court output, report, feed or day sheet carries its texts.
+ */
+export const safetyProfiles = pgTable('safety_profiles', {
+  caseId: uuid()
+    .primaryKey()
+    .references(() => cases.id),
+  mustNotMeet: jsonb().$type<[string, string][]>().notNull().default([]),
+  contactBans: jsonb().$type<ContactBan[]>().notNull().default([]),
+  notes: text(),
+  updatedAt: updatedAt(),
+})
 
 /** A suspension period: visits inside it are cancelled and none are booked there. */
 export const suspensions = pgTable(
@@ -639,6 +677,12 @@ export const visits = pgTable(
     spanStart: timestamp({ withTimezone: true }).notNull(),
     spanEnd: timestamp({ withTimezone: true }).notNull(),
     arrivals: jsonb().$type<Arrival[]>().notNull().default([]),
+    /** A conversation's purpose (intake, evaluation, mediation, …); null for the other kinds. */
+    purpose: text().$type<ConversationPurpose>(),
+    /** Where an outside visit takes place; null for the kinds held at the centre. */
+    location: jsonb().$type<VisitLocation>(),
+    /** The interpreter at this visit or conversation, when one comes. */
+    interpreter: jsonb().$type<Interpreter>(),
     status: text().$type<VisitStatus>().notNull().default('booked'),
     cancelledBy: text().$type<CancelledBy>(),
     /** The adult who called the visit off, when the centre knows who (never a child). */
@@ -665,6 +709,8 @@ export const visits = pgTable(
       .on(t.centreId, t.endsAt)
       .where(sql`${t.status} in ('booked', 'arrived')`),
     check('visits_ordered', sql`${t.endsAt} > ${t.startsAt} and ${t.spanStart} <= ${t.startsAt} and ${t.spanEnd} >= ${t.endsAt}`),
+    // Every conversation says what it is for (the statistics and the evaluation worklist count by it).
+    check('visits_conversation_purpose', sql`(${t.kind} = 'conversation') = (${t.purpose} is not null)`),
     // Acts are attributed to adults: the child is never the side that called a visit off.
     check('visits_cancelled_by_adult', sql`${t.cancelledBy} is null or ${t.cancelledBy} in ('visiting_party', 'residing_party', 'centre', 'referrer')`),
   ],

@@ -14,6 +14,7 @@ export type BookingConflictCode =
   | 'after_planned_end'
   | 'case_suspended'
   | 'not_covered_by_agreement'
+  | 'must_not_meet'
 
 export interface BookingReason {
   code: BookingConflictCode

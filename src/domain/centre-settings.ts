@@ -11,6 +11,8 @@ export interface Letterhead {
 export interface CentreSettings {
   plannedDurationMonths: number
   stagger: { firstToArrive: PartySide; arrivalGapMinutes: number; departureGapMinutes: number }
+  /** Two parties a case's safety profile keeps apart arrive, and leave, at least this many minutes apart. */
+  minimumGapMinutes: number
   holidayOptOuts: string[]
   /** What reports to the referrer contain: attendance only, or also observations marked reportable. */
   reportContent: ReportContentPolicy
@@ -43,6 +45,7 @@ export interface CentreSettings {
 export const DEFAULT_CENTRE_SETTINGS: CentreSettings = {
   plannedDurationMonths: 6,
   stagger: { firstToArrive: 'visiting', arrivalGapMinutes: 15, departureGapMinutes: 15 },
+  minimumGapMinutes: 15,
   holidayOptOuts: [],
   reportContent: 'attendance_only',
   cancellationNoticeHours: 24,

@@ -36,20 +36,29 @@ export function extensionBeyondLimits(
 }
 
 /**
- * The next evaluation conversation: every `intervalMonths` from activation, the first on or after
- * `today`, and at the latest the planned end (the evaluation before ending or extending). None for
- * a case that is not running.
+ * The next evaluation conversation: `intervalMonths` after the last one held (or after activation,
+ * before the first), sooner when the agreement's block of visits is used up after it (the day of
+ * the block's last visit), and at the latest the planned end (the evaluation before ending or
+ * extending). A date before `today` is overdue. None for a case that is not running.
  */
 export function nextEvaluation(
-  input: { status: CaseStatus; activatedOn: string | null; plannedEndDate: string | null; today: string },
+  input: {
+    status: CaseStatus
+    activatedOn: string | null
+    plannedEndDate: string | null
+    /** The day of the last evaluation conversation held, if any. */
+    lastEvaluationOn?: string | null
+    /** The day of the last visit of the agreement's block (its maxVisits-th), when the block is used up. */
+    blockUsedUpOn?: string | null
+  },
   intervalMonths: number,
 ): string | null {
   if (!input.activatedOn || (input.status !== 'active' && input.status !== 'suspended')) return null
-  const start = DateTime.fromISO(input.activatedOn)
-  let n = 1
-  let due = start.plus({ months: intervalMonths }).toISODate()!
-  while (due < input.today) due = start.plus({ months: intervalMonths * ++n }).toISODate()!
-  return input.plannedEndDate && input.plannedEndDate < due ? input.plannedEndDate : due
+  const since = input.lastEvaluationOn && input.lastEvaluationOn > input.activatedOn ? input.lastEvaluationOn : input.activatedOn
+  const candidates = [DateTime.fromISO(since).plus({ months: intervalMonths }).toISODate()!]
+  if (input.blockUsedUpOn && input.blockUsedUpOn >= since) candidates.push(input.blockUsedUpOn)
+  if (input.plannedEndDate) candidates.push(input.plannedEndDate)
+  return candidates.sort()[0]!
 }
 
 /** `30d` → 30: the window of `endingWithin`, in days. */

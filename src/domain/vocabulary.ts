@@ -7,9 +7,18 @@
 export const ROLES = ['operator', 'admin', 'staff', 'counsellor', 'clerk', 'integration'] as const
 export type Role = (typeof ROLES)[number]
 
-/** Languages parties are served in, and documents and reports are written in. */
+/** Languages a centre's documents are written in (a party speaks any language: a BCP 47 tag). */
 export const LANGUAGES = ['nl', 'fr', 'en', 'de'] as const
 export type Language = (typeof LANGUAGES)[number]
+
+/**
+ * A party's language as a BCP 47 tag (`nl`, `ar`, `tr`, `nl-BE`, `zh-Hant`): language, then optional
+ * script, region and variant subtags. Checked by shape; the primary subtag picks the documents.
+ */
+export const LANGUAGE_TAG_PATTERN = '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$'
+
+/** The language a tag names, for matching a document (`nl-BE` reads the `nl` version). */
+export const primaryLanguage = (tag: string): string => tag.split('-')[0]!.toLowerCase()
 
 export const REFERRAL_SOURCES = ['court', 'justice_house', 'lawyer', 'youth_services', 'self', 'other'] as const
 export type ReferralSource = (typeof REFERRAL_SOURCES)[number]
@@ -48,6 +57,12 @@ export type ReasonCategory = (typeof REASON_CATEGORIES)[number]
 
 export const VISIT_KINDS = ['supervised_visit', 'supervised_handover', 'outside_visit', 'conversation'] as const
 export type VisitKind = (typeof VISIT_KINDS)[number]
+
+/** What a conversation is for. Mediation and evaluation may bring the parties together; the others are with each separately. */
+export const CONVERSATION_PURPOSES = ['intake', 'evaluation', 'mediation', 'pre_visit', 'post_visit', 'child_conversation', 'other'] as const
+export type ConversationPurpose = (typeof CONVERSATION_PURPOSES)[number]
+/** The purposes whose conversation brings both sides together, unless the case's safety profile keeps a pair apart. */
+export const JOINT_PURPOSES = ['evaluation', 'mediation'] as const satisfies readonly ConversationPurpose[]
 
 /** Aligned with HL7 FHIR Appointment statuses. */
 export const VISIT_STATUSES = ['booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'interrupted', 'entered-in-error'] as const

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { sharedProblemResponse } from './problem.js'
+import { generalProblemResponse, sharedProblemResponse } from './problem.js'
 import { nothingRequired } from './validation.js'
 
 const openapiInfo = {
@@ -65,19 +65,36 @@ function requestComponents(paths: object, schemas: Record<string, Schema>): Set<
 
 type Responses = Record<string, { description?: string; content?: Record<string, { schema?: unknown }> } | { $ref: string }>
 
-/** Each operation's standard problem responses become references to one shared response per status. */
+/**
+ * The problems any operation may answer whatever it does (no or a bad token, a role not allowed, too
+ * many unknown tokens, our own failure, the database away): one `default` response says them once.
+ */
+const EVERY_OPERATION = ['401', '403', '429', '500', '503']
+
+/**
+ * Each operation's standard problem responses become references to one shared response per status;
+ * those every operation has are its `default` response.
+ */
 function shareProblemResponses(document: { paths?: object; components?: { responses?: object } }) {
   const shared: Record<string, unknown> = {}
+  const general: string[] = []
   for (const item of Object.values(document.paths ?? {}) as Record<string, { responses?: Responses }>[]) {
     for (const operation of Object.values(item)) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         const found = '$ref' in response ? undefined : sharedProblemResponse(status, response)
         if (!found) continue
+        if (EVERY_OPERATION.includes(status)) {
+          if (!general.includes(status)) general.push(status)
+          delete operation.responses![status]
+          operation.responses!.default = { $ref: '#/components/responses/Problem' }
+          continue
+        }
         shared[found.name] = found.definition
         operation.responses![status] = { $ref: `#/components/responses/${found.name}` }
       }
     }
   }
+  if (general.length) shared.Problem = generalProblemResponse(general.sort())
   const names = Object.keys(shared).sort()
   if (document.components) document.components.responses = { ...document.components.responses, ...Object.fromEntries(names.map((n) => [n, shared[n]])) }
 }
@@ -139,6 +156,41 @@ function shareParameters(document: { paths?: object; components?: { parameters?:
   if (document.components) document.components.parameters = Object.fromEntries(names.map((n) => [n, components[n]]))
 }
 
+/**
+ * A nullable copy of a named schema (`Nullable(Agreement)`: the same object with null added to its
+ * type list, which the serializer writes fastest) is written in the document as `anyOf: [$ref, null]`,
+ * so a client reads one `Agreement` type and the document holds one copy of it. The routes' own
+ * schemas, which validate and serialize, are left as they are.
+ */
+function shareNullableCopies(document: { paths?: object }, schemas: Record<string, Schema>) {
+  const withoutDescription = (schema: Schema) => {
+    const { description: _, $id: __, ...rest } = schema
+    return JSON.stringify(rest)
+  }
+  const byBody = new Map<string, string>()
+  for (const [name, schema] of Object.entries(schemas)) if (typeof schema.type === 'string') byBody.set(withoutDescription(schema), name)
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk)
+    if (!node || typeof node !== 'object') return node
+    const schema = node as Schema
+    const type = schema.type
+    if (Array.isArray(type) && type.length === 2 && type[1] === 'null' && typeof type[0] === 'string') {
+      const plain: Schema = { ...schema, type: type[0] }
+      if (Array.isArray(schema.enum)) plain.enum = schema.enum.filter((value) => value !== null)
+      const name = byBody.get(withoutDescription(plain))
+      if (name) {
+        const description = schema.description !== schemas[name]!.description ? schema.description : undefined
+        return { anyOf: [{ $ref: `${COMPONENT}${name}` }, { type: 'null' }], ...(description !== undefined && { description }) }
+      }
+    }
+    return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, walk(value)]))
+  }
+  for (const [path, item] of Object.entries(document.paths ?? {})) (document.paths as Record<string, unknown>)[path] = walk(item)
+  for (const [name, schema] of Object.entries(schemas)) {
+    schemas[name] = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, walk(value)]))
+  }
+}
+
 const REQUEST_PARTS = ['body', 'querystring', 'params', 'headers'] as const
 
 /** OpenAPI 3.1 generated from the route schemas; served at /openapi.json with interactive docs at /docs. */
@@ -168,6 +220,7 @@ export const openapiPlugin = fp(
         optionalBodies(document.openapiObject, schemas)
         shareProblemResponses(document.openapiObject)
         shareParameters(document.openapiObject)
+        shareNullableCopies(document.openapiObject, schemas)
         return document.openapiObject
       },
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },

@@ -100,6 +100,14 @@ export function sharedProblemResponse(status: string, response: { description?: 
   }
 }
 
+/** The `default` response: the problems of `statuses`, which any operation may answer, described once. */
+export function generalProblemResponse(statuses: string[]) {
+  return {
+    description: ['A problem any operation may answer:', ...statuses.map((status) => `- ${status}: ${statusDescriptions[Number(status)]}`)].join('\n'),
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  }
+}
+
 /** One documented problem response: the shared schema, under its own media type. */
 export const problemResponse = (status: number) => ({
   description: statusDescriptions[status] ?? 'Problem',

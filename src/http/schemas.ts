@@ -1,5 +1,5 @@
 import { Type, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox'
-import { DOCUMENT_KINDS, LANGUAGES, PARTY_SIDES, VISIT_KINDS, VISIT_STATUSES } from '../domain/vocabulary.js'
+import { DOCUMENT_KINDS, LANGUAGE_TAG_PATTERN, LANGUAGES, PARTY_SIDES, VISIT_KINDS, VISIT_STATUSES } from '../domain/vocabulary.js'
 
 /** Small schemas every area uses. */
 
@@ -33,6 +33,8 @@ export const LocalDate = Type.String({ format: 'date', examples: ['2026-03-07'] 
 /** A wall-clock time of day in a site's zone (opening hours, working hours): not an instant. */
 export const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: "Wall-clock time 'HH:mm' in the site's zone", examples: ['09:00'] })
 export const LanguageSchema = StringEnum(LANGUAGES, { examples: ['nl'] })
+/** A person's language, any BCP 47 tag. */
+export const LanguageTag = Type.String({ pattern: LANGUAGE_TAG_PATTERN, maxLength: 35, description: 'A BCP 47 language tag', examples: ['ar'] })
 export const VisitKindSchema = StringEnum(VISIT_KINDS, { examples: ['supervised_visit'] })
 export const VisitStatusSchema = StringEnum(VISIT_STATUSES, { examples: ['booked'] })
 export const DocumentKindSchema = StringEnum(DOCUMENT_KINDS, { examples: ['house_rules'] })

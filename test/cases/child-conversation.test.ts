@@ -52,7 +52,13 @@ t.test('the child signs nothing', async (t) => {
 })
 
 t.test('a conversation with the child alone is booked, in intake already, and hidden from the court', async (t) => {
-  const talk = await s.book(c.caseId, { kind: 'conversation', partyIds: [c.child], start: '2027-03-02T10:00', durationMinutes: 45 })
+  const talk = await s.book(c.caseId, {
+    kind: 'conversation',
+    purpose: 'child_conversation',
+    partyIds: [c.child],
+    start: '2027-03-02T10:00',
+    durationMinutes: 45,
+  })
   t.equal(talk.status, 201, talk.body)
   t.same(talk.json.partyIds, [c.child])
   t.same(
@@ -62,6 +68,7 @@ t.test('a conversation with the child alone is booked, in intake already, and hi
   )
   const busy = await s.book(c.caseId, {
     kind: 'conversation',
+    purpose: 'child_conversation',
     partyIds: [c.child],
     start: '2027-03-02T10:30',
     durationMinutes: 30,

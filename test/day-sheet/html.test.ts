@@ -81,7 +81,16 @@ t.test('printed to PDF by headless Chromium, the page reads back as the JSON’s
   const day = await dayWithVisits(t)
   const { app, centre } = day.ctx
   const url = `/v1/sites/${centre.demo.siteId}/day-sheet?date=${day.date}`
-  const sheet = (await call(app, { url, token: day.staff })).json as { visits: SheetVisit[] }
+  // Family A's parents must not meet: their visits carry the flag, never the profile's note.
+  const a = day.families.a
+  const safety = { mustNotMeet: [[a.visiting, a.residing]], contactBans: [], notes: 'SAFETY-NOTE' }
+  t.equal((await call(app, { method: 'PUT', url: `/v1/cases/${a.caseId}/safety`, token: day.staff, body: safety })).status, 200)
+  const sheet = (await call(app, { url, token: day.staff })).json as { visits: (SheetVisit & { caseId: string; mustNotMeet: boolean })[] }
+  t.same(
+    sheet.visits.map((v) => v.mustNotMeet),
+    sheet.visits.map((v) => v.caseId === a.caseId),
+    'the flag on family A’s visits only',
+  )
   const html = (await call(app, { url, token: day.staff, headers: { accept: 'text/html' } })).body
   const text = printedHtml(html, { layout: true })
 
@@ -108,4 +117,6 @@ t.test('printed to PDF by headless Chromium, the page reads back as the JSON’s
     [],
     'nothing private on paper',
   )
+  t.equal(text.match(/⚠ Mogen/g)?.length, sheet.visits.filter((v) => v.mustNotMeet).length, 'the flag is printed on each of those visits')
+  t.notOk(text.includes('SAFETY-NOTE'), 'the note is not')
 })

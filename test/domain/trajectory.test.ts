@@ -24,17 +24,25 @@ t.test('past either limit it is exceptional, and the detail says which', async (
   )
 })
 
-t.test('the next evaluation: every interval from activation, the first from today on, at the latest the planned end', async (t) => {
-  const running = { status: 'active' as const, activatedOn: '2026-01-15', plannedEndDate: '2026-07-15' }
-  t.equal(nextEvaluation({ ...running, today: '2026-01-20' }, 3), '2026-04-15')
-  t.equal(nextEvaluation({ ...running, today: '2026-04-15' }, 3), '2026-04-15', 'due today')
-  t.equal(nextEvaluation({ ...running, today: '2026-04-16' }, 3), '2026-07-15')
-  t.equal(nextEvaluation({ ...running, today: '2026-05-01' }, 7), '2026-07-15', 'the planned end comes first')
-  t.equal(nextEvaluation({ ...running, plannedEndDate: null, today: '2027-01-01' }, 3), '2027-01-15')
-  t.equal(nextEvaluation({ ...running, status: 'suspended', today: '2026-02-01' }, 1), '2026-02-15')
-  for (const status of ['intake', 'ended'] as const) t.equal(nextEvaluation({ ...running, status, today: '2026-02-01' }, 3), null, status)
-  t.equal(nextEvaluation({ ...running, activatedOn: null, today: '2026-02-01' }, 3), null)
-})
+t.test(
+  'the next evaluation: an interval after the last one held (or activation), sooner when the block is used up, at the latest the planned end',
+  async (t) => {
+    const running = { status: 'active' as const, activatedOn: '2026-01-15', plannedEndDate: '2026-07-15' }
+    t.equal(nextEvaluation(running, 3), '2026-04-15', 'an interval after activation')
+    t.equal(nextEvaluation({ ...running, lastEvaluationOn: '2026-04-14' }, 3), '2026-07-14', 'a held evaluation clears the one due: the next is an interval on')
+    t.equal(nextEvaluation({ ...running, lastEvaluationOn: '2026-05-01' }, 3), '2026-07-15', 'the planned end comes first')
+    t.equal(nextEvaluation({ ...running, plannedEndDate: null }, 3), '2026-04-15', 'overdue stays due until one is held')
+    t.equal(nextEvaluation({ ...running, blockUsedUpOn: '2026-03-01' }, 3), '2026-03-01', 'the block of visits used up: due on its last visit')
+    t.equal(
+      nextEvaluation({ ...running, blockUsedUpOn: '2026-03-01', lastEvaluationOn: '2026-03-02' }, 3),
+      '2026-06-02',
+      'an evaluation held after the block was used up clears it',
+    )
+    t.equal(nextEvaluation({ ...running, status: 'suspended' }, 1), '2026-02-15')
+    for (const status of ['intake', 'ended'] as const) t.equal(nextEvaluation({ ...running, status }, 3), null, status)
+    t.equal(nextEvaluation({ ...running, activatedOn: null }, 3), null)
+  },
+)
 
 t.test('a window in days', async (t) => {
   t.equal(windowDays('30d'), 30)

@@ -138,6 +138,17 @@ export const TABLE: Record<string, Expectation> = {
   },
   'GET /v1/audit': { roles: ['admin'], query: (w) => `entityId=${w.caseId}`, other: 200 },
   'GET /v1/parties/{id}/export': { roles: ['admin'], id: (w) => w.parties.visiting },
+  // The family's record: staff keep the parties' data right and add people to a case.
+  'PATCH /v1/parties/{id}': {
+    roles: WRITERS,
+    id: (w) => w.parties.visiting,
+    body: (_w, n) => ({ contact: { phone: `+32 470 00 00 ${String(n).padStart(2, '0')}` } }),
+  },
+  'POST /v1/cases/{id}/parties': {
+    roles: WRITERS,
+    body: (_w, n) => ({ role: 'visiting_grandparent', givenName: 'Oma', familyName: `Matrix ${n}`, language: 'nl' }),
+  },
+  'PUT /v1/cases/{id}/safety': { roles: WRITERS, body: () => ({ mustNotMeet: [], contactBans: [], notes: 'Matrix.' }) },
   // The embedded database's backup; on PostgreSQL the operator is sent to pg_dump (409).
   'GET /v1/backup': { roles: ['operator'], own: [409] },
 

@@ -39,7 +39,7 @@ await database.db
     cancelExplanation: 'Mother called: the child has a fever, she sounded upset.',
   })
   .where(eq(visits.id, second!.id))
-const talk = await s.book(c.caseId, { kind: 'conversation', partyIds: [c.visiting], start: '2027-03-03T10:00', durationMinutes: 60 })
+const talk = await s.book(c.caseId, { kind: 'conversation', purpose: 'intake', partyIds: [c.visiting], start: '2027-03-03T10:00', durationMinutes: 60 })
 if (talk.status !== 201) throw new Error(talk.body)
 
 const issue = async (body: Record<string, unknown>) => (await call(app, { method: 'POST', url: '/v1/tokens', token: operator, body })).json.token as string

@@ -141,7 +141,7 @@ interface Race {
 
 const visitBody = (roomId: string, counsellorIds: string[], start: string, kind = 'supervised_visit') => ({
   kind,
-  ...(kind === 'outside_visit' ? {} : { roomId }),
+  ...(kind === 'outside_visit' ? { location: { description: 'The playground by the station' } } : { roomId }),
   counsellorIds,
   start,
   durationMinutes: 90,

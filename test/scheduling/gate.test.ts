@@ -31,12 +31,13 @@ t.test('from intake to booked visits, and back behind the gate', async (t) => {
   t.same(await s.visitsOf(c.caseId), [])
 
   // An intake conversation with one party at a time needs no signature (that is where they sign).
-  const talk = await s.book(c.caseId, { kind: 'conversation', partyIds: [c.visiting], start: '2027-03-01T10:00', durationMinutes: 60 })
+  const talk = await s.book(c.caseId, { kind: 'conversation', purpose: 'intake', partyIds: [c.visiting], start: '2027-03-01T10:00', durationMinutes: 60 })
   t.equal(talk.status, 201, talk.body)
   t.same(talk.json.partyIds, [c.visiting])
   t.same(talk.json.arrivals, [{ partyId: c.visiting, arriveAt: '2027-03-01T09:00:00.000Z', leaveAt: '2027-03-01T10:00:00.000Z' }], 'one side: no staggering')
   const other = await s.book(c.caseId, {
     kind: 'conversation',
+    purpose: 'intake',
     partyIds: [c.residing],
     start: '2027-03-01T10:00',
     durationMinutes: 60,
@@ -44,9 +45,21 @@ t.test('from intake to booked visits, and back behind the gate', async (t) => {
     counsellorIds: [s.counsellor2],
   })
   t.equal(other.status, 201, 'the other parent at the same time, elsewhere: their people do not overlap')
-  const child = await s.book(c.caseId, { kind: 'conversation', partyIds: [c.child], start: '2027-03-02T10:00', durationMinutes: 60 })
+  const child = await s.book(c.caseId, {
+    kind: 'conversation',
+    purpose: 'child_conversation',
+    partyIds: [c.child],
+    start: '2027-03-02T10:00',
+    durationMinutes: 60,
+  })
   t.equal(child.status, 201, 'a conversation may name any party of the case')
-  const stranger = await s.book(c.caseId, { kind: 'conversation', partyIds: [centre.demo.counsellorIds[0]], start: '2027-03-02T12:00', durationMinutes: 60 })
+  const stranger = await s.book(c.caseId, {
+    kind: 'conversation',
+    purpose: 'intake',
+    partyIds: [centre.demo.counsellorIds[0]],
+    start: '2027-03-02T12:00',
+    durationMinutes: 60,
+  })
   t.equal(stranger.status, 400)
   t.match(stranger.json.errors, [{ pointer: '/partyIds/0' }])
 

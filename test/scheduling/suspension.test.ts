@@ -103,7 +103,7 @@ t.test('ending cancels every future visit and closes the case to bookings', asyn
   const [a, b] = [await createCase(database, centre), await createCase(database, centre)]
   const series = await s.series(a.caseId, { start: '2027-06-02T10:00', rrule: 'FREQ=WEEKLY;COUNT=3' })
   t.equal(series.status, 201, series.body)
-  const talk = await s.book(a.caseId, { kind: 'conversation', partyIds: [a.visiting], start: '2027-06-03T10:00', durationMinutes: 60 })
+  const talk = await s.book(a.caseId, { kind: 'conversation', purpose: 'intake', partyIds: [a.visiting], start: '2027-06-03T10:00', durationMinutes: 60 })
   t.equal(talk.status, 201, talk.body)
 
   const ended = await transition(a.caseId, 'end', {
@@ -127,7 +127,7 @@ t.test('ending cancels every future visit and closes the case to bookings', asyn
   const closed = await s.book(a.caseId, { start: '2027-06-10T10:00' })
   t.equal(closed.status, 409)
   t.equal(closed.json.type, 'urn:bezoekruimte:problem:case-ended')
-  const noTalk = await s.book(a.caseId, { kind: 'conversation', partyIds: [a.visiting], start: '2027-06-10T10:00', durationMinutes: 60 })
+  const noTalk = await s.book(a.caseId, { kind: 'conversation', purpose: 'intake', partyIds: [a.visiting], start: '2027-06-10T10:00', durationMinutes: 60 })
   t.equal(noTalk.status, 409, 'not even a conversation')
   const dry = await s.series(a.caseId, { start: '2027-06-16T10:00', rrule: 'FREQ=WEEKLY;COUNT=2', dryRun: true })
   t.equal(dry.status, 409, 'nor a dry run')

@@ -11,6 +11,7 @@ import { caseEvents, cases, courts, intakes, parties, referrals, sites, suspensi
 import { setupCentre } from '../../src/modules/admin/demo.js'
 import {
   CANCELLED_BY,
+  CONVERSATION_PURPOSES,
   LEGAL_FRAMEWORKS,
   PARTY_ROLES,
   REFERRAL_SOURCES,
@@ -411,6 +412,7 @@ export async function seed(ctx: TestContext, data: ReferralSpec[] = REFERRALS, e
           counsellorIds: [counsellor[r.centre]],
           partyIds,
           kind: v.kind,
+          purpose: v.kind === 'conversation' ? 'evaluation' : null,
           timeZone: ZONE,
           startsAt,
           endsAt,
@@ -603,6 +605,12 @@ export function expectedFigures(select: Selection, data: ReferralSpec[] = REFERR
       ),
     },
     visitsInterrupted: { total: periodVisits.filter((v) => fate(v.visit) === 'interrupted').length },
+    // The data set's conversations are evaluations; none has an interpreter.
+    conversations: {
+      total: periodVisits.filter((v) => v.visit.kind === 'conversation').length,
+      byPurpose: { ...zeroed(CONVERSATION_PURPOSES), evaluation: periodVisits.filter((v) => v.visit.kind === 'conversation').length },
+    },
+    visitsWithInterpreter: { total: 0, byLanguage: {} },
     childrenServed: { total: servedRoles.filter((r) => r === 'child').length },
     concernsOpened: { total: 0, byStepReached: { none: 0, discussed_in_team: 0, vk_consulted: 0, reported: 0 } },
     adultsServed: {

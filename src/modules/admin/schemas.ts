@@ -31,6 +31,12 @@ export const CentreSettingsSchema = Type.Object(
         'What reports to the referrer contain: attendance_only (visit counts and decisions), or factual_observations (also the observations a counsellor marked reportable; never a child-protection record)',
       examples: ['attendance_only'],
     }),
+    minimumGapMinutes: Type.Integer({
+      minimum: 0,
+      maximum: 240,
+      examples: [15],
+      description: "The least time between the arrivals, and between the departures, of two parties a case's safety profile says must not meet",
+    }),
     cancellationNoticeHours: Type.Integer({
       minimum: 0,
       maximum: 336,

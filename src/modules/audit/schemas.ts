@@ -15,6 +15,10 @@ export const AuditEvent = Type.Object({
   entityId: Type.Union([Uuid, Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()], { description: 'The recorded reason, where the act needs one (an access request released in full)' }),
+  fields: Type.Union([Type.Array(Type.String()), Type.Null()], {
+    description: 'The names of the fields a change touched (a party’s corrected data), never their values',
+    examples: [['contact.phone', 'language']],
+  }),
 })
 
 export const AuditQuery = Type.Object({

@@ -22,6 +22,8 @@ export {
   EndBody,
   ExtendBody,
   Party,
+  PartyChange,
+  PartyCreate,
   PartyRoleSchema,
   ReferrerCaseOutcome,
   ReferrerParty,

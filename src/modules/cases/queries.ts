@@ -1,7 +1,7 @@
 import { and, desc, eq, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import { perConnection, type Queryable, type Tx } from '../../db/client.js'
-import { agreementSignatures, agreements, cases, intakes, parties, referrals, signatures, sites, visits } from '../../db/schema.js'
+import { agreementSignatures, agreements, cases, centres, intakes, parties, referrals, safetyProfiles, signatures, sites, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { caseTransition, type CaseAction } from '../../domain/case-lifecycle.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
@@ -10,6 +10,7 @@ import type { Transition } from '../../domain/referral-lifecycle.js'
 import { inCentre, inCourt } from '../../db/scope.js'
 import { documentInForceFor, documentsEffectiveAt } from '../documents/index.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
+import { withDefaults } from '../../domain/centre-settings.js'
 
 /**
  * What the case services (and scheduling and referrals) share: finding and locking a case in the
@@ -121,6 +122,19 @@ export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId
     throw invalidInput('body', pointer, detail)
   }
   return party
+}
+
+/** The case's safety profile as staff read it (empty until one is set), with the centre's minimum gap. */
+export async function safetyProfileOf(db: Queryable, row: CaseRow) {
+  const [profile] = await db.select().from(safetyProfiles).where(eq(safetyProfiles.caseId, row.id))
+  const [centre] = await db.select({ settings: centres.settings }).from(centres).where(eq(centres.id, row.centreId))
+  return {
+    mustNotMeet: profile?.mustNotMeet ?? [],
+    contactBans: profile?.contactBans ?? [],
+    notes: profile?.notes ?? null,
+    minimumGapMinutes: withDefaults(centre?.settings).minimumGapMinutes,
+    updatedAt: profile?.updatedAt ?? null,
+  }
 }
 
 /** The case's local calendar: its site's time zone, else the Belgian one. */

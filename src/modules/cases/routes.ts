@@ -6,6 +6,7 @@ import { IdParams } from '../../http/schemas.js'
 import { sendView } from '../referrer-view/index.js'
 import { recordIntake } from './records.js'
 import * as S from './schemas.js'
+import { putSafetyProfile } from './safety.js'
 import * as service from './service.js'
 
 /** HTTP for cases: reading them (in full, or in the referrer's view) and intakes; the state changes are in case-transitions. */
@@ -132,5 +133,23 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => app.db.transaction((tx) => service.setFee(tx, request.actor, app.clock.now(), request.params.id, request.body)),
+  )
+
+  app.put(
+    '/cases/:id/safety',
+    {
+      config: { roles: ['admin', 'staff'] },
+      schema: {
+        operationId: 'putCaseSafety',
+        summary: 'Set the case’s safety profile: who must not meet, contact bans, notes',
+        tags: ['Cases'],
+        description:
+          'Replaces the profile whole. Two parties who must not meet never arrive or leave together: at every booking their arrivals, and their departures, lie at least the centre’s `minimumGapMinutes` apart (a booking with less is a 409 `must_not_meet`; one that gives no gaps gets at least the minimum, and a mediation or evaluation conversation is then staggered). The day sheet shows a flag, never the texts. Internal: no court output carries any of it. Audited (`case.safety_changed`).',
+        params: IdParams,
+        body: S.SafetyProfileBody,
+        response: { 200: S.SafetyProfile, ...problemResponses(404, 413, 415) },
+      },
+    },
+    async (request) => app.db.transaction((tx) => putSafetyProfile(tx, request.actor, app.clock.now(), request.params.id, request.body)),
   )
 }

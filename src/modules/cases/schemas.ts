@@ -9,7 +9,7 @@ import {
   DocumentKindSchema,
   Explanation,
   Instant,
-  LanguageSchema,
+  LanguageTag,
   LocalDate,
   NonEmpty,
   Nullable,
@@ -43,7 +43,7 @@ const partyIdentity = {
   givenName: Nullable(Type.String({ examples: ['Lena'] })),
   familyName: Type.String({ examples: ['Peeters'], description: 'Family name, or the organisation’s name (foster family, institution)' }),
   birthDate: NullableDate,
-  language: LanguageSchema,
+  language: LanguageTag,
 }
 
 /** A party as the referrer sees it: who, not where or how to reach them. */
@@ -58,10 +58,111 @@ export const Contact = Type.Object(
   { additionalProperties: false },
 )
 
+export const InterpreterNeed = Type.Object(
+  {
+    needed: Type.Boolean({ examples: [true] }),
+    language: Type.Optional({ ...LanguageTag, description: 'The language the interpreter translates from and to' }),
+  },
+  { additionalProperties: false, description: 'Whether the party needs an interpreter, and for which language', examples: [{ needed: true, language: 'ar' }] },
+)
+
 export const Party = Type.Object({
   ...partyIdentity,
   contact: Contact,
   confidentialAddress: Type.Boolean({ description: 'The address must never be disclosed to the other parties', examples: [false] }),
+  interpreter: Nullable(InterpreterNeed),
+  joinedAt: Nullable({
+    ...Instant,
+    description:
+      'When the party was added to the running case; null for the referral’s parties. An added adult attends visits once their intake, signatures and agreement signature are recorded.',
+  }),
+})
+
+/** A person as a referral names them, or as staff add them to a running case. */
+export const PartyCreate = Type.Object(
+  {
+    role: PartyRoleSchema,
+    givenName: Type.Optional(NonEmpty(100, ['Lena'])),
+    familyName: NonEmpty(200, ['Peeters']),
+    birthDate: Type.Optional({ ...LocalDate, description: 'Required when role is child' }),
+    language: LanguageTag,
+    contact: Type.Optional(Contact),
+    confidentialAddress: Type.Optional(Type.Boolean({ default: false, examples: [false] })),
+    interpreter: Type.Optional(InterpreterNeed),
+  },
+  { additionalProperties: false },
+)
+export type PartyCreate = Static<typeof PartyCreate>
+
+const NullableText = (maxLength: number, example: string) => Nullable(Type.String({ minLength: 1, maxLength, examples: [example] }))
+
+/** A correction of a party's data: only the fields sent change; null clears a contact detail or the interpreter. */
+export const PartyChange = Type.Object(
+  {
+    givenName: Type.Optional(NullableText(100, 'Lena')),
+    familyName: Type.Optional(NonEmpty(200, ['Peeters'])),
+    birthDate: Type.Optional(LocalDate),
+    language: Type.Optional(LanguageTag),
+    contact: Type.Optional(
+      Type.Object(
+        {
+          phone: Type.Optional(NullableText(40, '+32 470 12 34 56')),
+          email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 200, examples: ['ouder@example.be'] }))),
+          address: Type.Optional(NullableText(300, 'Kerkstraat 1, 2000 Antwerpen')),
+        },
+        { additionalProperties: false, description: 'Only the details sent change; null removes one' },
+      ),
+    ),
+    confidentialAddress: Type.Optional(Type.Boolean({ examples: [true] })),
+    interpreter: Type.Optional(Nullable(InterpreterNeed)),
+    reason: Type.Optional(NonEmpty(500, ['Name misspelled in the referral.'])),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'A change of a name or birth date needs a `reason` (kept in the audit trail); the other fields may give one.',
+    examples: [
+      { contact: { phone: '+32 470 98 76 54', address: 'Nieuwstraat 5, 2000 Antwerpen' }, language: 'ar', interpreter: { needed: true, language: 'ar' } },
+    ],
+  },
+)
+export type PartyChange = Static<typeof PartyChange>
+
+// ── Safety profile: internal, never court-facing ─────────────────────────────────────────────
+
+const PartyPair = Type.Array(Uuid, { minItems: 2, maxItems: 2, description: 'Two parties of the case who must never meet at the centre' })
+export const SafetyProfileBody = Type.Object(
+  {
+    mustNotMeet: Type.Array(PartyPair, { maxItems: 20 }),
+    contactBans: Type.Array(
+      Type.Object(
+        { partyId: Uuid, details: NonEmpty(2000, ['No contact with the residing parent, by court order of 10 February 2026.']) },
+        { additionalProperties: false },
+      ),
+      { maxItems: 20 },
+    ),
+    notes: Type.Optional(Nullable(Type.String({ maxLength: 4000, examples: ['The father waits in the car park until the mother has left.'] }))),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        mustNotMeet: [['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12', '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f13']],
+        contactBans: [],
+        notes: 'The father waits in the car park until the mother has left.',
+      },
+    ],
+  },
+)
+export type SafetyProfileBody = Static<typeof SafetyProfileBody>
+export const SafetyProfile = Type.Object({
+  ...SafetyProfileBody.properties,
+  notes: Nullable(Type.String({ examples: ['The father waits in the car park until the mother has left.'] })),
+  minimumGapMinutes: Type.Integer({
+    description: "The centre's minimum between the arrivals (and the departures) of a pair that must not meet",
+    examples: [15],
+  }),
+  updatedAt: Nullable(Instant),
 })
 
 // ── Case outcome: what a referrer is told ────────────────────────────────────────────────────
@@ -214,7 +315,7 @@ export const CaseSummary = Type.Object({
     Type.String({
       format: 'date',
       description:
-        'The next evaluation conversation (every evaluationIntervalMonths from activation, at the latest the planned end); null unless the case is running',
+        "The next evaluation conversation: evaluationIntervalMonths after the last one held (a conversation with purpose `evaluation` whose outcome is fulfilled) or after activation; the day of the last visit of the agreement's block when that comes first (the block is used up); at the latest the planned end. A day before today is overdue. Null unless the case is running",
       examples: ['2026-06-01'],
     }),
   ),
@@ -296,6 +397,7 @@ export const CaseSignal = Type.Union(
 export const Case = Type.Object({
   ...CaseSummary.properties,
   parties: Type.Array(Party),
+  safety: SafetyProfile,
   intakes: Type.Array(Intake),
   agreement: Nullable(Agreement),
   suspensions: Type.Array(Suspension),
@@ -319,6 +421,14 @@ export const CaseQuery = Type.Object({
       pattern: '^[0-9]{1,3}d$',
       description: 'Running cases (active or suspended) whose planned end falls within this many days from today, e.g. `30d`',
       examples: ['30d'],
+    }),
+  ),
+  evaluationDueWithin: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,3}d$',
+      description:
+        'The evaluation worklist: running cases whose evaluationDue is overdue or falls within this many days from today (`0d`: due today or overdue)',
+      examples: ['14d'],
     }),
   ),
 })
@@ -561,6 +671,11 @@ export const components = named({
   Party,
   ReferrerParty,
   Contact,
+  InterpreterNeed,
+  PartyRequest: PartyCreate,
+  PartyChange,
+  SafetyProfile,
+  SafetyProfileRequest: SafetyProfileBody,
   Readiness,
   MissingRequirement: MissingRequirementSchema,
   Intake,

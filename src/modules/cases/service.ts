@@ -11,7 +11,7 @@ import { seesReferrerView } from '../referrer-view/index.js'
 import { audit } from '../../db/audit.js'
 import { caseScope, findCase, loadReadiness, lockCase } from './queries.js'
 import { REFERRER_EVENT_TYPES, type CaseQuery, type FeeBody } from './schemas.js'
-import { caseSummaries, renderCase, renderEvents, renderFullCase } from './views.js'
+import { caseSummaries, evaluationsDue, renderCase, renderEvents, renderFullCase } from './views.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
@@ -26,6 +26,9 @@ import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
  */
 export async function listCases(db: Queryable, actor: Actor, now: Date, query: CaseQuery) {
   const today = DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE })
+  const referrerView = seesReferrerView(actor)
+  const evaluationWindow = query.evaluationDueWithin
+  if (evaluationWindow && referrerView) throw invalidInput('query', '/evaluationDueWithin', "is a centre's planning: a referrer's token cannot filter by it")
   const rows = await db
     .select()
     .from(cases)
@@ -42,14 +45,17 @@ export async function listCases(db: Queryable, actor: Actor, now: Date, query: C
               lte(cases.plannedEndDate, today.plus({ days: windowDays(query.endingWithin) }).toISODate()!),
             )
           : undefined,
+        evaluationWindow ? inArray(cases.status, ['active', 'suspended']) : undefined,
         afterCursor(cases.id, query.cursor),
       ),
     )
     .orderBy(asc(cases.id))
-    .limit(query.limit + 1)
-  const page = toPage(rows, query.limit)
-  const referrerView = seesReferrerView(actor)
-  return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView, now), nextCursor: page.nextCursor } }
+    // The worklist's date is worked out per case (nextEvaluation), so its filter reads every running case after the cursor.
+    .limit(evaluationWindow ? Number.MAX_SAFE_INTEGER : query.limit + 1)
+  const dueBy = evaluationWindow && today.plus({ days: windowDays(evaluationWindow) }).toISODate()!
+  const due = dueBy ? await evaluationsDue(db, rows) : null
+  const page = toPage(due ? rows.filter((r) => (due.get(r.id) ?? '9999') <= dueBy!).slice(0, query.limit + 1) : rows, query.limit)
+  return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView), nextCursor: page.nextCursor } }
 }
 
 export async function getCase(db: Queryable, actor: Actor, now: Date, id: string) {

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon'
 /** How cases, their outcomes and their history are shown, and the one way a case event is added. */
-import { and, asc, eq, inArray } from 'drizzle-orm'
-import type { Queryable } from '../../db/client.js'
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { rawRows, uuidArray, type Queryable } from '../../db/client.js'
 import { caseEvents, intakes, parties, referrals, suspensions } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { LANGUAGES, type Language, type ReasonCategory } from '../../domain/vocabulary.js'
+import type { ReasonCategory } from '../../domain/vocabulary.js'
 import { allowedCaseActions } from '../../domain/case-lifecycle.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/index.js'
 import { referrerEvent, referrerOutcome } from '../referrer-view/index.js'
@@ -12,21 +12,11 @@ import { visitSignals } from '../../domain/visit-signals.js'
 import { centreSettings } from '../admin/index.js'
 import { concludedVisits, visitCounts } from './visit-tally.js'
 import { nextEvaluation } from '../../domain/trajectory.js'
-import { currentAgreement, loadReadiness, type CaseRow } from './queries.js'
+import { currentAgreement, loadReadiness, safetyProfileOf, type CaseRow } from './queries.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 type EventRow = typeof caseEvents.$inferSelect
 type Resolve = Awaited<ReturnType<typeof reasonResolver>>
-
-/**
- * A party's language as stored. Every one passed the referral's schema on the way in, but the
- * column is plain text; a value outside the vocabulary is a corrupt record, not something to show.
- */
-function languageOf(party: typeof parties.$inferSelect): Language {
-  const isLanguage = (value: string): value is Language => (LANGUAGES as readonly string[]).includes(value)
-  if (!isLanguage(party.language)) throw new Error(`Party ${party.id} has an unknown language`)
-  return party.language
-}
 
 export const partyView = (p: typeof parties.$inferSelect) => ({
   id: p.id,
@@ -34,9 +24,11 @@ export const partyView = (p: typeof parties.$inferSelect) => ({
   givenName: p.givenName,
   familyName: p.familyName,
   birthDate: p.birthDate,
-  language: languageOf(p),
+  language: p.language,
   contact: p.contact,
   confidentialAddress: p.confidentialAddress,
+  interpreter: p.interpreter,
+  joinedAt: p.joinedAt,
 })
 /** Reasons shown with records of several centres: labels come from each record's centre. */
 async function resolversFor(db: Queryable, refsByCentre: Map<string, ReasonRef[]>) {
@@ -155,32 +147,68 @@ const fullSummary = (row: CaseRow, references: CourtReferences, evaluations: Map
 
 /** Centres and their courts are Belgian: a case's days (activation, today) are counted there. */
 
-/** Each running case's next evaluation conversation at `now`, by case id (the centre's interval). */
-async function evaluationsDue(db: Queryable, rows: CaseRow[], now: Date) {
-  const today = DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE }).toISODate()!
+/**
+ * Each running case's next evaluation conversation, by case id (the centre's interval): read with
+ * the day of its last held evaluation conversation and of the last visit of a used-up block.
+ */
+export async function evaluationsDue(db: Queryable, rows: CaseRow[]) {
+  const running = rows.filter((r) => r.status === 'active' || r.status === 'suspended')
   const settings = new Map<string, Awaited<ReturnType<typeof centreSettings>>>()
-  for (const centreId of new Set(rows.map((r) => r.centreId))) settings.set(centreId, await centreSettings(db, centreId))
+  for (const centreId of new Set(running.map((r) => r.centreId))) settings.set(centreId, await centreSettings(db, centreId))
+  const facts = new Map(
+    (
+      await evaluationFacts(
+        db,
+        running.map((r) => r.id),
+      )
+    ).map((f) => [f.caseId, f]),
+  )
   return new Map(
     rows.map((row) => [
       row.id,
-      nextEvaluation(
-        {
-          status: row.status,
-          activatedOn: row.activatedAt && DateTime.fromJSDate(row.activatedAt, { zone: DEFAULT_TIME_ZONE }).toISODate(),
-          plannedEndDate: row.plannedEndDate,
-          today,
-        },
-        settings.get(row.centreId)!.evaluationIntervalMonths,
-      ),
+      settings.has(row.centreId)
+        ? nextEvaluation(
+            {
+              status: row.status,
+              activatedOn: row.activatedAt && DateTime.fromJSDate(row.activatedAt, { zone: DEFAULT_TIME_ZONE }).toISODate(),
+              plannedEndDate: row.plannedEndDate,
+              lastEvaluationOn: facts.get(row.id)?.lastEvaluationOn,
+              blockUsedUpOn: facts.get(row.id)?.blockUsedUpOn,
+            },
+            settings.get(row.centreId)!.evaluationIntervalMonths,
+          )
+        : null,
     ]),
   )
 }
 
-/** List items: the case's own fields and its referral's roll number (for the centre, its next evaluation at `now`). */
-export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView: boolean, now: Date) {
+/**
+ * Per case, the day (in Belgium) of its last held evaluation conversation and, when the current
+ * agreement limits its visits, the day of the visit that uses the block up (its maxVisits-th,
+ * counted as bookings count them).
+ */
+async function evaluationFacts(db: Queryable, caseIds: string[]) {
+  if (caseIds.length === 0) return []
+  const day = (instant: SQL) => sql`(${instant} at time zone ${DEFAULT_TIME_ZONE})::date::text`
+  return rawRows<{ caseId: string; lastEvaluationOn: string | null; blockUsedUpOn: string | null }>(
+    db,
+    sql`select c.id as "caseId",
+        (select ${day(sql`max(v.starts_at)`)} from visits v where v.case_id = c.id and v.kind = 'conversation' and v.purpose = 'evaluation'
+          and v.status = 'fulfilled') as "lastEvaluationOn",
+        (select ${day(sql`x.starts_at`)}
+          from (select a.created_at, a.max_visits from agreements a where a.case_id = c.id order by a.version desc limit 1) a,
+            lateral (select v.starts_at, row_number() over (order by v.starts_at) as n from visits v
+              where v.case_id = c.id and v.kind <> 'conversation' and v.status not in ('cancelled', 'entered-in-error') and v.created_at >= a.created_at) x
+          where x.n = a.max_visits) as "blockUsedUpOn"
+      from unnest(${uuidArray(caseIds)}) as c(id)`,
+  )
+}
+
+/** List items: the case's own fields and its referral's roll number (for the centre, its next evaluation). */
+export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView: boolean) {
   const references = await courtReferences(db, rows)
   if (referrerView) return rows.map((row) => referrerSummary(row, references))
-  const evaluations = await evaluationsDue(db, rows, now)
+  const evaluations = await evaluationsDue(db, rows)
   return rows.map((row) => fullSummary(row, references, evaluations))
 }
 
@@ -221,7 +249,7 @@ async function visitSummary(db: Queryable, row: CaseRow, partyIds: string[], now
 /** One case in full, for centre roles; readiness, planned visits and those awaiting an outcome are judged at `now`. */
 export async function renderFullCase(db: Queryable, row: CaseRow, now = new Date()) {
   const outcome = (await caseOutcomes(db, [row])).get(row.id)!
-  const summary = fullSummary(row, await courtReferences(db, [row]), await evaluationsDue(db, [row], now))
+  const summary = fullSummary(row, await courtReferences(db, [row]), await evaluationsDue(db, [row]))
   const partyRows = await db.select().from(parties).where(eq(parties.caseId, row.id)).orderBy(asc(parties.id))
   const intakeRows = await db.select().from(intakes).where(eq(intakes.caseId, row.id)).orderBy(asc(intakes.id))
   const agreement = await currentAgreement(db, row.id)
@@ -230,6 +258,7 @@ export async function renderFullCase(db: Queryable, row: CaseRow, now = new Date
     suspensions: outcome.suspensions,
     ending: outcome.ending,
     parties: partyRows.map(partyView),
+    safety: await safetyProfileOf(db, row),
     intakes: intakeRows,
     agreement: agreement && agreementView(agreement),
     readiness: await loadReadiness(db, row, { at: now, agreement }),

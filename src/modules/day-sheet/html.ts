@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import { fileURLToPath } from 'node:url'
 import type { PartyRole, ReportLanguage, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
 import type { DaySheet } from './schemas.js'
-import { KIND_WORDS, ROLE_WORDS, SHEET_WORDS, STATUS_WORDS } from './wording.js'
+import { KIND_WORDS, PURPOSE_WORDS, ROLE_WORDS, SHEET_WORDS, STATUS_WORDS } from './wording.js'
 
 /**
  * The day sheet as a printable A4 page in the centre's language (its `language` setting). The template is a file
@@ -52,7 +52,11 @@ function pageOf(sheet: DaySheet, options: { onlyOwnVisits: boolean }) {
     visits: sheet.visits.map((v) => ({
       time: span(v.start, v.end),
       room: v.room?.name ?? '—',
-      kind: KIND_WORDS[v.kind][lang],
+      // An outside visit's place stands where a room would.
+      location: v.location && [v.location.description, v.location.address].filter(Boolean).join(', '),
+      kind: KIND_WORDS[v.kind][lang] + (v.purpose ? ` (${PURPOSE_WORDS[v.purpose][lang]})` : ''),
+      mustNotMeet: v.mustNotMeet ? w('mustNotMeet') : null,
+      interpreter: v.interpreter && `${w('interpreter')}: ${v.interpreter.name} (${v.interpreter.language})`,
       status: STATUS_WORDS[v.status][lang],
       // The centre's dossier number, and the court's roll number where there is one.
       dossierNumber: v.dossierNumber,

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, notInArray } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
-import { cases, counsellors, parties, referrals, rooms, sites, visits } from '../../db/schema.js'
+import { cases, counsellors, parties, referrals, rooms, safetyProfiles, sites, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { VisitStatus } from '../../domain/vocabulary.js'
 import { inCentre } from '../../db/scope.js'
@@ -42,6 +42,9 @@ export function visitsStarting(db: Queryable, actor: Actor, siteId: string, from
       startsAt: visits.startsAt,
       endsAt: visits.endsAt,
       arrivals: visits.arrivals,
+      purpose: visits.purpose,
+      location: visits.location,
+      interpreter: visits.interpreter,
     })
     .from(visits)
     .where(and(visitScope(actor), eq(visits.siteId, siteId), gte(visits.startsAt, from), lt(visits.startsAt, to), notInArray(visits.status, LEFT_OFF)))
@@ -81,4 +84,14 @@ export const courtReferences = (db: Queryable, actor: Actor, caseIds: string[]) 
         .from(cases)
         .innerJoin(referrals, eq(referrals.id, cases.referralId))
         .where(and(inArray(cases.id, caseIds), inCentre(cases.centreId, actor)))
+    : []
+
+/** The pairs each case's safety profile keeps apart: the sheet flags a visit they both attend, and prints none of the profile's texts. */
+export const pairsKeptApart = (db: Queryable, actor: Actor, caseIds: string[]) =>
+  caseIds.length
+    ? db
+        .select({ caseId: safetyProfiles.caseId, mustNotMeet: safetyProfiles.mustNotMeet })
+        .from(safetyProfiles)
+        .innerJoin(cases, eq(cases.id, safetyProfiles.caseId))
+        .where(and(inArray(safetyProfiles.caseId, caseIds), inCentre(cases.centreId, actor)))
     : []

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { named } from '../../http/components.js'
 import { PARTY_ROLES, REPORT_LANGUAGES } from '../../domain/vocabulary.js'
 import { LocalDate, Nullable, StringEnum, Uuid, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
+import { ConversationPurpose, Interpreter, VisitLocation } from '../scheduling/index.js'
 
 /** The schemas of the day sheet: one site's visits of one local day, as the front desk and the counsellors need them. */
 
@@ -38,6 +39,14 @@ export const DaySheetVisit = Type.Object({
   dossierNumber: Type.String({ description: "The case's dossier number in the centre", examples: ['2026-0042'] }),
   courtReference: Nullable(Type.String({ description: "The court's roll number of the case's referral, as the cases show it", examples: ['24/1234/A'] })),
   parties: Type.Array(DaySheetParty, { description: 'By arrival; children last' }),
+  mustNotMeet: Type.Boolean({
+    description:
+      "Two of the visit's people must not meet (the case's safety profile): keep them apart at the door. The profile's texts are never on the sheet.",
+    examples: [false],
+  }),
+  purpose: Nullable(ConversationPurpose),
+  location: Nullable(VisitLocation),
+  interpreter: Nullable(Interpreter),
 })
 
 const EXAMPLE = {
@@ -75,6 +84,10 @@ const EXAMPLE = {
         },
         { partyId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f33', role: 'child', givenName: 'Lena', arriveAt: null, leaveAt: null },
       ],
+      mustNotMeet: true,
+      purpose: null,
+      location: null,
+      interpreter: { name: 'Samira El Amrani', language: 'ar' },
     },
   ],
 }

@@ -4,7 +4,8 @@ import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { PARTY_ROLES } from '../../domain/vocabulary.js'
 import { isoUtc } from '../../domain/time.js'
-import { counsellorNames, courtReferences, partyFirstNames, roomNames, siteInScope, visitsStarting } from './queries.js'
+import { counsellorNames, courtReferences, pairsKeptApart, partyFirstNames, roomNames, siteInScope, visitsStarting } from './queries.js'
+import { pairsPresent } from '../../domain/safety.js'
 import { centreSettings } from '../admin/index.js'
 import type { DaySheet } from './schemas.js'
 import { SHEET_WORDS } from './wording.js'
@@ -28,12 +29,14 @@ export async function daySheet(db: Queryable, actor: Actor, now: Date, input: { 
   const to = from.plus({ days: 1 })
 
   const rows = await visitsStarting(db, actor, site.id, from.toJSDate(), to.toJSDate())
-  const [roomRows, counsellorRows, partyRows, references] = await Promise.all([
+  const [roomRows, counsellorRows, partyRows, references, keptApart] = await Promise.all([
     roomNames(db, actor, unique(rows.map((v) => v.roomId))),
     counsellorNames(db, actor, unique(rows.flatMap((v) => v.counsellorIds))),
     partyFirstNames(db, actor, unique(rows.flatMap((v) => v.partyIds))),
     courtReferences(db, actor, unique(rows.map((v) => v.caseId))),
+    pairsKeptApart(db, actor, unique(rows.map((v) => v.caseId))),
   ])
+  const pairsOf = new Map(keptApart.map((k) => [k.caseId, k.mustNotMeet]))
   const roomOf = byId(roomRows)
   const counsellorOf = byId(counsellorRows)
   const partyOf = byId(partyRows)
@@ -79,6 +82,10 @@ export async function daySheet(db: Queryable, actor: Actor, now: Date, input: { 
         dossierNumber: referenceOf.get(v.caseId)?.dossierNumber ?? '',
         courtReference: referenceOf.get(v.caseId)?.courtReference ?? null,
         parties: people,
+        mustNotMeet: pairsPresent(pairsOf.get(v.caseId) ?? [], v.partyIds).length > 0,
+        purpose: v.purpose,
+        location: v.location,
+        interpreter: v.interpreter,
       }
     }),
   }

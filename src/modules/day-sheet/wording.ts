@@ -1,5 +1,5 @@
 import { PARTY_ROLE_WORDS, type Words } from '../../domain/report-wording.js'
-import type { PartyRole, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
+import type { ConversationPurpose, PartyRole, VisitKind, VisitStatus } from '../../domain/vocabulary.js'
 
 /** The words of the day sheet, in each language a centre works in (its `language` setting). */
 
@@ -20,12 +20,39 @@ export const STATUS_WORDS: Words<VisitStatus> = {
   'entered-in-error': { nl: 'foutief ingevoerd', fr: 'saisi par erreur', en: 'entered in error' },
 }
 
+export const PURPOSE_WORDS: Words<ConversationPurpose> = {
+  intake: { nl: 'intake', fr: 'accueil', en: 'intake' },
+  evaluation: { nl: 'evaluatie', fr: 'évaluation', en: 'evaluation' },
+  mediation: { nl: 'bemiddeling', fr: 'médiation', en: 'mediation' },
+  pre_visit: { nl: 'voorgesprek', fr: 'entretien préalable', en: 'before the visit' },
+  post_visit: { nl: 'nagesprek', fr: 'entretien après la visite', en: 'after the visit' },
+  child_conversation: { nl: 'gesprek met het kind', fr: "entretien avec l'enfant", en: 'with the child' },
+  other: { nl: 'ander', fr: 'autre', en: 'other' },
+}
+
 /** A person's role: the same words as the reports use. */
 export const ROLE_WORDS: Words<PartyRole> = PARTY_ROLE_WORDS
 
 export const SHEET_WORDS: Words<
-  'title' | 'time' | 'room' | 'kind' | 'dossier' | 'counsellors' | 'arrivals' | 'status' | 'onlyOwn' | 'made' | 'none' | 'visit' | 'visits' | 'at'
+  | 'title'
+  | 'time'
+  | 'room'
+  | 'kind'
+  | 'dossier'
+  | 'counsellors'
+  | 'arrivals'
+  | 'status'
+  | 'onlyOwn'
+  | 'made'
+  | 'none'
+  | 'visit'
+  | 'visits'
+  | 'at'
+  | 'mustNotMeet'
+  | 'interpreter'
 > = {
+  mustNotMeet: { nl: 'Mogen elkaar niet ontmoeten', fr: 'Ne doivent pas se rencontrer', en: 'Must not meet' },
+  interpreter: { nl: 'Tolk', fr: 'Interprète', en: 'Interpreter' },
   title: { nl: 'Dagoverzicht', fr: 'Aperçu du jour', en: 'Day sheet' },
   time: { nl: 'Tijd', fr: 'Heure', en: 'Time' },
   room: { nl: 'Lokaal', fr: 'Local', en: 'Room' },

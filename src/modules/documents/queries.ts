@@ -1,19 +1,21 @@
 import { and, desc, eq, lte } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.js'
 import { documents } from '../../db/schema.js'
-import { type DocumentKind } from '../../domain/vocabulary.js'
+import { primaryLanguage, type DocumentKind } from '../../domain/vocabulary.js'
 
 /** Which document versions are in force: what a party must have signed before contact. */
 
 type DocumentRow = Pick<typeof documents.$inferSelect, 'id' | 'kind' | 'language' | 'version' | 'effectiveFrom'>
 
 /**
- * The version of a kind in force for a reader of `language`: the latest in their language whose
- * effectiveFrom has passed, else (the centre has none in that language) the latest in any language.
+ * The version of a kind in force for a reader of `language` (a BCP 47 tag): the latest in their
+ * language whose effectiveFrom has passed, else (the centre has none in that language, say Arabic)
+ * the latest in any language: the counsellor reads it with them or an interpreter translates.
  * `inForce` is ordered latest first.
  */
 export function documentInForceFor<T extends DocumentRow>(inForce: T[], kind: DocumentKind, language: string): T | undefined {
-  return inForce.find((d) => d.kind === kind && d.language === language) ?? inForce.find((d) => d.kind === kind)
+  const wanted = primaryLanguage(language)
+  return inForce.find((d) => d.kind === kind && d.language === wanted) ?? inForce.find((d) => d.kind === kind)
 }
 
 /** A centre's document versions with effectiveFrom <= at, latest first. */

@@ -3,21 +3,8 @@ import { REFERRAL_ACTIONS } from '../../domain/referral-lifecycle.js'
 import { LEGAL_FRAMEWORKS, REFERRAL_SOURCES, REFERRAL_STATUSES } from '../../domain/vocabulary.js'
 import { named } from '../../http/components.js'
 import { Page, PageQuery } from '../../http/pagination.js'
-import {
-  CourtNote,
-  EitherView,
-  ViewTag,
-  Explanation,
-  Instant,
-  LanguageSchema,
-  LocalDate,
-  NonEmpty,
-  Nullable,
-  StringEnum,
-  Uuid,
-  VisitKindSchema,
-} from '../../http/schemas.js'
-import { Case, CaseOutcome, Contact, Party, PartyRoleSchema, ReferrerCaseOutcome, ReferrerParty } from '../cases/index.js'
+import { CourtNote, EitherView, ViewTag, Explanation, Instant, LocalDate, NonEmpty, Nullable, StringEnum, Uuid, VisitKindSchema } from '../../http/schemas.js'
+import { Case, CaseOutcome, Party, PartyCreate, ReferrerCaseOutcome, ReferrerParty } from '../cases/index.js'
 import { NullableReason } from '../reason-codes/index.js'
 
 /** Referrals on the wire: what a referrer submits, the decisions' bodies, and the two views of a referral. */
@@ -32,19 +19,6 @@ export const Requested = Type.Object(
     frequency: Type.Optional(Type.String({ maxLength: 200, examples: ['every two weeks'] })),
     durationMinutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 480, examples: [120] })),
     notes: Type.Optional(Type.String({ maxLength: 4000, examples: ['The child has not seen her father for two years.'] })),
-  },
-  { additionalProperties: false },
-)
-
-export const PartyCreate = Type.Object(
-  {
-    role: PartyRoleSchema,
-    givenName: Type.Optional(NonEmpty(100, ['Lena'])),
-    familyName: NonEmpty(200, ['Peeters']),
-    birthDate: Type.Optional({ ...LocalDate, description: 'Required when role is child' }),
-    language: LanguageSchema,
-    contact: Type.Optional(Contact),
-    confidentialAddress: Type.Optional(Type.Boolean({ default: false, examples: [false] })),
   },
   { additionalProperties: false },
 )
@@ -276,7 +250,6 @@ export const components = named({
   ReferralView,
   ReferralPage,
   RequestedModalities: Requested,
-  ReferralPartyRequest: PartyCreate,
   ReferralRequest: ReferralCreate,
   WaitlistReferralRequest: WaitlistBody,
   AcceptReferralRequest: AcceptBody,

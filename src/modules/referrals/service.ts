@@ -90,6 +90,7 @@ export async function submitReferral(tx: Tx, actor: Actor, now: Date, input: Ref
       language: p.language,
       contact: p.contact ?? {},
       confidentialAddress: p.confidentialAddress ?? false,
+      interpreter: p.interpreter ?? null,
     })),
   )
   await recordAudit(tx, actor, row!, 'submitted')

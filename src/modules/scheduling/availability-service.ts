@@ -3,6 +3,8 @@ import type { Actor } from '../../domain/actor.js'
 import { findFreeSlots, localDaysAfter, type FreeSlot, type Span } from '../../domain/availability.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
+import { pairsPresent, pairsTooClose, safeStagger, type PartyPair } from '../../domain/safety.js'
+import { withDefaults } from '../../domain/centre-settings.js'
 import type { PartySide, ResourceKind } from '../../domain/vocabulary.js'
 import { DAY_MS } from '../../domain/time.js'
 import { cursorParts, decodeCursor, encodeCursor } from '../../db/pagination.js'
@@ -15,6 +17,7 @@ import {
   checkGate,
   loadAvailabilityFacts,
   loadCaseRules,
+  mustNotMeetOf,
   type AvailabilityFacts,
   type BusySpans,
   type CaseRules,
@@ -72,7 +75,7 @@ async function caseOf(
   actor: Actor,
   q: AvailabilityQuery,
   zone: string,
-): Promise<{ people: { partyId: string; side: PartySide | 'child' }[]; caseRules: CaseRules | null }> {
+): Promise<{ people: { partyId: string; side: PartySide | 'child' }[]; caseRules: CaseRules | null; keptApart: PartyPair[] }> {
   if (!q.caseId) {
     // Without a case, reserve as for a family with both sides (the longer, staggered span).
     const people =
@@ -82,13 +85,18 @@ async function caseOf(
             { partyId: 'visiting', side: 'visiting' as const },
             { partyId: 'residing', side: 'residing' as const },
           ]
-    return { people, caseRules: null }
+    return { people, caseRules: null, keptApart: [] }
   }
   const caseRow = await findCase(db, actor, q.caseId)
   const caseRules = await loadCaseRules(db, caseRow, q.kind, zone, await checkGate(db, caseRow, q.kind))
   const all = await casePeople(db, caseRow.id)
   // A conversation is with the adults (as a booking invites them by default); a visit involves everyone.
-  return { people: q.kind === 'conversation' ? all.filter((p) => p.side !== 'child') : all, caseRules }
+  const people = q.kind === 'conversation' ? all.filter((p) => p.side !== 'child') : all
+  const keptApart = pairsPresent(
+    await mustNotMeetOf(db, caseRow.id),
+    people.map((p) => p.partyId),
+  )
+  return { people, caseRules, keptApart }
 }
 
 function push<T>(map: Map<string, T[]>, key: string, item: T) {
@@ -127,22 +135,29 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
     throw queryError('/to', `must be at most ${MAX_WINDOW_DAYS} days after from; ask for the next period in another request`)
   const after = q.cursor ? afterOf(q.cursor) : undefined
 
-  const settings = facts.settings!
-  const stagger = {
-    ...settings.stagger,
+  const settings = withDefaults(facts.settings!)
+  const roomRows = candidateRooms(facts, site.id, q)
+  const counsellorRows = candidateCounsellors(facts, q)
+  const { people, caseRules, keptApart } = await caseOf(db, actor, q, zone)
+  // As a booking staggers: a pair the case's safety profile keeps apart at least the minimum gap apart.
+  const given = {
     ...(q.firstToArrive !== undefined && { firstToArrive: q.firstToArrive }),
     ...(q.arrivalGapMinutes !== undefined && { arrivalGapMinutes: q.arrivalGapMinutes }),
     ...(q.departureGapMinutes !== undefined && { departureGapMinutes: q.departureGapMinutes }),
   }
-  const roomRows = candidateRooms(facts, site.id, q)
-  const counsellorRows = candidateCounsellors(facts, q)
-  const { people, caseRules } = await caseOf(db, actor, q, zone)
+  const stagger = safeStagger(settings.stagger, given, keptApart.length > 0, settings.minimumGapMinutes)
 
   const adults = people.filter((p): p is { partyId: string; side: PartySide } => p.side !== 'child')
   const plan = (start: Date) => computeStagger({ kind: q.kind, start, durationMinutes: q.durationMinutes, stagger, parties: adults })
   // The staggering is the same minutes around every start: the spans of starts in [a, b) lie in
   // [a - lead, b + tail), and only what overlaps that can matter.
   const probe = plan(from)
+  if (pairsTooClose(probe.arrivals, keptApart, settings.minimumGapMinutes).length > 0) {
+    throw queryError(
+      q.arrivalGapMinutes !== undefined ? '/arrivalGapMinutes' : '/departureGapMinutes',
+      `is too small for this case: its safety profile keeps two of its parties apart, who arrive and leave at least ${settings.minimumGapMinutes} minutes apart (must_not_meet)`,
+    )
+  }
   const lead = from.getTime() - probe.spanStart.getTime()
   const tail = probe.spanEnd.getTime() - from.getTime()
   const counsellorIds = counsellorRows.map((c) => c.id)

@@ -1,12 +1,13 @@
 import { eq, sql, type SQL } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
 import { insertRows, preparedRows, rawRows, textArray, uuidArray, type Tx } from '../../db/client.js'
-import { reservations, series, visits, type StaggerSettings } from '../../db/schema.js'
+import { reservations, series, visits, type Interpreter, type StaggerSettings, type VisitLocation } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { checkSlot, type BookingReason, type BookingRules, type Slot } from '../../domain/booking-rules.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { computeStagger } from '../../domain/stagger.js'
-import type { PartySide, ResourceKind, VisitKind } from '../../domain/vocabulary.js'
+import { JOINT_PURPOSES, type ConversationPurpose, type PartySide, type ResourceKind, type VisitKind } from '../../domain/vocabulary.js'
+import { pairsPresent, pairsTooClose, safeStagger, type PartyPair } from '../../domain/safety.js'
 import { formatInstant, isoUtc } from '../../domain/time.js'
 import { databaseErrorOf, EXCLUSION_VIOLATION } from '../../db/errors.js'
 import { auditInsert, type AuditEntry } from '../../db/audit.js'
@@ -28,6 +29,11 @@ export interface BookingRequest {
   partyIds?: string[]
   durationMinutes: number
   stagger?: Partial<StaggerSettings>
+  /** A conversation's purpose (required for one, absent for the other kinds). */
+  purpose?: ConversationPurpose
+  /** Where an outside visit takes place (required for one, absent for the other kinds). */
+  location?: VisitLocation
+  interpreter?: Interpreter
 }
 
 /** What one booking request works with: loaded once, inside the transaction, after the case row is locked. */
@@ -39,6 +45,9 @@ export interface BookingContext {
   room: { id: string; capacity: number } | null
   stagger: StaggerSettings
   people: { partyId: string; side: PartySide | 'child' }[]
+  /** The pairs of the case's safety profile who both take part, and the least gap between them. */
+  keptApart: PartyPair[]
+  minimumGapMinutes: number
   rules: BookingRules
   /** Visits already counting against the agreement's maxVisits. */
   visitsCounted: number
@@ -61,6 +70,22 @@ export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: st
   // Documents in force now, by the service's clock, as the readiness endpoint judges them.
   const facts = await loadBookingFacts(tx, caseRow, { roomId, counsellorIds: request.counsellorIds }, lockIds, absencesFrom, now)
 
+  checkKindFields(request)
+  // An adult added to a running case takes part in visits once their intake, signatures and
+  // agreement signature are recorded; until then only a conversation (their intake) invites them.
+  const adults = facts.parties.filter((p) => p.role !== 'child')
+  const joined = adults.filter((p) => p.joinedAt !== null)
+  const notYetCleared = new Set(
+    readinessOf({
+      adults: joined,
+      intakePartyIds: facts.intakePartyIds,
+      inForce: facts.documents,
+      signed: facts.signatures,
+      agreement: facts.agreement,
+      checkIntake: true,
+    }).missing.map((m) => m.partyId),
+  )
+
   // The gate reads only what it needs: an ended case or a conversation no signatures.
   const gateAgreement = request.kind === 'conversation' ? null : facts.agreement
   judgeGate(
@@ -69,7 +94,7 @@ export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: st
     caseRow.status === 'ended' || request.kind === 'conversation'
       ? null
       : readinessOf({
-          adults: facts.parties.filter((p) => p.role !== 'child'),
+          adults: adults.filter((p) => !notYetCleared.has(p.id)),
           intakePartyIds: [],
           inForce: facts.documents,
           signed: facts.signatures,
@@ -77,7 +102,6 @@ export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: st
           checkIntake: false,
         }),
   )
-  const stagger = { ...facts.settings.stagger, ...request.stagger }
 
   // Room and site: an outside visit has no room; its times are in the case's (or the centre's first) site's zone.
   let room: BookingContext['room'] = null
@@ -101,16 +125,26 @@ export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: st
   }
 
   const caseParties = facts.parties.map((p) => ({ partyId: p.id, side: sideOfRole(p.role) }))
-  let people = caseParties
+  let people = caseParties.filter((p) => !notYetCleared.has(p.partyId))
   if (request.kind === 'conversation') {
     const invited = request.partyIds ?? caseParties.filter((p) => p.side !== 'child').map((p) => p.partyId)
     invited.forEach((id, i) => {
       if (!caseParties.some((p) => p.partyId === id)) throw field(`/partyIds/${i}`, 'is not a party of this case')
     })
-    people = people.filter((p) => invited.includes(p.partyId))
+    people = caseParties.filter((p) => invited.includes(p.partyId))
   } else if (request.partyIds) {
     throw field('/partyIds', 'only applies to a conversation: a visit involves every party of the case')
   }
+
+  // Mediation and evaluation bring the invited together (no staggering) unless a pair is kept apart:
+  // the staggering a booking does not give is then raised to the centre's minimum gap.
+  const keptApart = pairsPresent(
+    facts.mustNotMeet,
+    people.map((p) => p.partyId),
+  )
+  const joint = request.kind === 'conversation' && (JOINT_PURPOSES as readonly string[]).includes(request.purpose ?? '')
+  const base = joint ? { ...facts.settings.stagger, arrivalGapMinutes: 0, departureGapMinutes: 0 } : facts.settings.stagger
+  const stagger = safeStagger(base, request.stagger, keptApart.length > 0, facts.settings.minimumGapMinutes)
 
   const caseRules = caseRulesOf(caseRow, site.timeZone, gateAgreement, facts.suspensions, facts.visitsCounted)
   const rules = bookingRules({
@@ -122,7 +156,43 @@ export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: st
     caseRules,
   })
   const { visitsCounted, agreementSince } = caseRules
-  return { caseRow, request, timeZone: site.timeZone, siteId: site.id, room, stagger, people, rules, visitsCounted, agreementSince }
+  return {
+    caseRow,
+    request,
+    timeZone: site.timeZone,
+    siteId: site.id,
+    room,
+    stagger,
+    people,
+    keptApart,
+    minimumGapMinutes: facts.settings.minimumGapMinutes,
+    rules,
+    visitsCounted,
+    agreementSince,
+  }
+}
+
+/** What a kind needs, and what it must not have: a conversation's purpose, an outside visit's place. */
+function checkKindFields(request: BookingRequest) {
+  if (request.kind === 'conversation' && !request.purpose) {
+    throw field('/purpose', 'is required for a conversation: intake, evaluation, mediation, pre_visit, post_visit, child_conversation or other')
+  }
+  if (request.kind !== 'conversation' && request.purpose) throw field('/purpose', 'only applies to a conversation')
+  if (request.kind === 'outside_visit' && !request.location) throw field('/location', 'is required for an outside visit: where it takes place')
+  if (request.kind !== 'outside_visit' && request.location) throw field('/location', 'only applies to an outside visit (the others are at the centre)')
+}
+
+/** The rules an occurrence is judged by before its overlaps: the calendar's and the case's safety profile's. */
+function slotReasons(ctx: BookingContext, planned: PlannedVisit, visitsCounted: number): BookingReason[] {
+  const reasons = checkSlot(ctx.rules, planned, visitsCounted)
+  for (const [a, b] of pairsTooClose(planned.arrivals, ctx.keptApart, ctx.minimumGapMinutes)) {
+    reasons.push({
+      code: 'must_not_meet',
+      resourceId: a,
+      detail: `the safety profile keeps parties ${a} and ${b} apart: their arrivals and their departures must be at least ${ctx.minimumGapMinutes} minutes apart (set stagger gaps of at least that)`,
+    })
+  }
+  return reasons
 }
 
 /**
@@ -254,6 +324,9 @@ const sharedVisitValues = (ctx: BookingContext) => ({
   partyIds: ctx.people.map((p) => p.partyId),
   kind: ctx.request.kind,
   timeZone: ctx.timeZone,
+  purpose: ctx.request.purpose ?? null,
+  location: ctx.request.location ?? null,
+  interpreter: ctx.request.interpreter ?? null,
 })
 
 /** What each occurrence of a booking has of its own. */
@@ -418,7 +491,7 @@ function judgeOccurrences(ctx: BookingContext, plans: PlannedVisit[], overlaps: 
   let counted = ctx.visitsCounted
   plans.forEach((planned, i) => {
     const overlap = overlaps ? overlaps[i]! : none
-    const reasons = checkSlot(ctx.rules, planned, counted)
+    const reasons = slotReasons(ctx, planned, counted)
     reasons.push(...overlap.reasons)
     // The same people are in every occurrence: one overlapping an earlier one of this request is busy.
     if (accepted.some((a) => a.planned.spanStart < planned.spanEnd && a.planned.spanEnd > planned.spanStart)) {
@@ -448,7 +521,7 @@ export async function rebookVisit(tx: Tx, now: Date, ctx: BookingContext, visit:
   await releaseReservations(tx, [visit.id])
   const planned = planVisit(ctx, start)
   const countsItself = ctx.agreementSince != null && visit.kind !== 'conversation' && visit.createdAt >= ctx.agreementSince
-  const reasons = checkSlot(ctx.rules, planned, ctx.visitsCounted - (countsItself ? 1 : 0))
+  const reasons = slotReasons(ctx, planned, ctx.visitsCounted - (countsItself ? 1 : 0))
   const [overlaps] = await overlapsOf(tx, ctx, [planned], visit.id)
   reasons.push(...overlaps!.reasons)
   if (reasons.length > 0) {

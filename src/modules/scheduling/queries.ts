@@ -1,7 +1,7 @@
 import { and, count, eq, gt, gte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { preparedRows, textArray, uuidArray, type Queryable } from '../../db/client.js'
-import { counsellorAbsences, counsellors, documents, parties, sites, suspensions, visits, type CentreSettings } from '../../db/schema.js'
+import { counsellorAbsences, counsellors, documents, parties, safetyProfiles, sites, suspensions, visits, type CentreSettings } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { BookingRules } from '../../domain/booking-rules.js'
 import { conflict } from '../../domain/errors.js'
@@ -13,6 +13,7 @@ import type { MissingRequirement } from '../../domain/readiness.js'
 import { currentAgreement, loadReadiness, type CurrentAgreement } from '../cases/index.js'
 import { referrerVisitScope } from '../referrer-view/index.js'
 import { DAY_MS } from '../../domain/time.js'
+import { withDefaults } from '../../domain/centre-settings.js'
 
 /** What booking, changing and searching for visits read alike: scope, the booking gate and the rules a slot is judged by. */
 
@@ -34,6 +35,9 @@ export const visitViewColumns = {
   endsAt: visits.endsAt,
   status: visits.status,
   arrivals: visits.arrivals,
+  purpose: visits.purpose,
+  location: visits.location,
+  interpreter: visits.interpreter,
   cancelledBy: visits.cancelledBy,
   cancelledByPartyId: visits.cancelledByPartyId,
   cancelledLate: visits.cancelledLate,
@@ -179,6 +183,12 @@ export async function casePeople(db: Queryable, caseId: string): Promise<{ party
   return rows.map((p) => ({ partyId: p.id, role: p.role, side: sideOfRole(p.role) }))
 }
 
+/** The pairs a case's safety profile keeps apart (none without a profile). */
+export async function mustNotMeetOf(db: Queryable, caseId: string): Promise<[string, string][]> {
+  const [row] = await db.select({ pairs: safetyProfiles.mustNotMeet }).from(safetyProfiles).where(eq(safetyProfiles.caseId, caseId))
+  return row?.pairs ?? []
+}
+
 type SiteRow = Pick<typeof sites.$inferSelect, 'timeZone' | 'openingHours' | 'closures'>
 type CounsellorRow = Pick<typeof counsellors.$inferSelect, 'id' | 'workingHours'>
 type AbsenceRow = Pick<typeof counsellorAbsences.$inferSelect, 'counsellorId' | 'startsAt' | 'endsAt'>
@@ -222,8 +232,12 @@ export interface BookingFacts {
   sites: { room: SiteFacts | null; case: SiteFacts | null; first: SiteFacts | null }
   counsellors: { id: string; active: boolean; workingHours: CounsellorWeek }[]
   absences: { counsellorId: string; startsAt: Date; endsAt: Date }[]
-  /** The case's people in id order. */
-  parties: Pick<typeof parties.$inferSelect, 'id' | 'role' | 'language'>[]
+  /** The case's people in id order (joinedAt: added to the running case, as an ISO string). */
+  parties: (Pick<typeof parties.$inferSelect, 'id' | 'role' | 'language'> & { joinedAt: string | null })[]
+  /** The parties whose intake is recorded. */
+  intakePartyIds: string[]
+  /** The case's safety profile: the pairs it keeps apart. */
+  mustNotMeet: [string, string][]
   /** The centre's document versions in force, latest first. */
   documents: Pick<typeof documents.$inferSelect, 'id' | 'kind' | 'language' | 'version' | 'effectiveFrom'>[]
   signatures: { partyId: string; documentId: string }[]
@@ -297,8 +311,10 @@ export async function loadBookingFacts(
         from counsellors k where k.id::text = any(${counsellorIds}) and k.centre_id = ${centreId}),
       'absences', (select coalesce(json_agg(json_build_object('counsellorId', b.counsellor_id, 'startsAt', b.starts_at, 'endsAt', b.ends_at)), '[]')
         from counsellor_absences b where b.counsellor_id::text = any(${counsellorIds}) and b.ends_at > ${absencesFrom.toISOString()}::timestamptz),
-      'parties', (select coalesce(json_agg(json_build_object('id', p.id, 'role', p.role, 'language', p.language) order by p.id), '[]')
+      'parties', (select coalesce(json_agg(json_build_object('id', p.id, 'role', p.role, 'language', p.language, 'joinedAt', p.joined_at) order by p.id), '[]')
         from parties p where p.case_id = ${caseRow.id}),
+      'intakePartyIds', (select coalesce(json_agg(distinct i.party_id), '[]') from intakes i where i.case_id = ${caseRow.id}),
+      'mustNotMeet', coalesce((select f.must_not_meet from safety_profiles f where f.case_id = ${caseRow.id}), '[]'),
       'documents', (select coalesce(json_agg(json_build_object('id', d.id, 'kind', d.kind, 'language', d.language, 'version', d.version, 'effectiveFrom', d.effective_from)
           order by d.effective_from desc, d.version desc), '[]')
         from documents d where d.centre_id = ${centreId} and d.effective_from <= ${at.toISOString()}::timestamptz),
@@ -316,6 +332,7 @@ export async function loadBookingFacts(
   const facts = row!.facts
   return {
     ...facts,
+    settings: withDefaults(facts.settings),
     absences: facts.absences.map((a) => ({ ...a, startsAt: new Date(a.startsAt), endsAt: new Date(a.endsAt) })),
     documents: facts.documents.map((d) => ({ ...d, effectiveFrom: new Date(d.effectiveFrom) })),
     agreement: facts.agreement && { ...facts.agreement, createdAt: new Date(facts.agreement.createdAt) },

@@ -1,9 +1,21 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { DEFAULT_MAX_OCCURRENCES, RECURRENCE_WARNING_CODES } from '../../domain/recurrence.js'
-import { VISIT_KINDS } from '../../domain/vocabulary.js'
+import { CONVERSATION_PURPOSES, VISIT_KINDS } from '../../domain/vocabulary.js'
 import { named } from '../../http/components.js'
 import { PageQuery } from '../../http/pagination.js'
-import { Instant, PartySideSchema, StringEnum, Timestamp, Uuid, ViewTag, VisitKindSchema, VisitStatusSchema } from '../../http/schemas.js'
+import {
+  Instant,
+  LanguageTag,
+  NonEmpty,
+  Nullable,
+  PartySideSchema,
+  StringEnum,
+  Timestamp,
+  Uuid,
+  ViewTag,
+  VisitKindSchema,
+  VisitStatusSchema,
+} from '../../http/schemas.js'
 
 /** The schemas of scheduling: what clients send to book, move, end and search, and what they get back. */
 
@@ -32,6 +44,22 @@ export const StaggerSchema = Type.Object(
 
 // ── Booking ─────────────────────────────────────────────────────────────────────────────────────
 
+export const ConversationPurpose = StringEnum(CONVERSATION_PURPOSES, {
+  description: 'What a conversation is for. Mediation and evaluation bring the invited together (no staggering) unless the safety profile keeps a pair apart.',
+  examples: ['evaluation'],
+})
+export const VisitLocation = Type.Object(
+  {
+    description: NonEmpty(300, ['Speeltuin Park Spoor Noord, by the main entrance']),
+    address: Type.Optional(NonEmpty(300, ['Damplein, 2060 Antwerpen'])),
+  },
+  { additionalProperties: false, description: 'Where an outside visit takes place' },
+)
+export const Interpreter = Type.Object(
+  { name: NonEmpty(200, ['Samira El Amrani']), language: LanguageTag },
+  { additionalProperties: false, description: 'The interpreter who comes to this visit or conversation' },
+)
+
 const bookingFields = {
   kind: VisitKindSchema,
   roomId: Type.Optional(Uuid),
@@ -39,6 +67,9 @@ const bookingFields = {
   partyIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 20, description: 'Conversation only: the parties invited (default every adult)' })),
   durationMinutes: Type.Integer({ minimum: 5, maximum: 720, examples: [90] }),
   stagger: Type.Optional(StaggerSchema),
+  purpose: Type.Optional({ ...ConversationPurpose, description: `Required for a conversation (and only there). ${ConversationPurpose.description}` }),
+  location: Type.Optional({ ...VisitLocation, description: 'Required for an outside visit (and only there): where it takes place' }),
+  interpreter: Type.Optional(Interpreter),
 }
 
 export const SeriesCreate = Type.Object(
@@ -85,6 +116,9 @@ const visitFields = {
   start: Instant,
   end: Instant,
   arrivals: Type.Array(Arrival),
+  purpose: Nullable(ConversationPurpose),
+  location: Nullable(VisitLocation),
+  interpreter: Nullable(Interpreter),
 }
 
 /** A booked visit (full view). */
@@ -394,6 +428,9 @@ export const components = named({
   Series,
   SeriesEnded,
   Stagger: StaggerSchema,
+  ConversationPurpose,
+  VisitLocation,
+  Interpreter,
   SeriesRequest: SeriesCreate,
   VisitRequest: VisitCreate,
   VisitChange: VisitPatch,

@@ -26,6 +26,9 @@ type DryRunContext = {
   roomId: string | null
   counsellorIds: string[]
   partyIds: string[]
+  purpose: VisitRow['purpose']
+  location: VisitRow['location']
+  interpreter: VisitRow['interpreter']
 }
 
 /** A visit as the API shows it. */
@@ -44,6 +47,9 @@ export function visitView(row: ViewedVisit) {
     end: row.endsAt,
     status: row.status,
     arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: new Date(a.arriveAt), leaveAt: new Date(a.leaveAt) })),
+    purpose: row.purpose,
+    location: row.location,
+    interpreter: row.interpreter,
     cancelledBy: row.cancelledBy,
     cancelledByPartyId: row.cancelledByPartyId,
     cancelledLate: row.cancelledLate,
@@ -65,6 +71,9 @@ function plannedVisitView(row: PlannedVisit, c: DryRunContext) {
     start: row.start,
     end: row.end,
     arrivals: row.arrivals.map((a) => ({ partyId: a.partyId, arriveAt: a.arriveAt, leaveAt: a.leaveAt })),
+    purpose: c.purpose,
+    location: c.location,
+    interpreter: c.interpreter,
   }
 }
 
@@ -75,6 +84,9 @@ const bookingRequest = (body: SeriesCreate | VisitCreate): BookingRequest => ({
   partyIds: body.partyIds,
   durationMinutes: body.durationMinutes,
   stagger: body.stagger,
+  purpose: body.purpose,
+  location: body.location,
+  interpreter: body.interpreter,
 })
 
 /** Expands a recurrence; a rule that cannot run is a 400 on the field it names. */
@@ -144,6 +156,9 @@ export async function createSeries(tx: Tx, actor: Actor, now: Date, caseId: stri
       roomId: ctx.room?.id ?? null,
       counsellorIds: input.counsellorIds,
       partyIds: ctx.people.map((p) => p.partyId),
+      purpose: input.purpose ?? null,
+      location: input.location ?? null,
+      interpreter: input.interpreter ?? null,
     }
     return { dryRun: true as const, seriesId: null, visits: planned.map((v) => plannedVisitView(v, context)), ...common }
   }

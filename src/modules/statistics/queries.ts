@@ -96,7 +96,7 @@ const currentOutcome = sql`
 function periodVisits(w: Window, f: Filter, groupBy: GroupBy): SQL {
   return sql`(
     select ${sitedGroup(groupBy, 'v', 'vs')} as g, v.id, v.case_id, v.kind, v.status, v.cancelled_by, v.cancelled_late, v.starts_at,
-      o.absent_party_ids,
+      o.absent_party_ids, v.purpose, v.interpreter ->> 'language' as interpreter_language,
       case when v.status = 'cancelled' then 'cancelled'
            when o.outcome = 'fulfilled' then 'held'
            when o.outcome = 'noshow' then 'noshow'
@@ -278,6 +278,27 @@ export function visitsNoShow(db: Queryable, w: Window, f: Filter, groupBy: Group
         where pv.outcome = 'noshow'
       ) x
       group by grouping sets ((g), (g, role))`,
+  )
+}
+
+/** Conversations of the period, by purpose. */
+export function conversations(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'conversations' as figure, case when grouping(purpose) = 0 then 'purpose' else 'total' end as breakdown,
+        purpose as key, count(*)::int as value
+      from ${periodVisits(w, f, groupBy)} pv where kind = 'conversation' group by grouping sets ((g), (g, purpose))`,
+  )
+}
+
+/** Visits and conversations of the period with an interpreter (cancelled ones left out), by the language interpreted. */
+export function visitsWithInterpreter(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'visitsWithInterpreter' as figure, case when grouping(interpreter_language) = 0 then 'language' else 'total' end as breakdown,
+        interpreter_language as key, count(*)::int as value
+      from ${periodVisits(w, f, groupBy)} pv where interpreter_language is not null and outcome <> 'cancelled'
+      group by grouping sets ((g), (g, interpreter_language))`,
   )
 }
 

@@ -71,6 +71,12 @@ export const Figures = Type.Object(
       },
     ),
     visitsInterrupted: Count('Visits of the period whose outcome is interrupted', 1, {}),
+    conversations: Count('Conversations of the period (of visits), by purpose', 8, {
+      byPurpose: Breakdown({ intake: 0, evaluation: 5, mediation: 1, pre_visit: 1, post_visit: 1, child_conversation: 0, other: 0 }),
+    }),
+    visitsWithInterpreter: Count('Visits and conversations of the period with an interpreter (cancelled ones left out), by the language interpreted', 3, {
+      byLanguage: Breakdown({ ar: 2, tr: 1 }),
+    }),
     childrenServed: Count('Distinct children of cases with at least one visit held in the period', 41, {}),
     adultsServed: Count('Distinct adult parties of cases with at least one visit held in the period', 70, {
       byRole: Breakdown({ visiting_parent: 30, residing_parent: 33, visiting_grandparent: 4, visiting_sibling: 0, visiting_third_party: 1, residing_other: 2 }),

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
-import { CANCELLED_BY, CONCERN_STEPS, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SOURCES, VISIT_KINDS } from '../../domain/vocabulary.js'
+import { CANCELLED_BY, CONCERN_STEPS, CONVERSATION_PURPOSES, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SOURCES, VISIT_KINDS } from '../../domain/vocabulary.js'
 
 /** Acts are attributed to adults: the roles a no-show or a served adult is counted under. */
 const ADULT_ROLES = PARTY_ROLES.filter((r) => r !== 'child')
@@ -40,6 +40,8 @@ function emptyFigures(): Figures {
     visitsCancelledLate: { total: 0, byCancelledBy: zeros(CANCELLED_BY) },
     visitsNoShow: { total: 0, byPartyRole: zeros(ADULT_ROLES) },
     visitsInterrupted: { total: 0 },
+    conversations: { total: 0, byPurpose: zeros(CONVERSATION_PURPOSES) },
+    visitsWithInterpreter: { total: 0, byLanguage: {} },
     childrenServed: { total: 0 },
     adultsServed: { total: 0, byRole: zeros(ADULT_ROLES) },
     concernsOpened: { total: 0, byStepReached: zeros(['none', ...CONCERN_STEPS]) },
@@ -98,6 +100,8 @@ export async function statistics(db: Db, actor: Actor, query: StatisticsQuery): 
         ...(await q.visitsCancelled(...args, true)),
         ...(await q.visitsNoShow(...args)),
         ...(await q.visitsInterrupted(...args)),
+        ...(await q.conversations(...args)),
+        ...(await q.visitsWithInterpreter(...args)),
         ...(await q.peopleServed(...args)),
         ...(await q.concernsOpened(...args)),
       ]

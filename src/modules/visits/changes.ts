@@ -81,6 +81,9 @@ export async function changeVisit(tx: Tx, actor: Actor, now: Date, id: string, i
     counsellorIds: input.counsellorIds ?? current.counsellorIds,
     partyIds: current.kind === 'conversation' ? current.partyIds : undefined,
     durationMinutes: input.durationMinutes ?? Math.round((current.endsAt.getTime() - current.startsAt.getTime()) / MINUTE_MS),
+    purpose: current.purpose ?? undefined,
+    location: current.location ?? undefined,
+    interpreter: current.interpreter ?? undefined,
   }
   // A local start is read in the zone of the site the visit will be at; a rough instant first, for the absences to load.
   const roughStart = input.start ? parseTime(input.start, current.timeZone, { in: 'body', pointer: '/start' }) : current.startsAt

@@ -8,7 +8,8 @@ import { fixedClock } from '../../src/clock.js'
 import { acceptedCase, buildTestApp, call, completeIntake } from '../helpers/app.js'
 
 // Activation on 2027-03-01 puts the planned end (6 months) on 2027-09-01.
-const ctx = await buildTestApp(t, { clock: fixedClock(new Date('2027-03-01T09:00:00Z')) })
+const clock = fixedClock(new Date('2027-03-01T09:00:00Z'))
+const ctx = await buildTestApp(t, { clock })
 const { app, centre } = ctx
 const admin = centre.adminToken
 
@@ -140,4 +141,47 @@ t.test('each running case shows when its next evaluation is due', async (t) => {
   t.equal((await call(app, { url: `/v1/cases/${intake.caseId}`, token: admin })).json.evaluationDue, null)
   const byClerk = await call(app, { url: `/v1/cases/${c.caseId}`, token: c.clerk })
   t.notOk('evaluationDue' in byClerk.json, "a centre's planning, not part of the referrer view")
+})
+
+t.test('a held evaluation clears evaluationDue; a used-up block of visits puts the case on the worklist', async (t) => {
+  const c = await activeCase() // activated 2027-03-01; the agreement allows 3 visits
+  t.teardown(() => clock.set('2027-03-01T09:00:00Z'))
+  const [roomId] = centre.demo.roomIds as [string]
+  const [counsellorId] = centre.demo.counsellorIds as [string]
+  const book = (body: Record<string, unknown>) =>
+    call(app, { method: 'POST', url: `/v1/cases/${c.caseId}/visits`, token: c.staff, body: { roomId, counsellorIds: [counsellorId], ...body } })
+  const due = async () => (await call(app, { url: `/v1/cases/${c.caseId}`, token: admin })).json.evaluationDue
+  const worklist = async (window: string) =>
+    (await call(app, { url: `/v1/cases?evaluationDueWithin=${window}&limit=200`, token: admin })).json.items.map((x: { id: string }) => x.id) as string[]
+  t.equal(await due(), '2027-06-01')
+  t.notOk((await worklist('30d')).includes(c.caseId))
+
+  for (const day of ['06', '13', '20']) t.equal((await book({ kind: 'supervised_visit', start: `2027-03-${day}T10:00`, durationMinutes: 90 })).status, 201)
+  t.equal(await due(), '2027-03-20', 'the block is used up on its last visit: evaluate then')
+  t.ok((await worklist('30d')).includes(c.caseId), 'on the worklist')
+  t.notOk((await worklist('7d')).includes(c.caseId), 'not yet within a week')
+
+  // Both parents at once: an evaluation is not staggered.
+  const evaluation = await book({ kind: 'conversation', purpose: 'evaluation', start: '2027-03-22T10:00', durationMinutes: 60 })
+  t.equal(evaluation.status, 201, evaluation.body)
+  t.ok(evaluation.json.arrivals.every((a: { arriveAt: string }) => a.arriveAt === evaluation.json.start))
+  clock.set('2027-03-22T12:00:00Z')
+  for (const partyId of [c.visiting, c.residing]) {
+    const arrived = await call(app, {
+      method: 'POST',
+      url: `/v1/visits/${evaluation.json.id}/check-in`,
+      token: c.staff,
+      body: { partyId, at: '2027-03-22T09:00:00Z' },
+    })
+    t.equal(arrived.status, 201, arrived.body)
+  }
+  const held = await call(app, {
+    method: 'POST',
+    url: `/v1/visits/${evaluation.json.id}/outcome`,
+    token: c.staff,
+    body: { outcome: 'fulfilled', actualStart: '2027-03-22T09:00:00Z', actualEnd: '2027-03-22T10:00:00Z' },
+  })
+  t.equal(held.status, 201, held.body)
+  t.equal(await due(), '2027-06-22', 'held: the next one is an interval on')
+  t.notOk((await worklist('30d')).includes(c.caseId), 'off the worklist')
 })

@@ -56,6 +56,10 @@ async function addPersonalData(db: Db) {
   await db.execute(sql`update case_events set explanation = 'Private', court_note = 'Private'`)
   await db.execute(sql`update suspensions set explanation = 'Private', court_note = 'Private'`)
   await db.execute(sql`update visits set cancel_explanation = 'Private' where status = 'cancelled'`)
+  await db.execute(sql`update visits set interpreter = '{"name": "Private interpreter", "language": "ar"}', location = '{"description": "Private place"}'`)
+  await db.execute(
+    sql`insert into safety_profiles (case_id, contact_bans, notes) select id, '[{"partyId": "x", "details": "Private ban"}]', 'Private note' from cases`,
+  )
   await db.execute(sql`insert into agreements (id, case_id, version, kinds, conditions, authorised_visitors)
     select gen_random_uuid(), id, 1, '["supervised_visit"]', '["No phone during the visit"]', '[{"name": "Oma Jet", "relation": "grandmother"}]' from cases`)
   await db.execute(sql`insert into visit_attendances (id, visit_id, party_id, checked_in_at, brought_by_visitor)
@@ -98,6 +102,7 @@ async function dump(db: Db, caseIds: string[]) {
       union all select 'suspensions', to_jsonb(x) from suspensions x where case_id in (${ids})
       union all select 'agreements', to_jsonb(x) from agreements x where case_id in (${ids})
       union all select 'visits', to_jsonb(x) from visits x where case_id in (${ids})
+      union all select 'safety_profiles', to_jsonb(x) from safety_profiles x where case_id in (${ids})
       union all select 'visit_attendances', to_jsonb(x) from visit_attendances x where visit_id in ${visitIds}
       union all select 'visit_outcomes', to_jsonb(x) from visit_outcomes x where visit_id in ${visitIds}
       union all select 'visit_observations', to_jsonb(x) from visit_observations x where case_id in (${ids})

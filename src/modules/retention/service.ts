@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client.js'
 import {
@@ -16,6 +16,7 @@ import {
   referralTransfers,
   referrals,
   reports,
+  safetyProfiles,
   suspensions,
   visitAttendances,
   visitObservations,
@@ -125,6 +126,15 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
       .update(visits)
       .set({ cancelExplanation: null })
       .where(and(eq(visits.caseId, row.id), isNotNull(visits.cancelExplanation)))
+    // An outside visit's place and an interpreter's name go; the interpreted language stays for the statistics.
+    await tx
+      .update(visits)
+      .set({
+        location: sql`case when ${visits.location} is null then null else '{"description": "X"}'::jsonb end`,
+        interpreter: sql`case when ${visits.interpreter} is null then null else jsonb_set(${visits.interpreter}, '{name}', '"X"') end`,
+      })
+      .where(and(eq(visits.caseId, row.id), or(isNotNull(visits.location), isNotNull(visits.interpreter))))
+    await tx.delete(safetyProfiles).where(eq(safetyProfiles.caseId, row.id))
     await tx
       .update(visitAttendances)
       .set({ broughtByVisitor: 'X' })

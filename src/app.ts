@@ -7,7 +7,7 @@ import type { Database } from './db/client.js'
 import { databasePlugin } from './db/plugin.js'
 import helmet from '@fastify/helmet'
 import { authPlugin } from './http/auth.js'
-import { AUTH_FAILURES_PER_MINUTE, IDEMPOTENCY_KEY_HOURS } from './config.js'
+import { ATTACHMENT_MAX_BYTES, AUTH_FAILURES_PER_MINUTE, IDEMPOTENCY_KEY_HOURS } from './config.js'
 import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.js'
 import { loggingPlugin, requestLogger } from './http/logging.js'
 import { registerComponents } from './http/components.js'
@@ -38,6 +38,7 @@ import { visitRoutes } from './modules/visits/routes.js'
 import { observationRoutes } from './modules/visits/observation-routes.js'
 import { concernRoutes } from './modules/concerns/routes.js'
 import { consultationRoutes } from './modules/consultations/routes.js'
+import { courtChannelRoutes } from './modules/court-channel/routes.js'
 import { reportRoutes } from './modules/reports/routes.js'
 import { partyRoutes } from './modules/parties/routes.js'
 import { backupRoutes } from './modules/backup/routes.js'
@@ -55,6 +56,8 @@ export interface AppOptions {
   database: Database
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance']
   bodyLimitBytes?: number
+  /** The largest document a court may upload (ATTACHMENT_MAX_BYTES, default 10 MiB). */
+  attachmentMaxBytes?: number
   /** What "now" is for the services; the system clock unless a test sets one. */
   clock?: Clock
   /** Where webhooks may point (WEBHOOK_ALLOW_PRIVATE_URLS); public addresses only by default. */
@@ -174,6 +177,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(observationRoutes, { prefix: '/v1' })
   await app.register(concernRoutes, { prefix: '/v1' })
   await app.register(consultationRoutes, { prefix: '/v1' })
+  await app.register(courtChannelRoutes, { prefix: '/v1', attachmentMaxBytes: options.attachmentMaxBytes ?? ATTACHMENT_MAX_BYTES })
   await app.register(reportRoutes, { prefix: '/v1' })
   await app.register(partyRoutes, { prefix: '/v1' })
   await app.register(backupRoutes, { prefix: '/v1' })

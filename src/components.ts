@@ -7,6 +7,7 @@ import { components as calendars } from './modules/calendars/schemas.js'
 import { components as cases } from './modules/cases/schemas.js'
 import { components as concerns } from './modules/concerns/schemas.js'
 import { components as consultations } from './modules/consultations/schemas.js'
+import { components as courtChannel } from './modules/court-channel/schemas.js'
 import { components as daySheet } from './modules/day-sheet/schemas.js'
 import { components as documents } from './modules/documents/schemas.js'
 import { components as parties } from './modules/parties/schemas.js'
@@ -33,6 +34,7 @@ export const componentSchemas = [
   ...cases,
   ...concerns,
   ...consultations,
+  ...courtChannel,
   ...daySheet,
   ...documents,
   ...parties,

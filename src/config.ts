@@ -9,6 +9,7 @@ const ConfigSchema = Type.Object({
   dataDir: Type.String({ minLength: 1 }),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  attachmentMaxBytes: Type.Integer({ minimum: 1024 }),
   seedDemo: Type.Boolean(),
   webhookRetryBaseMs: Type.Integer({ minimum: 1 }),
   webhookAllowPrivateUrls: Type.Boolean(),
@@ -22,6 +23,8 @@ export class ConfigError extends Error {}
 
 /** Unknown tokens one client address may present per minute (AUTH_FAILURES_PER_MINUTE); then it waits out the minute. */
 export const AUTH_FAILURES_PER_MINUTE = 20
+/** The largest document a court may upload (ATTACHMENT_MAX_BYTES). */
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 /** How long an Idempotency-Key is remembered (IDEMPOTENCY_KEY_HOURS): a retry later than this acts again. */
 export const IDEMPOTENCY_KEY_HOURS = 24
 
@@ -46,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.DATA_DIR || './data',
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimitBytes: integer(env.BODY_LIMIT_BYTES, 1024 * 1024, 'BODY_LIMIT_BYTES'),
+    attachmentMaxBytes: integer(env.ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_BYTES, 'ATTACHMENT_MAX_BYTES'),
     seedDemo: boolean(env.SEED_DEMO, true, 'SEED_DEMO'),
     webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS, 1000, 'WEBHOOK_RETRY_BASE_MS'),
     webhookAllowPrivateUrls: boolean(env.WEBHOOK_ALLOW_PRIVATE_URLS, false, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
@@ -63,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       '/dataDir': 'DATA_DIR',
       '/logLevel': 'LOG_LEVEL',
       '/bodyLimitBytes': 'BODY_LIMIT_BYTES',
+      '/attachmentMaxBytes': 'ATTACHMENT_MAX_BYTES',
       '/webhookRetryBaseMs': 'WEBHOOK_RETRY_BASE_MS',
       '/webhookTimeoutMs': 'WEBHOOK_TIMEOUT_MS',
       '/authFailuresPerMinute': 'AUTH_FAILURES_PER_MINUTE',

@@ -96,6 +96,7 @@ async function main() {
     database,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    attachmentMaxBytes: config.attachmentMaxBytes,
     webhookPolicy,
     availability,
     drainMs: 500,

@@ -37,6 +37,8 @@ import type {
   ConcernStatus,
   ConsultationPartner,
   ConversationPurpose,
+  MessageKind,
+  MessageSender,
   ConcernStep,
   ConcernRecipient,
   DeliveryStatus,
@@ -1088,6 +1090,91 @@ export const reports = pgTable(
     check('reports_language', sql`${t.language} in ('nl', 'fr', 'en')`),
     check('reports_case_kinds', sql`${t.kind} in ('referral_refused', 'referral_returned') or ${t.caseId} is not null`),
   ],
+)
+
+// ── The court channel: messages and attachments after the referral ─────────────────────────────
+
+/**
+ * What a referring court and the centre say to each other about a referral after it was submitted:
+ * a new decision, a new hearing date, a request for a report, or the centre's factual answer. The
+ * recipient's side marks it read (readAt).
+ */
+export const courtMessages = pgTable(
+  'court_messages',
+  {
+    id: id(),
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    courtId: uuid().references(() => courts.id),
+    /** Who wrote it: the referring court, or the centre (its factual `information`). */
+    sender: text().$type<MessageSender>().notNull(),
+    kind: text().$type<MessageKind>().notNull(),
+    text: text().notNull(),
+    /** hearing_date: the new hearing date, and the one it replaces. */
+    hearingDate: text(),
+    previousHearingDate: text(),
+    /** report_request: by when the court asks for the report. */
+    dueDate: text(),
+    attachmentIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    sentByTokenId: uuid(),
+    sentByRole: text().notNull(),
+    readAt: timestamp({ withTimezone: true }),
+    readByTokenId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index().on(t.referralId),
+    // The centre's worklist: the courts' messages not yet read.
+    index('court_messages_unread')
+      .on(t.centreId, t.createdAt)
+      .where(sql`${t.readAt} is null`),
+    // The centre writes information only; a court writes everything else.
+    check('court_messages_sender', sql`(${t.sender} = 'centre') = (${t.kind} = 'information')`),
+    check(
+      'court_messages_fields',
+      sql`(${t.kind} <> 'hearing_date' or ${t.hearingDate} is not null) and (${t.kind} <> 'report_request' or ${t.dueDate} is not null)`,
+    ),
+  ],
+)
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  // pg hands back a Buffer, PGlite a Uint8Array: the service sees a Buffer either way.
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+})
+
+/**
+ * A document a court sends with a referral (the judgment): PDF only, stored in PostgreSQL with its
+ * SHA-256, so both backends keep it and a backup carries it.
+ */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: id(),
+    referralId: uuid()
+      .notNull()
+      .references(() => referrals.id),
+    centreId: uuid()
+      .notNull()
+      .references(() => centres.id),
+    courtId: uuid().references(() => courts.id),
+    filename: text().notNull(),
+    contentType: text().notNull(),
+    sizeBytes: integer().notNull(),
+    sha256: text().notNull(),
+    content: bytea().notNull(),
+    uploadedByTokenId: uuid(),
+    uploadedByRole: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.referralId), check('attachments_size', sql`${t.sizeBytes} = octet_length(${t.content})`)],
 )
 
 /**

@@ -113,7 +113,7 @@ export type PartySide = (typeof PARTY_SIDES)[number]
 export type ResourceKind = 'room' | 'counsellor' | 'party'
 
 /** What a centre's webhooks can subscribe to. */
-export const WEBHOOK_EVENTS = ['report.issued'] as const
+export const WEBHOOK_EVENTS = ['report.issued', 'message.received'] as const
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 
 /** A webhook delivery waits for its next attempt, was acknowledged, or was given up on. */
@@ -153,3 +153,12 @@ export const CONSULTATION_PARTNERS = [
   'other_service',
 ] as const
 export type ConsultationPartner = (typeof CONSULTATION_PARTNERS)[number]
+
+/**
+ * What a referring court tells the centre after the referral (a new decision, a new hearing date, a
+ * request for a report, anything else), and the centre's factual answer (`information`).
+ */
+export const COURT_MESSAGE_KINDS = ['new_decision', 'hearing_date', 'report_request', 'other'] as const
+export const MESSAGE_KINDS = [...COURT_MESSAGE_KINDS, 'information'] as const
+export type MessageKind = (typeof MESSAGE_KINDS)[number]
+export type MessageSender = 'court' | 'centre'

@@ -16,6 +16,13 @@ const openapiInfo = {
 
 type Schema = Record<string, unknown>
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A request body the route reads itself (a multipart upload): described in the API document, not validated by a schema. */
+    documentedBody?: { schema: object; mediaType: string }
+  }
+}
+
 /**
  * A field with a default is one the client may leave out (ajv fills it in before `required` is
  * checked), so the document must not call it required: Swagger UI and generated clients would
@@ -206,10 +213,16 @@ export const openapiPlugin = fp(
         security: [{ bearer: [] }],
       },
       // Shared schemas keep their $id as the component name (e.g. #/components/schemas/Problem).
-      transform: ({ schema, url }) => {
+      transform: ({ schema, url, route }) => {
         if (!schema) return { schema, url }
         const copy: Schema = { ...schema }
         for (const part of REQUEST_PARTS) if (copy[part]) copy[part] = optionalDefaults(copy[part])
+        // A body the route reads itself (a multipart upload) is described here, not validated by a schema.
+        const documented = route.config?.documentedBody
+        if (documented) {
+          copy.body = documented.schema
+          copy.consumes = [documented.mediaType]
+        }
         return { schema: copy, url }
       },
       // A component a client sends needs the same reading of defaults as a route's inline schema.

@@ -124,6 +124,25 @@ export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId
   return party
 }
 
+/**
+ * The due date of the referring court's open request for a report: a `report_request` message with
+ * no progress report issued after it (the earliest, when there are several); null when none is open.
+ */
+export const reportDueOf = (referralId: SQL | PgColumn) =>
+  sql<string | null>`(select min(m.due_date) from court_messages m where m.referral_id = ${referralId} and m.kind = 'report_request'
+    and not exists (select 1 from reports p where p.referral_id = m.referral_id and p.kind = 'progress' and p.issued_at > m.created_at))`
+
+/**
+ * A hearing of the case's referral falls between `from` and `until` (local dates) and no progress
+ * report was issued since the referral, or since the previous hearing date that has passed.
+ */
+export const hearingSoonWithoutReport = (referralId: SQL | PgColumn, from: string, until: string) =>
+  sql`exists (select 1 from referrals r where r.id = ${referralId} and r.hearing_date >= ${from} and r.hearing_date <= ${until}
+    and not exists (select 1 from reports p where p.referral_id = r.id and p.kind = 'progress' and p.issued_at >= greatest(r.submitted_at,
+      (select max(d.day)::date::timestamp at time zone ${DEFAULT_TIME_ZONE}
+        from court_messages m, unnest(array[m.hearing_date, m.previous_hearing_date]) as d(day)
+        where m.referral_id = r.id and m.kind = 'hearing_date' and d.day < ${from}))))`
+
 /** The case's safety profile as staff read it (empty until one is set), with the centre's minimum gap. */
 export async function safetyProfileOf(db: Queryable, row: CaseRow) {
   const [profile] = await db.select().from(safetyProfiles).where(eq(safetyProfiles.caseId, row.id))

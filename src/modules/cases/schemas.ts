@@ -319,6 +319,15 @@ export const CaseSummary = Type.Object({
       examples: ['2026-06-01'],
     }),
   ),
+  hearingDate: Nullable(Type.String({ format: 'date', description: "The referral's hearing date, as the court last gave it", examples: ['2026-09-15'] })),
+  reportDue: Nullable(
+    Type.String({
+      format: 'date',
+      description:
+        "The due date of the court's open request for a report (a report_request message with no progress report issued since); null when none is open",
+      examples: ['2026-09-01'],
+    }),
+  ),
   updatedAt: Instant,
 })
 
@@ -421,6 +430,19 @@ export const CaseQuery = Type.Object({
       pattern: '^[0-9]{1,3}d$',
       description: 'Running cases (active or suspended) whose planned end falls within this many days from today, e.g. `30d`',
       examples: ['30d'],
+    }),
+  ),
+  reportDue: Type.Optional(
+    Type.Boolean({
+      description: 'true: the cases whose referring court asked for a report that has not been issued yet (the report worklist)',
+      examples: [true],
+    }),
+  ),
+  hearingWithin: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,3}d$',
+      description: 'Cases with a hearing within this many days from today and no progress report since the referral or the previous hearing date, e.g. `14d`',
+      examples: ['14d'],
     }),
   ),
   evaluationDueWithin: Type.Optional(

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
 import { caseEvents, cases, referrals } from '../../db/schema.js'
@@ -9,7 +9,7 @@ import { afterCursor, toPage } from '../../db/pagination.js'
 import type { PageQuery } from '../../http/pagination.js'
 import { seesReferrerView } from '../referrer-view/index.js'
 import { audit } from '../../db/audit.js'
-import { caseScope, findCase, loadReadiness, lockCase } from './queries.js'
+import { caseScope, findCase, hearingSoonWithoutReport, loadReadiness, lockCase, reportDueOf } from './queries.js'
 import { REFERRER_EVENT_TYPES, type CaseQuery, type FeeBody } from './schemas.js'
 import { caseSummaries, evaluationsDue, renderCase, renderEvents, renderFullCase } from './views.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
@@ -46,6 +46,10 @@ export async function listCases(db: Queryable, actor: Actor, now: Date, query: C
             )
           : undefined,
         evaluationWindow ? inArray(cases.status, ['active', 'suspended']) : undefined,
+        query.reportDue ? sql`${reportDueOf(cases.referralId)} is not null` : undefined,
+        query.hearingWithin
+          ? hearingSoonWithoutReport(cases.referralId, today.toISODate()!, today.plus({ days: windowDays(query.hearingWithin) }).toISODate()!)
+          : undefined,
         afterCursor(cases.id, query.cursor),
       ),
     )

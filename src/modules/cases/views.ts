@@ -12,7 +12,7 @@ import { visitSignals } from '../../domain/visit-signals.js'
 import { centreSettings } from '../admin/index.js'
 import { concludedVisits, visitCounts } from './visit-tally.js'
 import { nextEvaluation } from '../../domain/trajectory.js'
-import { currentAgreement, loadReadiness, safetyProfileOf, type CaseRow } from './queries.js'
+import { currentAgreement, loadReadiness, reportDueOf, safetyProfileOf, type CaseRow } from './queries.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 type EventRow = typeof caseEvents.$inferSelect
@@ -106,15 +106,18 @@ export async function caseOutcomes(db: Queryable, rows: CaseRow[]) {
   return new Map(rows.map((r) => [r.id, outcome(r)]))
 }
 
-type CourtReferences = Map<string, string | null>
+type CourtReferences = Map<string, { courtReference: string | null; hearingDate: string | null; reportDue: string | null }>
 
-/** Each case's referral's roll number (courtReference), by referral id. */
+/** Each case's referral's roll number (courtReference), hearing date and open report request, by referral id. */
 async function courtReferences(db: Queryable, rows: CaseRow[]): Promise<CourtReferences> {
   const referralIds = rows.map((r) => r.referralId)
   const references = referralIds.length
-    ? await db.select({ id: referrals.id, courtReference: referrals.courtReference }).from(referrals).where(inArray(referrals.id, referralIds))
+    ? await db
+        .select({ id: referrals.id, courtReference: referrals.courtReference, hearingDate: referrals.hearingDate, reportDue: reportDueOf(referrals.id) })
+        .from(referrals)
+        .where(inArray(referrals.id, referralIds))
     : []
-  return new Map(references.map((r) => [r.id, r.courtReference]))
+  return new Map(references.map(({ id, ...r }) => [id, r]))
 }
 
 const referrerSummary = (row: CaseRow, references: CourtReferences) => ({
@@ -123,7 +126,7 @@ const referrerSummary = (row: CaseRow, references: CourtReferences) => ({
   referralId: row.referralId,
   dossierNumber: row.dossierNumber,
   courtId: row.courtId,
-  courtReference: references.get(row.referralId) ?? null,
+  courtReference: references.get(row.referralId)?.courtReference ?? null,
   status: row.status,
   createdAt: row.createdAt,
   activatedAt: row.activatedAt,
@@ -142,6 +145,8 @@ const fullSummary = (row: CaseRow, references: CourtReferences, evaluations: Map
   contributionPerVisitCents: row.contributionPerVisitCents,
   leadCounsellorId: row.leadCounsellorId,
   evaluationDue: evaluations.get(row.id) ?? null,
+  hearingDate: references.get(row.referralId)?.hearingDate ?? null,
+  reportDue: references.get(row.referralId)?.reportDue ?? null,
   updatedAt: row.updatedAt,
 })
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Db } from '../../db/client.js'
 import {
   agreements,
+  attachments,
   caseEvents,
   cases,
   centres,
@@ -10,6 +11,7 @@ import {
   concernSteps,
   concerns,
   consultations,
+  courtMessages,
   idempotencyKeys,
   intakes,
   parties,
@@ -164,6 +166,9 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
     // the centre's goes with the rest of the free text (one statement, so corrections go with the
     // reports they supersede). The feed only ever moves forward, so no reader misses anything.
     await tx.delete(reports).where(eq(reports.referralId, row.referralId))
+    // The court channel's words and documents go too.
+    await tx.delete(courtMessages).where(eq(courtMessages.referralId, row.referralId))
+    await tx.delete(attachments).where(eq(attachments.referralId, row.referralId))
 
     await tx.update(cases).set({ pseudonymisedAt: now }).where(eq(cases.id, row.id))
     await audit(tx, systemActor, { action: 'case.pseudonymised', entityType: 'case', entityId: row.id, centreId: row.centreId })

@@ -28,6 +28,8 @@ export interface BookingRequest {
   partyIds?: string[]
   durationMinutes: number
   stagger?: Partial<StaggerSettings>
+  /** An admin records a visit that already happened: a start before now is not refused (in_the_past). */
+  recordedAfterTheFact?: boolean
 }
 
 /** What one booking request works with: loaded once, inside the transaction, after the case row is locked. */
@@ -121,6 +123,7 @@ export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: st
     absences: facts.absences,
     caseRules,
   })
+  rules.notBefore = request.recordedAfterTheFact ? null : now
   const { visitsCounted, agreementSince } = caseRules
   return { caseRow, request, timeZone: site.timeZone, siteId: site.id, room, stagger, people, rules, visitsCounted, agreementSince }
 }

@@ -21,6 +21,8 @@ export interface Expectation {
   id?: (w: World, subject: Subject | null) => string | Promise<string>
   body?: (w: World, n: number, subject: Subject | null) => unknown
   query?: (w: World) => string | Promise<string>
+  /** The path's parameters other than `{id}` (e.g. `{attendanceId}`), by name. */
+  params?: (w: World) => Promise<Record<string, string>>
   headers?: (w: World, id: string) => Promise<Record<string, string>>
   /**
    * Another scope: with a path id, B's id and body answer 404 unless this says otherwise per subject;
@@ -318,6 +320,18 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/visits/{id}/check-in': { roles: CENTRE, own: [409], body: (w) => ({ partyId: w.parties.visiting }) },
   'POST /v1/visits/{id}/check-out': { roles: CENTRE, own: [409], body: (w) => ({ partyId: w.parties.visiting }) },
   'POST /v1/visits/{id}/outcome': { roles: CENTRE, own: [409], body: (w) => ({ outcome: 'noshow', absentPartyIds: [w.parties.visiting] }) },
+  // An attendance of a visit recorded after the fact three days ago; each call moves its check-in a second earlier.
+  'PATCH /v1/visits/{id}/attendances/{attendanceId}': {
+    roles: CENTRE,
+    id: async (w) => (await pastAttendance(w)).visitId,
+    params: async (w) => ({ attendanceId: (await pastAttendance(w)).attendanceId }),
+    body: (w, n) => ({
+      checkedInAt: new Date(Date.parse(`${pastDays.get(w.centreId)}T11:00:00Z`) - n * 1000).toISOString(),
+      correctionReason: 'Matrix correction.',
+    }),
+  },
+  // The world's last visit: the first caller marks it, the next find it entered in error already (409).
+  'POST /v1/visits/{id}/entered-in-error': { roles: WRITERS, own: [409], id: (w) => w.visitIds.at(-1)!, body: () => ({ reason: 'Matrix error.' }) },
 
   // Reports: the world's activation and refusal issued some; a progress report is issued on demand.
   'GET /v1/reports': { roles: REPORT_READERS },
@@ -326,6 +340,58 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/cases/{id}/reports': { roles: WRITERS, body: () => ({ kind: 'progress', language: 'nl' }) },
   // A report is corrected once: each call corrects a fresh one.
   'POST /v1/reports/{id}/corrections': { roles: WRITERS, id: progressReport, body: () => ({ correctionNote: 'Matrix correction.' }) },
+}
+
+/** The operation with its path's parameters other than `{id}` filled in from its expectation. */
+export async function withParams(op: Operation, spec: Expectation | undefined, w: World): Promise<Operation> {
+  const params = spec?.params ? await spec.params(w) : {}
+  return { ...op, path: Object.entries(params).reduce((path, [name, value]) => path.replace(`{${name}}`, value), op.path) }
+}
+
+const pastAttendances = new Map<string, Promise<{ visitId: string; attendanceId: string }>>()
+/** The day of each world's past attendance (known once its id was asked for, before any body). */
+const pastDays = new Map<string, string>()
+
+/** Per world, once: a visit of a fresh case a few days ago (recorded after the fact by the admin), its visiting party checked in. */
+function pastAttendance(w: World) {
+  let found = pastAttendances.get(w.centreId)
+  if (!found) {
+    found = (async () => {
+      const fresh = await freshCase(w)
+      // The nearest past day that is no public holiday.
+      let booked: Awaited<ReturnType<typeof call>> | undefined
+      let day = ''
+      for (const offset of [-3, -4, -5, -6]) {
+        day = dayFromNow(offset)
+        booked = await call(w.ctx.app, {
+          method: 'POST',
+          url: `/v1/cases/${fresh.caseId}/visits`,
+          token: w.tokens.admin,
+          body: {
+            kind: 'supervised_visit',
+            roomId: w.roomIds[0],
+            counsellorIds: [w.counsellorIds[0]],
+            start: `${day}T12:00:00Z`,
+            durationMinutes: 60,
+            recordedAfterTheFact: true,
+          },
+        })
+        if (booked.status === 201) break
+      }
+      if (booked?.status !== 201) throw new Error(`past visit in world ${w.name}: ${booked?.status} ${booked?.body}`)
+      pastDays.set(w.centreId, day)
+      const checkedIn = await call(w.ctx.app, {
+        method: 'POST',
+        url: `/v1/visits/${booked.json.id}/check-in`,
+        token: w.tokens.admin,
+        body: { partyId: fresh.visiting, at: `${day}T11:50:00Z` },
+      })
+      if (checkedIn.status !== 201) throw new Error(`check-in in world ${w.name}: ${checkedIn.status} ${checkedIn.body}`)
+      return { visitId: booked.json.id as string, attendanceId: checkedIn.json.id as string }
+    })()
+    pastAttendances.set(w.centreId, found)
+  }
+  return found
 }
 
 /** The default path id of an operation in a world: its record of the path's collection. */

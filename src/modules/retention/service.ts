@@ -18,6 +18,7 @@ import {
   reports,
   suspensions,
   visitAttendances,
+  visitAttendanceCorrections,
   visitObservations,
   visitOutcomes,
   visits,
@@ -126,9 +127,19 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
       .set({ cancelExplanation: null })
       .where(and(eq(visits.caseId, row.id), isNotNull(visits.cancelExplanation)))
     await tx
+      .update(visits)
+      .set({ enteredInErrorReason: null })
+      .where(and(eq(visits.caseId, row.id), isNotNull(visits.enteredInErrorReason)))
+    await tx
       .update(visitAttendances)
       .set({ broughtByVisitor: 'X' })
       .where(and(inArray(visitAttendances.visitId, visitIds), isNotNull(visitAttendances.broughtByVisitor)))
+    await tx
+      .update(visitAttendances)
+      .set({ pickedUpByVisitor: 'X' })
+      .where(and(inArray(visitAttendances.visitId, visitIds), isNotNull(visitAttendances.pickedUpByVisitor)))
+    // Corrections keep visitors' names and a reason in words: deleted whole, like observations.
+    await tx.delete(visitAttendanceCorrections).where(inArray(visitAttendanceCorrections.visitId, visitIds))
     await tx
       .update(visitOutcomes)
       .set({ explanation: null })

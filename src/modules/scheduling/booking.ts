@@ -271,7 +271,7 @@ const occurrenceValues = (planned: PlannedVisit) => ({
 const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({ ...sharedVisitValues(ctx), ...occurrenceValues(planned) })
 
 /** A visit as booked: the values written, with the id and status and version given in the insert. */
-export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledAt'>
+export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledAt' | 'enteredInErrorReason' | 'enteredInErrorAt'>
 
 /**
  * Writes the series (when new), the visits, their reservations and the audit entries in one

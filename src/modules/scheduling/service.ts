@@ -158,7 +158,8 @@ export async function bookVisit(tx: Tx, actor: Actor, now: Date, caseId: string,
   const roughStart = parseTime(input.start, 'UTC', { in: 'body', pointer: '/start' })
   const ctx = await prepareBooking(tx, actor, now, caseId, { ...bookingRequest(input), recordedAfterTheFact: afterTheFact }, absencesFrom(roughStart))
   const start = parseTime(input.start, ctx.timeZone, { in: 'body', pointer: '/start' })
-  if (afterTheFact && start > now) throw invalidInput('body', '/recordedAfterTheFact', 'applies to a visit that already started; book a future visit without it')
+  if (afterTheFact && start > now)
+    throw invalidInput('body', '/recordedAfterTheFact', 'applies to a visit that already started; book a future visit without it')
   const { booked } = await bookOccurrences(tx, actor, ctx, [start], { onConflict: 'reject', dryRun: false, series: null })
   const row = booked[0] as BookedVisit
   if (afterTheFact) await audit(tx, actor, { action: 'visit.recorded_after_the_fact', entityType: 'visit', entityId: row.id })

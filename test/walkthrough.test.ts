@@ -191,7 +191,7 @@ t.test('the walkthrough runs as written: referral → case → series → suspen
   t.ok(Date.parse(today!.start) <= Date.now(), 'that has started')
   t.match(
     jsonLines(out(16)),
-    [{ visitStatus: 'arrived' }, { broughtBy: { partyId: String } }, { checkedOut: true }, { checkedOut: true }],
+    [{ visitStatus: 'arrived' }, { broughtBy: { partyId: String } }, { checkedOut: true }, { checkedOut: true, pickedUpBy: { partyId: String } }],
     'checked in and out at the desk',
   )
   t.match(jsonLines(out(17)), [{ outcome: 'fulfilled' }, { kind: 'observation', reportable: true }], 'the outcome and a reportable observation')

@@ -33,6 +33,7 @@ import type {
   VisitStatus,
   CancelledBy,
   VisitOutcome,
+  NoticeGiven,
   ObservationKind,
   ConcernStatus,
   ConsultationPartner,
@@ -694,6 +695,9 @@ export const visits = pgTable(
     cancelReasonCode: text(),
     cancelExplanation: text(),
     cancelledAt: timestamp({ withTimezone: true }),
+    /** POST /visits/{id}/entered-in-error: why the visit never was one (internal), and when it was marked. */
+    enteredInErrorReason: text(),
+    enteredInErrorAt: timestamp({ withTimezone: true }),
     /** Optimistic concurrency for PATCH (ETag / If-Match). */
     version: integer().notNull().default(1),
     createdAt: createdAt(),
@@ -788,14 +792,52 @@ export const visitAttendances = pgTable(
     /** For a child: who brought them, a party of the case or an authorised visitor of the agreement (by name). */
     broughtByPartyId: uuid().references(() => parties.id),
     broughtByVisitor: text(),
+    /** For a child: who picked them up at check-out, likewise. */
+    pickedUpByPartyId: uuid().references(() => parties.id),
+    pickedUpByVisitor: text(),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex().on(t.visitId, t.partyId),
     check('visit_attendances_brought_by_one', sql`${t.broughtByPartyId} is null or ${t.broughtByVisitor} is null`),
+    check('visit_attendances_picked_up_by_one', sql`${t.pickedUpByPartyId} is null or ${t.pickedUpByVisitor} is null`),
     check('visit_attendances_ordered', sql`${t.checkedOutAt} is null or ${t.checkedOutAt} >= ${t.checkedInAt}`),
   ],
 )
+
+/**
+ * A correction of an attendance (PATCH /visits/{id}/attendances/{attendanceId}): what it was before
+ * and what it became, with the reason. The attendance row holds the current values; these rows keep
+ * every earlier one. Append-only, and a recorded time of an attendance changes only together with a
+ * correction of the same transaction: both by triggers (migrations, visit_day_corrections).
+ */
+export const visitAttendanceCorrections = pgTable(
+  'visit_attendance_corrections',
+  {
+    id: id(),
+    attendanceId: uuid()
+      .notNull()
+      .references(() => visitAttendances.id),
+    visitId: uuid()
+      .notNull()
+      .references(() => visits.id),
+    /** The attendance before and after, as the API shows it: checkedInAt, checkedOutAt, broughtBy, pickedUpBy. */
+    previous: jsonb().$type<AttendanceFacts>().notNull(),
+    corrected: jsonb().$type<AttendanceFacts>().notNull(),
+    reason: text().notNull(),
+    recordedByTokenId: uuid(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.visitId), index().on(t.attendanceId)],
+)
+
+/** An attendance's facts as a correction records them (instants as RFC 3339 UTC). */
+export interface AttendanceFacts {
+  checkedInAt: string
+  checkedOutAt: string | null
+  broughtBy: { partyId: string } | { authorisedVisitor: string } | null
+  pickedUpBy: { partyId: string } | { authorisedVisitor: string } | null
+}
 
 /**
  * What happened to a visit, recorded once and never changed: a correction is a new row that
@@ -823,6 +865,8 @@ export const visitOutcomes = pgTable(
     reasonCode: text(),
     explanation: text(),
     interruptedAt: timestamp({ withTimezone: true }),
+    /** noshow: whether the absent let the centre know (none, late, in_time). */
+    noticeGiven: text().$type<NoticeGiven>(),
     supersedes: uuid().references((): AnyPgColumn => visitOutcomes.id),
     recordedByTokenId: uuid(),
     createdAt: createdAt(),
@@ -840,6 +884,8 @@ export const visitOutcomes = pgTable(
       and (${t.outcome} <> 'noshow' or cardinality(${t.absentPartyIds}) > 0)
       and (${t.outcome} <> 'interrupted' or (${t.reasonCode} is not null and ${t.interruptedAt} is not null))`,
     ),
+    // Notice is a no-show's fact: whether the absent let the centre know, and in time.
+    check('visit_outcomes_notice_given', sql`${t.noticeGiven} is null or (${t.outcome} = 'noshow' and ${t.noticeGiven} in ('none', 'late', 'in_time'))`),
   ],
 )
 

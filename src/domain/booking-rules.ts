@@ -15,6 +15,7 @@ export type BookingConflictCode =
   | 'case_suspended'
   | 'not_covered_by_agreement'
   | 'must_not_meet'
+  | 'in_the_past'
 
 export interface BookingReason {
   code: BookingConflictCode
@@ -43,6 +44,8 @@ export interface BookingRules {
   suspensions: { from: string; until: string | null }[]
   /** The signed agreement's limits; null when the booking needs no agreement (an intake conversation). */
   agreement: { kinds: readonly string[]; validUntil: string | null; maxVisits: number | null } | null
+  /** The booking's now: a contact starting before it is in the past. Null or absent: not judged (a visit recorded after the fact). */
+  notBefore?: Date | null
 }
 
 /**
@@ -54,6 +57,10 @@ export function checkSlot(rules: BookingRules, slot: Slot, visitsCounted: number
   const reasons: BookingReason[] = []
   const { timeZone } = rules
   const contactDate = instantToLocal(slot.start, timeZone).slice(0, 10)
+
+  if (rules.notBefore && slot.start < rules.notBefore) {
+    reasons.push({ code: 'in_the_past', detail: `starts in the past (now is ${instantToLocal(rules.notBefore, timeZone).slice(0, 16)})` })
+  }
 
   if (rules.plannedEndDate && contactDate > rules.plannedEndDate) {
     reasons.push({ code: 'after_planned_end', detail: `after the case's planned end on ${rules.plannedEndDate}` })

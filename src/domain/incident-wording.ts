@@ -54,6 +54,17 @@ export function childBroughtByVisitorIncident(lang: ReportLanguage, time: string
   }[lang]
 }
 
+/** A child about to leave with someone who may not pick it up: a person of the case who is not an adult party, or a name the agreement does not authorise. */
+export function childPickedUpByIncident(lang: ReportLanguage, time: string, child: NamedPerson | undefined, by: NamedPerson | string | undefined): string {
+  const c = personWords(child, lang)
+  const b = typeof by === 'string' ? `"${by}"` : personWords(by, lang)
+  return {
+    nl: `Afmelding van ${c} geweigerd om ${time}: opgehaald door ${b}, geen volwassen partij in dit dossier en geen toegelaten begeleider volgens de huidige overeenkomst.`,
+    fr: `Départ de ${c} refusé à ${time} : repris par ${b}, qui n'est ni une partie adulte de ce dossier ni un accompagnant autorisé par la convention en vigueur.`,
+    en: `Check-out of ${c} refused at ${time}: to be picked up by ${b}, who is neither an adult party to this case nor an authorised companion under the current agreement.`,
+  }[lang]
+}
+
 /** Why the service itself cancelled a visit when a case was suspended: written on the visit, in the centre's language. */
 export function suspendedCancellation(lang: ReportLanguage, from: string, until: string | null): string {
   return {

@@ -33,13 +33,39 @@ export function judgeCancellation(visit: { status: VisitStatus; date: string }, 
 
 /**
  * Check-in and check-out are recorded at the desk on the visit's own day (site's local date),
- * before or after the planned arrival, while the visit is booked or arrived.
+ * before or after the planned arrival, while the visit is booked or arrived. After that day staff
+ * and admins (`afterTheDay`) may still record them, with the times they happened: a visit recorded
+ * after the fact, or a desk that forgot. Never before the visit's day.
  */
-export function judgeAttendance(visit: { status: VisitStatus; date: string }, today: string): Verdict {
+export function judgeAttendance(visit: { status: VisitStatus; date: string }, today: string, afterTheDay = false): Verdict {
   if (visit.status !== 'booked' && visit.status !== 'arrived')
     return refuse('visit-not-open', `The visit is ${visit.status}; check-in and check-out are recorded only at a booked or arrived visit.`)
-  if (visit.date !== today)
-    return refuse('not-visit-day', `The visit is ${visit.status} for ${visit.date}; check-in and check-out are recorded on that day only (today is ${today}).`)
+  if (visit.date > today)
+    return refuse('not-visit-day', `The visit is ${visit.status} for ${visit.date}; check-in and check-out are recorded from that day on (today is ${today}).`)
+  if (visit.date < today && !afterTheDay)
+    return refuse(
+      'not-visit-day',
+      `The visit is ${visit.status} for ${visit.date}; check-in and check-out are recorded on that day (today is ${today}); afterwards staff record them with their times.`,
+    )
+  return OK
+}
+
+/** Whether the actor's role may record check-ins and check-outs after the visit's day (the desk's record, kept by staff). */
+export const recordsAfterTheDay = (role: string) => role === 'admin' || role === 'staff'
+
+/**
+ * An attendance can be corrected at any time, the same day or later, except at a visit entered in
+ * error (it never was one) or cancelled (nobody came).
+ */
+export function judgeAttendanceCorrection(status: VisitStatus): Verdict {
+  if (status === 'entered-in-error' || status === 'cancelled')
+    return refuse('visit-not-correctable', `The visit is ${status}; its attendances are not corrected.`)
+  return OK
+}
+
+/** Any visit but one already entered in error can be marked so: it then never was a visit. */
+export function judgeEnteredInError(status: VisitStatus): Verdict {
+  if (status === 'entered-in-error') return refuse('visit-entered-in-error', `The visit is ${status} already.`)
   return OK
 }
 

@@ -29,7 +29,8 @@ const hasOutcome = (v: VisitRecord) => v.status === 'fulfilled' || v.status === 
 
 /**
  * How many of the latest visits in a row the party missed: walking back from the latest visit with
- * an outcome that the party takes part in, each no-show listing the party counts, the first visit
+ * an outcome that the party takes part in, each outcome listing the party absent counts (a no-show,
+ * or a fulfilled visit the party did not come to), the first visit
  * the party did not miss stops the count. Cancelled visits and visits still without an outcome are
  * neither absence nor attendance and are passed over.
  */
@@ -37,7 +38,8 @@ export function consecutiveAbsences(visits: readonly VisitRecord[], partyId: str
   const relevant = visits.filter((v) => hasOutcome(v) && v.partyIds.includes(partyId)).sort((a, b) => b.start.getTime() - a.start.getTime())
   let count = 0
   for (const v of relevant) {
-    if (v.status !== 'noshow' || !v.absentPartyIds.includes(partyId)) break
+    // Listed absent: at a no-show, or at a visit held without them (fulfilled, partly attended).
+    if (!v.absentPartyIds.includes(partyId)) break
     count++
   }
   return count

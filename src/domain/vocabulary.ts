@@ -79,6 +79,10 @@ export type CancelledBy = (typeof CANCELLED_BY)[number]
 export const VISIT_OUTCOMES = ['fulfilled', 'noshow', 'interrupted'] as const satisfies readonly VisitStatus[]
 export type VisitOutcome = (typeof VISIT_OUTCOMES)[number]
 
+/** A no-show: whether the absent let the centre know, and in time (the centre's cancellation notice). */
+export const NOTICE_GIVEN = ['none', 'late', 'in_time'] as const
+export type NoticeGiven = (typeof NOTICE_GIVEN)[number]
+
 /** What a counsellor writes about a visit; only those marked reportable may ever reach a referrer. */
 export const OBSERVATION_KINDS = ['observation', 'incident', 'child_statement'] as const
 export type ObservationKind = (typeof OBSERVATION_KINDS)[number]

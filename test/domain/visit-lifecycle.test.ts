@@ -56,6 +56,16 @@ t.test('check-in and check-out: booked or arrived, on the visit’s day', async 
   }
 })
 
+t.test('after the visit’s day staff record check-ins and check-outs, never before it', async (t) => {
+  t.same(judgeAttendance({ status: 'booked', date: '2026-03-07' }, '2026-03-09', true), { ok: true }, 'two days later, by staff')
+  t.match(judgeAttendance({ status: 'arrived', date: '2026-03-07' }, '2026-03-06', true), { ok: false, code: 'not-visit-day' }, 'the day before: refused')
+  t.match(
+    judgeAttendance({ status: 'fulfilled', date: '2026-03-07' }, '2026-03-09', true),
+    { ok: false, code: 'visit-not-open' },
+    'a concluded visit is corrected instead',
+  )
+})
+
 t.test('outcomes: when, which, and corrections', async (t) => {
   const after = new Date(start.getTime() + 60_000)
   const before = new Date(start.getTime() - 60_000)

@@ -28,6 +28,8 @@ t.test('consecutive absences count back from the latest visit with an outcome', 
   t.equal(consecutiveAbsences([noshow(A), visit('fulfilled'), noshow(A)], A), 1, 'an attended visit breaks the run')
   t.equal(consecutiveAbsences([noshow(A), noshow(B)], A), 0, 'the latest no-show listed someone else')
   t.equal(consecutiveAbsences([noshow(A), visit('interrupted')], A), 0, 'an interrupted visit was attended')
+  t.equal(consecutiveAbsences([noshow(A), visit('fulfilled', { absentPartyIds: [A] })], A), 2, 'a visit held without the party is an absence (partly attended)')
+  t.equal(consecutiveAbsences([noshow(A), visit('fulfilled', { absentPartyIds: [B] })], A), 0, 'held without someone else: attended')
   t.equal(consecutiveAbsences([noshow(A), visit('cancelled'), noshow(A, B)], A), 2, 'a cancelled visit is passed over')
   t.equal(consecutiveAbsences([noshow(A), visit('booked'), visit('arrived'), noshow(A)], A), 2, 'visits without an outcome are passed over')
   t.equal(consecutiveAbsences([noshow(A), visit('fulfilled', { partyIds: [B] }), noshow(A)], A), 2, 'a visit the party is not part of is passed over')

@@ -4,7 +4,7 @@
  * matrix checks the roles against it; the hostile-input suite starts from its valid requests.
  */
 import { eq } from 'drizzle-orm'
-import { reports } from '../../src/db/schema.js'
+import { reports, visitAttendances, visits } from '../../src/db/schema.js'
 import { call } from './app.js'
 import { dayFromNow, freshCase, freshReferral, localDay, type Operation, type Subject, type World } from './openapi-harness.js'
 
@@ -21,6 +21,8 @@ export interface Expectation {
   id?: (w: World, subject: Subject | null) => string | Promise<string>
   body?: (w: World, n: number, subject: Subject | null) => unknown
   query?: (w: World) => string | Promise<string>
+  /** The path's parameters other than `{id}` (e.g. `{attendanceId}`), by name. */
+  params?: (w: World) => Promise<Record<string, string>>
   headers?: (w: World, id: string) => Promise<Record<string, string>>
   /**
    * Another scope: with a path id, B's id and body answer 404 unless this says otherwise per subject;
@@ -329,6 +331,18 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/visits/{id}/check-in': { roles: CENTRE, own: [409], body: (w) => ({ partyId: w.parties.visiting }) },
   'POST /v1/visits/{id}/check-out': { roles: CENTRE, own: [409], body: (w) => ({ partyId: w.parties.visiting }) },
   'POST /v1/visits/{id}/outcome': { roles: CENTRE, own: [409], body: (w) => ({ outcome: 'noshow', absentPartyIds: [w.parties.visiting] }) },
+  // An attendance of a visit recorded after the fact three days ago; each call moves its check-in a second earlier.
+  'PATCH /v1/visits/{id}/attendances/{attendanceId}': {
+    roles: CENTRE,
+    id: async (w) => (await pastAttendance(w)).visitId,
+    params: async (w) => ({ attendanceId: (await pastAttendance(w)).attendanceId }),
+    body: (w, n) => ({
+      checkedInAt: new Date(Date.parse(`${pastDays.get(w.centreId)}T11:00:00Z`) - n * 1000).toISOString(),
+      correctionReason: 'Matrix correction.',
+    }),
+  },
+  // The world's last visit: the first caller marks it, the next find it entered in error already (409).
+  'POST /v1/visits/{id}/entered-in-error': { roles: WRITERS, own: [409], id: (w) => w.visitIds.at(-1)!, body: () => ({ reason: 'Matrix error.' }) },
 
   // Reports: the world's activation and refusal issued some; a progress report is issued on demand.
   'GET /v1/reports': { roles: REPORT_READERS },
@@ -337,6 +351,59 @@ export const TABLE: Record<string, Expectation> = {
   'POST /v1/cases/{id}/reports': { roles: WRITERS, body: () => ({ kind: 'progress', language: 'nl' }) },
   // A report is corrected once: each call corrects a fresh one.
   'POST /v1/reports/{id}/corrections': { roles: WRITERS, id: progressReport, body: () => ({ correctionNote: 'Matrix correction.' }) },
+}
+
+/** The operation with its path's parameters other than `{id}` filled in from its expectation. */
+export async function withParams(op: Operation, spec: Expectation | undefined, w: World): Promise<Operation> {
+  const params = spec?.params ? await spec.params(w) : {}
+  return { ...op, path: Object.entries(params).reduce((path, [name, value]) => path.replace(`{${name}}`, value), op.path) }
+}
+
+const pastAttendances = new Map<string, Promise<{ visitId: string; attendanceId: string }>>()
+/** The day of each world's past attendance (known once its id was asked for, before any body). */
+const pastDays = new Map<string, string>()
+
+/**
+ * Per world, once: a visit of a fresh case three days ago, its visiting party checked in, written
+ * straight to the database (the suites change the world's documents and cases on the way, and the
+ * booking gate would judge those; the routes that make such a visit are tested in test/visits).
+ */
+function pastAttendance(w: World) {
+  let found = pastAttendances.get(w.centreId)
+  if (!found) {
+    found = (async () => {
+      const fresh = await freshCase(w)
+      const day = dayFromNow(-3)
+      const start = new Date(`${day}T12:00:00Z`)
+      const end = new Date(`${day}T13:00:00Z`)
+      const [visit] = await w.ctx.database.db
+        .insert(visits)
+        .values({
+          centreId: w.centreId,
+          caseId: fresh.caseId,
+          siteId: w.siteId,
+          roomId: w.roomIds[0]!,
+          counsellorIds: [w.counsellorIds[0]!],
+          partyIds: [fresh.child, fresh.visiting, fresh.residing],
+          kind: 'supervised_visit',
+          timeZone: 'Europe/Brussels',
+          startsAt: start,
+          endsAt: end,
+          spanStart: start,
+          spanEnd: end,
+          status: 'arrived',
+        })
+        .returning({ id: visits.id })
+      const [attendance] = await w.ctx.database.db
+        .insert(visitAttendances)
+        .values({ visitId: visit!.id, partyId: fresh.visiting, checkedInAt: new Date(`${day}T11:50:00Z`) })
+        .returning({ id: visitAttendances.id })
+      pastDays.set(w.centreId, day)
+      return { visitId: visit!.id, attendanceId: attendance!.id }
+    })()
+    pastAttendances.set(w.centreId, found)
+  }
+  return found
 }
 
 /** The default path id of an operation in a world: its record of the path's collection. */

@@ -28,7 +28,7 @@ import {
   type World,
 } from '../helpers/openapi-harness.js'
 import { REFERRER_VIEW_FIELDS } from '../../src/modules/referrer-view/view.js'
-import { defaultId, TABLE, type Expectation } from '../helpers/operation-table.js'
+import { defaultId, TABLE, withParams, type Expectation } from '../helpers/operation-table.js'
 
 /** Every field a court may ever see (the referrer view, per resource), and a problem's own fields. */
 const REFERRER_VIEW = new Set<string>([
@@ -103,7 +103,8 @@ t.test('every operation × every token × own and other scope', async (t) => {
   let n = 0
   let sent = 0
 
-  const send = async (op: Operation, subject: Subject | null, world: World, spec: Expectation, label: string, extraQuery = '') => {
+  const send = async (listed: Operation, subject: Subject | null, world: World, spec: Expectation, label: string, extraQuery = '') => {
+    const op = await withParams(listed, spec, world)
     // A 404 may name the id it was asked for; only what the request did not carry counts as a leak.
     const id = op.path.includes('{id}') ? await (spec.id?.(world, subject) ?? defaultId(world, op)) : null
     const query = [await spec.query?.(world), extraQuery].filter(Boolean).join('&')

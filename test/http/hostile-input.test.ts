@@ -14,7 +14,7 @@ import { buildApp } from '../../src/app.js'
 import { auditEvents } from '../../src/db/schema.js'
 import { openTestDatabase } from '../helpers/app.js'
 import { buildWorld, documentOf, operationsOf, responseChecker, type Operation, type Subject } from '../helpers/openapi-harness.js'
-import { defaultId, TABLE } from '../helpers/operation-table.js'
+import { defaultId, TABLE, withParams } from '../helpers/operation-table.js'
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261128)
 const PER_OPERATION = process.env.HOSTILE_PER_OPERATION === 'all' ? Infinity : Number(process.env.HOSTILE_PER_OPERATION ?? 20)
@@ -236,12 +236,13 @@ t.test('no request a client can make is answered 5xx; every answer is documented
   // Each kind of token on the operations it may call (the others stop at the role check): the
   // centre's admin goes deepest into the handlers, the court tokens and the operator take their own paths.
   for (const subject of ['admin', 'counsellor', 'clerk', 'court-integration', 'operator'] as Subject[]) {
-    for (const op of operationsOf(document)) {
+    for (let op of operationsOf(document)) {
       const spec = TABLE[op.key]
       if (!spec) continue // the authorization matrix fails for an operation missing from the table
       if (spec.roles === 'public' ? subject !== 'admin' : !spec.roles.includes(subject)) continue
       // Takes no input at all, and each answer is a dump of the whole database: the matrix calls it, once is enough.
       if (op.key === 'GET /v1/backup') continue
+      op = await withParams(op, spec, A)
       const id = op.path.includes('{id}') ? await (spec.id?.(A, subject) ?? defaultId(A, op)) : null
       const url = op.path.replace('{id}', id ?? '')
       const body = op.body ? (spec.body?.(A, sent, subject) ?? {}) : undefined
@@ -295,9 +296,10 @@ t.test('no request a client can make is answered 5xx; every answer is documented
   const deepObject = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)
   const deepFailures: string[] = []
   let deepSent = 0
-  for (const op of operationsOf(document)) {
+  for (let op of operationsOf(document)) {
     const spec = TABLE[op.key]
     if (!op.body || !spec) continue
+    op = await withParams(op, spec, A)
     const subject =
       spec.roles === 'public' ? 'admin' : (['admin', 'counsellor', 'clerk', 'court-integration', 'operator'] as Subject[]).find((s) => spec.roles.includes(s))!
     const id = op.path.includes('{id}') ? await (spec.id?.(A, subject) ?? defaultId(A, op)) : null

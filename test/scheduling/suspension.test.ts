@@ -137,9 +137,11 @@ t.test('a suspension dated back leaves visits already past alone and cancels the
   const c = await createCase(database, centre)
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
   // The nearest past and future days the site is open and no holiday falls on.
+  // A past visit is booked by the admin as recorded after the fact (a start in the past is refused otherwise).
   const bookFirstFree = async (offsets: number[]) => {
     for (const offset of offsets) {
-      const response = await s.book(c.caseId, { start: `${day(offset)}T14:00`, roomId: s.room2, counsellorIds: [s.counsellor2] })
+      const afterTheFact = offset < 0 ? { recordedAfterTheFact: true } : {}
+      const response = await s.book(c.caseId, { start: `${day(offset)}T14:00`, roomId: s.room2, counsellorIds: [s.counsellor2], ...afterTheFact })
       if (response.status === 201) return response.json
     }
     throw new Error('no bookable day found')

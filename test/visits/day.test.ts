@@ -50,7 +50,7 @@ t.test('a case’s visits, day by day', async (t) => {
 
   const otherDay = await post(v2!, 'check-in', { partyId: c.visiting })
   t.equal(otherDay.status, 409, 'no check-in on another day')
-  t.match(otherDay.json.detail, /^The visit is booked for 2026-03-14; check-in and check-out are recorded on that day only \(today is 2026-03-07\)/)
+  t.match(otherDay.json.detail, /^The visit is booked for 2026-03-14; check-in and check-out are recorded from that day on \(today is 2026-03-07\)/)
 
   clock.set('2026-03-07T12:45:00.000Z')
   const visiting = await post(v1!, 'check-in', { partyId: c.visiting, at: '2026-03-07T13:44' })

@@ -14,12 +14,12 @@ function helpers(ctx: TestContext) {
   const { app, centre } = ctx
   const token = centre.adminToken
   return {
-    book: (caseId: string, start: string, counsellor = centre.demo.counsellorIds[0]) =>
+    book: (caseId: string, start: string, counsellor = centre.demo.counsellorIds[0], extra: Record<string, unknown> = {}) =>
       call(app, {
         method: 'POST',
         url: `/v1/cases/${caseId}/visits`,
         token,
-        body: { kind: 'supervised_visit', roomId: centre.demo.roomIds[0], counsellorIds: [counsellor], start, durationMinutes: 90 },
+        body: { kind: 'supervised_visit', roomId: centre.demo.roomIds[0], counsellorIds: [counsellor], start, durationMinutes: 90, ...extra },
       }),
     post: (visitId: string, action: string, body: unknown) => call(app, { method: 'POST', url: `/v1/visits/${visitId}/${action}`, token, body }),
   }
@@ -51,7 +51,9 @@ t.test('a cancelled, a missed and an interrupted visit free the room', async (t)
 
   clock.set('2026-03-10T11:00:00.000Z')
   t.equal((await post(ids.missed!, 'outcome', { outcome: 'noshow', absentPartyIds: [a.visiting, a.residing] })).status, 201)
-  t.equal((await book(b.caseId, '2026-03-10T10:00')).status, 201, 'the missed visit’s slot is booked by another case')
+  // The slot began before now: only a visit recorded after the fact can take it, which shows it is free.
+  const afterTheFact = { recordedAfterTheFact: true }
+  t.equal((await book(b.caseId, '2026-03-10T10:00', undefined, afterTheFact)).status, 201, 'the missed visit’s slot is booked by another case')
 
   clock.set('2026-03-10T12:50:00.000Z')
   t.equal((await post(ids.interrupted!, 'check-in', { partyId: a.visiting })).status, 201)
@@ -63,7 +65,7 @@ t.test('a cancelled, a missed and an interrupted visit free the room', async (t)
     at: '2026-03-10T14:25',
   })
   t.equal(interrupted.status, 201, interrupted.body)
-  t.equal((await book(b.caseId, '2026-03-10T14:00')).status, 201, 'the interrupted visit’s slot is booked by another case')
+  t.equal((await book(b.caseId, '2026-03-10T14:00', undefined, afterTheFact)).status, 201, 'the interrupted visit’s slot is booked by another case')
 
   // The freed reservations stay as history, inactive.
   const kept = await rawRows<{ active: boolean; n: number }>(

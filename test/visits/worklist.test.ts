@@ -88,6 +88,7 @@ t.test('needsOutcome lists exactly the ended visits without an outcome', async (
       counsellorIds: [other.demo!.counsellorIds[0]],
       start: '2026-03-09T10:00',
       durationMinutes: 90,
+      recordedAfterTheFact: true,
     },
   })
   t.equal(booked.status, 201, booked.body)

@@ -21,6 +21,7 @@ import {
   safetyProfiles,
   suspensions,
   visitAttendances,
+  visitAttendanceCorrections,
   visitObservations,
   visitOutcomes,
   visits,
@@ -138,9 +139,19 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
       .where(and(eq(visits.caseId, row.id), or(isNotNull(visits.location), isNotNull(visits.interpreter))))
     await tx.delete(safetyProfiles).where(eq(safetyProfiles.caseId, row.id))
     await tx
+      .update(visits)
+      .set({ enteredInErrorReason: null })
+      .where(and(eq(visits.caseId, row.id), isNotNull(visits.enteredInErrorReason)))
+    await tx
       .update(visitAttendances)
       .set({ broughtByVisitor: 'X' })
       .where(and(inArray(visitAttendances.visitId, visitIds), isNotNull(visitAttendances.broughtByVisitor)))
+    await tx
+      .update(visitAttendances)
+      .set({ pickedUpByVisitor: 'X' })
+      .where(and(inArray(visitAttendances.visitId, visitIds), isNotNull(visitAttendances.pickedUpByVisitor)))
+    // Corrections keep visitors' names and a reason in words: deleted whole, like observations.
+    await tx.delete(visitAttendanceCorrections).where(inArray(visitAttendanceCorrections.visitId, visitIds))
     await tx
       .update(visitOutcomes)
       .set({ explanation: null })

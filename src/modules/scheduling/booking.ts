@@ -34,6 +34,8 @@ export interface BookingRequest {
   /** Where an outside visit takes place (required for one, absent for the other kinds). */
   location?: VisitLocation
   interpreter?: Interpreter
+  /** An admin records a visit that already happened: a start before now is not refused (in_the_past). */
+  recordedAfterTheFact?: boolean
 }
 
 /** What one booking request works with: loaded once, inside the transaction, after the case row is locked. */
@@ -155,6 +157,7 @@ export async function prepareBooking(tx: Tx, actor: Actor, now: Date, caseId: st
     absences: facts.absences,
     caseRules,
   })
+  rules.notBefore = request.recordedAfterTheFact ? null : now
   const { visitsCounted, agreementSince } = caseRules
   return {
     caseRow,
@@ -341,7 +344,7 @@ const occurrenceValues = (planned: PlannedVisit) => ({
 const visitValues = (ctx: BookingContext, planned: PlannedVisit) => ({ ...sharedVisitValues(ctx), ...occurrenceValues(planned) })
 
 /** A visit as booked: the values written, with the id and status and version given in the insert. */
-export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledAt'>
+export type BookedVisit = Omit<VisitRow, 'createdAt' | 'updatedAt' | 'cancelledAt' | 'enteredInErrorReason' | 'enteredInErrorAt'>
 
 /**
  * Writes the series (when new), the visits, their reservations and the audit entries in one

@@ -17,7 +17,7 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Book a recurring series of visits for a case',
         tags: ['Scheduling'],
         description:
-          "Expands the rule in the site's wall-clock time (DST-correct), applies every booking rule and reserves room, counsellors and the case's people for each staggered span. `onConflict: reject` books nothing if any occurrence conflicts (409 with `conflicts[]`); `skip` books the free ones and lists the others. The booking gate answers 409 with `missing[]`.",
+          "Expands the rule in the site's wall-clock time (DST-correct), applies every booking rule and reserves room, counsellors and the case's people for each staggered span. `onConflict: reject` books nothing if any occurrence conflicts (409 with `conflicts[]`); `skip` books the free ones and lists the others. An occurrence starting before now is one (`in_the_past`). The booking gate answers 409 with `missing[]`.",
         params: IdParams,
         headers: IdempotencyHeaders,
         body: S.SeriesCreate,
@@ -40,7 +40,8 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Book a single visit for a case',
         tags: ['Scheduling'],
         description:
-          'The same rules as a series. A conflict is a 409 whose `conflicts[]` names the resource kind, the resource and the conflicting visit; the booking gate answers 409 with `missing[]`.',
+          'The same rules as a series. A conflict is a 409 whose `conflicts[]` names the resource kind, the resource and the conflicting visit; the booking gate answers 409 with `missing[]`. ' +
+          'A start before now is a conflict (`in_the_past`), unless an admin records a visit that already happened (`recordedAfterTheFact: true`, audited; 403 for anyone else).',
         params: IdParams,
         headers: IdempotencyHeaders,
         body: S.VisitCreate,

@@ -101,7 +101,20 @@ export const SeriesCreate = Type.Object(
 )
 export type SeriesCreate = Static<typeof SeriesCreate>
 
-export const VisitCreate = Type.Object({ ...bookingFields, start: LocalOrInstant }, { additionalProperties: false })
+export const VisitCreate = Type.Object(
+  {
+    ...bookingFields,
+    start: LocalOrInstant,
+    recordedAfterTheFact: Type.Optional(
+      Type.Boolean({
+        description:
+          'Admins only (403 otherwise): records a visit that already happened, so a start before now is not refused with `in_the_past`. Audited. The visit is then checked in and out with explicit times (`at`) and given an outcome.',
+        examples: [true],
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
 export type VisitCreate = Static<typeof VisitCreate>
 
 const Arrival = Type.Object({ partyId: Uuid, arriveAt: Instant, leaveAt: Instant })

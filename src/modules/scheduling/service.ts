@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import type { Queryable, Tx } from '../../db/client.js'
 import { series, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { invalidInput, notFound } from '../../domain/errors.js'
+import { invalidInput, notAllowed, notFound } from '../../domain/errors.js'
 import { endOfLocalDate, expandRecurrence, type RecurrenceInput } from '../../domain/recurrence.js'
 import { RecurrenceError } from '../../domain/recurrence-rule.js'
 import { inCentre } from '../../db/scope.js'
@@ -167,11 +167,17 @@ export async function createSeries(tx: Tx, actor: Actor, now: Date, caseId: stri
 
 /** Books one visit of the case; any conflict is a 409 and nothing is booked. */
 export async function bookVisit(tx: Tx, actor: Actor, now: Date, caseId: string, input: VisitCreate) {
+  const afterTheFact = input.recordedAfterTheFact === true
+  // Recording what already happened rewrites the past of a case: an admin's act, never the desk's.
+  if (afterTheFact && actor.role !== 'admin') throw notAllowed('Only an admin may record a visit after the fact (recordedAfterTheFact).')
   const roughStart = parseTime(input.start, 'UTC', { in: 'body', pointer: '/start' })
-  const ctx = await prepareBooking(tx, actor, now, caseId, bookingRequest(input), absencesFrom(roughStart))
+  const ctx = await prepareBooking(tx, actor, now, caseId, { ...bookingRequest(input), recordedAfterTheFact: afterTheFact }, absencesFrom(roughStart))
   const start = parseTime(input.start, ctx.timeZone, { in: 'body', pointer: '/start' })
+  if (afterTheFact && start > now)
+    throw invalidInput('body', '/recordedAfterTheFact', 'applies to a visit that already started; book a future visit without it')
   const { booked } = await bookOccurrences(tx, actor, ctx, [start], { onConflict: 'reject', dryRun: false, series: null })
   const row = booked[0] as BookedVisit
+  if (afterTheFact) await audit(tx, actor, { action: 'visit.recorded_after_the_fact', entityType: 'visit', entityId: row.id })
   return { version: row.version, visit: visitView(row) }
 }
 

@@ -89,6 +89,8 @@ export async function changeVisit(tx: Tx, actor: Actor, now: Date, id: string, i
   const roughStart = input.start ? parseTime(input.start, current.timeZone, { in: 'body', pointer: '/start' }) : current.startsAt
   const ctx = await prepareBooking(tx, actor, now, current.caseId, request, absencesFrom(roughStart))
   const start = input.start ? parseTime(input.start, ctx.timeZone, { in: 'body', pointer: '/start' }) : current.startsAt
+  // Only a new start is judged against now: a visit kept where it is may get another room or counsellor.
+  if (!input.start) ctx.rules.notBefore = null
 
   // Under the case lock, lock the visit and check again: a concurrent change must not be overwritten.
   const [locked] = await tx.select().from(visits).where(eq(visits.id, id)).for('update')

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Queryable, Tx } from '../../db/client.js'
-import { visitAttendances, visitOutcomes, visits } from '../../db/schema.js'
+import { visitAttendanceCorrections, visitAttendances, visitOutcomes, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { notFound } from '../../domain/errors.js'
 import { visitScope, type VisitRow } from '../scheduling/index.js'
@@ -9,6 +9,7 @@ import { visitScope, type VisitRow } from '../scheduling/index.js'
 
 export type OutcomeRow = typeof visitOutcomes.$inferSelect
 export type AttendanceRow = typeof visitAttendances.$inferSelect
+export type CorrectionRow = typeof visitAttendanceCorrections.$inferSelect
 
 /**
  * The visit in the actor's scope (a counsellor: one it supervises), locked for the rest of the
@@ -28,6 +29,15 @@ export async function lockVisit(tx: Tx, actor: Actor, id: string): Promise<Visit
 /** A visit's attendances, in check-in order. */
 export function attendancesOf(db: Queryable, visitId: string): Promise<AttendanceRow[]> {
   return db.select().from(visitAttendances).where(eq(visitAttendances.visitId, visitId)).orderBy(asc(visitAttendances.checkedInAt), asc(visitAttendances.id))
+}
+
+/** A visit's attendance corrections, oldest first. */
+export function correctionsOf(db: Queryable, visitId: string): Promise<CorrectionRow[]> {
+  return db
+    .select()
+    .from(visitAttendanceCorrections)
+    .where(eq(visitAttendanceCorrections.visitId, visitId))
+    .orderBy(asc(visitAttendanceCorrections.createdAt), asc(visitAttendanceCorrections.id))
 }
 
 /**

@@ -5,8 +5,8 @@ import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
 import { isCourtToken, referrerCursor, referrerVisitFilters, renderReferrerVisits } from '../referrer-view/index.js'
 import { visitCursor, visitScope, visitView, visitViewColumns, type VisitListQuery } from '../scheduling/index.js'
-import { attendancesOf, outcomeHistory } from './queries.js'
-import { visitDayView } from './views.js'
+import { attendancesOf, correctionsOf, outcomeHistory } from './queries.js'
+import { enteredInErrorView, visitDayView } from './views.js'
 
 /** Reading visits: one in full or in the referrer view, and pages of them. */
 
@@ -21,8 +21,8 @@ export async function getVisit(db: Queryable, actor: Actor, id: string) {
     .where(and(eq(visits.id, id), visitScope(actor)))
   if (!row) throw notFound('visit', id)
   if (isCourtToken(actor)) return { referrer: true as const, view: (await renderReferrerVisits(db, [row]))[0]! }
-  const day = visitDayView(await attendancesOf(db, id), await outcomeHistory(db, id))
-  return { referrer: false as const, version: row.version, view: { ...visitView(row), ...day } }
+  const day = visitDayView(await attendancesOf(db, id), await correctionsOf(db, id), await outcomeHistory(db, id))
+  return { referrer: false as const, version: row.version, view: { ...visitView(row), ...enteredInErrorView(row), ...day } }
 }
 
 /**

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemAnswer } from '../../http/errors.js'
 import { problemResponses } from '../../http/problem.js'
 import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
-import { IdParams } from '../../http/schemas.js'
+import { Type } from '@sinclair/typebox'
+import { IdParams, Uuid } from '../../http/schemas.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
 
@@ -10,6 +11,9 @@ import * as service from './service.js'
 
 const ROLES = ['admin', 'staff', 'counsellor'] as const
 const SCOPE = 'A counsellor acts only on the visits it supervises (any other answers 404).'
+const AFTER_THE_DAY =
+  "After the visit's day staff and admins may still record it, with `at` (required then) on that day; a counsellor only on the day, and nobody before it."
+const AttendanceParams = Type.Object({ id: Uuid, attendanceId: Uuid })
 
 export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -47,6 +51,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Visits'],
         description:
           "On the visit's day (the site's local date), before or after the planned arrival, while the visit is `booked` or `arrived`; the first check-in makes it `arrived`. `at` defaults to now. " +
+          `${AFTER_THE_DAY} ` +
           'A child needs `broughtBy`: an adult party of the case, or a name among the current agreement’s `authorisedVisitors`. ' +
           'A second check-in of the same party is a 409. Someone who is not a party of the visit, or a child brought by anyone else, is refused with a 409 ' +
           `and the attempt is kept as an internal incident on the visit (\`incidentId\` in the problem). ${SCOPE}`,
@@ -72,17 +77,65 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'checkOutVisit',
         summary: 'Record that a party left the visit',
         tags: ['Visits'],
-        description: `On the visit's day, after the party's check-in (409 without one, or when it already checked out); \`at\` defaults to now and is not before the check-in. ${SCOPE}`,
+        description:
+          `On the visit's day, after the party's check-in (409 without one, or when it already checked out); \`at\` defaults to now and is not before the check-in. ${AFTER_THE_DAY} ` +
+          'A child may be given `pickedUpBy`: an adult party of the case or a name among the current agreement’s `authorisedVisitors`; anyone else is refused with a 409 and the attempt is kept as an internal incident (`incidentId` in the problem). ' +
+          SCOPE,
         params: IdParams,
         headers: IdempotencyHeaders,
         body: S.CheckOutBody,
         response: { 200: S.AttendanceResult, ...problemResponses(404, 409, 413, 415) },
       },
     },
+    // Like a check-in, a refused check-out commits its incident and answers the refusal.
+    async (request, reply) =>
+      respondOnce(app, request, reply, async (tx) => {
+        const result = await service.checkOut(tx, request.actor, app.clock.now(), request.params.id, request.body)
+        return result.ok ? { status: 200, body: result.attendance } : problemAnswer(result.refusal)
+      }),
+  )
+
+  app.patch(
+    '/visits/:id/attendances/:attendanceId',
+    {
+      config: { roles: ROLES },
+      schema: {
+        operationId: 'correctAttendance',
+        summary: 'Correct a check-in or check-out, keeping the original',
+        tags: ['Visits'],
+        description:
+          'At any time, the same day or later: the corrected `checkedInAt` (on the visit’s day) and `checkedOutAt`, who brought (`broughtBy`) or picked up (`pickedUpBy`) a child, with a required `correctionReason`. ' +
+          'The attendance takes the corrected values; the correction keeps the values before and after it, and GET /v1/visits/{id} lists every correction (`attendanceCorrections`), so the original stays readable. ' +
+          `Refused (409) at a cancelled visit or one entered in error; 400 when nothing would change. Audited. ${SCOPE}`,
+        params: AttendanceParams,
+        body: S.AttendanceCorrectionBody,
+        response: { 200: S.CorrectedAttendance, ...problemResponses(404, 409, 413, 415) },
+      },
+    },
+    async (request) =>
+      app.db.transaction((tx) => service.correctAttendance(tx, request.actor, app.clock.now(), request.params.id, request.params.attendanceId, request.body)),
+  )
+
+  app.post(
+    '/visits/:id/entered-in-error',
+    {
+      config: { roles: ['admin', 'staff'] },
+      schema: {
+        operationId: 'markVisitEnteredInError',
+        summary: 'Mark a visit entered in error: it never was one',
+        tags: ['Visits'],
+        description:
+          'Any visit, whatever its status, with an internal `reason`; 409 when it is entered in error already. The visit takes the status `entered-in-error` and leaves every count (statistics, the case’s visit counts, reports), the worklist, the day sheet, calendars and the referrer view; its room, counsellors and people are freed at once. Audited.',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: S.EnteredInErrorBody,
+        response: { 200: S.EnteredInErrorVisit, ...problemResponses(404, 409, 413, 415) },
+      },
+    },
     async (request, reply) =>
       respondOnce(app, request, reply, async (tx) => ({
         status: 200,
-        body: await service.checkOut(tx, request.actor, app.clock.now(), request.params.id, request.body),
+        body: await service.markEnteredInError(tx, request.actor, app.clock.now(), request.params.id, request.body),
       })),
   )
 

@@ -1,18 +1,27 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Tx } from '../../db/client.js'
-import { parties, visitAttendances, visitObservations, visitOutcomes, visits } from '../../db/schema.js'
+import { parties, visitAttendanceCorrections, visitAttendances, visitObservations, visitOutcomes, visits } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
-import { conflict, invalidInput, type DomainError } from '../../domain/errors.js'
-import { childBroughtByNonAdultIncident, childBroughtByVisitorIncident, notOfVisitIncident, type NamedPerson } from '../../domain/incident-wording.js'
+import { conflict, invalidInput, notFound, type DomainError } from '../../domain/errors.js'
+import {
+  childBroughtByNonAdultIncident,
+  childBroughtByVisitorIncident,
+  childPickedUpByIncident,
+  notOfVisitIncident,
+  type NamedPerson,
+} from '../../domain/incident-wording.js'
 import {
   attributeCancellation,
   childAmongAbsent,
   isLateCancellation,
   judgeAttendance,
+  judgeAttendanceCorrection,
   judgeCancellation,
+  judgeEnteredInError,
   judgeOutcome,
   outcomeFreesReservations,
+  recordsAfterTheDay,
   type Verdict,
 } from '../../domain/visit-lifecycle.js'
 import { formatInstant, localDate } from '../../domain/time.js'
@@ -21,10 +30,18 @@ import { audit } from '../../db/audit.js'
 import { currentAgreement } from '../cases/index.js'
 import { requireReason } from '../reason-codes/index.js'
 import { casePeople, releaseReservations, visitView, type VisitRow } from '../scheduling/index.js'
-import { attendancesOf, lockVisit, outcomeHistory } from './queries.js'
+import { attendancesOf, correctionsOf, lockVisit, outcomeHistory, type AttendanceRow } from './queries.js'
 import { centreSettings } from '../admin/index.js'
-import { OUTCOME_FIELDS, type CancelBody, type CheckInBody, type CheckOutBody, type OutcomeBody } from './schemas.js'
-import { attendanceView, outcomeView } from './views.js'
+import {
+  OUTCOME_FIELDS,
+  type AttendanceCorrectionBody,
+  type CancelBody,
+  type CheckInBody,
+  type CheckOutBody,
+  type EnteredInErrorBody,
+  type OutcomeBody,
+} from './schemas.js'
+import { attendanceFacts, attendanceView, correctionView, enteredInErrorView, outcomeView } from './views.js'
 
 /**
  * The day of a visit: cancelling it, checking its parties in and out, recording its outcome. Each
@@ -94,20 +111,28 @@ export async function cancelVisit(tx: Tx, actor: Actor, now: Date, id: string, i
 
 // ── Attendance ──────────────────────────────────────────────────────────────────────────────────
 
-/** A check-in either recorded, or refused with an incident that must be committed before the refusal is answered. */
+/** A check-in or check-out either recorded, or refused with an incident that must be committed before the refusal is answered. */
 export type CheckInResult =
   { ok: true; attendance: ReturnType<typeof attendanceView> & { visitStatus: VisitRow['status'] } } | { ok: false; refusal: DomainError }
 
 /**
- * Someone the centre cannot place tried to come in: recorded as an internal incident on the visit
- * (never reportable), and the check-in is refused. The caller commits, then answers the refusal.
+ * Someone the centre cannot place tried to come in, or to take a child away: recorded as an internal
+ * incident on the visit (never reportable), and the check-in or check-out is refused. The caller
+ * commits, then answers the refusal.
  */
-async function refuseWithIncident(tx: Tx, actor: Actor, visit: VisitRow, text: string, refusal: DomainError): Promise<CheckInResult> {
+async function refuseWithIncident(
+  tx: Tx,
+  actor: Actor,
+  visit: VisitRow,
+  text: string,
+  refusal: DomainError,
+  action = 'visit.check_in_refused',
+): Promise<CheckInResult> {
   const [incident] = await tx
     .insert(visitObservations)
     .values({ visitId: visit.id, caseId: visit.caseId, kind: 'incident', text, reportable: false, recordedByTokenId: actor.tokenId })
     .returning({ id: visitObservations.id })
-  await audit(tx, actor, { action: 'visit.check_in_refused', entityType: 'visit', entityId: visit.id })
+  await audit(tx, actor, { action, entityType: 'visit', entityId: visit.id })
   refusal.extensions.incidentId = incident!.id
   return { ok: false, refusal }
 }
@@ -115,17 +140,52 @@ async function refuseWithIncident(tx: Tx, actor: Actor, visit: VisitRow, text: s
 /** Names are typed at the desk: compared without case and surrounding or repeated spaces. */
 const sameName = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase()
 
+type Companion = NonNullable<CheckInBody['broughtBy']>
+type CasePeople = Awaited<ReturnType<typeof casePeople>>
+
 /**
- * Records a party's arrival on the visit's day; the first one makes the visit `arrived`. A child is
- * brought by an adult party of the case or by an authorised visitor of the agreement. Someone who is
- * not a party of the visit, or a child brought by someone else, is refused and recorded as an incident.
+ * Who brings or picks up a child: an adult party of the case, or an authorised visitor of the current
+ * agreement (by name, as the agreement spells it). Otherwise what was wrong, for the caller to refuse.
+ */
+async function judgeCompanion(
+  tx: Tx,
+  visit: VisitRow,
+  people: CasePeople,
+  companion: Companion,
+): Promise<{ ok: true; partyId: string | null; visitor: string | null } | { ok: false; partyId?: string; visitor?: string }> {
+  if ('partyId' in companion) {
+    const adult = people.find((p) => p.partyId === companion.partyId && p.side !== 'child')
+    return adult ? { ok: true, partyId: adult.partyId, visitor: null } : { ok: false, partyId: companion.partyId }
+  }
+  const agreement = await currentAgreement(tx, visit.caseId)
+  const visitor = agreement?.authorisedVisitors.find((v) => sameName(v.name, companion.authorisedVisitor))
+  return visitor ? { ok: true, partyId: null, visitor: visitor.name } : { ok: false, visitor: companion.authorisedVisitor }
+}
+
+/**
+ * Whether the actor may record at the visit now: on its day, or after it for staff and admins; after
+ * the day `at` is required (the time it happened), since now is not it.
+ */
+function judgeDesk(actor: Actor, visit: VisitRow, now: Date, at: string | undefined) {
+  const zone = visit.timeZone
+  const visitDate = localDate(visit.startsAt, zone)
+  const today = localDate(now, zone)
+  const verdict = judgeAttendance({ status: visit.status, date: visitDate }, today, recordsAfterTheDay(actor.role))
+  if (!verdict.ok) throw refused(visit, verdict)
+  if (visitDate < today && at === undefined) throw invalidInput('body', '/at', `is required after the visit's day (${visitDate}): the time it happened`)
+  return visitDate
+}
+
+/**
+ * Records a party's arrival on the visit's day (staff and admins also later, with its time); the
+ * first one makes the visit `arrived`. A child is brought by an adult party of the case or by an
+ * authorised visitor of the agreement. Someone who is not a party of the visit, or a child brought by
+ * someone else, is refused and recorded as an incident.
  */
 export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input: CheckInBody): Promise<CheckInResult> {
   const visit = await lockVisit(tx, actor, id)
   const zone = visit.timeZone
-  const visitDate = localDate(visit.startsAt, zone)
-  const verdict = judgeAttendance({ status: visit.status, date: visitDate }, localDate(now, zone))
-  if (!verdict.ok) throw refused(visit, verdict)
+  const visitDate = judgeDesk(actor, visit, now, input.at)
   const at = timeInBody(input.at, '/at', visit, now)
   if (localDate(at, zone) !== visitDate) throw invalidInput('body', '/at', `is not on the visit's day (${visitDate})`)
 
@@ -166,47 +226,30 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
   if (party.side === 'child') {
     const brought = input.broughtBy
     if (!brought) throw invalidInput('body', '/broughtBy', 'is required for a child: an adult party of the case or an authorised visitor of the agreement')
-    if ('partyId' in brought) {
-      const adult = people.find((p) => p.partyId === brought.partyId && p.side !== 'child')
-      if (!adult) {
-        const named = await peopleNamed(tx, visit.caseId, [party.partyId, brought.partyId])
-        return refuseWithIncident(
-          tx,
-          actor,
-          visit,
-          childBroughtByNonAdultIncident(await incidentLanguage(), clockTime(at, zone), named.get(party.partyId), named.get(brought.partyId)),
-          conflict(
-            'not-authorised',
-            `The visit is ${visit.status}; the child may only be brought by an adult party of the case or an authorised visitor of the agreement: the check-in is refused and recorded as an incident.`,
-            {
-              currentStatus: visit.status,
-            },
-          ),
-        )
-      }
-      broughtBy = { broughtByPartyId: adult.partyId }
-    } else {
-      const name = brought.authorisedVisitor
-      const agreement = await currentAgreement(tx, visit.caseId)
-      const visitor = agreement?.authorisedVisitors.find((v) => sameName(v.name, name))
-      if (!visitor) {
-        const named = await peopleNamed(tx, visit.caseId, [party.partyId])
-        return refuseWithIncident(
-          tx,
-          actor,
-          visit,
-          childBroughtByVisitorIncident(await incidentLanguage(), clockTime(at, zone), named.get(party.partyId), name),
-          conflict(
-            'not-authorised',
-            `The visit is ${visit.status}; "${name}" is not an authorised visitor of the agreement: the check-in is refused and recorded as an incident.`,
-            {
-              currentStatus: visit.status,
-            },
-          ),
-        )
-      }
-      broughtBy = { broughtByVisitor: visitor.name }
+    const companion = await judgeCompanion(tx, visit, people, brought)
+    if (!companion.ok) {
+      const byParty = 'partyId' in brought
+      const named = await peopleNamed(tx, visit.caseId, byParty ? [party.partyId, brought.partyId] : [party.partyId])
+      const lang = await incidentLanguage()
+      return refuseWithIncident(
+        tx,
+        actor,
+        visit,
+        byParty
+          ? childBroughtByNonAdultIncident(lang, clockTime(at, zone), named.get(party.partyId), named.get(brought.partyId))
+          : childBroughtByVisitorIncident(lang, clockTime(at, zone), named.get(party.partyId), brought.authorisedVisitor),
+        conflict(
+          'not-authorised',
+          byParty
+            ? `The visit is ${visit.status}; the child may only be brought by an adult party of the case or an authorised visitor of the agreement: the check-in is refused and recorded as an incident.`
+            : `The visit is ${visit.status}; "${brought.authorisedVisitor}" is not an authorised visitor of the agreement: the check-in is refused and recorded as an incident.`,
+          {
+            currentStatus: visit.status,
+          },
+        ),
+      )
     }
+    broughtBy = companion.partyId ? { broughtByPartyId: companion.partyId } : { broughtByVisitor: companion.visitor! }
   } else if (input.broughtBy) {
     throw invalidInput('body', '/broughtBy', 'applies to a child only')
   }
@@ -227,12 +270,15 @@ export async function checkIn(tx: Tx, actor: Actor, now: Date, id: string, input
   return { ok: true, attendance: { ...attendanceView(attendance!), visitStatus: status } }
 }
 
-/** Records a party's leaving, after its check-in, on the visit's day. */
-export async function checkOut(tx: Tx, actor: Actor, now: Date, id: string, input: CheckOutBody) {
+/**
+ * Records a party's leaving, after its check-in, on the visit's day (staff and admins also later,
+ * with its time). A child leaves with whoever picks them up (`pickedUpBy`): an adult party of the case
+ * or an authorised visitor of the agreement; anyone else is refused and recorded as an incident.
+ */
+export async function checkOut(tx: Tx, actor: Actor, now: Date, id: string, input: CheckOutBody): Promise<CheckInResult> {
   const visit = await lockVisit(tx, actor, id)
   const zone = visit.timeZone
-  const verdict = judgeAttendance({ status: visit.status, date: localDate(visit.startsAt, zone) }, localDate(now, zone))
-  if (!verdict.ok) throw refused(visit, verdict)
+  judgeDesk(actor, visit, now, input.at)
   const at = timeInBody(input.at, '/at', visit, now)
   const [attendance] = await tx
     .select()
@@ -251,12 +297,145 @@ export async function checkOut(tx: Tx, actor: Actor, now: Date, id: string, inpu
       },
     )
   if (at < attendance.checkedInAt) throw invalidInput('body', '/at', `is before the party's check-in at ${clockTime(attendance.checkedInAt, zone)}`)
-  const [row] = await tx.update(visitAttendances).set({ checkedOutAt: at }).where(eq(visitAttendances.id, attendance.id)).returning()
+
+  let pickedUpBy: { pickedUpByPartyId?: string; pickedUpByVisitor?: string } = {}
+  if (input.pickedUpBy) {
+    const people = await casePeople(tx, visit.caseId)
+    if (people.find((p) => p.partyId === input.partyId)?.side !== 'child') throw invalidInput('body', '/pickedUpBy', 'applies to a child only')
+    const companion = await judgeCompanion(tx, visit, people, input.pickedUpBy)
+    if (!companion.ok) {
+      const named = await peopleNamed(tx, visit.caseId, [input.partyId, ...(companion.partyId ? [companion.partyId] : [])])
+      const lang = (await centreSettings(tx, visit.centreId)).language
+      const by = companion.partyId ? named.get(companion.partyId) : companion.visitor!
+      return refuseWithIncident(
+        tx,
+        actor,
+        visit,
+        childPickedUpByIncident(lang, clockTime(at, zone), named.get(input.partyId), by),
+        conflict(
+          'not-authorised',
+          `The visit is ${visit.status}; the child may only be picked up by an adult party of the case or an authorised visitor of the agreement: the check-out is refused and recorded as an incident.`,
+          { currentStatus: visit.status },
+        ),
+        'visit.check_out_refused',
+      )
+    }
+    pickedUpBy = companion.partyId ? { pickedUpByPartyId: companion.partyId } : { pickedUpByVisitor: companion.visitor! }
+  }
+  const [row] = await tx
+    .update(visitAttendances)
+    .set({ checkedOutAt: at, ...pickedUpBy })
+    .where(eq(visitAttendances.id, attendance.id))
+    .returning()
   await audit(tx, actor, { action: 'visit.checked_out', entityType: 'visit', entityId: id })
-  return { ...attendanceView(row!), visitStatus: visit.status }
+  return { ok: true, attendance: { ...attendanceView(row!), visitStatus: visit.status } }
+}
+
+/**
+ * Corrects an attendance at any time, the same day or after it: its times, who brought or picked up
+ * the child. The attendance takes the corrected values; a correction row keeps what it was and why
+ * (append-only; PostgreSQL refuses a change of a recorded time without one). Both are in the visit's history.
+ */
+export async function correctAttendance(tx: Tx, actor: Actor, now: Date, visitId: string, attendanceId: string, input: AttendanceCorrectionBody) {
+  const visit = await lockVisit(tx, actor, visitId)
+  const verdict = judgeAttendanceCorrection(visit.status)
+  if (!verdict.ok) throw refused(visit, verdict)
+  const [attendance] = await tx
+    .select()
+    .from(visitAttendances)
+    .where(and(eq(visitAttendances.id, attendanceId), eq(visitAttendances.visitId, visitId)))
+  if (!attendance) throw notFound('attendance', attendanceId)
+  const zone = visit.timeZone
+  const visitDate = localDate(visit.startsAt, zone)
+
+  const checkedInAt = input.checkedInAt === undefined ? attendance.checkedInAt : timeInBody(input.checkedInAt, '/checkedInAt', visit, now)
+  if (localDate(checkedInAt, zone) !== visitDate) throw invalidInput('body', '/checkedInAt', `is not on the visit's day (${visitDate})`)
+  const checkedOutAt = input.checkedOutAt === undefined ? attendance.checkedOutAt : timeInBody(input.checkedOutAt, '/checkedOutAt', visit, now)
+  if (checkedOutAt && checkedOutAt < checkedInAt)
+    throw invalidInput(
+      'body',
+      input.checkedOutAt === undefined ? '/checkedInAt' : '/checkedOutAt',
+      `puts the check-out (${clockTime(checkedOutAt, zone)}) before the check-in (${clockTime(checkedInAt, zone)})`,
+    )
+
+  const values: Partial<AttendanceRow> = { checkedInAt, checkedOutAt }
+  if (input.broughtBy || input.pickedUpBy) {
+    const people = await casePeople(tx, visit.caseId)
+    const pointer = input.broughtBy ? '/broughtBy' : '/pickedUpBy'
+    if (people.find((p) => p.partyId === attendance.partyId)?.side !== 'child') throw invalidInput('body', pointer, 'applies to a child only')
+    for (const [key, companion] of [
+      ['broughtBy', input.broughtBy],
+      ['pickedUpBy', input.pickedUpBy],
+    ] as const) {
+      if (!companion) continue
+      const judged = await judgeCompanion(tx, visit, people, companion)
+      if (!judged.ok) throw invalidInput('body', `/${key}`, 'is neither an adult party of the case nor an authorised visitor of the current agreement')
+      if (key === 'broughtBy') Object.assign(values, { broughtByPartyId: judged.partyId, broughtByVisitor: judged.visitor })
+      else Object.assign(values, { pickedUpByPartyId: judged.partyId, pickedUpByVisitor: judged.visitor })
+    }
+  }
+  if (input.pickedUpBy && !checkedOutAt) throw invalidInput('body', '/pickedUpBy', 'needs a check-out: send checkedOutAt too')
+
+  const previous = attendanceFacts(attendance)
+  const corrected = attendanceFacts({ ...attendance, ...values })
+  if (JSON.stringify(previous) === JSON.stringify(corrected))
+    throw invalidInput('body', '', 'changes nothing: send checkedInAt, checkedOutAt, broughtBy or pickedUpBy with values other than the recorded ones')
+  // The correction first: PostgreSQL lets a recorded time change only with a correction of this transaction.
+  await tx.insert(visitAttendanceCorrections).values({
+    attendanceId,
+    visitId,
+    previous,
+    corrected,
+    reason: input.correctionReason,
+    recordedByTokenId: actor.tokenId,
+  })
+  const [row] = await tx.update(visitAttendances).set(values).where(eq(visitAttendances.id, attendanceId)).returning()
+  await tx.update(visits).set(bumped(now)).where(eq(visits.id, visitId))
+  await audit(tx, actor, { action: 'visit.attendance_corrected', entityType: 'visit', entityId: visitId })
+  return { ...attendanceView(row!), corrections: (await correctionsOf(tx, visitId)).filter((c) => c.attendanceId === attendanceId).map(correctionView) }
+}
+
+// ── Entered in error ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Marks a visit entered in error: it never was one. It leaves every count, report, worklist, day
+ * sheet, calendar and referrer view (each leaves the status out), and its reservations are freed.
+ */
+export async function markEnteredInError(tx: Tx, actor: Actor, now: Date, id: string, input: EnteredInErrorBody) {
+  const visit = await lockVisit(tx, actor, id)
+  const verdict = judgeEnteredInError(visit.status)
+  if (!verdict.ok) throw refused(visit, verdict)
+  const [row] = await tx
+    .update(visits)
+    .set({ status: 'entered-in-error', enteredInErrorReason: input.reason, enteredInErrorAt: now, ...bumped(now) })
+    .where(eq(visits.id, id))
+    .returning()
+  await releaseReservations(tx, [id])
+  await audit(tx, actor, { action: 'visit.entered_in_error', entityType: 'visit', entityId: id })
+  return { ...visitView(row!), ...enteredInErrorView(row!) }
 }
 
 // ── Outcome ─────────────────────────────────────────────────────────────────────────────────────
+
+/** The absent of an outcome: adults of the visit (a child missing is the absence of the adult who was to bring them) who did not check in. */
+async function absentees(tx: Tx, visit: VisitRow, absentPartyIds: string[]) {
+  absentPartyIds.forEach((partyId, i) => {
+    if (!visit.partyIds.includes(partyId)) throw invalidInput('body', `/absentPartyIds/${i}`, 'is not a party of this visit')
+  })
+  const child = childAmongAbsent(absentPartyIds, await casePeople(tx, visit.caseId))
+  if (child) throw invalidInput('body', child.pointer, child.detail)
+  const attendances = await attendancesOf(tx, visit.id)
+  const present = attendances.find((a) => absentPartyIds.includes(a.partyId))
+  if (present)
+    throw conflict(
+      'party-was-present',
+      `The visit is ${visit.status}; party ${present.partyId} checked in at ${clockTime(present.checkedInAt, visit.timeZone)} and cannot be absent.`,
+      {
+        currentStatus: visit.status,
+      },
+    )
+  return absentPartyIds
+}
 
 /**
  * Records what happened to a visit that has started, or corrects the current outcome (`supersedes`).
@@ -285,23 +464,10 @@ export async function recordOutcome(tx: Tx, actor: Actor, now: Date, id: string,
     const actualEnd = timeInBody(input.actualEnd, '/actualEnd', visit, now)
     if (actualEnd <= actualStart) throw invalidInput('body', '/actualEnd', 'must be after actualStart')
     values = { actualStart, actualEnd }
+    // Partly attended: the contact took place, but a party did not come.
+    if (input.absentPartyIds) values.absentPartyIds = await absentees(tx, visit, input.absentPartyIds)
   } else if (input.outcome === 'noshow') {
-    input.absentPartyIds.forEach((partyId, i) => {
-      if (!visit.partyIds.includes(partyId)) throw invalidInput('body', `/absentPartyIds/${i}`, 'is not a party of this visit')
-    })
-    const child = childAmongAbsent(input.absentPartyIds, await casePeople(tx, visit.caseId))
-    if (child) throw invalidInput('body', child.pointer, child.detail)
-    const attendances = await attendancesOf(tx, id)
-    const present = attendances.find((a) => input.absentPartyIds.includes(a.partyId))
-    if (present)
-      throw conflict(
-        'party-was-present',
-        `The visit is ${visit.status}; party ${present.partyId} checked in at ${clockTime(present.checkedInAt, zone)} and cannot be absent.`,
-        {
-          currentStatus: visit.status,
-        },
-      )
-    values = { absentPartyIds: input.absentPartyIds }
+    values = { absentPartyIds: await absentees(tx, visit, input.absentPartyIds), noticeGiven: input.noticeGiven ?? null }
   } else {
     await requireReason(tx, visit.centreId, ['cancellation', 'suspension'], input.reasonCode)
     const interruptedAt = timeInBody(input.at, '/at', visit, now)

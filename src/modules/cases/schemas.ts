@@ -76,6 +76,19 @@ export const Suspension = Type.Object({
   courtNote: NullableCourtNote,
 })
 
+/** A case's open suspension, split by its dates: the case is active while it is scheduled, suspended while it is current. */
+const openSuspensionOf = <T extends typeof Suspension | typeof ReferrerSuspension>(item: T) =>
+  Type.Object(
+    {
+      scheduled: Nullable(item),
+      current: Nullable(item),
+    },
+    {
+      description:
+        'The open suspension by its dates, both null when there is none. `scheduled`: decided, not begun (its `from` is after the case’s local today); the case stays active until then, and `resume` withdraws it. `current`: in force; the case is suspended until its `until` (exclusive) or until resumed.',
+    },
+  )
+
 export const Ending = Type.Object({
   at: Instant,
   effectiveDate: NullableDate,
@@ -99,6 +112,7 @@ export const CaseOutcome = Type.Object({
   id: Uuid,
   ...caseDates,
   suspensions: Type.Array(Suspension),
+  suspension: openSuspensionOf(Suspension),
   ending: Nullable(Ending),
 })
 
@@ -183,6 +197,7 @@ export const ReferrerCaseOutcome = Type.Object({
   id: Uuid,
   ...caseDates,
   suspensions: Type.Array(ReferrerSuspension),
+  suspension: openSuspensionOf(ReferrerSuspension),
   ending: Nullable(ReferrerEnding),
 })
 
@@ -247,6 +262,7 @@ export const ReferrerCase = Type.Object({
   view: ViewTag('referrer'),
   ...referrerCaseFields,
   suspensions: Type.Array(ReferrerSuspension),
+  suspension: openSuspensionOf(ReferrerSuspension),
   ending: Nullable(ReferrerEnding),
 })
 
@@ -299,6 +315,7 @@ export const Case = Type.Object({
   intakes: Type.Array(Intake),
   agreement: Nullable(Agreement),
   suspensions: Type.Array(Suspension),
+  suspension: openSuspensionOf(Suspension),
   ending: Nullable(Ending),
   readiness: Readiness,
   allowedActions: Type.Array(StringEnum(CASE_ACTIONS), {
@@ -332,7 +349,8 @@ const eventFields = {
   id: Uuid,
   caseId: Uuid,
   type: Type.String({
-    description: 'created, intake_recorded, document_signed, agreement_updated, agreement_signed, activated, extended, suspended, resumed, ended',
+    description:
+      'created, intake_recorded, document_signed, agreement_updated, agreement_signed, activated, extended, suspended, suspension_began, resumed, ended',
     examples: ['suspended'],
   }),
   at: Instant,
@@ -368,6 +386,8 @@ export const ReferrerCaseEvent = Type.Object({
       plannedEndDate: Type.Optional(LocalDate),
       previousPlannedEndDate: Type.Optional(LocalDate),
       refusedAfterIntake: Type.Optional(Type.Boolean()),
+      withdrawn: Type.Optional(Type.Boolean({ description: 'resumed: the suspension from `from` was withdrawn before it began' })),
+      ranOut: Type.Optional(Type.Boolean({ description: 'resumed: the suspension ran out at its `until` (the service resumed the case)' })),
     },
     { additionalProperties: false },
   ),

@@ -1,7 +1,7 @@
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm'
+import { and, asc, eq, exists, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
-import { caseEvents, cases, referrals } from '../../db/schema.js'
+import { caseEvents, cases, referrals, suspensions } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput } from '../../domain/errors.js'
 import { windowDays } from '../../domain/trajectory.js'
@@ -11,7 +11,7 @@ import { seesReferrerView } from '../referrer-view/index.js'
 import { audit } from '../../db/audit.js'
 import { caseScope, findCase, loadReadiness, lockCase } from './queries.js'
 import { REFERRER_EVENT_TYPES, type CaseQuery, type FeeBody } from './schemas.js'
-import { caseSummaries, renderCase, renderEvents, renderFullCase } from './views.js'
+import { caseSummaries, renderCase, renderEvents, renderFullCase, withEffectiveStatus } from './views.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
@@ -19,35 +19,65 @@ import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
  * whether the caller gets the referrer's view, so the route answers with that view's schema.
  */
 
-/** The cases in the actor's scope, filtered and paged by id. */
 /**
  * Cases in the actor's scope, filtered; `endingWithin` lists the running cases whose planned end
  * falls between today and that many days on (in Belgium), so staff plan the last evaluations.
+ *
+ * `status` filters by the status shown, the one the suspensions' dates give at `now` (as every view
+ * shows it), not the stored one, which the suspension job may bring in line up to a minute later:
+ * a list filtered by status never holds a case showing another. SQL narrows to the candidates
+ * (for a running status, every running case whose stored status differs only while it has an open
+ * suspension), the domain rule decides, and pages are filled batch by batch along the id keyset.
  */
 export async function listCases(db: Queryable, actor: Actor, now: Date, query: CaseQuery) {
   const today = DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE })
-  const rows = await db
-    .select()
-    .from(cases)
-    .where(
-      and(
-        caseScope(actor),
-        query.status ? eq(cases.status, query.status) : undefined,
-        query.counsellorId ? eq(cases.leadCounsellorId, query.counsellorId) : undefined,
-        query.siteId ? eq(cases.siteId, query.siteId) : undefined,
-        query.endingWithin
-          ? and(
-              inArray(cases.status, ['active', 'suspended']),
-              gte(cases.plannedEndDate, today.toISODate()!),
-              lte(cases.plannedEndDate, today.plus({ days: windowDays(query.endingWithin) }).toISODate()!),
-            )
-          : undefined,
-        afterCursor(cases.id, query.cursor),
-      ),
-    )
-    .orderBy(asc(cases.id))
-    .limit(query.limit + 1)
-  const page = toPage(rows, query.limit)
+  const running = query.status === 'active' || query.status === 'suspended'
+  const filters = and(
+    caseScope(actor),
+    query.status && !running ? eq(cases.status, query.status) : undefined,
+    running
+      ? and(
+          inArray(cases.status, ['active', 'suspended']),
+          or(
+            eq(cases.status, query.status!),
+            exists(
+              db
+                .select({ one: sql`1` })
+                .from(suspensions)
+                .where(and(eq(suspensions.caseId, cases.id), isNull(suspensions.resumedAt))),
+            ),
+          ),
+        )
+      : undefined,
+    query.counsellorId ? eq(cases.leadCounsellorId, query.counsellorId) : undefined,
+    query.siteId ? eq(cases.siteId, query.siteId) : undefined,
+    query.endingWithin
+      ? and(
+          inArray(cases.status, ['active', 'suspended']),
+          gte(cases.plannedEndDate, today.toISODate()!),
+          lte(cases.plannedEndDate, today.plus({ days: windowDays(query.endingWithin) }).toISODate()!),
+        )
+      : undefined,
+  )
+  const matched: (typeof cases.$inferSelect)[] = []
+  let after = query.cursor === undefined ? undefined : afterCursor(cases.id, query.cursor)
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(cases)
+      .where(and(filters, after))
+      .orderBy(asc(cases.id))
+      .limit(query.limit + 1)
+    if (!running) {
+      matched.push(...rows)
+      break
+    }
+    const shown = await withEffectiveStatus(db, rows, now)
+    matched.push(...rows.filter((_, i) => shown[i]!.status === query.status))
+    if (matched.length > query.limit || rows.length <= query.limit) break
+    after = gt(cases.id, rows.at(-1)!.id)
+  }
+  const page = toPage(matched, query.limit)
   const referrerView = seesReferrerView(actor)
   return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView, now), nextCursor: page.nextCursor } }
 }

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { CASE_STATUSES, CONSULTATION_PARTNERS, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
 import { named } from '../../http/components.js'
@@ -77,17 +77,16 @@ export const Suspension = Type.Object({
 })
 
 /** A case's open suspension, split by its dates: the case is active while it is scheduled, suspended while it is current. */
-const openSuspensionOf = <T extends typeof Suspension | typeof ReferrerSuspension>(item: T) =>
+const openSuspensionOf = <T extends TSchema>(item: T) =>
   Type.Object(
-    {
-      scheduled: Nullable(item),
-      current: Nullable(item),
-    },
+    // A union rather than Nullable: the suspension stays a $ref to its component.
+    { scheduled: Type.Union([item, Type.Null()]), current: Type.Union([item, Type.Null()]) },
     {
       description:
         'The open suspension by its dates, both null when there is none. `scheduled`: decided, not begun (its `from` is after the case’s local today); the case stays active until then, and `resume` withdraws it. `current`: in force; the case is suspended until its `until` (exclusive) or until resumed.',
     },
   )
+export const OpenSuspension = openSuspensionOf(Suspension)
 
 export const Ending = Type.Object({
   at: Instant,
@@ -112,7 +111,7 @@ export const CaseOutcome = Type.Object({
   id: Uuid,
   ...caseDates,
   suspensions: Type.Array(Suspension),
-  suspension: openSuspensionOf(Suspension),
+  suspension: OpenSuspension,
   ending: Nullable(Ending),
 })
 
@@ -193,11 +192,12 @@ export const AgreementSigned = Type.Object({
 /** What a court is told of a suspension and an ending: dates and the coded reason, never the centre's explanation. */
 export const ReferrerSuspension = Type.Omit(Suspension, ['explanation'])
 export const ReferrerEnding = Type.Omit(Ending, ['explanation'])
+export const ReferrerOpenSuspension = openSuspensionOf(ReferrerSuspension)
 export const ReferrerCaseOutcome = Type.Object({
   id: Uuid,
   ...caseDates,
   suspensions: Type.Array(ReferrerSuspension),
-  suspension: openSuspensionOf(ReferrerSuspension),
+  suspension: ReferrerOpenSuspension,
   ending: Nullable(ReferrerEnding),
 })
 
@@ -262,7 +262,7 @@ export const ReferrerCase = Type.Object({
   view: ViewTag('referrer'),
   ...referrerCaseFields,
   suspensions: Type.Array(ReferrerSuspension),
-  suspension: openSuspensionOf(ReferrerSuspension),
+  suspension: ReferrerOpenSuspension,
   ending: Nullable(ReferrerEnding),
 })
 
@@ -315,7 +315,7 @@ export const Case = Type.Object({
   intakes: Type.Array(Intake),
   agreement: Nullable(Agreement),
   suspensions: Type.Array(Suspension),
-  suspension: openSuspensionOf(Suspension),
+  suspension: OpenSuspension,
   ending: Nullable(Ending),
   readiness: Readiness,
   allowedActions: Type.Array(StringEnum(CASE_ACTIONS), {
@@ -578,6 +578,8 @@ export const components = named({
   CaseEventPage,
   Suspension,
   ReferrerSuspension,
+  OpenSuspension,
+  ReferrerOpenSuspension,
   Party,
   ReferrerParty,
   Contact,

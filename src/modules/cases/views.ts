@@ -85,7 +85,10 @@ async function suspensionDates(db: Queryable, rows: CaseRow[], now: Date) {
     rows.map((row) => {
       const own = suspensionRows.filter((s) => s.caseId === row.id)
       const today = localDate(now, (row.siteId && zones.get(row.siteId)) || DEFAULT_TIME_ZONE)
-      return [row.id, { suspensions: own, status: effectiveCaseStatus(row.status, own, today), ...suspensionState(own, today) }] as const
+      // Only a running case has an open suspension to show (one left open by an ending is history).
+      const running = row.status === 'active' || row.status === 'suspended'
+      const open = running ? suspensionState(own, today) : { scheduled: null, current: null }
+      return [row.id, { suspensions: own, status: effectiveCaseStatus(row.status, own, today), ...open }] as const
     }),
   )
 }

@@ -153,6 +153,9 @@ t.test('resume before from withdraws the scheduled suspension; the event and the
     until,
     statement: `De geplande opschorting vanaf ${said} tot ${DateTime.fromISO(until).setLocale('nl').toFormat('d LLLL yyyy')} werd ingetrokken; ze is niet ingegaan.`,
   })
+  const page = await call(ctx.app, { url: `/v1/reports/${report.id}`, token: c.clerk, headers: { accept: 'text/html' } })
+  t.ok(page.body.includes('werd ingetrokken'), 'the printable report says it too')
+  t.notOk(page.body.includes('Opgeschort vanaf'), 'and states no period of suspension')
   t.equal((await post('resume', { explanation: 'again' })).status, 409, 'nothing left to resume')
 })
 

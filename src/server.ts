@@ -38,6 +38,7 @@ async function main() {
     import('./modules/admin/demo.js'),
     import('./modules/webhooks/worker.js'),
     import('./modules/retention/service.js'),
+    import('./modules/case-transitions/dates.js'),
   ]).then((loaded) => (phase('modules'), loaded))
   modules.catch(() => {}) // awaited below, where a failure stops the start
 
@@ -63,7 +64,7 @@ async function main() {
     process.exit(1)
   }
 
-  const [{ buildApp }, { isEmpty, setupCentre }, { deliveryWorker }, { retentionJob }] = await modules
+  const [{ buildApp }, { isEmpty, setupCentre }, { deliveryWorker }, { retentionJob }, { suspensionDatesJob }] = await modules
   let banner: string | undefined
   if (!config.databaseUrl && config.seedDemo && (await isEmpty(database.db))) {
     const result = await setupCentre(database.db, { centreName: 'Demo centre', demo: true })
@@ -117,6 +118,8 @@ async function main() {
     availability,
     idempotencyKeyMs: config.idempotencyKeyHours * HOUR_MS,
   })
+  // Suspensions follow their dates: at start and every minute, in every process (each case claimed with a row lock).
+  const suspensionDates = suspensionDatesJob({ db: database.db, logger: logger.child({ component: 'suspensions' }), availability })
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error')
@@ -127,6 +130,7 @@ async function main() {
       app.close(), // stops accepting; in-flight requests finish, each connection closing after its response
       webhooks.stop(), // the attempt under way finishes, or is released if its receiver is slow; pending deliveries wait in the outbox
       retention.stop(), // a case under way finishes in its transaction; the rest wait for the next run
+      suspensionDates.stop(), // likewise
     ])
     clearTimeout(drained)
     availability.stop()
@@ -139,6 +143,7 @@ async function main() {
   phase('listen')
   webhooks.start()
   retention.start()
+  suspensionDates.start()
   logger.info({ msSinceProcessStart: phases, migrationsApplied, ...(database.created ? { dataDirCreatedBy: database.created } : {}) }, 'started')
   if (banner) process.stdout.write(`${banner}\n`)
   process.stdout.write(

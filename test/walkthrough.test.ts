@@ -152,11 +152,17 @@ t.test('the walkthrough runs as written: referral → case → series → suspen
   )
   t.match(
     jsonLines(out(12)),
-    [{ status: 'suspended', suspensions: [{ from: booked[2]!.start.slice(0, 10), until: booked[4]!.start.slice(0, 10), reason: 'illness' }] }],
-    'suspended from the third visit until the fifth',
+    [
+      {
+        status: 'active',
+        scheduled: booked[2]!.start.slice(0, 10),
+        suspensions: [{ from: booked[2]!.start.slice(0, 10), until: booked[4]!.start.slice(0, 10), reason: 'illness' }],
+      },
+    ],
+    'suspended from the third visit until the fifth: active, the suspension scheduled, until then',
   )
   const final = jsonLines(out(13))
-  t.same(final[0], { status: 'suspended' }, 'the case is suspended')
+  t.same(final[0], { status: 'active' }, 'the case is active until the suspension begins')
   t.same(
     final.slice(1, 7).map((v) => [v.status, v.cancelReasonCode]),
     [
@@ -204,7 +210,12 @@ t.test('the walkthrough runs as written: referral → case → series → suspen
 
   // And the server itself agrees, read with the tokens the walkthrough made.
   const get = async (path: string, token: string) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()
-  t.match(await get(`/v1/cases/${caseId}`, staff!), { id: caseId, status: 'suspended', suspensions: [{ reason: { code: 'illness' }, resumedAt: null }] })
+  t.match(await get(`/v1/cases/${caseId}`, staff!), {
+    id: caseId,
+    status: 'active',
+    suspension: { scheduled: { reason: { code: 'illness' } } },
+    suspensions: [{ reason: { code: 'illness' }, resumedAt: null }],
+  })
   const visits = (await get(`/v1/visits?caseId=${caseId}`, staff!)).items as { status: string; cancelReasonCode: string | null }[]
   t.same(
     visits.map((v) => v.cancelReasonCode),

@@ -432,7 +432,14 @@ export const caseEvents = pgTable(
     courtNote: text(),
     data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index().on(t.caseId)],
+  (t) => [
+    index().on(t.caseId),
+    // A suspension is decided, begins and ends once: the suspension job, run by every process at
+    // once, cannot record its beginning or its resumption twice (manual resumes name it too).
+    uniqueIndex('case_events_once_per_suspension')
+      .on(t.type, sql`(${t.data} ->> 'suspensionId')`)
+      .where(sql`${t.type} in ('suspended', 'suspension_began', 'resumed') and ${t.data} ? 'suspensionId'`),
+  ],
 )
 
 /**
@@ -466,7 +473,14 @@ export const suspensions = pgTable(
     resumedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.caseId)],
+  (t) => [
+    index().on(t.caseId),
+    // One open suspension per case (a case is not suspended again while one is planned or in force);
+    // the suspension job finds the due ones through this index.
+    uniqueIndex('suspensions_one_open_per_case')
+      .on(t.caseId)
+      .where(sql`${t.resumedAt} is null`),
+  ],
 )
 
 export const intakes = pgTable(
@@ -1129,6 +1143,10 @@ export const reports = pgTable(
     index().on(t.centreId),
     index().on(t.courtId),
     uniqueIndex('reports_superseded_once').on(t.supersedes),
+    // One report per decision (case event); a correction names the one it supersedes and is the other.
+    uniqueIndex('reports_once_per_case_event')
+      .on(t.caseEventId)
+      .where(sql`${t.supersedes} is null`),
     check(
       'reports_kind',
       sql`${t.kind} in ('referral_refused', 'referral_returned', 'case_started', 'suspension', 'resumption', 'extension', 'ending', 'progress')`,

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import type { CancelledBy, ObservationKind, PartyRole, ReportKind, ReportLanguage } from './vocabulary.js'
 
 /**
@@ -148,4 +149,27 @@ export const ISSUER_ROLE_WORDS: Record<string, Record<ReportLanguage, string>> =
   admin: { nl: 'coördinator bezoekruimte', fr: "responsable de l'espace-rencontre", en: 'centre coordinator' },
   staff: { nl: 'medewerker van het centrum', fr: 'collaborateur du centre', en: 'centre staff' },
   system: { nl: 'het centrum', fr: 'le centre', en: 'the centre' },
+}
+
+/**
+ * A resumption the centre did not decide on a running suspension, said in the report's language:
+ * a planned suspension withdrawn before its `from`, or one that ran out at its `until`.
+ */
+export function resumptionStatement(lang: ReportLanguage, how: 'withdrawn' | 'ran_out', from: string, until: string | null): string {
+  const day = (iso: string) => DateTime.fromISO(iso).setLocale(lang).toFormat('d LLLL yyyy')
+  if (how === 'withdrawn') {
+    const words: Record<ReportLanguage, string> = {
+      nl: `De geplande opschorting vanaf ${day(from)}${until ? ` tot ${day(until)}` : ''} werd ingetrokken; ze is niet ingegaan.`,
+      fr: `La suspension prévue à partir du ${day(from)}${until ? ` jusqu'au ${day(until)}` : ''} a été retirée ; elle n'a pas pris effet.`,
+      en: `The planned suspension from ${day(from)}${until ? ` until ${day(until)}` : ''} was withdrawn; it did not take effect.`,
+    }
+    return words[lang]
+  }
+  const again = until ? day(until) : ''
+  const words: Record<ReportLanguage, string> = {
+    nl: `De opschorting vanaf ${day(from)} is afgelopen op de geplande datum; contacten zijn opnieuw mogelijk vanaf ${again}.`,
+    fr: `La suspension à partir du ${day(from)} a pris fin à la date prévue ; les contacts sont à nouveau possibles à partir du ${again}.`,
+    en: `The suspension from ${day(from)} ended on its planned date; contacts are possible again from ${again}.`,
+  }
+  return words[lang]
 }

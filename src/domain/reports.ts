@@ -58,6 +58,10 @@ export interface ReportDecision {
   previousPlannedEndDate?: string
   missingItems?: string[]
   refusedAfterIntake?: boolean
+  /** resumption: the suspension from `from` was withdrawn before it began. */
+  withdrawn?: boolean
+  /** resumption: what happened, in the report's language, when the centre did not resume a running suspension itself. */
+  statement?: string
 }
 
 /** The person who issued a report, as their token names them: a court wants to know who wrote it. */

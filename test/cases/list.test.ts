@@ -191,6 +191,7 @@ t.test('GET /v1/cases/{id}: the full case for the centre, the referrer’s view 
     'plannedEndDate',
     'referralId',
     'status',
+    'suspension',
     'suspensions',
     'view',
   ])

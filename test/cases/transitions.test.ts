@@ -227,7 +227,8 @@ t.test('extend, suspend, resume, end: their rules and their events', async (t) =
   })
   t.equal(suspended.status, 200, suspended.body)
   t.match(suspended.json, {
-    status: 'suspended',
+    // From a later day: active, the suspension scheduled (test/cases/suspension-dates.test.ts follows its dates).
+    status: 'active',
     allowedActions: ['extend', 'resume', 'end', 'record'],
     suspensions: [
       { from: inDays(3), until: inDays(20), resumedAt: null, reason: { code: 'awaiting_court_decision' }, explanation: 'New hearing on the 15th.' },
@@ -244,11 +245,16 @@ t.test('extend, suspend, resume, end: their rules and their events', async (t) =
     'a suspended case can be extended',
   )
 
-  // Resume: a suspension that has not started yet is left empty.
+  // Resume: a suspension that has not started yet is withdrawn, left empty.
   const resumed = await post('resume', { explanation: 'The court decided early.' })
   t.equal(resumed.status, 200)
   t.match(resumed.json, { status: 'active', suspensions: [{ from: inDays(3), until: inDays(3), resumedAt: String }] })
-  t.match(await lastEvent(), { type: 'resumed', reason: null, explanation: 'The court decided early.', data: { until: today() } })
+  t.match(await lastEvent(), {
+    type: 'resumed',
+    reason: null,
+    explanation: 'The court decided early.',
+    data: { from: inDays(3), until: inDays(20), withdrawn: true },
+  })
   t.equal((await post('resume', { explanation: 'again' })).status, 409)
 
   // Open-ended suspension from today, resumed today.

@@ -57,7 +57,7 @@ export const caseTransitionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     transition(
       'suspend',
       'Suspend the case (active → suspended)',
-      'With a suspension reason and explanation, from a date and optionally until a date (exclusive). Visits in the period are cancelled and none are booked there.',
+      'With a suspension reason and explanation, from a date and optionally until a date (exclusive, after today). Visits in the period are cancelled when the decision is made, and none are booked there; visits before `from` stay booked. The dates drive the status, in the site’s time zone: a suspension from a later day leaves the case `active`, with `suspension.scheduled`, until `from`; from `from` it is `suspended`; at `until` the service makes it `active` again, with a `resumed` event and a `resumption` report. 409 while a suspension is already planned or in force.',
       S.SuspendBody,
     ),
     async (request, reply) =>
@@ -69,7 +69,12 @@ export const caseTransitionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/cases/:id/resume',
-    transition('resume', 'Resume a suspended case (suspended → active)', 'The open suspension ends today.', S.ResumeBody),
+    transition(
+      'resume',
+      'Resume a suspended case (suspended → active), or withdraw a scheduled suspension',
+      'The open suspension ends today. Before its `from` (the case still active) the scheduled suspension is withdrawn; the visits it cancelled stay cancelled, since their slots may have been booked again. The event (`data.withdrawn`) and the resumption report say which it was.',
+      S.ResumeBody,
+    ),
     async (request, reply) =>
       respondOnce(app, request, reply, async (tx) => ({
         status: 200,

@@ -23,6 +23,7 @@ import {
   type SuspendBody,
 } from '../cases/index.js'
 import { localDate } from '../../domain/time.js'
+import { allowedActionsOn, effectiveCaseStatus, suspensionPhase } from '../../domain/suspension-dates.js'
 
 /**
  * Case state changes. Each takes the case row already locked FOR UPDATE by the caller's
@@ -113,11 +114,31 @@ export async function extendCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseR
   return { case: updated, event }
 }
 
-/** active → suspended for [from, until); no visits are held or booked in that period. */
+/**
+ * active → suspended for [from, until); no visits are held or booked in that period. A suspension
+ * from a later day is decided now (its visits cancelled, its report issued) and leaves the case
+ * active, the suspension scheduled, until `from` (src/domain/suspension-dates.ts).
+ */
 export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow, body: SuspendBody) {
-  const status = nextCaseStatus(caseRow, 'suspend')
+  nextCaseStatus(caseRow, 'suspend')
+  const timeZone = await caseTimeZone(tx, caseRow)
+  const today = localDate(now, timeZone)
   if (body.until !== undefined && body.until <= body.from)
     throw invalidField('/until', `must be after from (${body.from}); it is the first day visits may take place again`)
+  if (body.until !== undefined && body.until <= today)
+    throw invalidField('/until', `must be after today (${today}): a suspension that is already over is not decided now`)
+  const [planned] = await tx
+    .select()
+    .from(suspensions)
+    .where(and(eq(suspensions.caseId, caseRow.id), isNull(suspensions.resumedAt)))
+  if (planned) {
+    const period = `from ${planned.fromDate}${planned.untilDate ? ` until ${planned.untilDate}` : ''}`
+    throw conflict(
+      'invalid-transition',
+      `A suspension ${period} is already planned for this case; resume the case to withdraw it before deciding another one.`,
+      { currentStatus: caseRow.status, allowedActions: allowedActionsOn(caseRow.status, true) },
+    )
+  }
   const reasonCategory = await requireReason(tx, caseRow.centreId, ['suspension'], body.reasonCode)
   const [suspension] = await tx
     .insert(suspensions)
@@ -130,17 +151,11 @@ export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: Case
       courtNote: body.courtNote ?? null,
     })
     .returning()
-  const updated = await update(tx, caseRow, { status })
+  // The status the dates give today; the suspension job sets it to suspended on `from`.
+  const updated = await update(tx, caseRow, { status: effectiveCaseStatus(caseRow.status, [suspension!], today) })
   // Same transaction, case row locked: a booking racing this suspension either lands before (and is
   // cancelled here) or waits for the lock and is then refused by the suspension rule.
-  const cancelledVisitIds = await cancelVisitsInSuspension(
-    tx,
-    actor,
-    now,
-    caseRow.id,
-    { from: body.from, until: body.until ?? null },
-    await caseTimeZone(tx, caseRow),
-  )
+  const cancelledVisitIds = await cancelVisitsInSuspension(tx, actor, now, caseRow.id, { from: body.from, until: body.until ?? null }, timeZone)
   const event = await addEvent(tx, actor, now, caseRow.id, {
     type: 'suspended',
     reasonCategory,
@@ -155,29 +170,38 @@ export async function suspendCase(tx: Tx, actor: Actor, now: Date, caseRow: Case
 }
 
 /**
- * suspended → active. The open suspension ends today (its `until` is brought forward if it was
- * later or open), so visits can be booked again from today.
+ * suspended → active: the open suspension ends today (its `until` is brought forward if it was
+ * later or open), so visits can be booked again from today. Before its `from` (the case still
+ * active) it withdraws the scheduled suspension, left empty [from, from); the visits it cancelled
+ * stay cancelled, since their slots may have been booked again. The event and the referrer's report
+ * say which it was.
  */
 export async function resumeCase(tx: Tx, actor: Actor, now: Date, caseRow: CaseRow, body: ResumeBody) {
-  const status = nextCaseStatus(caseRow, 'resume')
   const today = localDate(now, await caseTimeZone(tx, caseRow))
-  const open = await tx
+  const [open] = await tx
     .select()
     .from(suspensions)
     .where(and(eq(suspensions.caseId, caseRow.id), isNull(suspensions.resumedAt)))
-  for (const suspension of open) {
+  const withdrawn = open !== undefined && caseRow.status === 'active' && suspensionPhase(open, today) === 'scheduled'
+  const status = withdrawn ? caseRow.status : nextCaseStatus(caseRow, 'resume')
+  let data: Record<string, unknown> = { suspensionIds: [], until: today }
+  if (open && withdrawn) {
+    await tx.update(suspensions).set({ resumedAt: now, untilDate: open.fromDate }).where(eq(suspensions.id, open.id))
+    data = { suspensionId: open.id, suspensionIds: [open.id], from: open.fromDate, until: open.untilDate, withdrawn: true }
+  } else if (open) {
     // A suspension that has not started yet is left empty: [from, from).
-    const until = suspension.untilDate && suspension.untilDate <= today ? suspension.untilDate : today < suspension.fromDate ? suspension.fromDate : today
-    await tx.update(suspensions).set({ resumedAt: now, untilDate: until }).where(eq(suspensions.id, suspension.id))
+    const until = open.untilDate && open.untilDate <= today ? open.untilDate : today < open.fromDate ? open.fromDate : today
+    await tx.update(suspensions).set({ resumedAt: now, untilDate: until }).where(eq(suspensions.id, open.id))
+    data = { suspensionId: open.id, suspensionIds: [open.id], from: open.fromDate, until: today }
   }
   const updated = await update(tx, caseRow, { status })
   const event = await addEvent(tx, actor, now, caseRow.id, {
     type: 'resumed',
     explanation: body.explanation,
     courtNote: body.courtNote ?? null,
-    data: { suspensionIds: open.map((s) => s.id), until: today },
+    data,
   })
-  await record(tx, actor, caseRow, 'resumed')
+  await record(tx, actor, caseRow, withdrawn ? 'suspension_withdrawn' : 'resumed')
   await issueReport(tx, actor, now, { kind: 'resumption', caseId: caseRow.id, caseEventId: event.id })
   return { case: updated, event }
 }

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { CASE_STATUSES, CONSULTATION_PARTNERS, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
 import { named } from '../../http/components.js'
@@ -177,6 +177,18 @@ export const Suspension = Type.Object({
   courtNote: NullableCourtNote,
 })
 
+/** A case's open suspension, split by its dates: the case is active while it is scheduled, suspended while it is current. */
+const openSuspensionOf = <T extends TSchema>(item: T) =>
+  Type.Object(
+    // A union rather than Nullable: the suspension stays a $ref to its component.
+    { scheduled: Type.Union([item, Type.Null()]), current: Type.Union([item, Type.Null()]) },
+    {
+      description:
+        'The open suspension by its dates, both null when there is none. `scheduled`: decided, not begun (its `from` is after the case’s local today); the case stays active until then, and `resume` withdraws it. `current`: in force; the case is suspended until its `until` (exclusive) or until resumed.',
+    },
+  )
+export const OpenSuspension = openSuspensionOf(Suspension)
+
 export const Ending = Type.Object({
   at: Instant,
   effectiveDate: NullableDate,
@@ -200,6 +212,7 @@ export const CaseOutcome = Type.Object({
   id: Uuid,
   ...caseDates,
   suspensions: Type.Array(Suspension),
+  suspension: OpenSuspension,
   ending: Nullable(Ending),
 })
 
@@ -280,10 +293,12 @@ export const AgreementSigned = Type.Object({
 /** What a court is told of a suspension and an ending: dates and the coded reason, never the centre's explanation. */
 export const ReferrerSuspension = Type.Omit(Suspension, ['explanation'])
 export const ReferrerEnding = Type.Omit(Ending, ['explanation'])
+export const ReferrerOpenSuspension = openSuspensionOf(ReferrerSuspension)
 export const ReferrerCaseOutcome = Type.Object({
   id: Uuid,
   ...caseDates,
   suspensions: Type.Array(ReferrerSuspension),
+  suspension: ReferrerOpenSuspension,
   ending: Nullable(ReferrerEnding),
 })
 
@@ -357,6 +372,7 @@ export const ReferrerCase = Type.Object({
   view: ViewTag('referrer'),
   ...referrerCaseFields,
   suspensions: Type.Array(ReferrerSuspension),
+  suspension: ReferrerOpenSuspension,
   ending: Nullable(ReferrerEnding),
 })
 
@@ -410,6 +426,7 @@ export const Case = Type.Object({
   intakes: Type.Array(Intake),
   agreement: Nullable(Agreement),
   suspensions: Type.Array(Suspension),
+  suspension: OpenSuspension,
   ending: Nullable(Ending),
   readiness: Readiness,
   allowedActions: Type.Array(StringEnum(CASE_ACTIONS), {
@@ -464,7 +481,8 @@ const eventFields = {
   id: Uuid,
   caseId: Uuid,
   type: Type.String({
-    description: 'created, intake_recorded, document_signed, agreement_updated, agreement_signed, activated, extended, suspended, resumed, ended',
+    description:
+      'created, intake_recorded, document_signed, agreement_updated, agreement_signed, activated, extended, suspended, suspension_began, resumed, ended',
     examples: ['suspended'],
   }),
   at: Instant,
@@ -500,6 +518,8 @@ export const ReferrerCaseEvent = Type.Object({
       plannedEndDate: Type.Optional(LocalDate),
       previousPlannedEndDate: Type.Optional(LocalDate),
       refusedAfterIntake: Type.Optional(Type.Boolean()),
+      withdrawn: Type.Optional(Type.Boolean({ description: 'resumed: the suspension from `from` was withdrawn before it began' })),
+      ranOut: Type.Optional(Type.Boolean({ description: 'resumed: the suspension ran out at its `until` (the service resumed the case)' })),
     },
     { additionalProperties: false },
   ),
@@ -690,6 +710,8 @@ export const components = named({
   CaseEventPage,
   Suspension,
   ReferrerSuspension,
+  OpenSuspension,
+  ReferrerOpenSuspension,
   Party,
   ReferrerParty,
   Contact,

@@ -1,7 +1,7 @@
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, exists, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Queryable, Tx } from '../../db/client.js'
-import { caseEvents, cases, referrals } from '../../db/schema.js'
+import { caseEvents, cases, referrals, suspensions } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput } from '../../domain/errors.js'
 import { windowDays } from '../../domain/trajectory.js'
@@ -11,7 +11,7 @@ import { seesReferrerView } from '../referrer-view/index.js'
 import { audit } from '../../db/audit.js'
 import { caseScope, findCase, hearingSoonWithoutReport, loadReadiness, lockCase, reportDueOf } from './queries.js'
 import { REFERRER_EVENT_TYPES, type CaseQuery, type FeeBody } from './schemas.js'
-import { caseSummaries, evaluationsDue, renderCase, renderEvents, renderFullCase } from './views.js'
+import { caseSummaries, evaluationsDue, renderCase, renderEvents, renderFullCase, withEffectiveStatus } from './views.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 
 /**
@@ -19,47 +19,84 @@ import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
  * whether the caller gets the referrer's view, so the route answers with that view's schema.
  */
 
-/** The cases in the actor's scope, filtered and paged by id. */
 /**
  * Cases in the actor's scope, filtered; `endingWithin` lists the running cases whose planned end
  * falls between today and that many days on (in Belgium), so staff plan the last evaluations.
+ *
+ * `status` filters by the status shown, the one the suspensions' dates give at `now` (as every view
+ * shows it), not the stored one, which the suspension job may bring in line up to a minute later:
+ * a list filtered by status never holds a case showing another. SQL narrows to the candidates
+ * (for a running status, every running case whose stored status differs only while it has an open
+ * suspension), the domain rule decides, and pages are filled batch by batch along the id keyset.
  */
 export async function listCases(db: Queryable, actor: Actor, now: Date, query: CaseQuery) {
   const today = DateTime.fromJSDate(now, { zone: DEFAULT_TIME_ZONE })
   const referrerView = seesReferrerView(actor)
   const evaluationWindow = query.evaluationDueWithin
   if (evaluationWindow && referrerView) throw invalidInput('query', '/evaluationDueWithin', "is a centre's planning: a referrer's token cannot filter by it")
-  const rows = await db
-    .select()
-    .from(cases)
-    .where(
-      and(
-        caseScope(actor),
-        query.status ? eq(cases.status, query.status) : undefined,
-        query.counsellorId ? eq(cases.leadCounsellorId, query.counsellorId) : undefined,
-        query.siteId ? eq(cases.siteId, query.siteId) : undefined,
-        query.endingWithin
-          ? and(
-              inArray(cases.status, ['active', 'suspended']),
-              gte(cases.plannedEndDate, today.toISODate()!),
-              lte(cases.plannedEndDate, today.plus({ days: windowDays(query.endingWithin) }).toISODate()!),
-            )
-          : undefined,
-        evaluationWindow ? inArray(cases.status, ['active', 'suspended']) : undefined,
-        query.reportDue ? sql`${reportDueOf(cases.referralId)} is not null` : undefined,
-        query.hearingWithin
-          ? hearingSoonWithoutReport(cases.referralId, today.toISODate()!, today.plus({ days: windowDays(query.hearingWithin) }).toISODate()!)
-          : undefined,
-        afterCursor(cases.id, query.cursor),
-      ),
-    )
-    .orderBy(asc(cases.id))
-    // The worklist's date is worked out per case (nextEvaluation), so its filter reads every running case after the cursor.
-    .limit(evaluationWindow ? Number.MAX_SAFE_INTEGER : query.limit + 1)
+  const running = query.status === 'active' || query.status === 'suspended'
+  const filters = and(
+    caseScope(actor),
+    query.status && !running ? eq(cases.status, query.status) : undefined,
+    running
+      ? and(
+          inArray(cases.status, ['active', 'suspended']),
+          or(
+            eq(cases.status, query.status!),
+            exists(
+              db
+                .select({ one: sql`1` })
+                .from(suspensions)
+                .where(and(eq(suspensions.caseId, cases.id), isNull(suspensions.resumedAt))),
+            ),
+          ),
+        )
+      : undefined,
+    query.counsellorId ? eq(cases.leadCounsellorId, query.counsellorId) : undefined,
+    query.siteId ? eq(cases.siteId, query.siteId) : undefined,
+    query.endingWithin
+      ? and(
+          inArray(cases.status, ['active', 'suspended']),
+          gte(cases.plannedEndDate, today.toISODate()!),
+          lte(cases.plannedEndDate, today.plus({ days: windowDays(query.endingWithin) }).toISODate()!),
+        )
+      : undefined,
+    evaluationWindow ? inArray(cases.status, ['active', 'suspended']) : undefined,
+    query.reportDue ? sql`${reportDueOf(cases.referralId)} is not null` : undefined,
+    query.hearingWithin
+      ? hearingSoonWithoutReport(cases.referralId, today.toISODate()!, today.plus({ days: windowDays(query.hearingWithin) }).toISODate()!)
+      : undefined,
+  )
+  // Two filters are judged per case after SQL: the status the dates give, and the evaluation's due day.
   const dueBy = evaluationWindow && today.plus({ days: windowDays(evaluationWindow) }).toISODate()!
-  const due = dueBy ? await evaluationsDue(db, rows) : null
-  const page = toPage(due ? rows.filter((r) => (due.get(r.id) ?? '9999') <= dueBy!).slice(0, query.limit + 1) : rows, query.limit)
-  return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView), nextCursor: page.nextCursor } }
+  const perCase = running || Boolean(dueBy)
+  const keep = async (rows: (typeof cases.$inferSelect)[]) => {
+    let kept = rows
+    if (running) {
+      const shown = await withEffectiveStatus(db, kept, now)
+      kept = kept.filter((_, i) => shown[i]!.status === query.status)
+    }
+    if (dueBy) {
+      const due = await evaluationsDue(db, kept)
+      kept = kept.filter((row) => (due.get(row.id) ?? '9999-12-31') <= dueBy)
+    }
+    return kept
+  }
+  const matched: (typeof cases.$inferSelect)[] = []
+  let after = query.cursor === undefined ? undefined : afterCursor(cases.id, query.cursor)
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(cases)
+      .where(and(filters, after))
+      .orderBy(asc(cases.id))
+      .limit(query.limit + 1)
+    matched.push(...(perCase ? await keep(rows) : rows))
+    if (!perCase || matched.length > query.limit || rows.length <= query.limit) break
+    after = gt(cases.id, rows.at(-1)!.id)
+  }
+  const page = toPage(matched, query.limit)
+  return { referrerView, page: { items: await caseSummaries(db, page.items, referrerView, now), nextCursor: page.nextCursor } }
 }
 
 export async function getCase(db: Queryable, actor: Actor, now: Date, id: string) {

@@ -2,10 +2,10 @@ import { DateTime } from 'luxon'
 /** How cases, their outcomes and their history are shown, and the one way a case event is added. */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { rawRows, uuidArray, type Queryable } from '../../db/client.js'
-import { caseEvents, intakes, parties, referrals, suspensions } from '../../db/schema.js'
+import { caseEvents, intakes, parties, referrals, sites, suspensions } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import type { ReasonCategory } from '../../domain/vocabulary.js'
-import { allowedCaseActions } from '../../domain/case-lifecycle.js'
+import { allowedActionsOn, effectiveCaseStatus, suspensionState } from '../../domain/suspension-dates.js'
 import { reasonResolver, type ReasonRef } from '../reason-codes/index.js'
 import { referrerEvent, referrerOutcome } from '../referrer-view/index.js'
 import { visitSignals } from '../../domain/visit-signals.js'
@@ -13,7 +13,7 @@ import { centreSettings } from '../admin/index.js'
 import { concludedVisits, visitCounts } from './visit-tally.js'
 import { nextEvaluation } from '../../domain/trajectory.js'
 import { currentAgreement, loadReadiness, reportDueOf, safetyProfileOf, type CaseRow } from './queries.js'
-import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
+import { DEFAULT_TIME_ZONE, localDate } from '../../domain/time.js'
 
 type EventRow = typeof caseEvents.$inferSelect
 type Resolve = Awaited<ReturnType<typeof reasonResolver>>
@@ -57,11 +57,48 @@ const endingOf = (event: EventRow | undefined, reason: ReturnType<Resolve>) =>
     courtNote: event.courtNote,
   }
 
-/** Status, dates, suspensions and ending of cases: what both the centre and the referrer see. */
-export async function caseOutcomes(db: Queryable, rows: CaseRow[]) {
+type SuspensionRow = typeof suspensions.$inferSelect
+
+/**
+ * What a case's status is judged on at `now`: its suspensions and its local day (its site's zone).
+ * The status shown is the one these dates give (src/domain/suspension-dates.ts), even before the
+ * suspension job has stored it.
+ */
+async function suspensionDates(db: Queryable, rows: CaseRow[], now: Date) {
+  const ids = rows.map((r) => r.id)
+  const suspensionRows = ids.length ? await db.select().from(suspensions).where(inArray(suspensions.caseId, ids)).orderBy(asc(suspensions.id)) : []
+  const siteIds = [...new Set(rows.flatMap((r) => (r.siteId ? [r.siteId] : [])))]
+  const zones = new Map(
+    siteIds.length
+      ? (await db.select({ id: sites.id, timeZone: sites.timeZone }).from(sites).where(inArray(sites.id, siteIds))).map((z) => [z.id, z.timeZone])
+      : [],
+  )
+  return new Map(
+    rows.map((row) => {
+      const own = suspensionRows.filter((s) => s.caseId === row.id)
+      const today = localDate(now, (row.siteId && zones.get(row.siteId)) || DEFAULT_TIME_ZONE)
+      // Only a running case has an open suspension to show (one left open by an ending is history).
+      const running = row.status === 'active' || row.status === 'suspended'
+      const open = running ? suspensionState(own, today) : { scheduled: null, current: null }
+      return [row.id, { suspensions: own, status: effectiveCaseStatus(row.status, own, today), ...open }] as const
+    }),
+  )
+}
+
+/** The cases with the status their suspensions' dates give at `now`, for lists and filters. */
+export async function withEffectiveStatus(db: Queryable, rows: CaseRow[], now: Date): Promise<CaseRow[]> {
+  const dates = await suspensionDates(db, rows, now)
+  return rows.map((row) => ({ ...row, status: dates.get(row.id)!.status }))
+}
+
+/**
+ * Status, dates, suspensions and ending of cases at `now`: what both the centre and the referrer
+ * see. `suspension` is the open suspension, scheduled (before its `from`) or current.
+ */
+export async function caseOutcomes(db: Queryable, rows: CaseRow[], now: Date) {
   const ids = rows.map((r) => r.id)
   if (ids.length === 0) return new Map<string, ReturnType<typeof outcome>>()
-  const suspensionRows = await db.select().from(suspensions).where(inArray(suspensions.caseId, ids)).orderBy(asc(suspensions.id))
+  const dates = await suspensionDates(db, rows, now)
   const endings = await db
     .select()
     .from(caseEvents)
@@ -72,34 +109,38 @@ export async function caseOutcomes(db: Queryable, rows: CaseRow[]) {
     db,
     groupRefs(
       [
-        ...suspensionRows.map((s) => ({ caseId: s.caseId, category: 'suspension' as const, code: s.reasonCode })),
+        ...[...dates.values()].flatMap((d) => d.suspensions).map((s) => ({ caseId: s.caseId, category: 'suspension' as const, code: s.reasonCode })),
         ...endings.map((e) => ({ caseId: e.caseId, category: e.reasonCategory, code: e.reasonCode })),
       ],
       (r) => centreOfCase.get(r.caseId)!,
       (r) => r,
     ),
   )
+  const suspensionView = (row: CaseRow, s: SuspensionRow) => ({
+    id: s.id,
+    from: s.fromDate,
+    until: s.untilDate,
+    resumedAt: s.resumedAt,
+    reason: resolve(row.centreId, { category: 'suspension', code: s.reasonCode }),
+    explanation: s.explanation,
+    courtNote: s.courtNote,
+  })
   function outcome(row: CaseRow) {
     const ended = endings.find((e) => e.caseId === row.id)
+    const d = dates.get(row.id)!
     return {
       id: row.id,
-      status: row.status,
+      status: d.status,
       createdAt: row.createdAt,
       activatedAt: row.activatedAt,
       plannedEndDate: row.plannedEndDate,
       endEffectiveDate: row.endEffectiveDate,
       endedAt: row.endedAt,
-      suspensions: suspensionRows
-        .filter((s) => s.caseId === row.id)
-        .map((s) => ({
-          id: s.id,
-          from: s.fromDate,
-          until: s.untilDate,
-          resumedAt: s.resumedAt,
-          reason: resolve(row.centreId, { category: 'suspension', code: s.reasonCode }),
-          explanation: s.explanation,
-          courtNote: s.courtNote,
-        })),
+      suspensions: d.suspensions.map((s) => suspensionView(row, s)),
+      suspension: {
+        scheduled: d.scheduled && suspensionView(row, d.scheduled),
+        current: d.current && suspensionView(row, d.current),
+      },
       ending: endingOf(ended, ended ? resolve(row.centreId, { category: ended.reasonCategory, code: ended.reasonCode }) : null) ?? null,
     }
   }
@@ -209,18 +250,24 @@ async function evaluationFacts(db: Queryable, caseIds: string[]) {
   )
 }
 
-/** List items: the case's own fields and its referral's roll number (for the centre, its next evaluation). */
-export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView: boolean) {
+/** List items: the case's own fields, with the status its dates give at `now`, and its referral's roll number (for the centre, its next evaluation). */
+export async function caseSummaries(db: Queryable, rows: CaseRow[], referrerView: boolean, now: Date) {
+  rows = await withEffectiveStatus(db, rows, now)
   const references = await courtReferences(db, rows)
   if (referrerView) return rows.map((row) => referrerSummary(row, references))
   const evaluations = await evaluationsDue(db, rows)
   return rows.map((row) => fullSummary(row, references, evaluations))
 }
 
-/** One case as its referrer sees it: status, dates, suspensions and ending. */
-async function renderReferrerCase(db: Queryable, row: CaseRow) {
-  const outcome = (await caseOutcomes(db, [row])).get(row.id)!
-  return referrerOutcome({ ...referrerSummary(row, await courtReferences(db, [row])), suspensions: outcome.suspensions, ending: outcome.ending })
+/** One case as its referrer sees it at `now`: status, dates, suspensions and ending. */
+async function renderReferrerCase(db: Queryable, row: CaseRow, now: Date) {
+  const outcome = (await caseOutcomes(db, [row], now)).get(row.id)!
+  return referrerOutcome({
+    ...referrerSummary({ ...row, status: outcome.status }, await courtReferences(db, [row])),
+    suspensions: outcome.suspensions,
+    suspension: outcome.suspension,
+    ending: outcome.ending,
+  })
 }
 
 /**
@@ -253,7 +300,8 @@ async function visitSummary(db: Queryable, row: CaseRow, partyIds: string[], now
 
 /** One case in full, for centre roles; readiness, planned visits and those awaiting an outcome are judged at `now`. */
 export async function renderFullCase(db: Queryable, row: CaseRow, now = new Date()) {
-  const outcome = (await caseOutcomes(db, [row])).get(row.id)!
+  const outcome = (await caseOutcomes(db, [row], now)).get(row.id)!
+  row = { ...row, status: outcome.status }
   const summary = fullSummary(row, await courtReferences(db, [row]), await evaluationsDue(db, [row]))
   const partyRows = await db.select().from(parties).where(eq(parties.caseId, row.id)).orderBy(asc(parties.id))
   const intakeRows = await db.select().from(intakes).where(eq(intakes.caseId, row.id)).orderBy(asc(intakes.id))
@@ -261,13 +309,14 @@ export async function renderFullCase(db: Queryable, row: CaseRow, now = new Date
   return {
     ...summary,
     suspensions: outcome.suspensions,
+    suspension: outcome.suspension,
     ending: outcome.ending,
     parties: partyRows.map(partyView),
     safety: await safetyProfileOf(db, row),
     intakes: intakeRows,
     agreement: agreement && agreementView(agreement),
     readiness: await loadReadiness(db, row, { at: now, agreement }),
-    allowedActions: allowedCaseActions(row.status),
+    allowedActions: allowedActionsOn(row.status, outcome.suspension.scheduled !== null),
     ...(await visitSummary(
       db,
       row,
@@ -278,8 +327,8 @@ export async function renderFullCase(db: Queryable, row: CaseRow, now = new Date
 }
 
 /** One case in full (centre roles) or as its referrer sees it. */
-export async function renderCase(db: Queryable, row: CaseRow, referrerView: boolean, now?: Date) {
-  return referrerView ? renderReferrerCase(db, row) : renderFullCase(db, row, now)
+export async function renderCase(db: Queryable, row: CaseRow, referrerView: boolean, now = new Date()) {
+  return referrerView ? renderReferrerCase(db, row, now) : renderFullCase(db, row, now)
 }
 
 export function agreementView(agreement: NonNullable<Awaited<ReturnType<typeof currentAgreement>>>) {
@@ -300,7 +349,7 @@ export function agreementView(agreement: NonNullable<Awaited<ReturnType<typeof c
   }
 }
 
-const REFERRER_DATA_KEYS = ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'] as const
+const REFERRER_DATA_KEYS = ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake', 'withdrawn', 'ranOut'] as const
 
 /** Events with their reasons' labels; for a referrer only transitions, with only their dates and coded reasons. */
 export async function renderEvents(db: Queryable, centreId: string, rows: EventRow[], referrerView: boolean) {

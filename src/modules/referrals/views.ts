@@ -25,7 +25,7 @@ export async function renderReferrals(db: Queryable, rows: ReferralRow[], now: D
   const transfers = await transfersOf(db, ids)
   const caseIds = rows.flatMap((r) => (r.caseId ? [r.caseId] : []))
   const caseRows = caseIds.length ? await db.select().from(cases).where(inArray(cases.id, caseIds)) : []
-  const outcomes = await caseOutcomes(db, caseRows)
+  const outcomes = await caseOutcomes(db, caseRows, now)
   const resolvers = new Map<string, Awaited<ReturnType<typeof reasonResolver>>>()
   for (const centreId of new Set(rows.map((r) => r.centreId))) {
     const refs = rows.filter((r) => r.centreId === centreId).map((r) => ({ category: statusReasonCategory(r.status), code: r.statusReasonCode }))

@@ -85,13 +85,15 @@ export const REFERRER_VIEW_FIELDS = {
   requested: ['kind', 'frequency', 'durationMinutes', 'notes'],
   waitingList: ['position', 'daysWaiting'],
   party: ['id', 'role', 'givenName', 'familyName', 'birthDate', 'language'],
-  caseOutcome: ['id', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'ending'],
+  caseOutcome: ['id', 'status', 'createdAt', 'activatedAt', 'plannedEndDate', 'endEffectiveDate', 'endedAt', 'suspensions', 'suspension', 'ending'],
   caseSummary: CASE_SUMMARY,
-  case: [...CASE_SUMMARY, 'suspensions', 'ending'],
+  case: [...CASE_SUMMARY, 'suspensions', 'suspension', 'ending'],
   suspension: ['id', 'from', 'until', 'resumedAt', 'reason', 'courtNote'],
+  /** The case's open suspension: the one planned (before its `from`) or the one in force. */
+  openSuspension: ['scheduled', 'current'],
   ending: ['at', 'effectiveDate', 'refusedAfterIntake', 'reason', 'courtNote'],
   caseEvent: ['view', 'id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'courtNote', 'data'],
-  caseEventData: ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake'],
+  caseEventData: ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake', 'withdrawn', 'ranOut'],
   visit: ['view', 'id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
   reason: ['category', 'code', 'label'],
   label: ['nl', 'fr', 'en'],
@@ -132,6 +134,8 @@ export const REFERRER_VIEW_FIELDS = {
     'previousPlannedEndDate',
     'missingItems',
     'refusedAfterIntake',
+    'withdrawn',
+    'statement',
   ],
   /** A coded reason in a report: its label is the one of the report's language. */
   reportReason: ['category', 'code', 'label'],
@@ -163,9 +167,17 @@ type Explained = { explanation: unknown }
 const withoutExplanation = <T extends Explained>({ explanation: _internal, ...shown }: T): Omit<T, 'explanation'> => shown
 
 /** A case's suspensions and ending as a court is told them: dates and coded reasons, not the centre's explanations. */
-export function referrerOutcome<O extends object, S extends Explained, E extends Explained>(outcome: O & { suspensions: S[]; ending: E | null }) {
-  const { suspensions, ending, ...shown } = outcome
-  return { ...shown, suspensions: suspensions.map(withoutExplanation), ending: ending && withoutExplanation(ending) }
+export function referrerOutcome<O extends object, S extends Explained, E extends Explained>(
+  outcome: O & { suspensions: S[]; suspension: { scheduled: S | null; current: S | null }; ending: E | null },
+) {
+  const { suspensions, suspension, ending, ...shown } = outcome
+  const open = (s: S | null) => s && withoutExplanation(s)
+  return {
+    ...shown,
+    suspensions: suspensions.map(withoutExplanation),
+    suspension: { scheduled: open(suspension.scheduled), current: open(suspension.current) },
+    ending: ending && withoutExplanation(ending),
+  }
 }
 
 /** A case event as a court sees it: the transition and its coded reason, not the explanation. */

@@ -58,15 +58,16 @@ export function reportPage(report: Report): ReportPage {
   if (d) {
     const rows: PageRow[] = [{ label: h('decisionDate'), value: day(d.date) }]
     if (d.reason) rows.push({ label: h('reason'), value: d.reason.label })
-    if (d.from) rows.push({ label: h('suspendedFrom'), value: day(d.from) })
-    if (d.until !== undefined) rows.push({ label: h('suspendedUntil'), value: d.until ? day(d.until) : h('untilResumed') })
+    // A withdrawn suspension never took effect: its dates are in the statement, not stated as a period.
+    if (d.from && !d.withdrawn) rows.push({ label: h('suspendedFrom'), value: day(d.from) })
+    if (d.until !== undefined && !d.withdrawn) rows.push({ label: h('suspendedUntil'), value: d.until ? day(d.until) : h('untilResumed') })
     if (d.effectiveDate) rows.push({ label: h('effectiveDate'), value: day(d.effectiveDate) })
     if (d.refusedAfterIntake) rows.push({ label: h('refusedAfterIntake'), value: h('yes') })
     if (d.previousPlannedEndDate) rows.push({ label: h('previousPlannedEndDate'), value: day(d.previousPlannedEndDate) })
     if (d.plannedEndDate) rows.push({ label: h('plannedEndDate'), value: day(d.plannedEndDate) })
     if (d.missingItems?.length) rows.push({ label: h('missingItems'), value: d.missingItems.join('; ') })
     if (d.courtNote) rows.push({ label: h('courtNote'), value: d.courtNote })
-    sections.push({ heading: h('decision'), rows, paragraphs: [] })
+    sections.push({ heading: h('decision'), rows, paragraphs: d.statement ? [d.statement] : [] })
   }
 
   const v = report.visits

@@ -30,13 +30,25 @@ const Decision = Type.Object(
     courtNote: Nullable(
       Type.String({ description: "The centre's note for the referrer (never its internal explanation)", examples: ['Contacts are suspended.'] }),
     ),
-    from: Type.Optional({ ...LocalDate, description: 'suspension: the first day without contact' }),
+    from: Type.Optional({ ...LocalDate, description: 'suspension, resumption: the (planned) first day without contact' }),
     until: Type.Optional(Nullable({ ...LocalDate, description: 'suspension: the first day contact may take place again; null until resumed' })),
     effectiveDate: Type.Optional({ ...LocalDate, description: 'ending: the day the supervision ends' }),
     plannedEndDate: Type.Optional({ ...LocalDate, description: 'case started, extension: the planned end' }),
     previousPlannedEndDate: Type.Optional({ ...LocalDate, description: 'extension: the planned end before it' }),
     missingItems: Type.Optional(Type.Array(Type.String(), { description: 'referral_returned: what the referral lacks', examples: [['the court decision']] })),
     refusedAfterIntake: Type.Optional(Type.Boolean({ description: 'ending: the family was refused after the intake', examples: [false] })),
+    withdrawn: Type.Optional(
+      Type.Boolean({
+        description: 'resumption: the suspension from `from` was withdrawn before it began (its cancelled visits stay cancelled)',
+        examples: [true],
+      }),
+    ),
+    statement: Type.Optional(
+      Type.String({
+        description: "resumption: in the report's language, a planned suspension withdrawn or one that ran out at its `until`",
+        examples: ['De geplande opschorting vanaf 23 december 2026 tot 6 januari 2027 werd ingetrokken; ze is niet ingegaan.'],
+      }),
+    ),
   },
   { additionalProperties: false },
 )

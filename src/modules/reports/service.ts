@@ -7,6 +7,7 @@ import type { Actor } from '../../domain/actor.js'
 import { withDefaults } from '../../domain/centre-settings.js'
 import { conflict, invalidInput, unprocessable } from '../../domain/errors.js'
 import { buildReportContent, contentSha256, type ReportFacts } from '../../domain/reports.js'
+import { resumptionStatement } from '../../domain/report-wording.js'
 import type { ReasonCategory, ReportKind, ReportLanguage } from '../../domain/vocabulary.js'
 import { audit } from '../../db/audit.js'
 import { enqueueEvent } from '../webhooks/index.js'
@@ -49,6 +50,20 @@ export type IssueRequest = Subject & {
 
 /** A field of an event's data, when it is a string (the data column is free-form jsonb). */
 const text = (data: Record<string, unknown>, key: string) => (typeof data[key] === 'string' ? data[key] : undefined)
+
+/**
+ * What a resumption report states of the suspension it ends (from the event's data): its dates, and
+ * in words whether it was withdrawn before it began or ran out at its `until`. A resumption recorded
+ * before these were kept states only its date, as it did.
+ */
+function resumptionFacts(language: ReportLanguage, d: Record<string, unknown>) {
+  const from = text(d, 'from')
+  if (!from) return {}
+  const until = text(d, 'until') ?? null
+  if (d.withdrawn === true) return { from, until, withdrawn: true, statement: resumptionStatement(language, 'withdrawn', from, until) }
+  if (d.ranOut === true) return { from, until, statement: resumptionStatement(language, 'ran_out', from, until) }
+  return { from, until }
+}
 
 /**
  * The facts of a report, read column by column: no explanation, no contact detail, no time of day
@@ -129,6 +144,7 @@ async function gatherFacts(tx: Tx, actor: Actor, now: Date, request: IssueReques
       ...(request.kind === 'extension' ? { previousPlannedEndDate: text(d, 'previousPlannedEndDate')!, plannedEndDate: text(d, 'plannedEndDate')! } : {}),
       ...(request.kind === 'suspension' ? { from: text(d, 'from') ?? eventDate, until: text(d, 'until') ?? null } : {}),
       ...(request.kind === 'ending' ? { effectiveDate: text(d, 'effectiveDate') ?? eventDate, refusedAfterIntake: d.refusedAfterIntake === true } : {}),
+      ...(request.kind === 'resumption' ? resumptionFacts(language, d) : {}),
     }
   }
 

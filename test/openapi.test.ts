@@ -57,7 +57,7 @@ t.test('the committed openapi/openapi.json matches the routes (run `npm run open
         t.ok(hasExample(operation), `${name} carries examples`)
       }
       if (['post', 'put', 'patch'].includes(method) && path.startsWith('/v1/')) {
-        t.ok(operation.requestBody?.content?.['application/json']?.schema, `${name} has a request body schema`)
+        t.ok(Object.values<any>(operation.requestBody?.content ?? {})[0]?.schema, `${name} has a request body schema`)
       }
     }
   }

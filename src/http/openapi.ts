@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { generalProblemResponse, sharedProblemResponse } from './problem.js'
+import { referenced } from './components.js'
 import { nothingRequired } from './validation.js'
 
 const openapiInfo = {
@@ -220,7 +221,7 @@ export const openapiPlugin = fp(
         // A body the route reads itself (a multipart upload) is described here, not validated by a schema.
         const documented = route.config?.documentedBody
         if (documented) {
-          copy.body = documented.schema
+          copy.body = referenced(documented.schema)
           copy.consumes = [documented.mediaType]
         }
         return { schema: copy, url }

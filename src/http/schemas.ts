@@ -60,8 +60,8 @@ const ClosingTime = Type.String({
   description: "'HH:mm'; '24:00' is midnight at the end of the day",
   examples: ['20:00'],
 })
-const Interval = Type.Object({ from: ClockTime, to: ClosingTime }, { additionalProperties: false })
-const Day = Type.Optional(Type.Array(Interval, { maxItems: 6 }))
+export const HoursInterval = Type.Object({ from: ClockTime, to: ClosingTime }, { additionalProperties: false })
+const Day = Type.Optional(Type.Array(HoursInterval, { maxItems: 6 }))
 export const WeeklyHoursSchema = Type.Object(
   { mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day },
   { additionalProperties: false, examples: [{ wed: [{ from: '13:00', to: '18:00' }], sat: [{ from: '09:00', to: '17:00' }] }] },

@@ -70,6 +70,40 @@ async function openConcern(w: World) {
   return opened.json.id as string
 }
 
+/** A message on the world's referral from the side other than the subject's (the one the subject marks read). */
+async function messageToRead(w: World, subject: Subject | null) {
+  const fromCentre = subject === 'clerk' || subject === 'court-integration'
+  const sent = await call(w.ctx.app, {
+    method: 'POST',
+    url: `/v1/referrals/${w.referralId}/messages`,
+    token: fromCentre ? w.tokens.admin : w.tokens.clerk,
+    body: fromCentre ? { kind: 'information', text: 'Matrix answer.' } : { kind: 'other', text: 'Matrix news.' },
+  })
+  if (sent.status !== 201) throw new Error(`message in world ${w.name}: ${sent.status} ${sent.body}`)
+  return sent.json.id as string
+}
+
+// One multipart body for every upload of the matrix: a small PDF under a fixed boundary.
+const UPLOAD_BOUNDARY = 'matrix-boundary-7d3a'
+const upload = Buffer.concat([
+  Buffer.from(`--${UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="matrix.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+  Buffer.from('%PDF-1.4\n% matrix\n'),
+  Buffer.from(`\r\n--${UPLOAD_BOUNDARY}--\r\n`),
+])
+
+/** A document the world's court sent with its referral. */
+async function courtDocument(w: World) {
+  const sent = await call(w.ctx.app, {
+    method: 'POST',
+    url: `/v1/referrals/${w.referralId}/attachments`,
+    token: w.tokens.clerk,
+    body: upload,
+    headers: { 'content-type': `multipart/form-data; boundary=${UPLOAD_BOUNDARY}` },
+  })
+  if (sent.status !== 201) throw new Error(`attachment in world ${w.name}: ${sent.status} ${sent.body}`)
+  return sent.json.id as string
+}
+
 async function calendarKeyQuery(w: World) {
   const made = await call(w.ctx.app, { method: 'POST', url: `/v1/counsellors/${w.counsellorIds[0]}/calendar-key`, token: w.tokens.admin })
   if (made.status !== 201) throw new Error(`calendar key: ${made.status} ${made.body}`)
@@ -193,6 +227,21 @@ export const TABLE: Record<string, Expectation> = {
   },
   'POST /v1/referrals/{id}/transfer': { roles: ['operator'], id: freshReferral, body: (w) => ({ centreId: w.spare.centreId }), other: { operator: 200 } },
   'POST /v1/referrals/{id}/withdraw': { roles: ['admin', 'staff', 'clerk'], id: freshReferral, body: () => ({}) },
+  // The court channel: the referring court and the centre write to each other; the court sends documents.
+  'POST /v1/referrals/{id}/messages': {
+    roles: ['admin', 'staff', 'clerk', 'court-integration'],
+    body: (_w, n, subject) =>
+      subject === 'admin' || subject === 'staff' ? { kind: 'information', text: `Matrix answer ${n}.` } : { kind: 'other', text: `Matrix news ${n}.` },
+  },
+  'GET /v1/referrals/{id}/messages': { roles: READERS, id: (w) => w.referralId },
+  'GET /v1/messages': { roles: READERS },
+  'POST /v1/messages/{id}/read': { roles: ['admin', 'staff', 'clerk'], id: messageToRead },
+  'POST /v1/referrals/{id}/attachments': {
+    roles: ['clerk', 'court-integration'],
+    body: () => upload,
+    headers: async () => ({ 'content-type': `multipart/form-data; boundary=${UPLOAD_BOUNDARY}` }),
+  },
+  'GET /v1/attachments/{id}': { roles: ['admin', 'staff', 'clerk', 'court-integration'], id: courtDocument },
   'POST /v1/referrals/{id}/accept': { roles: WRITERS, id: freshReferral, body: (w) => ({ leadCounsellorId: w.counsellorIds[0], siteId: w.siteId }) },
 
   'GET /v1/cases': { roles: READERS },

@@ -112,9 +112,11 @@ t.test('every operation × every token × own and other scope', async (t) => {
     const body = op.body ? (spec.body?.(world, ++n, subject) ?? {}) : undefined
     const headers: Record<string, string> = { 'idempotency-key': `matrix-${++n}`, ...(id && spec.headers ? await spec.headers(world, id) : {}) }
     if (subject) headers.authorization = `Bearer ${A.tokens[subject]}`
-    if (body !== undefined) headers['content-type'] = 'application/json'
+    // A Buffer is a body sent as it is (a multipart upload, its content type from the table's headers).
+    const raw = Buffer.isBuffer(body)
+    if (body !== undefined && !raw) headers['content-type'] = 'application/json'
     sent++
-    const response = await app.inject({ method: op.method as never, url, headers, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) })
+    const response = await app.inject({ method: op.method as never, url, headers, ...(body === undefined ? {} : { payload: raw ? body : JSON.stringify(body) }) })
     const where = `${subject ?? 'anonymous'} ${label} ${op.method} ${url}`
     for (const problem of check(op, response)) mismatches.add(`${op.key} (${subject}): ${problem}`)
     // Nothing of world B reaches an A token. Courts are a shared registry, so centre tokens may name

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { named } from '../../http/components.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { REPORT_CONTENTS, REPORT_LANGUAGES } from '../../domain/vocabulary.js'
-import { Instant, LocalDate, NonEmpty, PartySideSchema, Stored, StringEnum, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
+import { HoursInterval, Instant, LocalDate, NonEmpty, PartySideSchema, Stored, StringEnum, Timestamp, Uuid, WeeklyHoursSchema } from '../../http/schemas.js'
 
 /** Centres, their reference data (sites, rooms, counsellors, absences) and the courts: what is sent and shown. */
 
@@ -214,6 +214,7 @@ export const components = named({
   CentreSettings: CentreSettingsSchema,
   CentreSettingsChange,
   WeeklyHours: WeeklyHoursSchema,
+  HoursInterval,
   SiteClosure: Closure,
   Centre,
   CentrePage: Page(Centre),

@@ -125,10 +125,17 @@ export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId
 }
 
 /**
+ * A column named with its table, for a correlated subquery: drizzle writes a column of the query's
+ * only table without it, and inside the subquery the name would then be read as the inner table's.
+ */
+type QualifiedColumn = SQL
+export const qualified = (table: string, column: string): QualifiedColumn => sql`${sql.identifier(table)}.${sql.identifier(column)}`
+
+/**
  * The due date of the referring court's open request for a report: a `report_request` message with
  * no progress report issued after it (the earliest, when there are several); null when none is open.
  */
-export const reportDueOf = (referralId: SQL | PgColumn) =>
+export const reportDueOf = (referralId: QualifiedColumn) =>
   sql<string | null>`(select min(m.due_date) from court_messages m where m.referral_id = ${referralId} and m.kind = 'report_request'
     and not exists (select 1 from reports p where p.referral_id = m.referral_id and p.kind = 'progress' and p.issued_at > m.created_at))`
 
@@ -136,7 +143,7 @@ export const reportDueOf = (referralId: SQL | PgColumn) =>
  * A hearing of the case's referral falls between `from` and `until` (local dates) and no progress
  * report was issued since the referral, or since the previous hearing date that has passed.
  */
-export const hearingSoonWithoutReport = (referralId: SQL | PgColumn, from: string, until: string) =>
+export const hearingSoonWithoutReport = (referralId: QualifiedColumn, from: string, until: string) =>
   sql`exists (select 1 from referrals r where r.id = ${referralId} and r.hearing_date >= ${from} and r.hearing_date <= ${until}
     and not exists (select 1 from reports p where p.referral_id = r.id and p.kind = 'progress' and p.issued_at >= greatest(r.submitted_at,
       (select max(d.day)::date::timestamp at time zone ${DEFAULT_TIME_ZONE}

@@ -12,7 +12,7 @@ import { visitSignals } from '../../domain/visit-signals.js'
 import { centreSettings } from '../admin/index.js'
 import { concludedVisits, visitCounts } from './visit-tally.js'
 import { nextEvaluation } from '../../domain/trajectory.js'
-import { currentAgreement, loadReadiness, reportDueOf, safetyProfileOf, type CaseRow } from './queries.js'
+import { currentAgreement, loadReadiness, qualified, reportDueOf, safetyProfileOf, type CaseRow } from './queries.js'
 import { DEFAULT_TIME_ZONE, localDate } from '../../domain/time.js'
 
 type EventRow = typeof caseEvents.$inferSelect
@@ -154,7 +154,12 @@ async function courtReferences(db: Queryable, rows: CaseRow[]): Promise<CourtRef
   const referralIds = rows.map((r) => r.referralId)
   const references = referralIds.length
     ? await db
-        .select({ id: referrals.id, courtReference: referrals.courtReference, hearingDate: referrals.hearingDate, reportDue: reportDueOf(referrals.id) })
+        .select({
+          id: referrals.id,
+          courtReference: referrals.courtReference,
+          hearingDate: referrals.hearingDate,
+          reportDue: reportDueOf(qualified('referrals', 'id')),
+        })
         .from(referrals)
         .where(inArray(referrals.id, referralIds))
     : []

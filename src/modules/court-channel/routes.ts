@@ -130,6 +130,7 @@ export const courtChannelRoutes: FastifyPluginAsyncTypebox<{ attachmentMaxBytes:
         description: 'Once; marking it again answers the same. Your own side’s message: 409.',
         params: IdParams,
         headers: IdempotencyHeaders,
+        body: S.MessageRead,
         response: { 200: S.Message, ...problemResponses(404, 409, 413, 415) },
       },
     },

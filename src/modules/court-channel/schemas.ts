@@ -86,9 +86,14 @@ export const AttachmentUpload = Type.Object(
 
 export const MessagePage = Page(Message)
 
+/** Marking read takes nothing. */
+export const MessageRead = Type.Object({}, { additionalProperties: false, examples: [{}] })
+
 export const components = named({
   MessageRequest: MessageCreate,
   Message,
   MessagePage,
   Attachment,
+  AttachmentUpload,
+  MessageReadRequest: MessageRead,
 })

@@ -50,6 +50,8 @@ async function referralInScope(db: Queryable, actor: Actor, id: string, lock = f
 
 /** A message to the other side of a referral; a court's new hearing date becomes the referral's. */
 export async function sendMessage(tx: Tx, actor: Actor, now: Date, referralId: string, input: MessageCreate) {
+  // A centre's integration reads; the court's integration speaks for the court.
+  if (actor.role === 'integration' && !actor.courtId) throw notAllowed('A centre’s integration reads; its staff answer the court.')
   const sender = sideOf(actor)
   if (sender === 'centre' && input.kind !== 'information') {
     throw invalidInput('body', '/kind', 'is information for the centre: new decisions, hearing dates and report requests come from the court')

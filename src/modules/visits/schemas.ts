@@ -51,16 +51,15 @@ export const CancelledVisit = Type.Object(
 
 // ── Attendance ──────────────────────────────────────────────────────────────────────────────────
 
-const BroughtBy = Type.Union(
-  [
-    Type.Object({ partyId: { ...Uuid, description: 'An adult party of the case' } }, { additionalProperties: false }),
-    Type.Object(
-      { authorisedVisitor: { ...NonEmpty(200, ['Maria Janssens']), description: "A name among the current agreement's authorisedVisitors" } },
-      { additionalProperties: false },
-    ),
-  ],
-  { description: 'Who brought a child: an adult party of the case, or an authorised visitor of the agreement by name' },
+/** Who hands a child over at the door: an adult party of the case, or an authorised visitor of the agreement by name. */
+const HandoverByParty = Type.Object({ partyId: { ...Uuid, description: 'An adult party of the case' } }, { additionalProperties: false })
+const HandoverByVisitor = Type.Object(
+  { authorisedVisitor: { ...NonEmpty(200, ['Maria Janssens']), description: "A name among the current agreement's authorisedVisitors" } },
+  { additionalProperties: false },
 )
+const BroughtBy = Type.Union([HandoverByParty, HandoverByVisitor], {
+  description: 'Who brought a child: an adult party of the case, or an authorised visitor of the agreement by name',
+})
 
 const PickedUpBy = Type.Union(BroughtBy.anyOf, {
   description: 'Who picked a child up: an adult party of the case, or an authorised visitor of the agreement by name',
@@ -347,6 +346,8 @@ export const VisitDetailView = EitherView(VisitDetail, ReferrerVisit, { full: 'V
 export const VisitPage = Page(VisitView)
 
 export const components = named({
+  HandoverByParty,
+  HandoverByVisitor,
   VisitDetail,
   VisitView,
   VisitDetailView,

@@ -14,7 +14,10 @@ export async function personKeySecret(db: Queryable): Promise<string> {
     .insert(installationSecrets)
     .values({ name: 'person_key', value: randomBytes(32).toString('base64url') })
     .onConflictDoNothing()
-  const [row] = await db.select({ value: installationSecrets.value }).from(installationSecrets).where(eq(installationSecrets.name, sql`'person_key'`))
+  const [row] = await db
+    .select({ value: installationSecrets.value })
+    .from(installationSecrets)
+    .where(eq(installationSecrets.name, sql`'person_key'`))
   return row!.value
 }
 

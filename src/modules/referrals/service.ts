@@ -106,7 +106,10 @@ export async function submitReferral(tx: Tx, actor: Actor, now: Date, input: Ref
 /** A named person's national number (digits only) and pseudonymous person key. */
 function identity(secret: string, p: ReferralCreate['parties'][number]) {
   const nationalNumber = p.nationalNumber ? nationalNumberDigits(p.nationalNumber) : null
-  return { nationalNumber, personKey: personKey(secret, { givenName: p.givenName ?? null, familyName: p.familyName, birthDate: p.birthDate ?? null, nationalNumber }) }
+  return {
+    nationalNumber,
+    personKey: personKey(secret, { givenName: p.givenName ?? null, familyName: p.familyName, birthDate: p.birthDate ?? null, nationalNumber }),
+  }
 }
 
 /** The referrals in the actor's scope, in submission order; `status: waitlisted` is the waiting list. */

@@ -30,7 +30,9 @@ export function referralDefects(body: unknown, context: { today: string; byClerk
       if (isDate(party.birthDate) && party.birthDate > context.today) issues.push(issue(`/parties/${i}/birthDate`, 'must not be in the future'))
       if (party.role === 'child' && party.birthDate === undefined) issues.push(issue(`/parties/${i}/birthDate`, 'is required for a child'))
       if (typeof party.nationalNumber === 'string' && !isNationalNumber(nationalNumberDigits(party.nationalNumber)))
-        issues.push(issue(`/parties/${i}/nationalNumber`, 'is not a national register number: its check digits do not match; check it against the identity card'))
+        issues.push(
+          issue(`/parties/${i}/nationalNumber`, 'is not a national register number: its check digits do not match; check it against the identity card'),
+        )
     })
   }
   if (b.legalFramework === 'court_ordered') {

@@ -31,7 +31,12 @@ t.test('registration fields, and the same child referred twice counted once', as
     return { referralId: submitted.json.id as string, caseId: accepted.json.caseId as string }
   }
 
-  const wrong = await call(app, { method: 'POST', url: '/v1/referrals', token: clerk, body: { ...body, parties: parties({}, { nationalNumber: '87.01.20-123.45' }) } })
+  const wrong = await call(app, {
+    method: 'POST',
+    url: '/v1/referrals',
+    token: clerk,
+    body: { ...body, parties: parties({}, { nationalNumber: '87.01.20-123.45' }) },
+  })
   t.equal(wrong.status, 400, 'a national number whose check digits do not match')
   t.match(wrong.json.errors, [{ pointer: '/parties/1/nationalNumber' }])
 
@@ -58,8 +63,7 @@ t.test('registration fields, and the same child referred twice counted once', as
   // Referred again: the child spelled otherwise, the father's number written bare.
   const second = await refer({ givenName: 'LÉNA', familyName: 'VERMEULEN' }, { givenName: 'Thomas', nationalNumber: '87012012344' })
   const year = DateTime.now().setZone('Europe/Brussels').year
-  const stats = async () =>
-    (await call(app, { url: `/v1/statistics?from=${year}-01-01&to=${year}-12-31`, token: centre.adminToken })).json.groups[0].figures
+  const stats = async () => (await call(app, { url: `/v1/statistics?from=${year}-01-01&to=${year}-12-31`, token: centre.adminToken })).json.groups[0].figures
   const figures = await stats()
   t.same(
     [figures.casesInIntake.total, figures.childrenServed.total, figures.adultsServed.total, figures.persons.total],

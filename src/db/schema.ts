@@ -23,6 +23,7 @@ import type {
   ResourceKind,
   LegalFramework,
   PartyRole,
+  Gender,
   PartySide,
   ReasonCategory,
   ReferralSource,
@@ -408,10 +409,40 @@ export const parties = pgTable(
     interpreter: jsonb().$type<InterpreterNeed>(),
     /** When the party was added to a running case (a grandparent, a new partner); null for the referral's parties. */
     joinedAt: timestamp({ withTimezone: true }),
+    /** For the registration figures; `unknown` until recorded (at the referral, at intake or by a correction). */
+    gender: text().$type<Gender>().notNull().default('unknown'),
+    /** The postcode of where the party lives, for the figures by municipality; kept by retention like the birth year. */
+    postcode: text(),
+    /** The national register (or BIS) number, eleven digits, where recorded. Never shown to a court; retention removes it. */
+    nationalNumber: text(),
+    /**
+     * The pseudonymous key that counts a person once across cases (src/domain/person-key.ts): set
+     * whenever the party is created or its identity changes; null when the record does not identify
+     * a person (no given name or birth date, and no national number). Retention removes it.
+     */
+    personKey: text(),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.referralId), index().on(t.caseId)],
+  (t) => [
+    index().on(t.referralId),
+    index().on(t.caseId),
+    index().on(t.personKey),
+    check('parties_gender_known', sql`${t.gender} in ('female', 'male', 'x', 'unknown')`),
+    check('parties_postcode_belgian', sql`${t.postcode} ~ '^[1-9][0-9]{3}$'`),
+    check('parties_national_number_digits', sql`${t.nationalNumber} ~ '^[0-9]{11}$'`),
+  ],
 )
+
+/**
+ * Secrets of this installation, made at their first use (never by a migration: a new data directory
+ * starts from a migrated template, which every installation of a build shares). `person_key` keys
+ * the parties' pseudonymous person keys; backups carry it, so a restore keeps the keys it made.
+ */
+export const installationSecrets = pgTable('installation_secrets', {
+  name: text().primaryKey(),
+  value: text().notNull(),
+  createdAt: createdAt(),
+})
 
 export const caseEvents = pgTable(
   'case_events',

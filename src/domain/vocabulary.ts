@@ -43,6 +43,11 @@ export const PARTY_ROLES = [
   'residing_other',
 ] as const
 export type PartyRole = (typeof PARTY_ROLES)[number]
+/** A party's gender as the registration asks for it; `x` as on a Belgian identity document, `unknown` when not recorded. */
+export const GENDERS = ['female', 'male', 'x', 'unknown'] as const
+export type Gender = (typeof GENDERS)[number]
+/** A Belgian postcode: four digits, the first not 0 (it names a municipality or a part of one). */
+export const POSTCODE_PATTERN = '^[1-9][0-9]{3}$'
 /** The roles of those who come to see the child (the side with the right to contact). */
 export const VISITING_ROLES = ['visiting_parent', 'visiting_grandparent', 'visiting_sibling', 'visiting_third_party'] as const satisfies readonly PartyRole[]
 

@@ -45,7 +45,8 @@ export function operationsOf(document: any): Operation[] {
   for (const [path, methods] of Object.entries<any>(document.paths)) {
     for (const [method, op] of Object.entries<any>(methods)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
-      const schema = op.requestBody?.content?.['application/json']?.schema
+      // JSON, or the one other type an operation takes (a multipart upload).
+      const schema = (op.requestBody?.content?.['application/json'] ?? Object.values<any>(op.requestBody?.content ?? {})[0])?.schema
       const parameters = (op.parameters ?? []).map((p: any) => resolve(document, p))
       list.push({
         key: `${method.toUpperCase()} ${path}`,

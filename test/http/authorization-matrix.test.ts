@@ -116,7 +116,12 @@ t.test('every operation × every token × own and other scope', async (t) => {
     const raw = Buffer.isBuffer(body)
     if (body !== undefined && !raw) headers['content-type'] = 'application/json'
     sent++
-    const response = await app.inject({ method: op.method as never, url, headers, ...(body === undefined ? {} : { payload: raw ? body : JSON.stringify(body) }) })
+    const response = await app.inject({
+      method: op.method as never,
+      url,
+      headers,
+      ...(body === undefined ? {} : { payload: raw ? body : JSON.stringify(body) }),
+    })
     const where = `${subject ?? 'anonymous'} ${label} ${op.method} ${url}`
     for (const problem of check(op, response)) mismatches.add(`${op.key} (${subject}): ${problem}`)
     // Nothing of world B reaches an A token. Courts are a shared registry, so centre tokens may name

@@ -77,8 +77,24 @@ t.test('the CSV carries the JSON’s figures, one row per group, figure and cate
   )
   const row = (figure: string, breakdown: string, key = '') =>
     perSite.find((r) => r.group_key === s.sites.S1 && r.figure === figure && r.breakdown === breakdown && r.key === key)?.value
-  t.equal(row('visits', 'outcome', 'held'), '3', 'a category of a breakdown')
-  t.equal(row('daysTrajectory', 'statistic', 'median'), '212.5', 'a duration')
+  t.equal(row('visits', 'outcome', 'held'), '5', 'a category of a breakdown')
+  t.equal(row('daysTrajectory', 'statistic', 'median'), '184', 'a duration')
+  // The registration figures: age bands that a spreadsheet keeps as text, postcodes, minutes.
+  t.same(
+    perSite.filter((r) => r.group_key === s.sites.S1 && r.figure === 'persons' && r.breakdown === 'ageBand').map((r) => [r.key, r.value]),
+    [
+      ['0_2', '0'],
+      ['3_5', '1'],
+      ['6_11', '0'],
+      ['12_17', '1'],
+      ['adult', '2'],
+      ['unknown', '7'],
+    ],
+  )
+  t.equal(row('persons', 'postcode', '2000'), '2')
+  t.equal(row('persons', 'gender', 'x'), '1')
+  t.equal(row('counsellingMinutes', 'total'), '360')
+  t.equal(row('onwardReferrals', 'kind', 'mental_health'), '1')
   t.equal(perSite.find((r) => r.group_key === s.sites.S2 && r.figure === 'daysTrajectory' && r.key === 'median')?.value, '', 'no data: an empty cell')
   const json = await call(ctx.app, {
     url: `/v1/statistics?from=${FROM}&to=${TO}`,

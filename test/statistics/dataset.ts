@@ -9,14 +9,20 @@
 import { DateTime } from 'luxon'
 import { caseEvents, cases, courts, intakes, parties, referrals, sites, suspensions, visitOutcomes, visits } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/modules/admin/demo.js'
+import { personKeyOf } from '../../src/db/person-key.js'
+import { nationalNumberDigits, personKeyInput } from '../../src/domain/person-key.js'
 import {
   CANCELLED_BY,
+  CONSULTATION_PARTNERS,
   CONVERSATION_PURPOSES,
+  GENDERS,
   LEGAL_FRAMEWORKS,
   PARTY_ROLES,
   REFERRAL_SOURCES,
   VISIT_KINDS,
   type CancelledBy,
+  type ConsultationPartner,
+  type Gender,
   type LegalFramework,
   type PartyRole,
   type ReferralSource,
@@ -37,6 +43,8 @@ export interface Period {
 export const YEAR_2025: Period = { from: FROM, to: TO, start: '2024-12-31T23:00:00Z', end: '2025-12-31T23:00:00Z' }
 export const YEAR_2026: Period = { from: '2026-01-01', to: '2026-12-31', start: '2025-12-31T23:00:00Z', end: '2026-12-31T23:00:00Z' }
 const ZONE = 'Europe/Brussels'
+/** As the API lists them (src/modules/statistics/service.ts). */
+const AGE_BANDS = ['0_2', '3_5', '6_11', '12_17', 'adult', 'unknown']
 
 type CentreKey = 'A' | 'B'
 type CourtKey = 'antwerpen' | 'gent' | 'antwerpenB'
@@ -59,14 +67,27 @@ export interface VisitSpec {
   outcomes?: OutcomeSpec[]
   /** Undefined: the case's site; null: none (a visit outside the centre). */
   site?: SiteKey | null
+  /** How many of the centre's counsellors are on it (1 unless said). */
+  counsellors?: number
 }
+/** A party named in full (the data set's parties are otherwise a role, family name Peeters, nothing else). */
+export interface PartySpec {
+  role: PartyRole
+  givenName?: string
+  familyName?: string
+  birthDate?: string
+  gender?: Gender
+  postcode?: string
+  nationalNumber?: string
+}
+export const partySpec = (p: PartyRole | PartySpec): PartySpec => (typeof p === 'string' ? { role: p } : p)
 export interface CaseSpec {
   site: SiteKey | null
   feeExempt: boolean
-  parties: PartyRole[]
+  parties: (PartyRole | PartySpec)[]
   intakes?: string[]
   activatedAt?: string
-  ended?: { effectiveDate: string; reason: string; at: string }
+  ended?: { effectiveDate: string; reason: string; at: string; referredTo?: ConsultationPartner }
   suspensions?: { from: string; until: string | null; reason: string }[]
   visits?: VisitSpec[]
 }
@@ -79,6 +100,7 @@ export interface ReferralSpec {
   status: ReferralStatus
   reason?: string
   decidedAt?: string
+  waitlistedAt?: string
   case?: CaseSpec
 }
 
@@ -326,6 +348,86 @@ export const REFERRALS: ReferralSpec[] = [
       ],
     },
   },
+
+  // ── The registration figures: the same child (and the same father) in two cases ──
+  {
+    centre: 'A',
+    source: 'court',
+    legalFramework: 'court_ordered',
+    court: 'antwerpen',
+    submittedAt: '2025-01-20T10:00:00Z',
+    status: 'accepted',
+    decidedAt: '2025-02-01T10:00:00Z',
+    case: {
+      site: 'S1',
+      feeExempt: true,
+      parties: [
+        { role: 'child', givenName: 'Lena', birthDate: '2019-05-02', gender: 'female', postcode: '2000' },
+        { role: 'visiting_parent', givenName: 'Jan', birthDate: '1985-07-30', gender: 'male', postcode: '2018', nationalNumber: '85.07.30-033.28' },
+        { role: 'residing_parent', givenName: 'An', birthDate: '1987-01-15', gender: 'x' },
+        { role: 'child', givenName: 'Noor', birthDate: '2012-03-01', gender: 'female', postcode: '2000' },
+      ],
+      intakes: ['2025-02-10T10:00:00Z'],
+      activatedAt: '2025-03-01T10:00:00Z',
+      ended: { effectiveDate: '2025-06-30', reason: 'referred_elsewhere', at: '2025-06-30T10:00:00Z', referredTo: 'mental_health' },
+      visits: [
+        // Two counsellors: twice the counselling time.
+        { kind: 'supervised_visit', startsAt: '2025-03-10T09:00:00Z', counsellors: 2, outcomes: [{ outcome: 'fulfilled' }] },
+        { kind: 'conversation', startsAt: '2025-04-10T09:00:00Z', outcomes: [{ outcome: 'fulfilled' }] },
+      ],
+    },
+  },
+  // Referred again, spelled otherwise, to another site: on the waiting list first, in intake at the period's end.
+  {
+    centre: 'A',
+    source: 'self',
+    legalFramework: 'voluntary',
+    court: null,
+    submittedAt: '2025-07-01T10:00:00Z',
+    status: 'accepted',
+    waitlistedAt: '2025-07-02T10:00:00Z',
+    decidedAt: '2025-08-01T10:00:00Z',
+    case: {
+      site: 'S2',
+      feeExempt: false,
+      parties: [
+        { role: 'child', givenName: 'LÉNA ', familyName: 'PEETERS', birthDate: '2019-05-02', gender: 'female', postcode: '2000' },
+        { role: 'child', givenName: 'Mil', birthDate: '2023-06-01', gender: 'male', postcode: '3500' },
+        {
+          role: 'visiting_parent',
+          givenName: 'Jan',
+          familyName: 'Peters',
+          birthDate: '1985-07-30',
+          gender: 'male',
+          postcode: '2018',
+          nationalNumber: '85073003328',
+        },
+        { role: 'residing_other', familyName: 'Pleeggezin' },
+      ],
+      intakes: ['2025-08-20T10:00:00Z'],
+    },
+  },
+  // On the waiting list at the period's end; and one taken off it (refused) before the end.
+  {
+    centre: 'A',
+    source: 'court',
+    legalFramework: 'court_ordered',
+    court: 'gent',
+    submittedAt: '2025-11-10T10:00:00Z',
+    status: 'waitlisted',
+    waitlistedAt: '2025-11-12T10:00:00Z',
+  },
+  {
+    centre: 'B',
+    source: 'court',
+    legalFramework: 'court_ordered',
+    court: 'antwerpenB',
+    submittedAt: '2025-09-01T10:00:00Z',
+    status: 'refused',
+    reason: 'no_capacity',
+    waitlistedAt: '2025-09-02T10:00:00Z',
+    decidedAt: '2025-10-01T10:00:00Z',
+  },
 ]
 
 export interface Seeded {
@@ -344,6 +446,7 @@ export async function seed(ctx: TestContext, data: ReferralSpec[] = REFERRALS, e
   const db = ctx.database.db
   const ids = existing ?? (await baseRecords(ctx))
   const counsellor = { A: ctx.centre.demo.counsellorIds[0]!, B: ids.counsellorB }
+  const counsellorsOf = { A: ctx.centre.demo.counsellorIds, B: [ids.counsellorB] }
   for (const r of data) {
     const [referral] = await db
       .insert(referrals)
@@ -356,6 +459,7 @@ export async function seed(ctx: TestContext, data: ReferralSpec[] = REFERRALS, e
         status: r.status,
         statusReasonCode: r.reason ?? null,
         submittedAt: new Date(r.submittedAt),
+        waitlistedAt: r.waitlistedAt ? new Date(r.waitlistedAt) : null,
         decidedAt: r.decidedAt ? new Date(r.decidedAt) : null,
       })
       .returning()
@@ -375,14 +479,32 @@ export async function seed(ctx: TestContext, data: ReferralSpec[] = REFERRALS, e
         activatedAt: c.activatedAt ? new Date(c.activatedAt) : null,
         endedAt: ended ? new Date(ended.at) : null,
         endEffectiveDate: ended?.effectiveDate ?? null,
+        // Opened when the referral was accepted.
+        createdAt: new Date(r.decidedAt!),
       })
       .returning()
     const caseId = caseRow!.id
     const partyIds: string[] = []
-    for (const role of c.parties) {
+    for (const p of c.parties.map(partySpec)) {
+      const identity = {
+        givenName: p.givenName ?? null,
+        familyName: p.familyName ?? 'Peeters',
+        birthDate: p.birthDate ?? null,
+        nationalNumber: p.nationalNumber ? nationalNumberDigits(p.nationalNumber) : null,
+      }
       const [party] = await db
         .insert(parties)
-        .values({ centreId: ids.centres[r.centre], referralId: referral!.id, caseId, role, familyName: 'Peeters', language: 'nl' })
+        .values({
+          centreId: ids.centres[r.centre],
+          referralId: referral!.id,
+          caseId,
+          role: p.role,
+          ...identity,
+          personKey: await personKeyOf(db, identity),
+          gender: p.gender ?? 'unknown',
+          postcode: p.postcode ?? null,
+          language: 'nl',
+        })
         .returning()
       partyIds.push(party!.id)
     }
@@ -398,6 +520,7 @@ export async function seed(ctx: TestContext, data: ReferralSpec[] = REFERRALS, e
         actorRole: 'staff',
         reasonCategory: c.activatedAt ? 'ending' : 'refusal',
         reasonCode: ended.reason,
+        data: ended.referredTo ? { referredTo: ended.referredTo } : {},
       })
     for (const v of c.visits ?? []) {
       const startsAt = new Date(v.startsAt)
@@ -409,7 +532,7 @@ export async function seed(ctx: TestContext, data: ReferralSpec[] = REFERRALS, e
           centreId: ids.centres[r.centre],
           caseId,
           siteId: site ? ids.sites[site] : null,
-          counsellorIds: [counsellor[r.centre]],
+          counsellorIds: v.counsellors ? counsellorsOf[r.centre].slice(0, v.counsellors) : [counsellor[r.centre]],
           partyIds,
           kind: v.kind,
           purpose: v.kind === 'conversation' ? 'evaluation' : null,
@@ -433,7 +556,7 @@ export async function seed(ctx: TestContext, data: ReferralSpec[] = REFERRALS, e
             outcome: o.outcome,
             actualStart: o.outcome === 'fulfilled' ? startsAt : null,
             actualEnd: o.outcome === 'fulfilled' ? endsAt : null,
-            absentPartyIds: (o.absent ?? []).map((role) => partyIds[c.parties.indexOf(role)]!),
+            absentPartyIds: (o.absent ?? []).map((role) => partyIds[c.parties.map(partySpec).findIndex((p) => p.role === role)]!),
             reasonCode: o.outcome === 'interrupted' ? 'child_wellbeing' : null,
             interruptedAt: o.outcome === 'interrupted' ? new Date(startsAt.getTime() + 1_800_000) : null,
             supersedes: previous,
@@ -539,10 +662,44 @@ export function expectedFigures(select: Selection, data: ReferralSpec[] = REFERR
   const cancelled = periodVisits.filter((v) => fate(v.visit) === 'cancelled')
   const noShows = periodVisits.filter((v) => fate(v.visit) === 'noshow')
   const held = periodVisits.filter((v) => fate(v.visit) === 'held')
-  // Distinct parties: a case's party is its index in the case's list.
-  const served = new Map<string, PartyRole>()
-  for (const v of held) v.case.spec.parties.forEach((role, i) => served.set(`${v.case.index}/${i}`, role))
-  const servedRoles = [...served.values()]
+  // Cases served: a visit of the group held in the period, or a case of the group in intake during it.
+  const inIntakeDuring = (c: CaseOf) =>
+    Date.parse(c.referral.decidedAt!) < END &&
+    (!c.spec.activatedAt || Date.parse(c.spec.activatedAt) >= START) &&
+    (!c.spec.ended || c.spec.ended.effectiveDate >= FROM)
+  const servedCases = new Map<number, CaseOf>()
+  for (const v of held) servedCases.set(v.case.index, v.case)
+  for (const c of caseList.filter(inIntakeDuring)) servedCases.set(c.index, c)
+  // Persons: a person key's input (the same child in two cases is one), or the party itself; the last recorded party's data wins.
+  const ageBand = (birthDate?: string) => {
+    if (!birthDate) return 'unknown'
+    const age = Math.floor(DateTime.fromISO(FROM).diff(DateTime.fromISO(birthDate), 'years').years)
+    return age < 3 ? '0_2' : age < 6 ? '3_5' : age < 12 ? '6_11' : age < 18 ? '12_17' : 'adult'
+  }
+  type Person = { role: PartyRole; gender: string; postcode: string; ageBand: string }
+  const persons = new Map<string, Person>()
+  const children = new Map<string, Person>()
+  const adultRoles = new Set<string>()
+  for (const c of [...servedCases.values()].sort((a, b) => a.index - b.index)) {
+    c.spec.parties.map(partySpec).forEach((p, i) => {
+      const key =
+        personKeyInput({
+          givenName: p.givenName ?? null,
+          familyName: p.familyName ?? 'Peeters',
+          birthDate: p.birthDate ?? null,
+          nationalNumber: p.nationalNumber ? nationalNumberDigits(p.nationalNumber) : null,
+        }) ?? `${c.index}/${i}`
+      const person = { role: p.role, gender: p.gender ?? 'unknown', postcode: p.postcode ?? 'unknown', ageBand: ageBand(p.birthDate) }
+      persons.set(key, person)
+      if (p.role === 'child') children.set(key, person)
+      else adultRoles.add(`${p.role}|${key}`)
+    })
+  }
+  const adultPersons = new Set([...adultRoles].map((r) => r.split('|').slice(1).join('|')))
+  const personList = [...persons.values()]
+  const childList = [...children.values()]
+  const minutes = (v: VisitOf) => (fate(v.visit) === 'held' ? 60 : fate(v.visit) === 'interrupted' ? 30 : 0) * (v.visit.counsellors ?? 1)
+  const onward = endedInPeriod.filter((c) => c.spec.ended!.reason === 'referred_elsewhere')
 
   const firstIntake = (c: CaseOf) => [...(c.spec.intakes ?? [])].sort()[0]
   const firstHeld = (c: CaseOf) =>
@@ -566,6 +723,40 @@ export function expectedFigures(select: Selection, data: ReferralSpec[] = REFERR
     },
     referralsRefused: { total: decided('refused').length, byReasonCode: tally(decided('refused').map((r) => r.reason!)) },
     referralsReturned: { total: decided('returned').length, byReasonCode: tally(decided('returned').map((r) => r.reason!)) },
+    referralsWaitlistedAtEnd: {
+      total: refs.filter((r) => r.waitlistedAt && Date.parse(r.waitlistedAt) < END && (!r.decidedAt || Date.parse(r.decidedAt) >= END)).length,
+    },
+    casesInIntake: {
+      total: caseList.filter(
+        (c) =>
+          Date.parse(c.referral.decidedAt!) < END &&
+          (!c.spec.activatedAt || Date.parse(c.spec.activatedAt) >= END) &&
+          (!c.spec.ended || c.spec.ended.effectiveDate > TO),
+      ).length,
+    },
+    onwardReferrals: {
+      total: onward.length,
+      byKind: tally(
+        onward.map((c) => c.spec.ended!.referredTo ?? 'unknown'),
+        zeroed(CONSULTATION_PARTNERS),
+      ),
+    },
+    counsellingMinutes: {
+      total: periodVisits.reduce((sum, v) => sum + minutes(v), 0),
+      byKind: periodVisits.reduce((into, v) => ((into[v.visit.kind] = into[v.visit.kind]! + minutes(v)), into), zeroed(VISIT_KINDS)),
+    },
+    persons: {
+      total: personList.length,
+      byGender: tally(
+        personList.map((p) => p.gender),
+        zeroed(GENDERS),
+      ),
+      byAgeBand: tally(
+        personList.map((p) => p.ageBand),
+        zeroed(AGE_BANDS),
+      ),
+      byPostcode: tally(personList.map((p) => p.postcode)),
+    },
     casesStarted: { total: caseList.filter((c) => c.spec.activatedAt && inPeriod(c.spec.activatedAt)).length },
     casesActiveAtEnd: { total: activatedBeforeEnd.filter((c) => !c.spec.ended || c.spec.ended.effectiveDate > TO).length },
     casesActiveInPeriod: { total: activeInPeriod.length },
@@ -611,12 +802,22 @@ export function expectedFigures(select: Selection, data: ReferralSpec[] = REFERR
       byPurpose: { ...zeroed(CONVERSATION_PURPOSES), evaluation: periodVisits.filter((v) => v.visit.kind === 'conversation').length },
     },
     visitsWithInterpreter: { total: 0, byLanguage: {} },
-    childrenServed: { total: servedRoles.filter((r) => r === 'child').length },
+    childrenServed: {
+      total: childList.length,
+      byGender: tally(
+        childList.map((p) => p.gender),
+        zeroed(GENDERS),
+      ),
+      byAgeBand: tally(
+        childList.map((p) => p.ageBand),
+        zeroed(AGE_BANDS),
+      ),
+    },
     concernsOpened: { total: 0, byStepReached: { none: 0, discussed_in_team: 0, vk_consulted: 0, reported: 0 } },
     adultsServed: {
-      total: servedRoles.filter((r) => r !== 'child').length,
+      total: adultPersons.size,
       byRole: tally(
-        servedRoles.filter((r) => r !== 'child'),
+        [...adultRoles].map((r) => r.split('|')[0]!),
         zeroed(PARTY_ROLES.filter((r) => r !== 'child')),
       ),
     },

@@ -34,21 +34,42 @@ t.test('statistics over a seeded data set', async (t) => {
     const figures = r.json.groups[0].figures
     t.strictSame(figures, expectedFigures(ofCentre('A')))
     // A few of the numbers by hand, so the counting in TypeScript is checked too.
-    t.equal(figures.referralsReceived.total, 9, 'the referral of 00:30 on 1 January counts, the one of 00:30 on 1 January 2026 does not')
+    t.equal(figures.referralsReceived.total, 12, 'the referral of 00:30 on 1 January counts, the one of 00:30 on 1 January 2026 does not')
     t.same(figures.referralsRefused, { total: 2, byReasonCode: { no_capacity: 1, safety_risk_unmanageable: 1 } }, 'refusals decided in the period')
     t.same(figures.referralsReturned, { total: 1, byReasonCode: { incomplete_referral: 1 } })
-    t.equal(figures.casesStarted.total, 2)
+    t.equal(figures.casesStarted.total, 3)
     t.equal(figures.casesActiveAtEnd.total, 2, 'the suspended case counts as active; the one ended on 1 January does not')
-    t.same([figures.casesActiveInPeriod.total, figures.casesFeeExempt.total], [4, 3])
+    t.same([figures.casesActiveInPeriod.total, figures.casesFeeExempt.total], [5, 4])
     t.same(figures.casesSuspended, { total: 3, byReasonCode: { illness: 1, child_refuses: 1, safety_concern: 1 } })
-    t.same(figures.casesEnded, { total: 3, byReasonCode: { goal_reached: 1, parties_do_not_consent: 1, max_duration_reached: 1 } })
-    t.equal(figures.visits.total, 12, 'the entry in error and the visits outside the period are left out')
-    t.same(figures.visits.byOutcome, { held: 4, cancelled: 3, noshow: 2, interrupted: 1, without_outcome: 2 }, 'the correcting outcome counts')
+    t.same(figures.casesEnded, {
+      total: 4,
+      byReasonCode: { goal_reached: 1, parties_do_not_consent: 1, max_duration_reached: 1, referred_elsewhere: 1 },
+    })
+    t.equal(figures.visits.total, 14, 'the entry in error and the visits outside the period are left out')
+    t.same(figures.visits.byOutcome, { held: 6, cancelled: 3, noshow: 2, interrupted: 1, without_outcome: 2 }, 'the correcting outcome counts')
     t.same(figures.visitsNoShow.byPartyRole, { ...figures.visitsNoShow.byPartyRole, visiting_parent: 1, residing_parent: 1, residing_other: 1 })
     t.same(figures.visitsCancelledLate.total, 2)
-    t.same([figures.childrenServed.total, figures.adultsServed.total], [4, 6])
-    t.same(figures.daysReferralToFirstHeldVisit, { count: 2, median: 40.5, p90: 40.9 })
-    t.same(figures.daysTrajectory, { count: 2, median: 212.5, p90: 235.3 })
+    t.same(figures.daysReferralToFirstHeldVisit, { count: 3, median: 41, p90: 47.4 })
+    t.same(figures.daysTrajectory, { count: 3, median: 184, p90: 229.6 })
+    // The registration figures (issue 26).
+    t.same(
+      [figures.childrenServed.total, figures.adultsServed.total, figures.persons.total],
+      [9, 12, 21],
+      'the same child (Lena, spelled LÉNA PEETERS the second time) and the same father (by his national number) in two cases count once; cases in intake count',
+    )
+    t.same(figures.persons.byGender, { female: 2, male: 2, x: 1, unknown: 16 })
+    t.same(figures.persons.byAgeBand, { '0_2': 1, '3_5': 1, '6_11': 0, '12_17': 1, adult: 2, unknown: 16 }, 'ages on 1 January 2025')
+    t.same(figures.persons.byPostcode, { '2000': 2, '2018': 1, '3500': 1, unknown: 17 })
+    t.same(figures.childrenServed.byGender, { female: 2, male: 1, x: 0, unknown: 6 })
+    t.same(figures.referralsWaitlistedAtEnd.total, 1, 'the referral waitlisted in November; not the one accepted from the list in August')
+    t.same(figures.casesInIntake.total, 2)
+    t.same(
+      figures.counsellingMinutes,
+      { total: 450, byKind: { supervised_visit: 300, supervised_handover: 60, outside_visit: 30, conversation: 60 } },
+      'two counsellors count twice; an interrupted visit until its interruption',
+    )
+    t.same(figures.onwardReferrals.total, 1)
+    t.same(figures.onwardReferrals.byKind.mental_health, 1)
   })
 
   t.test('staff get the same; counsellor, clerk and integration tokens are refused', async (t) => {
@@ -121,6 +142,11 @@ t.test('statistics over a seeded data set', async (t) => {
       )
     }
     t.equal(groupOf('centre', s.centres.A).visits.total, 1, 'the visit outside the centre (no site) sits with its centre')
+    t.same(
+      [groupOf('centre', s.centres.A), groupOf('site', s.sites.S1), groupOf('site', s.sites.S2)].map((f) => f.childrenServed.total),
+      [1, 5, 4],
+      'Lena counts at both sites of her two cases (10 over the groups), once in the centre’s total (9): persons are not additive',
+    )
   })
 
   t.test('per judicial district: a court’s for referrals, a site’s for cases and visits, unknown without', async (t) => {

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm'
 import type { Tx } from '../../db/client.js'
-import { agreementSignatures, agreements, counsellors, documents, intakes, signatures } from '../../db/schema.js'
+import { agreementSignatures, agreements, counsellors, documents, intakes, parties, signatures } from '../../db/schema.js'
 import type { Actor } from '../../domain/actor.js'
 import { conflict, invalidInput, notFound } from '../../domain/errors.js'
 import { expandRecurrence } from '../../domain/recurrence.js'
@@ -36,6 +36,11 @@ export async function recordIntake(tx: Tx, actor: Actor, now: Date, caseId: stri
   const heldAt = requirePast(input.heldAt, '/heldAt', now)
   const row = await lockCaseForRecording(tx, actor, caseId)
   await requireParty(tx, row, input.partyId)
+  // The party's gender may be recorded at the intake (for the registration figures).
+  if (input.gender) {
+    await tx.update(parties).set({ gender: input.gender }).where(eq(parties.id, input.partyId))
+    await audit(tx, actor, { action: 'party.changed', entityType: 'party', entityId: input.partyId, centreId: row.centreId, fields: ['gender'] })
+  }
   const [counsellor] = await tx
     .select({ id: counsellors.id })
     .from(counsellors)

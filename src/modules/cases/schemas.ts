@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { CASE_STATUSES, CONSULTATION_PARTNERS, PARTY_ROLES, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
+import { CASE_STATUSES, CONSULTATION_PARTNERS, GENDERS, PARTY_ROLES, POSTCODE_PATTERN, SIGNATURE_METHODS } from '../../domain/vocabulary.js'
 import { CASE_ACTIONS } from '../../domain/case-lifecycle.js'
 import { named } from '../../http/components.js'
 import { Page, PageQuery } from '../../http/pagination.js'
@@ -66,8 +66,27 @@ export const InterpreterNeed = Type.Object(
   { additionalProperties: false, description: 'Whether the party needs an interpreter, and for which language', examples: [{ needed: true, language: 'ar' }] },
 )
 
+export const GenderSchema = StringEnum(GENDERS, {
+  description: 'For the registration figures; `x` as on a Belgian identity document; `unknown` until recorded',
+  examples: ['female'],
+})
+const Postcode = Type.String({
+  pattern: POSTCODE_PATTERN,
+  description: 'Belgian postcode of where the party lives (four digits), for the figures by municipality',
+  examples: ['2000'],
+})
+const NationalNumber = Type.String({
+  pattern: '^[0-9]{2}[.]?[0-9]{2}[.]?[0-9]{2}[-]?[0-9]{3}[.]?[0-9]{2}$',
+  description:
+    'Belgian national register (or BIS) number, bare or as written (`85.07.30-033.28`); its check digits are checked. Counts the person once across cases; never shown to a court.',
+  examples: ['85073003328'],
+})
+
 export const Party = Type.Object({
   ...partyIdentity,
+  gender: GenderSchema,
+  postcode: Nullable(Postcode),
+  nationalNumber: Nullable({ ...NationalNumber, description: 'Eleven digits, where recorded; never shown to a court' }),
   contact: Contact,
   confidentialAddress: Type.Boolean({ description: 'The address must never be disclosed to the other parties', examples: [false] }),
   interpreter: Nullable(InterpreterNeed),
@@ -89,6 +108,9 @@ export const PartyCreate = Type.Object(
     contact: Type.Optional(Contact),
     confidentialAddress: Type.Optional(Type.Boolean({ default: false, examples: [false] })),
     interpreter: Type.Optional(InterpreterNeed),
+    gender: Type.Optional({ ...GenderSchema, default: 'unknown' }),
+    postcode: Type.Optional(Postcode),
+    nationalNumber: Type.Optional(NationalNumber),
   },
   { additionalProperties: false },
 )
@@ -115,6 +137,9 @@ export const PartyChange = Type.Object(
     ),
     confidentialAddress: Type.Optional(Type.Boolean({ examples: [true] })),
     interpreter: Type.Optional(Nullable(InterpreterNeed)),
+    gender: Type.Optional(GenderSchema),
+    postcode: Type.Optional(Nullable(Postcode)),
+    nationalNumber: Type.Optional(Nullable(NationalNumber)),
     reason: Type.Optional(NonEmpty(500, ['Name misspelled in the referral.'])),
   },
   {
@@ -534,6 +559,7 @@ export const IntakeCreate = Type.Object(
     partyId: Uuid,
     heldAt: Type.String({ format: 'date-time', examples: ['2026-02-24T09:00:00Z'] }),
     counsellorId: Uuid,
+    gender: Type.Optional({ ...GenderSchema, description: "The party's gender, recorded at the intake (for the registration figures)" }),
     summary: Type.Optional(
       Type.String({
         maxLength: 10_000,

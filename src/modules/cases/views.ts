@@ -29,6 +29,9 @@ export const partyView = (p: typeof parties.$inferSelect) => ({
   confidentialAddress: p.confidentialAddress,
   interpreter: p.interpreter,
   joinedAt: p.joinedAt,
+  gender: p.gender,
+  postcode: p.postcode,
+  nationalNumber: p.nationalNumber,
 })
 /** Reasons shown with records of several centres: labels come from each record's centre. */
 async function resolversFor(db: Queryable, refsByCentre: Map<string, ReasonRef[]>) {

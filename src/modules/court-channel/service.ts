@@ -159,8 +159,10 @@ export async function markRead(tx: Tx, actor: Actor, now: Date, id: string) {
     .for('update', { of: courtMessages })
   if (!found) throw notFound('message', id)
   if (found.message.sender === sideOf(actor)) throw conflict('own-message', 'This message was written by your side: the other side marks it read.')
-  if (found.message.readAt) return view(found.message, found.caseId)
-  const [row] = await tx.update(courtMessages).set({ readAt: now, readByTokenId: actor.tokenId }).where(eq(courtMessages.id, id)).returning()
+  // Marked once: again answers the same (and is recorded as the read it is).
+  const [row] = found.message.readAt
+    ? [found.message]
+    : await tx.update(courtMessages).set({ readAt: now, readByTokenId: actor.tokenId }).where(eq(courtMessages.id, id)).returning()
   await audit(tx, actor, { action: 'message.read', entityType: 'message', entityId: id, centreId: row!.centreId, courtId: row!.courtId })
   return view(row!, found.caseId)
 }
@@ -213,6 +215,7 @@ const attachmentMeta = async (db: Queryable, id: string) => {
 
 /** A document and its bytes, for the referral's court and the centre's admin and staff; reading it is audited. */
 export async function readAttachment(tx: Tx, actor: Actor, id: string) {
+  if (actor.role === 'integration' && !actor.courtId) throw notAllowed('A centre’s integration reads reports, not the court’s documents.')
   const [row] = await tx
     .select({ attachment: attachments })
     .from(attachments)

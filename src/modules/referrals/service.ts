@@ -18,6 +18,8 @@ import type { AcceptBody, RefuseBody, ReferralCreate, ReferralQuery, ReturnBody,
 import { referralDefects } from './validation.js'
 import { referralsFor, renderReferrals } from './views.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
+import { personKeySecret } from '../../db/person-key.js'
+import { nationalNumberDigits, personKey } from '../../domain/person-key.js'
 
 /**
  * Referrals: a referrer submits one, the centre waitlists, accepts (which opens the case), refuses
@@ -79,6 +81,7 @@ export async function submitReferral(tx: Tx, actor: Actor, now: Date, input: Ref
       submittedByTokenId: actor.tokenId,
     })
     .returning()
+  const secret = await personKeySecret(tx)
   await tx.insert(parties).values(
     input.parties.map((p) => ({
       centreId: input.centreId,
@@ -91,10 +94,22 @@ export async function submitReferral(tx: Tx, actor: Actor, now: Date, input: Ref
       contact: p.contact ?? {},
       confidentialAddress: p.confidentialAddress ?? false,
       interpreter: p.interpreter ?? null,
+      gender: p.gender ?? 'unknown',
+      postcode: p.postcode ?? null,
+      ...identity(secret, p),
     })),
   )
   await recordAudit(tx, actor, row!, 'submitted')
   return referralFor(tx, actor, row!, now)
+}
+
+/** A named person's national number (digits only) and pseudonymous person key. */
+function identity(secret: string, p: ReferralCreate['parties'][number]) {
+  const nationalNumber = p.nationalNumber ? nationalNumberDigits(p.nationalNumber) : null
+  return {
+    nationalNumber,
+    personKey: personKey(secret, { givenName: p.givenName ?? null, familyName: p.familyName, birthDate: p.birthDate ?? null, nationalNumber }),
+  }
 }
 
 /** The referrals in the actor's scope, in submission order; `status: waitlisted` is the waiting list. */

@@ -1,5 +1,6 @@
 import type { FieldError } from '../../domain/errors.js'
 import { VISITING_ROLES } from '../../domain/vocabulary.js'
+import { isNationalNumber, nationalNumberDigits } from '../../domain/person-key.js'
 
 /**
  * The checks on a referral that a JSON schema cannot express. Together with the schema's own
@@ -28,6 +29,10 @@ export function referralDefects(body: unknown, context: { today: string; byClerk
       const party = p as Record<string, unknown>
       if (isDate(party.birthDate) && party.birthDate > context.today) issues.push(issue(`/parties/${i}/birthDate`, 'must not be in the future'))
       if (party.role === 'child' && party.birthDate === undefined) issues.push(issue(`/parties/${i}/birthDate`, 'is required for a child'))
+      if (typeof party.nationalNumber === 'string' && !isNationalNumber(nationalNumberDigits(party.nationalNumber)))
+        issues.push(
+          issue(`/parties/${i}/nationalNumber`, 'is not a national register number: its check digits do not match; check it against the identity card'),
+        )
     })
   }
   if (b.legalFramework === 'court_ordered') {

@@ -95,6 +95,9 @@ export const REFERRER_VIEW_FIELDS = {
   caseEvent: ['view', 'id', 'caseId', 'type', 'at', 'actorRole', 'reason', 'courtNote', 'data'],
   caseEventData: ['from', 'until', 'effectiveDate', 'plannedEndDate', 'previousPlannedEndDate', 'refusedAfterIntake', 'withdrawn', 'ranOut'],
   visit: ['view', 'id', 'caseId', 'kind', 'date', 'status', 'cancelledBy', 'cancelReason'],
+  /** The court channel (src/modules/court-channel/): the messages of a referral, both sides', and the court's documents. */
+  message: ['id', 'referralId', 'caseId', 'sender', 'kind', 'text', 'hearingDate', 'dueDate', 'attachmentIds', 'createdAt', 'readAt'],
+  attachment: ['id', 'referralId', 'filename', 'contentType', 'sizeBytes', 'sha256', 'createdAt'],
   reason: ['category', 'code', 'label'],
   label: ['nl', 'fr', 'en'],
   page: ['items', 'nextCursor'],

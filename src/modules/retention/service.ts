@@ -88,6 +88,9 @@ async function pseudonymiseCase(db: Db, now: Date, caseId: string): Promise<bool
           birthDate: party.birthDate ? `${party.birthDate.slice(0, 4)}-01-01` : null,
           contact: {},
           confidentialAddress: false,
+          // The national number names the person. The person key stays, with the gender and the postcode
+          // (a municipality): a pseudonym that keeps the statistics of past periods as they were.
+          nationalNumber: null,
         })
         .where(eq(parties.id, party.id))
     }

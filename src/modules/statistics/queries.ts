@@ -84,7 +84,7 @@ const caseEndDay = (w: Window) => sql`coalesce(c.end_effective_date::date, ${day
  */
 const currentOutcome = sql`
   left join lateral (
-    select o.outcome, o.absent_party_ids from visit_outcomes o
+    select o.outcome, o.absent_party_ids, o.actual_start, o.actual_end, o.interrupted_at from visit_outcomes o
     where o.visit_id = v.id and not exists (select 1 from visit_outcomes later where later.supersedes = o.id)
   ) o on true`
 
@@ -101,7 +101,12 @@ function periodVisits(w: Window, f: Filter, groupBy: GroupBy): SQL {
            when o.outcome = 'fulfilled' then 'held'
            when o.outcome = 'noshow' then 'noshow'
            when o.outcome = 'interrupted' then 'interrupted'
-           else 'without_outcome' end as outcome
+           else 'without_outcome' end as outcome,
+      cardinality(v.counsellor_ids) as counsellors,
+      -- Time spent, for the counselling hours: the recorded times where there are, else the booked ones.
+      case when o.outcome = 'fulfilled' then round(greatest(0, extract(epoch from coalesce(o.actual_end, v.ends_at) - coalesce(o.actual_start, v.starts_at))) / 60)
+           when o.outcome = 'interrupted' then round(greatest(0, extract(epoch from coalesce(o.interrupted_at, v.ends_at) - coalesce(o.actual_start, v.starts_at))) / 60)
+      end as minutes
     from visits v
     left join sites vs on vs.id = v.site_id
     ${currentOutcome}
@@ -312,20 +317,109 @@ export function visitsInterrupted(db: Queryable, w: Window, f: Filter, groupBy: 
 }
 
 /**
- * People served: the distinct parties of cases with at least one visit held in the period (current
- * outcome fulfilled); children apart, adults by role. Counted per group of the held visit.
+ * The cases a family is served in during the period, per group: those with a visit held in the
+ * period (in the visit's group), and those in intake at some point of it — opened before its end,
+ * not activated before its start, not ended before its first day (in the case's group).
+ */
+function servedCases(w: Window, f: Filter, groupBy: GroupBy): SQL {
+  return sql`
+    select distinct pv.g, pv.case_id from ${periodVisits(w, f, groupBy)} pv where pv.outcome = 'held'
+    union
+    select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.id as case_id
+    from cases c left join sites cs on cs.id = c.site_id
+    where c.created_at < ${end(w)} and (c.activated_at is null or c.activated_at >= ${start(w)})
+      and (c.ended_at is null or ${caseEndDay(w)} >= ${fromDay(w)}) and ${caseScope(f)}`
+}
+
+/** The age band of a birth date ('YYYY-MM-DD') on the period's first day; `unknown` without one. */
+const ageBand = (birthDate: SQL, w: Window) => sql`case when ${birthDate} is null then 'unknown' else (
+    select case when a < 3 then '0_2' when a < 6 then '3_5' when a < 12 then '6_11' when a < 18 then '12_17' else 'adult' end
+    from (select extract(year from age(${fromDay(w)}, ${birthDate}::date))::int as a) y) end`
+
+/**
+ * People served: the distinct persons among the parties of the cases served in the period (see
+ * servedCases; a party who joined the case after the period left out). A person is a person key
+ * (the same child in two cases, src/domain/person-key.ts), or the party itself when it has none.
+ * A person's gender, postcode and birth date are those of their most recently recorded party.
+ * `persons` by gender, age band at the period's start and postcode; `childrenServed` the persons
+ * with the role child, by gender and age band; `adultsServed` the others, by role.
  */
 export function peopleServed(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
   return counts(
     db,
-    sql`select g as "group", figure, case when grouping(role) = 0 then 'role' else 'total' end as breakdown, role as key, count(distinct party_id)::int as value
+    sql`with people as (
+        select s.g, coalesce(p.person_key, p.id::text) as person, p.role, p.gender, coalesce(p.postcode, 'unknown') as postcode,
+          ${ageBand(sql`p.birth_date`, w)} as age_band, p.created_at, p.id
+        from (${servedCases(w, f, groupBy)}) s join parties p on p.case_id = s.case_id
+        where p.joined_at is null or p.joined_at < ${end(w)}
+      ),
+      persons as (select distinct on (g, person) * from people order by g, person, created_at desc, id desc),
+      children as (select distinct on (g, person) * from people where role = 'child' order by g, person, created_at desc, id desc)
+      select g as "group", 'persons' as figure,
+          case when grouping(gender) = 0 then 'gender' when grouping(age_band) = 0 then 'ageBand' when grouping(postcode) = 0 then 'postcode' else 'total' end as breakdown,
+          coalesce(gender, age_band, postcode) as key, count(*)::int as value
+        from persons group by grouping sets ((g), (g, gender), (g, age_band), (g, postcode))
+      union all
+      select g, 'childrenServed', case when grouping(gender) = 0 then 'gender' when grouping(age_band) = 0 then 'ageBand' else 'total' end,
+          coalesce(gender, age_band), count(*)::int
+        from children group by grouping sets ((g), (g, gender), (g, age_band))
+      union all
+      select g, 'adultsServed', case when grouping(role) = 0 then 'role' else 'total' end, role, count(distinct person)::int
+        from people where role <> 'child' group by grouping sets ((g), (g, role))`,
+  )
+}
+
+/** Cases in intake at the period's end: opened before its end, not activated before it, not ended by its last day. */
+export function casesInIntake(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as "group", 'casesInIntake' as figure, 'total' as breakdown, null as key, count(*)::int as value
+      from cases c left join sites cs on cs.id = c.site_id
+      where c.created_at < ${end(w)} and (c.activated_at is null or c.activated_at >= ${end(w)})
+        and (c.ended_at is null or ${caseEndDay(w)} > ${toDay(w)}) and ${caseScope(f)}
+      group by 1`,
+  )
+}
+
+/** The waiting list at the period's end: referrals put on it before the end and not decided (accepted, refused, …) by then. */
+export function referralsWaitlistedAtEnd(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select ${referralGroup(groupBy)} as "group", 'referralsWaitlistedAtEnd' as figure, 'total' as breakdown, null as key, count(*)::int as value
+      from referrals r left join courts ct on ct.id = r.court_id
+      where r.waitlisted_at < ${end(w)} and (r.decided_at is null or r.decided_at >= ${end(w)}) and ${referralScope(f)}
+      group by 1`,
+  )
+}
+
+/**
+ * Counselling time: the visits and conversations of the period that took place (held or
+ * interrupted), each visit's minutes (recorded times where there are, else booked; rounded per
+ * visit) times the counsellors on it, by kind.
+ */
+export function counsellingMinutes(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'counsellingMinutes' as figure, case when grouping(kind) = 0 then 'kind' else 'total' end as breakdown,
+        kind as key, coalesce(sum(minutes * counsellors), 0)::int as value
+      from ${periodVisits(w, f, groupBy)} pv where outcome in ('held', 'interrupted')
+      group by grouping sets ((g), (g, kind))`,
+  )
+}
+
+/** Onward referrals: cases ended in the period (as casesEnded) with the reason referred_elsewhere, by the kind of service referred to. */
+export function onwardReferrals(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  return counts(
+    db,
+    sql`select g as "group", 'onwardReferrals' as figure, case when grouping(kind) = 0 then 'kind' else 'total' end as breakdown,
+        kind as key, count(*)::int as value
       from (
-        select distinct pv.g, p.id as party_id, p.role, case when p.role = 'child' then 'childrenServed' else 'adultsServed' end as figure
-        from ${periodVisits(w, f, groupBy)} pv join parties p on p.case_id = pv.case_id
-        where pv.outcome = 'held'
+        select ${sitedGroup(groupBy, 'c', 'cs')} as g, coalesce(e.data ->> 'referredTo', 'unknown') as kind
+        from cases c left join sites cs on cs.id = c.site_id
+        join lateral (select reason_code, data from case_events where case_id = c.id and type = 'ended' order by at desc limit 1) e on true
+        where e.reason_code = 'referred_elsewhere' and c.ended_at is not null and ${caseEndDay(w)} between ${fromDay(w)} and ${toDay(w)} and ${caseScope(f)}
       ) x
-      group by grouping sets ((g, figure), (g, figure, role))
-      having figure = 'adultsServed' or grouping(role) = 1`,
+      group by grouping sets ((g), (g, kind))`,
   )
 }
 

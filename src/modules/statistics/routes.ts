@@ -16,7 +16,8 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Figures for the subsidising government over a period (JSON or CSV)',
         tags: ['Statistics'],
         description:
-          'Referrals received, refused and returned; cases started, active, suspended and ended; visits by kind and outcome; people served; ' +
+          'Referrals received, refused, returned and on the waiting list; cases started, in intake, active, suspended and ended, onward referrals; ' +
+          'visits by kind and outcome, counselling minutes; persons served counted once (by gender, age band and postcode), children and adults; ' +
           'fee-exempt cases; and the median and 90th percentile of days from referral to intake, to the first held visit, and of the trajectory. ' +
           'Every figure is defined in docs/statistics.md. The period runs from `from` to `to`, both days included, in Europe/Brussels, at most three years. ' +
           "An admin or staff token gets its own centre; the operator every centre. `siteId` keeps one site's cases and visits (a site outside your scope: 404); " +

@@ -47,12 +47,17 @@ export const Figures = Type.Object(
     }),
     referralsRefused: Count('Referrals refused with the decision in the period', 2, { byReasonCode: Breakdown({ no_capacity: 2 }) }),
     referralsReturned: Count('Referrals returned with the decision in the period', 1, { byReasonCode: Breakdown({ incomplete_referral: 1 }) }),
+    referralsWaitlistedAtEnd: Count('Referrals on the waiting list at the end of the period (put on it before the end, not decided by then)', 6, {}),
     casesStarted: Count('Cases activated in the period', 9, {}),
+    casesInIntake: Count('Cases in intake at the end of the period (opened, not activated, not ended)', 4, {}),
     casesActiveAtEnd: Count('Cases activated before the end of the period and not ended by its last day (suspended ones included)', 31, {}),
     casesActiveInPeriod: Count('Cases active at some point in the period (activated before its end, not ended before its first day)', 40, {}),
     casesFeeExempt: Count('Of the cases active at some point in the period, those exempt from the fee', 33, {}),
     casesSuspended: Count('Distinct cases with a suspension overlapping the period', 4, { byReasonCode: Breakdown({ illness: 1, safety_concern: 3 }) }),
     casesEnded: Count('Cases whose ending took effect in the period', 7, { byReasonCode: Breakdown({ goal_reached: 5, moved: 2 }) }),
+    onwardReferrals: Count('Cases ended in the period with the reason referred_elsewhere, by the kind of service the family was referred on to', 2, {
+      byKind: Breakdown({ court: 0, justice_house: 0, lawyer: 0, youth_care: 1, mental_health: 1, family_support: 0, school: 0, police: 0, other_service: 0 }),
+    }),
     visits: Count('Visits starting in the period (entries in error left out)', 120, {
       byKind: Breakdown({ supervised_visit: 90, supervised_handover: 20, outside_visit: 2, conversation: 8 }),
       byOutcome: Breakdown({ held: 95, cancelled: 15, noshow: 6, interrupted: 1, without_outcome: 3 }),
@@ -77,8 +82,25 @@ export const Figures = Type.Object(
     visitsWithInterpreter: Count('Visits and conversations of the period with an interpreter (cancelled ones left out), by the language interpreted', 3, {
       byLanguage: Breakdown({ ar: 2, tr: 1 }),
     }),
-    childrenServed: Count('Distinct children of cases with at least one visit held in the period', 41, {}),
-    adultsServed: Count('Distinct adult parties of cases with at least one visit held in the period', 70, {
+    counsellingMinutes: Count(
+      'Counselling time in minutes: visits and conversations of the period held or interrupted, each one’s minutes (recorded times, else booked) times its counsellors, by kind',
+      5400,
+      { byKind: Breakdown({ supervised_visit: 4320, supervised_handover: 360, outside_visit: 240, conversation: 480 }) },
+    ),
+    persons: Count(
+      'Distinct persons (counted once across cases by a pseudonymous key) of the cases served in the period: a visit held in it, or in intake during it; by gender, age band on the period’s first day and postcode',
+      96,
+      {
+        byGender: Breakdown({ female: 44, male: 45, x: 0, unknown: 7 }),
+        byAgeBand: Breakdown({ '0_2': 3, '3_5': 10, '6_11': 20, '12_17': 8, adult: 55, unknown: 0 }),
+        byPostcode: Breakdown({ '2000': 30, '2018': 12, unknown: 54 }),
+      },
+    ),
+    childrenServed: Count('Distinct persons with the role child of the cases served in the period (as persons), by gender and age band', 41, {
+      byGender: Breakdown({ female: 20, male: 19, x: 0, unknown: 2 }),
+      byAgeBand: Breakdown({ '0_2': 3, '3_5': 10, '6_11': 20, '12_17': 8, adult: 0, unknown: 0 }),
+    }),
+    adultsServed: Count('Distinct adult persons of the cases served in the period (as persons), by role', 70, {
       byRole: Breakdown({ visiting_parent: 30, residing_parent: 33, visiting_grandparent: 4, visiting_sibling: 0, visiting_third_party: 1, residing_other: 2 }),
     }),
     concernsOpened: Count('Concerns about a child opened in the period (counted only, never their content)', 3, {

@@ -2,7 +2,17 @@ import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/actor.js'
 import { invalidInput, notFound } from '../../domain/errors.js'
-import { CANCELLED_BY, CONCERN_STEPS, CONVERSATION_PURPOSES, LEGAL_FRAMEWORKS, PARTY_ROLES, REFERRAL_SOURCES, VISIT_KINDS } from '../../domain/vocabulary.js'
+import {
+  CANCELLED_BY,
+  CONCERN_STEPS,
+  CONSULTATION_PARTNERS,
+  CONVERSATION_PURPOSES,
+  GENDERS,
+  LEGAL_FRAMEWORKS,
+  PARTY_ROLES,
+  REFERRAL_SOURCES,
+  VISIT_KINDS,
+} from '../../domain/vocabulary.js'
 
 /** Acts are attributed to adults: the roles a no-show or a served adult is counted under. */
 const ADULT_ROLES = PARTY_ROLES.filter((r) => r !== 'child')
@@ -19,6 +29,8 @@ import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
 const STATISTICS_TIME_ZONE = DEFAULT_TIME_ZONE
 const MAX_YEARS = 3
 const VISIT_OUTCOME_BUCKETS = ['held', 'cancelled', 'noshow', 'interrupted', 'without_outcome'] as const
+/** Ages on the period's first day; written with `_` so a spreadsheet does not read `3-5` as a date. */
+export const AGE_BANDS = ['0_2', '3_5', '6_11', '12_17', 'adult', 'unknown'] as const
 
 const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0]))
 const noDays = () => ({ count: 0, median: null, p90: null })
@@ -42,8 +54,13 @@ function emptyFigures(): Figures {
     visitsInterrupted: { total: 0 },
     conversations: { total: 0, byPurpose: zeros(CONVERSATION_PURPOSES) },
     visitsWithInterpreter: { total: 0, byLanguage: {} },
-    childrenServed: { total: 0 },
+    referralsWaitlistedAtEnd: { total: 0 },
+    casesInIntake: { total: 0 },
+    persons: { total: 0, byGender: zeros(GENDERS), byAgeBand: zeros(AGE_BANDS), byPostcode: {} },
+    childrenServed: { total: 0, byGender: zeros(GENDERS), byAgeBand: zeros(AGE_BANDS) },
     adultsServed: { total: 0, byRole: zeros(ADULT_ROLES) },
+    counsellingMinutes: { total: 0, byKind: zeros(VISIT_KINDS) },
+    onwardReferrals: { total: 0, byKind: zeros(CONSULTATION_PARTNERS) },
     concernsOpened: { total: 0, byStepReached: zeros(['none', ...CONCERN_STEPS]) },
     daysReferralToIntake: noDays(),
     daysReferralToFirstHeldVisit: noDays(),
@@ -103,6 +120,10 @@ export async function statistics(db: Db, actor: Actor, query: StatisticsQuery): 
         ...(await q.conversations(...args)),
         ...(await q.visitsWithInterpreter(...args)),
         ...(await q.peopleServed(...args)),
+        ...(await q.referralsWaitlistedAtEnd(...args)),
+        ...(await q.casesInIntake(...args)),
+        ...(await q.counsellingMinutes(...args)),
+        ...(await q.onwardReferrals(...args)),
         ...(await q.concernsOpened(...args)),
       ]
       const dayRows = [...(await q.daysReferralToIntake(...args)), ...(await q.daysReferralToFirstHeldVisit(...args)), ...(await q.daysTrajectory(...args))]

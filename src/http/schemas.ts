@@ -20,15 +20,17 @@ export function Nullable<T extends TSchema>(schema: T) {
   return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...(values ? { enum: [...values, null] } : {}) })
 }
 
-export const Uuid = Type.String({ format: 'uuid', examples: ['0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f12'] })
+// Ids and instants carry no example of their own: the same dummy value on every field told a reader
+// nothing, and tools draw one from the format. The bodies' examples show real-looking ones.
+export const Uuid = Type.String({ format: 'uuid' })
 export const IdParams = Type.Object({ id: Uuid })
 /** An instant a client sends (RFC 3339 with an offset or Z); every instant in a response is in UTC (Z). */
-export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-03-07T09:00:00Z'] })
+export const Timestamp = Type.String({ format: 'date-time' })
 /**
  * An instant in a response: a Date from the database (serialised as RFC 3339 in UTC) or a string
  * already formatted in a site's zone. Typed so that services can return either without a cast.
  */
-export const Instant = Type.Unsafe<Date>({ type: 'string', format: 'date-time', examples: ['2026-03-07T09:00:00Z'] })
+export const Instant = Type.Unsafe<Date>({ type: 'string', format: 'date-time' })
 export const LocalDate = Type.String({ format: 'date', examples: ['2026-03-07'] })
 /** A wall-clock time of day in a site's zone (opening hours, working hours): not an instant. */
 export const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: "Wall-clock time 'HH:mm' in the site's zone", examples: ['09:00'] })

@@ -3,6 +3,7 @@
  * audited without their words, never seen by the court.
  */
 import t from 'tap'
+import { DateTime } from 'luxon'
 import { auditEvents } from '../../src/db/schema.js'
 import { eq } from 'drizzle-orm'
 import { acceptedCase, call, testCentre } from '../helpers/app.js'
@@ -84,7 +85,7 @@ t.test('a consultation in the future, of another kind of service, or of a case o
 t.test('a family referred on: the ending names the kind of service, and the statistics count the reason', async (t) => {
   const c = await acceptedCase(ctx)
   const url = `/v1/cases/${c.caseId}/end`
-  const today = new Date().toISOString().slice(0, 10)
+  const today = DateTime.now().setZone('Europe/Brussels').toISODate()!
   const end = (body: Record<string, unknown>) =>
     call(app, { method: 'POST', url, token: c.staff, body: { explanation: 'Family therapy instead.', effectiveDate: today, ...body } })
   const missing = await end({ reasonCode: 'referred_elsewhere' })

@@ -14,7 +14,8 @@ const ctx = await buildTestApp(t)
 const { app, centre } = ctx
 const admin = centre.adminToken
 const s = scheduling(ctx)
-const day = (n: number) => workingDayAfter(new Date(), n)
+// A working day n weeks on: each subtest's visits fall in a week of their own (the centre's rooms are shared).
+const day = (weeks: number) => workingDayAfter(new Date(), 7 * weeks)
 const minutesApart = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) / 60_000
 
 async function activeCase() {
@@ -92,7 +93,7 @@ t.test('an added grandparent attends visits only once their intake and signature
   const grandparent = added.json.id as string
   t.ok(added.json.joinedAt)
 
-  const before = await s.book(c.caseId, { start: `${day(10)}T10:00` })
+  const before = await s.book(c.caseId, { start: `${day(1)}T10:00` })
   t.equal(before.status, 201, 'the case goes on')
   t.notOk(before.json.partyIds.includes(grandparent), 'without the grandparent')
   const readiness = await call(app, { url: `/v1/cases/${c.caseId}/readiness`, token: c.staff })
@@ -108,7 +109,7 @@ t.test('an added grandparent attends visits only once their intake and signature
     t.equal((await post('signatures', { partyId: grandparent, documentId, method: 'paper', signedAt })).status, 201)
   t.equal((await post('agreement/signatures', { partyId: grandparent, signedAt })).status, 201)
 
-  const after = await s.book(c.caseId, { start: `${day(11)}T10:00` })
+  const after = await s.book(c.caseId, { start: `${day(2)}T10:00` })
   t.equal(after.status, 201, after.body)
   t.ok(after.json.partyIds.includes(grandparent), 'the grandparent attends from now on')
   t.ok(after.json.arrivals.some((a: { partyId: string }) => a.partyId === grandparent))
@@ -135,7 +136,7 @@ t.test('a pair that must not meet: bookings and availability keep them apart, no
   t.match(twice.json.errors, [{ pointer: '/mustNotMeet/0' }])
   t.match((await call(app, { url: `/v1/cases/${c.caseId}`, token: c.staff })).json.safety, { notes: 'SAFETY-NOTE' }, 'staff read it on the case')
 
-  const date = day(12)
+  const date = day(3)
   const tight = await s.book(c.caseId, { start: `${date}T10:00`, stagger: { arrivalGapMinutes: 5, departureGapMinutes: 5 } })
   t.equal(tight.status, 409)
   t.same(codesOf(tight.json.conflicts), ['must_not_meet'])
@@ -154,7 +155,7 @@ t.test('a pair that must not meet: bookings and availability keep them apart, no
   // Availability stops where the longer staggering no longer fits before closing (20:00).
   const search = (extra: string) =>
     call(app, {
-      url: `/v1/availability?siteId=${centre.demo.siteId}&from=${day(13)}&to=${day(13)}T23:00&durationMinutes=90&stepMinutes=15&limit=200${extra}`,
+      url: `/v1/availability?siteId=${centre.demo.siteId}&from=${day(4)}&to=${day(4)}T23:00&durationMinutes=90&stepMinutes=15&limit=200${extra}`,
       token: c.staff,
     })
   const lastStart = (items: { start: string }[]) => DateTime.fromISO(items.at(-1)!.start, { zone: 'Europe/Brussels' }).toFormat('HH:mm')
@@ -188,7 +189,7 @@ t.test('a pair that must not meet: bookings and availability keep them apart, no
 t.test('conversations say what they are for; an outside visit says where; interpreters are shown and counted', async (t) => {
   const c = await activeCase()
   await agreeToEverything(c)
-  const date = day(14)
+  const date = day(5)
   const noPurpose = await s.book(c.caseId, { kind: 'conversation', start: `${date}T09:30`, durationMinutes: 60 })
   t.equal(noPurpose.status, 400)
   t.match(noPurpose.json.errors, [{ pointer: '/purpose' }])

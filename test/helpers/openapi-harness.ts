@@ -6,6 +6,7 @@
 import Ajv2020 from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import { eq, sql } from 'drizzle-orm'
+import { DateTime } from 'luxon'
 import type { App } from '../../src/app.js'
 import type { Database } from '../../src/db/client.js'
 import { centres, courts, webhooks } from '../../src/db/schema.js'
@@ -456,8 +457,8 @@ export async function freshCase(world: World, status: 'intake' | 'active' | 'sus
   return createCase(world.ctx.database, world.ctx.centre, { status, plannedEndDate: dayFromNow(400) })
 }
 
-/** A calendar date `days` from now: fixtures stay valid whatever day the suite runs. */
-export const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+/** A calendar date `days` from now in Belgium (the service's days): fixtures stay valid whatever hour the suite runs. */
+export const dayFromNow = (days: number) => DateTime.now().setZone('Europe/Brussels').plus({ days }).toISODate()!
 
 /** A fresh submitted referral of the world's court to its centre. */
 export async function freshReferral(world: World) {

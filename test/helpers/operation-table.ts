@@ -109,7 +109,7 @@ async function calendarKeyQuery(w: World) {
   if (made.status !== 201) throw new Error(`calendar key: ${made.status} ${made.body}`)
   return `key=${encodeURIComponent(made.json.key as string)}`
 }
-const today = () => new Date().toISOString().slice(0, 10)
+const today = () => dayFromNow(0)
 const weekdays = { mon: [{ from: '09:00', to: '17:00' }] }
 
 export const TABLE: Record<string, Expectation> = {

@@ -34,7 +34,7 @@ t.test('no personal data of parties in the logs of a referral’s path', async (
     method: 'POST',
     url: '/v1/referrals',
     token: clerk,
-    body: { ...body, parties: [{ ...body.parties[1], birthDate: '2999-01-01', language: 'xx' }] },
+    body: { ...body, parties: [{ ...body.parties[1], birthDate: '2999-01-01', language: 'Dutch!' }] },
   })
   t.equal(invalid.status, 400)
   t.equal(

@@ -5,6 +5,7 @@
  * and the incidents the service writes itself.
  */
 import t from 'tap'
+import { DateTime } from 'luxon'
 import { and, eq, type SQL } from 'drizzle-orm'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -246,7 +247,7 @@ t.test('a report on a referral names the roll number only; reason labels and the
     method: 'POST',
     url: `/v1/cases/${c.caseId}/end`,
     token: staff,
-    body: { reasonCode: 'safety', explanation: 'internal', effectiveDate: new Date().toISOString().slice(0, 10) },
+    body: { reasonCode: 'safety', explanation: 'internal', effectiveDate: DateTime.now().setZone('Europe/Brussels').toISODate()! },
   })
   t.equal(ended.status, 200, ended.body)
   const ending = await reportOf(ctx, dutch.clerk, 'ending', eq(reports.caseId, c.caseId))

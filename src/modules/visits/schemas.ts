@@ -121,6 +121,16 @@ const AttendanceFacts = Type.Object(
   { description: 'An attendance as it was recorded at one time' },
 )
 
+const CORRECTION_EXAMPLE = {
+  id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f26',
+  attendanceId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f24',
+  previous: { checkedInAt: '2026-03-07T13:20:00Z', checkedOutAt: '2026-03-07T14:31:00Z', broughtBy: null, pickedUpBy: null },
+  corrected: { checkedInAt: '2026-03-07T13:05:00Z', checkedOutAt: '2026-03-07T14:31:00Z', broughtBy: null, pickedUpBy: null },
+  correctionReason: 'The father arrived at 14:05; the desk recorded him when he signed in at 14:20.',
+  correctedAt: '2026-03-09T08:12:00Z',
+  recordedByTokenId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f25',
+}
+
 export const AttendanceCorrection = Type.Object(
   {
     id: Uuid,
@@ -132,17 +142,7 @@ export const AttendanceCorrection = Type.Object(
     recordedByTokenId: Nullable(Uuid),
   },
   {
-    examples: [
-      {
-        id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f26',
-        attendanceId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f24',
-        previous: { checkedInAt: '2026-03-07T13:20:00Z', checkedOutAt: '2026-03-07T14:31:00Z', broughtBy: null, pickedUpBy: null },
-        corrected: { checkedInAt: '2026-03-07T13:05:00Z', checkedOutAt: '2026-03-07T14:31:00Z', broughtBy: null, pickedUpBy: null },
-        correctionReason: 'The father arrived at 14:05; the desk recorded him when he signed in at 14:20.',
-        correctedAt: '2026-03-09T08:12:00Z',
-        recordedByTokenId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f25',
-      },
-    ],
+    examples: [CORRECTION_EXAMPLE],
   },
 )
 
@@ -161,17 +161,7 @@ export const CorrectedAttendance = Type.Object(
         checkedOutAt: '2026-03-07T14:31:00Z',
         broughtBy: null,
         pickedUpBy: null,
-        corrections: [
-          {
-            id: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f26',
-            attendanceId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f24',
-            previous: { checkedInAt: '2026-03-07T13:20:00Z', checkedOutAt: '2026-03-07T14:31:00Z', broughtBy: null, pickedUpBy: null },
-            corrected: { checkedInAt: '2026-03-07T13:05:00Z', checkedOutAt: '2026-03-07T14:31:00Z', broughtBy: null, pickedUpBy: null },
-            correctionReason: 'The father arrived at 14:05; the desk recorded him when he signed in at 14:20.',
-            correctedAt: '2026-03-09T08:12:00Z',
-            recordedByTokenId: '0193a5b2-7c1e-7d3a-9f10-2b4c6d8e0f25',
-          },
-        ],
+        corrections: [CORRECTION_EXAMPLE],
       },
     ],
   },

@@ -5,6 +5,7 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
+import { DateTime } from 'luxon'
 import { rawRows } from '../../src/db/client.js'
 import type { Actor } from '../../src/domain/actor.js'
 import { findAvailability } from '../../src/modules/scheduling/availability-service.js'
@@ -344,12 +345,26 @@ t.test('pages of any size list the same slots: the periods and the reads around 
   }
 })
 
+t.test('a start already past is no slot (a booking there is refused as in_the_past)', async (t) => {
+  const today = DateTime.now().setZone('Europe/Brussels')
+  const from = today.minus({ days: 1 }).toISODate()!
+  const to = today.plus({ days: 1 }).toISODate()!
+  const response = await query({ from, to, stepMinutes: 60, limit: 200 })
+  t.equal(response.status, 200, response.body)
+  const now = Date.now()
+  t.ok(response.json.items.length > 0, 'the days ahead have slots')
+  t.ok(
+    response.json.items.every((slot: Slot) => Date.parse(slot.start) >= now - 1000),
+    'every slot starts from now on',
+  )
+})
+
 t.test('on PostgreSQL the two reads of a search are named statements', { skip: onPostgres ? false : 'PGlite runs them unnamed' }, async (t) => {
   const actor: Actor = { tokenId: null, role: 'admin', centreId: centre.centreId, courtId: null, counsellorId: null, requestId: null }
   const q = { siteId, from: '2027-03-08', to: '2027-03-09', durationMinutes: 90, kind: 'supervised_visit', stepMinutes: 15, limit: 50 } as const
   // In a transaction: one connection, whose prepared statements it can list.
   const names = await database.db.transaction(async (tx) => {
-    t.ok((await findAvailability(tx, actor, q)).items.length > 0)
+    t.ok((await findAvailability(tx, actor, new Date(), q)).items.length > 0)
     const rows = await rawRows<{ name: string }>(tx, sql`select name from pg_prepared_statements where name !~ '^token_' order by name`)
     return rows.map((r) => r.name)
   })

@@ -18,7 +18,7 @@ export const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "A slot is a start with a room that still has a free place (capacity) and the counsellors free for the whole staggered span: inside the site's opening hours, not on a closure or a Belgian public holiday (unless the centre opted out), " +
           "inside the counsellor's working hours and not during an absence, and overlapping no reservation of the room place or the counsellor. " +
           "With `caseId` the slot also respects the case: its people's other visits, its suspensions, its planned end and its agreement (kinds, validUntil, maxVisits); a case that may not be booked at all answers 409 with `missing[]`, like a booking. " +
-          "Without `caseId`, the span assumes both sides come (staggered with the centre's gaps). Booking a listed slot can still fail if someone books it first.",
+          "Without `caseId`, the span assumes both sides come (staggered with the centre's gaps). Starts already past are not listed. Booking a listed slot can still fail if someone books it first.",
         querystring: AvailabilityQuery,
         response: { 200: AvailabilityPage, ...problemResponses(404, 409) },
       },
@@ -26,7 +26,7 @@ export const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // The page is written by availabilityPageJson: the same JSON as the schema's serializer, faster.
     // Only once there is a page: a problem keeps its own serializer.
     async (request, reply) => {
-      const page = await findAvailability(app.db, request.actor, request.query)
+      const page = await findAvailability(app.db, request.actor, app.clock.now(), request.query)
       return reply.type('application/json; charset=utf-8').serializer(availabilityPageJson).send(page)
     },
   )

@@ -123,7 +123,7 @@ function busyOf(busy: BusySpans, ids: string[], kinds: ResourceKind[], roomRows:
 }
 
 /** A page of free slots for the query, with instants in the site's zone. */
-export async function findAvailability(db: Queryable, actor: Actor, q: AvailabilityQuery) {
+export async function findAvailability(db: Queryable, actor: Actor, now: Date, q: AvailabilityQuery) {
   const facts = await loadAvailabilityFacts(db, actor, q)
   const site = facts.site
   if (!site) throw notFound('site', q.siteId)
@@ -175,7 +175,8 @@ export async function findAvailability(db: Queryable, actor: Actor, q: Availabil
   const slots: FreeSlot[] = []
   let more = false
   let days = FIRST_PERIOD_DAYS
-  let periodFrom = after && after.start > from ? after.start : from
+  // A start already past is no slot: a booking there is refused (in_the_past).
+  let periodFrom = new Date(Math.max(from.getTime(), now.getTime(), after && after.start > from ? after.start.getTime() : 0))
   while (periodFrom < to && !more) {
     const periodTo = new Date(Math.min(to.getTime(), localDaysAfter(periodFrom, days, zone).getTime()))
     days *= 2

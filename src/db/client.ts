@@ -97,7 +97,10 @@ async function openPglite(client: PGlite, release: () => void): Promise<Database
 
 async function openPg(connectionString: string, max: number): Promise<Database> {
   const [{ default: pg }, { drizzle }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')])
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 })
+  // jit off: PostgreSQL compiles a plan whose estimated cost passes jit_above_cost, about a quarter of
+  // a second per statement on a small server, and the service's reads (a year's statistics among
+  // them) finish in less than that: measured with bench/scale.ts, JIT made up most of their time.
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, options: '-c jit=off' })
   // A connection lost outside a query is an 'error' event; unheard, it would end the process. The pool
   // hears its idle clients; a checked-out client (in a transaction, between two statements) has no
   // listener but ours. Either way the client is discarded and the next query takes a new one.

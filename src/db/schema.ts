@@ -755,9 +755,10 @@ export const visits = pgTable(
     index().on(t.caseId, t.startsAt),
     index().on(t.roomId, t.startsAt),
     index().on(t.seriesId),
-    // The counsellors' worklist: visits whose end has passed and that have no outcome yet.
+    // The counsellors' worklist (GET /v1/visits?needsOutcome=true): visits begun and still booked or
+    // arrived, by start as the list is ordered, so the scan stops at now however many years lie behind.
     index('visits_awaiting_outcome')
-      .on(t.centreId, t.endsAt)
+      .on(t.centreId, t.startsAt)
       .where(sql`${t.status} in ('booked', 'arrived')`),
     check('visits_ordered', sql`${t.endsAt} > ${t.startsAt} and ${t.spanStart} <= ${t.startsAt} and ${t.spanEnd} >= ${t.endsAt}`),
     // Every conversation says what it is for (the statistics and the evaluation worklist count by it).

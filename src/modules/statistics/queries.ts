@@ -246,74 +246,56 @@ export function casesEnded(db: Queryable, w: Window, f: Filter, groupBy: GroupBy
 }
 
 /** Visits of the period, by kind and by where they ended up (held, cancelled, noshow, interrupted, without_outcome). */
-export function visitCounts(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
-  return counts(
-    db,
-    sql`select g as "group", 'visits' as figure,
+function visitCounts(): SQL {
+  return sql`select g as "group", 'visits' as figure,
         case when grouping(kind) = 0 then 'kind' when grouping(outcome) = 0 then 'outcome' else 'total' end as breakdown,
         coalesce(kind, outcome) as key, count(*)::int as value
-      from ${periodVisits(w, f, groupBy)} pv
-      group by grouping sets ((g), (g, kind), (g, outcome))`,
-  )
+      from period_visits pv
+      group by grouping sets ((g), (g, kind), (g, outcome))`
 }
 
 /** Cancelled visits of the period by who cancelled; `late` keeps only those cancelled within the notice period. */
-export function visitsCancelled(db: Queryable, w: Window, f: Filter, groupBy: GroupBy, late: boolean) {
-  return counts(
-    db,
-    sql`select g as "group", ${late ? 'visitsCancelledLate' : 'visitsCancelled'}::text as figure,
+function visitsCancelled(late: boolean): SQL {
+  return sql`select g as "group", ${late ? 'visitsCancelledLate' : 'visitsCancelled'}::text as figure,
         case when grouping(cancelled_by) = 0 then 'cancelledBy' else 'total' end as breakdown, cancelled_by as key, count(*)::int as value
-      from (select g, coalesce(cancelled_by, 'unknown') as cancelled_by, cancelled_late from ${periodVisits(w, f, groupBy)} pv where outcome = 'cancelled') x
+      from (select g, coalesce(cancelled_by, 'unknown') as cancelled_by, cancelled_late from period_visits pv where outcome = 'cancelled') x
       where ${late ? sql`cancelled_late` : sql`true`}
-      group by grouping sets ((g), (g, cancelled_by))`,
-  )
+      group by grouping sets ((g), (g, cancelled_by))`
 }
 
 /** No-shows of the period: visits whose current outcome is noshow; per role, the visits where a party of that role was absent. */
-export function visitsNoShow(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
-  return counts(
-    db,
-    sql`select g as "group", 'visitsNoShow' as figure, case when grouping(role) = 0 then 'partyRole' else 'total' end as breakdown,
+function visitsNoShow(): SQL {
+  return sql`select g as "group", 'visitsNoShow' as figure, case when grouping(role) = 0 then 'partyRole' else 'total' end as breakdown,
         role as key, count(distinct id)::int as value
       from (
         select pv.g, pv.id, coalesce(p.role, 'unknown') as role
-        from ${periodVisits(w, f, groupBy)} pv
+        from period_visits pv
         cross join lateral unnest(pv.absent_party_ids) as absent(party_id)
         left join parties p on p.id = absent.party_id
         where pv.outcome = 'noshow'
       ) x
-      group by grouping sets ((g), (g, role))`,
-  )
+      group by grouping sets ((g), (g, role))`
 }
 
 /** Conversations of the period, by purpose. */
-export function conversations(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
-  return counts(
-    db,
-    sql`select g as "group", 'conversations' as figure, case when grouping(purpose) = 0 then 'purpose' else 'total' end as breakdown,
+function conversations(): SQL {
+  return sql`select g as "group", 'conversations' as figure, case when grouping(purpose) = 0 then 'purpose' else 'total' end as breakdown,
         purpose as key, count(*)::int as value
-      from ${periodVisits(w, f, groupBy)} pv where kind = 'conversation' group by grouping sets ((g), (g, purpose))`,
-  )
+      from period_visits pv where kind = 'conversation' group by grouping sets ((g), (g, purpose))`
 }
 
 /** Visits and conversations of the period with an interpreter (cancelled ones left out), by the language interpreted. */
-export function visitsWithInterpreter(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
-  return counts(
-    db,
-    sql`select g as "group", 'visitsWithInterpreter' as figure, case when grouping(interpreter_language) = 0 then 'language' else 'total' end as breakdown,
+function visitsWithInterpreter(): SQL {
+  return sql`select g as "group", 'visitsWithInterpreter' as figure, case when grouping(interpreter_language) = 0 then 'language' else 'total' end as breakdown,
         interpreter_language as key, count(*)::int as value
-      from ${periodVisits(w, f, groupBy)} pv where interpreter_language is not null and outcome <> 'cancelled'
-      group by grouping sets ((g), (g, interpreter_language))`,
-  )
+      from period_visits pv where interpreter_language is not null and outcome <> 'cancelled'
+      group by grouping sets ((g), (g, interpreter_language))`
 }
 
 /** Interrupted visits of the period: current outcome interrupted. */
-export function visitsInterrupted(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
-  return counts(
-    db,
-    sql`select g as "group", 'visitsInterrupted' as figure, 'total' as breakdown, null as key, count(*)::int as value
-      from ${periodVisits(w, f, groupBy)} pv where outcome = 'interrupted' group by g`,
-  )
+function visitsInterrupted(): SQL {
+  return sql`select g as "group", 'visitsInterrupted' as figure, 'total' as breakdown, null as key, count(*)::int as value
+      from period_visits pv where outcome = 'interrupted' group by g`
 }
 
 /**
@@ -323,7 +305,7 @@ export function visitsInterrupted(db: Queryable, w: Window, f: Filter, groupBy: 
  */
 function servedCases(w: Window, f: Filter, groupBy: GroupBy): SQL {
   return sql`
-    select distinct pv.g, pv.case_id from ${periodVisits(w, f, groupBy)} pv where pv.outcome = 'held'
+    select distinct pv.g, pv.case_id from period_visits pv where pv.outcome = 'held'
     union
     select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.id as case_id
     from cases c left join sites cs on cs.id = c.site_id
@@ -344,10 +326,8 @@ const ageBand = (birthDate: SQL, w: Window) => sql`case when ${birthDate} is nul
  * `persons` by gender, age band at the period's start and postcode; `childrenServed` the persons
  * with the role child, by gender and age band; `adultsServed` the others, by role.
  */
-export function peopleServed(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
-  return counts(
-    db,
-    sql`with people as (
+function peopleServed(w: Window, f: Filter, groupBy: GroupBy): SQL {
+  return sql`with people as (
         select s.g, coalesce(p.person_key, p.id::text) as person, p.role, p.gender, coalesce(p.postcode, 'unknown') as postcode,
           ${ageBand(sql`p.birth_date`, w)} as age_band, p.created_at, p.id
         from (${servedCases(w, f, groupBy)}) s join parties p on p.case_id = s.case_id
@@ -365,8 +345,7 @@ export function peopleServed(db: Queryable, w: Window, f: Filter, groupBy: Group
         from children group by grouping sets ((g), (g, gender), (g, age_band))
       union all
       select g, 'adultsServed', case when grouping(role) = 0 then 'role' else 'total' end, role, count(distinct person)::int
-        from people where role <> 'child' group by grouping sets ((g), (g, role))`,
-  )
+        from people where role <> 'child' group by grouping sets ((g), (g, role))`
 }
 
 /** Cases in intake at the period's end: opened before its end, not activated before it, not ended by its last day. */
@@ -397,13 +376,37 @@ export function referralsWaitlistedAtEnd(db: Queryable, w: Window, f: Filter, gr
  * interrupted), each visit's minutes (recorded times where there are, else booked; rounded per
  * visit) times the counsellors on it, by kind.
  */
-export function counsellingMinutes(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+function counsellingMinutes(): SQL {
+  return sql`select g as "group", 'counsellingMinutes' as figure, case when grouping(kind) = 0 then 'kind' else 'total' end as breakdown,
+        kind as key, coalesce(sum(minutes * counsellors), 0)::int as value
+      from period_visits pv where outcome in ('held', 'interrupted')
+      group by grouping sets ((g), (g, kind))`
+}
+
+/**
+ * Every figure counted from the period's visits, in one statement: the visits of the period are read
+ * once, each with its current outcome, into period_visits, and each figure counts from there. Read
+ * per figure, a year of a region's visits was read nine times (bench/scale.ts).
+ */
+export function visitFigures(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
+  const figures = [
+    visitCounts(),
+    visitsCancelled(false),
+    visitsCancelled(true),
+    visitsNoShow(),
+    visitsInterrupted(),
+    conversations(),
+    visitsWithInterpreter(),
+    peopleServed(w, f, groupBy),
+    counsellingMinutes(),
+  ]
   return counts(
     db,
-    sql`select g as "group", 'counsellingMinutes' as figure, case when grouping(kind) = 0 then 'kind' else 'total' end as breakdown,
-        kind as key, coalesce(sum(minutes * counsellors), 0)::int as value
-      from ${periodVisits(w, f, groupBy)} pv where outcome in ('held', 'interrupted')
-      group by grouping sets ((g), (g, kind))`,
+    sql`with period_visits as materialized ${periodVisits(w, f, groupBy)}
+      ${sql.join(
+        figures.map((figure) => sql`(${figure})`),
+        sql` union all `,
+      )}`,
   )
 }
 
@@ -432,19 +435,26 @@ const days = (db: Queryable, figure: string, population: SQL) =>
       from (${population}) x group by g`,
   )
 
-/** Days from the referral (submitted) to the case's first intake, for cases whose first intake was held in the period. */
+/**
+ * Days from the referral (submitted) to the case's first intake, for cases whose first intake was held
+ * in the period: an intake in it and none before it (read by the period, not over every intake ever).
+ */
 export function daysReferralToIntake(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
   return days(
     db,
     'daysReferralToIntake',
     sql`select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${day(sql`i.first_held_at`, w)} - ${day(sql`r.submitted_at`, w)} as days
       from cases c join referrals r on r.id = c.referral_id left join sites cs on cs.id = c.site_id
-      join (select case_id, min(held_at) as first_held_at from intakes group by case_id) i on i.case_id = c.id
-      where i.first_held_at >= ${start(w)} and i.first_held_at < ${end(w)} and ${caseScope(f)}`,
+      join (select case_id, min(held_at) as first_held_at from intakes where held_at >= ${start(w)} and held_at < ${end(w)} group by case_id) i
+        on i.case_id = c.id
+      where not exists (select 1 from intakes earlier where earlier.case_id = c.id and earlier.held_at < ${start(w)}) and ${caseScope(f)}`,
   )
 }
 
-/** Days from the referral to the case's first held visit (its start), for cases whose first held visit was in the period. */
+/**
+ * Days from the referral to the case's first held visit (its start), for cases whose first held visit
+ * was in the period: a held visit in it and none before it (read by the period, not over every visit ever).
+ */
 export function daysReferralToFirstHeldVisit(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
   return days(
     db,
@@ -453,9 +463,14 @@ export function daysReferralToFirstHeldVisit(db: Queryable, w: Window, f: Filter
       from cases c join referrals r on r.id = c.referral_id left join sites cs on cs.id = c.site_id
       join (
         select v.case_id, min(v.starts_at) as first_start from visits v ${currentOutcome}
-        where o.outcome = 'fulfilled' and v.status not in ('cancelled', 'entered-in-error') group by v.case_id
+        where v.starts_at >= ${start(w)} and v.starts_at < ${end(w)} and ${equals('v.centre_id', f.centreId)}
+          and o.outcome = 'fulfilled' and v.status not in ('cancelled', 'entered-in-error') group by v.case_id
       ) h on h.case_id = c.id
-      where h.first_start >= ${start(w)} and h.first_start < ${end(w)} and ${caseScope(f)}`,
+      where not exists (
+          select 1 from visits earlier join visit_outcomes eo on eo.visit_id = earlier.id
+          where earlier.case_id = c.id and earlier.starts_at < ${start(w)} and earlier.status not in ('cancelled', 'entered-in-error')
+            and eo.outcome = 'fulfilled' and not exists (select 1 from visit_outcomes later where later.supersedes = eo.id)
+        ) and ${caseScope(f)}`,
   )
 }
 

@@ -56,7 +56,8 @@ export async function listVisits(db: Queryable, actor: Actor, now: Date, q: Visi
         q.counsellorId ? sql`${q.counsellorId}::uuid = any(${visits.counsellorIds})` : undefined,
         q.caseId ? eq(visits.caseId, q.caseId) : undefined,
         q.status ? eq(visits.status, q.status) : undefined,
-        q.needsOutcome ? and(inArray(visits.status, ['booked', 'arrived']), lte(visits.endsAt, now)) : undefined,
+        // Begun before now as well (a visit ends after it starts): the index visits_awaiting_outcome reads only those.
+        q.needsOutcome ? and(inArray(visits.status, ['booked', 'arrived']), lt(visits.startsAt, now), lte(visits.endsAt, now)) : undefined,
       ),
     )
     .orderBy(asc(visits.startsAt), asc(visits.id))

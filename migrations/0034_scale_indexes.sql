@@ -1,2 +1,3 @@
 DROP INDEX "visits_awaiting_outcome";--> statement-breakpoint
+CREATE INDEX "court_messages_report_requests" ON "court_messages" USING btree ("referral_id","created_at") WHERE "court_messages"."kind" = 'report_request';--> statement-breakpoint
 CREATE INDEX "visits_awaiting_outcome" ON "visits" USING btree ("centre_id","starts_at") WHERE "visits"."status" in ('booked', 'arrived');

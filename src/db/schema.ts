@@ -1227,6 +1227,10 @@ export const courtMessages = pgTable(
   },
   (t) => [
     index().on(t.referralId),
+    // The report worklist (GET /v1/cases?reportDue=true) starts from the courts' requests for a report.
+    index('court_messages_report_requests')
+      .on(t.referralId, t.createdAt)
+      .where(sql`${t.kind} = 'report_request'`),
     // The centre's worklist: the courts' messages not yet read.
     index('court_messages_unread')
       .on(t.centreId, t.createdAt)

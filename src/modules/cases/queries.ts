@@ -131,13 +131,22 @@ export async function requireAdultParty(db: Queryable, caseRow: CaseRow, partyId
 type QualifiedColumn = SQL
 export const qualified = (table: string, column: string): QualifiedColumn => sql`${sql.identifier(table)}.${sql.identifier(column)}`
 
+/** A court's request for a report (message m) still open: no progress report issued after it. */
+const openReportRequest = sql`m.kind = 'report_request'
+    and not exists (select 1 from reports p where p.referral_id = m.referral_id and p.kind = 'progress' and p.issued_at > m.created_at)`
+
 /**
  * The due date of the referring court's open request for a report: a `report_request` message with
  * no progress report issued after it (the earliest, when there are several); null when none is open.
  */
 export const reportDueOf = (referralId: QualifiedColumn) =>
-  sql<string | null>`(select min(m.due_date) from court_messages m where m.referral_id = ${referralId} and m.kind = 'report_request'
-    and not exists (select 1 from reports p where p.referral_id = m.referral_id and p.kind = 'progress' and p.issued_at > m.created_at))`
+  sql<string | null>`(select min(m.due_date) from court_messages m where m.referral_id = ${referralId} and ${openReportRequest})`
+
+/**
+ * The referrals with an open request for a report (the report worklist), found from the requests
+ * (index court_messages_report_requests), not by asking every case a centre ever had.
+ */
+export const referralsWithReportDue = sql`(select m.referral_id from court_messages m where ${openReportRequest})`
 
 /**
  * A hearing of the case's referral falls between `from` and `until` (local dates) and no progress

@@ -9,7 +9,7 @@ import { afterCursor, toPage } from '../../db/pagination.js'
 import type { PageQuery } from '../../http/pagination.js'
 import { seesReferrerView } from '../referrer-view/index.js'
 import { audit } from '../../db/audit.js'
-import { caseScope, findCase, hearingSoonWithoutReport, loadReadiness, lockCase, qualified, reportDueOf } from './queries.js'
+import { caseScope, findCase, hearingSoonWithoutReport, loadReadiness, lockCase, qualified, referralsWithReportDue } from './queries.js'
 import { REFERRER_EVENT_TYPES, type CaseQuery, type FeeBody } from './schemas.js'
 import { caseSummaries, evaluationsDue, renderCase, renderEvents, renderFullCase, withEffectiveStatus } from './views.js'
 import { DEFAULT_TIME_ZONE } from '../../domain/time.js'
@@ -62,7 +62,7 @@ export async function listCases(db: Queryable, actor: Actor, now: Date, query: C
         )
       : undefined,
     evaluationWindow ? inArray(cases.status, ['active', 'suspended']) : undefined,
-    query.reportDue ? sql`${reportDueOf(qualified('cases', 'referral_id'))} is not null` : undefined,
+    query.reportDue ? sql`${qualified('cases', 'referral_id')} in ${referralsWithReportDue}` : undefined,
     query.hearingWithin
       ? hearingSoonWithoutReport(qualified('cases', 'referral_id'), today.toISODate()!, today.plus({ days: windowDays(query.hearingWithin) }).toISODate()!)
       : undefined,

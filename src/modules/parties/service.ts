@@ -79,11 +79,15 @@ export async function exportParty(db: Queryable, actor: Actor, now: Date, partyI
   const ofCase = <T>(query: () => Promise<T[]>) => (caseId ? query() : Promise.resolve([]))
 
   const restricted = options.restricted !== undefined
-  const visitRows = await db
-    .select()
-    .from(visits)
-    .where(sql`${party.id}::uuid = any(${visits.partyIds})`)
-    .orderBy(asc(visits.startsAt))
+  // Everything below is found through the party's case (its visits, their attendances, its intakes and
+  // signatures): by the case's indexes, not by a scan of every visit or attendance a centre ever held.
+  const visitRows = await ofCase(() =>
+    db
+      .select()
+      .from(visits)
+      .where(and(eq(visits.caseId, caseId!), sql`${party.id}::uuid = any(${visits.partyIds})`))
+      .orderBy(asc(visits.startsAt)),
+  )
   const visitIds = visitRows.map((v) => v.id)
   const ofVisits = <T>(query: () => Promise<T[]>) => (visitIds.length ? query() : Promise.resolve([]))
   // Others of the case, whose names an observation may mention (a new partner's surname may be the party's own: only others' words count).
@@ -102,11 +106,14 @@ export async function exportParty(db: Queryable, actor: Actor, now: Date, partyI
   )
   const outcomes = await ofVisits(() => db.select().from(visitOutcomes).where(inArray(visitOutcomes.visitId, visitIds)).orderBy(asc(visitOutcomes.id)))
   const own = or(eq(visitAttendances.partyId, party.id), eq(visitAttendances.broughtByPartyId, party.id))
-  const attendances = await db
-    .select()
-    .from(visitAttendances)
-    .where(restricted && visitIds.length ? or(own, inArray(visitAttendances.visitId, visitIds)) : own)
-    .orderBy(asc(visitAttendances.id))
+  const ofCaseVisits = inArray(visitAttendances.visitId, db.select({ id: visits.id }).from(visits).where(eq(visits.caseId, caseId!)))
+  const attendances = await ofCase(() =>
+    db
+      .select()
+      .from(visitAttendances)
+      .where(and(ofCaseVisits, restricted && visitIds.length ? or(own, inArray(visitAttendances.visitId, visitIds)) : own))
+      .orderBy(asc(visitAttendances.id)),
+  )
   const caseAgreements = await ofCase(() => db.select().from(agreements).where(eq(agreements.caseId, caseId!)).orderBy(asc(agreements.version)))
 
   const result = {
@@ -117,10 +124,36 @@ export async function exportParty(db: Queryable, actor: Actor, now: Date, partyI
     case: caseRow ?? null,
     caseEvents: await ofCase(() => db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId!)).orderBy(asc(caseEvents.id))),
     suspensions: await ofCase(() => db.select().from(suspensions).where(eq(suspensions.caseId, caseId!)).orderBy(asc(suspensions.id))),
-    intakes: await db.select().from(intakes).where(eq(intakes.partyId, party.id)).orderBy(asc(intakes.id)),
-    signatures: await db.select().from(signatures).where(eq(signatures.partyId, party.id)).orderBy(asc(signatures.id)),
+    intakes: await ofCase(() =>
+      db
+        .select()
+        .from(intakes)
+        .where(and(eq(intakes.caseId, caseId!), eq(intakes.partyId, party.id)))
+        .orderBy(asc(intakes.id)),
+    ),
+    signatures: await ofCase(() =>
+      db
+        .select()
+        .from(signatures)
+        .where(and(eq(signatures.caseId, caseId!), eq(signatures.partyId, party.id)))
+        .orderBy(asc(signatures.id)),
+    ),
     agreements: caseAgreements,
-    agreementSignatures: await db.select().from(agreementSignatures).where(eq(agreementSignatures.partyId, party.id)).orderBy(asc(agreementSignatures.id)),
+    agreementSignatures: caseAgreements.length
+      ? await db
+          .select()
+          .from(agreementSignatures)
+          .where(
+            and(
+              inArray(
+                agreementSignatures.agreementId,
+                caseAgreements.map((a) => a.id),
+              ),
+              eq(agreementSignatures.partyId, party.id),
+            ),
+          )
+          .orderBy(asc(agreementSignatures.id))
+      : [],
     // Its visits; by default each with the party's own arrival and leave times only.
     visits: restricted ? visitRows : visitRows.map((v) => ({ ...v, arrivals: v.arrivals.filter((a) => a.partyId === party.id) })),
     // Its own check-ins and those of a child it brought (restricted: everyone's at its visits).

@@ -531,7 +531,11 @@ export const intakes = pgTable(
     summary: text(),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.caseId)],
+  (t) => [
+    index().on(t.caseId),
+    // The statistics read a period's intakes by when they were held.
+    index().on(t.heldAt),
+  ],
 )
 
 /** Versioned texts parties sign; a version is immutable once created. */
@@ -960,6 +964,8 @@ export const visitObservations = pgTable(
   (t) => [
     index().on(t.visitId),
     index().on(t.caseId),
+    // Retention deletes a case's observations: each delete looks for amendments referencing the row.
+    index().on(t.amends),
     check('visit_observations_kind', sql`${t.kind} in ('observation', 'incident', 'child_statement')`),
     // A child's words never go to court (protocol: the child's interest; a disclosure belongs in a concern).
     check('visit_observations_child_statement_internal', sql`${t.kind} <> 'child_statement' or not ${t.reportable}`),

@@ -437,40 +437,46 @@ const days = (db: Queryable, figure: string, population: SQL) =>
 
 /**
  * Days from the referral (submitted) to the case's first intake, for cases whose first intake was held
- * in the period: an intake in it and none before it (read by the period, not over every intake ever).
+ * in the period: an intake in it and none before it. Both read by the period, never every intake ever:
+ * the cases with an intake in the period are gathered first (a materialised CTE), and each is then
+ * asked for an earlier one (a subquery with LIMIT, which the planner cannot turn into a join over
+ * the whole table).
  */
 export function daysReferralToIntake(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
   return days(
     db,
     'daysReferralToIntake',
-    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${day(sql`i.first_held_at`, w)} - ${day(sql`r.submitted_at`, w)} as days
-      from cases c join referrals r on r.id = c.referral_id left join sites cs on cs.id = c.site_id
-      join (select case_id, min(held_at) as first_held_at from intakes where held_at >= ${start(w)} and held_at < ${end(w)} group by case_id) i
-        on i.case_id = c.id
-      where not exists (select 1 from intakes earlier where earlier.case_id = c.id and earlier.held_at < ${start(w)}) and ${caseScope(f)}`,
+    sql`with in_period as materialized (
+        select case_id, min(held_at) as first_held_at from intakes where held_at >= ${start(w)} and held_at < ${end(w)} group by case_id
+      )
+      select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${day(sql`i.first_held_at`, w)} - ${day(sql`r.submitted_at`, w)} as days
+      from in_period i join cases c on c.id = i.case_id join referrals r on r.id = c.referral_id left join sites cs on cs.id = c.site_id
+      where (select true from intakes earlier where earlier.case_id = i.case_id and earlier.held_at < ${start(w)} limit 1) is null
+        and ${caseScope(f)}`,
   )
 }
 
 /**
  * Days from the referral to the case's first held visit (its start), for cases whose first held visit
- * was in the period: a held visit in it and none before it (read by the period, not over every visit ever).
+ * was in the period: a held visit in it and none before it, read as daysReferralToIntake reads intakes.
  */
 export function daysReferralToFirstHeldVisit(db: Queryable, w: Window, f: Filter, groupBy: GroupBy) {
   return days(
     db,
     'daysReferralToFirstHeldVisit',
-    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${day(sql`h.first_start`, w)} - ${day(sql`r.submitted_at`, w)} as days
-      from cases c join referrals r on r.id = c.referral_id left join sites cs on cs.id = c.site_id
-      join (
+    sql`with in_period as materialized (
         select v.case_id, min(v.starts_at) as first_start from visits v ${currentOutcome}
         where v.starts_at >= ${start(w)} and v.starts_at < ${end(w)} and ${equals('v.centre_id', f.centreId)}
           and o.outcome = 'fulfilled' and v.status not in ('cancelled', 'entered-in-error') group by v.case_id
-      ) h on h.case_id = c.id
-      where not exists (
-          select 1 from visits earlier join visit_outcomes eo on eo.visit_id = earlier.id
-          where earlier.case_id = c.id and earlier.starts_at < ${start(w)} and earlier.status not in ('cancelled', 'entered-in-error')
+      )
+      select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${day(sql`h.first_start`, w)} - ${day(sql`r.submitted_at`, w)} as days
+      from in_period h join cases c on c.id = h.case_id join referrals r on r.id = c.referral_id left join sites cs on cs.id = c.site_id
+      where (
+          select true from visits earlier join visit_outcomes eo on eo.visit_id = earlier.id
+          where earlier.case_id = h.case_id and earlier.starts_at < ${start(w)} and earlier.status not in ('cancelled', 'entered-in-error')
             and eo.outcome = 'fulfilled' and not exists (select 1 from visit_outcomes later where later.supersedes = eo.id)
-        ) and ${caseScope(f)}`,
+          limit 1
+        ) is null and ${caseScope(f)}`,
   )
 }
 

@@ -5,7 +5,6 @@ import { getTableColumns, is, SQL, sql } from 'drizzle-orm'
 import { toSnakeCase } from 'drizzle-orm/casing'
 import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
-import * as schema from './schema.js'
 import { isoUtc } from '../domain/time.js'
 import { lockDataDir } from './lock.js'
 
@@ -15,7 +14,9 @@ export { DataDirLockedError } from './lock.js'
 // WebAssembly build, its extension, drizzle's adapter) costs a PostgreSQL installation a quarter of a
 // second and tens of megabytes for nothing, and pg costs an embedded one a little.
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+// Without drizzle's relational queries (db.query.…, which nothing uses): given the schema, drizzle
+// builds a query builder for each of its tables on every transaction it opens (~25 µs each time).
+export type Db = PgDatabase<PgQueryResultHKT>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 /** Anything queries can run on: the database or an open transaction. */
 export type Queryable = Db | Tx
@@ -77,7 +78,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 async function openPglite(client: PGlite, release: () => void): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite')
-  const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Db
+  const db = drizzle({ client, casing: 'snake_case' }) as unknown as Db
   return {
     db,
     kind: 'pglite',
@@ -108,7 +109,7 @@ async function openPg(connectionString: string, max: number): Promise<Database> 
   const connectionLost = (error: Error) => listeners.forEach((listener) => listener(error))
   pool.on('error', connectionLost)
   pool.on('connect', (client) => client.on('error', connectionLost))
-  const db = drizzle({ client: pool, schema, casing: 'snake_case' }) as unknown as Db
+  const db = drizzle({ client: pool, casing: 'snake_case' }) as unknown as Db
   return {
     db,
     kind: 'pg',

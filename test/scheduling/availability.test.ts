@@ -125,6 +125,19 @@ t.test('existing visits: room places and counsellors are taken out', async (t) =
   t.equal((await s.book(d.caseId, { start: pick.start, roomId: pick.roomId, counsellorIds: pick.counsellorIds })).status, 201)
 })
 
+t.test('a reservation that ends a microsecond later (written by SQL, not the API) takes out the slot it then overlaps', async (t) => {
+  // busyAround reads the instants as float8 seconds and rounds them back to the microsecond.
+  const { caseId } = await createCase(database, centre)
+  const booked = await s.book(caseId, { start: '2027-03-16T10:00' }) // room 1, span 09:45–11:45
+  t.equal(booked.status, 201, booked.body)
+  const noon = async () => at(await all({ from: '2027-03-16', to: '2027-03-17', roomId: s.room1 }), '2027-03-16T11:00:00.000Z')
+  t.equal((await noon()).length, 1, 'the 12:00 start (span from 11:45) is free: the spans touch')
+  await database.db.execute(
+    sql`update reservations set during = tstzrange(lower(during), upper(during) + interval '1 microsecond') where visit_id = ${booked.json.id}`,
+  )
+  t.same(await noon(), [], 'a microsecond longer, they overlap')
+})
+
 t.test("closures, holidays (and the centre's opt-out), absences", async (t) => {
   // Ascension Day, Thursday 6 May 2027.
   t.same((await query({ from: '2027-05-06', to: '2027-05-07' })).json.items, [])

@@ -146,8 +146,8 @@ t.test('occurrences of one request that overlap each other: the later one is ski
 
 t.test('a series meeting existing reservations: a free place of the room is taken, a busy counsellor skips its date', async (t) => {
   // The series is first written on the assumption that nothing is in the way; these are the cases
-  // where the exclusion constraint refuses that write, which is rolled back to a savepoint, and the
-  // series is judged again with the reservations in its way.
+  // where the exclusion constraint refuses that write, the transaction is rolled back, and the
+  // series is booked again in a new one, judged with the reservations in its way.
   const { app, database, centre } = await testCentre(t)
   const [a, b] = [await createCase(database, centre), await createCase(database, centre)]
   const room = await call(app, {

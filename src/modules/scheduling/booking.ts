@@ -399,22 +399,41 @@ async function insertVisits(
 }
 
 /**
- * insertVisits of occurrences judged as if no reservation were in the way, or null (nothing written)
- * when the exclusion constraint finds one. A savepoint keeps the transaction usable after that error.
- * This spares a booking without conflicts a read of the reservations before its write: the constraint
- * checks every row it inserts anyway, and the caller's locks (case, room, counsellors) mean no other
- * booking can reserve those resources in between.
+ * Thrown when the exclusion constraint refuses an unopposed booking (occurrences written as if no
+ * reservation were in the way): the transaction is lost, and bookUnopposedFirst runs the booking
+ * again in a new one, which reads the reservations before it writes.
  */
-async function insertVisitsUnlessReserved(...write: Parameters<typeof insertVisits>): Promise<BookedVisit[] | null> {
-  const [tx, , , accepted] = write
-  if (accepted.length === 0) return insertVisits(...write)
-  await tx.execute(sql`savepoint unopposed_booking`)
+export class ReservationInTheWay extends Error {
+  constructor() {
+    super('a reservation is in the way of the unopposed booking')
+  }
+}
+
+/**
+ * Runs a booking transaction (`attempt`) as an unopposed booking, and once more reading the
+ * reservations first when the exclusion constraint finds one in the way (ReservationInTheWay). The
+ * unopposed write spares a booking without conflicts a read of the reservations before its write and,
+ * by losing the whole transaction rather than part of it, a savepoint (a round trip) too: the
+ * constraint checks every row it inserts anyway, and the locks (case, room, counsellors) mean no
+ * other booking can reserve those resources in between. The second attempt takes its locks anew and
+ * judges what is committed by then, as a request arriving a moment later would.
+ */
+export async function bookUnopposedFirst<T>(attempt: (unopposed: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await attempt(true)
+  } catch (error) {
+    if (error instanceof ReservationInTheWay) return attempt(false)
+    throw error
+  }
+}
+
+/** insertVisits of occurrences judged as if no reservation were in the way: ReservationInTheWay when the constraint finds one. */
+async function insertVisitsUnopposed(...write: Parameters<typeof insertVisits>): Promise<BookedVisit[]> {
   try {
     return await insertVisits(...write)
   } catch (error) {
-    if (databaseErrorOf(error)?.code !== EXCLUSION_VIOLATION) throw error
-    await tx.execute(sql`rollback to savepoint unopposed_booking`)
-    return null
+    if (databaseErrorOf(error)?.code === EXCLUSION_VIOLATION) throw new ReservationInTheWay()
+    throw error
   }
 }
 
@@ -443,24 +462,25 @@ function reservationInsert(ctx: BookingContext, booked: { visit: Pick<VisitRow, 
  * should the exclusion constraint still object, the whole request is a 409 and nothing is written.
  * `reject`: any unbookable occurrence makes the whole request a 409 listing every conflict.
  *
- * When the rules leave something to book, it is written at once, as if no reservation were in the
- * way (room place 1), and the exclusion constraint judges that (insertVisitsUnlessReserved). Only when
- * it finds a reservation in the way are the reservations read, the occurrences judged again with them
- * and written by a statement of their own (a room place other than 1, a skipped date, a 409).
+ * `unopposed` (see bookUnopposedFirst): when the rules leave something to book, it is written at
+ * once, as if no reservation were in the way (room place 1), and the exclusion constraint judges that;
+ * should it find a reservation in the way, ReservationInTheWay ends the transaction. Otherwise the
+ * reservations are read first, and the occurrences judged with them (a room place other than 1, a
+ * skipped date, a 409).
  */
 export async function bookOccurrences(
   tx: Tx,
   actor: Actor,
   ctx: BookingContext,
   starts: Date[],
-  options: { onConflict: 'reject' | 'skip'; dryRun: boolean; series: typeof series.$inferInsert | null },
+  options: { onConflict: 'reject' | 'skip'; dryRun: boolean; series: typeof series.$inferInsert | null; unopposed: boolean },
 ) {
   const plans = starts.map((start) => planVisit(ctx, start))
-  if (!options.dryRun) {
+  if (!options.dryRun && options.unopposed) {
     const unopposed = judgeOccurrences(ctx, plans, null)
     if (unopposed.skipped.length === 0 || options.onConflict === 'skip') {
-      const booked = await insertVisitsUnlessReserved(tx, actor, ctx, unopposed.accepted, options.series)
-      if (booked) return { booked, planned: [], skipped: unopposed.skipped }
+      const booked = await insertVisitsUnopposed(tx, actor, ctx, unopposed.accepted, options.series)
+      return { booked, planned: [], skipped: unopposed.skipped }
     }
   }
   const overlaps = await overlapsOf(tx, ctx, plans)

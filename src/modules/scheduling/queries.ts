@@ -418,10 +418,13 @@ export interface BusySpans {
  * planner takes the exclusion constraint's GiST index whenever the visibility map is not yet set (after
  * a bulk load, before autovacuum), which costs twice as much per reservation as the btree.
  * Each list comes as the text of a JSON array of numbers: a resource's position instead of its id,
- * and numeric milliseconds as PostgreSQL writes them (exact; JSON.parse rounds them as float8 would),
- * counted from `lo`: a few days' worth are small integers, which JSON.parse reads in a third of the
- * time of thirteen-digit epoch milliseconds. Building it costs PostgreSQL less than a JSON array per
- * row, and JSON.parse less than rows.
+ * and the seconds after `lo` as a float8 (date_part), which PostgreSQL computes and writes in a
+ * fraction of the time of a numeric (extract): a few days' worth are small numbers, which JSON.parse
+ * reads in a third of the time of thirteen-digit epoch milliseconds. float8 seconds hold the
+ * microsecond exactly enough to round back to it (the nearest float8 to a microsecond count of a
+ * month is within a millionth of it); milliseconds are then that count over 1000, the same number
+ * the exact decimal would give. Building it costs PostgreSQL less than a JSON array per row, and
+ * JSON.parse less than rows.
  * A named statement (preparedRows): its generic plan, which the server keeps after five executions
  * instead of planning each one, is the same index-only scan of reservations_by_start.
  */
@@ -432,22 +435,35 @@ export async function busyAround(
   hi: Date,
 ): Promise<BusySpans> {
   const base = lo.toISOString()
-  const ms = (column: string) => sql`trim_scale(extract(epoch from ${sql.raw(column)} - ${base}::timestamptz) * 1000)`
+  const seconds = (column: string) => sql`date_part('epoch', ${sql.raw(column)} - ${base}::timestamptz)`
   const list = (items: SQL) => sql`'[' || coalesce(string_agg(concat_ws(',', ${items}), ','), '') || ']'`
   const [row] = await preparedRows<{ reservations: string; absences: string }>(
     db,
     'busy_around',
     sql`
     select
-      (select ${list(sql`wanted.n, r.place, ${ms('lower(r.during)')}, ${ms('upper(r.during)')}`)}
+      (select ${list(sql`wanted.n, r.place, ${seconds('lower(r.during)')}, ${seconds('upper(r.during)')}`)}
         from unnest(${uuidArray(resources.ids)}, ${`{${resources.kinds.join(',')}}`}::text[]) with ordinality as wanted(id, kind, n)
         join reservations r on r.resource_id = wanted.id and r.resource_kind = wanted.kind and r.active
           and lower(r.during) >= ${new Date(lo.getTime() - DAY_MS).toISOString()}::timestamptz and lower(r.during) < ${hi.toISOString()}::timestamptz
           and upper(r.during) > ${lo.toISOString()}::timestamptz) as reservations,
-      (select ${list(sql`wanted.n, ${ms('b.starts_at')}, ${ms('b.ends_at')}`)}
+      (select ${list(sql`wanted.n, ${seconds('b.starts_at')}, ${seconds('b.ends_at')}`)}
         from unnest(${uuidArray(resources.counsellorIds)}) with ordinality as wanted(id, n)
         join counsellor_absences b on b.counsellor_id = wanted.id
           and b.ends_at > ${lo.toISOString()}::timestamptz and b.starts_at < ${hi.toISOString()}::timestamptz) as absences`,
   )
-  return { base: lo.getTime(), reservations: JSON.parse(row!.reservations) as number[], absences: JSON.parse(row!.absences) as number[] }
+  return {
+    base: lo.getTime(),
+    reservations: secondsToMs(JSON.parse(row!.reservations) as number[], 4, 2),
+    absences: secondsToMs(JSON.parse(row!.absences) as number[], 3, 1),
+  }
+}
+
+/** In a flat list of `stride` numbers per item, the two at `at` and after: seconds → milliseconds, to the microsecond. */
+function secondsToMs(list: number[], stride: number, at: number): number[] {
+  for (let i = at; i < list.length; i += stride) {
+    list[i] = Math.round(list[i]! * 1e6) / 1000
+    list[i + 1] = Math.round(list[i + 1]! * 1e6) / 1000
+  }
+  return list
 }

@@ -4,6 +4,7 @@ import { IdempotencyHeaders, respondOnce } from '../../http/idempotency.js'
 import { IdParams } from '../../http/schemas.js'
 import * as S from './schemas.js'
 import * as service from './service.js'
+import { bookUnopposedFirst } from './booking.js'
 
 /** HTTP for booking series and visits, reading a series and ending one: schema, roles, a call into the service, the reply. */
 
@@ -25,10 +26,12 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      respondOnce(app, request, reply, async (tx) => ({
-        status: request.body.dryRun ? 200 : 201,
-        body: await service.createSeries(tx, request.actor, app.clock.now(), request.params.id, request.body),
-      })),
+      bookUnopposedFirst((unopposed) =>
+        respondOnce(app, request, reply, async (tx) => ({
+          status: request.body.dryRun ? 200 : 201,
+          body: await service.createSeries(tx, request.actor, app.clock.now(), request.params.id, request.body, unopposed),
+        })),
+      ),
   )
 
   app.post(
@@ -49,12 +52,17 @@ export const schedulingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) =>
-      respondOnce(
-        app,
-        request,
-        reply,
-        async (tx) => ({ status: 201, body: (await service.bookVisit(tx, request.actor, app.clock.now(), request.params.id, request.body)).visit }),
-        { headersOf: (visit: { version: number }) => ({ etag: `"${visit.version}"` }) },
+      bookUnopposedFirst((unopposed) =>
+        respondOnce(
+          app,
+          request,
+          reply,
+          async (tx) => ({
+            status: 201,
+            body: (await service.bookVisit(tx, request.actor, app.clock.now(), request.params.id, request.body, unopposed)).visit,
+          }),
+          { headersOf: (visit: { version: number }) => ({ etag: `"${visit.version}"` }) },
+        ),
       ),
   )
 

@@ -107,8 +107,8 @@ export function previewRecurrence(input: RecurrencePreviewRequest) {
 
 // ── Booking ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Books (or, in a dry run, judges) every occurrence of a series of the case. */
-export async function createSeries(tx: Tx, actor: Actor, now: Date, caseId: string, input: SeriesCreate) {
+/** Books (or, in a dry run, judges) every occurrence of a series of the case; `unopposed`: see bookUnopposedFirst. */
+export async function createSeries(tx: Tx, actor: Actor, now: Date, caseId: string, input: SeriesCreate, unopposed: boolean) {
   // Read in UTC first only to bound the absences to load; the site's zone is known after.
   const roughStart = parseTime(input.start, 'UTC', { in: 'body', pointer: '/start' })
   const ctx = await prepareBooking(tx, actor, now, caseId, bookingRequest(input), absencesFrom(roughStart))
@@ -142,7 +142,7 @@ export async function createSeries(tx: Tx, actor: Actor, now: Date, caseId: stri
     actor,
     ctx,
     expansion.occurrences.map((o) => o.instant),
-    { onConflict: input.onConflict, dryRun: input.dryRun, series: newSeries },
+    { onConflict: input.onConflict, dryRun: input.dryRun, series: newSeries, unopposed },
   )
   const common = {
     skipped: skipped.map((s) => ({ start: s.start, reasons: s.reasons })),
@@ -165,8 +165,8 @@ export async function createSeries(tx: Tx, actor: Actor, now: Date, caseId: stri
   return { dryRun: false as const, seriesId: newSeries.id, visits: booked.map((v) => visitView(v)), ...common }
 }
 
-/** Books one visit of the case; any conflict is a 409 and nothing is booked. */
-export async function bookVisit(tx: Tx, actor: Actor, now: Date, caseId: string, input: VisitCreate) {
+/** Books one visit of the case; any conflict is a 409 and nothing is booked. `unopposed`: see bookUnopposedFirst. */
+export async function bookVisit(tx: Tx, actor: Actor, now: Date, caseId: string, input: VisitCreate, unopposed: boolean) {
   const afterTheFact = input.recordedAfterTheFact === true
   // Recording what already happened rewrites the past of a case: an admin's act, never the desk's.
   if (afterTheFact && actor.role !== 'admin') throw notAllowed('Only an admin may record a visit after the fact (recordedAfterTheFact).')
@@ -175,7 +175,7 @@ export async function bookVisit(tx: Tx, actor: Actor, now: Date, caseId: string,
   const start = parseTime(input.start, ctx.timeZone, { in: 'body', pointer: '/start' })
   if (afterTheFact && start > now)
     throw invalidInput('body', '/recordedAfterTheFact', 'applies to a visit that already started; book a future visit without it')
-  const { booked } = await bookOccurrences(tx, actor, ctx, [start], { onConflict: 'reject', dryRun: false, series: null })
+  const { booked } = await bookOccurrences(tx, actor, ctx, [start], { onConflict: 'reject', dryRun: false, series: null, unopposed })
   const row = booked[0] as BookedVisit
   if (afterTheFact) await audit(tx, actor, { action: 'visit.recorded_after_the_fact', entityType: 'visit', entityId: row.id })
   return { version: row.version, visit: visitView(row) }

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -20,7 +20,9 @@ import { freshPostgres } from './support.js'
  *   2. restart on that DATA_DIR vs PGlite's own reopen of its directory;
  *   3. start on PostgreSQL (a migrated database) vs a bare fastify process listening with one route;
  *   4. the server's RSS on PostgreSQL a second after it is ready, and its peak under BENCH_SECONDS of
- *      autocannon on GET /v1/visits (20 connections, 100 visits in the database).
+ *      autocannon on GET /v1/visits (20 connections, 100 visits in the database);
+ *   5. the newcomer's path: the first `npm start` of a fresh clone on which `npm ci` ran (newcomerClone
+ *      below), until /health/ready answers 200, vs the same initdb.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:start
  * BENCH_REPEAT (default 5) repetitions of each start and load run, medians reported; BENCH_SECONDS (10) of load.
  */
@@ -53,10 +55,18 @@ interface Started {
   base?: string
 }
 
-/** Spawns `node args` and resolves when `ready(output)` says so (a base URL, or true), with the ms since spawning. */
-async function spawnUntil(args: string[], env: Record<string, string>, ready: (output: string) => string | boolean): Promise<Started> {
+/**
+ * Spawns `node args` (or `command args`, in `cwd`) and resolves when `ready(output)` says so (a base URL,
+ * or true), with the ms since spawning. A command runs in a process group of its own, stopped whole.
+ */
+async function spawnUntil(
+  args: string[],
+  env: Record<string, string>,
+  ready: (output: string) => string | boolean,
+  { command = process.execPath, cwd = root }: { command?: string; cwd?: string } = {},
+): Promise<Started> {
   const started = performance.now()
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: command !== process.execPath })
   let output = ''
   return new Promise<Started>((resolve, reject) => {
     const check = () => {
@@ -75,9 +85,9 @@ async function spawnUntil(args: string[], env: Record<string, string>, ready: (o
 }
 
 /** A server (ours, or the bare fastify floor) from spawning until GET /health/ready answers 200. */
-async function serverReady(args: string[], env: Record<string, string>): Promise<Started> {
+async function serverReady(args: string[], env: Record<string, string>, options?: Parameters<typeof spawnUntil>[3]): Promise<Started> {
   const started = performance.now()
-  const listening = await spawnUntil(args, env, (output) => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1] ?? false)
+  const listening = await spawnUntil(args, env, (output) => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1] ?? false, options)
   for (;;) {
     const response = await fetch(`${listening.base}/health/ready`).catch(() => undefined)
     if (response?.status === 200) break
@@ -91,6 +101,21 @@ async function stop(child: ChildProcess) {
   const exited = exit(child)
   child.kill('SIGTERM')
   await exited
+}
+
+/** SIGTERM to a process group (npm, its shell, the server), as Ctrl-C stops `npm start`; resolves once every member is gone. */
+async function stopGroup(child: ChildProcess) {
+  const exited = exit(child)
+  process.kill(-child.pid!, 'SIGTERM')
+  await exited
+  for (;;) {
+    try {
+      process.kill(-child.pid!, 0)
+    } catch {
+      return
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
 }
 
 const exit = (child: ChildProcess) => (child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)))
@@ -130,14 +155,50 @@ const freshDir = () => {
   return dir
 }
 
+/**
+ * The newcomer's path, as the README's quick start has it: a `git clone` of this checkout's HEAD (what
+ * a newcomer gets: committed files only, no dist/, data/ or node_modules/), `npm ci` in it (timed once,
+ * apart), then `npm start` in every repetition. Each repetition is that first start again: dist/ is put
+ * back as `npm ci` left it (whatever a previous `npm start` built there is gone) and DATA_DIR is new.
+ */
+function newcomerClone(): { dir: string; afterInstall: string; installMs: number; env: Record<string, string> } {
+  const dir = join(freshDir(), 'clone')
+  execFileSync('git', ['clone', '--quiet', root, dir])
+  if (execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim()) {
+    log('note: this checkout has uncommitted changes; the fresh clone measures its HEAD without them')
+  }
+  // A newcomer's shell: none of the npm variables or PATH entries `npm run bench:start` put around this process.
+  const env = Object.fromEntries(Object.entries(baseEnv()).filter(([key]) => !/^npm_/i.test(key) && key !== 'INIT_CWD'))
+  const npmRunEntries = (entry: string) =>
+    entry.endsWith('/node-gyp-bin') || (entry.endsWith('/node_modules/.bin') && root.startsWith(entry.slice(0, -'node_modules/.bin'.length)))
+  env.PATH = (env.PATH ?? '')
+    .split(':')
+    .filter((entry) => !npmRunEntries(entry))
+    .join(':')
+  const started = performance.now()
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] })
+  const installMs = performance.now() - started
+  const afterInstall = join(freshDir(), 'dist')
+  if (existsSync(join(dir, 'dist'))) cpSync(join(dir, 'dist'), afterInstall, { recursive: true, preserveTimestamps: true })
+  return { dir, afterInstall, installMs, env }
+}
+
 const postgres = await freshPostgres()
 try {
+  const newcomer = newcomerClone()
+  log(`fresh clone: npm ci ${Math.round(newcomer.installMs)} ms (${existsSync(newcomer.afterInstall) ? 'dist/ built by it' : 'no dist/ after it'})`)
+
   // ── Embedded PGlite: first start and restart ──────────────────────────────────────────────────
   for (let i = 0; i < REPEAT; i++) {
     const floorDir = join(freshDir(), 'pgdata')
     const initdb = await pgliteOpen(floorDir)
     await exit(initdb.child) // it closes PGlite itself: a signal could cut the close short
     record('pglite initdb', initdb.ms)
+    rmSync(join(newcomer.dir, 'dist'), { recursive: true, force: true })
+    if (existsSync(newcomer.afterInstall)) cpSync(newcomer.afterInstall, join(newcomer.dir, 'dist'), { recursive: true, preserveTimestamps: true })
+    const clonedStart = await serverReady(['start'], { ...newcomer.env, DATA_DIR: freshDir() }, { command: 'npm', cwd: newcomer.dir })
+    await stopGroup(clonedStart.child)
+    record('npm start, fresh clone', clonedStart.ms)
     const dataDirs = new Map<string, string>()
     for (const variant of variants) {
       const dataDir = freshDir()
@@ -228,6 +289,18 @@ try {
     const v = variant.name
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`
     rows.push(
+      ...(v === 'dist'
+        ? [
+            {
+              target: 'first `npm start` of a fresh clone after `npm ci`',
+              median: `${Math.round(m('npm start, fresh clone'))} ms`,
+              floor: `PGlite initdb ${Math.round(m('pglite initdb'))} ms`,
+              ratio: ratio(m('npm start, fresh clone'), m('pglite initdb')),
+              goal: '≤ 1.20×',
+            },
+            { target: '`npm ci` of that clone (once, apart)', median: `${Math.round(newcomer.installMs)} ms`, floor: '', ratio: '', goal: '' },
+          ]
+        : []),
       {
         target: `first start, embedded (${v})`,
         median: `${Math.round(m(`first start ${v}`))} ms`,
@@ -276,6 +349,7 @@ try {
       .join(' ')}`,
   )
   console.table(rows)
+  console.log(`npm ci, fresh clone: ${Math.round(newcomer.installMs)}`)
   for (const [key, values] of times) console.log(`${key}: ${values.map((v) => Math.round(v)).join(', ')}`)
 } finally {
   await postgres.drop()

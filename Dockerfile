@@ -3,7 +3,9 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the sources are not here yet for the package's `prepare` (the build, run below);
+# the dependencies' own install scripts (swc's and esbuild's) only check their native binaries.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY .swcrc ./
 # The build also writes the migrated data template a first start on a new /data loads.
 COPY migrations ./migrations
@@ -16,7 +18,8 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# --ignore-scripts: no `prepare` build here (the compiled program comes from the build stage); no production dependency has an install script.
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 RUN mkdir -p /data && chown node:node /data

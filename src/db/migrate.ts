@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { sql } from 'drizzle-orm'
 import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import { databaseErrorOf } from './errors.js'
 import { rawRows, type Database } from './client.js'
+import { migrationsFolder } from './migrations-folder.js'
 
-// From src/db when run with tsx, from dist/src/db when compiled: the folder sits at the project root.
-export const migrationsFolder = [new URL('../../migrations', import.meta.url), new URL('../../../migrations', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((path) => existsSync(path))!
+export { migrationsFolder }
 
 // Any constant works; it only has to be the same in every process of this service.
 const MIGRATION_LOCK = 727_274_001

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openDatabase } from './client.js'
-import { migrate, migrationsFolder } from './migrate.js'
+import { migrationsFolder } from './migrations-folder.js'
 
 /**
  * A migrated PGlite data directory, dumped as a tarball: what a new embedded database loads instead
@@ -39,6 +38,8 @@ const templateName = (compression: 'gzip' | 'none') => `pgdata-${templateKey()}.
 
 /** A fresh in-memory database, migrated, dumped. */
 async function dumpMigratedDatabase(compression: 'gzip' | 'none'): Promise<Blob> {
+  // Imported here: the build's template step, run by every `npm start`, mostly finds the template made.
+  const [{ openDatabase }, { migrate }] = await Promise.all([import('./client.js'), import('./migrate.js')])
   const database = await openDatabase({ memory: true })
   try {
     await migrate(database)

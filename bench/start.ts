@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -7,7 +6,7 @@ import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/modules/admin/demo.js'
 import { buildTemplateDir, readDataTemplate, templateKey } from '../src/db/template.js'
 import { createCase } from '../test/helpers/cases.js'
-import { freshPostgres } from './support.js'
+import { exit, freshPostgres, rssMegabytes, serverReady, spawnUntil, stop } from './support.js'
 
 /**
  * Start-up time and memory of the real server, as `npm start` and the container run it (`node
@@ -45,59 +44,6 @@ const baseEnv = () => {
   delete env.DATABASE_URL
   delete env.NODE_OPTIONS
   return env
-}
-
-interface Started {
-  child: ChildProcess
-  ms: number
-  base?: string
-}
-
-/** Spawns `node args` and resolves when `ready(output)` says so (a base URL, or true), with the ms since spawning. */
-async function spawnUntil(args: string[], env: Record<string, string>, ready: (output: string) => string | boolean): Promise<Started> {
-  const started = performance.now()
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  return new Promise<Started>((resolve, reject) => {
-    const check = () => {
-      const answer = ready(output)
-      if (answer) resolve({ child, ms: performance.now() - started, ...(typeof answer === 'string' ? { base: answer } : {}) })
-    }
-    child.stdout.on('data', (d) => {
-      output += d
-      check()
-    })
-    child.stderr.on('data', (d) => {
-      output += d
-    })
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)))
-  })
-}
-
-/** A server (ours, or the bare fastify floor) from spawning until GET /health/ready answers 200. */
-async function serverReady(args: string[], env: Record<string, string>): Promise<Started> {
-  const started = performance.now()
-  const listening = await spawnUntil(args, env, (output) => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1] ?? false)
-  for (;;) {
-    const response = await fetch(`${listening.base}/health/ready`).catch(() => undefined)
-    if (response?.status === 200) break
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  return { ...listening, ms: performance.now() - started }
-}
-
-/** SIGTERM, as an orchestrator stops a server; resolves once the process is gone. */
-async function stop(child: ChildProcess) {
-  const exited = exit(child)
-  child.kill('SIGTERM')
-  await exited
-}
-
-const exit = (child: ChildProcess) => (child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)))
-
-function rssMegabytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
 }
 
 // PGlite's own open, in a process of its own: the import of PGlite and its extension, create, one query.

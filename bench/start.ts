@@ -1,5 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { execFileSync, type ChildProcess } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/modules/admin/demo.js'
 import { buildTemplateDir, readDataTemplate, templateKey } from '../src/db/template.js'
 import { createCase } from '../test/helpers/cases.js'
-import { freshPostgres } from './support.js'
+import { exit, freshPostgres, rssMegabytes, serverReady, spawnUntil, stop } from './support.js'
 
 /**
  * Start-up time and memory of the real server, as `npm start` and the container run it (`node
@@ -49,60 +49,6 @@ const baseEnv = () => {
   return env
 }
 
-interface Started {
-  child: ChildProcess
-  ms: number
-  base?: string
-}
-
-/**
- * Spawns `node args` (or `command args`, in `cwd`) and resolves when `ready(output)` says so (a base URL,
- * or true), with the ms since spawning. A command runs in a process group of its own, stopped whole.
- */
-async function spawnUntil(
-  args: string[],
-  env: Record<string, string>,
-  ready: (output: string) => string | boolean,
-  { command = process.execPath, cwd = root }: { command?: string; cwd?: string } = {},
-): Promise<Started> {
-  const started = performance.now()
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: command !== process.execPath })
-  let output = ''
-  return new Promise<Started>((resolve, reject) => {
-    const check = () => {
-      const answer = ready(output)
-      if (answer) resolve({ child, ms: performance.now() - started, ...(typeof answer === 'string' ? { base: answer } : {}) })
-    }
-    child.stdout.on('data', (d) => {
-      output += d
-      check()
-    })
-    child.stderr.on('data', (d) => {
-      output += d
-    })
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)))
-  })
-}
-
-/** A server (ours, or the bare fastify floor) from spawning until GET /health/ready answers 200. */
-async function serverReady(args: string[], env: Record<string, string>, options?: Parameters<typeof spawnUntil>[3]): Promise<Started> {
-  const started = performance.now()
-  const listening = await spawnUntil(args, env, (output) => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1] ?? false, options)
-  for (;;) {
-    const response = await fetch(`${listening.base}/health/ready`).catch(() => undefined)
-    if (response?.status === 200) break
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  return { ...listening, ms: performance.now() - started }
-}
-
-/** SIGTERM, as an orchestrator stops a server; resolves once the process is gone. */
-async function stop(child: ChildProcess) {
-  const exited = exit(child)
-  child.kill('SIGTERM')
-  await exited
-}
-
 /** SIGTERM to a process group (npm, its shell, the server), as Ctrl-C stops `npm start`; resolves once every member is gone. */
 async function stopGroup(child: ChildProcess) {
   const exited = exit(child)
@@ -116,13 +62,6 @@ async function stopGroup(child: ChildProcess) {
     }
     await new Promise((r) => setTimeout(r, 20))
   }
-}
-
-const exit = (child: ChildProcess) => (child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)))
-
-function rssMegabytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
 }
 
 // PGlite's own open, in a process of its own: the import of PGlite and its extension, create, one query.

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector'
 import { dirname } from 'node:path'
@@ -183,6 +184,9 @@ export async function loadVisits(pool: pg.Pool, centreId: string, demoSiteId: st
   }
 }
 
+/** CPU milliseconds so far of one process (user and system), 0 when it is gone. */
+export const cpuMsOf = (pid: number) => ticksOf(pid) * 10
+
 /** CPU so far (clock ticks) of one process, 0 when it is gone. */
 function ticksOf(pid: number): number {
   try {
@@ -231,4 +235,67 @@ export async function startProfile() {
       session.disconnect()
     },
   }
+}
+
+// ── Processes of their own: the real server as it runs in production ───────────────────────────
+
+const root = new URL('..', import.meta.url).pathname
+
+export interface Started {
+  child: ChildProcess
+  ms: number
+  base?: string
+}
+
+/** Spawns `node args` (or `command args` in `cwd`) and resolves when `ready(output)` says so (a base URL, or true), with the ms since spawning. */
+export async function spawnUntil(
+  args: string[],
+  env: Record<string, string>,
+  ready: (output: string) => string | boolean,
+  { command = process.execPath, cwd = root }: { command?: string; cwd?: string } = {},
+): Promise<Started> {
+  const started = performance.now()
+  // A command other than node (npm start) runs in a process group of its own, to be stopped whole.
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: command !== process.execPath })
+  let output = ''
+  return new Promise<Started>((resolve, reject) => {
+    const check = () => {
+      const answer = ready(output)
+      if (answer) resolve({ child, ms: performance.now() - started, ...(typeof answer === 'string' ? { base: answer } : {}) })
+    }
+    child.stdout.on('data', (d) => {
+      output += d
+      check()
+    })
+    child.stderr.on('data', (d) => {
+      output += d
+    })
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)))
+  })
+}
+
+export async function serverReady(args: string[], env: Record<string, string>, options?: Parameters<typeof spawnUntil>[3]): Promise<Started> {
+  const started = performance.now()
+  const listening = await spawnUntil(args, env, (output) => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1] ?? false, options)
+  for (;;) {
+    const response = await fetch(`${listening.base}/health/ready`).catch(() => undefined)
+    if (response?.status === 200) break
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  return { ...listening, ms: performance.now() - started }
+}
+
+/** SIGTERM, as an orchestrator stops a server; resolves once the process is gone. */
+export async function stop(child: ChildProcess) {
+  const exited = exit(child)
+  child.kill('SIGTERM')
+  await exited
+}
+
+export const exit = (child: ChildProcess) => (child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve)))
+
+/** The resident set of a process, from /proc (Linux). */
+export function rssMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
 }

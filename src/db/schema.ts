@@ -313,7 +313,12 @@ export const referrals = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index().on(t.centreId, t.status), index().on(t.courtId)],
+  (t) => [
+    index().on(t.centreId, t.status),
+    index().on(t.courtId),
+    // The hearing worklist (GET /v1/cases?hearingWithin=) starts from the hearings in its window.
+    index().on(t.hearingDate),
+  ],
 )
 
 export interface PartyContact {
@@ -364,6 +369,11 @@ export const cases = pgTable(
     uniqueIndex().on(t.referralId),
     uniqueIndex().on(t.centreId, t.dossierNumber),
     index().on(t.centreId, t.status),
+    // The running cases in id order (the lists page by id): the worklists of running cases read these,
+    // not every case the centre ever had.
+    index('cases_running')
+      .on(t.centreId, t.id)
+      .where(sql`${t.status} in ('active', 'suspended')`),
     index().on(t.courtId),
     // A mandatory legal framework pays nothing: an exempt case has no contribution, whoever writes it.
     check('cases_fee', sql`${t.contributionPerVisitCents} is null or (not ${t.feeExempt} and ${t.contributionPerVisitCents} >= 0)`),

@@ -150,10 +150,11 @@ export const referralsWithReportDue = sql`(select m.referral_id from court_messa
 
 /**
  * A hearing of the case's referral falls between `from` and `until` (local dates) and no progress
- * report was issued since the referral, or since the previous hearing date that has passed.
+ * report was issued since the referral, or since the previous hearing date that has passed. Found
+ * from the referrals with a hearing in the window (index on hearing_date), not by asking every case.
  */
 export const hearingSoonWithoutReport = (referralId: QualifiedColumn, from: string, until: string) =>
-  sql`exists (select 1 from referrals r where r.id = ${referralId} and r.hearing_date >= ${from} and r.hearing_date <= ${until}
+  sql`${referralId} in (select r.id from referrals r where r.hearing_date >= ${from} and r.hearing_date <= ${until}
     and not exists (select 1 from reports p where p.referral_id = r.id and p.kind = 'progress' and p.issued_at >= greatest(r.submitted_at,
       (select max(d.day)::date::timestamp at time zone ${DEFAULT_TIME_ZONE}
         from court_messages m, unnest(array[m.hearing_date, m.previous_hearing_date]) as d(day)

@@ -4,7 +4,7 @@ import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/modules/admin/demo.js'
 import { hashSecret } from '../src/db/tokens.js'
 import { createCase } from '../test/helpers/cases.js'
-import { ALL_WEEK, backendMs, fixed, freshPostgres, load, loadVisits, loop, report, startProfile, type Figures } from './support.js'
+import { ALL_WEEK, backendMs, fixed, freshPostgres, inTransaction, load, loadVisits, loop, report, startProfile, type Figures } from './support.js'
 
 /**
  * Booking and calendar reads on real PostgreSQL, each against a floor measured in the same run:
@@ -162,22 +162,14 @@ try {
   const rawFloor = () =>
     cpuOf(() =>
       fixed('raw INSERT via pg, 1 tx/series', CONCURRENCY, written.length, async (i) => {
-        const client = await pool.connect()
-        try {
-          await client.query('begin')
+        await inTransaction(pool, async (client) => {
           await client.query('insert into series select * from jsonb_populate_record(null::series, $1)', [written[i]!.series])
           await client.query('insert into visits select * from jsonb_populate_recordset(null::visits, $1)', [JSON.stringify(written[i]!.visits)])
           await client.query('insert into reservations select * from jsonb_populate_recordset(null::reservations, $1)', [
             JSON.stringify(written[i]!.reservations),
           ])
-          await client.query('commit')
-          return true
-        } catch (error) {
-          await client.query('rollback')
-          throw error
-        } finally {
-          client.release()
-        }
+        })
+        return true
       }),
     )
 
@@ -193,20 +185,12 @@ try {
       hashSecret(request.headers.authorization!.slice('Bearer '.length)),
     ])
     if (token.rowCount !== 1) throw new Error('token not found')
-    const client = await pool.connect()
-    try {
-      await client.query('begin')
+    await inTransaction(pool, async (client) => {
       await client.query('select * from cases where id = $1 and centre_id = $2 for update', [caseId, token.rows[0].centre_id])
       await client.query('insert into series select * from jsonb_populate_record(null::series, $1)', [written[i]!.series])
       await client.query('insert into visits select * from jsonb_populate_recordset(null::visits, $1)', [JSON.stringify(written[i]!.visits)])
       await client.query('insert into reservations select * from jsonb_populate_recordset(null::reservations, $1)', [JSON.stringify(written[i]!.reservations)])
-      await client.query('commit')
-    } catch (error) {
-      await client.query('rollback')
-      throw error
-    } finally {
-      client.release()
-    }
+    })
     return reply.code(201).type('application/json').send(answers.get(caseId))
   })
   const seriesFloorUrl = await seriesFloor.listen({ port: 0, host: '127.0.0.1' })

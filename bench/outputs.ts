@@ -13,7 +13,7 @@ import { renderReportPdf } from '../src/modules/reports/render.js'
 import type { Report } from '../src/modules/reports/schemas.js'
 import { post as deliver } from '../src/modules/webhooks/destination.js'
 import { createCase } from '../test/helpers/cases.js'
-import { backendMs, cpuMsOf, fixed, freshPostgres, load, loop, report, rssMegabytes, serverReady, stop, type Figures } from './support.js'
+import { backendMs, cpuMsOf, fixed, freshPostgres, inTransaction, load, loop, report, rssMegabytes, serverReady, stop, type Figures } from './support.js'
 
 /**
  * What the service sends out, under load, on real PostgreSQL, each against a floor measured in the same run:
@@ -477,17 +477,9 @@ try {
         return { ...template, id, content, sha256: contentSha256(content) }
       })
       // One transaction per batch: the deferred trigger gives each report its feed position at the commit.
-      const client = await pool.connect()
-      try {
-        await client.query('begin')
-        await client.query('insert into reports select * from jsonb_populate_recordset(null::reports, $1)', [JSON.stringify(batch)])
-        await client.query('commit')
-      } catch (error) {
-        await client.query('rollback')
-        throw error
-      } finally {
-        client.release()
-      }
+      await inTransaction(pool, (client) =>
+        client.query('insert into reports select * from jsonb_populate_recordset(null::reports, $1)', [JSON.stringify(batch)]),
+      )
     }
     await pool.query('vacuum analyze reports, report_feed')
     const loadSeconds = (performance.now() - loadStarted) / 1000

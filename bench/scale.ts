@@ -4,7 +4,7 @@ import type pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/modules/admin/demo.js'
 import { createCase } from '../test/helpers/cases.js'
-import { ALL_WEEK, freshPostgres, type Figures } from './support.js'
+import { ALL_WEEK, freshPostgres, inTransaction, type Figures } from './support.js'
 
 /**
  * The read and write paths at 100 000 visits and again at 1 000 000 (5 000 000 reservations), in one
@@ -74,10 +74,8 @@ async function loadBlock(
 ) {
   const present = k === 0
   const monday = blockMonday(k)
-  const client = await pool.connect()
-  const q = (text: string, values: unknown[] = []) => client.query(text, values)
-  try {
-    await q('begin')
+  await inTransaction(pool, async (client) => {
+    const q = (text: string, values: unknown[] = []) => client.query(text, values)
     await q(`create temp table b_cases on commit drop as
       select i, i % 20 as site_i, gen_random_uuid() as case_id, gen_random_uuid() as referral_id, gen_random_uuid() as child,
         gen_random_uuid() as visiting, gen_random_uuid() as residing, i % 2 = 0 as by_court
@@ -181,13 +179,7 @@ async function loadBlock(
       from b_cases where by_court and i % 50 = 24`,
       [ids.centreId, ids.courtId, present, monday],
     )
-    await q('commit')
-  } catch (error) {
-    await q('rollback')
-    throw error
-  } finally {
-    client.release()
-  }
+  })
   // What autovacuum does after a bulk insert: statistics, and a visibility map for index-only scans. The
   // checkpoint writes the load out now, not while the paths are measured.
   await pool.query('vacuum analyze')

@@ -144,7 +144,7 @@ t.test(
       waiting = Number(
         (
           await admin.query<{ n: string }>(
-            `select count(*) as n from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and query ilike '%for update skip locked%'`,
+            `select count(*) as n from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock' and query ilike '%from "webhooks"%'`,
             [APP],
           )
         ).rows[0]!.n,

@@ -1,9 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, lte, notInArray, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { Webhook as Signer } from 'standardwebhooks'
-import { v7 as uuidv7 } from 'uuid'
-import { rawRows, uuidArray, type Db } from '../../db/client.js'
-import { webhookDeliveries } from '../../db/schema.js'
+import type { Db } from '../../db/client.js'
+import { webhookAttempts, webhookDeliveries, webhooks } from '../../db/schema.js'
 import { expired, retryDelay } from '../../domain/webhooks.js'
 import { post, RefusedDestination } from './destination.js'
 
@@ -17,8 +16,7 @@ import { post, RefusedDestination } from './destination.js'
  *
  * Attempts run side by side, up to `concurrency`, and one at a time per webhook: a receiver that
  * hangs holds only its own deliveries back, never another centre's. Each poll tops the running
- * attempts up, and so does each attempt that ends while the worker runs: a backlog drains at the
- * receivers' pace, not a poll's, and a new event waits at most a poll for a free place.
+ * attempts up, so a new event waits at most a poll for a free place.
  */
 
 export interface DeliveryWorkerOptions {
@@ -68,38 +66,38 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
   let stopping = false
   const shutdown = new AbortController()
 
-  /**
-   * Claims the oldest delivery due by `dueBy` to a webhook not in `busy` and leases it, in one
-   * statement: claims are made one after another, so every round trip here delays the next delivery
-   * of every receiver.
-   */
+  /** Claims the oldest delivery due by `dueBy` to a webhook not in `busy`, leasing it. */
   async function claim(dueBy: Date, busy: readonly string[]): Promise<Claimed | undefined> {
-    const leasedUntil = new Date(now().getTime() + leaseMs)
-    const [due] = await rawRows<{ id: string; webhook_id: string; attempts: number; payload: string; created_ms: number; url: string; secret: string }>(
-      db,
-      sql`
-        with due as (
-          select id from webhook_deliveries
-          where status = 'pending' and next_attempt_at <= ${dueBy.toISOString()}::timestamptz and not (webhook_id = any(${uuidArray([...busy])}))
-          order by next_attempt_at, id
-          limit 1
-          for update skip locked
+    return db.transaction(async (tx) => {
+      const at = now()
+      const [due] = await tx
+        .select({
+          id: webhookDeliveries.id,
+          attempts: webhookDeliveries.attempts,
+          payload: webhookDeliveries.payload,
+          createdAt: webhookDeliveries.createdAt,
+          webhookId: webhookDeliveries.webhookId,
+        })
+        .from(webhookDeliveries)
+        .where(
+          and(
+            eq(webhookDeliveries.status, 'pending'),
+            lte(webhookDeliveries.nextAttemptAt, dueBy),
+            busy.length ? notInArray(webhookDeliveries.webhookId, [...busy]) : undefined,
+          ),
         )
-        update webhook_deliveries d set attempts = d.attempts + 1, next_attempt_at = ${leasedUntil.toISOString()}::timestamptz
-        from due, webhooks w
-        where d.id = due.id and w.id = d.webhook_id
-        returning d.id, d.webhook_id, d.attempts, d.payload::text as payload, extract(epoch from d.created_at) * 1000 as created_ms, w.url, w.secret`,
-    )
-    if (!due) return undefined
-    return {
-      id: due.id,
-      webhookId: due.webhook_id,
-      attempt: due.attempts,
-      payload: JSON.parse(due.payload) as Record<string, unknown>,
-      createdAt: new Date(Number(due.created_ms)),
-      url: due.url,
-      secret: due.secret,
-    }
+        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+        .limit(1)
+        .for('update', { skipLocked: true })
+      if (!due) return undefined
+      const attempt = due.attempts + 1
+      await tx
+        .update(webhookDeliveries)
+        .set({ attempts: attempt, nextAttemptAt: new Date(at.getTime() + leaseMs) })
+        .where(eq(webhookDeliveries.id, due.id))
+      const [hook] = await tx.select({ url: webhooks.url, secret: webhooks.secret }).from(webhooks).where(eq(webhooks.id, due.webhookId))
+      return { id: due.id, webhookId: due.webhookId, attempt, payload: due.payload, createdAt: due.createdAt, url: hook!.url, secret: hook!.secret }
+    })
   }
 
   /** One attempt: the signed POST, its log line, and what comes next for the delivery. */
@@ -135,24 +133,24 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     const durationMs = finished.getTime() - started.getTime()
     const delivered = error === null
     const givenUp = !delivered && expired(delivery.createdAt, finished)
-    const at = (time: Date) => sql`${time.toISOString()}::timestamptz`
-    const next = delivered
-      ? sql`status = 'delivered', delivered_at = ${at(finished)}`
-      : givenUp
-        ? sql`status = 'failed'`
-        : sql`next_attempt_at = ${at(new Date(finished.getTime() + retryDelay(delivery.attempt, retryBaseMs, random())))}`
-    // The log line, the delivery's next step and the receiver's health as its admin reads it (failing
-    // since the first failure after a delivery), in one statement: one round trip per attempt.
-    await db.execute(sql`
-      with logged as (
-        insert into webhook_attempts (id, delivery_id, attempt, at, response_status, error, duration_ms)
-        values (${uuidv7()}, ${delivery.id}, ${delivery.attempt}, ${at(started)}, ${responseStatus}::int, ${error}::text, ${durationMs})
-      ),
-      moved as (
-        update webhook_deliveries set ${next} where id = ${delivery.id}
-      )
-      update webhooks set failing_since = ${delivered ? sql`null` : at(started)}
-      where id = ${delivery.webhookId} and failing_since is ${delivered ? sql`not null` : sql`null`}`)
+    await db.transaction(async (tx) => {
+      await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, attempt: delivery.attempt, at: started, responseStatus, error, durationMs })
+      await tx
+        .update(webhookDeliveries)
+        .set(
+          delivered
+            ? { status: 'delivered', deliveredAt: finished }
+            : givenUp
+              ? { status: 'failed' }
+              : { nextAttemptAt: new Date(finished.getTime() + retryDelay(delivery.attempt, retryBaseMs, random())) },
+        )
+        .where(eq(webhookDeliveries.id, delivery.id))
+      // The receiver's health as its admin reads it: failing since the first failure after a delivery.
+      await tx
+        .update(webhooks)
+        .set({ failingSince: delivered ? null : sql`coalesce(${webhooks.failingSince}, ${started.toISOString()}::timestamptz)` })
+        .where(eq(webhooks.id, delivery.webhookId))
+    })
     const line = { deliveryId: delivery.id, attempt: delivery.attempt, responseStatus, durationMs }
     if (delivered) logger.info(line, 'webhook delivered')
     else logger.warn({ ...line, error, givenUp }, givenUp ? 'webhook given up' : 'webhook attempt failed')
@@ -174,9 +172,6 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
   const underway = new Map<string, { webhookId: string; done: Promise<void> }>()
   // Claims are made one after another, so two callers never both take a webhook as free.
   let filling: Promise<unknown> = Promise.resolve()
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<unknown> | undefined
-  let stopped = true
 
   /** Starts attempts on deliveries due by `dueBy` while there is room; answers how many it started. */
   function fill(dueBy: Date): Promise<number> {
@@ -192,11 +187,7 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
           .catch((err: unknown) => {
             if (!options.availability?.report(err)) logger.error({ err, deliveryId: delivery.id }, 'webhook attempt could not be recorded')
           })
-          .finally(() => {
-            underway.delete(delivery.id)
-            // The place it frees is taken at once while the worker runs (runOnce waits for its own).
-            if (!stopped) void topUp()
-          })
+          .finally(() => underway.delete(delivery.id))
         underway.set(delivery.id, { webhookId: delivery.webhookId, done })
         started++
       }
@@ -217,18 +208,19 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     }
   }
 
-  /** Starts what is due now while there is room; a failure (the database gone) is reported, and the next poll tries again. */
-  function topUp() {
-    return fill(now()).catch((err: unknown) => {
-      if (!options.availability?.report(err)) logger.error({ err }, 'webhook worker failed; trying again')
-    })
-  }
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> | undefined
+  let stopped = true
 
   // Each poll tops the attempts up and returns at once: a slow receiver never holds the next poll back.
   function schedule() {
     if (stopped) return
     timer = setTimeout(() => {
-      running = topUp().finally(schedule)
+      running = fill(now())
+        .catch((err: unknown) => {
+          if (!options.availability?.report(err)) logger.error({ err }, 'webhook worker failed; trying again')
+        })
+        .finally(schedule)
     }, pollMs)
   }
 
@@ -247,11 +239,7 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
       stopping = true
       clearTimeout(timer)
       let grace: NodeJS.Timeout | undefined
-      // The claims in progress first (a top-up's too): each adds its attempt to those under way.
-      const all = async () => {
-        await Promise.all([running, filling])
-        await Promise.all([...underway.values()].map((a) => a.done))
-      }
+      const all = () => Promise.all([running, ...[...underway.values()].map((a) => a.done)])
       await Promise.race([all(), new Promise((resolve) => (grace = setTimeout(resolve, graceMs)))])
       clearTimeout(grace)
       shutdown.abort()

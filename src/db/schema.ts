@@ -318,6 +318,9 @@ export const referrals = pgTable(
     index().on(t.courtId),
     // The hearing worklist (GET /v1/cases?hearingWithin=) starts from the hearings in its window.
     index().on(t.hearingDate),
+    // Statistics read a period's referrals, received or decided in it, not every referral ever.
+    index('referrals_submitted_at_index').on(t.submittedAt),
+    index('referrals_decided_at_index').on(t.decidedAt),
   ],
 )
 
@@ -359,6 +362,7 @@ export const cases = pgTable(
     activatedAt: timestamp({ withTimezone: true }),
     plannedEndDate: text(), // 'YYYY-MM-DD', set on activation
     endedAt: timestamp({ withTimezone: true }),
+    /** The last day the case ran ('YYYY-MM-DD'); set with endedAt, never one without the other. */
     endEffectiveDate: text(),
     /** When the retention job pseudonymised the case's people and removed its free texts; null until then. */
     pseudonymisedAt: timestamp({ withTimezone: true }),
@@ -375,6 +379,12 @@ export const cases = pgTable(
       .on(t.centreId, t.id)
       .where(sql`${t.status} in ('active', 'suspended')`),
     index().on(t.courtId),
+    // Statistics read the cases of a period: activated in it, or running in it (not ended, or ended on
+    // or after its first day; a btree also finds the nulls), never every case of the centre's history.
+    index('cases_activated_at_index').on(t.activatedAt),
+    index('cases_end_effective_date_index').on(t.endEffectiveDate),
+    // A case's end is its effective date: an ended case has one, so statistics need no fallback.
+    check('cases_ended_on_a_day', sql`(${t.endedAt} is null) = (${t.endEffectiveDate} is null)`),
     // A mandatory legal framework pays nothing: an exempt case has no contribution, whoever writes it.
     check('cases_fee', sql`${t.contributionPerVisitCents} is null or (not ${t.feeExempt} and ${t.contributionPerVisitCents} >= 0)`),
   ],

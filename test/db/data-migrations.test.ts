@@ -210,3 +210,33 @@ t.test('0021 and 0022 carry records over to the adults, the concerns, the court 
     'a new report comes next',
   )
 })
+
+t.test('0035 gives an ending recorded without an effective date the day it was recorded, and ends no case without one again', async (t) => {
+  const { database, drop } = await emptyDatabase()
+  t.teardown(drop)
+  await migrateWith(database, foldersBefore('0035_statistics_period_indexes'))
+  const rows = <T = Record<string, unknown>>(query: SQL) => rawRows<T>(database.db, query)
+  const centre = randomUUID()
+  const counsellor = randomUUID()
+  await rows(sql`insert into centres (id, name, settings) values (${centre}, 'Centre', '{}')`)
+  await rows(sql`insert into counsellors (id, centre_id, name, working_hours) values (${counsellor}, ${centre}, 'An', '{}')`)
+  const endedCase = async (endedAt: string, effectiveDate: string | null) => {
+    const referral = randomUUID()
+    const caseId = randomUUID()
+    await rows(
+      sql`insert into referrals (id, centre_id, source, legal_framework, reason, status) values (${referral}, ${centre}, 'self', 'voluntary', 'Reason', 'accepted')`,
+    )
+    await rows(sql`insert into cases (id, centre_id, referral_id, status, fee_exempt, lead_counsellor_id, ended_at, end_effective_date)
+      values (${caseId}, ${centre}, ${referral}, 'ended', true, ${counsellor}, ${endedAt}, ${effectiveDate})`)
+    return caseId
+  }
+  // Half past midnight in Brussels (summer time) is still the previous day in UTC.
+  const withoutDate = await endedCase('2025-06-30T22:30:00Z', null)
+  const withDate = await endedCase('2025-06-30T22:30:00Z', '2025-06-15')
+
+  await migrateWith(database, migrationsFolder)
+  const days = await rows<{ id: string; day: string }>(sql`select id, end_effective_date as day from cases order by ended_at, end_effective_date`)
+  t.same(Object.fromEntries(days.map((d) => [d.id, d.day])), { [withoutDate]: '2025-07-01', [withDate]: '2025-06-15' })
+  const refused: unknown = await endedCase('2025-07-02T10:00:00Z', null).catch((error: unknown) => error)
+  t.match(refused, { cause: { message: /cases_ended_on_a_day/ } }, 'an ended case without its day is refused by the database')
+})

@@ -48,7 +48,6 @@ export interface DaysRow {
 const start = (w: Window) => sql`${w.start.toISOString()}::timestamptz`
 const end = (w: Window) => sql`${w.end.toISOString()}::timestamptz`
 const fromDay = (w: Window) => sql`${w.from}::date`
-const toDay = (w: Window) => sql`${w.to}::date`
 /** The local calendar day of an instant in the period's zone. */
 const day = (column: SQL, w: Window) => sql`(${column} at time zone ${w.timeZone})::date`
 
@@ -73,10 +72,15 @@ const referralScope = (f: Filter) => equals('r.centre_id', f.centreId)
 const caseScope = (f: Filter) => sql`${equals('c.centre_id', f.centreId)} and ${equals('c.site_id', f.siteId)}`
 
 /**
- * The day a case ends: its effective end date (the last day on which it ran), or, for an ending
- * recorded without one, the day it was recorded.
+ * Whether a case ended before, in or after the period, by its effective date (the last day it ran;
+ * every ended case has one), compared as 'YYYY-MM-DD' text so that the index on it picks the
+ * period's cases: a case still running at some day of the period is one not ended (null, also in
+ * that index) or ended on or after that day. Read so, the figures stay the period's size however
+ * long the centre's history grows (bench/scale.ts).
  */
-const caseEndDay = (w: Window) => sql`coalesce(c.end_effective_date::date, ${day(sql`c.ended_at`, w)})`
+const runningAfter = (day: string) => sql`(c.end_effective_date is null or c.end_effective_date > ${day})`
+const runningOn = (day: string) => sql`(c.end_effective_date is null or c.end_effective_date >= ${day})`
+const endedIn = (w: Window) => sql`c.end_effective_date between ${w.from} and ${w.to}`
 
 /**
  * A visit's current outcome: the outcome row no other row supersedes (corrections are new rows;
@@ -186,7 +190,7 @@ export function casesActiveAtEnd(db: Queryable, w: Window, f: Filter, groupBy: G
     db,
     sql`select ${sitedGroup(groupBy, 'c', 'cs')} as "group", 'casesActiveAtEnd' as figure, 'total' as breakdown, null as key, count(*)::int as value
       from cases c left join sites cs on cs.id = c.site_id
-      where c.activated_at < ${end(w)} and (c.ended_at is null or ${caseEndDay(w)} > ${toDay(w)}) and ${caseScope(f)}
+      where c.activated_at < ${end(w)} and ${runningAfter(w.to)} and ${caseScope(f)}
       group by 1`,
   )
 }
@@ -202,7 +206,7 @@ export function casesFeeExempt(db: Queryable, w: Window, f: Filter, groupBy: Gro
       from (
         select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.fee_exempt
         from cases c left join sites cs on cs.id = c.site_id
-        where c.activated_at < ${end(w)} and (c.ended_at is null or ${caseEndDay(w)} >= ${fromDay(w)}) and ${caseScope(f)}
+        where c.activated_at < ${end(w)} and ${runningOn(w.from)} and ${caseScope(f)}
       ) x
       cross join lateral (values ('casesActiveInPeriod'), (case when x.fee_exempt then 'casesFeeExempt' end)) as figures(figure)
       where figure is not null
@@ -222,7 +226,7 @@ export function casesSuspended(db: Queryable, w: Window, f: Filter, groupBy: Gro
       from (
         select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.id as case_id, s.reason_code as reason
         from suspensions s join cases c on c.id = s.case_id left join sites cs on cs.id = c.site_id
-        where s.from_date::date <= ${toDay(w)} and (s.until_date is null or (s.until_date::date > ${fromDay(w)} and s.until_date > s.from_date))
+        where s.from_date::date <= ${w.to}::date and (s.until_date is null or (s.until_date::date > ${fromDay(w)} and s.until_date > s.from_date))
           and ${caseScope(f)}
       ) x
       group by grouping sets ((g), (g, reason))`,
@@ -239,7 +243,7 @@ export function casesEnded(db: Queryable, w: Window, f: Filter, groupBy: GroupBy
         select ${sitedGroup(groupBy, 'c', 'cs')} as g, coalesce(e.reason_code, 'unknown') as reason
         from cases c left join sites cs on cs.id = c.site_id
         left join lateral (select reason_code from case_events where case_id = c.id and type = 'ended' order by at desc limit 1) e on true
-        where c.ended_at is not null and ${caseEndDay(w)} between ${fromDay(w)} and ${toDay(w)} and ${caseScope(f)}
+        where ${endedIn(w)} and ${caseScope(f)}
       ) x
       group by grouping sets ((g), (g, reason))`,
   )
@@ -310,7 +314,7 @@ function servedCases(w: Window, f: Filter, groupBy: GroupBy): SQL {
     select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.id as case_id
     from cases c left join sites cs on cs.id = c.site_id
     where c.created_at < ${end(w)} and (c.activated_at is null or c.activated_at >= ${start(w)})
-      and (c.ended_at is null or ${caseEndDay(w)} >= ${fromDay(w)}) and ${caseScope(f)}`
+      and ${runningOn(w.from)} and ${caseScope(f)}`
 }
 
 /** The age band of a birth date ('YYYY-MM-DD') on the period's first day; `unknown` without one. */
@@ -355,7 +359,7 @@ export function casesInIntake(db: Queryable, w: Window, f: Filter, groupBy: Grou
     sql`select ${sitedGroup(groupBy, 'c', 'cs')} as "group", 'casesInIntake' as figure, 'total' as breakdown, null as key, count(*)::int as value
       from cases c left join sites cs on cs.id = c.site_id
       where c.created_at < ${end(w)} and (c.activated_at is null or c.activated_at >= ${end(w)})
-        and (c.ended_at is null or ${caseEndDay(w)} > ${toDay(w)}) and ${caseScope(f)}
+        and ${runningAfter(w.to)} and ${caseScope(f)}
       group by 1`,
   )
 }
@@ -420,7 +424,7 @@ export function onwardReferrals(db: Queryable, w: Window, f: Filter, groupBy: Gr
         select ${sitedGroup(groupBy, 'c', 'cs')} as g, coalesce(e.data ->> 'referredTo', 'unknown') as kind
         from cases c left join sites cs on cs.id = c.site_id
         join lateral (select reason_code, data from case_events where case_id = c.id and type = 'ended' order by at desc limit 1) e on true
-        where e.reason_code = 'referred_elsewhere' and c.ended_at is not null and ${caseEndDay(w)} between ${fromDay(w)} and ${toDay(w)} and ${caseScope(f)}
+        where e.reason_code = 'referred_elsewhere' and ${endedIn(w)} and ${caseScope(f)}
       ) x
       group by grouping sets ((g), (g, kind))`,
   )
@@ -485,9 +489,9 @@ export function daysTrajectory(db: Queryable, w: Window, f: Filter, groupBy: Gro
   return days(
     db,
     'daysTrajectory',
-    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as g, ${caseEndDay(w)} - ${day(sql`c.activated_at`, w)} as days
+    sql`select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.end_effective_date::date - ${day(sql`c.activated_at`, w)} as days
       from cases c left join sites cs on cs.id = c.site_id
-      where c.activated_at is not null and c.ended_at is not null and ${caseEndDay(w)} between ${fromDay(w)} and ${toDay(w)} and ${caseScope(f)}`,
+      where c.activated_at is not null and ${endedIn(w)} and ${caseScope(f)}`,
   )
 }
 

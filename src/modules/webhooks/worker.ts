@@ -306,7 +306,10 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
     return run
   }
 
-  /** Makes every attempt that is due now and waits for them (a retry it schedules waits for the next run); returns how many it claimed. */
+  /**
+   * Makes every attempt that is due now and waits for them (a retry it schedules waits for the next
+   * run); returns how many deliveries it claimed (each attempted, unless stop() handed it back).
+   */
   async function runOnce(): Promise<number> {
     const dueBy = now()
     let made = 0

@@ -36,7 +36,7 @@ import { backendMs, cpuMsOf, fixed, freshPostgres, inTransaction, load, loop, re
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:outputs
  * The API runs as its own process, as in production: `node dist/src/server.js` (built first when dist is
  * older than src) on the bench's scratch database, LOG_LEVEL=warn, WEBHOOK_ALLOW_PRIVATE_URLS=true (the
- * receivers are on 127.0.0.1), every other setting its default (the worker's 1 s poll, 8 attempts at once,
+ * receivers are on 127.0.0.1), every other setting its default (the worker's 250 ms poll, 8 lanes at once,
  * 10 s timeout). So its RSS is the server's alone, and the load clients and receivers here do not share its
  * thread. BENCH_PARTS (pdf,webhooks,feed) picks the parts; BENCH_NODE_OPTIONS passes flags to the server's node
  * (e.g. --max-old-space-size=160, to see what bounds its RSS).

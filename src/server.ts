@@ -128,7 +128,7 @@ async function main() {
     const drained = setTimeout(() => app.server.closeAllConnections(), 5000).unref()
     await Promise.all([
       app.close(), // stops accepting; in-flight requests finish, each connection closing after its response
-      webhooks.stop(), // the attempt under way finishes, or is released if its receiver is slow; pending deliveries wait in the outbox
+      webhooks.stop(), // the attempts under way finish, or are released if their receivers are slow, as is what the lanes have not sent; pending deliveries wait in the outbox
       retention.stop(), // a case under way finishes in its transaction; the rest wait for the next run
       suspensionDates.stop(), // likewise
     ])

@@ -1138,9 +1138,9 @@ export const webhookDeliveries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    // The worker's queue: due deliveries, oldest first.
-    index('webhook_deliveries_due')
-      .on(t.nextAttemptAt)
+    // The worker's queue, per webhook: its pending deliveries in the order of their next attempt (a lane's batch).
+    index('webhook_deliveries_queue')
+      .on(t.webhookId, t.nextAttemptAt, t.id)
       .where(sql`${t.status} = 'pending'`),
     index().on(t.webhookId),
     check('webhook_deliveries_status', sql`${t.status} in ('pending', 'delivered', 'failed')`),

@@ -56,7 +56,7 @@ t.test('a hanging receiver holds up no other centre', async (t) => {
   const other = await setupCentre(database.db, { centreName: 'Centre B', demo: false })
   const hangingHook = await register(centre.adminToken, hanging.url)
   const healthyHook = await register(other.adminToken, healthy.url)
-  // The worker as the server runs it: a poll a second, ten seconds for a receiver to answer.
+  // The worker as the server runs it: its default poll, ten seconds for a receiver to answer.
   const worker = deliveryWorker({ db: database.db, logger: silent, retryBaseMs: 1000, allowPrivateUrls: true })
   worker.start()
   t.teardown(() => worker.stop(100))

@@ -50,7 +50,7 @@ t.test('stop() releases an attempt still waiting for its receiver, and claims no
       { attempts: 0, status: 'pending', due: true },
       { attempts: 0, status: 'pending', due: true },
     ],
-    'the cut-short attempt does not count and is due again at once; the other was never claimed',
+    'the cut-short attempt does not count and is due again at once; the other, claimed with it but not sent, is handed back too',
   )
   const [{ n }] = (await rawRows<{ n: number }>(database.db, sql`select count(*)::int as n from webhook_attempts`)) as [{ n: number }]
   t.equal(n, 0, 'no attempt recorded')

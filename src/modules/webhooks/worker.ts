@@ -1,22 +1,30 @@
-import { and, asc, eq, lte, notInArray, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { Webhook as Signer } from 'standardwebhooks'
-import type { Db } from '../../db/client.js'
+import { v7 as uuidv7 } from 'uuid'
+import { preparedRows, uuidArray, type Db } from '../../db/client.js'
 import { webhookAttempts, webhookDeliveries, webhooks } from '../../db/schema.js'
 import { expired, retryDelay } from '../../domain/webhooks.js'
 import { post, RefusedDestination } from './destination.js'
 
 /**
- * Delivers the outbox. Any number of API processes may run a worker against one database: a
- * delivery is claimed with `FOR UPDATE SKIP LOCKED` and leased by moving its next attempt forward,
- * in one short transaction, so no two processes make the same attempt; the HTTP call happens
- * outside any transaction. A process that dies mid-attempt leaves the lease to run out, after
- * which another worker (or the same one, restarted) tries again: nothing is lost, and a receiver
- * drops the rare duplicate by its `webhook-id`.
+ * Delivers the outbox, in lanes: a lane is one webhook's batch of due deliveries, oldest first, sent
+ * one at a time, so a receiver gets its events in order and one that hangs holds only its own lane,
+ * never another centre's. Up to `concurrency` lanes run at once, each to another webhook.
  *
- * Attempts run side by side, up to `concurrency`, and one at a time per webhook: a receiver that
- * hangs holds only its own deliveries back, never another centre's. Each poll tops the running
- * attempts up, so a new event waits at most a poll for a free place.
+ * One statement claims the lanes: for each webhook with nothing under way in this process, taken in
+ * the order of its oldest due delivery (so no receiver waits behind another's backlog), it takes up
+ * to `batchSize` of its oldest due deliveries with `FOR UPDATE SKIP LOCKED` and leases them by moving
+ * their next attempt forward, each far enough for the attempts before it in the batch. So any number
+ * of API processes may run a worker against one database and no two make the same attempt; the HTTP
+ * call happens outside any transaction. A process that dies mid-batch leaves the leases to run out,
+ * after which another worker (or the same one, restarted) tries again: nothing is lost, and a
+ * receiver drops the rare duplicate by its `webhook-id`.
+ *
+ * Each attempt is recorded in one statement (its log line, the delivery's next step, the receiver's
+ * health). When a lane has sent its batch, its place is claimed again at once, for its own webhook or
+ * one that has waited longer: a backlog drains at the receivers' pace, not a poll's. The poll (every
+ * `pollMs`) only notices new events while lanes are free; it is the same indexed statement.
  */
 
 export interface DeliveryWorkerOptions {
@@ -25,13 +33,18 @@ export interface DeliveryWorkerOptions {
   /** The wait after the first failure (WEBHOOK_RETRY_BASE_MS); it doubles with each failure, up to an hour. */
   retryBaseMs: number
   allowPrivateUrls: boolean
-  /** How often to look for due deliveries when there are none. */
+  /** How often to look for due deliveries while lanes are free. */
   pollMs?: number
   /** How long a receiver has to answer (WEBHOOK_TIMEOUT_MS). */
   timeoutMs?: number
-  /** How many attempts run at once in this process, each to another webhook. */
+  /** How many lanes run at once in this process, each to another webhook, one attempt at a time. */
   concurrency?: number
-  /** How long a claimed delivery stays invisible to other workers; longer than any attempt. */
+  /** How many of a webhook's due deliveries one claim takes for its lane. */
+  batchSize?: number
+  /**
+   * How long the first delivery of a batch stays invisible to other workers (longer than any attempt
+   * and its record); each later one of the batch `timeoutMs` more, for the attempts before it.
+   */
   leaseMs?: number
   random?: () => number
   now?: () => Date
@@ -49,59 +62,104 @@ interface Claimed {
   secret: string
 }
 
+const at = (time: Date) => sql`${time.toISOString()}::timestamptz`
+
 export function deliveryWorker(options: DeliveryWorkerOptions) {
   const {
     db,
     logger,
     retryBaseMs,
     allowPrivateUrls,
-    pollMs = 1000,
+    pollMs = 250,
     timeoutMs = 10_000,
     concurrency = 8,
+    batchSize = 10,
     random = Math.random,
     now = () => new Date(),
   } = options
   const leaseMs = options.leaseMs ?? timeoutMs + 30_000
-  // Set by stop(): no new claim is made, and an attempt still waiting for its receiver is given up.
+  // Set by stop(): no new claim is made, no new attempt begun, and one still waiting for its receiver is given up.
   let stopping = false
   const shutdown = new AbortController()
 
-  /** Claims the oldest delivery due by `dueBy` to a webhook not in `busy`, leasing it. */
-  async function claim(dueBy: Date, busy: readonly string[]): Promise<Claimed | undefined> {
-    return db.transaction(async (tx) => {
-      const at = now()
-      const [due] = await tx
-        .select({
-          id: webhookDeliveries.id,
-          attempts: webhookDeliveries.attempts,
-          payload: webhookDeliveries.payload,
-          createdAt: webhookDeliveries.createdAt,
-          webhookId: webhookDeliveries.webhookId,
-        })
-        .from(webhookDeliveries)
-        .where(
-          and(
-            eq(webhookDeliveries.status, 'pending'),
-            lte(webhookDeliveries.nextAttemptAt, dueBy),
-            busy.length ? notInArray(webhookDeliveries.webhookId, [...busy]) : undefined,
-          ),
+  /**
+   * Claims lanes for up to `room` webhooks not in `busy`, those whose oldest due delivery is oldest
+   * first, each with up to `batchSize` of its deliveries due by `dueBy`, oldest first; leases them.
+   */
+  async function claim(dueBy: Date, room: number, busy: readonly string[]): Promise<Claimed[][]> {
+    const rows = await preparedRows<{
+      id: string
+      webhook_id: string
+      attempts: number
+      payload: string
+      created_ms: number
+      url: string
+      secret: string
+      place: number
+    }>(
+      db,
+      'webhook_claim',
+      sql`
+        with lanes as (
+          select w.id, w.url, w.secret
+          from ${webhooks} w
+          cross join lateral (
+            select d.next_attempt_at from webhook_deliveries d
+            where d.webhook_id = w.id and d.status = 'pending' and d.next_attempt_at <= ${at(dueBy)}
+            order by d.next_attempt_at, d.id
+            limit 1
+          ) oldest
+          where w.id <> all(${uuidArray([...busy])})
+          order by oldest.next_attempt_at, w.id
+          limit ${room}::int
+        ),
+        due as (
+          select l.id as webhook_id, l.url, l.secret, d.id, row_number() over (partition by l.id order by d.next_attempt_at, d.id)::int as place
+          from lanes l
+          cross join lateral (
+            select d.id, d.next_attempt_at from webhook_deliveries d
+            where d.webhook_id = l.id and d.status = 'pending' and d.next_attempt_at <= ${at(dueBy)}
+            order by d.next_attempt_at, d.id
+            limit ${batchSize}::int
+            for update skip locked
+          ) d
         )
-        .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-        .limit(1)
-        .for('update', { skipLocked: true })
-      if (!due) return undefined
-      const attempt = due.attempts + 1
-      await tx
-        .update(webhookDeliveries)
-        .set({ attempts: attempt, nextAttemptAt: new Date(at.getTime() + leaseMs) })
-        .where(eq(webhookDeliveries.id, due.id))
-      const [hook] = await tx.select({ url: webhooks.url, secret: webhooks.secret }).from(webhooks).where(eq(webhooks.id, due.webhookId))
-      return { id: due.id, webhookId: due.webhookId, attempt, payload: due.payload, createdAt: due.createdAt, url: hook!.url, secret: hook!.secret }
-    })
+        update webhook_deliveries d
+        set attempts = d.attempts + 1,
+          next_attempt_at = ${at(now())} + (${leaseMs}::int + (due.place - 1) * ${timeoutMs}::int) * interval '1 millisecond'
+        from due
+        where d.id = due.id
+        returning d.id, due.webhook_id, d.attempts, d.payload::text as payload,
+          (extract(epoch from d.created_at) * 1000)::float8 as created_ms, due.url, due.secret, due.place`,
+    )
+    const lanes = new Map<string, Claimed[]>()
+    for (const row of rows.sort((a, b) => a.place - b.place)) {
+      const lane = lanes.get(row.webhook_id) ?? []
+      lanes.set(row.webhook_id, lane)
+      lane.push({
+        id: row.id,
+        webhookId: row.webhook_id,
+        attempt: row.attempts,
+        payload: JSON.parse(row.payload) as Record<string, unknown>,
+        createdAt: new Date(Number(row.created_ms)),
+        url: row.url,
+        secret: row.secret,
+      })
+    }
+    return [...lanes.values()]
   }
 
-  /** One attempt: the signed POST, its log line, and what comes next for the delivery. */
-  async function attempt(delivery: Claimed) {
+  /** What an attempt came to, for its record. */
+  interface Outcome {
+    delivery: Claimed
+    started: Date
+    finished: Date
+    responseStatus: number | null
+    error: string | null
+  }
+
+  /** One attempt's signed POST. Answers undefined when shutdown cut it short (it is not recorded). */
+  async function send(delivery: Claimed): Promise<Outcome | undefined> {
     const started = now()
     const body = JSON.stringify(delivery.payload)
     let responseStatus: number | null = null
@@ -121,7 +179,7 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
       })
       if (responseStatus < 200 || responseStatus >= 300) error = `the receiver answered ${responseStatus}`
     } catch (failure) {
-      if (shutdown.signal.aborted) return release(delivery)
+      if (shutdown.signal.aborted) return undefined
       error =
         failure instanceof RefusedDestination
           ? `not sent: ${failure.message}`
@@ -129,117 +187,175 @@ export function deliveryWorker(options: DeliveryWorkerOptions) {
             ? `no answer within ${timeoutMs} ms`
             : 'the receiver could not be reached'
     }
-    const finished = now()
+    return { delivery, started, finished: now(), responseStatus, error }
+  }
+
+  /**
+   * An attempt's record, in one statement: its log line, the delivery's next step, and the receiver's
+   * health as its admin reads it (failing since the first failure after a delivery; the webhook's row
+   * is written only when that changes). Then its log line.
+   */
+  async function record({ delivery, started, finished, responseStatus, error }: Outcome) {
     const durationMs = finished.getTime() - started.getTime()
     const delivered = error === null
     const givenUp = !delivered && expired(delivery.createdAt, finished)
-    await db.transaction(async (tx) => {
-      await tx.insert(webhookAttempts).values({ deliveryId: delivery.id, attempt: delivery.attempt, at: started, responseStatus, error, durationMs })
-      await tx
-        .update(webhookDeliveries)
-        .set(
-          delivered
-            ? { status: 'delivered', deliveredAt: finished }
-            : givenUp
-              ? { status: 'failed' }
-              : { nextAttemptAt: new Date(finished.getTime() + retryDelay(delivery.attempt, retryBaseMs, random())) },
+    const retryAt = delivered || givenUp ? null : new Date(finished.getTime() + retryDelay(delivery.attempt, retryBaseMs, random()))
+    await preparedRows(
+      db,
+      'webhook_record',
+      sql`
+        with logged as (
+          insert into ${webhookAttempts} (id, delivery_id, attempt, at, response_status, error, duration_ms)
+          values (${uuidv7()}::uuid, ${delivery.id}::uuid, ${delivery.attempt}::int, ${at(started)}, ${responseStatus}::int, ${error}::text, ${durationMs}::int)
+        ),
+        moved as (
+          update ${webhookDeliveries}
+          set status = ${delivered ? 'delivered' : givenUp ? 'failed' : 'pending'}::text,
+            delivered_at = ${delivered ? finished.toISOString() : null}::timestamptz,
+            next_attempt_at = coalesce(${retryAt?.toISOString() ?? null}::timestamptz, next_attempt_at)
+          where id = ${delivery.id}::uuid
         )
-        .where(eq(webhookDeliveries.id, delivery.id))
-      // The receiver's health as its admin reads it: failing since the first failure after a delivery.
-      await tx
-        .update(webhooks)
-        .set({ failingSince: delivered ? null : sql`coalesce(${webhooks.failingSince}, ${started.toISOString()}::timestamptz)` })
-        .where(eq(webhooks.id, delivery.webhookId))
-    })
+        update ${webhooks} set failing_since = ${delivered ? null : started.toISOString()}::timestamptz
+        where id = ${delivery.webhookId}::uuid and (failing_since is null) <> ${delivered}::boolean`,
+    )
     const line = { deliveryId: delivery.id, attempt: delivery.attempt, responseStatus, durationMs }
     if (delivered) logger.info(line, 'webhook delivered')
     else logger.warn({ ...line, error, givenUp }, givenUp ? 'webhook given up' : 'webhook attempt failed')
   }
 
   /**
-   * Hands back an attempt cut short by shutdown: it does not count, and is due at once, for another
-   * process or the next start (the receiver may have had it; it drops the duplicate by webhook-id).
+   * Hands back what shutdown left of a lane: the attempt it cut short (if `cutShort`) and the
+   * deliveries not yet tried. They do not count and are due at once, for another process or the next
+   * start (the receiver may have had the one cut short; it drops the duplicate by webhook-id).
    */
-  async function release(delivery: Claimed) {
-    await db
-      .update(webhookDeliveries)
-      .set({ attempts: delivery.attempt - 1, nextAttemptAt: now() })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.attempts, delivery.attempt)))
-    logger.info({ deliveryId: delivery.id, attempt: delivery.attempt }, 'webhook attempt released at shutdown')
+  async function release(deliveries: Claimed[], cutShort: boolean) {
+    // Only as this worker left them: a delivery whose lease ran out may have been claimed again since.
+    await db.execute(sql`
+      update webhook_deliveries d set attempts = d.attempts - 1, next_attempt_at = ${at(now())}
+      from unnest(${uuidArray(deliveries.map((d) => d.id))}, ${`{${deliveries.map((d) => d.attempt).join(',')}}`}::int[]) as claimed(id, attempt)
+      where d.id = claimed.id and d.attempts = claimed.attempt and d.status = 'pending'`)
+    const [first, ...rest] = deliveries
+    if (cutShort) logger.info({ deliveryId: first!.id, attempt: first!.attempt }, 'webhook attempt released at shutdown')
+    const unsent = cutShort ? rest : deliveries
+    if (unsent.length)
+      logger.info({ webhookId: first!.webhookId, deliveryIds: unsent.map((d) => d.id) }, 'webhook deliveries released at shutdown, not attempted')
   }
 
-  /** The attempts under way, by delivery, with the webhook each is for (one at a time per webhook). */
-  const underway = new Map<string, { webhookId: string; done: Promise<void> }>()
+  /**
+   * A lane: its batch one at a time, in order. An attempt's record is written while the next POST is
+   * under way (the records in order, one after another), so a delivery costs the longer of the two,
+   * not their sum. A failure to record stops the lane; the rest wait for their leases to run out.
+   */
+  async function lane(batch: Claimed[]) {
+    let recorded: Promise<void> = Promise.resolve()
+    let unrecorded: { err: unknown; deliveryId: string } | undefined
+    const handBack = async (from: number, cutShort: boolean) => {
+      await recorded.catch(() => {})
+      await release(batch.slice(from), cutShort)
+    }
+    for (const [i, delivery] of batch.entries()) {
+      if (unrecorded) break
+      if (stopping) return handBack(i, false)
+      const outcome = await send(delivery)
+      if (!outcome) return handBack(i, true)
+      recorded = recorded.then(() =>
+        record(outcome).catch((err: unknown) => {
+          unrecorded ??= { err, deliveryId: delivery.id }
+          throw err
+        }),
+      )
+      recorded.catch(() => {})
+    }
+    await recorded.catch(() => {})
+    if (unrecorded && !options.availability?.report(unrecorded.err))
+      logger.error({ err: unrecorded.err, deliveryId: unrecorded.deliveryId }, 'webhook attempt could not be recorded')
+  }
+
+  /** The lanes under way, by webhook. */
+  const lanes = new Map<string, Promise<void>>()
   // Claims are made one after another, so two callers never both take a webhook as free.
   let filling: Promise<unknown> = Promise.resolve()
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> | undefined
+  // Until start(), and again from stop(): no poll, and a lane's end claims nothing (runOnce refills its own).
+  let stopped = true
 
-  /** Starts attempts on deliveries due by `dueBy` while there is room; answers how many it started. */
+  /** Starts lanes on deliveries due by `dueBy` while there is room; answers how many deliveries it claimed. */
   function fill(dueBy: Date): Promise<number> {
     const run = filling.then(async () => {
-      let started = 0
-      while (!stopping && underway.size < concurrency) {
-        const delivery = await claim(
-          dueBy,
-          [...underway.values()].map((a) => a.webhookId),
-        )
-        if (!delivery) break
-        const done = attempt(delivery)
+      const room = concurrency - lanes.size
+      if (stopping || room <= 0) return 0
+      let claimed = 0
+      for (const batch of await claim(dueBy, room, [...lanes.keys()])) {
+        const webhookId = batch[0]!.webhookId
+        const done = lane(batch)
           .catch((err: unknown) => {
-            if (!options.availability?.report(err)) logger.error({ err, deliveryId: delivery.id }, 'webhook attempt could not be recorded')
+            if (!options.availability?.report(err)) logger.error({ err, webhookId }, 'webhook deliveries could not be released')
           })
-          .finally(() => underway.delete(delivery.id))
-        underway.set(delivery.id, { webhookId: delivery.webhookId, done })
-        started++
+          .finally(() => {
+            lanes.delete(webhookId)
+            // The place it frees is claimed again at once while the worker runs.
+            if (!stopped) void topUp()
+          })
+        lanes.set(webhookId, done)
+        claimed += batch.length
       }
-      return started
+      return claimed
     })
     filling = run.catch(() => {})
     return run
   }
 
-  /** Makes every attempt that is due now and waits for them (a retry it schedules waits for the next run); returns how many it made. */
+  /**
+   * Makes every attempt that is due now and waits for them (a retry it schedules waits for the next
+   * run); returns how many deliveries it claimed (each attempted, unless stop() handed it back).
+   */
   async function runOnce(): Promise<number> {
     const dueBy = now()
     let made = 0
     for (;;) {
       made += await fill(dueBy)
-      if (!underway.size) return made
-      await Promise.race([...underway.values()].map((a) => a.done))
+      if (!lanes.size) return made
+      await Promise.race(lanes.values())
     }
   }
 
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<unknown> | undefined
-  let stopped = true
+  /** Claims what is due now while there is room; a failure (the database gone) is reported, and the next poll tries again. */
+  function topUp() {
+    return fill(now()).catch((err: unknown) => {
+      if (!options.availability?.report(err)) logger.error({ err }, 'webhook worker failed; trying again')
+    })
+  }
 
-  // Each poll tops the attempts up and returns at once: a slow receiver never holds the next poll back.
-  function schedule() {
+  // Each poll tops the lanes up and returns at once: a slow receiver never holds the next poll back.
+  function schedule(ms: number) {
     if (stopped) return
     timer = setTimeout(() => {
-      running = fill(now())
-        .catch((err: unknown) => {
-          if (!options.availability?.report(err)) logger.error({ err }, 'webhook worker failed; trying again')
-        })
-        .finally(schedule)
-    }, pollMs)
+      running = topUp().finally(() => schedule(pollMs))
+    }, ms)
   }
 
   return {
     runOnce,
+    /** Claims at once (a backlog left by a restart goes out without waiting a poll), then every `pollMs`. */
     start() {
       stopped = false
-      schedule()
+      schedule(0)
     },
     /**
-     * Stops looking for work and waits for the attempt under way; one whose receiver has not answered
-     * within `graceMs` is cut short and released.
+     * Stops claiming and waits for the attempts under way; one whose receiver has not answered within
+     * `graceMs` is cut short, and every delivery a lane has not sent is released.
      */
     async stop(graceMs = 2000) {
       stopped = true
       stopping = true
       clearTimeout(timer)
       let grace: NodeJS.Timeout | undefined
-      const all = () => Promise.all([running, ...[...underway.values()].map((a) => a.done)])
+      // The claims in progress first (a refill's too): each adds its lanes to those under way.
+      const all = async () => {
+        await Promise.all([running, filling])
+        await Promise.all(lanes.values())
+      }
       await Promise.race([all(), new Promise((resolve) => (grace = setTimeout(resolve, graceMs)))])
       clearTimeout(grace)
       shutdown.abort()

@@ -80,13 +80,17 @@ export const componentDefinitions = (schemas: TSchema[]) =>
     return { ...referenced(schema, true), $id: name }
   })
 
+// The definitions of one list of components, made once per process (tests build many apps).
+const definitionsOf = new WeakMap<TSchema[], ReturnType<typeof componentDefinitions>>()
+
 /**
  * Registers the components (validators, serializers and the document all resolve `$ref`s against
  * them) and makes every route refer to them: registered before the routes, whose schemas the
  * onRoute hook rewrites.
  */
 export function registerComponents(app: FastifyInstance, schemas: TSchema[]) {
-  const definitions = componentDefinitions(schemas)
+  let definitions = definitionsOf.get(schemas)
+  if (!definitions) definitionsOf.set(schemas, (definitions = componentDefinitions(schemas)))
   for (const definition of definitions) app.addSchema(definition)
   addToValidators(definitions)
   app.addHook('onRoute', (route) => {

@@ -88,11 +88,24 @@ const parameters = makeAjv(true)
  * Compiling every route's schemas is most of the time an app takes to boot, and a process answers only
  * some of its routes: a validator is compiled at its route's first request. A schema ajv cannot compile
  * therefore fails that request rather than the boot; the hostile-input suite sends requests to every route.
+ *
+ * What is compiled is kept per process by the schema's JSON, not by the object (ajv's own cache): each
+ * app builds its query schemas anew (registerValidation), and tests build many apps in one process.
  */
+const validatorsByJson = new Map<Ajv.default, Map<string, ValidateFunction>>()
+function compiledOnce(ajv: Ajv.default, schema: AnySchema): ValidateFunction {
+  let cache = validatorsByJson.get(ajv)
+  if (!cache) validatorsByJson.set(ajv, (cache = new Map<string, ValidateFunction>()))
+  const key = JSON.stringify(schema)
+  let compiled = cache.get(key)
+  if (!compiled) cache.set(key, (compiled = ajv.compile(schema)))
+  return compiled
+}
+
 function compiledAtFirstUse(ajv: Ajv.default, schema: AnySchema) {
   let compiled: ValidateFunction | undefined
   const validate = (data: unknown) => {
-    compiled ??= ajv.compile(schema)
+    compiled ??= compiledOnce(ajv, schema)
     const valid = compiled(data)
     validate.errors = compiled.errors
     return valid
@@ -101,15 +114,32 @@ function compiledAtFirstUse(ajv: Ajv.default, schema: AnySchema) {
   return validate
 }
 
-/** The same for response serializers (fastify's own, fast-json-stringify): compiled at a route's first answer with that status. */
+/**
+ * The same for response serializers (fastify's own, fast-json-stringify): compiled at a route's first
+ * answer with that status, and kept per process by the JSON of the schema, the named schemas it may
+ * refer to and the options, so a second app of the same routes compiles nothing again.
+ */
 const serializerFactory = SerializerSelector()
+const serializersByJson = new Map<string, Map<string, (data: unknown) => string>>()
 export const serializersCompiledAtFirstUse: FastifyServerOptions['schemaController'] = {
   compilersFactory: {
     buildSerializer: (externalSchemas: unknown, options: unknown) => {
       const compile = serializerFactory(externalSchemas, options as never)
+      let cache: Map<string, (data: unknown) => string> | undefined
       return (route: Parameters<typeof compile>[0]) => {
         let serialize: ((data: unknown) => string) | undefined
-        return (data: unknown) => (serialize ??= compile(route))(data)
+        const compiled = () => {
+          if (!cache) {
+            const context = JSON.stringify([externalSchemas, options])
+            cache = serializersByJson.get(context)
+            if (!cache) serializersByJson.set(context, (cache = new Map<string, (data: unknown) => string>()))
+          }
+          const key = JSON.stringify(route.schema)
+          let found = cache.get(key)
+          if (!found) cache.set(key, (found = compile(route)))
+          return found
+        }
+        return (data: unknown) => (serialize ??= compiled())(data)
       }
     },
   },

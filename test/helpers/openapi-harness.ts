@@ -75,12 +75,15 @@ export function responseChecker(document: any) {
   const formats = ajv.formats as Record<string, { validate?: (value: string) => boolean }>
   const dateTime = formats['date-time']!.validate!
   ajv.addFormat('date-time', { type: 'string', validate: (value: string) => dateTime(value) && value.endsWith('Z') })
+  // Component references are relative to the document's root: the components are added once, as a
+  // document of their own, and each response schema refers into it (a copy of the components in
+  // every response schema made ajv walk them all again for each one).
+  ajv.addSchema({ $id: 'urn:openapi:document', components: document.components })
   const compiled = new Map<string, any>()
   const validatorFor = (key: string, schema: any) => {
     let validate = compiled.get(key)
     if (!validate) {
-      // Component references inside response schemas are relative to the document's root.
-      validate = ajv.compile({ ...schema, components: document.components, $id: `urn:response:${compiled.size}` })
+      validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"urn:openapi:document#/components/')))
       compiled.set(key, validate)
     }
     return validate

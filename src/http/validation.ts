@@ -145,9 +145,18 @@ export const serializersCompiledAtFirstUse: FastifyServerOptions['schemaControll
   },
 }
 
-/** Named schemas (src/http/components.ts) both validators resolve `$ref`s against; added once per process. */
+/**
+ * Named schemas (src/http/components.ts) both validators resolve `$ref`s against; added once per
+ * process, and compiled only when a route's validator refers to one (ajv's getSchema would compile
+ * each at once: about a second of every test process's start).
+ */
+const added = new Set<string>()
 export function addToValidators(definitions: { $id: string }[]) {
-  for (const ajv of [bodies, parameters]) for (const definition of definitions) if (!ajv.getSchema(definition.$id)) ajv.addSchema(definition)
+  for (const definition of definitions) {
+    if (added.has(definition.$id)) continue
+    added.add(definition.$id)
+    for (const ajv of [bodies, parameters]) ajv.addSchema(definition)
+  }
 }
 
 export function registerValidation(app: FastifyInstance) {

@@ -48,6 +48,7 @@ export interface DaysRow {
 const start = (w: Window) => sql`${w.start.toISOString()}::timestamptz`
 const end = (w: Window) => sql`${w.end.toISOString()}::timestamptz`
 const fromDay = (w: Window) => sql`${w.from}::date`
+const toDay = (w: Window) => sql`${w.to}::date`
 /** The local calendar day of an instant in the period's zone. */
 const day = (column: SQL, w: Window) => sql`(${column} at time zone ${w.timeZone})::date`
 
@@ -226,7 +227,7 @@ export function casesSuspended(db: Queryable, w: Window, f: Filter, groupBy: Gro
       from (
         select ${sitedGroup(groupBy, 'c', 'cs')} as g, c.id as case_id, s.reason_code as reason
         from suspensions s join cases c on c.id = s.case_id left join sites cs on cs.id = c.site_id
-        where s.from_date::date <= ${w.to}::date and (s.until_date is null or (s.until_date::date > ${fromDay(w)} and s.until_date > s.from_date))
+        where s.from_date::date <= ${toDay(w)} and (s.until_date is null or (s.until_date::date > ${fromDay(w)} and s.until_date > s.from_date))
           and ${caseScope(f)}
       ) x
       group by grouping sets ((g), (g, reason))`,

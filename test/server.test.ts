@@ -1,8 +1,10 @@
 import t from 'tap'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
+import { fromRoot, repositoryRoot } from './helpers/paths.js'
 import { listening, start, stop } from './helpers/processes.js'
 
 // These tests run the real server as a person would (`npm start`), as child processes (the CLI's are in cli.test.ts).
@@ -79,3 +81,17 @@ t.test(
     t.equal(await stop(server), 0)
   },
 )
+
+t.test('a build replaces each file of dist/ whole: a process starting beside `npm start` never loads half a module', async (t) => {
+  // swc on its own empties a file and writes it again; a process importing it in between failed to start.
+  const module = fromRoot('dist/src/app.js')
+  const before = statSync(module).ino
+  const build = spawnSync(process.execPath, [fromRoot('scripts/build.mjs')], { cwd: repositoryRoot, encoding: 'utf8' })
+  t.equal(build.status, 0, build.stderr)
+  t.not(statSync(module).ino, before, 'dist/src/app.js is a new file, renamed into place, not the old one rewritten')
+  t.same(
+    readdirSync(fromRoot('dist')).filter((name) => name.startsWith('.build-')),
+    [],
+    "no build's own directory is left behind",
+  )
+})

@@ -13,7 +13,21 @@ import { renderReportPdf } from '../src/modules/reports/render.js'
 import type { Report } from '../src/modules/reports/schemas.js'
 import { post as deliver } from '../src/modules/webhooks/destination.js'
 import { createCase } from '../test/helpers/cases.js'
-import { backendMs, cpuMsOf, fixed, freshPostgres, inTransaction, load, loop, report, rssMegabytes, serverReady, stop, type Figures } from './support.js'
+import {
+  backendMs,
+  cpuMsOf,
+  fixed,
+  freshPostgres,
+  inTransaction,
+  load,
+  loop,
+  report,
+  rssMegabytes,
+  serverCommand,
+  serverReady,
+  stop,
+  type Figures,
+} from './support.js'
 
 /**
  * What the service sends out, under load, on real PostgreSQL, each against a floor measured in the same run:
@@ -94,7 +108,7 @@ const serverEnv: Record<string, string> = {
 // BENCH_NODE_OPTIONS: flags for the server's node (e.g. --max-old-space-size=160), to see what bounds its RSS.
 if (process.env.BENCH_NODE_OPTIONS) serverEnv.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS
 else delete serverEnv.NODE_OPTIONS
-const server = await serverReady(['dist/src/server.js'], serverEnv)
+const server = await serverReady(serverCommand, serverEnv)
 const pid = server.child.pid!
 const base = server.base!
 const closers: (() => unknown)[] = []

@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.js'
 import { setupCentre, type DemoIds, type SetupResult } from '../src/modules/admin/demo.js'
 import { buildTemplateDir, readDataTemplate, templateKey } from '../src/db/template.js'
 import { createCase } from '../test/helpers/cases.js'
-import { exit, freshPostgres, rssMegabytes, serverReady, spawnUntil, stop } from './support.js'
+import { exit, freshPostgres, rssMegabytes, serverCommand, serverReady, spawnUntil, stop } from './support.js'
 
 /**
  * Start-up time and memory of the real server, as `npm start` and the container run it (`node
@@ -37,7 +37,7 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-const variants = [{ name: 'dist', args: ['dist/src/server.js'] }] as const
+const variants = [{ name: 'dist', args: serverCommand }] as const
 if (!existsSync(join(root, 'dist/src/server.js'))) throw new Error('dist/src/server.js is missing: run `npm run build` (npm run bench:start does)')
 if (!readDataTemplate(buildTemplateDir, 'gzip')) throw new Error('the data template is missing: run `npm run build` (npm run bench:start does)')
 const templateFile = join(buildTemplateDir, `pgdata-${templateKey()}.tar.gz`)
@@ -149,7 +149,7 @@ try {
     // The template set aside (and put back whatever happens): what a first start costs without a build.
     renameSync(templateFile, `${templateFile}.aside`)
     try {
-      const first = await serverReady(['dist/src/server.js'], { ...baseEnv(), DATA_DIR: freshDir() })
+      const first = await serverReady(serverCommand, { ...baseEnv(), DATA_DIR: freshDir() })
       await stop(first.child)
       record('first start dist, no template', first.ms)
     } finally {

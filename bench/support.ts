@@ -257,6 +257,11 @@ export async function startProfile() {
 
 const root = new URL('..', import.meta.url).pathname
 
+/** The server's arguments to node as `npm run start:prod` has them (and `npm start` and the container): its flags, then the program. */
+export const serverCommand: string[] = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts[
+  'start:prod'
+]!.split(' ').slice(1)
+
 export interface Started {
   child: ChildProcess
   ms: number

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { onPostgres, openTestDatabase } from './helpers/app.js'
@@ -94,4 +94,13 @@ t.test('a build replaces each file of dist/ whole: a process starting beside `np
     [],
     "no build's own directory is left behind",
   )
+})
+
+t.test('npm start, npm run start:prod and the container run the server with the same node flags', async (t) => {
+  const scripts = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+  const prod = scripts['start:prod']!
+  t.match(prod, /^node .*dist\/src\/server\.js$/)
+  t.ok(scripts.start!.endsWith(`&& ${prod}`), 'npm start builds, then runs what start:prod runs')
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(fromRoot('Dockerfile'), 'utf8'))
+  t.same((JSON.parse(cmd![1]!) as string[]).join(' '), prod, "the container's CMD is start:prod's command")
 })

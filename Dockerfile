@@ -28,5 +28,5 @@ EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# --max-semi-space-size=8: as `npm start` runs it (docs/architecture.md says why).
-CMD ["node", "--max-semi-space-size=8", "--enable-source-maps", "dist/src/server.js"]
+# As `npm run start:prod` runs it (test/server.test.ts keeps the two the same).
+CMD ["node", "--enable-source-maps", "dist/src/server.js"]

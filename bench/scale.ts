@@ -37,8 +37,17 @@ const today = DateTime.now().setZone(ZONE).startOf('day')
 const presentMonday = today.startOf('week').minus({ weeks: 60 })
 const blockMonday = (k: number) => presentMonday.minus({ weeks: 80 * k }).toISODate()!
 
-/** 20 sites like the demo site, 5 rooms each, 100 counsellors working every day. */
+/**
+ * 20 sites like the demo site, 5 rooms each, 100 counsellors working every day. And `bench_id(at)`:
+ * the blocks' rows get ids as the service gives them, UUIDv7 of when the row was made (its
+ * `created_at`, or the moment it stands for), so that an index on ids holds a period's rows together
+ * as it does in use; random ids would spread a year's visits over the whole of every index on them.
+ */
 async function loadRegion(pool: pg.Pool, centreId: string, demoSiteId: string) {
+  // A random (version 4) UUID with its first 48 bits set to the milliseconds of `at` and its version to 7.
+  await pool.query(`create function bench_id(at timestamptz) returns uuid volatile language sql as $$
+    select encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing substring(int8send(floor(extract(epoch from at) * 1000)::bigint) from 3)
+      from 1 for 6), 52, 1), 53, 1), 'hex')::uuid $$`)
   const { rows: sites } = await pool.query<{ id: string }>(
     `insert into sites (id, centre_id, name, address, time_zone, judicial_district, opening_hours, closures)
     select gen_random_uuid(), s.centre_id, 'Bench site ' || i, s.address, s.time_zone, s.judicial_district, s.opening_hours, s.closures
@@ -77,8 +86,9 @@ async function loadBlock(
   await inTransaction(pool, async (client) => {
     const q = (text: string, values: unknown[] = []) => client.query(text, values)
     await q(`create temp table b_cases on commit drop as
-      select i, i % 20 as site_i, gen_random_uuid() as case_id, gen_random_uuid() as referral_id, gen_random_uuid() as child,
-        gen_random_uuid() as visiting, gen_random_uuid() as residing, i % 2 = 0 as by_court
+      select i, i % 20 as site_i, bench_id(date '${monday}' - 30) as case_id, bench_id(date '${monday}' - 45) as referral_id,
+        bench_id(date '${monday}' - 45) as child, bench_id(date '${monday}' - 45) as visiting, bench_id(date '${monday}' - 45) as residing,
+        i % 2 = 0 as by_court
       from generate_series(0, 1999) i`)
     // Referrals arrive 45 days before the block, are accepted 30 days before, the cases activated a week before it.
     await q(
@@ -110,7 +120,7 @@ async function loadBlock(
     )
     await q(
       `insert into case_events (id, case_id, type, at, actor_role, reason_category, reason_code)
-      select gen_random_uuid(), case_id, e.type, e.at, 'staff', e.category, e.code from b_cases
+      select bench_id(e.at), case_id, e.type, e.at, 'staff', e.category, e.code from b_cases
       cross join lateral (values ('created', ($1::date - 30)::timestamptz, null, null), ('activated', ($1::date - 7)::timestamptz, null, null),
         ('ended', case when not $2 then ($1::date + 560)::timestamptz end, 'ending', 'goal_reached')) as e(type, at, category, code)
       where e.at is not null`,
@@ -118,14 +128,14 @@ async function loadBlock(
     )
     await q(
       `insert into intakes (id, case_id, party_id, held_at, counsellor_id, summary)
-      select gen_random_uuid(), case_id, p.id, ($1::date - 20)::timestamptz, $2, 'Intake.' from b_cases cross join lateral (values (visiting), (residing)) as p(id)`,
+      select bench_id($1::date - 20), case_id, p.id, ($1::date - 20)::timestamptz, $2, 'Intake.' from b_cases cross join lateral (values (visiting), (residing)) as p(id)`,
       [monday, ids.leadCounsellorId],
     )
     await q(`create temp table b_visits on commit drop as
-      select v.*, case when v.starts_at > now() - interval '3 days' then 'booked'
+      select bench_id(v.starts_at - interval '30 days') as id, v.*, case when v.starts_at > now() - interval '3 days' then 'booked'
           when v.h < 10 then 'cancelled' when v.h < 15 then 'noshow' else 'fulfilled' end as status
       from (
-        select gen_random_uuid() as id, c.case_id, c.child, c.visiting, c.residing, s.id as site_id, r.id as room_id, k.id as counsellor_id,
+        select c.case_id, c.child, c.visiting, c.residing, s.id as site_id, r.id as room_id, k.id as counsellor_id,
           ((date '${monday}' + (x.d / 5) * 7 + x.d % 5) + make_time(10 + 2 * x.s, 0, 0)) at time zone 'Europe/Brussels' as starts_at,
           (x.d * 7 + x.s * 3 + x.r) % 100 as h
         from (select d, s, r, row_number() over (partition by r / 5 order by d, s, r) as n
@@ -155,28 +165,29 @@ async function loadBlock(
       select r.kind, r.id, 1, tstzrange(v.starts_at - interval '15 minutes', v.starts_at + interval '105 minutes', '[)'), v.id, v.status in ('booked', 'fulfilled')
       from b_visits v cross join lateral (values ('room', v.room_id), ('counsellor', v.counsellor_id), ('party', v.child), ('party', v.visiting), ('party', v.residing)) as r(kind, id)`)
     await q(`insert into visit_outcomes (id, visit_id, outcome, actual_start, actual_end, absent_party_ids, notice_given, created_at)
-      select gen_random_uuid(), id, status, case when status = 'fulfilled' then starts_at end, case when status = 'fulfilled' then starts_at + interval '90 minutes' end,
+      select bench_id(starts_at + interval '2 hours'), id, status, case when status = 'fulfilled' then starts_at end, case when status = 'fulfilled' then starts_at + interval '90 minutes' end,
         case when status = 'noshow' then array[visiting] else '{}' end, case when status = 'noshow' then 'none' end, starts_at + interval '2 hours'
       from b_visits where status in ('fulfilled', 'noshow')`)
     await q(`insert into visit_attendances (id, visit_id, party_id, checked_in_at, checked_out_at, brought_by_party_id)
-      select gen_random_uuid(), v.id, a.party, a.arrive, a.arrive + interval '90 minutes', a.brought from b_visits v
+      select bench_id(a.arrive), v.id, a.party, a.arrive, a.arrive + interval '90 minutes', a.brought from b_visits v
       cross join lateral (values (v.visiting, v.starts_at - interval '15 minutes', null::uuid), (v.residing, v.starts_at, null), (v.child, v.starts_at, v.residing)) as a(party, arrive, brought)
       where v.status = 'fulfilled'`)
     await q(`insert into visit_observations (id, visit_id, case_id, kind, text, reportable, created_at)
-      select gen_random_uuid(), id, case_id, 'observation', 'The visit went calmly.', h % 10 = 5, starts_at + interval '2 hours' from b_visits where status = 'fulfilled' and h % 5 = 0`)
+      select bench_id(starts_at + interval '2 hours'), id, case_id, 'observation', 'The visit went calmly.', h % 10 = 5, starts_at + interval '2 hours' from b_visits where status = 'fulfilled' and h % 5 = 0`)
     // Two progress reports per case, the frozen content of a real one; the feed trigger places each at commit.
     await q(
       `insert into reports (id, centre_id, court_id, referral_id, case_id, kind, language, content, sha256, issued_at)
-      select gen_random_uuid(), $1, case when by_court then $2::uuid end, referral_id, case_id, 'progress', 'nl', $3::jsonb, $4, r.at
+      select bench_id(r.at), $1, case when by_court then $2::uuid end, referral_id, case_id, 'progress', 'nl', $3::jsonb, $4, r.at
       from b_cases cross join lateral (values (($5::date + 200)::timestamptz), (($5::date + 500)::timestamptz)) as r(at) where r.at < now()`,
       [ids.centreId, ids.courtId, JSON.stringify(report.content), report.sha256, monday],
     )
     // One court case in 25 asked for a report; in the present block it is still due (unread), in older ones read long ago.
     await q(
       `insert into court_messages (id, referral_id, centre_id, court_id, sender, kind, text, due_date, sent_by_role, read_at, created_at)
-      select gen_random_uuid(), referral_id, $1, $2, 'court', 'report_request', 'Graag een verslag.', to_char(current_date + 20, 'YYYY-MM-DD'), 'clerk',
-        case when not $3 then ($4::date + 100)::timestamptz end, case when $3 then now() - interval '1 day' else ($4::date + 90)::timestamptz end
-      from b_cases where by_court and i % 50 = 24`,
+      select bench_id(sent), referral_id, $1, $2, 'court', 'report_request', 'Graag een verslag.', to_char(current_date + 20, 'YYYY-MM-DD'), 'clerk',
+        case when not $3 then ($4::date + 100)::timestamptz end, sent
+      from b_cases cross join lateral (select case when $3 then now() - interval '1 day' else ($4::date + 90)::timestamptz end as sent) m
+      where by_court and i % 50 = 24`,
       [ids.centreId, ids.courtId, present, monday],
     )
   })

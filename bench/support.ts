@@ -6,6 +6,7 @@ import autocannon from 'autocannon'
 import type pg from 'pg'
 import type { Database } from '../src/db/client.js'
 import { scratchDatabase } from '../test/helpers/databases.js'
+import { fromRoot } from '../test/helpers/paths.js'
 
 /** Shared bench plumbing: a throw-away PostgreSQL database and an autocannon run reduced to the figures we report. */
 export async function freshPostgres(): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
@@ -258,7 +259,7 @@ export async function startProfile() {
 const root = new URL('..', import.meta.url).pathname
 
 /** The server's arguments to node as `npm run start:prod` has them (and `npm start` and the container): its flags, then the program. */
-export const serverCommand: string[] = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts[
+export const serverCommand: string[] = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
   'start:prod'
 ]!.split(' ').slice(1)
 

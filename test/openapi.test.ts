@@ -1,6 +1,9 @@
 import t from 'tap'
+import Ajv from 'ajv'
 import { readFileSync } from 'node:fs'
 import { generateOpenapi } from '../scripts/openapi.js'
+import { componentSchemas } from '../src/components.js'
+import { componentDefinitions } from '../src/http/components.js'
 import { fromRoot } from './helpers/paths.js'
 import { resolve as resolveSchema } from './helpers/openapi-harness.js'
 
@@ -128,4 +131,13 @@ t.test('a contract generated clients read well: named bodies, tagged views, opti
     'the report feed pages with cursor',
   )
   t.ok(feed.find((p: any) => p.name === 'after')?.deprecated, 'after is documented as deprecated')
+})
+
+t.test('every named schema is a valid JSON Schema (the validators add them unchecked, at every start)', async (t) => {
+  const ajv = new Ajv.default({ strict: false })
+  const invalid = componentDefinitions(componentSchemas)
+    .filter((definition) => !ajv.validateSchema(definition))
+    .map((definition) => `${definition.$id}: ${ajv.errorsText()}`)
+  t.same(invalid, [], 'each component passes the meta-schema')
+  t.notOk(ajv.validateSchema({ $id: 'Broken', type: 'strnig' }), 'a misspelt type would not')
 })

@@ -84,6 +84,13 @@ function findBadText(root: unknown, where: FieldError['in'], found: FieldError[]
 const bodies = makeAjv(false)
 const parameters = makeAjv(true)
 
+/** What `map` keeps for `key`, made by `make` the first time. */
+function kept<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key)
+  if (value === undefined) map.set(key, (value = make()))
+  return value
+}
+
 /**
  * Compiling every route's schemas is most of the time an app takes to boot, and a process answers only
  * some of its routes: a validator is compiled at its route's first request. A schema ajv cannot compile
@@ -93,14 +100,12 @@ const parameters = makeAjv(true)
  * app builds its query schemas anew (registerValidation), and tests build many apps in one process.
  */
 const validatorsByJson = new Map<Ajv.default, Map<string, ValidateFunction>>()
-function compiledOnce(ajv: Ajv.default, schema: AnySchema): ValidateFunction {
-  let cache = validatorsByJson.get(ajv)
-  if (!cache) validatorsByJson.set(ajv, (cache = new Map<string, ValidateFunction>()))
-  const key = JSON.stringify(schema)
-  let compiled = cache.get(key)
-  if (!compiled) cache.set(key, (compiled = ajv.compile(schema)))
-  return compiled
-}
+const compiledOnce = (ajv: Ajv.default, schema: AnySchema): ValidateFunction =>
+  kept(
+    kept(validatorsByJson, ajv, () => new Map<string, ValidateFunction>()),
+    JSON.stringify(schema),
+    () => ajv.compile(schema),
+  )
 
 function compiledAtFirstUse(ajv: Ajv.default, schema: AnySchema) {
   let compiled: ValidateFunction | undefined
@@ -129,15 +134,8 @@ export const serializersCompiledAtFirstUse: FastifyServerOptions['schemaControll
       return (route: Parameters<typeof compile>[0]) => {
         let serialize: ((data: unknown) => string) | undefined
         const compiled = () => {
-          if (!cache) {
-            const context = JSON.stringify([externalSchemas, options])
-            cache = serializersByJson.get(context)
-            if (!cache) serializersByJson.set(context, (cache = new Map<string, (data: unknown) => string>()))
-          }
-          const key = JSON.stringify(route.schema)
-          let found = cache.get(key)
-          if (!found) cache.set(key, (found = compile(route)))
-          return found
+          cache ??= kept(serializersByJson, JSON.stringify([externalSchemas, options]), () => new Map<string, (data: unknown) => string>())
+          return kept(cache, JSON.stringify(route.schema), () => compile(route))
         }
         return (data: unknown) => (serialize ??= compiled())(data)
       }

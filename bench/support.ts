@@ -6,7 +6,7 @@ import autocannon from 'autocannon'
 import type pg from 'pg'
 import type { Database } from '../src/db/client.js'
 import { scratchDatabase } from '../test/helpers/databases.js'
-import { fromRoot } from '../test/helpers/paths.js'
+import { fromRoot, repositoryRoot } from '../test/helpers/paths.js'
 
 /** Shared bench plumbing: a throw-away PostgreSQL database and an autocannon run reduced to the figures we report. */
 export async function freshPostgres(): Promise<{ database: Database; url: string; drop: () => Promise<void> }> {
@@ -256,8 +256,6 @@ export async function startProfile() {
 
 // ── Processes of their own: the real server as it runs in production ───────────────────────────
 
-const root = new URL('..', import.meta.url).pathname
-
 /** The server's arguments to node as `npm run start:prod` has them (and `npm start` and the container): its flags, then the program. */
 export const serverCommand: string[] = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
   'start:prod'
@@ -274,7 +272,7 @@ export async function spawnUntil(
   args: string[],
   env: Record<string, string>,
   ready: (output: string) => string | boolean,
-  { command = process.execPath, cwd = root }: { command?: string; cwd?: string } = {},
+  { command = process.execPath, cwd = repositoryRoot }: { command?: string; cwd?: string } = {},
 ): Promise<Started> {
   const started = performance.now()
   // A command other than node (npm start) runs in a process group of its own, to be stopped whole.

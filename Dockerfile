@@ -29,7 +29,6 @@ VOLUME ["/data"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # As `npm run start:prod` runs it (test/server.test.ts keeps the two the same). A heap limit under
-# 2 GB makes V8 grow its heap by at most 1.6 times what is live after a collection, not 4 times as on
-# a machine with much memory: the process stays near 200 MB under load, where it rose past 300 MB
-# (its live heap is about 50 MB).
+# 2 GB makes V8 grow its heap to at most 1.6 times what is live after a collection, not 4 times as on
+# a machine with much memory (bench/README.md, "Memory under load").
 CMD ["node", "--enable-source-maps", "--max-old-space-size=1024", "dist/src/server.js"]

@@ -62,7 +62,9 @@ export async function listCases(db: Queryable, actor: Actor, now: Date, query: C
         )
       : undefined,
     evaluationWindow ? inArray(cases.status, ['active', 'suspended']) : undefined,
-    query.reportDue ? sql`${qualified('cases', 'referral_id')} in ${referralsWithReportDue}` : undefined,
+    // An array of the open requests' referrals, made once, then each case found by its referral (its
+    // unique index): as `in (…)` the planner joined the requests with a scan of every case of the centre.
+    query.reportDue ? sql`${qualified('cases', 'referral_id')} = any(array${referralsWithReportDue})` : undefined,
     query.hearingWithin
       ? hearingSoonWithoutReport(qualified('cases', 'referral_id'), today.toISODate()!, today.plus({ days: windowDays(query.hearingWithin) }).toISODate()!)
       : undefined,

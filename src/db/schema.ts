@@ -254,7 +254,10 @@ export const auditEvents = pgTable(
     /** Which fields a change touched (a party's corrected data): their names, never their values. */
     fields: text().array(),
   },
-  (t) => [index().on(t.entityType, t.entityId), index().on(t.centreId)],
+  // The largest table a centre keeps (every act, and reads of sensitive records), read three ways: an
+  // entity's history (a party's export, GET /v1/audit?entityId=) by its id alone, as an id names one
+  // entity whatever its type; and a centre's list, newest first, of every type or of one.
+  (t) => [index().on(t.entityId), index().on(t.centreId, t.id), index().on(t.centreId, t.entityType, t.id)],
 )
 
 // ── Referrals, cases, documents, agreements ─────────────────────────────────────────

@@ -7,7 +7,7 @@
 import t from 'tap'
 import ICAL from 'ical.js'
 import pino from 'pino'
-import { and, eq } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import { fixedClock } from '../../src/clock.js'
 import { auditEvents, counsellors } from '../../src/db/schema.js'
 import { setupCentre } from '../../src/modules/admin/demo.js'
@@ -227,6 +227,7 @@ t.test('the key: made, replaced and revoked by whom it may be; the feed opens on
     .select({ action: auditEvents.action })
     .from(auditEvents)
     .where(and(eq(auditEvents.entityType, 'calendar_key'), eq(auditEvents.entityId, mine)))
+    .orderBy(asc(auditEvents.id))
   t.same(
     audited.map((a) => a.action),
     ['calendar_key.created', 'calendar_key.created', 'calendar_key.revoked'],

@@ -373,14 +373,14 @@ export async function loadAvailabilityFacts(
             from rooms r where r.site_id = ${q.siteId}::uuid and r.active)`
   const counsellorFilter = q.counsellorId ? sql`k.id = ${q.counsellorId}::uuid` : sql`k.active`
   // Counsellors mostly share a week of working hours: each distinct week comes once (compared as
-  // text, which is cheaper for PostgreSQL than jsonb), and the counsellors who keep it share one
-  // object (findFreeSlots judges a week once per start).
+  // the text kept beside the jsonb, which costs PostgreSQL far less than comparing or writing out
+  // jsonb), and the counsellors who keep it share one object (findFreeSlots judges a week once per start).
   const [row] = await preparedRows<{ facts: Omit<AvailabilityFacts, 'counsellors'> & { counsellors: [string, boolean, number][] }; weeks: string }>(
     db,
     'availability_facts',
     sql`
     with k as (
-      select k.id, k.active, k.working_hours::text as week from counsellors k where k.centre_id = ${centreId}::uuid and ${counsellorFilter}
+      select k.id, k.active, k.working_hours_text as week from counsellors k where k.centre_id = ${centreId}::uuid and ${counsellorFilter}
     ), week as (
       select w.week, (row_number() over ()) - 1 as i from (select distinct week from k) w
     )

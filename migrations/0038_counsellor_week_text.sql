@@ -1,0 +1,1 @@
+ALTER TABLE "counsellors" ADD COLUMN "working_hours_text" text GENERATED ALWAYS AS (working_hours::text) STORED NOT NULL;

@@ -15,12 +15,12 @@ import { ALL_WEEK, backendMs, fixed, freshPostgres, inTransaction, load, loadVis
  *      and GET /v1/availability for one site-month vs the site-week read.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:booking
  * BENCH_SERIES (default 500), BENCH_CONCURRENCY (20), BENCH_ROUNDS (3: part 1's three runs in turn, and
- * availability and the site-week read in turn; each figure their median), BENCH_WARMUP (1: rounds run first and not counted) and BENCH_SECONDS (8, per read
- * run) tune it; BENCH_READS=0 stops after part 1. BENCH_CLIENT picks the bench's HTTP client for the bookings:
- * `http` (default: node:http with a keep-alive agent) or `fetch` (undici's WHATWG layer, which costs
- * this process, the API's, more CPU per request; the figures before 2026-11-28 13:00 used it).
- * BENCH_CPU=<file> writes a CPU profile of this process during the first counted round's bookings (bench/cpu-top.ts
- * reads it).
+ * availability and the site-week read in turn; each figure their median), BENCH_WARMUP (1: rounds run
+ * first and not counted) and BENCH_SECONDS (8, per read run) tune it; BENCH_READS=0 stops after part 1.
+ * BENCH_CLIENT picks the bench's HTTP client for the bookings: `http` (default: node:http with a
+ * keep-alive agent) or `fetch` (undici's WHATWG layer, which costs this process, the API's, more CPU
+ * per request; the figures before 2026-11-28 13:00 used it). BENCH_CPU=<file> writes a CPU profile of
+ * this process during the first counted round's bookings (bench/cpu-top.ts reads it).
  */
 const SERIES = Number(process.env.BENCH_SERIES ?? 500)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
@@ -249,14 +249,19 @@ try {
     const mid = Math.floor(sorted.length / 2)
     return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
   }
+  // One figure for several runs of a target: each measure's median, the failures added up.
+  const medianFigures = <T extends Figures>(all: T[]): T => ({
+    ...all[0]!,
+    requestsPerSecond: Math.round(median(all.map((r) => r.requestsPerSecond))),
+    p50: median(all.map((r) => r.p50)),
+    p99: median(all.map((r) => r.p99)),
+    non2xx: all.reduce((n, r) => n + r.non2xx, 0),
+    errors: all.reduce((n, r) => n + r.errors, 0),
+  })
   const medianOf = (pick: (r: (typeof runs)[number]) => Run): Run => {
     const all = runs.map(pick)
     return {
-      ...all[0]!,
-      requestsPerSecond: Math.round(median(all.map((r) => r.requestsPerSecond))),
-      p50: median(all.map((r) => r.p50)),
-      p99: median(all.map((r) => r.p99)),
-      non2xx: all.reduce((n, r) => n + r.non2xx, 0),
+      ...medianFigures(all),
       seconds: median(all.map((r) => r.seconds)),
       nodeMs: median(all.map((r) => r.nodeMs)),
       postgresMs: median(all.map((r) => r.postgresMs)),
@@ -362,8 +367,8 @@ try {
       availabilityNote = `availability: one site-month (${month.replace(siteId, '…')}) answers ${probe.status} with ${body.items?.length ?? 0} slots on its first page (default limit)`
       if (probe.status === 200) {
         // Availability and its floor, the site-week read, in turn, ROUNDS times, as the bookings are: the
-        // machine's speed drifts within minutes, and one run of each measured a minute apart gave ratios
-        // from 0.59× to 1.03× on one day. The figures are each one's median, the ratio the rounds' median.
+        // machine's speed drifts within minutes, and with one run of each, two runs of this bench minutes
+        // apart gave 1.03× and 0.59×. The figures are each one's median, the ratio the rounds' median.
         for (let round = 1; round <= ROUNDS; round++) {
           const weekRun = await load('GET /v1/visits site-week', { url: visitsUrl, headers: auth, connections: CONCURRENCY, duration: SECONDS })
           const monthRun = await load('GET /v1/availability site-month', {
@@ -377,14 +382,7 @@ try {
             `[${elapsed()}] availability round ${round} of ${ROUNDS}: ${monthRun.requestsPerSecond} req/s, the site-week read ${weekRun.requestsPerSecond} req/s`,
           )
         }
-        reads.push({
-          ...availabilityRounds[0]!.month,
-          requestsPerSecond: Math.round(median(availabilityRounds.map((r) => r.month.requestsPerSecond))),
-          p50: median(availabilityRounds.map((r) => r.month.p50)),
-          p99: median(availabilityRounds.map((r) => r.month.p99)),
-          non2xx: availabilityRounds.reduce((n, r) => n + r.month.non2xx, 0),
-          errors: availabilityRounds.reduce((n, r) => n + r.month.errors, 0),
-        })
+        reads.push(medianFigures(availabilityRounds.map((r) => r.month)))
         reads.push(
           await load('GET /v1/availability site-month, 1 client', {
             url: availabilityUrl,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { execFileSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { Agent, createServer as createHttpServer, request as httpRequest, type Server } from 'node:http'
@@ -356,7 +357,7 @@ try {
       let lastProgress = performance.now()
       let lastCount = 0
       while (receipts.size < expected && performance.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50))
+        await sleep(50)
         if (performance.now() - lastProgress >= 10_000) {
           log(`[${elapsed()}]    ${receipts.size} of ${expected} healthy deliveries received (+${receipts.size - lastCount} in 10 s)`)
           lastProgress = performance.now()

@@ -19,8 +19,8 @@ import { ALL_WEEK, freshPostgres, inTransaction, type Figures } from './support.
  * the goal is p99 at 1 000 000 within 1.25× of p99 at 100 000.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:scale
  * BENCH_SECONDS (5) per path and size, at least BENCH_MIN_REQUESTS (30) requests; BENCH_BLOCKS (10)
- * blocks in all; BENCH_SERIES (250, at most 250 without two in one cell) series booked per size; BENCH_KEEP=1 keeps the database and
- * prints its URL, to look at plans afterwards (bench/profile.ts).
+ * blocks in all; BENCH_SERIES (250, at most 250 without two in one cell) series booked per size;
+ * BENCH_KEEP=1 keeps the database and prints its URL, to look at plans afterwards (bench/profile.ts).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const MIN_REQUESTS = Number(process.env.BENCH_MIN_REQUESTS ?? 30)

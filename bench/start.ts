@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { execFileSync, type ChildProcess } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -19,8 +20,9 @@ import { exit, freshPostgres, rssMegabytes, serverCommand, serverReady, spawnUnt
  *      without that template (initdb and every migration), as a checkout that was never built does;
  *   2. restart on that DATA_DIR vs PGlite's own reopen of its directory;
  *   3. start on PostgreSQL (a migrated database) vs a bare fastify process listening with one route;
- *   4. the server's RSS on PostgreSQL a second after it is ready, idle BENCH_IDLE_SECONDS (30) after it, and its peak under BENCH_SECONDS of
- *      autocannon on GET /v1/visits (20 connections, 100 visits in the database);
+ *   4. the server's RSS on PostgreSQL a second after it is ready, idle BENCH_IDLE_SECONDS (30) after
+ *      it, and its peak under BENCH_SECONDS of autocannon on GET /v1/visits (20 connections, 100
+ *      visits in the database);
  *   5. the newcomer's path: the first `npm start` of a fresh clone on which `npm ci` ran (newcomerClone
  *      below), until /health/ready answers 200, vs the same initdb.
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:start
@@ -61,7 +63,7 @@ async function stopGroup(child: ChildProcess) {
     } catch {
       return
     }
-    await new Promise((r) => setTimeout(r, 20))
+    await sleep(20)
   }
 }
 
@@ -191,7 +193,6 @@ try {
   await app.close()
 
   const pgEnv = { ...baseEnv(), DATABASE_URL: postgres.url, DATA_DIR: freshDir() }
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
   for (let i = 0; i < REPEAT; i++) {
     // The bare fastify stays up, idle, until the server's round is over: its idle RSS is read then.
     const bare = await serverReady(['--input-type=module', '-e', BARE_FASTIFY], baseEnv())

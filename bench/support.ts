@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector'
@@ -300,7 +301,7 @@ export async function serverReady(args: string[], env: Record<string, string>, o
   for (;;) {
     const response = await fetch(`${listening.base}/health/ready`).catch(() => undefined)
     if (response?.status === 200) break
-    await new Promise((r) => setTimeout(r, 10))
+    await sleep(10)
   }
   return { ...listening, ms: performance.now() - started }
 }

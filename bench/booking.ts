@@ -277,26 +277,23 @@ try {
     [],
   )
   // The ratios are the medians of each round's: runs seconds apart, where the machine's speed is the same.
-  const ratio = (a: Run, b: Run) => `${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}×`
-  const medianRatios = (label: string, a: (r: (typeof runs)[number]) => Run, b: (r: (typeof runs)[number]) => Run) =>
+  const ratio = (a: Figures, b: Figures) => `${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}×`
+  const medianRatios = (label: string, rounds: [Figures, Figures][]) =>
     console.log(
-      `${label}, median of the rounds' ratios: throughput ${median(runs.map((r) => a(r).requestsPerSecond / b(r).requestsPerSecond)).toFixed(2)}×, ` +
-        `p99 ${median(runs.map((r) => a(r).p99 / Math.max(b(r).p99, 0.01))).toFixed(2)}×`,
+      `${label}, median of the rounds' ratios: throughput ${median(rounds.map(([a, b]) => a.requestsPerSecond / b.requestsPerSecond)).toFixed(2)}×, ` +
+        `p99 ${median(rounds.map(([a, b]) => a.p99 / Math.max(b.p99, 0.01))).toFixed(2)}×`,
     )
   medianRatios(
     'API vs raw INSERT floor',
-    (r) => r.api,
-    (r) => r.raw,
+    runs.map((r) => [r.api, r.raw]),
   )
   medianRatios(
     'API vs HTTP floor (fastify + token + case lock + raw INSERT)',
-    (r) => r.api,
-    (r) => r.http,
+    runs.map((r) => [r.api, r.http]),
   )
   medianRatios(
     'HTTP floor vs raw INSERT floor',
-    (r) => r.http,
-    (r) => r.raw,
+    runs.map((r) => [r.http, r.raw]),
   )
   const roundLine = (label: string, { api, raw, http }: (typeof runs)[number]) =>
     console.log(
@@ -404,15 +401,12 @@ try {
       ],
     )
     if (availabilityRounds.length > 0) {
-      const ratios = availabilityRounds.map((r) => r.month.requestsPerSecond / r.week.requestsPerSecond)
-      console.log(
-        `GET /v1/availability (month) vs GET /v1/visits (week), median of the rounds' ratios: throughput ${median(ratios).toFixed(2)}×, ` +
-          `p99 ${median(availabilityRounds.map((r) => r.month.p99 / Math.max(r.week.p99, 0.01))).toFixed(2)}×`,
+      medianRatios(
+        'GET /v1/availability (month) vs GET /v1/visits (week)',
+        availabilityRounds.map((r) => [r.month, r.week]),
       )
       availabilityRounds.forEach(({ week, month }, i) =>
-        console.log(
-          `   round ${i + 1}: availability ${month.requestsPerSecond} req/s, site-week read ${week.requestsPerSecond} req/s; ${ratios[i]!.toFixed(2)}×`,
-        ),
+        console.log(`   round ${i + 1}: availability ${month.requestsPerSecond} req/s, site-week read ${week.requestsPerSecond} req/s; ${ratio(month, week)}`),
       )
     }
     console.log(availabilityNote)
